@@ -1,0 +1,89 @@
+import type { Command } from 'commander';
+import { generatePatterns } from '../../shared/policy/patterns.js';
+import type { CompiledRule, PolicyPack } from '../../shared/policy/load.js';
+import { runRuleTests } from '../../shared/policy/rule-tests.js';
+import type { Trigger } from '../../shared/policy/schema.js';
+import { CliError, Exit, loadContext, policyDir } from '../context.js';
+import { renderTable } from '../table.js';
+import { loadPolicyPack } from '../../shared/policy/load.js';
+
+/** A trigger in one line: `cloudtrail s3.amazonaws.com PutBucketPolicy,DeleteBucketPolicy`. */
+export function describeTrigger(on: Trigger): string {
+  switch (on.source) {
+    case 'cloudtrail':
+      return `cloudtrail ${on.eventSource} ${on.eventName.join(',')}`;
+    case 'guardduty':
+      return on.findingType ? `guardduty ${on.findingType.join(',')}` : `guardduty "${on.detailType}"`;
+    case 'config':
+      return `config ${on.resourceType.join(',')}${on.detailType === 'Config Rules Compliance Change' ? ' (compliance change)' : ''}`;
+    default:
+      return `${on.source} ${on.detailType.join(',')}`;
+  }
+}
+
+/** The JSON form of a rule in `rules list --format json`. */
+export function ruleSummary(c: CompiledRule) {
+  const r = c.rule;
+  return {
+    id: r.id, title: r.title, severity: r.severity, area: c.area, file: c.file,
+    trigger: r.on, triggerText: describeTrigger(r.on), resourceType: r.resource.type,
+    controls: r.controls, threats: r.threats, references: r.references, tests: r.tests.length,
+  };
+}
+
+async function pack(opts: { policy?: string }): Promise<PolicyPack> {
+  return loadPolicyPack(policyDir(opts.policy));
+}
+
+export function registerRules(program: Command): void {
+  const rules = program.command('rules').description('validate, list, test the policy pack and print its EventBridge patterns');
+  const policyOpt = ['--policy <dir>', 'policy pack folder (default: ./policies)'] as const;
+
+  rules.command('validate').description('load the pack: YAML, schema, CEL and test files; one line per problem')
+    .option(...policyOpt)
+    .addHelpText('after', '\nExample:\n  $ tpguard rules validate --policy policies/')
+    .action(async (opts: { policy?: string }) => {
+      const p = await pack(opts);
+      process.stdout.write(`policy pack ${p.version}: ${p.rules.length} rules valid\n`);
+    });
+
+  rules.command('list').description('list the rules with severity, trigger and mappings')
+    .option(...policyOpt)
+    .option('--format <format>', 'table or json', 'table')
+    .addHelpText('after', '\nExamples:\n  $ tpguard rules list\n  $ tpguard rules list --format json | jq ".[].id"')
+    .action(async (opts: { policy?: string; format: string }) => {
+      if (!['table', 'json'].includes(opts.format)) throw new CliError('--format must be table or json');
+      const p = await pack(opts);
+      if (opts.format === 'json') {
+        process.stdout.write(`${JSON.stringify(p.rules.map(ruleSummary), null, 2)}\n`);
+        return;
+      }
+      process.stdout.write(`${renderTable(['ID', 'SEVERITY', 'AREA', 'TRIGGER', 'TITLE'], p.rules.map((c) => [c.rule.id, c.rule.severity, c.area, describeTrigger(c.rule.on), c.rule.title]), 70)}\n`);
+      process.stdout.write(`\npolicy pack ${p.version}: ${p.rules.length} rules\n`);
+    });
+
+  rules.command('test').description("run every rule's own test cases; print each failure with the rule, the case and the observed verdict")
+    .option(...policyOpt)
+    .option('--rule <id>', 'only this rule')
+    .addHelpText('after', '\nExample:\n  $ tpguard rules test --rule TPS-SM-01')
+    .action(async (opts: { policy?: string; rule?: string }) => {
+      const p = await pack(opts);
+      const results = await runRuleTests(p, opts.rule ? (id) => id === opts.rule : undefined);
+      if (opts.rule && results.length === 0) throw new CliError(`no rule ${opts.rule} in the pack`);
+      const failed = results.filter((r) => !r.passed);
+      for (const f of failed) {
+        process.stdout.write(`FAIL ${f.ruleId} "${f.name}" (${f.event}): expected ${f.expected}, observed ${f.observed}${f.note ? ` [${f.note}]` : ''}\n`);
+      }
+      process.stdout.write(`${results.length - failed.length} passed, ${failed.length} failed (${new Set(results.map((r) => r.ruleId)).size} rules, pack ${p.version})\n`);
+      process.exitCode = failed.length > 0 ? Exit.findings : Exit.ok;
+    });
+
+  rules.command('patterns').description('print the EventBridge event patterns generated from the pack (JSON)')
+    .option(...policyOpt)
+    .option('--config <file>', 'configuration file (unused by patterns; accepted for symmetry)')
+    .addHelpText('after', '\nExample:\n  $ tpguard rules patterns > patterns.json')
+    .action(async (opts: { policy?: string; config?: string }) => {
+      const { pack: p } = await loadContext(opts);
+      process.stdout.write(`${JSON.stringify({ packVersion: p.version, patterns: generatePatterns(p) }, null, 2)}\n`);
+    });
+}

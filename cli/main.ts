@@ -1,0 +1,45 @@
+import { Command, CommanderError } from 'commander';
+import { PolicyPackError } from '../shared/policy/errors.js';
+import { FileLoadError, describeError } from '../shared/util/errors.js';
+import { registerRules } from './commands/rules.js';
+import { registerScan } from './commands/scan.js';
+import { CliError, Exit } from './context.js';
+
+/** Builds the command tree; each feature registers its commands here. */
+export function buildProgram(): Command {
+  const program = new Command('tpguard')
+    .description('Guards ML training pipelines on AWS (CSA AICM MDS-01): scan events, record drift, alert owners, prove it to an auditor')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerScan(program);
+  registerRules(program);
+  return program;
+}
+
+/**
+ * Runs the CLI; returns the exit status. Errors become one line on stderr, never a stack trace
+ * (set TPGUARD_DEBUG=1 to see one).
+ */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : Exit.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? Exit.ok : Exit.usage;
+    }
+    if (process.env.TPGUARD_DEBUG) console.error(err);
+    if (err instanceof PolicyPackError) {
+      for (const p of err.message.split('\n')) process.stderr.write(`${p}\n`);
+      return Exit.usage;
+    }
+    if (err instanceof FileLoadError) process.stderr.write(`${err.toLine()}\n`);
+    else if (err instanceof CliError) {
+      process.stderr.write(`tpguard: ${err.message}\n`);
+      return err.exitCode;
+    } else process.stderr.write(`tpguard: ${describeError(err)}\n`);
+    return Exit.usage;
+  }
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { RESOURCE_TYPE_NAMES } from '../events/resource-types.js';
+
+const globList = z.array(z.string().min(1)).default([]);
+
+/** `scope`: which resources belong to the training pipeline. */
+export const ScopeSchema = z.strictObject({
+  resources: z.partialRecord(z.enum(RESOURCE_TYPE_NAMES as [string, ...string[]]), globList).default({}),
+  tags: z.record(z.string().min(1), z.array(z.string())).default({}),
+});
+
+/** `approved`: what the pipeline may use. */
+export const ApprovedSchema = z.strictObject({
+  kmsKeys: globList,
+  images: globList,
+  executionRoles: globList,
+  dataLocations: globList,
+  principals: globList,
+  accounts: z.array(z.string().regex(/^\d{12}$/, 'an account id is 12 digits')).default([]),
+});
+
+/**
+ * The whole `tpguard.config.yaml`. Strict: an unknown key is an error naming its path.
+ * Sections added by later features register here, so validation cannot drift from the code.
+ */
+export const ConfigSchema = z.strictObject({
+  scope: ScopeSchema.default({ resources: {}, tags: {} }),
+  approved: ApprovedSchema.default({ kmsKeys: [], images: [], executionRoles: [], dataLocations: [], principals: [], accounts: [] }),
+});
+
+export type TpguardConfig = z.infer<typeof ConfigSchema>;

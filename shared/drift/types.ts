@@ -1,0 +1,89 @@
+import type { Severity } from '../policy/schema.js';
+
+/**
+ * The drift contract shared by the ingest handlers, the store, the notifier, the
+ * review cycle and the report. A drift record is one (account, region, resource, rule).
+ */
+
+/** Status of a drift record. `compliant`: observed, never out of policy (kept for event-time ordering). */
+export const DriftStatuses = ['open', 'resolved', 'suppressed', 'compliant'] as const;
+export type DriftStatus = (typeof DriftStatuses)[number];
+
+/** What a state change of a drift record is called. */
+export const TransitionKinds = ['opened', 'resolved', 'reopened', 'suppressed', 'escalated'] as const;
+export type TransitionKind = (typeof TransitionKinds)[number];
+
+/** The EventBridge detail-type of each transition on the tpguard bus (`source: tpguard`). */
+export const TRANSITION_DETAIL_TYPES: Readonly<Record<TransitionKind, string>> = {
+  opened: 'Drift Opened',
+  resolved: 'Drift Resolved',
+  reopened: 'Drift Reopened',
+  suppressed: 'Drift Suppressed',
+  escalated: 'Drift Escalated',
+};
+
+export const TPGUARD_EVENT_SOURCE = 'tpguard';
+
+/** The drift record as stored and as published (the `detail` of a transition event). */
+export interface DriftRecord {
+  /** Stable id: a hash of account, region, resource type, resource id and rule id. */
+  driftId: string;
+  account: string;
+  region: string;
+  resourceType: string;
+  resourceId: string;
+  resourceArn?: string;
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  /** Policy area (the rule's folder): sagemaker, s3, iam, ... */
+  area: string;
+  status: DriftStatus;
+  /** Time of the first violating observation. */
+  firstSeen?: string;
+  /** Time of the latest observation that changed or confirmed the state. */
+  lastSeen: string;
+  /** How many violating observations were recorded. */
+  occurrences: number;
+  /** The event that last changed or confirmed the record (event-time ordering key with lastSeen). */
+  lastEventId: string;
+  /** Principal of the latest observation. */
+  actor?: string;
+  /** Owner (team name) resolved from the configuration. */
+  owner?: string;
+  tags?: Record<string, string>;
+  packVersion: string;
+  openedAt?: string;
+  resolvedAt?: string;
+  /** Who or what resolved it: a principal ARN for an event, or the operator's name. */
+  resolvedBy?: string;
+  /** Exception that suppresses it. */
+  exceptionId?: string;
+  /** The latest transition, with the event that made it. */
+  lastTransition?: { kind: TransitionKind; eventId: string; at: string };
+}
+
+/** One transition, as published on the tpguard bus and handled by the notifier. */
+export interface DriftTransition {
+  kind: TransitionKind;
+  /** The event (or operator action id) that caused it. */
+  eventId: string;
+  eventTime: string;
+  record: DriftRecord;
+  /** Redacted evidence: the event fields the rule looked at (never secrets). */
+  evidence?: Record<string, unknown>;
+}
+
+/** A history entry: every observation of a drift record, kept for audit. */
+export interface DriftHistoryEntry {
+  driftId: string;
+  eventId: string;
+  eventTime: string;
+  verdict: 'violation' | 'pass' | 'manual';
+  /** The transition this observation made, if any. */
+  transition?: TransitionKind;
+  actor?: string;
+  packVersion: string;
+  evidence?: Record<string, unknown>;
+  note?: string;
+}

@@ -1,0 +1,25 @@
+/**
+ * Normalizes the time formats AWS and its samples use into ISO-8601 UTC:
+ * ISO strings, epoch seconds or milliseconds (numbers or digit strings),
+ * `2025-02-25 20:40:06.721` (GuardDuty exports) and `Wed Aug 28 22:58:30 UTC 2024`.
+ * Returns undefined when the value is not a time.
+ * @example toIsoTime('1583831889050') // '2020-03-10T09:18:09.050Z'
+ */
+export function toIsoTime(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return fromEpoch(value);
+  if (typeof value !== 'string' || value.length === 0 || value.length > 64) return undefined;
+  if (/^\d{9,13}(\.\d+)?$/.test(value)) return fromEpoch(Number(value));
+  const spaced = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?)$/.exec(value);
+  const text = spaced ? `${spaced[1]}T${spaced[2]}Z` : value.replace(' UTC ', ' GMT ');
+  const ms = Date.parse(text);
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
+}
+
+function fromEpoch(n: number): string | undefined {
+  const ms = n < 1e11 ? n * 1000 : n;
+  const d = new Date(ms);
+  return Number.isFinite(d.getTime()) ? d.toISOString() : undefined;
+}
+
+/** The time used when an event carries none: it sorts before every real event. */
+export const UNKNOWN_TIME = '1970-01-01T00:00:00.000Z';

@@ -1,0 +1,122 @@
+import type { Observation, ResourceRef } from '../events/types.js';
+import { inScope } from '../config/scope.js';
+import type { TpguardConfig } from '../config/schema.js';
+import { isRecord } from '../util/json.js';
+import type { CompiledRule, PolicyPack } from './load.js';
+import type { Severity, Verdict } from './schema.js';
+import { TriggerIndex } from './trigger-index.js';
+
+/** The verdict of one rule on one resource of one observation. */
+export interface Finding {
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  verdict: Exclude<Verdict, 'not-applicable'>;
+  resource: ResourceRef;
+  /** For a pass: whether it resolves earlier drift of this rule and resource. */
+  resolves: boolean;
+  /** Why a rule could not be evaluated. */
+  reason?: string;
+}
+
+/** A pack ready to evaluate observations against one configuration. */
+export interface Evaluator {
+  pack: PolicyPack;
+  config: TpguardConfig;
+  index: TriggerIndex;
+}
+
+export function createEvaluator(pack: PolicyPack, config: TpguardConfig): Evaluator {
+  return { pack, config, index: new TriggerIndex(pack.rules) };
+}
+
+/** CloudTrail truncates oversized fields and marks them `"omitted": true`. */
+function truncatedField(value: unknown, depth = 0): boolean {
+  if (!isRecord(value) || depth > 3) return false;
+  if (value.omitted === true) return true;
+  return Object.values(value).some((v) => truncatedField(v, depth + 1));
+}
+
+function baseContext(obs: Observation, config: TpguardConfig): Record<string, unknown> {
+  const detail = obs.detail;
+  return {
+    event: obs.raw,
+    detail,
+    req: isRecord(detail.requestParameters) ? detail.requestParameters : {},
+    resp: isRecord(detail.responseElements) ? detail.responseElements : {},
+    actor: obs.actor ?? {},
+    config: { scope: config.scope, approved: config.approved },
+    obs: { eventId: obs.eventId, eventTime: obs.eventTime, source: obs.source, account: obs.account, region: obs.region, errorCode: obs.errorCode ?? '' },
+  };
+}
+
+function message(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
+}
+
+function resourcesFor(c: CompiledRule, obs: Observation, ctx: Record<string, unknown>): ResourceRef[] | string {
+  const type = c.rule.resource.type;
+  if (c.resourceId) {
+    let id: unknown;
+    try {
+      id = c.resourceId({ ...ctx, resource: {} });
+    } catch (err) {
+      return `resource.id: ${message(err)}`;
+    }
+    if (typeof id !== 'string' || id.length === 0) return `resource.id did not give a ${type} id`;
+    return [obs.resources.find((r) => r.type === type && (r.id === id || r.name === id || r.arn === id)) ?? { type, id, name: id }];
+  }
+  const list = obs.resources.filter((r) => r.type === type);
+  return list.length > 0 ? list : `no ${type} in the event`;
+}
+
+function judge(c: CompiledRule, ctx: Record<string, unknown>, resource: ResourceRef, obs: Observation): Finding {
+  const base = { ruleId: c.rule.id, title: c.rule.title, severity: c.rule.severity, resource, resolves: false };
+  if (truncatedField(ctx.req) || truncatedField(ctx.resp)) {
+    return { ...base, severity: 'informational', verdict: 'cannot-evaluate', reason: 'CloudTrail truncated a field (omitted: true)' };
+  }
+  const vars = { ...ctx, resource };
+  let violated: unknown;
+  try {
+    violated = c.violation(vars);
+  } catch (err) {
+    return { ...base, severity: 'informational', verdict: 'cannot-evaluate', reason: `violation: ${message(err)}` };
+  }
+  if (typeof violated !== 'boolean') return { ...base, severity: 'informational', verdict: 'cannot-evaluate', reason: 'violation did not give a bool' };
+  if (violated) return { ...base, verdict: 'violation' };
+  let resolves = obs.source === 'config'; // configuration items carry the whole state
+  if (c.resolve) {
+    try {
+      resolves = c.resolve(vars) === true;
+    } catch {
+      resolves = false;
+    }
+  }
+  return { ...base, verdict: 'pass', resolves };
+}
+
+/**
+ * Evaluates one observation: only the rules its trigger can match, only on in-scope
+ * resources, failed calls only for rules that include them. Pure and synchronous.
+ * @example evaluate(evaluator, observation).filter((f) => f.verdict === 'violation')
+ */
+export function evaluate(ev: Evaluator, obs: Observation, only?: ReadonlySet<string>): Finding[] {
+  const candidates = ev.index.lookup(obs.trigger);
+  if (candidates.length === 0) return [];
+  const ctx = baseContext(obs, ev.config);
+  const out: Finding[] = [];
+  for (const c of candidates) {
+    if (only && !only.has(c.rule.id)) continue;
+    if (obs.errorCode && !(c.rule.on.source === 'cloudtrail' && c.rule.on.includeFailed)) continue;
+    const resources = resourcesFor(c, obs, ctx);
+    if (typeof resources === 'string') {
+      out.push({ ruleId: c.rule.id, title: c.rule.title, severity: 'informational', verdict: 'cannot-evaluate', resource: { type: c.rule.resource.type, id: 'unknown' }, resolves: false, reason: resources });
+      continue;
+    }
+    for (const resource of resources) {
+      if (!inScope(resource, ev.config)) continue;
+      out.push(judge(c, ctx, resource, obs));
+    }
+  }
+  return out;
+}

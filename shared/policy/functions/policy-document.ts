@@ -1,0 +1,127 @@
+import { isRecord } from '../../util/json.js';
+
+/**
+ * Resource-policy analysis (IAM trust, S3 bucket, KMS key, ECR repository policies),
+ * for documents logged either as JSON strings or as objects.
+ */
+export interface PolicyStatement {
+  Effect?: unknown;
+  Principal?: unknown;
+  NotPrincipal?: unknown;
+  Condition?: unknown;
+  Action?: unknown;
+  Resource?: unknown;
+}
+
+/** Condition keys that tie a public principal to known callers, so the grant is not public. */
+const RESTRICTING_KEYS = new Set(
+  [
+    'aws:SourceAccount', 'aws:SourceArn', 'aws:SourceOwner', 'aws:PrincipalOrgID', 'aws:PrincipalOrgPaths',
+    'aws:PrincipalArn', 'aws:PrincipalAccount', 'aws:SourceVpc', 'aws:SourceVpce', 'aws:SourceIp',
+    'aws:userid', 'aws:username', 'aws:ResourceOrgID', 'kms:CallerAccount', 'aws:SourceOrgID',
+  ].map((k) => k.toLowerCase()),
+);
+
+/** Parses a policy given as string or object into its statements; [] when it is neither. */
+export function statementsOf(doc: unknown): PolicyStatement[] {
+  let value = doc;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return [];
+    }
+  }
+  if (!isRecord(value)) return [];
+  const st = value.Statement;
+  if (Array.isArray(st)) return st.filter(isRecord);
+  return isRecord(st) ? [st] : [];
+}
+
+function toList(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : v === undefined || v === null ? [] : [v];
+}
+
+/** AWS principals of a statement (`"*"`, `{"AWS": ...}`, `{"CanonicalUser": ...}`), as strings. */
+function awsPrincipals(principal: unknown): string[] {
+  if (principal === '*') return ['*'];
+  if (!isRecord(principal)) return [];
+  return [...toList(principal.AWS), ...toList(principal.CanonicalUser), ...toList(principal.Federated)].filter(
+    (p): p is string => typeof p === 'string',
+  );
+}
+
+function isRestricted(condition: unknown): boolean {
+  if (!isRecord(condition)) return false;
+  for (const operator of Object.values(condition)) {
+    if (!isRecord(operator)) continue;
+    for (const [key, value] of Object.entries(operator)) {
+      if (!RESTRICTING_KEYS.has(key.toLowerCase())) continue;
+      const values = toList(value);
+      if (values.length > 0 && values.every((x) => typeof x === 'string' && x !== '*' && x.length > 0)) return true;
+    }
+  }
+  return false;
+}
+
+const isAllow = (s: PolicyStatement) => s.Effect === 'Allow';
+
+/**
+ * True when an `Allow` statement grants to everyone (`*`, `{"AWS":"*"}`, or `NotPrincipal`)
+ * without a restricting condition. A `Deny` never makes a policy public.
+ * @example policyIsPublic('{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject"}]}') // true
+ */
+export function policyIsPublic(doc: unknown): boolean {
+  return statementsOf(doc).some((s) => {
+    if (!isAllow(s) || isRestricted(s.Condition)) return false;
+    if (s.NotPrincipal !== undefined) return true;
+    return awsPrincipals(s.Principal).some((p) => p === '*' || p === 'arn:aws:iam::*:root');
+  });
+}
+
+/** Account id named by a principal: `123456789012` or `arn:aws:iam::123456789012:...`. */
+export function accountOfPrincipal(p: string): string | undefined {
+  if (/^\d{12}$/.test(p)) return p;
+  const m = /^arn:aws[\w-]*:(?:iam|sts)::(\d{12}):/.exec(p);
+  return m?.[1];
+}
+
+/**
+ * Accounts granted by `Allow` statements that are not in `approved` (sorted, unique).
+ * @example policyForeignAccounts(doc, ['111122223333']) // ['999988887777']
+ */
+export function policyForeignAccounts(doc: unknown, approved: readonly unknown[]): string[] {
+  const ok = new Set(approved.filter((a): a is string => typeof a === 'string'));
+  const out = new Set<string>();
+  for (const s of statementsOf(doc)) {
+    if (!isAllow(s)) continue;
+    for (const p of awsPrincipals(s.Principal)) {
+      const account = accountOfPrincipal(p);
+      if (account && !ok.has(account)) out.add(account);
+    }
+  }
+  return [...out].sort();
+}
+
+/** Actions allowed by `Allow` statements, as written (strings only). */
+export function policyAllowedActions(doc: unknown): string[] {
+  return statementsOf(doc).filter(isAllow).flatMap((s) => toList(s.Action)).filter((a): a is string => typeof a === 'string');
+}
+
+/**
+ * True when an `Allow` statement grants `action` (globs in the policy count: `*`, `iam:*`)
+ * on every resource (`Resource: "*"`).
+ */
+export function policyAllowsOnAnyResource(doc: unknown, action: string): boolean {
+  const wanted = action.toLowerCase();
+  return statementsOf(doc).some((s) => {
+    if (!isAllow(s) || !toList(s.Resource).includes('*')) return false;
+    return toList(s.Action).some((a) => typeof a === 'string' && actionMatches(a.toLowerCase(), wanted));
+  });
+}
+
+function actionMatches(pattern: string, action: string): boolean {
+  if (pattern === '*') return true;
+  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  return re.test(action);
+}

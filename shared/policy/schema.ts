@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { RESOURCE_TYPE_NAMES } from '../events/resource-types.js';
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'informational'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { critical: 4, high: 3, medium: 2, low: 1, informational: 0 };
+
+export const VERDICTS = ['violation', 'pass', 'cannot-evaluate', 'not-applicable'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+const names = z.array(z.string().min(1)).min(1);
+
+/** Triggers, one shape per source; compiled into the index and the EventBridge patterns. */
+export const TriggerSchema = z.discriminatedUnion('source', [
+  z.strictObject({
+    source: z.literal('cloudtrail'),
+    eventSource: z.string().regex(/^[a-z0-9-]+\.amazonaws\.com$/, 'eventSource is a service host such as s3.amazonaws.com'),
+    eventName: names,
+    /** Failed calls (`errorCode`) are evaluated only when a rule says so. */
+    includeFailed: z.boolean().default(false),
+  }),
+  z.strictObject({
+    source: z.literal('guardduty'),
+    detailType: z.enum(['GuardDuty Finding', 'GuardDuty Malware Protection Object Scan Result']).default('GuardDuty Finding'),
+    /** Finding types; a trailing `*` matches by prefix. Required for "GuardDuty Finding". */
+    findingType: names.optional(),
+  }),
+  z.strictObject({
+    source: z.literal('config'),
+    detailType: z.enum(['Config Configuration Item Change', 'Config Rules Compliance Change']).default('Config Configuration Item Change'),
+    resourceType: z.array(z.string().regex(/^AWS::\w+::\w+$/, 'resourceType is an AWS Config type such as AWS::S3::Bucket')).min(1),
+  }),
+  z.strictObject({ source: z.literal('sagemaker'), detailType: names }),
+  z.strictObject({ source: z.literal('bedrock'), detailType: names }),
+]);
+export type Trigger = z.infer<typeof TriggerSchema>;
+
+export const TestCaseSchema = z.strictObject({
+  name: z.string().min(1),
+  event: z.string().min(1),
+  expect: z.enum(VERDICTS),
+  /** Another configuration for this case, relative to the project root. */
+  config: z.string().optional(),
+});
+export type TestCase = z.infer<typeof TestCaseSchema>;
+
+const mappingList = z.array(z.string().min(1));
+
+/** The order keys must appear in, so that every rule file reads the same way. */
+export const RULE_KEY_ORDER = [
+  'id', 'title', 'severity', 'on', 'resource', 'description', 'runbook', 'references',
+  'controls', 'threats', 'violation', 'resolve', 'tests',
+] as const;
+
+export const RuleSchema = z.strictObject({
+  id: z.string().regex(/^TPS-[A-Z0-9]+-\d{2,3}$/, 'id looks like TPS-<AREA>-<NN>'),
+  title: z.string().min(5).max(120),
+  severity: z.enum(SEVERITIES),
+  on: TriggerSchema,
+  resource: z.strictObject({
+    type: z.enum(RESOURCE_TYPE_NAMES as [string, ...string[]]),
+    /** CEL for the resource id; without it each resource of `type` in the event is evaluated. */
+    id: z.string().min(1).optional(),
+  }),
+  description: z.string().min(1).optional(),
+  runbook: z.string().min(1),
+  references: z.array(z.string().min(1)).default([]),
+  controls: z.strictObject({
+    aicm: mappingList.refine((l) => l.includes('MDS-01'), 'controls.aicm must include MDS-01'),
+    iso42001: mappingList.optional(),
+    euAiAct: mappingList.optional(),
+    nistAi600: mappingList.optional(),
+    bsiAic4: mappingList.optional(),
+    bsiC5: mappingList.optional(),
+  }),
+  threats: z.strictObject({ atlas: mappingList.default([]), owasp: mappingList.default([]) }),
+  violation: z.string().min(1),
+  resolve: z.string().min(1).optional(),
+  tests: z.array(TestCaseSchema).min(2, 'a rule needs at least two test cases'),
+});
+export type Rule = z.infer<typeof RuleSchema>;
