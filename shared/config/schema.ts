@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RESOURCE_TYPE_NAMES } from '../events/resource-types.js';
+import { OwnersSchema } from './owners.js';
 
 const globList = z.array(z.string().min(1)).default([]);
 
@@ -26,6 +27,7 @@ export const ApprovedSchema = z.strictObject({
 export const ConfigSchema = z.strictObject({
   scope: ScopeSchema.default({ resources: {}, tags: {} }),
   approved: ApprovedSchema.default({ kmsKeys: [], images: [], executionRoles: [], dataLocations: [], principals: [], accounts: [] }),
+  owners: OwnersSchema.default({ default: { email: [] }, teams: {}, resources: [] }),
 });
 
 export type TpguardConfig = z.infer<typeof ConfigSchema>;

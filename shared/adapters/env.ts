@@ -1,0 +1,37 @@
+/**
+ * Deployed configuration, read once at cold start. A missing variable fails the
+ * init with a message naming it, instead of a confusing error on the first event.
+ */
+export class MissingEnvironmentError extends Error {
+  public readonly variable: string;
+  public constructor(variable: string) {
+    super(`environment variable ${variable} is required`);
+    this.name = 'MissingEnvironmentError';
+    this.variable = variable;
+  }
+}
+
+/** The environment variables the functions read (set by serverless.yml). */
+export const EnvVars = {
+  table: 'TPGUARD_TABLE',
+  busName: 'TPGUARD_BUS_NAME',
+  topicArn: 'TPGUARD_TOPIC_ARN',
+  chatbotTopicArn: 'TPGUARD_CHATBOT_TOPIC_ARN',
+  securityHub: 'TPGUARD_SECURITYHUB',
+  packVersion: 'TPGUARD_PACK_VERSION',
+  configFile: 'TPGUARD_CONFIG_FILE',
+  policyDir: 'TPGUARD_POLICY_DIR',
+  stage: 'TPGUARD_STAGE',
+} as const;
+
+/** @example const table = requireEnv(EnvVars.table) */
+export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  const value = env[name];
+  if (value === undefined || value === '') throw new MissingEnvironmentError(name);
+  return value;
+}
+
+export function optionalEnv(name: string, fallback: string, env: NodeJS.ProcessEnv = process.env): string {
+  const value = env[name];
+  return value === undefined || value === '' ? fallback : value;
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import type { ResourceRef } from '../events/types.js';
+import { globAny } from '../policy/functions/glob.js';
+
+/** Where an owner is reached. `slack` names where the webhook URL lives: `ssm:<parameter>` or `env:<VARIABLE>`. */
+export const ContactSchema = z.strictObject({
+  email: z.array(z.email()).default([]),
+  slack: z.string().regex(/^(ssm:\/[\w./-]+|env:[A-Z_][A-Z0-9_]*)$/, 'slack is ssm:/parameter/name or env:VARIABLE').optional(),
+});
+export type Contact = z.infer<typeof ContactSchema>;
+
+/** `owners`: who receives alerts for which resources. */
+export const OwnersSchema = z.strictObject({
+  default: ContactSchema.default({ email: [] }),
+  /** The tag whose value names a team. */
+  byTag: z.string().min(1).optional(),
+  teams: z.record(z.string().regex(/^[\w-]+$/, 'team names are letters, digits, - and _'), ContactSchema).default({}),
+  resources: z.array(z.strictObject({ match: z.string().min(1), team: z.string().min(1) })).default([]),
+});
+export type OwnersConfig = z.infer<typeof OwnersSchema>;
+
+export const DEFAULT_OWNER = 'default';
+
+/**
+ * The team that owns a resource: the first `resources` glob matching its ARN, name or id,
+ * else the team named by its `byTag` tag, else `default`. Unknown team names fall back to default.
+ * @example resolveOwner({ type: 's3-bucket', id: 'ml-training-vision-raw' }, owners) // 'vision'
+ */
+export function resolveOwner(resource: ResourceRef, owners: OwnersConfig): string {
+  for (const m of owners.resources) {
+    if (globAny([resource.arn, resource.name, resource.id], [m.match]) && owners.teams[m.team]) return m.team;
+  }
+  if (owners.byTag) {
+    const team = resource.tags?.[owners.byTag];
+    if (team && owners.teams[team]) return team;
+  }
+  return DEFAULT_OWNER;
+}
+
+/** The contact of a team name (default when unknown). */
+export function contactOf(owner: string, owners: OwnersConfig): Contact {
+  return owners.teams[owner] ?? owners.default;
+}
