@@ -4,16 +4,24 @@ import { FileLoadError, describeError } from '../shared/util/errors.js';
 import { registerRules } from './commands/rules.js';
 import { registerScan } from './commands/scan.js';
 import { CliError, Exit } from './context.js';
+import { NOW_OPTION } from './clock.js';
+import { registerReview } from './commands/review.js';
+import { registerException } from './commands/exception.js';
+import { registerReport } from './commands/report.js';
 
 /** Builds the command tree; each feature registers its commands here. */
 export function buildProgram(): Command {
   const program = new Command('tpguard')
     .description('Guards ML training pipelines on AWS (CSA AICM MDS-01): scan events, record drift, alert owners, prove it to an auditor')
     .version('0.1.0')
+    .option(...NOW_OPTION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerScan(program);
   registerRules(program);
+  registerReview(program);
+  registerException(program);
+  registerReport(program);
   return program;
 }
 
@@ -23,6 +31,10 @@ export function buildProgram(): Command {
  */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  // Commands report their status through process.exitCode; start each run from a clean
+  // one so that an earlier run in the same process (tests, `serve`) does not leak into it.
+  const outer = process.exitCode;
+  process.exitCode = undefined;
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : Exit.ok;
@@ -41,5 +53,7 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode;
     } else process.stderr.write(`tpguard: ${describeError(err)}\n`);
     return Exit.usage;
+  } finally {
+    process.exitCode = outer;
   }
 }

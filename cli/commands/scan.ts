@@ -46,18 +46,33 @@ function toRow(obs: Observation, f: Finding, where: string): ScanRow {
   return row;
 }
 
-/** Progress on stderr, only when it is a terminal, at most twice a second. */
-function progressReporter(): { tick: (events: number, files: number) => void; done: () => void } {
-  if (!process.stderr.isTTY) return { tick: () => undefined, done: () => undefined };
-  let last = 0;
+/** Where progress goes: stderr, which shows it only when it is a terminal. */
+export interface ProgressStream {
+  isTTY?: boolean;
+  write(text: string): unknown;
+}
+
+/**
+ * Progress for long scans on stderr, only when it is a terminal, at most twice a second,
+ * on one line that the next update overwrites and `done` clears.
+ * @example const p = progressReporter(process.stderr); p.tick(1000, 3); p.done();
+ */
+export function progressReporter(stream: ProgressStream = process.stderr, now: () => number = Date.now): { tick: (events: number, files: number) => void; done: () => void } {
+  if (!stream.isTTY) return { tick: () => undefined, done: () => undefined };
+  let last: number | undefined;
+  let shown = false;
   return {
     tick: (events, files) => {
-      const now = Date.now();
-      if (now - last < 500) return;
-      last = now;
-      process.stderr.write(`\rscanning: ${files} files, ${events} events`);
+      const t = now();
+      if (last === undefined) last = t; // nothing for a scan that ends within the first half second
+      if (t - last < 500) return;
+      last = t;
+      shown = true;
+      stream.write(`\rscanning: ${files} files, ${events} events`);
     },
-    done: () => last > 0 && process.stderr.write('\r\x1b[K'),
+    done: () => {
+      if (shown) stream.write('\r\x1b[K');
+    },
   };
 }
 
@@ -69,6 +84,7 @@ export async function runScan(paths: string[], opts: ScanOptions, out: NodeJS.Wr
   const ev = createEvaluator(pack, config);
   const rows: ScanRow[] = [];
   const rejected: Rejection[] = [];
+  let rejectedCount = 0;
   let events = 0;
   let files = 0;
   let violations = 0;
@@ -79,7 +95,10 @@ export async function runScan(paths: string[], opts: ScanOptions, out: NodeJS.Wr
   });
   for await (const item of inputs) {
     if (!item.ok) {
-      rejected.push(item.rejection);
+      rejectedCount++;
+      // Only the json format lists them in its output; the others need the count only.
+      if (format === 'json') rejected.push(item.rejection);
+      progress.done();
       process.stderr.write(`${item.rejection.where}: ${item.rejection.reason}\n`);
       continue;
     }
@@ -94,10 +113,10 @@ export async function runScan(paths: string[], opts: ScanOptions, out: NodeJS.Wr
     }
   }
   progress.done();
-  const summary = { packVersion: pack.version, rules: pack.rules.length, events, rejected: rejected.length, violations };
+  const summary = { packVersion: pack.version, rules: pack.rules.length, events, rejected: rejectedCount, violations };
   if (format === 'json') out.write(`${JSON.stringify({ summary, results: rows, rejected }, null, 2)}\n`);
   if (format === 'table') out.write(renderScanTable(rows, summary));
-  if (rejected.length > 0) return Exit.usage;
+  if (rejectedCount > 0) return Exit.usage;
   return violations > 0 ? Exit.findings : Exit.ok;
 }
 

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { FileLoadError } from '../util/errors.js';
 import { ConfigSchema, type TpguardConfig } from './schema.js';
@@ -15,19 +15,28 @@ export function formatIssue(issue: z.core.$ZodIssue): string {
 }
 
 /**
+ * Parses YAML (duplicate keys are errors). On error gives the first problem as
+ * `line N: message`, with the line counted from the text (the parser's own `linePos`
+ * is only filled with pretty errors, which span several lines).
+ * @example parseYaml('a: 1\na: 2\n') // { ok: false, message: 'line 2: Map keys must be unique' }
+ */
+export function parseYaml(text: string): { ok: true; data: unknown } | { ok: false; message: string } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter });
+  const error = doc.errors[0];
+  if (!error) return { ok: true, data: doc.toJS() };
+  return { ok: false, message: `line ${lineCounter.linePos(error.pos[0]).line}: ${error.message.split('\n')[0]}` };
+}
+
+/**
  * Parses and validates configuration text. Throws {@link FileLoadError} with
  * `file: problem` on YAML or schema errors.
  * @example parseConfig('scope: {}', 'tpguard.config.yaml')
  */
 export function parseConfig(text: string, file: string): TpguardConfig {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
-  const yamlError = doc.errors[0];
-  if (yamlError) {
-    const line = yamlError.linePos?.[0];
-    throw new FileLoadError(file, `${line ? `line ${line.line}: ` : ''}${yamlError.message.split('\n')[0]}`);
-  }
-  const data = doc.toJS() ?? {};
-  const result = ConfigSchema.safeParse(data);
+  const yaml = parseYaml(text);
+  if (!yaml.ok) throw new FileLoadError(file, yaml.message);
+  const result = ConfigSchema.safeParse(yaml.data ?? {});
   if (!result.success) throw new FileLoadError(file, formatIssue(result.error.issues[0]!));
   return result.data;
 }

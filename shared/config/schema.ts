@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { RESOURCE_TYPE_NAMES } from '../events/resource-types.js';
+import { NOTIFICATIONS_DEFAULTS, NotificationsSchema } from './notifications.js';
 import { OwnersSchema } from './owners.js';
+import { ReviewsSchema } from '../review/config.js';
 
 const globList = z.array(z.string().min(1)).default([]);
 
@@ -17,6 +19,8 @@ export const ApprovedSchema = z.strictObject({
   executionRoles: globList,
   dataLocations: globList,
   principals: globList,
+  /** Globs over caller ARNs allowed to approve model packages; empty means `principals`. */
+  modelApprovers: globList,
   accounts: z.array(z.string().regex(/^\d{12}$/, 'an account id is 12 digits')).default([]),
 });
 
@@ -26,8 +30,11 @@ export const ApprovedSchema = z.strictObject({
  */
 export const ConfigSchema = z.strictObject({
   scope: ScopeSchema.default({ resources: {}, tags: {} }),
-  approved: ApprovedSchema.default({ kmsKeys: [], images: [], executionRoles: [], dataLocations: [], principals: [], accounts: [] }),
+  approved: ApprovedSchema.default({ kmsKeys: [], images: [], executionRoles: [], dataLocations: [], principals: [], modelApprovers: [], accounts: [] }),
   owners: OwnersSchema.default({ default: { email: [] }, teams: {}, resources: [] }),
+  /** The review calendar (shared/review/config.ts); absent: the default owner reviews quarterly. */
+  reviews: ReviewsSchema.optional(),
+  notifications: NotificationsSchema.default(NOTIFICATIONS_DEFAULTS),
 });
 
 export type TpguardConfig = z.infer<typeof ConfigSchema>;

@@ -57,6 +57,8 @@ export interface DriftRecord {
   resolvedAt?: string;
   /** Who or what resolved it: a principal ARN for an event, or the operator's name. */
   resolvedBy?: string;
+  /** The operator's reason, for drift resolved by hand. */
+  resolvedReason?: string;
   /** Exception that suppresses it. */
   exceptionId?: string;
   /** The latest transition, with the event that made it. */
@@ -86,4 +88,14 @@ export interface DriftHistoryEntry {
   packVersion: string;
   evidence?: Record<string, unknown>;
   note?: string;
+  /** The rule, so history can be read per rule without the record. */
+  ruleId?: string;
+  /** Event source: cloudtrail, guardduty, config, sagemaker, bedrock (absent for manual entries). */
+  source?: string;
+  /** What the observation asked of the record: violation, suppress, resolve or observe (shared/drift/transitions.ts). */
+  intent?: string;
+  /** The exception that suppressed this violation. */
+  exceptionId?: string;
+  /** When tpguard recorded it (not the event time). */
+  recordedAt?: string;
 }

@@ -120,10 +120,11 @@ export function normalizeCloudTrail(record: Record<string, unknown>, envelope?: 
   if (record.requestParameters !== undefined && record.requestParameters !== null && !isRecord(record.requestParameters)) {
     throw new UnsupportedEventError('CloudTrail requestParameters is not an object');
   }
-  const account = str(record, 'recipientAccountId') ?? str(envelope, 'account') ?? str(rec(record, 'userIdentity'), 'accountId') ?? 'unknown';
-  const region = str(record, 'awsRegion') ?? str(envelope, 'region') ?? 'unknown';
+  // `||`, not `??`: an empty string is as good as absent (found by the fuzz tests).
+  const account = str(record, 'recipientAccountId') || str(envelope, 'account') || str(rec(record, 'userIdentity'), 'accountId') || 'unknown';
+  const region = str(record, 'awsRegion') || str(envelope, 'region') || 'unknown';
   const obs: Observation = {
-    eventId: str(envelope, 'id') ?? str(record, 'eventID') ?? syntheticId('ct', record),
+    eventId: str(envelope, 'id') || str(record, 'eventID') || syntheticId('ct', record),
     eventTime: toIsoTime(record.eventTime) ?? toIsoTime(envelope?.time) ?? UNKNOWN_TIME,
     source: 'cloudtrail',
     account,

@@ -23,8 +23,8 @@ export function normalizeConfigItem(item: Record<string, unknown>, envelope?: Re
   const configType = str(item, 'resourceType');
   const resourceId = str(item, 'resourceId') ?? str(item, 'resourceName');
   if (!configType || !resourceId) throw new UnsupportedEventError('configuration item without resourceType/resourceId');
-  const account = str(item, 'awsAccountId') ?? str(item, 'accountId') ?? str(envelope, 'account') ?? 'unknown';
-  const region = str(item, 'awsRegion') ?? str(envelope, 'region') ?? 'unknown';
+  const account = str(item, 'awsAccountId') || str(item, 'accountId') || str(envelope, 'account') || 'unknown';
+  const region = str(item, 'awsRegion') || str(envelope, 'region') || 'unknown';
   const ref: ResourceRef = { type: fromConfigType(configType), id: resourceId, name: str(item, 'resourceName') ?? resourceId };
   const arn = str(item, 'ARN') ?? str(item, 'arn');
   if (arn) ref.arn = arn;
@@ -32,7 +32,7 @@ export function normalizeConfigItem(item: Record<string, unknown>, envelope?: Re
   if (tags) ref.tags = tags;
   const captured = toIsoTime(item.configurationItemCaptureTime);
   return {
-    eventId: str(envelope, 'id') ?? syntheticId('ci', [configType, resourceId, captured, item.configurationStateId, item.configurationItemMD5Hash]),
+    eventId: str(envelope, 'id') || syntheticId('ci', [configType, resourceId, captured, item.configurationStateId, item.configurationItemMD5Hash]),
     eventTime: captured ?? toIsoTime(envelope?.time) ?? UNKNOWN_TIME,
     source: 'config',
     account,
@@ -59,11 +59,11 @@ export function normalizeComplianceChange(detail: Record<string, unknown>, envel
   if (!configType || !resourceId) throw new UnsupportedEventError('compliance change without resourceType/resourceId');
   const result = rec(detail, 'newEvaluationResult');
   return {
-    eventId: str(envelope, 'id') ?? syntheticId('cc', detail),
+    eventId: str(envelope, 'id') || syntheticId('cc', detail),
     eventTime: toIsoTime(result?.resultRecordedTime) ?? toIsoTime(envelope.time) ?? UNKNOWN_TIME,
     source: 'config',
-    account: str(detail, 'awsAccountId') ?? str(envelope, 'account') ?? 'unknown',
-    region: str(detail, 'awsRegion') ?? str(envelope, 'region') ?? 'unknown',
+    account: str(detail, 'awsAccountId') || str(envelope, 'account') || 'unknown',
+    region: str(detail, 'awsRegion') || str(envelope, 'region') || 'unknown',
     resources: [{ type: fromConfigType(configType), id: resourceId, name: resourceId }],
     trigger: { detailType: CONFIG_COMPLIANCE_CHANGE, resourceType: configType },
     detail,

@@ -41,15 +41,28 @@ function instanceResource(resource: Record<string, unknown>, account: string, re
   return [ref];
 }
 
-function actorOf(finding: Record<string, unknown>): Actor | undefined {
+/** The ARN of the principal whose credentials the finding is about, when its type says which. */
+function principalArn(userType: string | undefined, userName: string, account: string): string | undefined {
+  if (userType === 'AssumedRole' || userType === 'Role') return `arn:aws:iam::${account}:role/${userName}`;
+  if (userType === 'IAMUser') return `arn:aws:iam::${account}:user/${userName}`;
+  if (userType === 'Root') return `arn:aws:iam::${account}:root`;
+  return undefined;
+}
+
+function actorOf(finding: Record<string, unknown>, account: string): Actor | undefined {
   const action = rec(rec(finding, 'service'), 'action');
   const call = rec(action, 'awsApiCallAction');
   const ip = str(rec(call, 'remoteIpDetails'), 'ipAddressV4');
   const key = rec(rec(finding, 'resource'), 'accessKeyDetails');
-  const actor: Actor = { sourceIp: ip, type: str(key, 'userType') };
+  const userType = str(key, 'userType');
+  const actor: Actor = { sourceIp: ip, type: userType };
   const userName = str(key, 'userName');
-  if (userName) actor.arn = str(key, 'principalId') ?? userName;
-  return Object.values(actor).some((v) => v !== undefined) ? actor : undefined;
+  // `principalId` is an id (AROA...:session), not an ARN: rules match actor.arn with ARN globs.
+  if (userName) actor.arn = principalArn(userType, userName, account);
+  if (!actor.arn) delete actor.arn;
+  if (actor.sourceIp === undefined) delete actor.sourceIp;
+  if (actor.type === undefined) delete actor.type;
+  return Object.keys(actor).length > 0 ? actor : undefined;
 }
 
 /**
@@ -64,17 +77,17 @@ export function normalizeGuardDutyFinding(finding: Record<string, unknown>, enve
   }
   // Some findings (IAM ones without an access key) name no resource: they still are observations.
   const resource = rec(finding, 'resource') ?? {};
-  const account = str(finding, 'accountId') ?? str(envelope, 'account') ?? 'unknown';
-  const region = str(finding, 'region') ?? str(envelope, 'region') ?? 'unknown';
+  const account = str(finding, 'accountId') || str(envelope, 'account') || 'unknown';
+  const region = str(finding, 'region') || str(envelope, 'region') || 'unknown';
   const updatedAt = toIsoTime(finding.updatedAt);
   const findingId = str(finding, 'id');
   return {
-    eventId: str(envelope, 'id') ?? (findingId ? `${findingId}@${updatedAt ?? ''}` : syntheticId('gd', finding)),
+    eventId: str(envelope, 'id') || (findingId ? `${findingId}@${updatedAt ?? ''}` : syntheticId('gd', finding)),
     eventTime: updatedAt ?? toIsoTime(envelope?.time) ?? toIsoTime(finding.createdAt) ?? UNKNOWN_TIME,
     source: 'guardduty',
     account,
     region,
-    actor: actorOf(finding),
+    actor: actorOf(finding, account),
     resources: [...bucketResources(resource), ...instanceResource(resource, account, region), ...principalResource(resource, account)],
     trigger: { detailType: GUARDDUTY_FINDING, findingType: type },
     detail: finding,
@@ -88,11 +101,11 @@ export function normalizeMalwareScan(detail: Record<string, unknown>, envelope: 
   const bucket = str(object, 'bucketName');
   if (!bucket) throw new UnsupportedEventError('malware scan result without s3ObjectDetails.bucketName');
   return {
-    eventId: str(envelope, 'id') ?? syntheticId('gdm', detail),
+    eventId: str(envelope, 'id') || syntheticId('gdm', detail),
     eventTime: toIsoTime(envelope.time) ?? UNKNOWN_TIME,
     source: 'guardduty',
-    account: str(envelope, 'account') ?? 'unknown',
-    region: str(envelope, 'region') ?? 'unknown',
+    account: str(envelope, 'account') || 'unknown',
+    region: str(envelope, 'region') || 'unknown',
     resources: [{ type: 's3-bucket', id: bucket, name: bucket, arn: `arn:aws:s3:::${bucket}` }],
     trigger: { detailType: GUARDDUTY_MALWARE_SCAN },
     detail,

@@ -80,14 +80,19 @@ export function* intake(value: unknown, where: string, depth = 0): Generator<Int
 }
 
 function* intakeRecords(records: unknown[], where: string, depth: number): Generator<IntakeResult> {
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i];
-    const at = `${where}:${i}`;
-    if (isRecord(r) && isRecord(r.Sns)) yield* unwrapString(r.Sns.Message, at, depth, 'SNS Message');
-    else if (isRecord(r) && r.eventSource === 'aws:sqs') yield* unwrapString(r.body, at, depth, 'SQS body');
-    else if (isRecord(r)) yield normalizeOne(r, at);
-    else yield reject(at, `expected a JSON object, got ${r === null ? 'null' : typeof r}`);
-  }
+  for (let i = 0; i < records.length; i++) yield* intakeRecord(records[i], `${where}:${i}`, depth);
+}
+
+/**
+ * One element of a `Records` array: an SNS delivery (`Sns.Message` holds the event as a
+ * JSON string), an SQS message (`body`), or a CloudTrail record. Never throws.
+ * @example [...intakeRecord(logFile.Records[0], 'trail.json:0')]
+ */
+export function* intakeRecord(r: unknown, where: string, depth = 0): Generator<IntakeResult> {
+  if (isRecord(r) && isRecord(r.Sns)) yield* unwrapString(r.Sns.Message, where, depth, 'SNS Message');
+  else if (isRecord(r) && r.eventSource === 'aws:sqs') yield* unwrapString(r.body, where, depth, 'SQS body');
+  else if (isRecord(r)) yield normalizeOne(r, where);
+  else yield reject(where, `expected a JSON object, got ${r === null ? 'null' : typeof r}`);
 }
 
 function* unwrapString(message: unknown, where: string, depth: number, what: string): Generator<IntakeResult> {

@@ -1,18 +1,19 @@
 import { createReadStream } from 'node:fs';
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { promisify } from 'node:util';
-import { createGunzip, gunzip } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import { describeError } from '../util/errors.js';
 import { parseJson } from '../util/json.js';
-import { intake, type IntakeResult } from './normalize.js';
-
-const gunzipAsync = promisify(gunzip);
+import { JsonDocumentSplitter, type SplitPart } from './json-splitter.js';
+import { intake, intakeRecord, type IntakeResult } from './normalize.js';
 
 /** Largest single NDJSON line accepted (EventBridge events are at most 256 KiB). */
 export const MAX_LINE_BYTES = 4 * 1024 * 1024;
+
+/** Largest single record of a streamed array or `Records` file. */
+export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 
 const EVENT_FILE = /\.(json|ndjson|jsonl)(\.gz)?$/i;
 const LINE_FILE = /\.(ndjson|jsonl)(\.gz)?$/i;
@@ -26,10 +27,15 @@ export interface ReadOptions {
   stdin?: Readable;
 }
 
+const reject = (where: string, reason: string): IntakeResult => ({ ok: false, rejection: { where, reason } });
+const errorCode = (err: unknown) => (err as NodeJS.ErrnoException).code ?? describeError(err);
+
 /**
  * Reads events from files, directories (recursively) and stdin (`-`), one file at a
- * time so memory stays flat whatever the archive size. Yields every record as an
- * observation or a rejection; an unreadable file is one rejection, never a throw.
+ * time and one record at a time, so memory stays flat whatever the archive size: NDJSON
+ * is read line by line, arrays and `{"Records":[...]}` files record by record, gzip is
+ * inflated as a stream. Yields every record as an observation or a rejection; an
+ * unreadable file is one rejection, never a throw.
  * @example for await (const r of readInputs(['trail/'])) if (r.ok) evaluate(r.observation)
  */
 export async function* readInputs(paths: readonly string[], options: ReadOptions = {}): AsyncGenerator<IntakeResult> {
@@ -42,7 +48,7 @@ export async function* readInputs(paths: readonly string[], options: ReadOptions
     try {
       info = await stat(path);
     } catch (err) {
-      yield { ok: false, rejection: { where: path, reason: `cannot read: ${(err as NodeJS.ErrnoException).code ?? describeError(err)}` } };
+      yield reject(path, `cannot read: ${errorCode(err)}`);
       continue;
     }
     if (info.isDirectory()) yield* readDirectory(path, options);
@@ -51,48 +57,110 @@ export async function* readInputs(paths: readonly string[], options: ReadOptions
 }
 
 async function* readDirectory(dir: string, options: ReadOptions): AsyncGenerator<IntakeResult> {
-  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+  let entries;
+  try {
+    entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+  } catch (err) {
+    yield reject(dir, `cannot read folder: ${errorCode(err)}`);
+    return;
+  }
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const full = join(dir, entry.name);
     if (entry.isDirectory()) yield* readDirectory(full, options);
-    else if (entry.isFile()) {
-      if (EVENT_FILE.test(entry.name) || (await looksLikeJson(full))) yield* readFileEvents(full, options);
-      else options.onSkip?.(full, 'not an event file (not JSON, NDJSON or gzip)');
+    else if (entry.isSymbolicLink()) options.onSkip?.(full, 'symbolic link, not followed (name it on the command line to read it)');
+    else if (!entry.isFile()) options.onSkip?.(full, 'not a regular file');
+    else if (EVENT_FILE.test(entry.name)) yield* readFileEvents(full, options);
+    else {
+      const sniffed = await sniff(full);
+      if (sniffed === 'json' || sniffed === 'gzip') yield* readFileEvents(full, options);
+      else if (sniffed === 'other') options.onSkip?.(full, 'not an event file (not JSON, NDJSON or gzip)');
+      else yield reject(full, `cannot read: ${sniffed.error}`);
     }
   }
 }
 
+type Sniffed = 'json' | 'gzip' | 'other' | { error: string };
+
 /** Sniffs the first bytes: JSON documents start with `{` or `[`, gzip with 1f 8b. */
-async function looksLikeJson(file: string): Promise<boolean> {
-  const handle = await open(file, 'r');
+async function sniff(file: string): Promise<Sniffed> {
+  let handle;
   try {
+    handle = await open(file, 'r');
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(64), 0, 64, 0);
-    if (bytesRead >= 2 && buffer[0] === 0x1f && buffer[1] === 0x8b) return true;
-    const text = buffer.subarray(0, bytesRead).toString('utf8').trimStart();
-    return text.startsWith('{') || text.startsWith('[');
+    if (bytesRead >= 2 && buffer[0] === 0x1f && buffer[1] === 0x8b) return 'gzip';
+    const text = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+    return text.startsWith('{') || text.startsWith('[') ? 'json' : 'other';
+  } catch (err) {
+    return { error: errorCode(err) };
   } finally {
-    await handle.close();
+    await handle?.close();
   }
+}
+
+/** A file as a byte stream, inflated when it starts with the gzip magic bytes (whatever its name). */
+async function openEventFile(file: string): Promise<Readable> {
+  const kind = await sniff(file);
+  if (typeof kind === 'object') throw new Error(kind.error);
+  const raw = createReadStream(file);
+  if (kind !== 'gzip') return raw;
+  const gunzip = createGunzip();
+  raw.on('error', (err) => gunzip.destroy(err));
+  return raw.pipe(gunzip);
 }
 
 async function* readFileEvents(file: string, options: ReadOptions): AsyncGenerator<IntakeResult> {
   options.onFile?.(file);
-  if (LINE_FILE.test(file)) {
-    const raw = createReadStream(file);
-    yield* readStream(file.toLowerCase().endsWith('.gz') ? raw.pipe(createGunzip()) : raw, file, true);
-    return;
-  }
-  let text: string;
+  let stream: Readable;
   try {
-    let bytes = await readFile(file);
-    if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = await gunzipAsync(bytes);
-    text = bytes.toString('utf8');
+    stream = await openEventFile(file);
   } catch (err) {
-    yield { ok: false, rejection: { where: file, reason: `cannot read: ${describeError(err)}` } };
+    yield reject(file, `cannot read: ${describeError(err)}`);
     return;
   }
-  yield* intakeText(text, file);
+  if (LINE_FILE.test(file)) yield* readStream(stream, file, true);
+  else yield* readDocument(stream, file);
+}
+
+/** One JSON document (a `.json` file): its records are streamed, see {@link JsonDocumentSplitter}. */
+async function* readDocument(stream: Readable, where: string): AsyncGenerator<IntakeResult> {
+  const splitter = new JsonDocumentSplitter({ maxRecord: MAX_RECORD_BYTES });
+  stream.setEncoding('utf8');
+  try {
+    for await (const chunk of stream) {
+      yield* fromParts(splitter.push(chunk as string), where);
+      if (splitter.failed) break;
+    }
+  } catch (err) {
+    yield reject(where, `cannot read: ${describeError(err)}`);
+    return;
+  } finally {
+    stream.destroy();
+  }
+  yield* fromParts(splitter.end(), where);
+}
+
+function* fromParts(parts: readonly SplitPart[], where: string): Generator<IntakeResult> {
+  for (const part of parts) {
+    if (part.kind === 'document') {
+      yield* intakeText(part.text, where);
+      continue;
+    }
+    const at = part.index === undefined ? where : `${where}:${part.index}`;
+    if (part.kind === 'error') {
+      yield reject(at, part.reason);
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = parseJson(part.text, MAX_RECORD_BYTES);
+    } catch (err) {
+      yield reject(at, describeError(err));
+      continue;
+    }
+    if (part.container === 'records') yield* intakeRecord(value, at);
+    else yield* intake(value, at, 1);
+  }
 }
 
 function* intakeText(text: string, where: string): Generator<IntakeResult> {
@@ -100,57 +168,61 @@ function* intakeText(text: string, where: string): Generator<IntakeResult> {
   try {
     doc = parseJson(text);
   } catch (err) {
-    yield { ok: false, rejection: { where, reason: describeError(err) } };
+    yield reject(where, describeError(err));
     return;
   }
   yield* intake(doc, where);
 }
 
 /**
- * Reads a stream as NDJSON when each line is a JSON value, otherwise as one JSON
- * document. `linesOnly` forces NDJSON (for .ndjson/.jsonl files).
+ * Reads a stream as NDJSON when its first line is a JSON value, otherwise as one JSON
+ * document (streamed record by record). `linesOnly` forces NDJSON (for .ndjson/.jsonl files).
  */
 async function* readStream(stream: Readable, where: string, linesOnly = false): AsyncGenerator<IntakeResult> {
+  // Decode before readline: readline alone drops a trailing incomplete UTF-8 sequence,
+  // so a last line of broken bytes vanished without a rejection (found by the fuzz tests).
+  stream.setEncoding('utf8');
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  const pending: string[] = [];
+  let splitter: JsonDocumentSplitter | undefined;
   let mode: 'unknown' | 'lines' | 'document' = linesOnly ? 'lines' : 'unknown';
   let index = 0;
   try {
     for await (const line of lines) {
       if (mode === 'document') {
-        pending.push(line);
+        if (!splitter!.failed) yield* fromParts(splitter!.push(`${line}\n`), where);
         continue;
       }
-      const trimmed = line.trim();
+      const trimmed = line.replace(/^\uFEFF/, '').trim();
       if (trimmed.length === 0) continue;
       if (mode === 'unknown') mode = isCompleteJson(trimmed) ? 'lines' : 'document';
       if (mode === 'document') {
-        pending.push(line);
+        splitter = new JsonDocumentSplitter({ maxRecord: MAX_RECORD_BYTES });
+        yield* fromParts(splitter.push(`${line}\n`), where);
         continue;
       }
       yield* intakeLine(trimmed, `${where}:${index++}`);
     }
   } catch (err) {
-    yield { ok: false, rejection: { where, reason: `cannot read: ${describeError(err)}` } };
+    yield reject(where, `cannot read: ${describeError(err)}`);
     return;
   }
-  if (mode === 'document') yield* intakeText(pending.join('\n'), where);
+  if (splitter) yield* fromParts(splitter.end(), where);
 }
 
 function* intakeLine(line: string, where: string): Generator<IntakeResult> {
   if (line.length > MAX_LINE_BYTES) {
-    yield { ok: false, rejection: { where, reason: `line too long (${line.length} bytes, limit ${MAX_LINE_BYTES})` } };
+    yield reject(where, `line too long (${line.length} bytes, limit ${MAX_LINE_BYTES})`);
     return;
   }
   let doc: unknown;
   try {
     doc = parseJson(line);
   } catch (err) {
-    yield { ok: false, rejection: { where, reason: describeError(err) } };
+    yield reject(where, describeError(err));
     return;
   }
   // A line is one event; an array or log file on one line still unwraps.
-  for (const r of intake(doc, where)) yield r;
+  yield* intake(doc, where);
 }
 
 function isCompleteJson(line: string): boolean {

@@ -11,14 +11,22 @@ export function toIsoTime(value: unknown): string | undefined {
   if (/^\d{9,13}(\.\d+)?$/.test(value)) return fromEpoch(Number(value));
   const spaced = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?)$/.exec(value);
   const text = spaced ? `${spaced[1]}T${spaced[2]}Z` : value.replace(' UTC ', ' GMT ');
-  const ms = Date.parse(text);
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
+  return isoOf(Date.parse(text));
 }
 
 function fromEpoch(n: number): string | undefined {
-  const ms = n < 1e11 ? n * 1000 : n;
+  return isoOf(n < 1e11 ? n * 1000 : n);
+}
+
+/**
+ * ISO-8601 with a four-digit year, or undefined: years past 9999 or before 0 print as
+ * `+033658-...`/`-000001-...`, which no longer sort as strings (found by the fuzz tests).
+ */
+function isoOf(ms: number): string | undefined {
   const d = new Date(ms);
-  return Number.isFinite(d.getTime()) ? d.toISOString() : undefined;
+  if (!Number.isFinite(d.getTime())) return undefined;
+  const iso = d.toISOString();
+  return iso.length === 24 ? iso : undefined;
 }
 
 /** The time used when an event carries none: it sorts before every real event. */

@@ -4,6 +4,14 @@ import { parseImage } from './functions/image.js';
 import { isWorldCidr, opensToWorld, s3BucketOf } from './functions/network.js';
 import { policyAllowedActions, policyAllowsOnAnyResource, policyForeignAccounts, policyIsPublic } from './functions/policy-document.js';
 import { isSecretLike, secretKeys } from './functions/secrets.js';
+import { logsManagementWrites } from './functions/cloudtrail.js';
+import { configItem } from './functions/config-item.js';
+import { isSampleFinding } from './functions/guardduty.js';
+import { kmsKeyMatches } from './functions/kms.js';
+import { callerMatches } from './functions/principal.js';
+import { s3AclIsPublic, s3Uris } from './functions/s3.js';
+import { distributedTraining, tuningDefinitions } from './functions/sagemaker.js';
+import { asList as listOf, parseJsonValue } from './functions/values.js';
 
 /** The variables every rule condition can read. */
 export const CEL_VARIABLES = {
@@ -39,6 +47,17 @@ export const CEL_FUNCTIONS: readonly CelFunction[] = [
   { signature: 'isWorldCidr(dyn): bool', handler: (c: unknown) => isWorldCidr(c), description: 'any /0 prefix' },
   { signature: 'opensToWorld(dyn): bool', handler: (r: unknown) => opensToWorld(r), description: 'security-group request opens a rule to /0' },
   { signature: 's3Bucket(dyn): string', handler: (u: unknown) => s3BucketOf(u), description: 'bucket of an s3:// URI or S3 ARN' },
+  { signature: 's3Uris(dyn): list', handler: (v: unknown) => s3Uris(v), description: 'every s3:// URI anywhere in a value (inputs, outputs, checkpoints, code)' },
+  { signature: 's3AclIsPublic(dyn): bool', handler: (r: unknown) => s3AclIsPublic(r), description: 'PutBucketAcl request grants to AllUsers/AuthenticatedUsers (canned ACL, grant header or grant)' },
+  { signature: 'asList(dyn): list', handler: (v: unknown) => listOf(v), description: 'a list whatever the shape (XML bodies log one element as an object)' },
+  { signature: 'parseJson(dyn): dyn', handler: (v: unknown) => parseJsonValue(v), description: 'the value of a JSON string (also URL-encoded or encoded twice); other values unchanged' },
+  { signature: 'configItem(dyn): map', handler: (d: unknown) => ({ ...configItem(d) }), description: 'status, deleted, configuration, supplementary of a configuration item (decoded)' },
+  { signature: 'tuningDefinitions(dyn): list', handler: (r: unknown) => tuningDefinitions(r), description: 'trainingJobDefinition and every trainingJobDefinitions[] of a tuning job' },
+  { signature: 'distributedTraining(dyn): bool', handler: (s: unknown) => distributedTraining(s), description: 'a job spec runs more than one instance' },
+  { signature: 'isSampleFinding(dyn): bool', handler: (f: unknown) => isSampleFinding(f), description: 'GuardDuty sample finding (service.additionalInfo.sample)' },
+  { signature: 'callerMatches(dyn, list): bool', handler: (a: unknown, l: unknown[]) => callerMatches(a, asList(l)), description: 'the actor (session ARN or its role) matches one of the globs' },
+  { signature: 'kmsKeyMatches(dyn, list, string, string): bool', handler: (k: unknown, l: unknown[], a: string, r: string) => kmsKeyMatches(k, asList(l), a, r), description: 'a key id, ARN or alias matches one of the globs: kmsKeyMatches(key, globs, account, region)' },
+  { signature: 'logsManagementWrites(dyn): bool', handler: (r: unknown) => logsManagementWrites(r), description: 'PutEventSelectors request still logs write management events' },
 ];
 
 let shared: Environment | undefined;

@@ -1,4 +1,5 @@
 import { isRecord } from '../../util/json.js';
+import { parseJsonValue } from './values.js';
 
 /**
  * Resource-policy analysis (IAM trust, S3 bucket, KMS key, ECR repository policies),
@@ -22,16 +23,12 @@ const RESTRICTING_KEYS = new Set(
   ].map((k) => k.toLowerCase()),
 );
 
-/** Parses a policy given as string or object into its statements; [] when it is neither. */
+/**
+ * Parses a policy given as object, JSON string or URL-encoded JSON string (IAM documents in
+ * Config items and CreateRole responses) into its statements; [] when it is none of these.
+ */
 export function statementsOf(doc: unknown): PolicyStatement[] {
-  let value = doc;
-  if (typeof value === 'string') {
-    try {
-      value = JSON.parse(value);
-    } catch {
-      return [];
-    }
-  }
+  const value = parseJsonValue(doc);
   if (!isRecord(value)) return [];
   const st = value.Statement;
   if (Array.isArray(st)) return st.filter(isRecord);

@@ -1,0 +1,21 @@
+import type { Command } from 'commander';
+import { InvalidTimestampError, fixedClock, systemClock, type Clock } from '../shared/util/clock.js';
+import { CliError } from './context.js';
+
+/** The global `--now ISO-8601` option: every command that reads the clock honours it. */
+export const NOW_OPTION = ['--now <iso-8601>', 'pretend the current time is this (demos, tests), e.g. 2027-04-01T09:00:00Z'] as const;
+
+/**
+ * The clock a command runs with: fixed at the global `--now` when given, else the system clock.
+ * @example const clock = commandClock(cmd); clock.now()
+ */
+export function commandClock(cmd: Command): Clock {
+  const now = (cmd.optsWithGlobals() as { now?: string }).now;
+  if (now === undefined) return systemClock;
+  try {
+    return fixedClock(now);
+  } catch (err) {
+    if (err instanceof InvalidTimestampError) throw new CliError(`--now: ${err.message}`);
+    throw err;
+  }
+}

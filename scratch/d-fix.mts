@@ -1,0 +1,15 @@
+import { startLocalRuntime } from '../shared/adapters/local-runtime.ts';
+import { TRANSITION_PATTERN } from '../shared/adapters/local-bus.ts';
+import { loadConfig } from '../shared/config/load.ts';
+import { loadPolicyPack } from '../shared/policy/load.ts';
+import { readInputs } from '../shared/events/reader.ts';
+import { writeFileSync } from 'node:fs';
+const config = await loadConfig('tpguard.config.yaml');
+const pack = await loadPolicyPack('policies');
+const rt = await startLocalRuntime({ config, pack });
+const seen: any[] = [];
+rt.bus.subscribe(TRANSITION_PATTERN, (e) => { seen.push(e); }, 'cap');
+await rt.ingest(readInputs(['events/cloudtrail/sagemaker-create-training-job-open.json']));
+for (const e of seen) console.log(e['detail-type'], e.detail.record.ruleId);
+writeFileSync('test/shared/notify/fixtures/drift-opened-event.json', JSON.stringify(seen.find(e => e.detail.record.ruleId === 'TPS-SM-01'), null, 2) + '\n');
+await rt.close();

@@ -1,0 +1,98 @@
+/**
+ * `npm run build`: everything serverless.yml reads, regenerated from the sources.
+ *
+ *   .build/patterns.json         the EventBridge patterns of the pack (as `tpguard rules patterns`)
+ *   .build/deploy.json           pack version, timezone, schedules, opt-ins from tpguard.config.yaml
+ *   .build/main-stack.json       ingest rules, roles and alarms merged into serverless.yml
+ *   .build/forwarder-stack.json  the member-account forwarding rules (forwarder/serverless.yml)
+ *   .build/artifacts/<fn>.zip    one reproducible package per function: index.mjs (+ map),
+ *                                tpguard.config.yaml and policies/
+ *   .build/bundles.json          the sizes and bundled AWS clients of each package
+ *
+ * Works offline and without AWS credentials.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { renderTable } from '../cli/table.js';
+import { loadConfig } from '../shared/config/load.js';
+import { TRANSITION_DETAIL_TYPES } from '../shared/drift/types.js';
+import { PolicyPackError } from '../shared/policy/errors.js';
+import { loadPolicyPack } from '../shared/policy/load.js';
+import { generatePatterns } from '../shared/policy/patterns.js';
+import { describeError, FileLoadError } from '../shared/util/errors.js';
+import { bundleFunction, packEntries, type BundleReport } from './build-bundle.js';
+import { MissingHandlerError, SlackParameterError } from './build-errors.js';
+import { DEPLOYED_FUNCTIONS } from './build-functions.js';
+import { deploySettings, slackParameterProblems } from './build-settings.js';
+import { STATIC_IDS, alarmResources, forwarderResources, ingestResources, mergeFragments, roleResources } from './build-stack.js';
+
+export const BUILD_DIR = '.build';
+export const CONFIG_FILE = 'tpguard.config.yaml';
+export const POLICY_DIR = 'policies';
+
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+
+async function writeJson(root: string, name: string, value: unknown): Promise<void> {
+  await writeFile(join(root, BUILD_DIR, name), `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** The size table `npm run package` prints and the README quotes. */
+export function sizeTable(reports: readonly BundleReport[]): string {
+  const rows = reports.map((r) => [r.key, kb(r.zipBytes), kb(r.codeBytes), kb(r.sourceMapBytes), r.awsClients.map((c) => c.replace('@aws-sdk/client-', '')).join(' ')]);
+  const total = reports.reduce((s, r) => s + r.zipBytes, 0);
+  return `${renderTable(['FUNCTION', 'ZIP', 'INDEX.MJS', 'SOURCE MAP', 'AWS SDK CLIENTS'], rows, 80)}\n${reports.length} functions, ${kb(total)} zipped in total`;
+}
+
+/**
+ * Regenerates `.build/` from the pack, the configuration and the handlers.
+ * @example await buildAll(process.cwd())
+ */
+export async function buildAll(root: string): Promise<BundleReport[]> {
+  const missing = DEPLOYED_FUNCTIONS.filter((f) => !existsSync(join(root, 'functions', `${f.file}.ts`))).map((f) => `functions/${f.file}.ts`);
+  if (missing.length > 0) throw new MissingHandlerError(missing);
+  const config = await loadConfig(join(root, CONFIG_FILE));
+  const slackProblems = slackParameterProblems(config);
+  if (slackProblems.length > 0) throw new SlackParameterError(slackProblems);
+  const pack = await loadPolicyPack(join(root, POLICY_DIR));
+  const patterns = generatePatterns(pack);
+  const settings = deploySettings(config, pack.version);
+
+  await rm(join(root, BUILD_DIR), { recursive: true, force: true });
+  await mkdir(join(root, BUILD_DIR), { recursive: true });
+  await writeJson(root, 'patterns.json', { packVersion: pack.version, patterns });
+  await writeJson(root, 'deploy.json', settings);
+  await writeJson(root, 'main-stack.json', mergeFragments(
+    ingestResources(patterns, Object.values(TRANSITION_DETAIL_TYPES)),
+    roleResources(DEPLOYED_FUNCTIONS, { securityHub: settings.securityHub === 'true' }),
+    alarmResources(DEPLOYED_FUNCTIONS, [STATIC_IDS.eventsDlq, STATIC_IDS.failureQueue]),
+  ));
+  await writeJson(root, 'forwarder-stack.json', forwarderResources(patterns));
+
+  const extra = [{ name: CONFIG_FILE, data: await readFile(join(root, CONFIG_FILE)) }, ...await packEntries(join(root, POLICY_DIR))];
+  const reports = await Promise.all(DEPLOYED_FUNCTIONS.map((fn) => bundleFunction(fn, { root, outDir: BUILD_DIR, extra })));
+  await writeJson(root, 'bundles.json', { packVersion: pack.version, functions: reports });
+  return reports;
+}
+
+/** What a failed build prints: `file: problem` lines, never a stack trace. */
+export function errorText(err: unknown): string {
+  if (err instanceof FileLoadError) return err.toLine();
+  if (err instanceof PolicyPackError) return err.message;
+  return describeError(err);
+}
+
+async function main(): Promise<number> {
+  try {
+    const reports = await buildAll(resolve('.'));
+    process.stdout.write(`${sizeTable(reports)}\n`);
+    return 0;
+  } catch (err) {
+    if (process.env.TPGUARD_DEBUG) console.error(err);
+    process.stderr.write(`build: ${errorText(err)}\n`);
+    return 2;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = await main();

@@ -1,0 +1,52 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { isAbsolute, join } from 'node:path';
+import { loadConfig } from '../config/load.js';
+import type { IngestDeps } from '../ingest/pipeline.js';
+import { createEvaluator } from '../policy/evaluate.js';
+import { loadPolicyPack } from '../policy/load.js';
+import { systemClock } from '../util/clock.js';
+import { documentClient, DynamoDriftStore } from './dynamodb-drift-store.js';
+import { EnvVars, optionalEnv, requireEnv } from './env.js';
+import { EventBridgePublisher } from './eventbridge-publisher.js';
+import { powertoolsFor, powertoolsTelemetry } from './logger-powertools.js';
+
+/** What an ingest function builds once per container. */
+export interface IngestRuntime {
+  deps: IngestDeps;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+/** Packaged files are next to the handler: relative paths resolve against the task root. */
+function packaged(path: string, env: NodeJS.ProcessEnv): string {
+  return isAbsolute(path) ? path : join(env.LAMBDA_TASK_ROOT ?? process.cwd(), path);
+}
+
+/**
+ * Builds an ingest function's dependencies at init (top-level await): environment read once
+ * (a missing variable fails the cold start naming it), configuration and policy pack loaded
+ * from the packaged files (test-case files are not packaged, so not checked), DynamoDB store,
+ * EventBridge publisher, Powertools telemetry.
+ * @example const runtime = await loadIngestRuntime('ingest-cloudtrail')
+ */
+export async function loadIngestRuntime(functionName: string, env: NodeJS.ProcessEnv = process.env): Promise<IngestRuntime> {
+  const tableName = requireEnv(EnvVars.table, env);
+  const busName = requireEnv(EnvVars.busName, env);
+  const config = await loadConfig(packaged(optionalEnv(EnvVars.configFile, 'tpguard.config.yaml', env), env));
+  const pack = await loadPolicyPack(packaged(optionalEnv(EnvVars.policyDir, 'policies', env), env), { checkTestFiles: false });
+  const { logger, metrics } = powertoolsFor(functionName);
+  const expected = env[EnvVars.packVersion];
+  if (expected && expected !== pack.version) logger.warn('policy pack differs from the deployed version', { expected, loaded: pack.version });
+  const deps: IngestDeps = {
+    evaluator: createEvaluator(pack, config),
+    store: new DynamoDriftStore(documentClient(), { tableName }),
+    publisher: new EventBridgePublisher(new EventBridgeClient({}), { busName }),
+    clock: systemClock,
+    telemetry: powertoolsTelemetry(logger, metrics),
+    intake: functionName,
+  };
+  logger.info('ingest ready', { packVersion: pack.version, rules: pack.rules.length });
+  return { deps, logger, metrics };
+}

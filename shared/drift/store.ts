@@ -1,0 +1,96 @@
+import type { ResourceRef } from '../events/types.js';
+import type { Severity } from '../policy/schema.js';
+import type { StateIntent } from './transitions.js';
+import type { DriftHistoryEntry, DriftRecord, DriftStatus, DriftTransition } from './types.js';
+
+/** What a write knows about the record it touches (the latest values win). */
+export interface RecordFacts {
+  driftId: string;
+  account: string;
+  region: string;
+  resourceType: string;
+  resourceId: string;
+  resourceArn?: string;
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  area: string;
+  owner: string;
+  tags?: Record<string, string>;
+  packVersion: string;
+}
+
+/** One state write: an intent at an event position. */
+export interface StateChange {
+  intent: StateIntent;
+  facts: RecordFacts;
+  eventId: string;
+  eventTime: string;
+  /** Principal of the observation, or the operator for manual actions. */
+  actor?: string;
+  /** The exception that suppresses (intent `suppress`). */
+  exceptionId?: string;
+  /** Why, for manual actions (kept with the resolution). */
+  note?: string;
+  /** Apply only when the record exists with one of these statuses (manual actions). */
+  onlyFrom?: readonly DriftStatus[];
+  /** An operator's or job's change, not an observation: does not count as an occurrence. */
+  operator?: boolean;
+}
+
+/**
+ * The result of a state write. `applied: false`: the record already saw a later observation
+ * (or, with `onlyFrom`, is in another status); nothing changed.
+ */
+export type ChangeResult = { applied: true; before?: DriftStatus; record: DriftRecord } | { applied: false };
+
+/** Which drift records to list. */
+export interface DriftQuery {
+  statuses: readonly DriftStatus[];
+  /** Most recently seen first; stop after this many. */
+  limit?: number;
+}
+
+/** An input that can never become an observation, kept 30 days for the operator. */
+export interface RejectedInput {
+  receivedAt: string;
+  /** Which intake saw it: a Lambda function name, `replay`, `serve`, ... */
+  intake: string;
+  where: string;
+  reason: string;
+  /** sha256 of the input, hex: the same input rejected twice is one item per second. */
+  sha256: string;
+  bytes: number;
+  /** The start of the input with secret-like values redacted (at most 2 KiB). */
+  excerpt?: string;
+}
+
+/**
+ * The drift store port. Every write is one single-item conditional PutItem/UpdateItem, so the
+ * same code behaves the same on DynamoDB and on the embedded store.
+ */
+export interface DriftStore {
+  /** Writes the history entry if absent; `false` when it already exists (a duplicate delivery). */
+  putHistory(entry: DriftHistoryEntry): Promise<boolean>;
+  /** Applies an intent, conditional on event-time order; returns the status before and the record after. */
+  applyChange(change: StateChange): Promise<ChangeResult>;
+  getRecord(driftId: string): Promise<DriftRecord | undefined>;
+  queryRecords(query: DriftQuery): Promise<DriftRecord[]>;
+  listHistory(driftId: string): Promise<DriftHistoryEntry[]>;
+  putRejected(input: RejectedInput): Promise<void>;
+}
+
+/** Publishes transitions (EventBridge when deployed, the in-process bus locally). At least once. */
+export interface Publisher {
+  publish(transitions: readonly DriftTransition[]): Promise<void>;
+}
+
+/**
+ * The exception in force for a rule on a resource at a time, if any. Implemented over the
+ * exceptions store by the review feature; it must not read DynamoDB per call on the hot path
+ * (cache the active exceptions).
+ */
+export type ExceptionMatcher = (ruleId: string, resource: ResourceRef, at: string) => string | undefined | Promise<string | undefined>;
+
+/** The default matcher: no exceptions. */
+export const noExceptions: ExceptionMatcher = () => undefined;

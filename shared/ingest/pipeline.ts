@@ -1,0 +1,148 @@
+import { resolveOwner } from '../config/owners.js';
+import { evidenceOf } from '../drift/evidence.js';
+import { driftIdOf } from '../drift/id.js';
+import { Outcomes, recordFinding, type Outcome } from '../drift/record.js';
+import { noExceptions, type DriftStore, type ExceptionMatcher, type Publisher, type RecordFacts } from '../drift/store.js';
+import { intentOf } from '../drift/transitions.js';
+import type { DriftTransition } from '../drift/types.js';
+import { intake } from '../events/normalize.js';
+import type { Observation, Rejection } from '../events/types.js';
+import { evaluate, type Evaluator, type Finding } from '../policy/evaluate.js';
+import { redactSecrets } from '../policy/functions/secrets.js';
+import type { CompiledRule } from '../policy/load.js';
+import type { Clock } from '../util/clock.js';
+import { rejectedInputOf } from './rejected.js';
+import { IngestMetrics, silentTelemetry, type IngestTelemetry } from './telemetry.js';
+
+/** Everything the pipeline needs, injected: the same code runs in Lambda and locally. */
+export interface IngestDeps {
+  evaluator: Evaluator;
+  store: DriftStore;
+  publisher: Publisher;
+  clock: Clock;
+  /** Active exceptions (default: none). */
+  exceptions?: ExceptionMatcher;
+  telemetry?: IngestTelemetry;
+  /** Who is ingesting, for rejected-input items: the function name, `replay`, `serve`. */
+  intake: string;
+}
+
+/** What one ingest call did. */
+export interface IngestResult {
+  /** Observations evaluated. */
+  events: number;
+  rejected: Rejection[];
+  /** (event, rule, resource) verdicts recorded (violation or pass). */
+  findings: number;
+  violations: number;
+  cannotEvaluate: number;
+  outcomes: Record<Outcome, number>;
+  /** Transitions published (including re-published ones of duplicate deliveries). */
+  transitions: DriftTransition[];
+}
+
+/** An empty result, to accumulate into. */
+export function emptyResult(): IngestResult {
+  const outcomes = Object.fromEntries(Object.values(Outcomes).map((o) => [o, 0])) as Record<Outcome, number>;
+  return { events: 0, rejected: [], findings: 0, violations: 0, cannotEvaluate: 0, outcomes, transitions: [] };
+}
+
+const rulesById = new WeakMap<Evaluator, Map<string, CompiledRule>>();
+
+function ruleOf(ev: Evaluator, ruleId: string): CompiledRule {
+  let map = rulesById.get(ev);
+  if (!map) rulesById.set(ev, (map = new Map(ev.pack.rules.map((r) => [r.rule.id, r]))));
+  return map.get(ruleId)!;
+}
+
+function factsOf(obs: Observation, f: Finding, rule: CompiledRule, deps: IngestDeps): RecordFacts {
+  const r = f.resource;
+  const facts: RecordFacts = {
+    driftId: driftIdOf({ account: obs.account, region: obs.region, resourceType: r.type, resourceId: r.id, ruleId: f.ruleId }),
+    account: obs.account, region: obs.region, resourceType: r.type, resourceId: r.id, ruleId: f.ruleId, title: f.title,
+    severity: f.severity, area: rule.area, owner: resolveOwner(r, deps.evaluator.config.owners), packVersion: deps.evaluator.pack.version,
+  };
+  if (r.arn) facts.resourceArn = r.arn;
+  if (r.tags) facts.tags = r.tags;
+  return facts;
+}
+
+async function recordOne(obs: Observation, f: Finding & { verdict: 'violation' | 'pass' }, deps: IngestDeps, acc: IngestResult): Promise<void> {
+  const rule = ruleOf(deps.evaluator, f.ruleId);
+  const facts = factsOf(obs, f, rule, deps);
+  const exceptionId = f.verdict === 'violation' ? await (deps.exceptions ?? noExceptions)(f.ruleId, f.resource, obs.eventTime) : undefined;
+  const finding = {
+    facts, intent: intentOf(f.verdict, f.resolves, exceptionId), verdict: f.verdict, eventId: obs.eventId, eventTime: obs.eventTime,
+    source: obs.source, evidence: evidenceOf(obs, rule, f.resource), ...(obs.actor?.arn ? { actor: obs.actor.arn } : {}), ...(exceptionId ? { exceptionId } : {}),
+  };
+  const out = await recordFinding(deps.store, finding, deps.clock.now().toISOString());
+  acc.findings++;
+  acc.outcomes[out.outcome]++;
+  if (out.transition) acc.transitions.push(out.transition);
+}
+
+/**
+ * Evaluates one observation and records every violation and pass; cannot-evaluate verdicts are
+ * logged and counted. Transitions are collected in `acc` (published by the caller).
+ */
+export async function ingestObservation(obs: Observation, deps: IngestDeps, acc: IngestResult = emptyResult()): Promise<IngestResult> {
+  const t = deps.telemetry ?? silentTelemetry;
+  const findings = evaluate(deps.evaluator, obs);
+  acc.events++;
+  t.count(IngestMetrics.evaluated);
+  for (const f of findings) {
+    if (f.verdict === 'cannot-evaluate') {
+      acc.cannotEvaluate++;
+      t.count(IngestMetrics.cannotEvaluate);
+      t.warn('rule cannot evaluate', { eventId: obs.eventId, ruleId: f.ruleId, reason: redactSecrets(f.reason ?? '') });
+      continue;
+    }
+    if (f.verdict === 'violation') {
+      acc.violations++;
+      t.count(IngestMetrics.violations);
+    }
+    await recordOne(obs, f as Finding & { verdict: 'violation' | 'pass' }, deps, acc);
+  }
+  if (findings.length > 0) t.info('event evaluated', { eventId: obs.eventId, source: obs.source, eventTime: obs.eventTime, rules: [...new Set(findings.map((f) => f.ruleId))] });
+  return acc;
+}
+
+/** Records a rejection (TTL item), logs and counts it. Never throws for the input's sake. */
+export async function recordRejection(rejection: Rejection, input: unknown, deps: IngestDeps, acc: IngestResult): Promise<void> {
+  const t = deps.telemetry ?? silentTelemetry;
+  acc.rejected.push(rejection);
+  t.count(IngestMetrics.rejected);
+  t.warn('input rejected', { where: rejection.where, reason: redactSecrets(rejection.reason) });
+  await deps.store.putRejected(rejectedInputOf(rejection, input, deps.intake, deps.clock.now().toISOString()));
+}
+
+/** Publishes the collected transitions in one go, logs and counts them. Throws when publishing fails. */
+export async function publishTransitions(acc: IngestResult, deps: IngestDeps): Promise<void> {
+  if (acc.transitions.length === 0) return;
+  const t = deps.telemetry ?? silentTelemetry;
+  await deps.publisher.publish(acc.transitions);
+  t.count(IngestMetrics.transitions, acc.transitions.length);
+  for (const tr of acc.transitions) {
+    t.info('drift transition', { transition: tr.kind, eventId: tr.eventId, driftId: tr.record.driftId, ruleId: tr.record.ruleId, status: tr.record.status, severity: tr.record.severity });
+  }
+}
+
+/**
+ * The ingest handler's whole job for one delivered event: intake (envelope or raw shapes) ->
+ * evaluate -> record -> publish. Input that can never succeed is recorded as rejected and
+ * acknowledged; store and publish failures throw so that Lambda retries the event.
+ * @example const result = await ingestEvent(eventBridgeEvent, deps)
+ */
+export async function ingestEvent(event: unknown, deps: IngestDeps, where = 'event'): Promise<IngestResult> {
+  const acc = emptyResult();
+  const t = deps.telemetry ?? silentTelemetry;
+  for (const item of intake(event, where)) {
+    if (item.ok) await ingestObservation(item.observation, deps, acc);
+    else await recordRejection(item.rejection, event, deps, acc);
+  }
+  for (const outcome of [Outcomes.duplicate, Outcomes.stale] as const) {
+    if (acc.outcomes[outcome] > 0) t.count(outcome === Outcomes.duplicate ? IngestMetrics.duplicates : IngestMetrics.stale, acc.outcomes[outcome]);
+  }
+  await publishTransitions(acc, deps);
+  return acc;
+}

@@ -1,0 +1,82 @@
+import { DEFAULT_OWNER, contactOf, type Contact } from '../config/owners.js';
+import type { TpguardConfig } from '../config/schema.js';
+import type { DriftRecord, DriftTransition } from '../drift/types.js';
+import { SEVERITY_RANK, type Severity } from '../policy/schema.js';
+import { defaultProductArn, type AsffTarget } from './asff.js';
+import type { Dispatcher } from './dispatch.js';
+import { Channels, type Channel } from './types.js';
+
+/** Where the notifier may send, besides the owners' contacts. */
+export interface RoutingOptions {
+  config: Pick<TpguardConfig, 'owners' | 'notifications'>;
+  /** The channels that have a sender. */
+  dispatcher: Dispatcher;
+  /** Topic of AWS Chatbot custom notifications (environment or config). */
+  chatbotTopicArn?: string;
+  /** Where Security Hub findings of a record are imported (undefined: not at all), when the opt-in is on. */
+  securityHub?: HubTarget;
+}
+
+/** The Security Hub account and region a record's finding is imported into, if any. */
+export type HubTarget = (record: DriftRecord) => AsffTarget | undefined;
+
+/**
+ * Deployed: the default product ARN only takes findings of the importing account, so drift of
+ * other accounts is not imported (their own deployment imports it).
+ * @example sameAccountHub('111122223333', 'eu-west-1')
+ */
+export function sameAccountHub(account: string, region: string): HubTarget {
+  return (record) => (record.account === account ? { account, region } : undefined);
+}
+
+/** Locally: each finding as if imported in its own account and region (written to the outbox only). */
+export const ownAccountHub: HubTarget = (record) => ({ account: record.account, region: record.region });
+
+/** One channel a transition goes to, and to whom. */
+export interface PlannedDelivery {
+  channel: Channel;
+  owner: string;
+  to: string[];
+}
+
+/** True when drift of this severity alerts anyone. */
+export function alerts(severity: Severity, minSeverity: Severity): boolean {
+  return SEVERITY_RANK[severity] >= SEVERITY_RANK[minSeverity];
+}
+
+/** Escalations go to the default owners; everything else to the record's owner. */
+export function recipientOwner(t: DriftTransition): string {
+  return t.kind === 'escalated' ? DEFAULT_OWNER : t.record.owner ?? DEFAULT_OWNER;
+}
+
+type Planner = (t: DriftTransition, owner: string, contact: Contact, o: RoutingOptions) => string[] | undefined;
+
+/** Who each channel reaches (undefined: the channel is not used for this transition). Lookup table. */
+const PLANNERS: Readonly<Record<Channel, Planner>> = {
+  email: (_t, _o, c) => (c.email.length > 0 ? [...c.email] : undefined),
+  slack: (_t, _o, c) => (c.slack ? [c.slack] : undefined),
+  chatbot: (_t, _o, _c, o) => (o.chatbotTopicArn ? [o.chatbotTopicArn] : undefined),
+  // Security Hub imports only into the account it runs in (default product ARN), and has nothing to say about escalations.
+  securityhub: (t, _o, _c, o) => {
+    const target = t.kind === 'escalated' ? undefined : o.securityHub?.(t.record);
+    return target ? [defaultProductArn(target.account, target.region)] : undefined;
+  },
+};
+
+/**
+ * The deliveries of a transition: none below `minSeverity`; otherwise email and Slack to the owner's
+ * contact (the default owners for an escalation), Chatbot when a topic is set, Security Hub when opted in.
+ * @example planDeliveries(transition, { config, dispatcher }) // [{ channel: 'email', owner: 'nlp', to: ['nlp-ml@example.com'] }, ...]
+ */
+export function planDeliveries(t: DriftTransition, o: RoutingOptions): PlannedDelivery[] {
+  if (!alerts(t.record.severity, o.config.notifications.minSeverity)) return [];
+  const owner = recipientOwner(t);
+  const contact = contactOf(owner, o.config.owners);
+  const out: PlannedDelivery[] = [];
+  for (const channel of Object.values(Channels)) {
+    if (!o.dispatcher[channel]) continue;
+    const to = PLANNERS[channel](t, owner, contact, o);
+    if (to) out.push({ channel, owner, to });
+  }
+  return out;
+}

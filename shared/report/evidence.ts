@@ -1,0 +1,106 @@
+import type { TpguardConfig } from '../config/schema.js';
+import { exceptionState } from '../exceptions/match.js';
+import type { RiskException } from '../exceptions/types.js';
+import type { PolicyPack } from '../policy/load.js';
+import type { GeneratedPattern } from '../policy/patterns.js';
+import { SEVERITIES, type Severity } from '../policy/schema.js';
+import { driftActivity } from '../review/activity.js';
+import { CONTROL_OWNER } from '../review/config.js';
+import type { DriftFacts } from '../review/ports.js';
+import { summarizeTask } from '../review/summary.js';
+import type { ReviewTask } from '../review/types.js';
+import { answerCaiq } from './caiq.js';
+import { buildCharts } from './charts-data.js';
+import { CONTROL, OWNERSHIP, STANDARDS } from './control.js';
+import { guidelineEvidence } from './guidelines.js';
+import type { EvidenceReport, ExceptionSummary, StandardMapping } from './types.js';
+
+/** Everything the report is computed from; the CLI reads it from the store and the files. */
+export interface EvidenceInput {
+  now: Date;
+  from: string;
+  to: string;
+  pack: PolicyPack;
+  config: TpguardConfig;
+  patterns: GeneratedPattern[];
+  functions: string[];
+  /** Where the function list comes from (e.g. `serverless.yml`). */
+  deploymentSource: string;
+  facts: DriftFacts;
+  tasks: ReviewTask[];
+  exceptions: RiskException[];
+}
+
+function standards(pack: PolicyPack): StandardMapping[] {
+  return STANDARDS.map((s) => ({
+    key: s.key,
+    name: s.name,
+    rules: pack.rules.flatMap((c) => {
+      const refs = (c.rule.controls as Record<string, string[] | undefined>)[s.key] ?? [];
+      return refs.length > 0 ? [{ ruleId: c.rule.id, refs }] : [];
+    }),
+  }));
+}
+
+function countBy<T>(items: readonly T[], key: (t: T) => string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const i of items) out[key(i)] = (out[key(i)] ?? 0) + 1;
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function exceptionsIn(list: readonly RiskException[], from: string, to: string, at: string): ExceptionSummary[] {
+  return list
+    .filter((e) => e.createdAt < to && e.expiresAt >= from)
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+    .map((e) => ({ exceptionId: e.exceptionId, ruleId: e.ruleId, resource: e.resource, approvedBy: e.approvedBy, reason: e.reason, createdAt: e.createdAt, expiresAt: e.expiresAt, state: exceptionState(e, at) }));
+}
+
+function reviewed(tasks: readonly ReviewTask[], from: string, to: string, now: Date): EvidenceReport['reviewed'] {
+  const inWindow = tasks.filter((t) => t.openedAt >= from && t.openedAt < to).sort((a, b) => a.taskId.localeCompare(b.taskId));
+  const summaries = inWindow.map((t) => summarizeTask(t, now));
+  const control = inWindow.filter((t) => t.owner === CONTROL_OWNER).sort((a, b) => a.openedAt.localeCompare(b.openedAt));
+  return {
+    tasks: summaries,
+    completed: summaries.filter((s) => s.status === 'done').length,
+    completedOnTime: summaries.filter((s) => s.onTime === true).length,
+    open: summaries.filter((s) => s.status === 'open').length,
+    overdue: summaries.filter((s) => s.status === 'overdue').length,
+    reviewers: [...new Set(summaries.flatMap((s) => (s.completedBy ? [s.completedBy] : [])))].sort(),
+    packChanges: control.map((t) => ({ period: t.period, ...t.contents.packChanges })),
+    threatDelta: control.map((t) => ({ period: t.period, findingTypes: t.contents.threatDelta.map((d) => d.findingType) })),
+  };
+}
+
+/**
+ * The evidence report for MDS-01 over [from, to): what is defined, deployed, ran, reviewed,
+ * the two AI-CAIQ answers and the four auditing guidelines, each from facts in the store. Pure.
+ * @example const report = buildEvidence({ now, from, to, pack, config, patterns, functions, deploymentSource, facts, tasks, exceptions })
+ */
+export function buildEvidence(input: EvidenceInput): EvidenceReport {
+  const { pack, from, to } = input;
+  const activity = driftActivity(input.facts, from, to);
+  const bySeverity: Partial<Record<Severity, number>> = {};
+  for (const s of SEVERITIES) {
+    const n = pack.rules.filter((c) => c.rule.severity === s).length;
+    if (n > 0) bySeverity[s] = n;
+  }
+  const report: EvidenceReport = {
+    generatedAt: input.now.toISOString(),
+    window: { from, to },
+    control: { ...CONTROL, ownership: OWNERSHIP.map((o) => ({ ...o })), standards: standards(pack) },
+    caiq: [],
+    guidelines: [],
+    defined: { packVersion: pack.version, rules: pack.rules.length, byArea: countBy(pack.rules, (c) => c.area), bySeverity },
+    deployed: { patterns: input.patterns.length, patternNames: input.patterns.map((p) => p.name), functions: input.functions, source: input.deploymentSource },
+    ran: {
+      eventsEvaluated: activity.eventsEvaluated, observations: activity.observations, driftOpened: activity.opened.length, driftResolved: activity.resolved.length,
+      meanTimeToResolveHours: activity.meanTimeToResolveHours ?? null, openNow: activity.openBySeverity, packVersions: activity.packVersions,
+    },
+    reviewed: reviewed(input.tasks, from, to, input.now),
+    exceptions: exceptionsIn(input.exceptions, from, to, input.now.toISOString()),
+    charts: buildCharts(input.facts, from, to),
+  };
+  report.caiq = answerCaiq(report);
+  report.guidelines = guidelineEvidence(report, pack, input.facts, from, to);
+  return report;
+}

@@ -1,0 +1,139 @@
+import type { TpguardConfig } from '../config/schema.js';
+import type { PolicyPack } from '../policy/load.js';
+import type { Clock } from '../util/clock.js';
+import { CONTROL_OWNER } from './config.js';
+import { buildContents } from './contents.js';
+import { ReviewTaskNotFoundError } from './errors.js';
+import { renderReviewMessage } from './messages.js';
+import { snapshotPack, type PackSnapshot } from './pack-snapshot.js';
+import { currentPeriod, type ReviewPeriod } from './period.js';
+import type { DriftFactsSource, ExceptionStore, FindingSightings, ReviewMessenger, ReviewStore } from './ports.js';
+import { decideReminder, type ReminderAction } from './reminders.js';
+import { areasByOwner, resolveReviewSettings, taskContact, type ReviewSettings } from './settings.js';
+import { TaskScopes, type Decision, type ReviewTask } from './types.js';
+
+export const CONTROL_ID = 'MDS-01';
+
+/** What the review cycle runs with. */
+export interface ReviewDeps {
+  config: TpguardConfig;
+  pack: PolicyPack;
+  clock: Clock;
+  store: ReviewStore;
+  exceptions: ExceptionStore;
+  drift: DriftFactsSource;
+  sightings: FindingSightings;
+  messenger: ReviewMessenger;
+}
+
+export interface OpenResult {
+  period: ReviewPeriod;
+  created: ReviewTask[];
+  existing: string[];
+}
+
+/** `<period>/<owner>`: the id of a task. */
+export function taskIdOf(period: string, owner: string): string {
+  return `${period}/${owner}`;
+}
+
+/** The pack the previous review signed off (or opened with), for "pack changes since the last review". */
+async function previousSnapshot(store: ReviewStore, period: ReviewPeriod): Promise<PackSnapshot | undefined> {
+  const earlier = (await store.listTasks())
+    .filter((t) => t.owner === CONTROL_OWNER && t.openedAt < period.opensAt)
+    .sort((a, b) => b.openedAt.localeCompare(a.openedAt))[0];
+  if (!earlier) return undefined;
+  return (await store.getPackSnapshot(earlier.reviewedPackVersion ?? earlier.packVersion)) ?? store.getPackSnapshot(earlier.packVersion);
+}
+
+/**
+ * Opens the tasks of the period in force: one for the control, one per area owner. Idempotent:
+ * each task is a conditional put, so a second run in the period creates nothing and sends nothing.
+ * Snapshots the pack's rules so the next review can tell what changed.
+ * @example const { created } = await openReviewPeriod(deps)
+ */
+export async function openReviewPeriod(deps: ReviewDeps): Promise<OpenResult> {
+  const settings = resolveReviewSettings(deps.config);
+  const now = deps.clock.now();
+  const period = currentPeriod(settings, now);
+  const current = snapshotPack(deps.pack, now.toISOString());
+  await deps.store.putPackSnapshot(current);
+  const [facts, exceptions, sightings, previous] = await Promise.all([
+    deps.drift.facts(period.coversTo), deps.exceptions.list(), deps.sightings.list(period.coversFrom, period.coversTo), previousSnapshot(deps.store, period),
+  ]);
+  const plan: { owner: string; areas?: string[] }[] = [{ owner: CONTROL_OWNER }];
+  for (const [owner, areas] of areasByOwner(deps.pack.rules.map((c) => c.area), settings.areaOwners)) plan.push({ owner, areas });
+  const result: OpenResult = { period, created: [], existing: [] };
+  for (const p of plan) {
+    const contents = buildContents({ period, areas: p.areas, pack: deps.pack, config: deps.config, facts, exceptions, sightings, previousSnapshot: previous, currentSnapshot: current });
+    const task: ReviewTask = {
+      taskId: taskIdOf(period.id, p.owner), period: period.id, controlId: CONTROL_ID, owner: p.owner,
+      scope: p.areas ? TaskScopes.area : TaskScopes.control, status: 'open', openedAt: now.toISOString(), dueAt: period.dueAt,
+      coversFrom: period.coversFrom, coversTo: period.coversTo, nextReviewAt: period.nextOpensAt, packVersion: deps.pack.version, contents, reminders: {},
+    };
+    if (!(await deps.store.putTaskIfAbsent(task))) {
+      result.existing.push(task.taskId);
+      continue;
+    }
+    result.created.push(task);
+    await deps.messenger.send(renderReviewMessage(task, 'opened', p.owner, taskContact(p.owner, settings, deps.config)));
+  }
+  return result;
+}
+
+/** One reminder or escalation the daily job recorded and sent. */
+export interface SentReminder {
+  taskId: string;
+  action: ReminderAction;
+  to: string;
+}
+
+async function act(deps: ReviewDeps, settings: ReviewSettings, task: ReviewTask, action: ReminderAction, at: string): Promise<SentReminder | undefined> {
+  const recorded = action.kind === 'reminder' ? await deps.store.recordReminder(task.taskId, action.key, at) : await deps.store.recordEscalation(task.taskId, at);
+  if (!recorded) return undefined; // another run got there first: at most once
+  if (action.kind === 'reminder') {
+    await deps.messenger.send(renderReviewMessage(task, action, task.owner, taskContact(task.owner, settings, deps.config)));
+    return { taskId: task.taskId, action, to: task.owner };
+  }
+  await deps.messenger.send(renderReviewMessage(task, action, 'escalation', settings.escalateTo));
+  return { taskId: task.taskId, action, to: 'escalation' };
+}
+
+/**
+ * The daily job: for every task not signed off, the reminder or escalation it is owed today
+ * (see {@link decideReminder}), recorded with a conditional write before it is sent.
+ * @example const sent = await sendReminders(deps)
+ */
+export async function sendReminders(deps: ReviewDeps): Promise<SentReminder[]> {
+  const settings = resolveReviewSettings(deps.config);
+  const now = deps.clock.now();
+  const sent: SentReminder[] = [];
+  for (const task of (await deps.store.listTasks()).sort((a, b) => a.taskId.localeCompare(b.taskId))) {
+    const action = decideReminder(task, now, settings);
+    if (!action) continue;
+    const done = await act(deps, settings, task, action, now.toISOString());
+    if (done) sent.push(done);
+  }
+  return sent;
+}
+
+/** What `review complete` records. */
+export interface CompleteRequest {
+  taskId: string;
+  by: string;
+  notes: string;
+  decision: Decision;
+}
+
+/**
+ * Signs a task off: who, when (the clock), notes, decision and the pack version reviewed
+ * (whose rules are snapshotted, so the next review diffs against exactly what was signed off).
+ * @example await completeReview(deps, { taskId: '2027-Q2/reviewers', by: 'A. Auditor', notes: 'ok', decision: 'keep' })
+ */
+export async function completeReview(deps: Pick<ReviewDeps, 'store' | 'pack' | 'clock'>, req: CompleteRequest): Promise<ReviewTask> {
+  const task = await deps.store.getTask(req.taskId);
+  if (!task) throw new ReviewTaskNotFoundError(req.taskId);
+  const at = deps.clock.now().toISOString();
+  await deps.store.putPackSnapshot(snapshotPack(deps.pack, at));
+  return deps.store.completeTask(req.taskId, { by: req.by, at, notes: req.notes, decision: req.decision, packVersion: deps.pack.version });
+}

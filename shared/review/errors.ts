@@ -1,0 +1,45 @@
+/** Errors of the review cycle and exceptions. */
+export class ReviewError extends Error {
+  public constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ReviewError';
+  }
+}
+
+/** The `reviews` section does not fit the rest of the configuration (an unknown team, a reserved name). */
+export class ReviewConfigError extends ReviewError {
+  public readonly path: string;
+  public constructor(path: string, message: string, options?: { cause?: unknown }) {
+    super(`${path}: ${message}`, options);
+    this.name = 'ReviewConfigError';
+    this.path = path;
+  }
+}
+
+/** No review task with this id. */
+export class ReviewTaskNotFoundError extends ReviewError {
+  public readonly taskId: string;
+  public constructor(taskId: string, options?: { cause?: unknown }) {
+    super(`no review task ${taskId} (see: tpguard review list)`, options);
+    this.name = 'ReviewTaskNotFoundError';
+    this.taskId = taskId;
+  }
+}
+
+/** A task that is already signed off cannot be signed off again. */
+export class ReviewAlreadyCompletedError extends ReviewError {
+  public readonly taskId: string;
+  public constructor(taskId: string, completedBy: string, completedAt: string, options?: { cause?: unknown }) {
+    super(`review task ${taskId} was already completed by ${completedBy} at ${completedAt}`, options);
+    this.name = 'ReviewAlreadyCompletedError';
+    this.taskId = taskId;
+  }
+}
+
+/** The schedule has no occurrence at or before the given time. */
+export class NoReviewPeriodError extends ReviewError {
+  public constructor(schedule: string, at: string, options?: { cause?: unknown }) {
+    super(`schedule "${schedule}" has no occurrence at or before ${at}`, options);
+    this.name = 'NoReviewPeriodError';
+  }
+}

@@ -1,0 +1,85 @@
+import type { DriftHistoryEntry, DriftRecord } from '../drift/types.js';
+import type { RiskException } from '../exceptions/types.js';
+import type { ResourceRef } from '../events/types.js';
+import type { SlackMessage } from '../notify/types.js';
+import type { PackSnapshot } from './pack-snapshot.js';
+import type { ReviewTask, SignOff } from './types.js';
+
+/**
+ * The ports the review cycle and the report read and write through. The DynamoDB
+ * implementations live in shared/adapters; tests run them against embedded dynalite.
+ */
+
+/** Review tasks and pack snapshots. Every write is a single-item conditional write. */
+export interface ReviewStore {
+  /** Creates the task unless one exists for (period, owner); true when created. */
+  putTaskIfAbsent(task: ReviewTask): Promise<boolean>;
+  getTask(taskId: string): Promise<ReviewTask | undefined>;
+  listTasks(): Promise<ReviewTask[]>;
+  /** Records reminder `key` unless already recorded or the task is done; true when recorded now. */
+  recordReminder(taskId: string, key: string, at: string): Promise<boolean>;
+  /** Records the escalation unless already recorded or the task is done; true when recorded now. */
+  recordEscalation(taskId: string, at: string): Promise<boolean>;
+  /** Signs the task off unless it is done already; returns the updated task. */
+  completeTask(taskId: string, signOff: SignOff): Promise<ReviewTask>;
+  /** Stores the snapshot unless the version exists; true when stored now. */
+  putPackSnapshot(snapshot: PackSnapshot): Promise<boolean>;
+  getPackSnapshot(version: string): Promise<PackSnapshot | undefined>;
+}
+
+/** Risk-acceptance exceptions. */
+export interface ExceptionStore {
+  /** Stores a new exception; throws when the id exists. */
+  add(exc: RiskException): Promise<void>;
+  get(exceptionId: string): Promise<RiskException | undefined>;
+  list(): Promise<RiskException[]>;
+  /** Marks it revoked (once); returns the updated exception. */
+  revoke(exceptionId: string, by: string, at: string): Promise<RiskException>;
+}
+
+/** What the store knows about drift: every record and its history up to `to`. */
+export interface DriftFacts {
+  records: DriftRecord[];
+  history: DriftHistoryEntry[];
+}
+
+export interface DriftFactsSource {
+  /** Records as they are now, and history entries with eventTime < `to` (ISO). */
+  facts(to: string): Promise<DriftFacts>;
+}
+
+/** A GuardDuty finding type seen on a resource (what the threat delta is computed from). */
+export interface FindingSighting {
+  findingType: string;
+  account: string;
+  region: string;
+  resource: ResourceRef;
+  firstSeen: string;
+  lastSeen: string;
+  count: number;
+}
+
+export interface FindingSightings {
+  /** Sightings whose lastSeen is at or after `from` and firstSeen before `to`. */
+  list(from: string, to: string): Promise<FindingSighting[]>;
+}
+
+/** A message of the review cycle, rendered for every channel. */
+export interface ReviewMessage {
+  kind: 'review-opened' | 'review-reminder' | 'review-escalation';
+  taskId: string;
+  /** Who it is for: the owner of the task, or the escalation contact. */
+  owner: string;
+  email: string[];
+  /** Where the Slack webhook URL lives (`ssm:/...` or `env:...`), if the contact has one. */
+  slack?: string;
+  subject: string;
+  text: string;
+  /** The exact Slack incoming-webhook body. */
+  slackPayload: SlackMessage;
+}
+
+/** Delivers review messages on the alert channels (SNS email + Slack deployed; the outbox locally). */
+export interface ReviewMessenger {
+  send(message: ReviewMessage): Promise<void>;
+}

@@ -1,0 +1,99 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDriftStore } from '../../../shared/adapters/dynamodb-drift-store.js';
+import { openLocalTable, type LocalTable } from '../../../shared/adapters/dynalite.js';
+import { DynamoNotificationLedger } from '../../../shared/adapters/notification-ledger.js';
+import type { DriftTransition } from '../../../shared/drift/types.js';
+import { DeliveryFailedError, DeliveryInFlightError } from '../../../shared/notify/errors.js';
+import { notifyTransition, type NotifierDeps } from '../../../shared/notify/notifier.js';
+import { driveHistory, freshFacts, type Step } from './drift-history.js';
+import { clockAt, recordingDispatcher, shippedCatalog, shippedConfig } from './support.js';
+
+let table: LocalTable;
+let store: DynamoDriftStore;
+
+beforeAll(async () => {
+  table = await openLocalTable(); // dynalite in memory on 127.0.0.1, random free port
+  store = new DynamoDriftStore(table.doc, { tableName: table.tableName });
+});
+afterAll(async () => {
+  await table.close();
+});
+
+async function notifierOn(): Promise<{ deps: NotifierDeps; sent: ReturnType<typeof recordingDispatcher>['sent'] }> {
+  const { dispatcher, sent } = recordingDispatcher(['email', 'slack']);
+  const deps: NotifierDeps = {
+    ledger: new DynamoNotificationLedger(table.doc, table.tableName), dispatcher, catalog: await shippedCatalog(),
+    config: shippedConfig(), clock: clockAt('2026-11-02T12:00:00Z'),
+  };
+  return { deps, sent };
+}
+
+/** Sent (channel, transition) pairs, counted. */
+function tally(sent: ReturnType<typeof recordingDispatcher>['sent']): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const m of sent) counts.set(`${m.channel}#${m.kind}#${m.eventId}`, (counts.get(`${m.channel}#${m.kind}#${m.eventId}`) ?? 0) + 1);
+  return counts;
+}
+
+const histories = fc.array(fc.constantFrom<Step>('violation', 'fix'), { minLength: 1, maxLength: 6 }).filter((s) => s[0] === 'violation');
+
+/** A delivery order: every transition at least once, some several times, shuffled. */
+const deliveries = (n: number) => fc.tuple(fc.array(fc.nat(n - 1), { maxLength: 3 * n }), fc.infiniteStream(fc.nat()))
+  .chain(([extra]) => fc.shuffledSubarray([...Array.from({ length: n }, (_, i) => i), ...extra], { minLength: n + extra.length, maxLength: n + extra.length }));
+
+describe('Function: notifyTransition (ledger on embedded DynamoDB)', () => {
+  it('never sends a transition twice on a channel, and sends the current one exactly once, whatever the order and duplicates', async () => {
+    const { deps, sent } = await notifierOn();
+    await fc.assert(fc.asyncProperty(histories.chain((h) => fc.tuple(fc.constant(h), deliveries(h.length))), async ([history, order]) => {
+      // Prepare
+      sent.length = 0;
+      const transitions = await driveHistory(store, freshFacts(), history);
+      fc.pre(transitions.length > 0);
+      const picks = order.filter((i) => i < transitions.length);
+      // Act
+      for (const i of picks) await notifyTransition(structuredClone(transitions[i]!), deps);
+      // Assess
+      const counts = tally(sent);
+      expect([...counts.values()].every((n) => n === 1)).toBe(true);
+      const current = transitions[transitions.length - 1]!;
+      expect(counts.get(`email#${current.kind}#${current.eventId}`)).toBe(1);
+      expect(counts.get(`slack#${current.kind}#${current.eventId}`)).toBe(1);
+    }), { numRuns: 25 });
+  });
+
+  it('never sends twice when duplicates arrive at the same time; the losers are told to retry and then find it sent', async () => {
+    const { deps, sent } = await notifierOn();
+    await fc.assert(fc.asyncProperty(fc.integer({ min: 2, max: 6 }), async (copies) => {
+      // Prepare
+      sent.length = 0;
+      const [opened] = await driveHistory(store, freshFacts(), ['violation']);
+      const batch: DriftTransition[] = Array.from({ length: copies }, () => structuredClone(opened!));
+      // Act
+      const settled = await Promise.allSettled(batch.map((t) => notifyTransition(t, deps)));
+      const losers = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
+      const retried = await Promise.all(losers.map(() => notifyTransition(structuredClone(opened!), deps)));
+      // Assess
+      for (const l of losers) {
+        expect(l.reason).toBeInstanceOf(DeliveryFailedError);
+        expect((l.reason as DeliveryFailedError).failures.every((f) => f instanceof DeliveryInFlightError)).toBe(true);
+      }
+      expect(retried.flat().every((r) => r.outcome === 'duplicate')).toBe(true);
+      expect([...tally(sent).entries()]).toEqual([[`email#opened#${opened!.eventId}`, 1], [`slack#opened#${opened!.eventId}`, 1]]);
+    }), { numRuns: 10 });
+  });
+
+  it('sends nothing the second time the same transitions are delivered', async () => {
+    // Prepare
+    const { deps, sent } = await notifierOn();
+    const transitions = await driveHistory(store, freshFacts(), ['violation', 'fix', 'violation']);
+    for (const t of transitions) await notifyTransition(structuredClone(t), deps);
+    const firstRun = sent.length;
+    // Act
+    for (const t of transitions) await notifyTransition(structuredClone(t), deps);
+    // Assess
+    expect(transitions.map((t) => t.kind)).toEqual(['opened', 'resolved', 'reopened']);
+    expect(firstRun).toBe(6);
+    expect(sent).toHaveLength(6);
+  });
+});
