@@ -8,6 +8,11 @@ import { NOW_OPTION } from './clock.js';
 import { registerReview } from './commands/review.js';
 import { registerException } from './commands/exception.js';
 import { registerReport } from './commands/report.js';
+import { registerReplay } from './commands/replay.js';
+import { registerDrift } from './commands/drift.js';
+import { registerServe } from './commands/serve.js';
+import { registerStart } from './commands/start.js';
+import { registerDigest } from './commands/digest.js';
 
 /** Builds the command tree; each feature registers its commands here. */
 export function buildProgram(): Command {
@@ -22,6 +27,11 @@ export function buildProgram(): Command {
   registerReview(program);
   registerException(program);
   registerReport(program);
+  registerReplay(program);
+  registerDrift(program);
+  registerServe(program);
+  registerStart(program);
+  registerDigest(program);
   return program;
 }
 

@@ -20,7 +20,7 @@ import { loadConfig } from '../shared/config/load.js';
 import { TRANSITION_DETAIL_TYPES } from '../shared/drift/types.js';
 import { PolicyPackError } from '../shared/policy/errors.js';
 import { loadPolicyPack } from '../shared/policy/load.js';
-import { generatePatterns } from '../shared/policy/patterns.js';
+import { generatePatterns, type GeneratedPattern } from '../shared/policy/patterns.js';
 import { describeError, FileLoadError } from '../shared/util/errors.js';
 import { bundleFunction, packEntries, type BundleReport } from './build-bundle.js';
 import { MissingHandlerError, SlackParameterError } from './build-errors.js';
@@ -45,11 +45,27 @@ export function sizeTable(reports: readonly BundleReport[]): string {
   return `${renderTable(['FUNCTION', 'ZIP', 'INDEX.MJS', 'SOURCE MAP', 'AWS SDK CLIENTS'], rows, 80)}\n${reports.length} functions, ${kb(total)} zipped in total`;
 }
 
+/** What an account must record for the pack's rules to see anything (derived from the patterns). */
+export function prerequisites(patterns: readonly GeneratedPattern[]): string {
+  const list = (xs: string[]) => (xs.length > 0 ? [...new Set(xs)].sort().join(', ') : 'none');
+  const detail = (p: GeneratedPattern) => p.pattern.detail as Record<string, any> | undefined;
+  const trail = patterns.filter((p) => p.target === 'cloudtrail').map((p) => detail(p)?.eventSource[0] as string);
+  const config = patterns.filter((p) => p.target === 'config').flatMap((p) => JSON.stringify(detail(p)).match(/AWS::[\w:]+/g) ?? []);
+  const guardduty = patterns.filter((p) => p.target === 'guardduty').map((p) => (p.pattern['detail-type'] as string[])[0]!);
+  const state = patterns.filter((p) => p.target === 'statechange').flatMap((p) => p.pattern['detail-type'] as string[]);
+  return [
+    `CloudTrail management events (a trail) from: ${list(trail)}`,
+    `AWS Config recorder resource types: ${list(config)}`,
+    `GuardDuty events: ${list(guardduty)}`,
+    `service events (no setup needed): ${list(state)}`,
+  ].join('\n');
+}
+
 /**
  * Regenerates `.build/` from the pack, the configuration and the handlers.
  * @example await buildAll(process.cwd())
  */
-export async function buildAll(root: string): Promise<BundleReport[]> {
+export async function buildAll(root: string): Promise<{ reports: BundleReport[]; patterns: GeneratedPattern[] }> {
   const missing = DEPLOYED_FUNCTIONS.filter((f) => !existsSync(join(root, 'functions', `${f.file}.ts`))).map((f) => `functions/${f.file}.ts`);
   if (missing.length > 0) throw new MissingHandlerError(missing);
   const config = await loadConfig(join(root, CONFIG_FILE));
@@ -73,7 +89,7 @@ export async function buildAll(root: string): Promise<BundleReport[]> {
   const extra = [{ name: CONFIG_FILE, data: await readFile(join(root, CONFIG_FILE)) }, ...await packEntries(join(root, POLICY_DIR))];
   const reports = await Promise.all(DEPLOYED_FUNCTIONS.map((fn) => bundleFunction(fn, { root, outDir: BUILD_DIR, extra })));
   await writeJson(root, 'bundles.json', { packVersion: pack.version, functions: reports });
-  return reports;
+  return { reports, patterns };
 }
 
 /** What a failed build prints: `file: problem` lines, never a stack trace. */
@@ -85,8 +101,8 @@ export function errorText(err: unknown): string {
 
 async function main(): Promise<number> {
   try {
-    const reports = await buildAll(resolve('.'));
-    process.stdout.write(`${sizeTable(reports)}\n`);
+    const { reports, patterns } = await buildAll(resolve('.'));
+    process.stdout.write(`${sizeTable(reports)}\n\nThe account needs:\n${prerequisites(patterns)}\n`);
     return 0;
   } catch (err) {
     if (process.env.TPGUARD_DEBUG) console.error(err);

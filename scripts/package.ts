@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { buildAll, errorText, sizeTable } from './build.js';
+import { buildAll, errorText, prerequisites, sizeTable } from './build.js';
 
 const SERVERLESS = resolve('node_modules', '.bin', 'serverless');
 
@@ -18,8 +18,8 @@ function serverlessPackage(cwd: string, args: string[]): void {
 async function main(): Promise<number> {
   try {
     const root = resolve('.');
-    const reports = await buildAll(root);
-    process.stdout.write(`${sizeTable(reports)}\n`);
+    const { reports, patterns } = await buildAll(root);
+    process.stdout.write(`${sizeTable(reports)}\n\nThe account needs:\n${prerequisites(patterns)}\n`);
     const args = process.argv.slice(2);
     serverlessPackage(root, args);
     serverlessPackage(join(root, 'forwarder'), args);

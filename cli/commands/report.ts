@@ -65,7 +65,7 @@ async function report(opts: ReportOptions, cmd: Command): Promise<void> {
     if (from >= to) throw new CliError(`--from (${from}) must be before --to (${to})`);
     const [facts, tasks, exceptions, deployment] = await Promise.all([rt.deps.drift.facts(to), rt.deps.store.listTasks(), rt.deps.exceptions.list(), deployedFunctions()]);
     const evidence = buildEvidence({
-      now, from, to, pack: rt.pack, config: rt.config, patterns: generatePatterns(rt.pack), functions: deployment.functions, deploymentSource: deployment.source, facts, tasks, exceptions,
+      now, from, to, timezone: tz, pack: rt.pack, config: rt.config, patterns: generatePatterns(rt.pack), functions: deployment.functions, deploymentSource: deployment.source, facts, tasks, exceptions,
     });
     return renderReport(evidence, opts.format as ReportFormat);
   }, () => undefined);

@@ -1,4 +1,9 @@
 import type { Command } from 'commander';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoExceptionStore } from '../../shared/adapters/dynamodb-exceptions.js';
+import { DynamoReviewStore } from '../../shared/adapters/dynamodb-review.js';
+import type { TpguardConfig } from '../../shared/config/schema.js';
+import { reviewStatusLines } from '../../shared/review/status.js';
 import { reconcileExceptions } from '../../shared/exceptions/reconcile.js';
 import { completeReview, openReviewPeriod, sendReminders, type SentReminder } from '../../shared/review/cycle.js';
 import { ReviewError } from '../../shared/review/errors.js';
@@ -121,4 +126,13 @@ export function registerReview(program: Command): void {
     .option('--decision <decision>', 'keep (pack stays) or update (pack changes follow)', 'keep')
     .addHelpText('after', '\nExample:\n  $ tpguard review complete 2027-Q2/reviewers --by "Dana Ruiz" --notes "Added TPS-S3-07 for the new finding types" --decision update')
     .action((id: string, opts: StoreOptions & { by: string; notes: string; decision: string }, cmd: Command) => complete(id, opts, cmd));
+}
+
+/**
+ * The review block of the `npm start` screen, read from the local table.
+ * @example lines.push(...await reviewStatusBlock(rt.table, config, clock.now()))
+ */
+export async function reviewStatusBlock(table: { doc: DynamoDBDocumentClient; tableName: string }, config: TpguardConfig, now: Date): Promise<string[]> {
+  const [tasks, exceptions] = await Promise.all([new DynamoReviewStore(table.doc, table.tableName).listTasks(), new DynamoExceptionStore(table.doc, table.tableName).list()]);
+  return reviewStatusLines(tasks, exceptions, resolveReviewSettings(config), now);
 }

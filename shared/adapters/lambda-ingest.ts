@@ -8,6 +8,8 @@ import { createEvaluator } from '../policy/evaluate.js';
 import { loadPolicyPack } from '../policy/load.js';
 import { systemClock } from '../util/clock.js';
 import { documentClient, DynamoDriftStore } from './dynamodb-drift-store.js';
+import { createExceptionMatcher } from '../exceptions/matcher.js';
+import { DynamoExceptionStore } from './dynamodb-exceptions.js';
 import { EnvVars, optionalEnv, requireEnv } from './env.js';
 import { EventBridgePublisher } from './eventbridge-publisher.js';
 import { powertoolsFor, powertoolsTelemetry } from './logger-powertools.js';
@@ -39,9 +41,12 @@ export async function loadIngestRuntime(functionName: string, env: NodeJS.Proces
   const { logger, metrics } = powertoolsFor(functionName);
   const expected = env[EnvVars.packVersion];
   if (expected && expected !== pack.version) logger.warn('policy pack differs from the deployed version', { expected, loaded: pack.version });
+  const doc = documentClient();
   const deps: IngestDeps = {
     evaluator: createEvaluator(pack, config),
-    store: new DynamoDriftStore(documentClient(), { tableName }),
+    store: new DynamoDriftStore(doc, { tableName }),
+    // Active exceptions (shared/exceptions), read at most once a minute per container.
+    exceptions: createExceptionMatcher(new DynamoExceptionStore(doc, tableName), systemClock),
     publisher: new EventBridgePublisher(new EventBridgeClient({}), { busName }),
     clock: systemClock,
     telemetry: powertoolsTelemetry(logger, metrics),

@@ -7,11 +7,18 @@ import { emptyResult, ingestEvent, recordRejection, type IngestDeps, type Ingest
 import type { IngestTelemetry } from '../ingest/telemetry.js';
 import { createEvaluator } from '../policy/evaluate.js';
 import type { PolicyPack } from '../policy/load.js';
-import { generatePatterns, type GeneratedPattern } from '../policy/patterns.js';
+import { generatePatterns, matchesPattern, type GeneratedPattern } from '../policy/patterns.js';
+import { createExceptionMatcher } from '../exceptions/matcher.js';
+import { DynamoExceptionStore } from './dynamodb-exceptions.js';
+import { DynamoSightings } from './dynamodb-sightings.js';
+import { GUARDDUTY_FINDINGS_PATTERN, recordSightings } from './threat-watch.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { DynamoDriftStore } from './dynamodb-drift-store.js';
 import { openLocalTable, type LocalTable } from './dynalite.js';
 import { LocalBus, LocalBusPublisher, type DeliveryError } from './local-bus.js';
+
+/** The data folder every local command shares by default (embedded DynamoDB, outbox, inbox). */
+export const DEFAULT_DATA_DIR = '.tpguard';
 
 export interface LocalRuntimeOptions {
   config: TpguardConfig;
@@ -36,13 +43,18 @@ export interface RunSummary {
   rejected: number;
   findings: number;
   violations: number;
+  /** Verdicts a rule could not reach (truncated fields, expression errors): logged, not recorded. */
+  cannotEvaluate: number;
+  /** Transitions made by this run, by kind. */
   transitions: Record<TransitionKind, number>;
+  /** Transitions published again for duplicate deliveries (at least once; the notifier dedupes). */
+  republished: number;
   /** Handler failures (EventBridge would retry, then dead-letter). */
   errors: DeliveryError[];
 }
 
 export function emptySummary(): RunSummary {
-  return { inputs: 0, routed: 0, unrouted: 0, rejected: 0, findings: 0, violations: 0, transitions: { opened: 0, resolved: 0, reopened: 0, suppressed: 0, escalated: 0 }, errors: [] };
+  return { inputs: 0, routed: 0, unrouted: 0, rejected: 0, findings: 0, violations: 0, cannotEvaluate: 0, transitions: { opened: 0, resolved: 0, reopened: 0, suppressed: 0, escalated: 0 }, republished: 0, errors: [] };
 }
 
 /** The local runtime: embedded store, in-process bus, the ingest handlers subscribed with the generated patterns. */
@@ -64,11 +76,15 @@ export interface LocalRuntime {
 function addResult(s: RunSummary, r: IngestResult): void {
   s.findings += r.findings;
   s.violations += r.violations;
-  for (const t of r.transitions) s.transitions[t.kind]++;
+  s.cannotEvaluate += r.cannotEvaluate;
+  for (const t of r.transitions) {
+    if (t.republished) s.republished++;
+    else s.transitions[t.kind]++;
+  }
 }
 
 function addSummary(total: RunSummary, part: RunSummary): void {
-  for (const k of ['inputs', 'routed', 'unrouted', 'rejected', 'findings', 'violations'] as const) total[k] += part[k];
+  for (const k of ['inputs', 'routed', 'unrouted', 'rejected', 'findings', 'violations', 'cannotEvaluate', 'republished'] as const) total[k] += part[k];
   for (const k of Object.keys(part.transitions) as TransitionKind[]) total.transitions[k] += part.transitions[k];
   total.errors.push(...part.errors);
 }
@@ -87,8 +103,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const deps: IngestDeps = {
     evaluator: createEvaluator(options.pack, options.config), store, publisher: new LocalBusPublisher(bus),
     clock: options.clock ?? systemClock, intake: options.intake ?? 'local',
-    ...(options.exceptions ? { exceptions: options.exceptions } : {}), ...(options.telemetry ? { telemetry: options.telemetry } : {}),
+    // Exceptions (shared/exceptions): the store's active ones unless the caller brings a matcher.
+    exceptions: options.exceptions ?? createExceptionMatcher(new DynamoExceptionStore(table.doc, table.tableName), options.clock ?? systemClock),
+    ...(options.telemetry ? { telemetry: options.telemetry } : {}),
   };
+  const sightings = new DynamoSightings(table.doc, table.tableName);
   const summary = emptySummary();
   let current = summary;
   const patterns = generatePatterns(options.pack);
@@ -96,6 +115,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     bus.subscribe(p.pattern, async (event) => addResult(current, await ingestEvent(event, deps)), `ingest-${p.target}`);
   }
   const route = async (event: BusEnvelope) => {
+    // The review's threat watch sees every GuardDuty finding, mapped or not (not counted as routed).
+    if (matchesPattern(GUARDDUTY_FINDINGS_PATTERN as Record<string, unknown>, event)) await recordSightings(event, sightings, options.config);
     const { matched, errors } = await bus.put(event);
     if (matched === 0) current.unrouted++;
     else current.routed++;

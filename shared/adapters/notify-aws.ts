@@ -76,8 +76,15 @@ export async function createNotifyRuntime(env: NotifyEnvironment, telemetry: Not
     ...(chatbotTopic ? { chatbot: createSnsChatbotSender(sns, chatbotTopic) } : {}),
     ...(env.securityHub || config.notifications.securityHub ? { securityhub: createSecurityHubSender(new SecurityHubClient({ region: env.region })) } : {}),
   };
+  for (const ref of unsetWebhookReferences(config)) telemetry.warn('slack webhook reference is not set in this environment: its messages will fail (use ssm: when deployed)', { reference: ref });
   const doc = documentClient({ region: env.region });
   return { env, config, catalog, dispatcher, ledger: new DynamoNotificationLedger(doc, env.table), store: new DynamoDriftStore(doc, { tableName: env.table }) };
+}
+
+/** `env:` webhook references of the owners whose variable is not set (they only work locally). */
+export function unsetWebhookReferences(config: TpguardConfig, env: NodeJS.ProcessEnv = process.env): string[] {
+  const contacts = [config.owners.default, ...Object.values(config.owners.teams)];
+  return [...new Set(contacts.map((c) => c.slack).filter((s): s is string => !!s && s.startsWith('env:') && !env[s.slice(4)]))];
 }
 
 /** The account a function runs in, from its invocation ARN (`arn:aws:lambda:<region>:<account>:function:<name>`). */

@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { join } from 'node:path';
 import type { TpguardConfig } from '../config/schema.js';
 import type { DriftStore } from '../drift/store.js';
 import type { DriftRecord } from '../drift/types.js';
@@ -13,7 +14,7 @@ import { parseTransitionEvent } from '../notify/transition-schema.js';
 import type { PolicyPack } from '../policy/load.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { DynamoNotificationLedger } from './notification-ledger.js';
-import { createOutboxDispatcher } from './outbox.js';
+import { createOutboxDispatcher, OUTBOX_FILE } from './outbox.js';
 import type { WebhookOptions } from './slack-webhook.js';
 import type { MailSender } from './smtp.js';
 
@@ -88,6 +89,6 @@ export function createLocalNotifier(o: LocalNotifierOptions): LocalNotifier {
   };
   return Object.assign(handler, {
     digest: (store: Pick<DriftStore, 'queryRecords'>) => runDigest({ ...deps, store }),
-    outboxFile: `${o.dataDir.replace(/\/+$/, '')}/outbox.ndjson`,
+    outboxFile: join(o.dataDir, OUTBOX_FILE),
   });
 }

@@ -16,12 +16,16 @@ export interface WebhookOptions {
   maxDelayMs?: number;
   /** A longer Retry-After is not waited for in the function: the send fails and Lambda retries later. */
   maxRetryAfterMs?: number;
+  /** Per request. */
   timeoutMs?: number;
+  /** All attempts and waits together stay within this, well inside the function's 30 s timeout. */
+  deadlineMs?: number;
   random?: () => number;
+  now?: () => number;
   log?: RetryLog;
 }
 
-const DEFAULTS = { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 30_000, timeoutMs: 10_000 } as const;
+const DEFAULTS = { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 4_000, maxRetryAfterMs: 10_000, timeoutMs: 5_000, deadlineMs: 20_000 } as const;
 
 const realSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -86,21 +90,23 @@ async function attempt(url: string, body: string, o: Required<Omit<WebhookOption
 
 /**
  * POSTs a Block Kit message to an incoming webhook. 429 waits for Retry-After, 5xx and network
- * errors back off exponentially, all within `maxAttempts`; what still fails throws a
+ * errors back off exponentially, all within `maxAttempts` and `deadlineMs`; what still fails throws a
  * {@link DeliveryError} (Lambda retries, then the dead-letter queue keeps the event). Neither the
  * errors nor the log lines contain the URL.
  * @example await postSlackWebhook(url, renderSlack(facts))
  */
 export async function postSlackWebhook(url: string, message: SlackMessage, options: WebhookOptions = {}): Promise<void> {
-  const o = { ...DEFAULTS, fetch: globalThis.fetch, sleep: realSleep, random: Math.random, ...options };
+  const o = { ...DEFAULTS, fetch: globalThis.fetch, sleep: realSleep, random: Math.random, now: Date.now, ...options };
   const body = JSON.stringify(message);
+  const start = o.now();
   let last: DeliveryError | undefined;
   for (let n = 1; n <= o.maxAttempts; n++) {
-    const result = await attempt(url, body, o, Date.now());
+    const result = await attempt(url, body, o, o.now());
     if (result.done) return;
     last = result.error;
     if (result.final || n === o.maxAttempts) break;
     const wait = result.retryInMs ?? backoff(n, o);
+    if (o.now() - start + wait + o.timeoutMs > o.deadlineMs) break; // no time left for another attempt
     o.log?.warn('slack webhook: retrying', { attempt: n, status: result.error.status, waitMs: wait });
     await o.sleep(wait);
   }

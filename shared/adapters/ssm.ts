@@ -11,6 +11,13 @@ export interface ResolverOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** The name of the innermost error (Powertools wraps the SDK's, e.g. ParameterNotFound, in a GetParameterError). */
+function rootName(err: unknown): string {
+  let e: unknown = err;
+  for (let i = 0; i < 5 && e instanceof Error && e.cause instanceof Error; i++) e = e.cause;
+  return e instanceof Error ? e.name : 'Error';
+}
+
 /**
  * Resolves Slack webhook references: `ssm:/tpguard/slack/<team>` from Parameter Store
  * (SecureString, decrypted, cached by Powertools Parameters), `env:VARIABLE` from the environment.
@@ -33,7 +40,7 @@ export function createWebhookResolver(options: ResolverOptions = {}): WebhookRes
     try {
       value = await provider.get(reference.slice(4), { decrypt: true, maxAge });
     } catch (err) {
-      const name = err instanceof Error ? err.name : 'Error';
+      const name = rootName(err);
       throw new DeliveryError('slack', `cannot read ${reference}: ${name}`, { cause: err, status: name });
     }
     if (typeof value !== 'string' || value.length === 0) throw new DeliveryError('slack', `${reference} is empty`);

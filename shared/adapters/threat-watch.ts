@@ -2,7 +2,6 @@ import type { TpguardConfig } from '../config/schema.js';
 import { intake } from '../events/normalize.js';
 import type { FindingSighting } from '../review/ports.js';
 import { sightingsOf } from '../review/facts.js';
-import type { LocalBus } from './local-bus.js';
 
 /**
  * Every GuardDuty finding, whatever its type: the review's threat delta needs the types the pack
@@ -30,13 +29,4 @@ export async function recordSightings(event: unknown, sink: SightingSink, config
     }
   }
   return n;
-}
-
-/**
- * Subscribes the threat watch to the local bus (the local twin of a `GuardDuty Finding` rule).
- * Returns the unsubscribe function.
- * @example watchFindingTypes(runtime.bus, new DynamoSightings(runtime.table.doc, runtime.table.tableName), config)
- */
-export function watchFindingTypes(bus: Pick<LocalBus, 'subscribe'>, sink: SightingSink, config: TpguardConfig): () => void {
-  return bus.subscribe(GUARDDUTY_FINDINGS_PATTERN as Record<string, unknown>, (event) => recordSightings(event, sink, config), 'threat-watch');
 }

@@ -85,7 +85,7 @@ async function onDuplicate(store: DriftStore, f: ObservedFinding, intent: StateI
   const last = record.lastTransition;
   if (!last || last.eventId !== f.eventId) return { outcome: Outcomes.duplicate, driftId };
   // Publishing is at least once: a crash between the write and the publish must not lose it.
-  const transition: DriftTransition = { kind: last.kind, eventId: f.eventId, eventTime: f.eventTime, record };
+  const transition: DriftTransition = { kind: last.kind, eventId: f.eventId, eventTime: f.eventTime, record, republished: true };
   if (f.evidence) transition.evidence = f.evidence;
   return { outcome: Outcomes.duplicate, driftId, transition };
 }

@@ -74,6 +74,12 @@ export interface DriftTransition {
   record: DriftRecord;
   /** Redacted evidence: the event fields the rule looked at (never secrets). */
   evidence?: Record<string, unknown>;
+  /**
+   * Set when a duplicate delivery of the causing event publishes this transition again
+   * (publishing is at least once, so that a crash between the write and the publish loses
+   * nothing). Consumers dedupe by kind and eventId; displays may skip it.
+   */
+  republished?: boolean;
 }
 
 /** A history entry: every observation of a drift record, kept for audit. */

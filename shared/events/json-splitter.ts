@@ -181,7 +181,7 @@ export class JsonDocumentSplitter {
     const topObject = this.stack.length === 1 && this.stack[0] === OPEN_OBJECT;
     if (c === QUOTE) {
       this.inString = true;
-      if (this.mode === 'buffer' && topObject && this.expectKey) this.key.begin(i + 1);
+      if ((this.mode === 'buffer' || this.mode === 'stream') && topObject && this.expectKey) this.key.begin(i + 1);
     } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
       if (c === OPEN_ARRAY && this.mode === 'buffer' && topObject && this.afterColon && this.lastKey === 'Records') {
         this.doc.cancel();
@@ -201,11 +201,14 @@ export class JsonDocumentSplitter {
         this.lastKey = undefined;
       }
     } else if (c === COLON && topObject) {
+      // Only the colon right after a key counts, and a string value ends it: otherwise a
+      // malformed `{"Records": "x": [...]}` streamed the wrong array and yielded nothing
+      // at all, not even a rejection (found by the fuzz tests).
+      this.afterColon = this.expectKey;
       this.expectKey = false;
-      this.afterColon = true;
       return;
     }
-    if (topObject && c !== QUOTE) this.afterColon = this.afterColon && c === COLON;
+    if (topObject) this.afterColon = this.afterColon && c === COLON;
   }
 
   private close(chunk: string, i: number, c: number, atElementLevel: boolean): void {
@@ -227,7 +230,11 @@ export class JsonDocumentSplitter {
     else if (c === BACKSLASH) this.escaped = true;
     else if (c === QUOTE) {
       this.inString = false;
-      if (this.key.active) this.lastKey = this.key.finish(chunk, i);
+      if (!this.key.active) return;
+      this.lastKey = this.key.finish(chunk, i);
+      // JSON.parse keeps the last of duplicate keys, this splitter streamed the first: a
+      // second `Records` list would go unread without a word (found by the fuzz tests).
+      if (this.mode === 'stream' && this.lastKey === 'Records') this.fail('invalid JSON: duplicate "Records" key');
     }
   }
 

@@ -1,7 +1,7 @@
 import { resolveOwner } from '../config/owners.js';
 import { evidenceOf } from '../drift/evidence.js';
 import { driftIdOf } from '../drift/id.js';
-import { Outcomes, recordFinding, type Outcome } from '../drift/record.js';
+import { Outcomes, recordFinding, type Outcome, type RecordOutcome } from '../drift/record.js';
 import { noExceptions, type DriftStore, type ExceptionMatcher, type Publisher, type RecordFacts } from '../drift/store.js';
 import { intentOf } from '../drift/transitions.js';
 import type { DriftTransition } from '../drift/types.js';
@@ -67,7 +67,7 @@ function factsOf(obs: Observation, f: Finding, rule: CompiledRule, deps: IngestD
   return facts;
 }
 
-async function recordOne(obs: Observation, f: Finding & { verdict: 'violation' | 'pass' }, deps: IngestDeps, acc: IngestResult): Promise<void> {
+async function recordOne(obs: Observation, f: Finding & { verdict: 'violation' | 'pass' }, deps: IngestDeps): Promise<RecordOutcome> {
   const rule = ruleOf(deps.evaluator, f.ruleId);
   const facts = factsOf(obs, f, rule, deps);
   const exceptionId = f.verdict === 'violation' ? await (deps.exceptions ?? noExceptions)(f.ruleId, f.resource, obs.eventTime) : undefined;
@@ -75,10 +75,7 @@ async function recordOne(obs: Observation, f: Finding & { verdict: 'violation' |
     facts, intent: intentOf(f.verdict, f.resolves, exceptionId), verdict: f.verdict, eventId: obs.eventId, eventTime: obs.eventTime,
     source: obs.source, evidence: evidenceOf(obs, rule, f.resource), ...(obs.actor?.arn ? { actor: obs.actor.arn } : {}), ...(exceptionId ? { exceptionId } : {}),
   };
-  const out = await recordFinding(deps.store, finding, deps.clock.now().toISOString());
-  acc.findings++;
-  acc.outcomes[out.outcome]++;
-  if (out.transition) acc.transitions.push(out.transition);
+  return recordFinding(deps.store, finding, deps.clock.now().toISOString());
 }
 
 /**
@@ -90,6 +87,7 @@ export async function ingestObservation(obs: Observation, deps: IngestDeps, acc:
   const findings = evaluate(deps.evaluator, obs);
   acc.events++;
   t.count(IngestMetrics.evaluated);
+  const recordable: (Finding & { verdict: 'violation' | 'pass' })[] = [];
   for (const f of findings) {
     if (f.verdict === 'cannot-evaluate') {
       acc.cannotEvaluate++;
@@ -101,8 +99,19 @@ export async function ingestObservation(obs: Observation, deps: IngestDeps, acc:
       acc.violations++;
       t.count(IngestMetrics.violations);
     }
-    await recordOne(obs, f as Finding & { verdict: 'violation' | 'pass' }, deps, acc);
+    recordable.push(f as Finding & { verdict: 'violation' | 'pass' });
   }
+  // Each finding of one observation is a different (rule, resource): a different record, so they
+  // are written concurrently. Order only matters per record, and that is the store's condition.
+  const settled = await Promise.allSettled(recordable.map((f) => recordOne(obs, f, deps)));
+  for (const s of settled) {
+    if (s.status === 'rejected') continue;
+    acc.findings++;
+    acc.outcomes[s.value.outcome]++;
+    if (s.value.transition) acc.transitions.push(s.value.transition);
+  }
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
   if (findings.length > 0) t.info('event evaluated', { eventId: obs.eventId, source: obs.source, eventTime: obs.eventTime, rules: [...new Set(findings.map((f) => f.ruleId))] });
   return acc;
 }

@@ -25,7 +25,7 @@ function shortName(t: LinkTarget): string {
 
 /** Console path per resource type (lookup table; unknown types fall back to CloudTrail event history). */
 const LINKS: Readonly<Record<string, LinkBuilder>> = {
-  's3-bucket': (t) => `/s3/buckets/${enc(shortName(t))}?region=${enc(t.region)}&tab=permissions`,
+  's3-bucket': (t) => `/s3/buckets/${enc(shortName(t))}?region=${enc(t.region)}`,
   'iam-role': (t) => `/iam/home#/roles/details/${enc(shortName(t))}`,
   'iam-user': (t) => `/iam/home#/users/details/${enc(shortName(t))}`,
   'kms-key': (t, q) => `/kms/home${q}#/kms/keys/${enc(shortName(t))}`,
@@ -49,7 +49,7 @@ const fallback: LinkBuilder = (t, q) => `/cloudtrail/home${q}#/events?ResourceNa
 /**
  * The console URL of a resource.
  * @example consoleUrl({ account: '111122223333', region: 'eu-west-1', resourceType: 's3-bucket', resourceId: 'ml-training-data' })
- * // 'https://console.aws.amazon.com/s3/buckets/ml-training-data?region=eu-west-1&tab=permissions'
+ * // 'https://console.aws.amazon.com/s3/buckets/ml-training-data?region=eu-west-1'
  */
 export function consoleUrl(target: LinkTarget, base = 'https://console.aws.amazon.com'): string {
   const builder = LINKS[target.resourceType] ?? fallback;

@@ -13,8 +13,12 @@ import { planDeliveries, type HubTarget, type PlannedDelivery } from './routing.
 import { renderSlack } from './slack.js';
 import type { Channel } from './types.js';
 
-/** Long enough for any send to finish (Lambda timeout included): a claim older than this was abandoned. */
-export const DEFAULT_LEASE_MS = 5 * 60_000;
+/**
+ * A claim older than this was abandoned (its invocation timed out or crashed) and is taken over.
+ * Twice the notify function's 30 s timeout: longer than any live send, shorter than the first
+ * Lambda retry (about a minute later), so the retry sends instead of ending in the dead-letter queue.
+ */
+export const DEFAULT_LEASE_MS = 60_000;
 
 export interface NotifierDeps {
   ledger: NotificationLedger;
@@ -34,7 +38,9 @@ export interface DeliveryResult {
   channel: Channel;
   owner: string;
   outcome: Exclude<ClaimOutcome, 'claimed'> | 'sent' | 'failed';
+  /** `<kind>#<eventId>`, or `digest`. */
   key: string;
+  driftId?: string;
 }
 
 type Renderer<C extends Channel> = (f: AlertFacts, d: PlannedDelivery, t: DriftTransition, deps: NotifierDeps) => Payloads[C];
@@ -108,10 +114,10 @@ export async function notifyTransition(t: DriftTransition, deps: NotifierDeps): 
     let result: DeliveryResult;
     try {
       const outcome = await deliverOnce(slot, build, deps);
-      result = { channel: d.channel, owner: d.owner, outcome, key } as DeliveryResult;
+      result = { channel: d.channel, owner: d.owner, outcome, key, driftId: t.record.driftId } as DeliveryResult;
       if (outcome === ClaimOutcomes.inFlight) failures.push(new DeliveryInFlightError(`${t.record.driftId} ${d.channel}#${key}`));
     } catch (err) {
-      result = { channel: d.channel, owner: d.owner, outcome: 'failed', key };
+      result = { channel: d.channel, owner: d.owner, outcome: 'failed', key, driftId: t.record.driftId };
       failures.push(err instanceof Error ? err : new Error(String(err)));
     }
     results.push(result);

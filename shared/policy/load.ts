@@ -103,6 +103,10 @@ function parseRuleFile(text: string, file: string, root: string, problems: PackP
   if (rule.on.source === 'guardduty' && rule.on.detailType === 'GuardDuty Finding' && !rule.on.findingType) {
     problems.push({ ...where, message: 'on.findingType is required for "GuardDuty Finding" (no catch-all triggers)' });
   }
+  if (rule.on.source === 'guardduty' && rule.on.detailType !== 'GuardDuty Finding' && rule.on.findingType) {
+    // Such a rule would be indexed by finding type, which scan results do not have: it could never match.
+    problems.push({ ...where, message: `on.findingType only applies to "GuardDuty Finding", not "${rule.on.detailType}"` });
+  }
   const violation = compileExpression(rule.violation, 'violation', true, problems, where);
   const resolveFn = rule.resolve ? compileExpression(rule.resolve, 'resolve', true, problems, where) : undefined;
   const resourceId = rule.resource.id ? compileExpression(rule.resource.id, 'resource.id', false, problems, where) : undefined;

@@ -1,15 +1,24 @@
+import type { PackChanges } from '../review/types.js';
 import { CAIQ_QUESTIONS } from './control.js';
-import { countList, day, hours, plural, severityList } from './format.js';
+import { compactIds, countList, dayIn, hours, plural, severityList } from './format.js';
 import type { CaiqAnswer, CaiqAnswerValue, EvidenceReport } from './types.js';
 
 type Facts = Omit<EvidenceReport, 'caiq' | 'guidelines'>;
 
+/** `pack a -> b: 2 rules added, 0 removed, 1 modified`, `unchanged since the last review (pack a)`, or the first review. */
+export function packChange(c: PackChanges): string {
+  if (!c.fromVersion) return `first review, pack ${c.toVersion} with ${c.added.length} rules`;
+  if (c.added.length + c.removed.length + c.modified.length === 0) return `unchanged since the last review (pack ${c.toVersion})`;
+  return `pack ${c.fromVersion} to ${c.toVersion}: ${c.added.length} rules added${c.added.length ? ` (${compactIds(c.added)})` : ''}, ${c.removed.length} removed${c.removed.length ? ` (${compactIds(c.removed)})` : ''}, ${c.modified.length} modified${c.modified.length ? ` (${compactIds(c.modified)})` : ''}`;
+}
+
 function implemented(r: Facts): CaiqAnswer {
   const { defined, deployed, ran } = r;
+  const w = r.window;
   const evidence = [
     `Defined: policy pack ${defined.packVersion} with ${plural(defined.rules, 'rule')} (by area: ${countList(defined.byArea)}; by severity: ${severityList(defined.bySeverity)}), each with its own test cases.`,
     `Implemented: ${plural(deployed.patterns, 'EventBridge pattern')} generated from the pack (${deployed.patternNames.join(', ') || 'none'}), delivered to ${plural(deployed.functions.length, 'function')} (${deployed.functions.join(', ') || 'none'}; from ${deployed.source}).`,
-    `Evaluated: ${plural(ran.eventsEvaluated, 'event')} evaluated between ${day(r.window.from)} and ${day(r.window.to)} (${plural(ran.observations, 'observation')}); ${ran.driftOpened} drift opened, ${ran.driftResolved} resolved, mean time to resolve ${hours(ran.meanTimeToResolveHours)}.`,
+    `Evaluated: ${plural(ran.eventsEvaluated, 'event')} evaluated from ${w.firstDay} to ${w.lastDay} (${plural(ran.observations, 'observation')}); ${ran.driftOpened} drift opened, ${ran.driftResolved} resolved, mean time to resolve ${hours(ran.meanTimeToResolveHours)}.`,
     `Open now: ${severityList(ran.openNow)}.`,
   ];
   let answer: CaiqAnswerValue = 'Yes';
@@ -26,10 +35,11 @@ function implemented(r: Facts): CaiqAnswer {
 
 function reviewedAnswer(r: Facts): CaiqAnswer {
   const v = r.reviewed;
+  const day = dayIn(r.window.timezone);
   const evidence = [
     `Review tasks in the period: ${v.tasks.length} (${v.completed} completed, ${v.completedOnTime} on time, ${v.open} open, ${v.overdue} overdue).`,
     ...v.tasks.filter((t) => t.completedBy).map((t) => `${t.id}: signed off by ${t.completedBy} on ${day(t.completedAt!)} (due ${day(t.dueAt)}, ${t.onTime ? 'on time' : 'late'}; decision: ${t.decision ?? 'n/a'}).`),
-    ...v.packChanges.map((c) => `Pack changes reviewed in ${c.period}: ${c.fromVersion ? `${c.fromVersion} -> ${c.toVersion}` : `first review of ${c.toVersion}`}: ${c.added.length} added, ${c.removed.length} removed, ${c.modified.length} modified.`),
+    ...v.packChanges.map((c) => `Pack changes reviewed in ${c.period}: ${packChange(c)}.`),
     ...v.threatDelta.map((d) => `New threats put before the ${d.period} review (GuardDuty finding types no rule maps): ${d.findingTypes.join(', ') || 'none'}.`),
     `Exceptions (risk acceptance, time-boxed): ${r.exceptions.length} in the period${r.exceptions.length ? `, approved by ${[...new Set(r.exceptions.map((e) => e.approvedBy))].join(', ')}` : ''}.`,
   ];

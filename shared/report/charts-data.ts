@@ -1,5 +1,6 @@
 import { SEVERITIES } from '../policy/schema.js';
 import { transitionsInWindow } from '../review/activity.js';
+import { localDate } from '../review/calendar.js';
 import type { DriftFacts } from '../review/ports.js';
 import type { BreakdownRow, EvidenceReport, TimelineBucket } from './types.js';
 
@@ -13,14 +14,14 @@ function bucketDays(from: number, to: number): number {
   return 30;
 }
 
-function timeline(facts: DriftFacts, from: string, to: string): TimelineBucket[] {
+function timeline(facts: DriftFacts, from: string, to: string, timezone: string): TimelineBucket[] {
   const start = Date.parse(from);
   const end = Date.parse(to);
   const width = bucketDays(start, end) * DAY;
   const buckets: TimelineBucket[] = [];
   for (let t = start; t < end && buckets.length < 400; t += width) {
     const iso = new Date(t).toISOString();
-    buckets.push({ start: iso, label: iso.slice(0, 10), opened: 0, resolved: 0 });
+    buckets.push({ start: iso, label: localDate(new Date(t), timezone), opened: 0, resolved: 0 });
   }
   for (const e of transitionsInWindow(facts, from, to)) {
     const b = buckets[Math.min(buckets.length - 1, Math.floor((Date.parse(e.at) - start) / width))];
@@ -42,8 +43,9 @@ function breakdown(facts: DriftFacts, from: string, to: string, key: 'severity' 
 
 /**
  * The data behind the report's charts: drift opened and resolved over time, and by severity and area.
- * @example buildCharts(facts, from, to).timeline.length
+ * Buckets are labelled with their local start date in `timezone`.
+ * @example buildCharts(facts, from, to, 'Europe/Berlin').timeline.length
  */
-export function buildCharts(facts: DriftFacts, from: string, to: string): EvidenceReport['charts'] {
-  return { timeline: timeline(facts, from, to), bySeverity: breakdown(facts, from, to, 'severity', SEVERITIES), byArea: breakdown(facts, from, to, 'area') };
+export function buildCharts(facts: DriftFacts, from: string, to: string, timezone = 'UTC'): EvidenceReport['charts'] {
+  return { timeline: timeline(facts, from, to, timezone), bySeverity: breakdown(facts, from, to, 'severity', SEVERITIES), byArea: breakdown(facts, from, to, 'area') };
 }

@@ -5,6 +5,7 @@ import type { PolicyPack } from '../policy/load.js';
 import type { GeneratedPattern } from '../policy/patterns.js';
 import { SEVERITIES, type Severity } from '../policy/schema.js';
 import { driftActivity } from '../review/activity.js';
+import { localDate } from '../review/calendar.js';
 import { CONTROL_OWNER } from '../review/config.js';
 import type { DriftFacts } from '../review/ports.js';
 import { summarizeTask } from '../review/summary.js';
@@ -20,6 +21,8 @@ export interface EvidenceInput {
   now: Date;
   from: string;
   to: string;
+  /** Timezone of the dates the report shows (the review timezone). */
+  timezone: string;
   pack: PolicyPack;
   config: TpguardConfig;
   patterns: GeneratedPattern[];
@@ -86,7 +89,7 @@ export function buildEvidence(input: EvidenceInput): EvidenceReport {
   }
   const report: EvidenceReport = {
     generatedAt: input.now.toISOString(),
-    window: { from, to },
+    window: { from, to, timezone: input.timezone, firstDay: localDate(new Date(from), input.timezone), lastDay: localDate(new Date(Date.parse(to) - 1), input.timezone) },
     control: { ...CONTROL, ownership: OWNERSHIP.map((o) => ({ ...o })), standards: standards(pack) },
     caiq: [],
     guidelines: [],
@@ -98,9 +101,9 @@ export function buildEvidence(input: EvidenceInput): EvidenceReport {
     },
     reviewed: reviewed(input.tasks, from, to, input.now),
     exceptions: exceptionsIn(input.exceptions, from, to, input.now.toISOString()),
-    charts: buildCharts(input.facts, from, to),
+    charts: buildCharts(input.facts, from, to, input.timezone),
   };
   report.caiq = answerCaiq(report);
-  report.guidelines = guidelineEvidence(report, pack, input.facts, from, to);
+  report.guidelines = guidelineEvidence(report, pack, input.facts);
   return report;
 }

@@ -1,8 +1,36 @@
 import { SEVERITIES, type Severity } from '../policy/schema.js';
+import { localDate } from '../review/calendar.js';
 
-/** `2027-04-01` of an ISO time. */
-export function day(iso: string): string {
-  return iso.slice(0, 10);
+/**
+ * A formatter of ISO times as local dates (`2027-04-01`) in the report's timezone.
+ * @example dayIn('Europe/Berlin')('2027-03-31T22:30:00.000Z') // '2027-04-01'
+ */
+export function dayIn(timezone: string): (iso: string) => string {
+  return (iso) => localDate(new Date(iso), timezone);
+}
+
+/**
+ * Rule ids with runs of numbers collapsed: `TPS-S3-01..04, TPS-S3-07, TPS-SM-01`.
+ * @example compactIds(['TPS-S3-01', 'TPS-S3-02', 'TPS-S3-03', 'TPS-SM-10']) // 'TPS-S3-01..03, TPS-SM-10'
+ */
+export function compactIds(ids: readonly string[]): string {
+  const groups = new Map<string, { n: number; raw: string }[]>();
+  const other: string[] = [];
+  for (const id of [...new Set(ids)].sort()) {
+    const m = /^(.*-)(\d+)$/.exec(id);
+    if (!m) other.push(id);
+    else groups.set(m[1]!, [...(groups.get(m[1]!) ?? []), { n: Number(m[2]), raw: m[2]! }]);
+  }
+  const parts: string[] = [];
+  for (const [prefix, nums] of groups) {
+    for (let i = 0; i < nums.length;) {
+      let j = i;
+      while (j + 1 < nums.length && nums[j + 1]!.n === nums[j]!.n + 1) j++;
+      parts.push(j - i >= 2 ? `${prefix}${nums[i]!.raw}..${nums[j]!.raw}` : nums.slice(i, j + 1).map((x) => `${prefix}${x.raw}`).join(', '));
+      i = j + 1;
+    }
+  }
+  return [...parts, ...other].join(', ');
 }
 
 /** `high 2, medium 1`, or `none`. */

@@ -2,7 +2,8 @@ import type { CompiledRule, PolicyPack } from '../policy/load.js';
 import { driftActivity } from '../review/activity.js';
 import type { DriftFacts } from '../review/ports.js';
 import { DATA_TITLE, GUIDELINES } from './control.js';
-import { day, hours, plural, severityList } from './format.js';
+import { packChange } from './caiq.js';
+import { compactIds, dayIn, hours, plural, severityList } from './format.js';
 import type { EvidenceReport, GuidelineEvidence } from './types.js';
 
 type Guideline = (typeof GUIDELINES)[number];
@@ -17,12 +18,12 @@ function rulesFor(g: Guideline, pack: PolicyPack): CompiledRule[] {
   });
 }
 
-function technical(g: Guideline, rules: CompiledRule[], facts: DriftFacts, from: string, to: string): string[] {
+function technical(g: Guideline, rules: CompiledRule[], facts: DriftFacts, w: EvidenceReport['window']): string[] {
   const ids = new Set(rules.map((c) => c.rule.id));
-  const a = driftActivity(facts, from, to, (r) => ids.has(r.ruleId));
+  const a = driftActivity(facts, w.from, w.to, (r) => ids.has(r.ruleId));
   const lines = [
-    `${plural(rules.length, 'rule')} check this${rules.length ? `: ${rules.map((c) => `${c.rule.id} (${c.rule.title})`).join('; ')}` : ''}.`,
-    `${day(from)} to ${day(to)}: ${plural(a.eventsEvaluated, 'event')} evaluated, ${a.opened.length} drift opened, ${a.resolved.length} resolved (mean ${hours(a.meanTimeToResolveHours)}); open now: ${severityList(a.openBySeverity)}.`,
+    `${plural(rules.length, 'rule')} check this${rules.length ? `: ${compactIds([...ids])}` : ''}.`,
+    `${w.firstDay} to ${w.lastDay}: ${plural(a.eventsEvaluated, 'event')} evaluated, ${a.opened.length} drift opened, ${a.resolved.length} resolved (mean ${hours(a.meanTimeToResolveHours)}); open now: ${severityList(a.openBySeverity)}.`,
   ];
   if (g.id === 'incident-access') {
     lines.push('Every drift transition (opened, resolved, reopened, suppressed, escalated) is published once and alerts the owning team by Slack and e-mail; drift still open after notifications.escalateAfterHours is escalated.');
@@ -32,9 +33,10 @@ function technical(g: Guideline, rules: CompiledRule[], facts: DriftFacts, from:
 
 function reviewLines(r: EvidenceReport): string[] {
   const v = r.reviewed;
+  const day = dayIn(r.window.timezone);
   return [
     `${plural(v.tasks.length, 'review task')} opened in the period: ${v.completed} signed off (${v.completedOnTime} on time${v.reviewers.length ? `, by ${v.reviewers.join(', ')}` : ''}), ${v.open} open, ${v.overdue} overdue.`,
-    ...v.packChanges.map((c) => `${c.period}: pack ${c.fromVersion ?? '(none)'} -> ${c.toVersion}, ${c.added.length} rules added, ${c.removed.length} removed, ${c.modified.length} modified.`),
+    ...v.packChanges.map((c) => `${c.period}: ${packChange(c)}.`),
     ...v.threatDelta.map((d) => `${d.period}: ${plural(d.findingTypes.length, 'GuardDuty finding type')} without a rule put before the reviewers${d.findingTypes.length ? ` (${d.findingTypes.join(', ')})` : ''}.`),
     `${plural(r.exceptions.length, 'exception')} (time-boxed risk acceptance) in the period: ${r.exceptions.map((e) => `${e.exceptionId} ${e.ruleId} on ${e.resource}, approved by ${e.approvedBy} until ${day(e.expiresAt)} (${e.state})`).join('; ') || 'none'}.`,
   ];
@@ -43,12 +45,12 @@ function reviewLines(r: EvidenceReport): string[] {
 /**
  * The four auditing guidelines of MDS-01, each with the rules that implement it and the facts
  * of the period; the last (regular review) with the review cycle's record.
- * @example guidelineEvidence(report, pack, facts, from, to)[3].title // 'Regular review'
+ * @example guidelineEvidence(report, pack, facts)[3].title // 'Regular review'
  */
-export function guidelineEvidence(report: EvidenceReport, pack: PolicyPack, facts: DriftFacts, from: string, to: string): GuidelineEvidence[] {
+export function guidelineEvidence(report: EvidenceReport, pack: PolicyPack, facts: DriftFacts): GuidelineEvidence[] {
   return GUIDELINES.map((g) => {
     const rules = rulesFor(g, pack);
-    const evidence = g.id === 'review' ? reviewLines(report) : technical(g, rules, facts, from, to);
+    const evidence = g.id === 'review' ? reviewLines(report) : technical(g, rules, facts, report.window);
     return { id: g.id, title: g.title, asks: g.asks, rules: rules.map((c) => c.rule.id), evidence };
   });
 }

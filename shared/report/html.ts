@@ -1,5 +1,5 @@
 import { escapeXml as x } from './escape.js';
-import { countList, day, hours, severityList } from './format.js';
+import { compactIds, countList, dayIn, hours, severityList } from './format.js';
 import { breakdownChart, timelineChart } from './svg.js';
 import type { EvidenceReport } from './types.js';
 
@@ -36,7 +36,7 @@ function cards(r: EvidenceReport): string {
   const c: [string, string][] = [
     [String(r.defined.rules), `rules in pack ${r.defined.packVersion}`], [String(r.ran.eventsEvaluated), 'events evaluated'],
     [`${r.ran.driftOpened} / ${r.ran.driftResolved}`, 'drift opened / resolved'], [hours(r.ran.meanTimeToResolveHours), 'mean time to resolve'],
-    [severityList(r.ran.openNow), 'open now'], [`${r.reviewed.completedOnTime} of ${r.reviewed.tasks.length}`, 'reviews signed off on time'],
+    [String(Object.values(r.ran.openNow).reduce((a, b) => a + (b ?? 0), 0)), `open now (${severityList(r.ran.openNow)})`], [`${r.reviewed.completedOnTime} of ${r.reviewed.tasks.length}`, 'reviews signed off on time'],
     [String(r.reviewed.overdue), 'reviews overdue'], [String(r.exceptions.filter((e) => e.state === 'active').length), 'active exceptions'],
   ];
   return `<div class="cards">${c.map(([v, l]) => `<div class="card"><b>${x(v)}</b><span>${x(l)}</span></div>`).join('')}</div>`;
@@ -46,7 +46,7 @@ function control(r: EvidenceReport): string {
   const c = r.control;
   return `<section><h2>The control: ${x(c.id)} ${x(c.title)}</h2><blockquote>${x(c.specification)}</blockquote><p class="meta">${x(c.source)}. Domain: ${x(c.domain)}.</p>`
     + `<h3>Ownership (shared security responsibility)</h3>${table(['layer', 'owner', 'here'], c.ownership.map((o) => [o.layer, o.owner, o.here]))}`
-    + `<h3>Standards mapped, and the rules implementing each</h3>${table(['standard', 'rules', 'references'], c.standards.map((s) => [s.name, s.rules.map((y) => y.ruleId).join(', ') || 'none', [...new Set(s.rules.flatMap((y) => y.refs))].join(', ') || '-']))}</section>`;
+    + `<h3>Standards mapped, and the rules implementing each</h3>${table(['standard', 'rules', 'references'], c.standards.map((s) => [s.name, `${s.rules.length}: ${compactIds(s.rules.map((y) => y.ruleId)) || 'none'}`, [...new Set(s.rules.flatMap((y) => y.refs))].join(', ') || '-']))}</section>`;
 }
 
 function caiq(r: EvidenceReport): string {
@@ -63,6 +63,7 @@ function activity(r: EvidenceReport): string {
 }
 
 function reviews(r: EvidenceReport): string {
+  const day = dayIn(r.window.timezone);
   const rows = r.reviewed.tasks.map((t) => [
     x(t.id), x(t.owner), `<span class="status-${x(t.status)}">${x(t.status)}</span>`, x(day(t.dueAt)), x(t.completedBy ?? '-'), x(t.completedAt ? day(t.completedAt) : '-'),
     t.onTime === null ? '-' : t.onTime ? 'yes' : 'no', x(t.decision ?? '-'), x(t.remindersSent.join(' ') || '-'), x(t.escalatedAt ? day(t.escalatedAt) : '-'),
@@ -88,7 +89,7 @@ export function renderHtml(r: EvidenceReport): string {
   const title = `Evidence report: ${r.control.id} ${r.control.title}`;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`
     + `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"><title>${x(title)}</title><style>${CSS}</style></head>`
-    + `<body><main><h1>${x(title)}</h1><p class="meta">Generated ${x(r.generatedAt)} by tpguard for ${x(day(r.window.from))} to ${x(day(r.window.to))}; policy pack ${x(r.defined.packVersion)}.</p>`
+    + `<body><main><h1>${x(title)}</h1><p class="meta">Generated ${x(r.generatedAt)} by tpguard for ${x(r.window.firstDay)} to ${x(r.window.lastDay)} (${x(r.window.timezone)}); policy pack ${x(r.defined.packVersion)}.</p>`
     + `${r.caiq.map((q) => `<p><span class="answer ${x(q.answer)}">${x(q.id)} ${x(q.answer)}</span>${x(q.summary)}</p>`).join('')}${cards(r)}`
     + `${activity(r)}${control(r)}${caiq(r)}${guidelines(r)}${reviews(r)}${pack(r)}</main></body></html>\n`;
 }

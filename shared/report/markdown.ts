@@ -1,5 +1,5 @@
 import { escapeMd as e } from './escape.js';
-import { countList, day, hours, severityList } from './format.js';
+import { compactIds, countList, dayIn, hours, severityList } from './format.js';
 import type { EvidenceReport } from './types.js';
 
 function table(headers: string[], rows: string[][]): string[] {
@@ -13,7 +13,7 @@ function controlSection(r: EvidenceReport): string[] {
     `## The control: ${c.id} ${e(c.title)}`, '', `> ${e(c.specification)}`, '', `Source: ${e(c.source)}. Domain: ${e(c.domain)}.`, '',
     '### Ownership (shared security responsibility)', '', ...table(['layer', 'owner', 'here'], c.ownership.map((o) => [o.layer, o.owner, o.here])), '',
     '### Standards mapped, and the rules implementing each', '',
-    ...table(['standard', 'rules', 'references'], c.standards.map((s) => [s.name, s.rules.map((x) => x.ruleId).join(', ') || 'none', [...new Set(s.rules.flatMap((x) => x.refs))].join(', ') || '-'])), '',
+    ...table(['standard', 'rules', 'references'], c.standards.map((s) => [s.name, `${s.rules.length}: ${compactIds(s.rules.map((x) => x.ruleId)) || 'none'}`, [...new Set(s.rules.flatMap((x) => x.refs))].join(', ') || '-'])), '',
   ];
 }
 
@@ -37,6 +37,7 @@ function activitySection(r: EvidenceReport): string[] {
 }
 
 function reviewSection(r: EvidenceReport): string[] {
+  const day = dayIn(r.window.timezone);
   return [
     '## Reviews', '',
     ...table(['task', 'owner', 'status', 'due', 'signed off by', 'on', 'on time', 'decision', 'reminders', 'escalated'], r.reviewed.tasks.map((t) => [
@@ -65,7 +66,7 @@ function packSection(r: EvidenceReport): string[] {
 export function renderMarkdown(r: EvidenceReport): string {
   return [
     `# Evidence report: ${r.control.id} ${e(r.control.title)}`, '',
-    `Generated ${r.generatedAt} by tpguard for ${day(r.window.from)} to ${day(r.window.to)}; policy pack ${r.defined.packVersion}.`, '',
+    `Generated ${r.generatedAt} by tpguard for ${r.window.firstDay} to ${r.window.lastDay} (${r.window.timezone}); policy pack ${r.defined.packVersion}.`, '',
     ...r.caiq.map((q) => `- **${q.id} ${q.answer}**: ${e(q.summary)}`), '',
     ...controlSection(r), ...caiqSection(r), ...guidelineSection(r), ...activitySection(r), ...reviewSection(r), ...packSection(r),
   ].join('\n');

@@ -56,7 +56,8 @@ export interface ExceptionSummary {
 /** The whole evidence report; the JSON format is exactly this object. */
 export interface EvidenceReport {
   generatedAt: string;
-  window: { from: string; to: string };
+  /** [from, to) as instants; `firstDay`..`lastDay` the same window as local dates in `timezone` (inclusive). */
+  window: { from: string; to: string; timezone: string; firstDay: string; lastDay: string };
   control: {
     id: string;
     title: string;

@@ -1,4 +1,5 @@
-import type { DriftHistoryEntry, DriftRecord, TransitionKind } from '../drift/types.js';
+import { nextStatus, transitionOf, type StateIntent } from '../drift/transitions.js';
+import type { DriftHistoryEntry, DriftRecord, DriftStatus, TransitionKind } from '../drift/types.js';
 import type { Severity } from '../policy/schema.js';
 import type { DriftFacts } from './ports.js';
 
@@ -47,20 +48,63 @@ function byTime(a: DriftHistoryEntry, b: DriftHistoryEntry): number {
   return a.eventTime.localeCompare(b.eventTime) || a.eventId.localeCompare(b.eventId);
 }
 
+/** A transition replayed from history: which record, what, when. */
+export interface ReplayedTransition {
+  driftId: string;
+  kind: TransitionKind;
+  at: string;
+}
+
+const STATUS_AFTER: Readonly<Partial<Record<TransitionKind, DriftStatus>>> = { opened: 'open', reopened: 'open', resolved: 'resolved', suppressed: 'suppressed' };
+
+function intentOfEntry(h: DriftHistoryEntry): StateIntent | undefined {
+  if (h.intent === 'violation' || h.intent === 'suppress' || h.intent === 'resolve') return h.intent;
+  if (h.intent === undefined && h.verdict === 'violation') return 'violation';
+  return undefined; // observe, or a pass whose resolving power is unknown
+}
+
+/**
+ * The transitions history implies. History is written before the state (it is the idempotency
+ * marker), so an observation's entry does not say what it changed: replaying the drift state
+ * machine over each record's entries in event order does, exactly as the store applied them
+ * (it applies in event order too). Operator entries carry their transition.
+ * @example replayTransitions(history).filter((t) => t.kind === 'opened').length
+ */
+export function replayTransitions(history: readonly DriftHistoryEntry[]): ReplayedTransition[] {
+  const status = new Map<string, DriftStatus>();
+  const out: ReplayedTransition[] = [];
+  for (const h of [...history].sort(byTime)) {
+    const before = status.get(h.driftId);
+    let kind: TransitionKind | undefined;
+    let after: DriftStatus | undefined;
+    if (h.verdict === 'manual' && h.transition) {
+      kind = h.transition;
+      after = STATUS_AFTER[h.transition] ?? before;
+    } else {
+      const intent = intentOfEntry(h);
+      if (!intent) continue;
+      after = nextStatus(before, intent);
+      kind = transitionOf(before, after);
+    }
+    if (after) status.set(h.driftId, after);
+    if (kind) out.push({ driftId: h.driftId, kind, at: h.eventTime });
+  }
+  return out;
+}
+
 /** Pairs each resolution with the opening before it (over the whole history, so a drift opened before the window counts). */
-function resolutions(history: DriftHistoryEntry[], records: Map<string, DriftRecord>): Resolution[] {
+function resolutions(transitions: readonly ReplayedTransition[], records: Map<string, DriftRecord>): Resolution[] {
   const open = new Map<string, string>();
   const out: Resolution[] = [];
-  for (const h of [...history].sort(byTime)) {
-    if (!h.transition) continue;
-    if (OPENING.has(h.transition)) open.set(h.driftId, h.eventTime);
-    else if (h.transition === 'resolved') {
-      const openedAt = open.get(h.driftId) ?? records.get(h.driftId)?.openedAt;
-      open.delete(h.driftId);
+  for (const t of transitions) {
+    if (OPENING.has(t.kind)) open.set(t.driftId, t.at);
+    else if (t.kind === 'resolved') {
+      const openedAt = open.get(t.driftId);
+      open.delete(t.driftId);
       if (!openedAt) continue;
-      const hours = Math.max(0, (Date.parse(h.eventTime) - Date.parse(openedAt)) / 3_600_000);
-      out.push({ driftId: h.driftId, ruleId: records.get(h.driftId)?.ruleId ?? 'unknown', openedAt, resolvedAt: h.eventTime, hours });
-    } else if (h.transition === 'suppressed') open.delete(h.driftId);
+      const hours = Math.max(0, (Date.parse(t.at) - Date.parse(openedAt)) / 3_600_000);
+      out.push({ driftId: t.driftId, ruleId: records.get(t.driftId)?.ruleId ?? 'unknown', openedAt, resolvedAt: t.at, hours });
+    } else if (t.kind === 'suppressed') open.delete(t.driftId);
   }
   return out;
 }
@@ -74,14 +118,19 @@ export function driftActivity(facts: DriftFacts, from: string, to: string, keep:
   const records = new Map(facts.records.filter(keep).map((r) => [r.driftId, r]));
   const history = facts.history.filter((h) => records.has(h.driftId));
   const window = history.filter((h) => inWindow(h.eventTime, from, to));
-  const opened: TransitionEvent[] = [];
+  const transitions = replayTransitions(history);
   const violationsByRule = new Map<string, number>();
   for (const h of window) {
     const r = records.get(h.driftId)!;
-    if (h.transition && OPENING.has(h.transition)) opened.push({ driftId: h.driftId, kind: h.transition, at: h.eventTime, ruleId: r.ruleId, area: r.area, severity: r.severity });
     if (h.verdict === 'violation') violationsByRule.set(r.ruleId, (violationsByRule.get(r.ruleId) ?? 0) + 1);
   }
-  const resolved = resolutions(history, records).filter((x) => inWindow(x.resolvedAt, from, to));
+  const opened: TransitionEvent[] = transitions
+    .filter((t) => OPENING.has(t.kind) && inWindow(t.at, from, to))
+    .map((t) => {
+      const r = records.get(t.driftId)!;
+      return { ...t, ruleId: r.ruleId, area: r.area, severity: r.severity };
+    });
+  const resolved = resolutions(transitions, records).filter((x) => inWindow(x.resolvedAt, from, to));
   const openRecords = [...records.values()].filter((r) => r.status === 'open');
   const openBySeverity: Partial<Record<Severity, number>> = {};
   for (const r of openRecords) openBySeverity[r.severity] = (openBySeverity[r.severity] ?? 0) + 1;
@@ -108,10 +157,10 @@ export function round1(n: number): number {
 export function transitionsInWindow(facts: DriftFacts, from: string, to: string): TransitionEvent[] {
   const records = new Map(facts.records.map((r) => [r.driftId, r]));
   const out: TransitionEvent[] = [];
-  for (const h of facts.history) {
-    const r = records.get(h.driftId);
-    if (!r || !h.transition || !inWindow(h.eventTime, from, to)) continue;
-    out.push({ driftId: h.driftId, kind: h.transition, at: h.eventTime, ruleId: r.ruleId, area: r.area, severity: r.severity });
+  for (const t of replayTransitions(facts.history)) {
+    const r = records.get(t.driftId);
+    if (!r || !inWindow(t.at, from, to)) continue;
+    out.push({ ...t, ruleId: r.ruleId, area: r.area, severity: r.severity });
   }
-  return out.sort((a, b) => a.at.localeCompare(b.at));
+  return out;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { GeneratedPattern } from '../../shared/policy/patterns.js';
 import { BuildError, PatternTooLargeError } from '../../scripts/build-errors.js';
 import { DEPLOYED_FUNCTIONS } from '../../scripts/build-functions.js';
+import { prerequisites } from '../../scripts/build.js';
 import { forwarderResources, ingestResources, mergeFragments, roleResources } from '../../scripts/build-stack.js';
 
 const cloudtrail = (names: string[]): GeneratedPattern => ({
@@ -65,5 +66,24 @@ describe('Function: mergeFragments', () => {
 
     // Assess
     expect(act).toThrow(BuildError);
+  });
+});
+
+describe('Function: prerequisites', () => {
+  it('names the CloudTrail sources, Config resource types and GuardDuty events the patterns need', () => {
+    // Prepare
+    const patterns: GeneratedPattern[] = [
+      cloudtrail(['PutBucketPolicy']),
+      { name: 'ConfigConfigurationItemChange', target: 'config', pattern: { source: ['aws.config'], 'detail-type': ['Config Configuration Item Change'], detail: { $or: [{ configurationItem: { resourceType: ['AWS::S3::Bucket'] } }] } } },
+      { name: 'GuardDutyFinding', target: 'guardduty', pattern: { source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'] } },
+    ];
+
+    // Act
+    const text = prerequisites(patterns);
+
+    // Assess
+    expect(text).toContain('from: s3.amazonaws.com');
+    expect(text).toContain('resource types: AWS::S3::Bucket');
+    expect(text).toContain('GuardDuty events: GuardDuty Finding');
   });
 });

@@ -397,10 +397,11 @@ describe('Stack: events', () => {
     const policy = mainWithOrg.Resources.OrganizationBusPolicy!;
 
     // Assess
-    expect(main.Conditions?.HasOrganization).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
-    expect(mainWithOrg.Conditions?.HasOrganization).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [ORG_ID, ''] }] });
+    expect(main.Parameters?.OrganizationId?.Default).toBe('');
+    expect(mainWithOrg.Parameters?.OrganizationId?.Default).toBe(ORG_ID);
+    expect(mainWithOrg.Conditions?.HasOrganization).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'OrganizationId' }, ''] }] });
     expect(policy.Condition).toBe('HasOrganization');
-    expect(policy.Properties).toMatchObject({ EventBusName: 'default', Statement: { Effect: 'Allow', Action: 'events:PutEvents', Condition: { StringEquals: { 'aws:PrincipalOrgID': ORG_ID } } } });
+    expect(policy.Properties).toMatchObject({ EventBusName: 'default', Statement: { Effect: 'Allow', Action: 'events:PutEvents', Condition: { StringEquals: { 'aws:PrincipalOrgID': { Ref: 'OrganizationId' } } } } });
   });
 });
 
@@ -493,6 +494,9 @@ describe('Stack: forwarder for member accounts', () => {
       expect(isRefTo(targetsOf(rule)[0]!.RoleArn, 'ForwarderRole', 'Arn'), id).toBe(true);
     }
     expect(forwarder.Parameters?.CentralBusArn?.AllowedPattern).toContain('event-bus/default');
+    expect(forwarder.Parameters?.CentralBusArn?.Default).toBeUndefined(); // deploying without it fails
+    const state = JSON.parse(readFileSync(join(work, 'forwarder', '.serverless', 'serverless-state.json'), 'utf8'));
+    expect(state.service.provider.stackParameters.map((p: { ParameterKey: string }) => p.ParameterKey)).toContain('CentralBusArn');
     expect(ofType(forwarder, 'AWS::Lambda::Function')).toEqual([]);
   });
 

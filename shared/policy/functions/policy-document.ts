@@ -48,14 +48,32 @@ function awsPrincipals(principal: unknown): string[] {
   );
 }
 
+/**
+ * Operators that require the key to be present and equal to (or like) known values. Not
+ * `...IfExists` (passes when the key is absent, as on a direct anonymous call), not the
+ * negated ones (`StringNotEquals` allows everyone else), not `Null`, not `ForAllValues:`
+ * (true for a missing key).
+ */
+function restrictingOperator(operator: string): boolean {
+  const base = operator.replace(/^ForAnyValue:/i, '');
+  return /^(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike|IpAddress)$/i.test(base);
+}
+
+/** A value that narrows the callers: not a bare wildcard, not a world-open CIDR. */
+function narrows(key: string, value: unknown): boolean {
+  if (typeof value !== 'string' || value.length === 0 || value === '*') return false;
+  return !(key === 'aws:sourceip' && /\/0$/.test(value.trim()));
+}
+
 function isRestricted(condition: unknown): boolean {
   if (!isRecord(condition)) return false;
-  for (const operator of Object.values(condition)) {
-    if (!isRecord(operator)) continue;
-    for (const [key, value] of Object.entries(operator)) {
-      if (!RESTRICTING_KEYS.has(key.toLowerCase())) continue;
+  for (const [operator, entries] of Object.entries(condition)) {
+    if (!isRecord(entries) || !restrictingOperator(operator)) continue;
+    for (const [key, value] of Object.entries(entries)) {
+      const k = key.toLowerCase();
+      if (!RESTRICTING_KEYS.has(k)) continue;
       const values = toList(value);
-      if (values.length > 0 && values.every((x) => typeof x === 'string' && x !== '*' && x.length > 0)) return true;
+      if (values.length > 0 && values.every((x) => narrows(k, x))) return true;
     }
   }
   return false;

@@ -214,6 +214,7 @@ describe('Function: recordFinding', () => {
     expect(again.outcome).toBe('duplicate');
     expect(again.transition?.kind).toBe(first.transition?.kind);
     expect(again.transition?.eventId).toBe('e-1');
+    expect(again.transition?.republished).toBe(true);
   });
 });
 

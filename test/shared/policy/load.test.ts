@@ -184,12 +184,13 @@ describe('Function: loadPolicyPack', () => {
     ]);
   });
 
-  it('refuses a rule without both a violating and a passing case, and a catch-all GuardDuty trigger', async () => {
+  it('refuses a rule without both a violating and a passing case, a catch-all GuardDuty trigger, and one that can never match', async () => {
     // Prepare
     const onlyViolations = [{ name: 'a', event: 'events/placeholder.json', expect: 'violation' }, { name: 'b', event: 'events/placeholder.json', expect: 'violation' }];
     const dir = await writePack(root, [
       { ...STOP_LOGGING, tests: onlyViolations },
       { id: 'TPS-GD-01', area: 'guardduty', on: { source: 'guardduty' }, resource: { type: 's3-bucket' }, violation: 'true' },
+      { id: 'TPS-GD-02', area: 'guardduty', on: { source: 'guardduty', detailType: 'GuardDuty Malware Protection Object Scan Result', findingType: ['Object:S3/MaliciousFile'] }, resource: { type: 's3-bucket' }, violation: 'true' },
     ]);
 
     // Act
@@ -199,6 +200,7 @@ describe('Function: loadPolicyPack', () => {
     expect(lines).toEqual([
       `${rel('audit', 'TPS-AUD-01.yaml')}: TPS-AUD-01: tests need at least one "violation" and one "pass" case`,
       `${rel('guardduty', 'TPS-GD-01.yaml')}: TPS-GD-01: on.findingType is required for "GuardDuty Finding" (no catch-all triggers)`,
+      `${rel('guardduty', 'TPS-GD-02.yaml')}: TPS-GD-02: on.findingType only applies to "GuardDuty Finding", not "GuardDuty Malware Protection Object Scan Result"`,
     ]);
   });
 

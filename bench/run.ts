@@ -1,0 +1,44 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ROOT } from './measure.js';
+import { benchScan } from './scan-bench.js';
+import { renderSections, type Results } from './report.js';
+
+/**
+ * `npm run bench`: the benchmark suite of issue 8. Each figure is measured against a
+ * baseline in the same run. Prints a table and writes bench/results.json (sections not
+ * run keep their previous figures).
+ *
+ *   npm run bench                          # everything, 1,000,000 records, 3 rounds
+ *   npm run bench -- --only scan --records 100000 --rounds 1
+ */
+const SECTIONS = ['scan'] as const;
+type Section = (typeof SECTIONS)[number];
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    records: { type: 'string', default: '1000000' },
+    rounds: { type: 'string', default: '3' },
+  },
+});
+
+const only = new Set((values.only?.split(',') ?? SECTIONS) as Section[]);
+for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`--only: unknown section ${s} (one of ${SECTIONS.join(', ')})`);
+const records = Number(values.records);
+const rounds = Number(values.rounds);
+if (!Number.isInteger(records) || records < 1000 || records % 1000 !== 0) throw new Error('--records must be a multiple of 1000');
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a positive integer');
+
+const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
+const file = join(ROOT, 'bench', 'results.json');
+const results: Results = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Results) : {};
+results.machine = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100), date: new Date().toISOString() };
+
+if (only.has('scan')) results.scan = await benchScan({ records, rounds, log });
+
+writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+process.stdout.write(renderSections(results));
+process.stdout.write(`\nwritten: bench/results.json\n`);

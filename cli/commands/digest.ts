@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { createLocalNotifier } from '../../shared/adapters/outbox-notifier.js';
+import type { DigestRun } from '../../shared/notify/digest.js';
+import { DeliveryFailedError } from '../../shared/notify/errors.js';
+import { commandClock } from '../clock.js';
+import { CliError, Exit, loadContext } from '../context.js';
+import { openRuntime, runtimeOptions, type RuntimeOptions } from './replay.js';
+
+/** `digest: 3 open drift; 1 drift escalated; digests sent: email nlp, slack fraud`. */
+export function digestSummary(run: DigestRun): string {
+  const escalated = new Set(run.escalations.filter((r) => r.outcome === 'sent').map((r) => r.driftId)).size;
+  const sent = run.digests.filter((d) => d.outcome === 'sent').map((d) => `${d.channel} ${d.owner}`);
+  const again = run.digests.filter((d) => d.outcome === 'duplicate').length;
+  return `digest: ${run.open} open drift; ${escalated} drift escalated to the default owners; digests sent: ${sent.join(', ') || 'none'}${again > 0 ? `; ${again} already sent today` : ''}`;
+}
+
+/** Runs the daily digest and escalation over the local store; returns the exit status. */
+export async function runDigestCommand(opts: RuntimeOptions, cmd: Command, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  const { config, pack } = await loadContext(opts);
+  const rt = await openRuntime(opts, cmd, 'digest', { printTransitions: false });
+  try {
+    const notifier = createLocalNotifier({ dataDir: opts.dataDir, config, pack, table: rt.table, clock: commandClock(cmd), log: (line) => void out.write(`  ${line}\n`) });
+    const run = await notifier.digest(rt.store);
+    out.write(`${digestSummary(run)}\n`);
+    return Exit.ok;
+  } catch (err) {
+    if (err instanceof DeliveryFailedError) throw new CliError(err.message);
+    throw err;
+  } finally {
+    await rt.close();
+  }
+}
+
+export function registerDigest(program: Command): void {
+  runtimeOptions(program
+    .command('digest')
+    .description('the daily run, on demand: escalate drift open longer than notifications.escalateAfterHours, then one digest per owner (outbox.ndjson)'))
+    .addHelpText('after', '\nEach escalation is sent once per open episode and each digest once per owner, channel and day,\nso running it twice the same day sends nothing new. Deployed, EventBridge Scheduler runs functions/digest daily.\n\nExamples:\n  $ tpguard digest\n  $ tpguard --now 2026-11-04T09:00:00Z digest --data-dir /tmp/tpguard')
+    .action(async (opts: RuntimeOptions, cmd: Command) => {
+      process.exitCode = await runDigestCommand(opts, cmd);
+    });
+}

@@ -1,0 +1,219 @@
+import type { Command } from 'commander';
+import { watch, type FSWatcher } from 'node:fs';
+import { mkdir, readdir, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { LocalRuntime, RunSummary } from '../../shared/adapters/local-runtime.js';
+import { intake, type IntakeResult } from '../../shared/events/normalize.js';
+import { readInputs } from '../../shared/events/reader.js';
+import { describeError } from '../../shared/util/errors.js';
+import { parseJson } from '../../shared/util/json.js';
+import { CliError } from '../context.js';
+import { openRuntime, runtimeOptions, type RuntimeOptions } from './replay.js';
+
+/** Largest request body accepted by POST /events. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** Largest body after gunzip. */
+const MAX_INFLATED_BYTES = 8 * MAX_BODY_BYTES;
+export const DEFAULT_PORT = 8787;
+
+/** Runs ingestion one input at a time: the HTTP endpoint and the inbox share one ordered queue. */
+export function serialQueue(): <T>(fn: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(fn: () => Promise<T>) => {
+    const next = tail.then(fn);
+    tail = next.catch(() => undefined);
+    return next;
+  };
+}
+
+class HttpError extends Error {
+  public constructor(public readonly status: number, message: string) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) throw new HttpError(413, `body too large (${declared} bytes, limit ${MAX_BODY_BYTES})`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, `body too large (more than ${MAX_BODY_BYTES} bytes)`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** The body as intake results: one JSON document (event, array, log file, SNS delivery) or NDJSON; gzip allowed. */
+export function parseEventsBody(body: Buffer): IntakeResult[] {
+  let bytes = body;
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      bytes = gunzipSync(bytes, { maxOutputLength: MAX_INFLATED_BYTES });
+    } catch (err) {
+      throw new HttpError((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' ? 413 : 400, `gzip body: ${describeError(err)}`);
+    }
+  }
+  const text = bytes.toString('utf8');
+  if (text.trim().length === 0) throw new HttpError(400, 'empty body: POST an event, an array, a CloudTrail log file or NDJSON');
+  try {
+    return [...intake(parseJson(text, MAX_INFLATED_BYTES), 'body')];
+  } catch (err) {
+    const lines = text.split(/\r?\n/).filter((l) => l.trim().length > 0);
+    if (lines.length < 2) throw new HttpError(400, describeError(err));
+  }
+  return text.split(/\r?\n/).flatMap((line, i): IntakeResult[] => {
+    if (line.trim().length === 0) return [];
+    try {
+      return [...intake(parseJson(line), `body:${i}`)];
+    } catch (err) {
+      return [{ ok: false, rejection: { where: `body:${i}`, reason: describeError(err) } }];
+    }
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = `${JSON.stringify(body, null, 2)}\n`;
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function answer(run: RunSummary, items: IntakeResult[]) {
+  const rejected = items.flatMap((i) => (i.ok ? [] : [i.rejection]));
+  return { accepted: items.length - rejected.length, rejected, routed: run.routed, unrouted: run.unrouted, findings: run.findings, transitions: run.transitions, errors: run.errors };
+}
+
+async function postEvents(req: IncomingMessage, res: ServerResponse, rt: LocalRuntime, serial: ReturnType<typeof serialQueue>): Promise<void> {
+  const items = parseEventsBody(await readBody(req));
+  const run = await serial(() => rt.ingest(items));
+  const body = answer(run, items);
+  send(res, body.accepted === 0 ? 400 : run.errors.length > 0 ? 500 : 200, body);
+}
+
+/**
+ * The local HTTP intake on 127.0.0.1: `POST /events` (same shapes as scan, 1 MiB cap: 413; nothing
+ * usable: 400 with the reasons), `GET /drift` (open drift, JSON), `GET /health`.
+ * @example const server = await startEventServer(rt, 8787); // curl -X POST --data-binary @event.json http://127.0.0.1:8787/events
+ */
+export async function startEventServer(rt: LocalRuntime, port: number, serial = serialQueue()): Promise<Server> {
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const routes: Record<string, () => Promise<void>> = {
+      'POST /events': () => postEvents(req, res, rt, serial),
+      'GET /drift': async () => send(res, 200, await rt.store.queryRecords({ statuses: ['open'] })),
+      'GET /health': async () => send(res, 200, { ok: true, packVersion: rt.deps.evaluator.pack.version, rules: rt.deps.evaluator.pack.rules.length }),
+    };
+    const route = routes[`${req.method} ${path}`];
+    if (!route) {
+      const known = Object.keys(routes).some((k) => k.endsWith(` ${path}`));
+      send(res, known ? 405 : 404, { error: known ? `method ${req.method} not allowed on ${path}` : `no route ${path}: POST /events, GET /drift, GET /health` });
+      return;
+    }
+    route().catch((err: unknown) => {
+      if (err instanceof HttpError) send(res, err.status, { error: err.message });
+      else send(res, 500, { error: describeError(err) });
+      if (err instanceof HttpError && err.status === 413) req.resume();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new CliError(`port ${port} is in use on 127.0.0.1: choose another with --port`) : err));
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return server;
+}
+
+/**
+ * Watches a folder for event files: each new or changed file is ingested once (by name, size and
+ * modification time) through the same queue; files already there at start are ingested too.
+ */
+export async function watchInbox(dir: string, rt: LocalRuntime, serial: ReturnType<typeof serialQueue>, log: (line: string) => void): Promise<FSWatcher> {
+  await mkdir(dir, { recursive: true });
+  const seen = new Map<string, string>();
+  const timers = new Map<string, NodeJS.Timeout>();
+  const ingestFile = async (name: string) => {
+    const file = join(dir, name);
+    const info = await stat(file).catch(() => undefined);
+    if (!info?.isFile() || seen.get(name) === `${info.size}:${info.mtimeMs}`) return;
+    seen.set(name, `${info.size}:${info.mtimeMs}`);
+    const rejected: string[] = [];
+    const run = await serial(() => rt.ingest((async function* () {
+      for await (const item of readInputs([file])) {
+        if (!item.ok) rejected.push(`${item.rejection.where}: ${item.rejection.reason}`);
+        yield item;
+      }
+    })()));
+    for (const r of rejected) log(`rejected ${r}`);
+    log(`inbox ${name}: ${run.inputs - run.rejected} events, ${run.rejected} rejected, ${Object.values(run.transitions).reduce((a, b) => a + b, 0)} transitions`);
+  };
+  const schedule = (name: string | null) => {
+    if (!name || name.startsWith('.')) return;
+    clearTimeout(timers.get(name));
+    // Writers take a moment: wait until the file has been quiet for 200 ms.
+    timers.set(name, setTimeout(() => void ingestFile(name).catch((err: unknown) => log(`inbox ${name}: ${describeError(err)}`)), 200));
+  };
+  const watcher = watch(dir, (_event, name) => schedule(name));
+  for (const name of (await readdir(dir)).sort()) schedule(name);
+  watcher.on('close', () => timers.forEach((t) => clearTimeout(t)));
+  return watcher;
+}
+
+/** Resolves on Ctrl-C (SIGINT) or SIGTERM. */
+export function untilInterrupted(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+interface ServeOptions extends RuntimeOptions {
+  port: string;
+  inbox?: string;
+}
+
+/** Parses --port (0 = any free port). */
+export function portOf(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be a port number (0-65535), got ${value}`);
+  return port;
+}
+
+/** Serves HTTP and the inbox on a running runtime until interrupted; prints where. */
+export async function serveUntilInterrupted(rt: LocalRuntime, opts: ServeOptions, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+  const serial = serialQueue();
+  const server = await startEventServer(rt, portOf(opts.port), serial);
+  const inbox = opts.inbox ?? join(opts.dataDir, 'inbox');
+  const watcher = await watchInbox(inbox, rt, serial, (l) => void out.write(`${l}\n`));
+  const port = (server.address() as AddressInfo).port;
+  out.write(`serving on http://127.0.0.1:${port}: POST /events, GET /drift, GET /health; inbox ${inbox}; Ctrl-C to stop\n`);
+  await untilInterrupted();
+  watcher.close();
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await serial(async () => undefined);
+  out.write('stopped\n');
+}
+
+export function registerServe(program: Command): void {
+  runtimeOptions(program.command('serve').description('local intake: HTTP POST /events on 127.0.0.1 and an inbox folder; prints transitions as they happen'))
+    .option('--port <n>', 'port on 127.0.0.1 (0 = any free port)', String(DEFAULT_PORT))
+    .option('--inbox <dir>', 'folder watched for new event files (default: <data-dir>/inbox)')
+    .addHelpText('after', `\nPOST /events takes the same shapes as scan (one event, an array, a CloudTrail log file, NDJSON, gzip),\nat most 1 MiB: 413 above, 400 with the reasons when nothing in it is usable.\n\nExamples:\n  $ tpguard serve --port ${DEFAULT_PORT}\n  $ curl -s -X POST --data-binary @events/story/0900-create-training-job.json http://127.0.0.1:${DEFAULT_PORT}/events`)
+    .action(async (opts: ServeOptions, cmd: Command) => {
+      const rt = await openRuntime(opts, cmd, 'serve', { printTransitions: true });
+      try {
+        await serveUntilInterrupted(rt, opts);
+      } finally {
+        await rt.close();
+      }
+    });
+}

@@ -1,0 +1,71 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/fixtures.js';
+import { FIXTURE_EVENTS, fixtureArgs, validEventFiles } from './replay-support.js';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir('tpguard-replay-'));
+});
+afterEach(async () => {
+  await cleanup();
+});
+
+describe('Command: tpguard replay', () => {
+  it('feeds events through the handlers, prints each transition and a summary', async () => {
+    // Act
+    const { code, stdout } = await runCli(['replay', ...validEventFiles(), ...fixtureArgs(dir)]);
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/OPENED\s+high\s+TPS-S3-90\s+s3-bucket\/ml-training-vision-raw\s+owner vision/);
+    expect(stdout).toMatch(/RESOLVED\s+high\s+TPS-S3-90/);
+    expect(stdout).toMatch(/REOPENED\s+high\s+TPS-S3-90/);
+    expect(stdout).toContain('events: 14 read, 13 routed to the ingest handlers, 1 matched no rule; 0 rejected');
+    expect(stdout).toMatch(/transitions: 6 opened, 2 resolved, 1 reopened, 0 suppressed\n/);
+    expect(stdout).toContain('open drift: 5 (1 critical, 2 high, 1 medium, 1 low)');
+  });
+
+  it('changes nothing when the same events are replayed again', async () => {
+    // Prepare
+    await runCli(['replay', ...validEventFiles(), ...fixtureArgs(dir)]);
+    const before = await runCli(['drift', 'list', '--all', '--format', 'json', ...fixtureArgs(dir)]);
+    // Act
+    const again = await runCli(['replay', ...validEventFiles(), ...fixtureArgs(dir)]);
+    // Assess
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/transitions: 0 opened, 0 resolved, 0 reopened, 0 suppressed/);
+    expect(again.stdout).not.toMatch(/OPENED|RESOLVED/);
+    const after = await runCli(['drift', 'list', '--all', '--format', 'json', ...fixtureArgs(dir)]);
+    expect(after.stdout).toBe(before.stdout);
+  });
+
+  it('reports rejected input on stderr, one line each, records it, and exits 2', async () => {
+    // Act
+    const { code, stdout, stderr } = await runCli(['replay', join(FIXTURE_EVENTS, 'bad-shape.json'), ...fixtureArgs(dir)]);
+    // Assess
+    expect(code).toBe(2);
+    expect(stderr.trim()).toMatch(/bad-shape\.json: unrecognized event shape/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(stdout).toContain('0 routed to the ingest handlers, 0 matched no rule; 1 rejected');
+  });
+
+  it('fails with one line when the data folder cannot be used', async () => {
+    // Prepare
+    await writeFile(join(dir, 'file'), 'not a folder');
+    // Act
+    const { code, stderr } = await runCli(['replay', join(FIXTURE_EVENTS, 'ct-unrelated.json'), ...fixtureArgs(join(dir, 'file', 'data'))]);
+    // Assess
+    expect(code).toBe(2);
+    expect(stderr).toBe(`tpguard: --data-dir ${join(dir, 'file', 'data')}: cannot create it (ENOTDIR)\n`);
+  });
+
+  it('has help with an example', async () => {
+    // Act
+    const { stdout } = await runCli(['replay', '--help']);
+    // Assess
+    expect(stdout).toContain('$ tpguard replay events/');
+  });
+});

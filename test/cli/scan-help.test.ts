@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../../cli/main.js';
+import { runCli, spawnCli } from '../helpers/cli.js';
+
+/** Every command path of the CLI: ['scan'], ['rules', 'list'], ... */
+function commandPaths(command: Command, prefix: string[] = []): string[][] {
+  return command.commands.flatMap((c) => {
+    const path = [...prefix, c.name()];
+    return c.commands.length > 0 ? [path, ...commandPaths(c, path)] : [path];
+  });
+}
+
+describe('Function: buildProgram (help)', () => {
+  const paths = commandPaths(buildProgram());
+
+  it('has the scan and rules commands', () => {
+    // Assess
+    expect(paths).toEqual(expect.arrayContaining([['scan'], ['rules'], ['rules', 'validate'], ['rules', 'list'], ['rules', 'test'], ['rules', 'patterns']]));
+  });
+
+  it.each(paths.filter((p) => p.length > 1 || !paths.some((q) => q.length > 1 && q[0] === p[0])).map((p) => [p.join(' '), p]))('gives "%s --help" with an example', async (_name, path) => {
+    // Act
+    const { code, stdout } = await runCli([...path, '--help']);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Usage: tpguard /);
+    expect(stdout).toMatch(/Examples?:\n +\$ (tpguard|npx tpguard|npm|cat) /);
+  });
+
+  it('works right after npm ci through npx, with no build step', async () => {
+    // Act
+    const { code, stdout } = await spawnCli(['--help'], { command: ['npx', '--no-install', 'tpguard'] });
+
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Usage: tpguard /);
+    expect(stdout).toContain('scan');
+    expect(stdout).toContain('rules');
+  });
+});

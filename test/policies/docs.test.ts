@@ -1,0 +1,32 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { loadPolicyPack } from '../../shared/policy/load.js';
+import { POLICY_DIR, RULES_DOC, renderRulesDoc } from '../../scripts/docs-rules.js';
+
+describe('Docs: docs/rules.md', () => {
+  it('is up to date with the pack (run npm run docs:rules)', async () => {
+    // Prepare
+    const pack = await loadPolicyPack(POLICY_DIR);
+
+    // Act
+    const rendered = renderRulesDoc(pack);
+    const onDisk = await readFile(RULES_DOC, 'utf8');
+
+    // Assess
+    expect(onDisk === rendered, 'docs/rules.md is stale: run npm run docs:rules').toBe(true);
+  });
+
+  it('lists every rule with its severity, trigger and test count', async () => {
+    // Prepare
+    const pack = await loadPolicyPack(POLICY_DIR);
+
+    // Act
+    const text = renderRulesDoc(pack);
+
+    // Assess
+    expect(text).toContain(`Policy pack \`${pack.version}\`: **${pack.rules.length} rules**`);
+    for (const c of pack.rules) {
+      expect(text).toMatch(new RegExp(`\\*\\*${c.rule.id}\\*\\*<br>[^|]+\\| ${c.rule.severity} \\| \`${c.rule.on.source}[^|]*\\|.*\\| ${c.rule.tests.length} \\|`));
+    }
+  });
+});

@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { intake, type IntakeResult } from '../../../shared/events/normalize.js';
+import { readInputs } from '../../../shared/events/reader.js';
+import { toIsoTime } from '../../../shared/events/time.js';
+import { loadLeafEvents } from '../support/seeds.js';
+
+/**
+ * What the fuzz tests found, kept as fixed cases so that each stays fixed even if a
+ * seed stops reaching it.
+ */
+const record = (id: string) => ({ eventSource: 's3.amazonaws.com', eventName: 'PutBucketVersioning', eventID: id, eventTime: '2026-11-02T10:00:00Z', requestParameters: { bucketName: 'ml-training-data' } });
+
+async function read(file: string): Promise<IntakeResult[]> {
+  const out: IntakeResult[] = [];
+  for await (const r of readInputs([file])) out.push(r);
+  return out;
+}
+
+describe('Function: fuzz findings (regressions)', () => {
+  let dir: string;
+  beforeAll(() => void (dir = mkdtempSync(join(tmpdir(), 'tpguard-findings-'))));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses times whose year has more than four digits, which no longer sort as strings', () => {
+    // Act
+    const times = [1e15, 8.64e15, '+275760-09-13T00:00:00Z', '-000001-01-01T00:00:00Z', '99999-01-01'].map(toIsoTime);
+
+    // Assess
+    expect(times).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    expect(toIsoTime(99_999_999_999)).toBe('5138-11-16T09:46:39.000Z');
+  });
+
+  it('never gives an empty event id, account or resource id when the event carries empty strings', () => {
+    // Prepare
+    const ct = { ...record(''), recipientAccountId: '', awsRegion: '', eventSource: 'bedrock.amazonaws.com', eventName: 'DeleteModelInvocationLoggingConfiguration' };
+    const envelope = structuredClone(loadLeafEvents().find((e) => (e as { 'detail-type'?: string })['detail-type'] === 'AWS API Call via CloudTrail')) as Record<string, unknown>;
+    Object.assign(envelope, { id: '', account: '', region: '' });
+
+    // Act
+    const results = [...intake(ct, 'ct'), ...intake(envelope, 'eb')];
+
+    // Assess
+    for (const r of results) {
+      expect(r.ok).toBe(true);
+      if (!r.ok) continue;
+      expect(r.observation.eventId).not.toBe('');
+      expect(r.observation.account).not.toBe('');
+      for (const res of r.observation.resources) expect(res.id).not.toBe('');
+    }
+  });
+
+  it('rejects a last NDJSON line that is only a broken UTF-8 sequence instead of dropping it', async () => {
+    // Prepare
+    const file = join(dir, 'tail.ndjson');
+    writeFileSync(file, Buffer.concat([Buffer.from(`${JSON.stringify(record('a'))}\n`), Buffer.from([0xc8])]));
+
+    // Act
+    const results = await read(file);
+
+    // Assess
+    expect(results.map((r) => r.ok)).toEqual([true, false]);
+  });
+
+  it('rejects a log file whose "Records" key is followed by a second colon, instead of yielding nothing', async () => {
+    // Prepare
+    const file = join(dir, 'colon.json');
+    writeFileSync(file, `{"Records": "x": [${JSON.stringify(record('a'))}]}`);
+
+    // Act
+    const results = await read(file);
+
+    // Assess
+    expect(results).toHaveLength(1);
+    expect(results[0].ok).toBe(false);
+  });
+
+  it('rejects a log file with two "Records" lists instead of reading only one of them', async () => {
+    // Prepare
+    const file = join(dir, 'twice.json');
+    writeFileSync(file, JSON.stringify({ Records: [record('a')] }).replace(/}$/, `,"Records":[${JSON.stringify(record('b'))}]}`));
+
+    // Act
+    const results = await read(file);
+
+    // Assess
+    const rejections = results.flatMap((r) => (r.ok ? [] : [r.rejection.reason]));
+    expect(rejections.join(' ')).toMatch(/duplicate "Records"/);
+  });
+});

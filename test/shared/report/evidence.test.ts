@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../shared/config/load.js';
+import type { TpguardConfig } from '../../../shared/config/schema.js';
+import { createException } from '../../../shared/exceptions/match.js';
+import { loadPolicyPack, type PolicyPack } from '../../../shared/policy/load.js';
+import { generatePatterns } from '../../../shared/policy/patterns.js';
+import { buildEvidence, type EvidenceInput } from '../../../shared/report/evidence.js';
+import type { DriftFacts } from '../../../shared/review/ports.js';
+import type { ReviewTask } from '../../../shared/review/types.js';
+
+const FIXTURES = new URL('../review/fixtures/', import.meta.url).pathname;
+const FACTS = JSON.parse(readFileSync(`${FIXTURES}facts.json`, 'utf8')) as DriftFacts;
+const TASK = JSON.parse(readFileSync(`${FIXTURES}task.json`, 'utf8')) as ReviewTask;
+
+let pack: PolicyPack;
+let config: TpguardConfig;
+
+beforeAll(async () => {
+  [pack, config] = await Promise.all([loadPolicyPack(`${FIXTURES}pack/policies`), loadConfig(`${FIXTURES}pack/tpguard.config.yaml`)]);
+});
+
+/** The evidence input of the fixtures: Q1 and Q2 2027, one review signed off on time. */
+function input(change: Partial<EvidenceInput> = {}): EvidenceInput {
+  const task: ReviewTask = { ...structuredClone(TASK), status: 'done', completedBy: 'Dana Ruiz', completedAt: '2027-04-20T10:00:00.000Z', decision: 'keep', notes: 'ok', reviewedPackVersion: pack.version };
+  return {
+    now: new Date('2027-06-30T12:00:00Z'), from: '2027-01-01T00:00:00.000Z', to: '2027-07-01T00:00:00.000Z', timezone: 'UTC', pack, config,
+    patterns: generatePatterns(pack), functions: ['ingestCloudtrail', 'notify', 'reviewScheduler'], deploymentSource: 'serverless.yml',
+    facts: structuredClone(FACTS), tasks: [task],
+    exceptions: [createException({ ruleId: 'TPS-S3-90', resource: 'ml-training-old', reason: 'legacy', approvedBy: 'CISO office', expiresAt: '2027-05-01T00:00:00.000Z' }, new Date('2027-03-01T00:00:00Z'), 365)],
+    ...change,
+  };
+}
+
+describe('Function: buildEvidence', () => {
+  it('answers both AI-CAIQ questions Yes when the store proves rules ran and reviews were signed off on time', () => {
+    // Act
+    const r = buildEvidence(input());
+
+    // Assess
+    expect(r.caiq.map((q) => [q.id, q.answer])).toEqual([['MDS-01.1', 'Yes'], ['MDS-01.2', 'Yes']]);
+    expect(r.caiq[0]!.evidence[0]).toContain(`policy pack ${pack.version} with 3 rules (by area: s3 1, sagemaker 1, threats 1`);
+    expect(r.caiq[0]!.evidence[1]).toContain('3 EventBridge patterns generated from the pack');
+    expect(r.caiq[1]!.evidence).toContain('2027-Q2/reviewers: signed off by Dana Ruiz on 2027-04-20 (due 2027-05-01, on time; decision: keep).');
+  });
+
+  it('says Partially when no event was evaluated and No when no review was opened', () => {
+    // Act
+    const r = buildEvidence(input({ facts: { records: [], history: [] }, tasks: [] }));
+
+    // Assess
+    expect(r.caiq.map((q) => q.answer)).toEqual(['Partially', 'No']);
+    expect(r.caiq[0]!.summary).toBe('Rules are defined and deployed, but no event was evaluated in the period.');
+  });
+
+  it('maps the standards to the rules that implement them', () => {
+    // Act
+    const r = buildEvidence(input());
+
+    // Assess
+    const by = Object.fromEntries(r.control.standards.map((s) => [s.key, s.rules.map((x) => `${x.ruleId}:${x.refs.join(',')}`)]));
+    expect(by).toEqual({ iso42001: ['TPS-S3-90:A.7.2'], euAiAct: ['TPS-SM-90:Art.15(5)'], nistAi600: ['TPS-SM-90:MS-2.10-003'], bsiAic4: ['TPS-GD-90:SR-06'], bsiC5: ['TPS-S3-90:OPS-06'] });
+    expect(r.control.ownership.map((o) => o.owner)).toEqual(['Cloud Service Provider (CSP)', 'Model Provider (MP)']);
+  });
+
+  it('puts each rule under the auditing guideline it answers', () => {
+    // Act
+    const r = buildEvidence(input());
+
+    // Assess
+    expect(r.guidelines.map((g) => [g.id, g.rules])).toEqual([
+      ['infrastructure', ['TPS-SM-90']], ['data', ['TPS-S3-90', 'TPS-GD-90']], ['incident-access', ['TPS-GD-90']], ['review', []],
+    ]);
+    expect(r.guidelines[3]!.evidence.join('\n')).toContain('1 exception (time-boxed risk acceptance) in the period');
+  });
+
+  it('charts drift opened and resolved over time and by severity and area', () => {
+    // Act
+    const r = buildEvidence(input());
+
+    // Assess
+    expect(r.charts.timeline.reduce((n, b) => n + b.opened, 0)).toBe(3);
+    expect(r.charts.timeline.reduce((n, b) => n + b.resolved, 0)).toBe(3);
+    expect(r.charts.timeline[0]!.start).toBe('2027-01-01T00:00:00.000Z');
+    expect(r.charts.bySeverity.find((b) => b.key === 'high')).toEqual({ key: 'high', opened: 1, openNow: 1 });
+    expect(r.charts.byArea.map((b) => b.key)).toEqual(['s3', 'sagemaker']);
+  });
+});

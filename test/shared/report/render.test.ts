@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../shared/config/load.js';
+import type { TpguardConfig } from '../../../shared/config/schema.js';
+import { loadPolicyPack, type PolicyPack } from '../../../shared/policy/load.js';
+import { generatePatterns } from '../../../shared/policy/patterns.js';
+import { buildEvidence } from '../../../shared/report/evidence.js';
+import { renderReport } from '../../../shared/report/render.js';
+import type { EvidenceReport } from '../../../shared/report/types.js';
+import type { DriftFacts } from '../../../shared/review/ports.js';
+import type { ReviewTask } from '../../../shared/review/types.js';
+
+const FIXTURES = new URL('../review/fixtures/', import.meta.url).pathname;
+const FACTS = JSON.parse(readFileSync(`${FIXTURES}facts.json`, 'utf8')) as DriftFacts;
+const TASK = JSON.parse(readFileSync(`${FIXTURES}task.json`, 'utf8')) as ReviewTask;
+const HOSTILE = '<script>alert(1)</script> | **x** "q"';
+
+let pack: PolicyPack;
+let config: TpguardConfig;
+let report: EvidenceReport;
+
+beforeAll(async () => {
+  [pack, config] = await Promise.all([loadPolicyPack(`${FIXTURES}pack/policies`), loadConfig(`${FIXTURES}pack/tpguard.config.yaml`)]);
+  const task: ReviewTask = { ...structuredClone(TASK), status: 'done', completedBy: HOSTILE, completedAt: '2027-04-20T10:00:00.000Z', decision: 'keep', notes: HOSTILE };
+  report = buildEvidence({
+    now: new Date('2027-06-30T12:00:00Z'), from: '2027-01-01T00:00:00.000Z', to: '2027-07-01T00:00:00.000Z', timezone: 'UTC', pack, config,
+    patterns: generatePatterns(pack), functions: ['notify'], deploymentSource: 'serverless.yml', facts: structuredClone(FACTS), tasks: [task], exceptions: [],
+  });
+});
+
+describe('Function: renderReport (html)', () => {
+  it('is one self-contained page: no script, no external asset, inline SVG charts and print CSS', () => {
+    // Act
+    const html = renderReport(report, 'html');
+
+    // Assess
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(|\bsrc=|href="http/i);
+    expect(html.match(/<svg /g)).toHaveLength(3);
+    expect(html).toContain('@media print');
+    expect(html).toContain("default-src 'none'");
+  });
+
+  it('escapes what comes from the store', () => {
+    // Act
+    const html = renderReport(report, 'html');
+
+    // Assess
+    expect(html).not.toContain(HOSTILE);
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+
+  it('shows the control, both AI-CAIQ answers and the four guidelines', () => {
+    // Act
+    const html = renderReport(report, 'html');
+
+    // Assess
+    for (const text of ['MDS-01 Training Pipeline Security', 'Define, implement, and evaluate policies', 'MDS-01.1', 'MDS-01.2', 'Protection of the training infrastructure', 'Data storage, access and transit', 'Incident response and access control', 'Regular review', 'BSI C5:2020']) {
+      expect(html).toContain(text);
+    }
+  });
+});
+
+describe('Function: renderReport (md and json)', () => {
+  it('renders Markdown with escaped table cells', () => {
+    // Act
+    const md = renderReport(report, 'md');
+
+    // Assess
+    expect(md).toMatch(/^# Evidence report: MDS-01 Training Pipeline Security/);
+    expect(md).toContain('## AI-CAIQ');
+    expect(md).toContain('&lt;script&gt;alert(1)&lt;/script&gt; \\| \\*\\*x\\*\\*');
+    expect(md).not.toContain('<script>');
+  });
+
+  it('renders the evidence model as JSON, with caiq as {question, answer, evidence[]}', () => {
+    // Act
+    const json = JSON.parse(renderReport(report, 'json')) as EvidenceReport;
+
+    // Assess
+    expect(json.caiq).toHaveLength(2);
+    for (const q of json.caiq) {
+      expect(typeof q.question).toBe('string');
+      expect(['Yes', 'Partially', 'No']).toContain(q.answer);
+      expect(Array.isArray(q.evidence)).toBe(true);
+    }
+    expect(json.window).toEqual({ from: '2027-01-01T00:00:00.000Z', to: '2027-07-01T00:00:00.000Z', timezone: 'UTC', firstDay: '2027-01-01', lastDay: '2027-06-30' });
+  });
+});
