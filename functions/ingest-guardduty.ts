@@ -22,6 +22,9 @@ export async function lambdaHandler(event: unknown, deps: IngestDeps): Promise<I
 
 const runtime = await loadIngestRuntime('ingest-guardduty');
 
-export const handler = middy((event: unknown) => lambdaHandler(event, runtime.deps))
+export const handler = middy(async (event: unknown) => {
+  await runtime.recordSightings(event); // finding types for the review's threat delta (shared/review)
+  return lambdaHandler(event, runtime.deps);
+})
   .use(injectLambdaContext(runtime.logger))
   .use(logMetrics(runtime.metrics));

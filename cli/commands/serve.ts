@@ -207,7 +207,7 @@ export function registerServe(program: Command): void {
   runtimeOptions(program.command('serve').description('local intake: HTTP POST /events on 127.0.0.1 and an inbox folder; prints transitions as they happen'))
     .option('--port <n>', 'port on 127.0.0.1 (0 = any free port)', String(DEFAULT_PORT))
     .option('--inbox <dir>', 'folder watched for new event files (default: <data-dir>/inbox)')
-    .addHelpText('after', `\nPOST /events takes the same shapes as scan (one event, an array, a CloudTrail log file, NDJSON, gzip),\nat most 1 MiB: 413 above, 400 with the reasons when nothing in it is usable.\n\nExamples:\n  $ tpguard serve --port ${DEFAULT_PORT}\n  $ curl -s -X POST --data-binary @events/story/0900-create-training-job.json http://127.0.0.1:${DEFAULT_PORT}/events`)
+    .addHelpText('after', `\nPOST /events takes the same shapes as scan (one event, an array, a CloudTrail log file, NDJSON, gzip),\nat most 1 MiB: 413 above, 400 with the reasons when nothing in it is usable.\n\nExamples:\n  $ tpguard serve --port ${DEFAULT_PORT}\n  $ curl -s -X POST --data-binary @events/story/0805-jdoe-suspends-versioning-vision-images.json http://127.0.0.1:${DEFAULT_PORT}/events`)
     .action(async (opts: ServeOptions, cmd: Command) => {
       const rt = await openRuntime(opts, cmd, 'serve', { printTransitions: true });
       try {

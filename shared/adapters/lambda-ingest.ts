@@ -10,6 +10,8 @@ import { systemClock } from '../util/clock.js';
 import { documentClient, DynamoDriftStore } from './dynamodb-drift-store.js';
 import { createExceptionMatcher } from '../exceptions/matcher.js';
 import { DynamoExceptionStore } from './dynamodb-exceptions.js';
+import { DynamoSightings } from './dynamodb-sightings.js';
+import { recordSightings } from './threat-watch.js';
 import { EnvVars, optionalEnv, requireEnv } from './env.js';
 import { EventBridgePublisher } from './eventbridge-publisher.js';
 import { powertoolsFor, powertoolsTelemetry } from './logger-powertools.js';
@@ -19,6 +21,8 @@ export interface IngestRuntime {
   deps: IngestDeps;
   logger: Logger;
   metrics: Metrics;
+  /** Counts the GuardDuty finding types of an event on in-scope resources (the review's threat delta). */
+  recordSightings: (event: unknown) => Promise<number>;
 }
 
 /** Packaged files are next to the handler: relative paths resolve against the task root. */
@@ -53,5 +57,6 @@ export async function loadIngestRuntime(functionName: string, env: NodeJS.Proces
     intake: functionName,
   };
   logger.info('ingest ready', { packVersion: pack.version, rules: pack.rules.length });
-  return { deps, logger, metrics };
+  const sightings = new DynamoSightings(doc, tableName);
+  return { deps, logger, metrics, recordSightings: (event) => recordSightings(event, sightings, config) };
 }

@@ -85,7 +85,28 @@ export function redactDeep(value: unknown, depth = 0): unknown {
 
 const size = (v: unknown) => Buffer.byteLength(JSON.stringify(v) ?? '', 'utf8');
 
-/** Cuts long strings and arrays, then replaces the largest fields until the whole fits. */
+/**
+ * The node to cut so that `excess` bytes go: descend into the largest child while that child alone
+ * is at least `excess` large, so the cut is as small and as deep as possible.
+ */
+function nodeToCut(root: Record<string, unknown>, excess: number): [Record<string, unknown>, string] | undefined {
+  let parent = root;
+  let best: [Record<string, unknown>, string] | undefined;
+  for (let depth = 0; depth < 8; depth++) {
+    const entries = Object.entries(parent).filter(([, v]) => !(typeof v === 'string' && v.startsWith('[truncated')));
+    const largest = entries.map(([k, v]) => [k, size(v)] as const).sort((a, b) => b[1] - a[1])[0];
+    if (!largest) break;
+    best = [parent, largest[0]];
+    const child = parent[largest[0]];
+    if (!isRecord(child) || largest[1] < excess) break;
+    const inner = Object.values(child).map(size).sort((a, b) => b - a)[0] ?? 0;
+    if (inner < excess) break;
+    parent = child;
+  }
+  return best;
+}
+
+/** Cuts long strings and arrays, then the fields that make it too large, until the whole fits. */
 function cap(evidence: Record<string, unknown>, maxBytes: number): Record<string, unknown> {
   const trim = (v: unknown, depth: number): unknown => {
     if (typeof v === 'string') return v.length > 1024 ? `${v.slice(0, 1024)}…[${v.length} chars]` : v;
@@ -94,11 +115,10 @@ function cap(evidence: Record<string, unknown>, maxBytes: number): Record<string
     return isRecord(v) ? '[nested too deep]' : v;
   };
   const out = trim(evidence, 0) as Record<string, unknown>;
-  const fields = isRecord(out.fields) ? out.fields : undefined;
-  while (fields && size(out) > maxBytes) {
-    const biggest = Object.entries(fields).filter(([, v]) => typeof v !== 'string' || !v.startsWith('[truncated')).sort((a, b) => size(b[1]) - size(a[1]))[0];
-    if (!biggest) break;
-    fields[biggest[0]] = `[truncated: ${size(biggest[1])} bytes]`;
+  for (let i = 0; i < 64 && isRecord(out.fields) && size(out) > maxBytes; i++) {
+    const cut = nodeToCut(out.fields, size(out) - maxBytes);
+    if (!cut) break;
+    cut[0][cut[1]] = `[truncated: ${size(cut[0][cut[1]])} bytes]`;
   }
   return size(out) > maxBytes ? { ...out, fields: '[truncated]' } : out;
 }

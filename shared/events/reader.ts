@@ -5,9 +5,10 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { describeError } from '../util/errors.js';
-import { parseJson } from '../util/json.js';
+import { isRecord, parseJson } from '../util/json.js';
 import { JsonDocumentSplitter, type SplitPart } from './json-splitter.js';
 import { intake, intakeRecord, type IntakeResult } from './normalize.js';
+import { mayRepeatRecordsKey, readWholeFile } from './whole-file.js';
 
 /** Largest single NDJSON line accepted (EventBridge events are at most 256 KiB). */
 export const MAX_LINE_BYTES = 4 * 1024 * 1024;
@@ -111,6 +112,11 @@ async function openEventFile(file: string): Promise<Readable> {
 
 async function* readFileEvents(file: string, options: ReadOptions): AsyncGenerator<IntakeResult> {
   options.onFile?.(file);
+  const whole = LINE_FILE.test(file) ? undefined : await readWholeFile(file);
+  if (whole !== undefined) {
+    yield* intakeWhole(whole, file);
+    return;
+  }
   let stream: Readable;
   try {
     stream = await openEventFile(file);
@@ -120,6 +126,26 @@ async function* readFileEvents(file: string, options: ReadOptions): AsyncGenerat
   }
   if (LINE_FILE.test(file)) yield* readStream(stream, file, true);
   else yield* readDocument(stream, file);
+}
+
+/**
+ * A small file read whole: parsed at once when it is valid JSON (the records and their
+ * `where` are the same as streamed), else split so each malformed record is rejected alone.
+ */
+function* intakeWhole(text: string, where: string): Generator<IntakeResult> {
+  let doc: unknown;
+  try {
+    doc = parseJson(text);
+  } catch {
+    doc = undefined;
+  }
+  if (doc !== undefined && !(isRecord(doc) && 'Records' in doc && mayRepeatRecordsKey(text))) {
+    yield* intake(doc, where);
+    return;
+  }
+  const splitter = new JsonDocumentSplitter({ maxRecord: MAX_RECORD_BYTES });
+  yield* fromParts(splitter.push(text), where);
+  if (!splitter.failed) yield* fromParts(splitter.end(), where);
 }
 
 /** One JSON document (a `.json` file): its records are streamed, see {@link JsonDocumentSplitter}. */

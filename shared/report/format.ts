@@ -10,6 +10,14 @@ export function dayIn(timezone: string): (iso: string) => string {
 }
 
 /**
+ * The last local day something valid until `iso` (exclusive) covers: an exception until local midnight ends the day before.
+ * @example untilDayIn('Europe/Berlin')('2027-01-31T23:00:00.000Z') // '2027-01-31'
+ */
+export function untilDayIn(timezone: string): (iso: string) => string {
+  return (iso) => localDate(new Date(Date.parse(iso) - 1), timezone);
+}
+
+/**
  * Rule ids with runs of numbers collapsed: `TPS-S3-01..04, TPS-S3-07, TPS-SM-01`.
  * @example compactIds(['TPS-S3-01', 'TPS-S3-02', 'TPS-S3-03', 'TPS-SM-10']) // 'TPS-S3-01..03, TPS-SM-10'
  */

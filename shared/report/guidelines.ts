@@ -3,7 +3,7 @@ import { driftActivity } from '../review/activity.js';
 import type { DriftFacts } from '../review/ports.js';
 import { DATA_TITLE, GUIDELINES } from './control.js';
 import { packChange } from './caiq.js';
-import { compactIds, dayIn, hours, plural, severityList } from './format.js';
+import { compactIds, untilDayIn, hours, plural, severityList } from './format.js';
 import type { EvidenceReport, GuidelineEvidence } from './types.js';
 
 type Guideline = (typeof GUIDELINES)[number];
@@ -33,12 +33,11 @@ function technical(g: Guideline, rules: CompiledRule[], facts: DriftFacts, w: Ev
 
 function reviewLines(r: EvidenceReport): string[] {
   const v = r.reviewed;
-  const day = dayIn(r.window.timezone);
   return [
     `${plural(v.tasks.length, 'review task')} opened in the period: ${v.completed} signed off (${v.completedOnTime} on time${v.reviewers.length ? `, by ${v.reviewers.join(', ')}` : ''}), ${v.open} open, ${v.overdue} overdue.`,
     ...v.packChanges.map((c) => `${c.period}: ${packChange(c)}.`),
     ...v.threatDelta.map((d) => `${d.period}: ${plural(d.findingTypes.length, 'GuardDuty finding type')} without a rule put before the reviewers${d.findingTypes.length ? ` (${d.findingTypes.join(', ')})` : ''}.`),
-    `${plural(r.exceptions.length, 'exception')} (time-boxed risk acceptance) in the period: ${r.exceptions.map((e) => `${e.exceptionId} ${e.ruleId} on ${e.resource}, approved by ${e.approvedBy} until ${day(e.expiresAt)} (${e.state})`).join('; ') || 'none'}.`,
+    `${plural(r.exceptions.length, 'exception')} (time-boxed risk acceptance) in the period: ${r.exceptions.map((e) => `${e.exceptionId} ${e.ruleId} on ${e.resource}, approved by ${e.approvedBy}, valid through ${untilDayIn(r.window.timezone)(e.expiresAt)} (${e.state})`).join('; ') || 'none'}.`,
   ];
 }
 

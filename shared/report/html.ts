@@ -1,5 +1,5 @@
 import { escapeXml as x } from './escape.js';
-import { compactIds, countList, dayIn, hours, severityList } from './format.js';
+import { compactIds, countList, dayIn, untilDayIn, hours, severityList } from './format.js';
 import { breakdownChart, timelineChart } from './svg.js';
 import type { EvidenceReport } from './types.js';
 
@@ -69,7 +69,7 @@ function reviews(r: EvidenceReport): string {
     t.onTime === null ? '-' : t.onTime ? 'yes' : 'no', x(t.decision ?? '-'), x(t.remindersSent.join(' ') || '-'), x(t.escalatedAt ? day(t.escalatedAt) : '-'),
   ]);
   return `<section><h2>Reviews</h2>${table(['task', 'owner', 'status', 'due', 'signed off by', 'on', 'on time', 'decision', 'reminders', 'escalated'], rows, true)}`
-    + `<h2>Exceptions (risk acceptance)</h2>${table(['id', 'rule', 'resource', 'approved by', 'reason', 'from', 'until', 'state'], r.exceptions.map((e) => [e.exceptionId, e.ruleId, e.resource, e.approvedBy, e.reason, day(e.createdAt), day(e.expiresAt), e.state]))}</section>`;
+    + `<h2>Exceptions (risk acceptance)</h2>${table(['id', 'rule', 'resource', 'approved by', 'reason', 'from', 'until', 'state'], r.exceptions.map((e) => [e.exceptionId, e.ruleId, e.resource, e.approvedBy, e.reason, day(e.createdAt), untilDayIn(r.window.timezone)(e.expiresAt), e.state]))}</section>`;
 }
 
 function pack(r: EvidenceReport): string {

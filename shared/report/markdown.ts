@@ -1,5 +1,5 @@
 import { escapeMd as e } from './escape.js';
-import { compactIds, countList, dayIn, hours, severityList } from './format.js';
+import { compactIds, countList, dayIn, untilDayIn, hours, severityList } from './format.js';
 import type { EvidenceReport } from './types.js';
 
 function table(headers: string[], rows: string[][]): string[] {
@@ -45,7 +45,7 @@ function reviewSection(r: EvidenceReport): string[] {
       t.remindersSent.join(' ') || '-', t.escalatedAt ? day(t.escalatedAt) : '-',
     ])), '',
     '## Exceptions (risk acceptance)', '',
-    ...table(['id', 'rule', 'resource', 'approved by', 'reason', 'from', 'until', 'state'], r.exceptions.map((x) => [x.exceptionId, x.ruleId, x.resource, x.approvedBy, x.reason, day(x.createdAt), day(x.expiresAt), x.state])), '',
+    ...table(['id', 'rule', 'resource', 'approved by', 'reason', 'from', 'until', 'state'], r.exceptions.map((x) => [x.exceptionId, x.ruleId, x.resource, x.approvedBy, x.reason, day(x.createdAt), untilDayIn(r.window.timezone)(x.expiresAt), x.state])), '',
   ];
 }
 

@@ -88,16 +88,16 @@ describe('Function: escalationOf', () => {
 });
 
 describe('Function: renderDigestSlack', () => {
-  it('packs 600 open drift into at most 50 blocks of at most 3,000 characters, and counts the rest', () => {
+  it('packs 2,000 open drift into at most 50 blocks of at most 3,000 characters, and counts the rest', () => {
     // Prepare
     const now = new Date('2026-11-05T09:00:00Z');
-    const items = groupByOwner(Array.from({ length: 600 }, (_, i) => openRecord(i, 'vision', i % 90)), now, 'medium').get('vision')!;
+    const items = groupByOwner(Array.from({ length: 2000 }, (_, i) => openRecord(i, 'vision', i % 90)), now, 'medium').get('vision')!;
     // Act
     const message = renderDigestSlack('vision', items, now);
     // Assess
     expect(validateSlackMessage(message)).toEqual([]);
     expect(message.blocks.length).toBeLessThanOrEqual(50);
     expect(JSON.stringify(message.blocks[message.blocks.length - 1])).toMatch(/and \d+ more/);
-    expect(message.text).toBe('Daily digest for vision: 600 open drift (600 high)');
+    expect(message.text).toBe('Daily digest for vision: 2000 open drift (2000 high)');
   });
 });

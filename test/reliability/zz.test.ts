@@ -1,0 +1,32 @@
+import fc from 'fast-check';
+import { join } from 'node:path';
+import { it } from 'vitest';
+import { loadConfig } from '../../shared/config/load.js';
+import { intake } from '../../shared/events/normalize.js';
+import { createEvaluator, evaluate } from '../../shared/policy/evaluate.js';
+import { loadPolicyPack } from '../../shared/policy/load.js';
+import { containerArb, wrap } from './support/containers.js';
+import { applyMutations, isLeaf, mutationArb } from './support/mutations.js';
+import { loadLeafEvents, ROOT } from './support/seeds.js';
+it('timing', async () => {
+  const leaves = loadLeafEvents();
+  const pack = await loadPolicyPack(join(ROOT, 'policies'));
+  const ev = createEvaluator(pack, await loadConfig(join(ROOT, 'tpguard.config.yaml')));
+  const times: [number, string][] = [];
+  const eventArb = fc.record({ seed: fc.nat(), mutations: fc.array(mutationArb, { minLength: 1, maxLength: 3 }) });
+  let tMut = 0, tIntake = 0, tEval = 0;
+  fc.assert(fc.property(fc.array(eventArb, { minLength: 1, maxLength: 6 }), containerArb, (specs, container) => {
+    let t = performance.now();
+    const events = specs.map((s) => applyMutations(leaves[s.seed % leaves.length], s.mutations));
+    if (!events.every(isLeaf)) return;
+    const { document } = wrap(container.shape === 'single' ? events.slice(0, 1) : events, container, 'fuzz');
+    tMut += performance.now() - t; t = performance.now();
+    const results = [...intake(document, 'fuzz')];
+    tIntake += performance.now() - t; t = performance.now();
+    for (const r of results) if (r.ok) evaluate(ev, r.observation);
+    const d = performance.now() - t; tEval += d;
+    times.push([d, JSON.stringify(specs.map((s) => s.mutations.map((m) => m.kind + ('unit' in m ? m.unit : '') + ('size' in m ? m.size : '')))) + container.shape]);
+  }), { seed: 0x7e9a_2026, numRuns: 400 });
+  console.log('leaves', leaves.length, 'mut', tMut.toFixed(0), 'intake', tIntake.toFixed(0), 'eval', tEval.toFixed(0));
+  console.log(times.sort((a, b) => b[0] - a[0]).slice(0, 8).map(([d, s]) => `${d.toFixed(0)}ms ${s}`).join('\n'));
+}, 300000);
