@@ -106,7 +106,8 @@ const NODE_MUTATIONS: Record<Exclude<Mutation['kind'], 'envelope' | 'field'>, (p
   },
   hugeArray: (parent, key, m) => {
     const { element, size } = m as { element: unknown; size: number };
-    parent[key] = Array.from({ length: size }, () => structuredClone(element));
+    // One shared element: a JSON-like tree may repeat a value, and cloning 100,000 cost seconds.
+    parent[key] = new Array<unknown>(size).fill(structuredClone(element));
   },
   deepNest: (parent, key, m) => void (parent[key] = deep((m as { depth: number }).depth, (m as { asArray: boolean }).asArray)),
   protoKey: (parent, key, m) => {
