@@ -8,6 +8,7 @@ import { reconcileExceptions } from '../../shared/exceptions/reconcile.js';
 import { completeReview, openReviewPeriod, sendReminders, type SentReminder } from '../../shared/review/cycle.js';
 import { ReviewError } from '../../shared/review/errors.js';
 import { contentLines } from '../../shared/review/messages.js';
+import { currentPeriod } from '../../shared/review/period.js';
 import { resolveReviewSettings } from '../../shared/review/settings.js';
 import { summarizeTask } from '../../shared/review/summary.js';
 import { Decisions, type Decision, type ReviewTask, type TaskSummary } from '../../shared/review/types.js';
@@ -36,8 +37,9 @@ function describeSent(s: SentReminder): string {
 async function run(opts: StoreOptions, cmd: Command): Promise<void> {
   await withReviewRuntime(opts, cmd, async (rt) => asCli(async () => {
     const settings = resolveReviewSettings(rt.config);
+    const p = currentPeriod(settings, rt.clock.now());
+    out(`review period ${p.id}: opened ${p.opensAt}, due ${p.dueAt} (${settings.timezone}); covers ${p.coversFrom.slice(0, 10)} .. ${p.coversTo.slice(0, 10)}`);
     const r = await openReviewPeriod(rt.deps);
-    out(`review period ${r.period.id}: opened ${r.period.opensAt}, due ${r.period.dueAt} (${settings.timezone}); covers ${r.period.coversFrom.slice(0, 10)} .. ${r.period.coversTo.slice(0, 10)}`);
     for (const t of r.created) out(`opened ${t.taskId} (${t.scope === 'control' ? 'control MDS-01' : `areas ${t.contents.areas.join(', ')}`}): ${t.contents.driftOpened} drift opened, ${t.contents.driftResolved} resolved in the period`);
     for (const id of r.existing) out(`already open: ${id}`);
     out(`${r.created.length} task(s) opened, ${r.existing.length} already open; pack ${rt.pack.version} snapshotted`);
