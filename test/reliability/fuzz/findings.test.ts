@@ -5,7 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { intake, type IntakeResult } from '../../../shared/events/normalize.js';
 import { readInputs } from '../../../shared/events/reader.js';
 import { toIsoTime } from '../../../shared/events/time.js';
-import { loadLeafEvents } from '../support/seeds.js';
+import { loadConfig } from '../../../shared/config/load.js';
+import { createEvaluator, evaluate, MAX_EVENT_DEPTH, nestedDeeperThan } from '../../../shared/policy/evaluate.js';
+import { loadPolicyPack } from '../../../shared/policy/load.js';
+import { parseJson } from '../../../shared/util/json.js';
+import { loadLeafEvents, ROOT } from '../support/seeds.js';
 
 /**
  * What the fuzz tests found, kept as fixed cases so that each stays fixed even if a
@@ -88,5 +92,34 @@ describe('Function: fuzz findings (regressions)', () => {
     // Assess
     const rejections = results.flatMap((r) => (r.ok ? [] : [r.rejection.reason]));
     expect(rejections.join(' ')).toMatch(/duplicate "Records"/);
+  });
+
+  it('drops a __proto__ key spelled with a \\u escape, which a substring test let through', () => {
+    // Act
+    const value = parseJson('{"\\u005f_proto__": {"isAdmin": true}, "a": 1}') as Record<string, unknown>;
+
+    // Assess
+    expect(Object.prototype.hasOwnProperty.call(value, '__proto__')).toBe(false);
+    expect((Object.assign({}, value) as Record<string, unknown>).isAdmin).toBeUndefined();
+  });
+
+  it('does not run rule conditions on an event nested deeper than CEL evaluates in linear time', async () => {
+    // Prepare
+    const pack = await loadPolicyPack(join(ROOT, 'policies'));
+    const ev = createEvaluator(pack, await loadConfig(join(ROOT, 'tpguard.config.yaml')));
+    const event = structuredClone(loadLeafEvents().find((e) => JSON.stringify(e).includes('"CreateTrainingJob"'))) as { detail: { requestParameters: Record<string, unknown> } };
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 5_000; i++) deep = { n: deep };
+    event.detail.requestParameters = { deep, ...event.detail.requestParameters };
+    const [result] = [...intake(event, 'deep')];
+
+    // Act
+    const findings = result.ok ? evaluate(ev, result.observation) : [];
+
+    // Assess
+    expect(nestedDeeperThan(event, MAX_EVENT_DEPTH)).toBe(true);
+    expect(nestedDeeperThan(structuredClone(loadLeafEvents()), MAX_EVENT_DEPTH)).toBe(false);
+    expect(findings.length).toBeGreaterThan(0);
+    for (const f of findings) expect(f.reason).toMatch(/nested deeper than/);
   });
 });

@@ -106,8 +106,9 @@ const NODE_MUTATIONS: Record<Exclude<Mutation['kind'], 'envelope' | 'field'>, (p
   },
   hugeArray: (parent, key, m) => {
     const { element, size } = m as { element: unknown; size: number };
-    // One shared element: a JSON-like tree may repeat a value, and cloning 100,000 cost seconds.
-    parent[key] = new Array<unknown>(size).fill(structuredClone(element));
+    // Distinct copies (a later mutation must change one element only), built natively:
+    // 100,000 structuredClone calls cost seconds.
+    parent[key] = JSON.parse(`[${new Array<string>(size).fill(JSON.stringify(element)).join(',')}]`);
   },
   deepNest: (parent, key, m) => void (parent[key] = deep((m as { depth: number }).depth, (m as { asArray: boolean }).asArray)),
   protoKey: (parent, key, m) => {
