@@ -8,17 +8,33 @@ export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
 
 type Extractor = (req: Record<string, unknown>, account: string, region: string) => ResourceRef | undefined;
 
-/** A request parameter that names a resource, and how to build its ARN. */
-function param(key: string, type: string, arn?: (id: string, account: string, region: string) => string): Extractor {
+/**
+ * A request parameter that names a resource, and how to build its ARN. `fromArn` gives the
+ * canonical id when the parameter holds an ARN, so that a resource named by ARN in one call
+ * and by name in another (Lambda functions, KMS keys, trails) is one drift record.
+ */
+function param(
+  key: string,
+  type: string,
+  arn?: (id: string, account: string, region: string) => string,
+  fromArn?: (arn: string) => string | undefined,
+): Extractor {
   return (req, account, region) => {
-    const id = str(req, key);
-    if (!id) return undefined;
+    const raw = str(req, key);
+    if (!raw) return undefined;
+    const isArn = raw.startsWith('arn:');
+    const id = (isArn && fromArn?.(raw)) || raw;
     const ref: ResourceRef = { type, id, name: id.includes(':') ? id.split(/[:/]/).pop() : id };
-    if (id.startsWith('arn:')) ref.arn = id;
+    if (isArn) ref.arn = raw;
     else if (arn) ref.arn = arn(id, account, region);
     return ref;
   };
 }
+
+/** Canonical ids from ARNs: `key/<id>` and `alias/<name>`, `function:<name>`, `trail/<name>`, `rule/[bus/]<name>`. */
+const kmsIdFromArn = (a: string) => /:(key\/.+|alias\/.+)$/.exec(a)?.[1]?.replace(/^key\//, '');
+const lambdaNameFromArn = (a: string) => /:function:([^:]+)/.exec(a)?.[1];
+const lastSegment = (a: string) => a.split('/').pop();
 
 const sm = (kind: string) => (id: string, a: string, r: string) => `arn:aws:sagemaker:${r}:${a}:${kind}/${id.toLowerCase()}`;
 
@@ -36,9 +52,9 @@ const EXTRACTORS: Record<string, Extractor[]> = Object.assign(Object.create(null
     param('roleName', 'iam-role', (id, a) => `arn:aws:iam::${a}:role/${id}`),
     param('userName', 'iam-user', (id, a) => `arn:aws:iam::${a}:user/${id}`),
   ],
-  'kms.amazonaws.com': [param('keyId', 'kms-key')],
+  'kms.amazonaws.com': [param('keyId', 'kms-key', undefined, kmsIdFromArn)],
   'ec2.amazonaws.com': [param('groupId', 'security-group', (id, a, r) => `arn:aws:ec2:${r}:${a}:security-group/${id}`)],
-  'cloudtrail.amazonaws.com': [param('name', 'cloudtrail-trail'), param('trailName', 'cloudtrail-trail')],
+  'cloudtrail.amazonaws.com': [param('name', 'cloudtrail-trail', undefined, lastSegment), param('trailName', 'cloudtrail-trail', undefined, lastSegment)],
   'sagemaker.amazonaws.com': [
     param('trainingJobName', 'sagemaker-training-job', sm('training-job')),
     param('processingJobName', 'sagemaker-processing-job', sm('processing-job')),
@@ -55,7 +71,7 @@ const EXTRACTORS: Record<string, Extractor[]> = Object.assign(Object.create(null
   'guardduty.amazonaws.com': [param('detectorId', 'guardduty-detector')],
   'config.amazonaws.com': [param('configurationRecorderName', 'config-recorder')],
   'events.amazonaws.com': [param('name', 'eventbridge-rule', (id, a, r) => `arn:aws:events:${r}:${a}:rule/${id}`)],
-  'lambda.amazonaws.com': [param('functionName', 'lambda-function', (id, a, r) => `arn:aws:lambda:${r}:${a}:function:${id}`)],
+  'lambda.amazonaws.com': [param('functionName', 'lambda-function', (id, a, r) => `arn:aws:lambda:${r}:${a}:function:${id}`, lambdaNameFromArn)],
   'dynamodb.amazonaws.com': [param('tableName', 'dynamodb-table', (id, a, r) => `arn:aws:dynamodb:${r}:${a}:table/${id}`)],
 });
 

@@ -25,7 +25,12 @@ export function normalizeConfigItem(item: Record<string, unknown>, envelope?: Re
   if (!configType || !resourceId) throw new UnsupportedEventError('configuration item without resourceType/resourceId');
   const account = str(item, 'awsAccountId') || str(item, 'accountId') || str(envelope, 'account') || 'unknown';
   const region = str(item, 'awsRegion') || str(envelope, 'region') || 'unknown';
-  const ref: ResourceRef = { type: fromConfigType(configType), id: resourceId, name: str(item, 'resourceName') ?? resourceId };
+  const type = fromConfigType(configType);
+  const name = str(item, 'resourceName');
+  // IAM's Config resourceId is the unique id (AROA...), CloudTrail names roles and users by name:
+  // key them by name so both sources meet on one drift record.
+  const id = (type === 'iam-role' || type === 'iam-user') && name ? name : resourceId;
+  const ref: ResourceRef = { type, id, name: name ?? resourceId };
   const arn = str(item, 'ARN') ?? str(item, 'arn');
   if (arn) ref.arn = arn;
   const tags = tagsOf(item.tags);

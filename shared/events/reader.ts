@@ -26,6 +26,8 @@ export interface ReadOptions {
   onFile?: (file: string) => void;
   /** Standard input, for the path `-`. */
   stdin?: Readable;
+  /** Files up to this size on disk are read whole (default 32 MiB, `WHOLE_FILE_LIMITS`); -1 streams every file. */
+  wholeFileBytes?: number;
 }
 
 const reject = (where: string, reason: string): IntakeResult => ({ ok: false, rejection: { where, reason } });
@@ -121,7 +123,7 @@ async function openEventFile(file: string): Promise<Readable> {
 
 async function* readFileEvents(file: string, options: ReadOptions): AsyncGenerator<IntakeResult> {
   options.onFile?.(file);
-  const whole = LINE_FILE.test(file) ? undefined : await readWholeFile(file);
+  const whole = LINE_FILE.test(file) ? undefined : await readWholeFile(file, options.wholeFileBytes);
   if (whole !== undefined) {
     yield* intakeWhole(whole, file);
     return;

@@ -49,7 +49,8 @@ describe('Function: normalizeCloudTrail', () => {
     expect(obs.resources).toEqual([
       {
         type: 'kms-key',
-        id: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+        // A key named by ARN is keyed by its key id, like the same key named by id elsewhere.
+        id: '1234abcd-12ab-34cd-56ef-1234567890ab',
         name: '1234abcd-12ab-34cd-56ef-1234567890ab',
         arn: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
       },
@@ -185,5 +186,40 @@ describe('Function: syntheticId', () => {
     // Act & Assess
     expect(syntheticId('ct', { a: 1 })).toBe(syntheticId('ct', { a: 1 }));
     expect(syntheticId('ct', { a: 1 })).not.toBe(syntheticId('ct', { a: 2 }));
+  });
+});
+
+describe('Function: normalizeCloudTrail (canonical resource ids)', () => {
+  const call = (eventSource: string, eventName: string, requestParameters: Record<string, unknown>) => ({
+    eventSource, eventName, eventID: 'e-1', eventTime: '2026-11-02T10:00:00Z', awsRegion: 'eu-west-1', recipientAccountId: '111122223333', requestParameters,
+  });
+
+  it('keys a Lambda function named by ARN by its name', () => {
+    // Prepare
+    const byArn = call('lambda.amazonaws.com', 'UpdateFunctionConfiguration20150331v2', { functionName: 'arn:aws:lambda:eu-west-1:111122223333:function:tpguard-prod-notify' });
+    const byName = call('lambda.amazonaws.com', 'DeleteFunction20150331', { functionName: 'tpguard-prod-notify' });
+
+    // Act
+    const [a] = normalizeCloudTrail(byArn).resources;
+    const [b] = normalizeCloudTrail(byName).resources;
+
+    // Assess
+    expect(a?.id).toBe('tpguard-prod-notify');
+    expect(a?.id).toBe(b?.id);
+    expect(a?.arn).toBe('arn:aws:lambda:eu-west-1:111122223333:function:tpguard-prod-notify');
+  });
+
+  it('keeps a KMS alias ARN as alias/<name> and a trail ARN as the trail name', () => {
+    // Prepare
+    const alias = call('kms.amazonaws.com', 'DisableKey', { keyId: 'arn:aws:kms:eu-west-1:111122223333:alias/ml-training' });
+    const trail = call('cloudtrail.amazonaws.com', 'StopLogging', { name: 'arn:aws:cloudtrail:eu-west-1:111122223333:trail/org-trail' });
+
+    // Act
+    const [key] = normalizeCloudTrail(alias).resources;
+    const [t] = normalizeCloudTrail(trail).resources;
+
+    // Assess
+    expect(key?.id).toBe('alias/ml-training');
+    expect(t?.id).toBe('org-trail');
   });
 });

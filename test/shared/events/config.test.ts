@@ -132,3 +132,20 @@ describe('Function: normalizeComplianceChange', () => {
     expect(() => normalizeComplianceChange(event.detail, event)).toThrow('without resourceType/resourceId');
   });
 });
+
+describe('Function: normalizeConfigItem (IAM ids)', () => {
+  it('keys an IAM role by its name, as CloudTrail names it, not by its unique id', () => {
+    // Prepare
+    const item = {
+      resourceType: 'AWS::IAM::Role', resourceId: 'AROAB315387B9DDA33B10', resourceName: 'SageMakerTrainingExecution',
+      ARN: 'arn:aws:iam::111122223333:role/SageMakerTrainingExecution', awsAccountId: '111122223333', awsRegion: 'global',
+      configurationItemCaptureTime: '2026-11-02T12:00:00.000Z', configurationItemStatus: 'OK', configuration: {},
+    };
+
+    // Act
+    const [role] = normalizeConfigItem(item).resources;
+
+    // Assess
+    expect(role).toMatchObject({ type: 'iam-role', id: 'SageMakerTrainingExecution', name: 'SageMakerTrainingExecution' });
+  });
+});
