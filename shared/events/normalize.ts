@@ -80,7 +80,12 @@ export function* intake(value: unknown, where: string, depth = 0): Generator<Int
 }
 
 function* intakeRecords(records: unknown[], where: string, depth: number): Generator<IntakeResult> {
-  for (let i = 0; i < records.length; i++) yield* intakeRecord(records[i], `${where}:${i}`, depth);
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i];
+    // A plain CloudTrail record (nearly all of a log file) skips a generator per record.
+    if (isRecord(r) && r.Sns === undefined && r.eventSource !== 'aws:sqs') yield normalizeOne(r, `${where}:${i}`);
+    else yield* intakeRecord(r, `${where}:${i}`, depth);
+  }
 }
 
 /**

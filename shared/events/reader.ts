@@ -125,7 +125,7 @@ async function* readFileEvents(file: string, options: ReadOptions): AsyncGenerat
   options.onFile?.(file);
   const whole = LINE_FILE.test(file) ? undefined : await readWholeFile(file, options.wholeFileBytes);
   if (whole !== undefined) {
-    yield* intakeWhole(whole, file);
+    for (const r of intakeWhole(whole, file)) yield r;
     return;
   }
   let stream: Readable;

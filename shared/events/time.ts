@@ -15,19 +15,29 @@ export function toIsoTime(value: unknown): string | undefined {
   return isoOf(Date.parse(text));
 }
 
-const CANONICAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The number of 2 digits at `i`, or -1. */
+function twoDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
 
 /**
  * CloudTrail's own `2026-11-02T09:47:05Z` with every field in range: its ISO form is the
  * same text with milliseconds, without the cost of Date.parse (a million records: 0.7 s).
  * Anything else (day 30 of February, hour 24) takes the general path, which rolls it over.
  */
-function isCanonical(value: string): boolean {
-  const m = CANONICAL.exec(value);
-  if (!m) return false;
-  const [y, mo, d, h, mi, s] = m.slice(1).map(Number);
-  const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-  return mo >= 1 && mo <= 12 && d >= 1 && d <= days && h <= 23 && mi <= 59 && s <= 59;
+function isCanonical(v: string): boolean {
+  if (v[4] !== '-' || v[7] !== '-' || v[10] !== 'T' || v[13] !== ':' || v[16] !== ':' || v[19] !== 'Z') return false;
+  const hi = twoDigits(v, 0);
+  const lo = twoDigits(v, 2);
+  const [mo, d, h, mi, s] = [5, 8, 11, 14, 17].map((i) => twoDigits(v, i));
+  if (hi < 0 || lo < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) return false;
+  const y = hi * 100 + lo;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  return d <= (mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1]);
 }
 
 function fromEpoch(n: number): string | undefined {
