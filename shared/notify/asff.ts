@@ -92,9 +92,11 @@ function productFields(f: AlertFacts): Record<string, string> {
 }
 
 function remediation(f: AlertFacts): AsffFinding['Remediation'] {
-  if (f.runbook.length === 0) return undefined;
+  const text = f.runbook.join(' ').trim();
+  // Recommendation.Text is a NonEmptyString: a blank runbook leaves Remediation out.
+  if (!/\S/.test(text)) return undefined;
   const url = f.references.find((r) => /^https:\/\/\S+$/.test(r));
-  return { Recommendation: { Text: truncate(f.runbook.join(' '), ASFF_LIMITS.recommendation), ...(url ? { Url: url } : {}) } };
+  return { Recommendation: { Text: truncate(text, ASFF_LIMITS.recommendation), ...(url ? { Url: url } : {}) } };
 }
 
 export interface AsffTarget {

@@ -18,7 +18,7 @@ const SHAPE_VIOLATIONS = [
   ['a0b1c2d3-e4f5-4a6b-9c7d-8e9f0a1b2c3d', 'TPS-KMS-01', '1234abcd-12ab-34cd-56ef-1234567890ab'],
   ['4a5b6c7d-8e9f-40a1-b2c3-d4e5f6a7b802', 'TPS-AUD-01', 'ml-data-events-trail'],
   ['e1d2c3b4-a5f6-4e7d-8c9b-0a1f2e3d4c01', 'TPS-CFG-01', 'ml-training-vision-raw'],
-  ['6a7e8feb-b491-4cf7-a9f1-bf3703467718', 'TPS-S3-02', 'ml-training-vision-raw'],
+  ['3c5e9a71-2b84-4d6f-9e13-7a0c5b8d2f46', 'TPS-S3-02', 'ml-training-vision-raw'],
   ['7c1e9a35-2b4d-4f6a-8c0e-1a3b5c7d9e01', 'TPS-GD-01', 'ml-training-vision-raw'],
 ];
 

@@ -1,11 +1,10 @@
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { planDeliveries } from '../../shared/notify/routing.js';
-import type { DriftTransition } from '../../shared/drift/types.js';
 import { allFixtureEvents } from '../shared/ingest/ingest-fixture.js';
 import { fuzzOptions } from './support/fuzz-options.js';
-import { createWorld, deliverAll, eventBridge, loadFunctions, sns, stateOf, transitionOfEntry, type World } from './support/world.js';
+import { expectNotifiedOnce } from './support/expect.js';
+import { createWorld, deliverAll, eventBridge, loadFunctions, sns, stateOf, transitionOfEntry } from './support/world.js';
 
 /**
  * Convergence through the deployed handlers: whatever the order and however often EventBridge
@@ -21,32 +20,6 @@ const deliveryOrder = (n: number) =>
     for (const [i, at] of dups) out.splice(at % (out.length + 1), 0, i);
     return out;
   });
-
-/**
- * Exactly once where it matters, never twice anywhere: every planned (transition, channel) was
- * taken by its channel at most once; the transition each record ends with was taken exactly once
- * (an earlier one may be skipped when its delivery arrives after the record moved on: by design,
- * nobody is alerted about drift already resolved); the AWS client and the webhook saw exactly
- * the messages the channels report.
- */
-export async function expectNotifiedOnce(w: World): Promise<void> {
-  const { config } = await loadFunctions();
-  const distinct = new Map<string, DriftTransition>();
-  for (const e of w.accepted) distinct.set(transitionOfEntry(e).key, JSON.parse(e.Detail!) as DriftTransition);
-  const channels = { email: async () => undefined, slack: async () => undefined };
-  const planned = (t: DriftTransition) => planDeliveries(t, { config, dispatcher: channels }).map((d) => `${d.channel}|${t.record.driftId}|${t.kind}#${t.eventId}`);
-  const all = new Set([...distinct.values()].flatMap(planned));
-  expect(w.sent.length, 'a message sent twice').toBe(new Set(w.sent).size);
-  for (const s of w.sent) expect(all.has(s), `${s} was never planned`).toBe(true);
-  for (const r of await w.records()) {
-    const last = r.lastTransition;
-    const t = last ? distinct.get(`${r.driftId}|${last.kind}#${last.eventId}`) : undefined;
-    if (!t) continue; // a transition made by no accepted entry: nothing to notify
-    for (const p of planned(t)) expect(w.sent, `the latest transition of ${r.driftId} was not notified`).toContain(p);
-  }
-  expect(w.emails).toHaveLength(w.sent.filter((p) => p.startsWith('email')).length);
-  expect(w.slackPosts).toHaveLength(w.sent.filter((p) => p.startsWith('slack')).length);
-}
 
 describe('Function: ingest and notify handlers (convergence)', () => {
   const events = allFixtureEvents();

@@ -15,7 +15,7 @@ describe('Function: normalizeCloudTrail', () => {
 
     // Assess
     expect(obs).toMatchObject({
-      eventId: '6a7e8feb-b491-4cf7-a9f1-bf3703467718',
+      eventId: '3c5e9a71-2b84-4d6f-9e13-7a0c5b8d2f46',
       eventTime: '2026-11-02T10:12:44.000Z',
       source: 'cloudtrail',
       account: '111122223333',
