@@ -54,15 +54,22 @@ export class DynamoDriftStore implements DriftStore {
   }
 
   public async applyChange(change: StateChange): Promise<ChangeResult> {
+    let item: Record<string, unknown>;
     try {
       const out = await this.doc.send(new UpdateCommand({ TableName: this.table, Key: keys.drift(change.facts.driftId), ...updateFor(change), ReturnValues: 'ALL_NEW' }));
-      const item = out.Attributes ?? {};
-      const before = statusBefore(item);
-      return before ? { applied: true, before, record: recordOf(item) } : { applied: true, record: recordOf(item) };
+      item = out.Attributes ?? {};
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return { applied: false };
-      throw err;
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      // The SDK retries a write whose answer was lost (timeout, reset, 500 after the write): the
+      // retry then fails its own condition. A record that already stands at this change's position
+      // took this change, so its transition must not be lost (found by the fault-injection tests).
+      // One consistent read, on the rare condition-failure path only.
+      const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.drift(change.facts.driftId), ConsistentRead: true }));
+      if (!out.Item || out.Item.lastEventId !== change.eventId || out.Item.lastSeen !== change.eventTime) return { applied: false };
+      item = out.Item;
     }
+    const before = statusBefore(item);
+    return before ? { applied: true, before, record: recordOf(item) } : { applied: true, record: recordOf(item) };
   }
 
   public async getRecord(driftId: string): Promise<DriftRecord | undefined> {

@@ -12,8 +12,11 @@ import type { AddressInfo } from 'node:net';
 export const FaultKinds = ['throttle', 'server-error', 'lost-response'] as const;
 export type FaultKind = (typeof FaultKinds)[number];
 
-/** Decides the fate of one request: its operation (PutItem, UpdateItem, ...) and how many of it came before. */
-export type FaultPlan = (operation: string, index: number) => FaultKind | undefined;
+/**
+ * Decides the fate of one request: its operation (PutItem, UpdateItem, ...), how many of it came
+ * before, and its body (an SDK retry sends the same body again).
+ */
+export type FaultPlan = (operation: string, index: number, body: string) => FaultKind | undefined;
 
 export interface FaultProxy {
   endpoint: string;
@@ -54,7 +57,7 @@ async function handle(target: URL, state: { plan: FaultPlan; requests: Record<st
   const operation = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? 'unknown';
   const index = state.requests[operation] ?? 0;
   state.requests[operation] = index + 1;
-  const fault = state.plan(operation, index);
+  const fault = state.plan(operation, index, body.toString('utf8'));
   if (fault) state.faults[fault] = (state.faults[fault] ?? 0) + 1;
   if (fault === 'throttle' || fault === 'server-error') {
     const e = ERRORS[fault];

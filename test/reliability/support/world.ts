@@ -149,10 +149,7 @@ export async function createWorld(): Promise<World> {
   const sent: string[] = [];
   const slack = { behaviour: (() => ({ status: 200 })) as SlackBehaviour, calls: 0 };
   acceptAll(accepted);
-  sns.on(PublishCommand).callsFake((input: { MessageAttributes?: Record<string, { StringValue?: string }>; Subject?: string }) => {
-    emails.push({ owner: input.MessageAttributes?.owner?.StringValue, transition: input.MessageAttributes?.transition?.StringValue, subject: input.Subject });
-    return { MessageId: `m-${emails.length}` };
-  });
+  snsAccepts(emails);
   const fakeFetch = (async (_url: string | URL | Request, init?: RequestInit) => {
     const answer = slack.behaviour(slack.calls++);
     if (answer.status < 300) slackPosts.push(String(init?.body ?? ''));
@@ -194,6 +191,14 @@ function recorded(sent: string[], senders: { email: (m: Outbound<'email'>) => Pr
     email: async (m) => void (await senders.email(m), note(m)),
     slack: async (m) => void (await senders.slack(m), note(m)),
   };
+}
+
+/** SNS takes every message (the world keeps what email it was). */
+export function snsAccepts(emails: World['emails']): void {
+  sns.on(PublishCommand).callsFake((input: { MessageAttributes?: Record<string, { StringValue?: string }>; Subject?: string }) => {
+    emails.push({ owner: input.MessageAttributes?.owner?.StringValue, transition: input.MessageAttributes?.transition?.StringValue, subject: input.Subject });
+    return { MessageId: `m-${emails.length}` };
+  });
 }
 
 /** EventBridge accepts every entry (and the world keeps them). */
