@@ -3,6 +3,9 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from './measure.js';
+import { benchColdStart } from './cold-start.js';
+import { costModel } from './cost-model.js';
+import { benchHandler } from './handler-bench.js';
 import { benchScan } from './scan-bench.js';
 import { renderSections, type Results } from './report.js';
 
@@ -14,7 +17,7 @@ import { renderSections, type Results } from './report.js';
  *   npm run bench                          # everything, 1,000,000 records, 3 rounds
  *   npm run bench -- --only scan --records 100000 --rounds 1
  */
-const SECTIONS = ['scan'] as const;
+const SECTIONS = ['scan', 'handler', 'cold', 'cost'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
@@ -22,6 +25,8 @@ const { values } = parseArgs({
     only: { type: 'string' },
     records: { type: 'string', default: '1000000' },
     rounds: { type: 'string', default: '3' },
+    events: { type: 'string', default: '2000' },
+    'cold-runs': { type: 'string', default: '7' },
   },
 });
 
@@ -38,6 +43,12 @@ const results: Results = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8
 results.machine = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100), date: new Date().toISOString() };
 
 if (only.has('scan')) results.scan = await benchScan({ records, rounds, log });
+if (only.has('handler')) results.handler = await benchHandler({ events: Number(values.events), log });
+if (only.has('cold')) results.coldStart = await benchColdStart({ runs: Number(values['cold-runs']), log });
+if (only.has('cost')) {
+  if (!results.handler) throw new Error('the cost model needs the handler figures: run --only handler,cost');
+  results.cost = costModel(results.handler);
+}
 
 writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 process.stdout.write(renderSections(results));

