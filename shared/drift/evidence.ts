@@ -65,6 +65,16 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
 }
 
 /**
+ * A number DynamoDB and its SDK take: not Infinity (`1e400` in JSON), not below 1e-130 in
+ * magnitude (DynamoDB's underflow), not past 2^53 (the SDK's precision check). Others are kept as
+ * text: each made the history write throw, so the event could never be recorded (fuzz tests).
+ */
+function storableNumber(n: number): boolean {
+  const m = Math.abs(n);
+  return n === 0 || (Number.isFinite(n) && m >= 1e-130 && m <= Number.MAX_SAFE_INTEGER);
+}
+
+/**
  * Deep copy with every string under a secret-sounding name replaced (a short password is still a
  * password), and redactSecrets for secret-looking values anywhere else.
  * @example redactDeep({ env: { DB_PASSWORD: 'hunter2', KEY: 'AKIAIOSFODNN7EXAMPLE' } }) // both '***REDACTED***'
@@ -72,11 +82,14 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
 export function redactDeep(value: unknown, depth = 0): unknown {
   if (depth > 32) return REDACTED;
   if (typeof value === 'string') return isSecretLike('', value) ? REDACTED : value;
+  if (typeof value === 'number') return storableNumber(value) ? value : String(value);
   if (Array.isArray(value)) return value.map((v) => redactDeep(v, depth + 1));
   if (!isRecord(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    if (k === '__proto__') continue;
+    // As the JSON parser does: an own `constructor` key made the DynamoDB marshaller throw (a
+    // training job's environment variable named so stopped its event from ever being recorded).
+    if (k === '__proto__' || k === 'constructor' || k === 'prototype') continue;
     if (typeof v === 'string') out[k] = (SECRET_NAME.test(k) && !PLAIN.test(v)) || isSecretLike(k, v) ? REDACTED : v;
     else out[k] = redactDeep(v, depth + 1);
   }

@@ -26,7 +26,13 @@ export const SUPPORTED_DETAIL_TYPES: readonly string[] = [...BY_DETAIL_TYPE.keys
 /** One item of an input: an observation, or the reason it is none. */
 export type IntakeResult = { ok: true; where: string; observation: Observation } | { ok: false; rejection: Rejection };
 
-const reject = (where: string, reason: string): IntakeResult => ({ ok: false, rejection: { where, reason } });
+/** Longest rejection reason: reasons quote event fields, and a 1 MB detail-type overflowed the stored rejection (fuzz tests). */
+export const MAX_REASON_LENGTH = 500;
+
+const reject = (where: string, reason: string): IntakeResult => ({
+  ok: false,
+  rejection: { where, reason: reason.length > MAX_REASON_LENGTH ? `${reason.slice(0, MAX_REASON_LENGTH)}…` : reason },
+});
 
 function normalizeEnvelope(event: Record<string, unknown>, where: string): IntakeResult {
   const detailType = event['detail-type'];

@@ -55,16 +55,24 @@ export async function* readInputs(paths: readonly string[], options: ReadOptions
       continue;
     }
     if (!info.isDirectory()) {
-      yield* readFileEvents(path, options);
+      yield* fileEvents(await openFile(path, options));
       continue;
     }
-    // The walk yields files, not records: each record then crosses two async generators
-    // instead of one per folder level (CloudTrail's layout is seven deep; `npm run bench`).
+    // The walk yields files, not records: a record of a small file is yielded from here, one
+    // async step, instead of crossing a generator per folder level (`npm run bench`).
     for await (const found of eventFiles(path, options)) {
-      if (typeof found === 'string') yield* readFileEvents(found, options);
-      else yield found;
+      if (typeof found !== 'string') yield found;
+      else {
+        const items = await openFile(found, options);
+        if (Symbol.iterator in items) for (const r of items) yield r;
+        else yield* items;
+      }
     }
   }
+}
+
+async function* fileEvents(items: Iterable<IntakeResult> | AsyncIterable<IntakeResult>): AsyncGenerator<IntakeResult> {
+  yield* items;
 }
 
 /** The event files under `dir`, in name order, or the rejection of one that cannot be read. */
@@ -121,13 +129,14 @@ async function openEventFile(file: string): Promise<Readable> {
   return raw.pipe(gunzip);
 }
 
-async function* readFileEvents(file: string, options: ReadOptions): AsyncGenerator<IntakeResult> {
+/** The records of one file: a small one read whole (synchronous from here on), others streamed. */
+async function openFile(file: string, options: ReadOptions): Promise<Iterable<IntakeResult> | AsyncIterable<IntakeResult>> {
   options.onFile?.(file);
   const whole = LINE_FILE.test(file) ? undefined : await readWholeFile(file, options.wholeFileBytes);
-  if (whole !== undefined) {
-    for (const r of intakeWhole(whole, file)) yield r;
-    return;
-  }
+  return whole === undefined ? streamFileEvents(file) : intakeWhole(whole, file);
+}
+
+async function* streamFileEvents(file: string): AsyncGenerator<IntakeResult> {
   let stream: Readable;
   try {
     stream = await openEventFile(file);

@@ -102,6 +102,13 @@ function judge(c: CompiledRule, ctx: Record<string, unknown>, resource: Resource
  */
 export const MAX_EVENT_DEPTH = 64;
 
+/** AWS's own limit for an ARN. A longer id is no resource's; recorded, it overflowed DynamoDB's 400 KB item (fuzz tests). */
+export const MAX_RESOURCE_ID = 2048;
+
+function identifiable(r: ResourceRef): boolean {
+  return r.id.length <= MAX_RESOURCE_ID && (r.arn === undefined || r.arn.length <= MAX_RESOURCE_ID);
+}
+
 /** True when `value` nests objects or arrays deeper than `max` (iterative: no stack to exhaust). */
 export function nestedDeeperThan(value: unknown, max: number): boolean {
   const stack: [unknown, number][] = [[value, 0]];
@@ -135,7 +142,7 @@ export function evaluate(ev: Evaluator, obs: Observation, only?: ReadonlySet<str
     }
     for (const resource of resources) {
       if (!inScope(resource, ev.config)) continue;
-      out.push(judge(c, ctx, resource, obs));
+      out.push(identifiable(resource) ? judge(c, ctx, resource, obs) : { ruleId: c.rule.id, title: c.rule.title, severity: 'informational', verdict: 'cannot-evaluate', resource: { type: resource.type, id: resource.id.slice(0, 64) }, resolves: false, reason: `resource id or ARN longer than ${MAX_RESOURCE_ID} characters` });
     }
   }
   return out;

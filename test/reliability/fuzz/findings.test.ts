@@ -2,14 +2,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { intake, type IntakeResult } from '../../../shared/events/normalize.js';
+import { intake, MAX_REASON_LENGTH, type IntakeResult } from '../../../shared/events/normalize.js';
 import { readInputs } from '../../../shared/events/reader.js';
 import { toIsoTime } from '../../../shared/events/time.js';
 import { loadConfig } from '../../../shared/config/load.js';
-import { createEvaluator, evaluate, MAX_EVENT_DEPTH, nestedDeeperThan } from '../../../shared/policy/evaluate.js';
+import { redactDeep } from '../../../shared/drift/evidence.js';
+import { createEvaluator, evaluate, MAX_EVENT_DEPTH, MAX_RESOURCE_ID, nestedDeeperThan } from '../../../shared/policy/evaluate.js';
 import { loadPolicyPack } from '../../../shared/policy/load.js';
 import { parseJson } from '../../../shared/util/json.js';
+import { fixtureEvent } from '../../shared/ingest/ingest-fixture.js';
 import { loadLeafEvents, ROOT } from '../support/seeds.js';
+import { createWorld, eventBridge, loadFunctions, sns } from '../support/world.js';
 
 /**
  * What the fuzz tests found, kept as fixed cases so that each stays fixed even if a
@@ -26,7 +29,10 @@ async function read(file: string): Promise<IntakeResult[]> {
 describe('Function: fuzz findings (regressions)', () => {
   let dir: string;
   beforeAll(() => void (dir = mkdtempSync(join(tmpdir(), 'tpguard-findings-'))));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await (await loadFunctions()).close();
+  });
 
   it('refuses times whose year has more than four digits, which no longer sort as strings', () => {
     // Act
@@ -121,5 +127,47 @@ describe('Function: fuzz findings (regressions)', () => {
     expect(nestedDeeperThan(structuredClone(loadLeafEvents()), MAX_EVENT_DEPTH)).toBe(false);
     expect(findings.length).toBeGreaterThan(0);
     for (const f of findings) expect(f.reason).toMatch(/nested deeper than/);
+  });
+
+  it('keeps an own constructor key and numbers DynamoDB cannot store out of the evidence', () => {
+    // Act
+    const out = redactDeep({ env: JSON.parse('{"constructor": {"name": "Map"}, "prototype": 1, "ok": "yes"}'), n: [Infinity, -9.5e27, 4e-237, 0, 1.5] });
+
+    // Assess
+    expect(out).toEqual({ env: { ok: 'yes' }, n: ['Infinity', '-9.5e+27', '4e-237', 0, 1.5] });
+  });
+
+  it('records a training job whose environment has a variable named constructor instead of throwing forever', async () => {
+    // Prepare
+    const w = await createWorld();
+    const event = fixtureEvent('ct-training-open.json') as { detail: { requestParameters: { environment: Record<string, unknown> } } };
+    event.detail.requestParameters.environment = JSON.parse('{"constructor": "x", "LIMIT": 1e400}');
+
+    // Act
+    const summary = await w.handlers.cloudtrail.lambdaHandler(event, w.ingestDeps);
+    await w.close();
+    eventBridge.reset();
+    sns.reset();
+
+    // Assess
+    expect(summary).toMatchObject({ events: 1, rejected: 0, violations: 1 });
+  });
+
+  it('does not record a resource whose ARN is longer than any AWS ARN, and caps rejection reasons', async () => {
+    // Prepare
+    const pack = await loadPolicyPack(join(ROOT, 'policies'));
+    const ev = createEvaluator(pack, await loadConfig(join(ROOT, 'tpguard.config.yaml')));
+    const event = structuredClone(loadLeafEvents().find((e) => JSON.stringify(e).includes('"CreateTrainingJob"'))) as { detail: { requestParameters: Record<string, unknown> } };
+    event.detail.requestParameters.trainingJobName = `arn:aws:sagemaker:eu-west-1:111122223333:training-job/${'x'.repeat(MAX_RESOURCE_ID)}`;
+    const [result] = [...intake(event, 'long')];
+    const [rejected] = [...intake({ 'detail-type': 'x'.repeat(1_000_000), source: 'aws.s3', detail: {} }, 'huge')];
+
+    // Act
+    const findings = result.ok ? evaluate(ev, result.observation) : [];
+
+    // Assess
+    expect(findings.length).toBeGreaterThan(0);
+    for (const f of findings) expect(f.reason).toMatch(/longer than 2048/);
+    expect(rejected.ok ? '' : rejected.rejection.reason.length).toBeLessThanOrEqual(MAX_REASON_LENGTH + 1);
   });
 });

@@ -31,6 +31,7 @@ export function expectWellFormed(r: IntakeResult, whereRoot: string): void {
     expect(typeof r.rejection.reason).toBe('string');
     expect(r.rejection.reason.trim().length).toBeGreaterThan(0);
     expect(r.rejection.reason).not.toContain('\n');
+    expect(r.rejection.reason.length).toBeLessThanOrEqual(1024);
     expect(r.rejection.where.startsWith(whereRoot), `where ${r.rejection.where}`).toBe(true);
     return;
   }

@@ -37,7 +37,7 @@ const SLACK_URL = 'https://hooks.slack.com/services/T000/B000/reliability';
 export const eventBridge = mockClient(EventBridgeClient);
 export const sns = mockClient(SNSClient);
 
-type Handlers = {
+export type Handlers = {
   cloudtrail: typeof import('../../../functions/ingest-cloudtrail.js');
   guardduty: typeof import('../../../functions/ingest-guardduty.js');
   config: typeof import('../../../functions/ingest-config.js');
@@ -90,6 +90,8 @@ export class TestClock implements Clock {
 export type SlackBehaviour = (n: number) => { status: number; headers?: Record<string, string> };
 
 export interface World {
+  /** The function modules (their exported `lambdaHandler`). */
+  handlers: Handlers;
   table: LocalTable;
   proxy: FaultProxy;
   store: DynamoDriftStore;
@@ -166,7 +168,7 @@ export async function createWorld(): Promise<World> {
   };
   let delivered = 0;
   return {
-    table, proxy, store, clock, ingestDeps, accepted, emails, slackPosts, slackWaits, publisherWaits, slack, sent,
+    handlers, table, proxy, store, clock, ingestDeps, accepted, emails, slackPosts, slackWaits, publisherWaits, slack, sent,
     ingest: async (event) => void (await route(handlers, event).lambdaHandler(structuredClone(event), ingestDeps)),
     notify: async (entry) => {
       const out = await handlers.notify.lambdaHandler(busEvent(entry, delivered++), notifyDeps);
