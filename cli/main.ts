@@ -1,37 +1,54 @@
 import { Command, CommanderError } from 'commander';
 import { PolicyPackError } from '../shared/policy/errors.js';
 import { FileLoadError, describeError } from '../shared/util/errors.js';
-import { registerRules } from './commands/rules.js';
-import { registerScan } from './commands/scan.js';
 import { CliError, Exit } from './context.js';
 import { NOW_OPTION } from './clock.js';
-import { registerReview } from './commands/review.js';
-import { registerException } from './commands/exception.js';
-import { registerReport } from './commands/report.js';
-import { registerReplay } from './commands/replay.js';
-import { registerDrift } from './commands/drift.js';
-import { registerServe } from './commands/serve.js';
-import { registerStart } from './commands/start.js';
-import { registerDigest } from './commands/digest.js';
 
-/** Builds the command tree; each feature registers its commands here. */
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Each command's module, loaded on demand: `tpguard scan` does not pay for the AWS SDK and
+ * the embedded DynamoDB that the monitor commands import (a third of scan's start-up).
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = Object.freeze({
+  scan: async () => (await import('./commands/scan.js')).registerScan,
+  rules: async () => (await import('./commands/rules.js')).registerRules,
+  review: async () => (await import('./commands/review.js')).registerReview,
+  exception: async () => (await import('./commands/exception.js')).registerException,
+  report: async () => (await import('./commands/report.js')).registerReport,
+  replay: async () => (await import('./commands/replay.js')).registerReplay,
+  drift: async () => (await import('./commands/drift.js')).registerDrift,
+  serve: async () => (await import('./commands/serve.js')).registerServe,
+  start: async () => (await import('./commands/start.js')).registerStart,
+  digest: async () => (await import('./commands/digest.js')).registerDigest,
+});
+
+/** The command an argument list names (skipping the global `--now VALUE`), if it is one of ours. */
+export function commandOf(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--now') i++;
+    else if (!a.startsWith('-')) return Object.prototype.hasOwnProperty.call(COMMANDS, a) ? a : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Builds the command tree; each feature registers its commands in {@link COMMANDS}. Given the
+ * user's arguments, only the named command is loaded; without one (help, typos) all are.
+ * @example const program = await buildProgram(['scan', 'events/'])
+ */
+export async function buildProgram(args?: readonly string[]): Promise<Command> {
   const program = new Command('tpguard')
     .description('Guards ML training pipelines on AWS (CSA AICM MDS-01): scan events, record drift, alert owners, prove it to an auditor')
     .version('0.1.0')
     .option(...NOW_OPTION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  registerScan(program);
-  registerRules(program);
-  registerReview(program);
-  registerException(program);
-  registerReport(program);
-  registerReplay(program);
-  registerDrift(program);
-  registerServe(program);
-  registerStart(program);
-  registerDigest(program);
+  const only = args ? commandOf(args) : undefined;
+  const names = only ? [only] : Object.keys(COMMANDS);
+  const registers = await Promise.all(names.map((n) => COMMANDS[n]!()));
+  for (const register of registers) register(program);
   return program;
 }
 
@@ -40,7 +57,7 @@ export function buildProgram(): Command {
  * (set TPGUARD_DEBUG=1 to see one).
  */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv.slice(2));
   // Commands report their status through process.exitCode; start each run from a clean
   // one so that an earlier run in the same process (tests, `serve`) does not leak into it.
   const outer = process.exitCode;

@@ -11,8 +11,9 @@ function commandPaths(command: Command, prefix: string[] = []): string[][] {
   });
 }
 
+const paths = commandPaths(await buildProgram());
+
 describe('Function: buildProgram (help)', () => {
-  const paths = commandPaths(buildProgram());
 
   it('has the scan and rules commands', () => {
     // Assess
@@ -38,5 +39,24 @@ describe('Function: buildProgram (help)', () => {
     expect(stdout).toMatch(/Usage: tpguard /);
     expect(stdout).toContain('scan');
     expect(stdout).toContain('rules');
+  });
+});
+
+describe('Function: commandOf', () => {
+  it('names the command after the global --now option, and nothing for unknown words', async () => {
+    // Act + Assess
+    const { commandOf } = await import('../../cli/main.js');
+    expect(commandOf(['--now', '2027-01-01T00:00:00Z', 'review', 'run'])).toBe('review');
+    expect(commandOf(['scan', 'events/'])).toBe('scan');
+    expect(commandOf(['--help'])).toBeUndefined();
+    expect(commandOf(['scna'])).toBeUndefined();
+  });
+
+  it('loads only the named command', async () => {
+    // Act
+    const program = await buildProgram(['scan', 'events/']);
+
+    // Assess
+    expect(program.commands.map((c) => c.name())).toEqual(['scan']);
   });
 });
