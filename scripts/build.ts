@@ -16,10 +16,10 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { renderTable } from '../cli/table.js';
-import { loadConfig } from '../shared/config/load.js';
+import { configSnapshotPath, loadConfig } from '../shared/config/load.js';
 import { TRANSITION_DETAIL_TYPES } from '../shared/drift/types.js';
 import { PolicyPackError } from '../shared/policy/errors.js';
-import { loadPolicyPack } from '../shared/policy/load.js';
+import { loadPolicyPack, PACK_SNAPSHOT_FILE, snapshotOf } from '../shared/policy/load.js';
 import { generatePatterns, type GeneratedPattern } from '../shared/policy/patterns.js';
 import { describeError, FileLoadError } from '../shared/util/errors.js';
 import { bundleFunction, packEntries, type BundleReport } from './build-bundle.js';
@@ -86,7 +86,14 @@ export async function buildAll(root: string): Promise<{ reports: BundleReport[];
   ));
   await writeJson(root, 'forwarder-stack.json', forwarderResources(patterns));
 
-  const extra = [{ name: CONFIG_FILE, data: await readFile(join(root, CONFIG_FILE)) }, ...await packEntries(join(root, POLICY_DIR))];
+  // The YAML stays in the package for people reading it; the snapshots spare each cold start
+  // the YAML parsing (the handlers prefer them, and validate them like the YAML).
+  const extra = [
+    { name: CONFIG_FILE, data: await readFile(join(root, CONFIG_FILE)) },
+    { name: configSnapshotPath(CONFIG_FILE), data: Buffer.from(JSON.stringify(config)) },
+    ...await packEntries(join(root, POLICY_DIR)),
+    { name: `${POLICY_DIR}/${PACK_SNAPSHOT_FILE}`, data: Buffer.from(JSON.stringify(snapshotOf(pack))) },
+  ];
   const reports = await Promise.all(DEPLOYED_FUNCTIONS.map((fn) => bundleFunction(fn, { root, outDir: BUILD_DIR, extra })));
   await writeJson(root, 'bundles.json', { packVersion: pack.version, functions: reports });
   return { reports, patterns };

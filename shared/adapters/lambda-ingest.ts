@@ -40,8 +40,8 @@ function packaged(path: string, env: NodeJS.ProcessEnv): string {
 export async function loadIngestRuntime(functionName: string, env: NodeJS.ProcessEnv = process.env): Promise<IngestRuntime> {
   const tableName = requireEnv(EnvVars.table, env);
   const busName = requireEnv(EnvVars.busName, env);
-  const config = await loadConfig(packaged(optionalEnv(EnvVars.configFile, 'tpguard.config.yaml', env), env));
-  const pack = await loadPolicyPack(packaged(optionalEnv(EnvVars.policyDir, 'policies', env), env), { checkTestFiles: false });
+  const config = await loadConfig(packaged(optionalEnv(EnvVars.configFile, 'tpguard.config.yaml', env), env), { preferSnapshot: true });
+  const pack = await loadPolicyPack(packaged(optionalEnv(EnvVars.policyDir, 'policies', env), env), { checkTestFiles: false, preferSnapshot: true });
   const { logger, metrics } = powertoolsFor(functionName);
   const expected = env[EnvVars.packVersion];
   if (expected && expected !== pack.version) logger.warn('policy pack differs from the deployed version', { expected, loaded: pack.version });

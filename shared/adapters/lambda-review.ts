@@ -46,8 +46,8 @@ export async function loadReviewRuntime(functionName: string, env: NodeJS.Proces
   const table = requireEnv(EnvVars.table, env);
   const topicArn = requireEnv(EnvVars.topicArn, env);
   const busName = requireEnv(EnvVars.busName, env);
-  const config = await loadConfig(packaged(optionalEnv(EnvVars.configFile, 'tpguard.config.yaml', env), env));
-  const pack = await loadPolicyPack(packaged(optionalEnv(EnvVars.policyDir, 'policies', env), env), { checkTestFiles: false });
+  const config = await loadConfig(packaged(optionalEnv(EnvVars.configFile, 'tpguard.config.yaml', env), env), { preferSnapshot: true });
+  const pack = await loadPolicyPack(packaged(optionalEnv(EnvVars.policyDir, 'policies', env), env), { checkTestFiles: false, preferSnapshot: true });
   const { logger, metrics } = powertoolsFor(functionName);
   const doc = documentClient();
   const drift = new DynamoDriftStore(doc, { tableName: table });

@@ -66,8 +66,8 @@ export interface NotifyRuntime {
  */
 export async function createNotifyRuntime(env: NotifyEnvironment, telemetry: NotifyTelemetry): Promise<NotifyRuntime> {
   const log: RetryLog = { warn: (message, details) => telemetry.warn(message, details ?? {}) };
-  const config = await loadConfig(env.configFile);
-  const catalog = ruleCatalog(await loadPolicyPack(env.policyDir, { checkTestFiles: false }));
+  const config = await loadConfig(env.configFile, { preferSnapshot: true });
+  const catalog = ruleCatalog(await loadPolicyPack(env.policyDir, { checkTestFiles: false, preferSnapshot: true }));
   const sns = new SNSClient({ region: env.region });
   const chatbotTopic = env.chatbotTopicArn ?? config.notifications.chatbotTopicArn;
   const dispatcher: Dispatcher = {

@@ -1,0 +1,69 @@
+import { mkdtemp, writeFile, cp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { configSnapshotPath, loadConfig } from '../../../shared/config/load.js';
+import { readInputs } from '../../../shared/events/reader.js';
+import { createEvaluator, evaluate } from '../../../shared/policy/evaluate.js';
+import { PolicyPackError } from '../../../shared/policy/errors.js';
+import { loadPolicyPack, PACK_SNAPSHOT_FILE, packFromSnapshot, snapshotOf } from '../../../shared/policy/load.js';
+import { FileLoadError } from '../../../shared/util/errors.js';
+
+async function verdicts(dir: string, preferSnapshot: boolean): Promise<string[]> {
+  const pack = await loadPolicyPack(dir, { checkTestFiles: false, preferSnapshot });
+  const ev = createEvaluator(pack, await loadConfig('tpguard.config.yaml'));
+  const out: string[] = [];
+  for await (const r of readInputs(['events/cloudtrail'])) if (r.ok) for (const f of evaluate(ev, r.observation)) out.push(`${r.observation.eventId} ${f.ruleId} ${f.verdict}`);
+  return out.sort();
+}
+
+describe('Function: snapshotOf / packFromSnapshot', () => {
+  it('rebuilds the same pack: same version, rules and verdicts as the YAML', async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'tpguard-snap-'));
+    await cp('policies', join(dir, 'policies'), { recursive: true });
+    const pack = await loadPolicyPack(join(dir, 'policies'), { checkTestFiles: false });
+    await writeFile(join(dir, 'policies', PACK_SNAPSHOT_FILE), JSON.stringify(snapshotOf(pack)));
+
+    // Act
+    const fromSnapshot = await loadPolicyPack(join(dir, 'policies'), { checkTestFiles: false, preferSnapshot: true });
+
+    // Assess
+    expect(fromSnapshot.version).toBe(pack.version);
+    expect(fromSnapshot.rules.map((r) => r.rule.id)).toEqual(pack.rules.map((r) => r.rule.id));
+    expect(await verdicts(join(dir, 'policies'), true)).toEqual(await verdicts(join(dir, 'policies'), false));
+  });
+
+  it('refuses a snapshot whose rule does not validate or compile, naming the file', async () => {
+    // Prepare
+    const pack = await loadPolicyPack('policies', { checkTestFiles: false });
+    const snapshot = snapshotOf(pack);
+    const broken = { ...snapshot, rules: [{ ...snapshot.rules[0]!, rule: { ...snapshot.rules[0]!.rule, violation: 'req.(' } }] };
+
+    // Act + Assess
+    expect(() => packFromSnapshot(broken, 'policies')).toThrow(PolicyPackError);
+    expect(() => packFromSnapshot(broken, 'policies')).toThrow(/policies\/\w+\/TPS-[A-Z0-9]+-\d+\.yaml: TPS-[A-Z0-9]+-\d+: violation:/);
+    expect(() => packFromSnapshot({ version: 'x', rules: [] }, 'policies')).toThrow(/not a policy pack snapshot/);
+  });
+});
+
+describe('Function: loadConfig (snapshot)', () => {
+  it('prefers the JSON snapshot beside the YAML and validates it strictly', async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'tpguard-cfg-'));
+    const file = join(dir, 'tpguard.config.yaml');
+    await writeFile(file, 'approved: { accounts: ["111122223333"] }\n');
+    await writeFile(configSnapshotPath(file), JSON.stringify({ approved: { accounts: ['444455556666'] } }));
+
+    // Act
+    const fromSnapshot = await loadConfig(file, { preferSnapshot: true });
+    const fromYaml = await loadConfig(file);
+
+    // Assess
+    expect(fromSnapshot.approved.accounts).toEqual(['444455556666']);
+    expect(fromYaml.approved.accounts).toEqual(['111122223333']);
+    await writeFile(configSnapshotPath(file), JSON.stringify({ approved: { kmsKey: [] } }));
+    await expect(loadConfig(file, { preferSnapshot: true })).rejects.toThrow(FileLoadError);
+    await expect(loadConfig(file, { preferSnapshot: true })).rejects.toThrow(/unknown key approved\.kmsKey/);
+  });
+});
