@@ -60,15 +60,39 @@ export async function* readInputs(paths: readonly string[], options: ReadOptions
     }
     // The walk yields files, not records: a record of a small file is yielded from here, one
     // async step, instead of crossing a generator per folder level (`npm run bench`).
+    // One file is read ahead: its read and gunzip (libuv's thread pool) overlap the parsing
+    // and evaluation of the current one on the main thread. Order is kept.
+    let ahead: Prefetched | undefined;
     for await (const found of eventFiles(path, options)) {
-      if (typeof found !== 'string') yield found;
-      else {
-        const items = await openFile(found, options);
-        if (Symbol.iterator in items) for (const r of items) yield r;
-        else yield* items;
+      if (typeof found !== 'string') {
+        if (ahead) yield* drain(ahead, options);
+        ahead = undefined;
+        if ('skipped' in found) options.onSkip?.(found.skipped, found.reason);
+        else yield found;
+        continue;
       }
+      const next = prefetch(found, options);
+      if (ahead) yield* drain(ahead, options);
+      ahead = next;
     }
+    if (ahead) yield* drain(ahead, options);
   }
+}
+
+interface Prefetched {
+  file: string;
+  whole: Promise<string | undefined>;
+}
+
+function prefetch(file: string, options: ReadOptions): Prefetched {
+  return { file, whole: LINE_FILE.test(file) ? Promise.resolve(undefined) : readWholeFile(file, options.wholeFileBytes) };
+}
+
+async function* drain(p: Prefetched, options: ReadOptions): AsyncGenerator<IntakeResult> {
+  options.onFile?.(p.file);
+  const whole = await p.whole;
+  if (whole === undefined) yield* streamFileEvents(p.file);
+  else for (const r of intakeWhole(whole, p.file)) yield r;
 }
 
 async function* fileEvents(items: Iterable<IntakeResult> | AsyncIterable<IntakeResult>): AsyncGenerator<IntakeResult> {
@@ -76,7 +100,13 @@ async function* fileEvents(items: Iterable<IntakeResult> | AsyncIterable<IntakeR
 }
 
 /** The event files under `dir`, in name order, or the rejection of one that cannot be read. */
-async function* eventFiles(dir: string, options: ReadOptions): AsyncGenerator<string | IntakeResult> {
+/** A file the walk passes over, reported in walk order through `onSkip`. */
+interface Skipped {
+  skipped: string;
+  reason: string;
+}
+
+async function* eventFiles(dir: string, options: ReadOptions): AsyncGenerator<string | IntakeResult | Skipped> {
   let entries;
   try {
     entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
@@ -88,13 +118,13 @@ async function* eventFiles(dir: string, options: ReadOptions): AsyncGenerator<st
     if (entry.name.startsWith('.')) continue;
     const full = join(dir, entry.name);
     if (entry.isDirectory()) yield* eventFiles(full, options);
-    else if (entry.isSymbolicLink()) options.onSkip?.(full, 'symbolic link, not followed (name it on the command line to read it)');
-    else if (!entry.isFile()) options.onSkip?.(full, 'not a regular file');
+    else if (entry.isSymbolicLink()) yield { skipped: full, reason: 'symbolic link, not followed (name it on the command line to read it)' };
+    else if (!entry.isFile()) yield { skipped: full, reason: 'not a regular file' };
     else if (EVENT_FILE.test(entry.name)) yield full;
     else {
       const sniffed = await sniff(full);
       if (sniffed === 'json' || sniffed === 'gzip') yield full;
-      else if (sniffed === 'other') options.onSkip?.(full, 'not an event file (not JSON, NDJSON or gzip)');
+      else if (sniffed === 'other') yield { skipped: full, reason: 'not an event file (not JSON, NDJSON or gzip)' };
       else yield reject(full, `cannot read: ${sniffed.error}`);
     }
   }
