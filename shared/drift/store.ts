@@ -1,24 +1,12 @@
 import type { ResourceRef } from '../events/types.js';
-import type { Severity } from '../policy/schema.js';
 import type { StateIntent } from './transitions.js';
 import type { DriftHistoryEntry, DriftRecord, DriftStatus, DriftTransition } from './types.js';
 
-/** What a write knows about the record it touches (the latest values win). */
-export interface RecordFacts {
-  driftId: string;
-  account: string;
-  region: string;
-  resourceType: string;
-  resourceId: string;
-  resourceArn?: string;
-  ruleId: string;
-  title: string;
-  severity: Severity;
-  area: string;
-  owner: string;
-  tags?: Record<string, string>;
-  packVersion: string;
-}
+/** What a write knows about the record it touches (the latest values win): the record's identity and facts. */
+export type RecordFacts = Pick<
+  DriftRecord,
+  'driftId' | 'account' | 'region' | 'resourceType' | 'resourceId' | 'resourceArn' | 'ruleId' | 'title' | 'severity' | 'area' | 'tags' | 'packVersion'
+> & { owner: string };
 
 /** One state write: an intent at an event position. */
 export interface StateChange {
