@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { FileLoadError } from '../util/errors.js';
 import { ConfigSchema, type TpguardConfig } from './schema.js';
 

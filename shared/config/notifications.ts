@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SEVERITIES } from '../policy/schema.js';
 
 /** An SNS topic ARN (any partition). */

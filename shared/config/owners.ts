@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ResourceRef } from '../events/types.js';
 import { globAny } from '../policy/functions/glob.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RESOURCE_TYPE_NAMES } from '../events/resource-types.js';
 import { NOTIFICATIONS_DEFAULTS, NotificationsSchema } from './notifications.js';
 import { OwnersSchema } from './owners.js';

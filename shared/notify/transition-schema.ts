@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatIssue } from '../config/load.js';
 import { DriftStatuses, TPGUARD_EVENT_SOURCE, TRANSITION_DETAIL_TYPES, TransitionKinds, type DriftTransition } from '../drift/types.js';
 import { SEVERITIES } from '../policy/schema.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RESOURCE_TYPE_NAMES } from '../events/resource-types.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'informational'] as const;

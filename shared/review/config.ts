@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ContactSchema } from '../config/owners.js';
 
 /** The quarterly review: 09:00 on 1 January, April, July and October, in the configured timezone. */
