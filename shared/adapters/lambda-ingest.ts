@@ -2,10 +2,10 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { isAbsolute, join } from 'node:path';
-import { loadConfig } from '../config/load.js';
+import { loadConfigSnapshot } from '../config/data.js';
 import type { IngestDeps } from '../ingest/pipeline.js';
 import { createEvaluator } from '../policy/evaluate.js';
-import { loadPolicyPack } from '../policy/load.js';
+import { loadPackSnapshot } from '../policy/compile.js';
 import { systemClock } from '../util/clock.js';
 import { documentClient, DynamoDriftStore } from './dynamodb-drift-store.js';
 import { createExceptionMatcher } from '../exceptions/matcher.js';
@@ -40,8 +40,8 @@ function packaged(path: string, env: NodeJS.ProcessEnv): string {
 export async function loadIngestRuntime(functionName: string, env: NodeJS.ProcessEnv = process.env): Promise<IngestRuntime> {
   const tableName = requireEnv(EnvVars.table, env);
   const busName = requireEnv(EnvVars.busName, env);
-  const config = await loadConfig(packaged(optionalEnv(EnvVars.configFile, 'tpguard.config.yaml', env), env), { preferSnapshot: true });
-  const pack = await loadPolicyPack(packaged(optionalEnv(EnvVars.policyDir, 'policies', env), env), { checkTestFiles: false, preferSnapshot: true });
+  const config = await loadConfigSnapshot(packaged(optionalEnv(EnvVars.configFile, 'tpguard.config.yaml', env), env));
+  const pack = await loadPackSnapshot(packaged(optionalEnv(EnvVars.policyDir, 'policies', env), env));
   const { logger, metrics } = powertoolsFor(functionName);
   const expected = env[EnvVars.packVersion];
   if (expected && expected !== pack.version) logger.warn('policy pack differs from the deployed version', { expected, loaded: pack.version });

@@ -3,14 +3,14 @@ import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { isAbsolute, join } from 'node:path';
-import { loadConfig } from '../config/load.js';
+import { loadConfigSnapshot } from '../config/data.js';
 import type { TpguardConfig } from '../config/schema.js';
 import type { Dispatcher, Outbound } from '../notify/dispatch.js';
 import { ruleCatalog, type RuleCatalog } from '../notify/facts.js';
 import type { NotificationLedger } from '../notify/ledger.js';
 import type { DeliveryResult, NotifierDeps } from '../notify/notifier.js';
 import { sameAccountHub } from '../notify/routing.js';
-import { loadPolicyPack } from '../policy/load.js';
+import { loadPackSnapshot } from '../policy/compile.js';
 import { systemClock } from '../util/clock.js';
 import { documentClient, DynamoDriftStore } from './dynamodb-drift-store.js';
 import { EnvVars, optionalEnv, requireEnv } from './env.js';
@@ -66,8 +66,8 @@ export interface NotifyRuntime {
  */
 export async function createNotifyRuntime(env: NotifyEnvironment, telemetry: NotifyTelemetry): Promise<NotifyRuntime> {
   const log: RetryLog = { warn: (message, details) => telemetry.warn(message, details ?? {}) };
-  const config = await loadConfig(env.configFile, { preferSnapshot: true });
-  const catalog = ruleCatalog(await loadPolicyPack(env.policyDir, { checkTestFiles: false, preferSnapshot: true }));
+  const config = await loadConfigSnapshot(env.configFile);
+  const catalog = ruleCatalog(await loadPackSnapshot(env.policyDir));
   const sns = new SNSClient({ region: env.region });
   const chatbotTopic = env.chatbotTopicArn ?? config.notifications.chatbotTopicArn;
   const dispatcher: Dispatcher = {

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { formatIssue } from '../config/load.js';
+import { formatIssue } from '../config/data.js';
 import { DriftStatuses, TPGUARD_EVENT_SOURCE, TRANSITION_DETAIL_TYPES, TransitionKinds, type DriftTransition } from '../drift/types.js';
 import { SEVERITIES } from '../policy/schema.js';
 import { isRecord } from '../util/json.js';

@@ -2,30 +2,13 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { formatIssue, parseYaml } from '../config/load.js';
-import { policyEnvironment } from './cel.js';
+import { formatIssue } from '../config/data.js';
+import { parseYaml } from '../config/load.js';
+import { compileRule, type CompiledRule, type PolicyPack } from './compile.js';
 import { PolicyPackError, type PackProblem } from './errors.js';
-import { RULE_KEY_ORDER, RuleSchema, type Rule } from './schema.js';
+import { RULE_KEY_ORDER, RuleSchema } from './schema.js';
 
-/** A rule with its compiled conditions. */
-export interface CompiledRule {
-  rule: Rule;
-  area: string;
-  file: string;
-  violation: (ctx: Record<string, unknown>) => unknown;
-  resolve?: (ctx: Record<string, unknown>) => unknown;
-  resourceId?: (ctx: Record<string, unknown>) => unknown;
-}
-
-/** A loaded, validated, compiled policy pack. */
-export interface PolicyPack {
-  /** Content hash of every rule file: what a drift record or review says it was checked against. */
-  version: string;
-  dir: string;
-  /** Where test-case paths are relative to (the pack's parent folder). */
-  root: string;
-  rules: CompiledRule[];
-}
+export * from './compile.js';
 
 async function ruleFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -49,22 +32,6 @@ function keyOrderProblem(keys: string[]): string | undefined {
   return undefined;
 }
 
-type Compiled = (ctx: Record<string, unknown>) => unknown;
-
-function compileExpression(expr: string, field: string, wantBool: boolean, problems: PackProblem[], where: PackProblem): Compiled | undefined {
-  const env = policyEnvironment();
-  try {
-    const checked = env.check(expr);
-    if (!checked.valid) throw checked.error;
-    if (wantBool && checked.type !== 'bool' && checked.type !== 'dyn') throw new Error(`must be a bool expression, is ${checked.type}`);
-    return env.parse(expr) as Compiled;
-  } catch (err) {
-    const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    problems.push({ ...where, message: `${field}: ${msg}` });
-    return undefined;
-  }
-}
-
 /** How a pack is loaded. */
 export interface LoadPackOptions {
   /**
@@ -72,68 +39,6 @@ export interface LoadPackOptions {
    * functions pass false because the test files are not packaged beside the handler.
    */
   checkTestFiles?: boolean;
-  /**
-   * Use `<dir>/pack.snapshot.json` when it is there: the packaged functions get one from the
-   * build, so a cold start compiles the rules without parsing 80 YAML files (`npm run bench`).
-   */
-  preferSnapshot?: boolean;
-}
-
-/** The file the build writes beside the packaged rule files. */
-export const PACK_SNAPSHOT_FILE = 'pack.snapshot.json';
-
-/** A validated pack as data: its version (the hash of the YAML files) and each rule's fields. */
-export interface PackSnapshot {
-  version: string;
-  rules: { file: string; area: string; rule: Rule }[];
-}
-
-/** @example await writeFile('pack.snapshot.json', JSON.stringify(snapshotOf(pack))) */
-export function snapshotOf(pack: PolicyPack): PackSnapshot {
-  return { version: pack.version, rules: pack.rules.map((c) => ({ file: c.file, area: c.area, rule: c.rule })) };
-}
-
-function compileRule(rule: Rule, file: string, area: string, problems: PackProblem[]): CompiledRule | undefined {
-  const where: PackProblem = { file, ruleId: rule.id, message: '' };
-  const violation = compileExpression(rule.violation, 'violation', true, problems, where);
-  const resolveFn = rule.resolve ? compileExpression(rule.resolve, 'resolve', true, problems, where) : undefined;
-  const resourceId = rule.resource.id ? compileExpression(rule.resource.id, 'resource.id', false, problems, where) : undefined;
-  return violation ? { rule, area, file, violation, resolve: resolveFn, resourceId } : undefined;
-}
-
-/** Rebuilds a pack from its snapshot: every rule validated again and its CEL compiled. */
-export function packFromSnapshot(snapshot: PackSnapshot, dir: string, file = PACK_SNAPSHOT_FILE): PolicyPack {
-  const problems: PackProblem[] = [];
-  const rules: CompiledRule[] = [];
-  for (const entry of Array.isArray(snapshot?.rules) ? snapshot.rules : []) {
-    const parsed = RuleSchema.safeParse(entry?.rule);
-    if (!parsed.success) {
-      problems.push({ file, message: `${String(entry?.file)}: ${formatIssue(parsed.error.issues[0]!)}` });
-      continue;
-    }
-    const compiled = compileRule(parsed.data, entry.file, entry.area, problems);
-    if (compiled) rules.push(compiled);
-  }
-  if (typeof snapshot?.version !== 'string' || rules.length === 0) problems.push({ file, message: 'not a policy pack snapshot (no version or no rules)' });
-  if (problems.length > 0) throw new PolicyPackError(problems);
-  return { version: snapshot.version, dir, root: dirname(resolve(dir)), rules };
-}
-
-async function readSnapshot(dir: string): Promise<PolicyPack | undefined> {
-  const file = join(dir, PACK_SNAPSHOT_FILE);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new PolicyPackError([{ file, message: `invalid JSON: ${err instanceof Error ? err.message : String(err)}` }]);
-  }
-  return packFromSnapshot(data as PackSnapshot, dir, file);
 }
 
 function parseRuleFile(text: string, file: string, root: string, problems: PackProblem[], checkTestFiles = true): CompiledRule | undefined {
@@ -178,10 +83,6 @@ function parseRuleFile(text: string, file: string, root: string, problems: PackP
  * @example const pack = await loadPolicyPack('policies')
  */
 export async function loadPolicyPack(dir: string, options: LoadPackOptions = {}): Promise<PolicyPack> {
-  if (options.preferSnapshot) {
-    const fromSnapshot = await readSnapshot(dir);
-    if (fromSnapshot) return fromSnapshot;
-  }
   const root = dirname(resolve(dir));
   let files: string[];
   try {

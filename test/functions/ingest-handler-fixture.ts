@@ -2,6 +2,7 @@ import type { Context } from 'aws-lambda';
 import { vi } from 'vitest';
 import { startStoreFixture, type StoreFixture } from '../shared/drift/store-fixture.js';
 import { FIXTURE_CONFIG, FIXTURE_POLICIES } from '../shared/ingest/ingest-fixture.js';
+import { packagedFiles } from '../helpers/packaged-files.js';
 
 /**
  * The deployed environment of an ingest function, pointed at an embedded dynalite (through the
@@ -9,8 +10,9 @@ import { FIXTURE_CONFIG, FIXTURE_POLICIES } from '../shared/ingest/ingest-fixtur
  */
 export async function deployedEnvironment(): Promise<{ fx: StoreFixture; restore: () => void }> {
   const fx = await startStoreFixture();
+  const packaged = await packagedFiles(FIXTURE_CONFIG, FIXTURE_POLICIES);
   const vars: Record<string, string> = {
-    TPGUARD_TABLE: fx.table.tableName, TPGUARD_BUS_NAME: 'tpguard-test', TPGUARD_CONFIG_FILE: FIXTURE_CONFIG, TPGUARD_POLICY_DIR: FIXTURE_POLICIES,
+    TPGUARD_TABLE: fx.table.tableName, TPGUARD_BUS_NAME: 'tpguard-test', TPGUARD_CONFIG_FILE: packaged.configFile, TPGUARD_POLICY_DIR: packaged.policyDir,
     AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_ENDPOINT_URL_DYNAMODB: fx.table.endpoint,
     POWERTOOLS_METRICS_NAMESPACE: 'tpguard', POWERTOOLS_LOG_LEVEL: 'INFO',
   };

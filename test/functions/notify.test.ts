@@ -1,4 +1,5 @@
 import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { packagedFiles } from '../helpers/packaged-files.js';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { join } from 'node:path';
@@ -20,9 +21,10 @@ const saved: Record<string, string | undefined> = {};
 
 beforeAll(async () => {
   fx = await startStoreFixture(); // embedded dynalite: the ledger writes to the contract table
+  const packaged = await packagedFiles(join(ROOT, 'tpguard.config.yaml'), join(ROOT, 'policies'));
   const vars: Record<string, string> = {
     TPGUARD_TABLE: fx.table.tableName, TPGUARD_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:tpguard-alerts', TPGUARD_SECURITYHUB: 'true',
-    TPGUARD_CONFIG_FILE: join(ROOT, 'tpguard.config.yaml'), TPGUARD_POLICY_DIR: join(ROOT, 'policies'), AWS_REGION: 'eu-west-1',
+    TPGUARD_CONFIG_FILE: packaged.configFile, TPGUARD_POLICY_DIR: packaged.policyDir, AWS_REGION: 'eu-west-1',
     AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_ENDPOINT_URL_DYNAMODB: fx.table.endpoint, POWERTOOLS_METRICS_NAMESPACE: 'tpguard',
   };
   for (const [k, v] of Object.entries(vars)) (saved[k] = process.env[k]), (process.env[k] = v);

@@ -1,4 +1,5 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry, type PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
+import { packagedFiles } from '../../helpers/packaged-files.js';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { join } from 'node:path';
@@ -59,7 +60,8 @@ export function loadFunctions(): Promise<Loaded> {
     const { fx, restore } = await deployedEnvironment();
     process.env.TPGUARD_TOPIC_ARN = TOPIC;
     process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
-    process.env.TPGUARD_CONFIG_FILE = CONFIG;
+    // The deployed functions read the build's JSON snapshot of the configuration.
+    process.env.TPGUARD_CONFIG_FILE = (await packagedFiles(CONFIG, FIXTURE_POLICIES)).configFile;
     const handlers: Handlers = {
       cloudtrail: await import('../../../functions/ingest-cloudtrail.js'),
       guardduty: await import('../../../functions/ingest-guardduty.js'),

@@ -2,15 +2,17 @@ import { mkdtemp, writeFile, cp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configSnapshotPath, loadConfig } from '../../../shared/config/load.js';
+import { configSnapshotPath, loadConfigSnapshot } from '../../../shared/config/data.js';
+import { loadConfig } from '../../../shared/config/load.js';
 import { readInputs } from '../../../shared/events/reader.js';
 import { createEvaluator, evaluate } from '../../../shared/policy/evaluate.js';
 import { PolicyPackError } from '../../../shared/policy/errors.js';
-import { loadPolicyPack, PACK_SNAPSHOT_FILE, packFromSnapshot, snapshotOf } from '../../../shared/policy/load.js';
+import { loadPackSnapshot, PACK_SNAPSHOT_FILE, packFromSnapshot, snapshotOf } from '../../../shared/policy/compile.js';
+import { loadPolicyPack } from '../../../shared/policy/load.js';
 import { FileLoadError } from '../../../shared/util/errors.js';
 
-async function verdicts(dir: string, preferSnapshot: boolean): Promise<string[]> {
-  const pack = await loadPolicyPack(dir, { checkTestFiles: false, preferSnapshot });
+async function verdicts(dir: string, fromSnapshot: boolean): Promise<string[]> {
+  const pack = fromSnapshot ? await loadPackSnapshot(dir) : await loadPolicyPack(dir, { checkTestFiles: false });
   const ev = createEvaluator(pack, await loadConfig('tpguard.config.yaml'));
   const out: string[] = [];
   for await (const r of readInputs(['events/cloudtrail'])) if (r.ok) for (const f of evaluate(ev, r.observation)) out.push(`${r.observation.eventId} ${f.ruleId} ${f.verdict}`);
@@ -26,7 +28,7 @@ describe('Function: snapshotOf / packFromSnapshot', () => {
     await writeFile(join(dir, 'policies', PACK_SNAPSHOT_FILE), JSON.stringify(snapshotOf(pack)));
 
     // Act
-    const fromSnapshot = await loadPolicyPack(join(dir, 'policies'), { checkTestFiles: false, preferSnapshot: true });
+    const fromSnapshot = await loadPackSnapshot(join(dir, 'policies'));
 
     // Assess
     expect(fromSnapshot.version).toBe(pack.version);
@@ -47,8 +49,14 @@ describe('Function: snapshotOf / packFromSnapshot', () => {
   });
 });
 
-describe('Function: loadConfig (snapshot)', () => {
-  it('prefers the JSON snapshot beside the YAML and validates it strictly', async () => {
+describe('Function: loadPackSnapshot / loadConfigSnapshot', () => {
+  it('names the missing snapshot and how to make it', async () => {
+    // Act + Assess
+    await expect(loadPackSnapshot('policies')).rejects.toThrow(/pack\.snapshot\.json: cannot read: ENOENT \(the build writes it: npm run package\)/);
+    await expect(loadConfigSnapshot('tpguard.config.yaml')).rejects.toThrow(FileLoadError);
+  });
+
+  it('reads the JSON snapshot beside the YAML and validates it strictly', async () => {
     // Prepare
     const dir = await mkdtemp(join(tmpdir(), 'tpguard-cfg-'));
     const file = join(dir, 'tpguard.config.yaml');
@@ -56,14 +64,14 @@ describe('Function: loadConfig (snapshot)', () => {
     await writeFile(configSnapshotPath(file), JSON.stringify({ approved: { accounts: ['444455556666'] } }));
 
     // Act
-    const fromSnapshot = await loadConfig(file, { preferSnapshot: true });
+    const fromSnapshot = await loadConfigSnapshot(file);
     const fromYaml = await loadConfig(file);
 
     // Assess
     expect(fromSnapshot.approved.accounts).toEqual(['444455556666']);
     expect(fromYaml.approved.accounts).toEqual(['111122223333']);
     await writeFile(configSnapshotPath(file), JSON.stringify({ approved: { kmsKey: [] } }));
-    await expect(loadConfig(file, { preferSnapshot: true })).rejects.toThrow(FileLoadError);
-    await expect(loadConfig(file, { preferSnapshot: true })).rejects.toThrow(/unknown key approved\.kmsKey/);
+    await expect(loadConfigSnapshot(file)).rejects.toThrow(FileLoadError);
+    await expect(loadConfigSnapshot(file)).rejects.toThrow(/unknown key approved\.kmsKey/);
   });
 });
