@@ -59,7 +59,9 @@ export interface CostResult {
  * @example costModel(results.handler).rows[0].total
  */
 export function costModel(h: HandlerResult): CostResult {
-  const dynamoRequests = Object.entries(h.requestsPerEvent).filter(([op]) => op !== 'Query').reduce((s, [, v]) => s + v, 0);
+  const dynamoRequests = Object.entries(h.requestsPerEvent)
+    .filter(([op]) => op !== 'Query')
+    .reduce((s, [, v]) => s + v, 0);
   // Findings of one event are written concurrently: the sequential chain is one finding's requests.
   const chain = h.findingsPerEvent > 0 ? dynamoRequests / h.findingsPerEvent : 0;
   const wru = h.wruPerEvent + h.stateWruPerEvent;
@@ -70,13 +72,30 @@ export function costModel(h: HandlerResult): CostResult {
     for (const memoryMb of [128, 256]) {
       const invocations = eventsPerMonth * ASSUMPTIONS.routedShare;
       const cpuMs = h.handler.cpuMsPerEvent * (ASSUMPTIONS.fullVcpuMb / memoryMb);
-      const durationMs = Math.ceil(cpuMs + chain * ASSUMPTIONS.dynamoLatencyMs + Math.min(1, h.transitionsPerEvent) * ASSUMPTIONS.putEventsLatencyMs);
-      const lambda = invocations * (PRICES.lambdaPerMillionRequests / 1e6 + (durationMs / 1000) * (memoryMb / 1024) * PRICES.lambdaArmPerGbSecond);
+      const durationMs = Math.ceil(
+        cpuMs +
+          chain * ASSUMPTIONS.dynamoLatencyMs +
+          Math.min(1, h.transitionsPerEvent) * ASSUMPTIONS.putEventsLatencyMs,
+      );
+      const lambda =
+        invocations *
+        (PRICES.lambdaPerMillionRequests / 1e6 + (durationMs / 1000) * (memoryMb / 1024) * PRICES.lambdaArmPerGbSecond);
       const storageGb = (invocations * historyKbPerEvent * ASSUMPTIONS.historyMonths) / 1024 / 1024;
-      const dynamodb = invocations * (wru * PRICES.dynamoPerMillionWru + h.rruPerEvent * PRICES.dynamoPerMillionRru) / 1e6;
+      const dynamodb =
+        (invocations * (wru * PRICES.dynamoPerMillionWru + h.rruPerEvent * PRICES.dynamoPerMillionRru)) / 1e6;
       const storage = storageGb * PRICES.dynamoPerGbMonth;
       const eventbridge = (invocations * h.putEventsEntriesPerEvent * PRICES.eventBridgePerMillionCustomEvents) / 1e6;
-      rows.push({ eventsPerMonth, memoryMb, invocations, durationMs, lambda: round(lambda), dynamodb: round(dynamodb), storage: round(storage), eventbridge: round(eventbridge), total: round(lambda + dynamodb + storage + eventbridge) });
+      rows.push({
+        eventsPerMonth,
+        memoryMb,
+        invocations,
+        durationMs,
+        lambda: round(lambda),
+        dynamodb: round(dynamodb),
+        storage: round(storage),
+        eventbridge: round(eventbridge),
+        total: round(lambda + dynamodb + storage + eventbridge),
+      });
     }
   }
   return { prices: PRICES, assumptions: ASSUMPTIONS, rows };

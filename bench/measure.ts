@@ -25,7 +25,10 @@ export interface Run {
  * peak RSS and CPU time from the probe it preloads.
  * @example await measureNode(['bin/tpguard.mjs', 'scan', dir, '--format', 'ndjson'])
  */
-export function measureNode(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+export function measureNode(
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), 'tpguard-bench-'));
   const probe = join(dir, 'probe.json');
   const started = performance.now();
@@ -48,9 +51,19 @@ export function measureNode(args: readonly string[], options: { cwd?: string; en
       const wallMs = performance.now() - started;
       try {
         const p = JSON.parse(readFileSync(probe, 'utf8')) as { maxRssKiB: number; userMs: number; systemMs: number };
-        done({ code: code ?? -1, wallMs, cpuMs: p.userMs + p.systemMs, maxRssMiB: p.maxRssKiB / 1024, stdoutLines: lines, stdoutHead: head, stderr });
+        done({
+          code: code ?? -1,
+          wallMs,
+          cpuMs: p.userMs + p.systemMs,
+          maxRssMiB: p.maxRssKiB / 1024,
+          stdoutLines: lines,
+          stdoutHead: head,
+          stderr,
+        });
       } catch (err) {
-        fail(new Error(`no probe output from ${args.join(' ')} (exit ${code}): ${stderr.slice(0, 500)}`, { cause: err }));
+        fail(
+          new Error(`no probe output from ${args.join(' ')} (exit ${code}): ${stderr.slice(0, 500)}`, { cause: err }),
+        );
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

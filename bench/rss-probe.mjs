@@ -7,6 +7,9 @@ const out = process.env.TPGUARD_BENCH_PROBE;
 if (out) {
   process.on('exit', () => {
     const u = process.resourceUsage();
-    writeFileSync(out, JSON.stringify({ maxRssKiB: u.maxRSS, userMs: u.userCPUTime / 1000, systemMs: u.systemCPUTime / 1000 }));
+    writeFileSync(
+      out,
+      JSON.stringify({ maxRssKiB: u.maxRSS, userMs: u.userCPUTime / 1000, systemMs: u.systemCPUTime / 1000 }),
+    );
   });
 }

@@ -31,16 +31,24 @@ const { values } = parseArgs({
 });
 
 const only = new Set((values.only?.split(',') ?? SECTIONS) as Section[]);
-for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`--only: unknown section ${s} (one of ${SECTIONS.join(', ')})`);
+for (const s of only)
+  if (!SECTIONS.includes(s)) throw new Error(`--only: unknown section ${s} (one of ${SECTIONS.join(', ')})`);
 const records = Number(values.records);
 const rounds = Number(values.rounds);
-if (!Number.isInteger(records) || records < 1000 || records % 1000 !== 0) throw new Error('--records must be a multiple of 1000');
+if (!Number.isInteger(records) || records < 1000 || records % 1000 !== 0)
+  throw new Error('--records must be a multiple of 1000');
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a positive integer');
 
 const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
 const file = join(ROOT, 'bench', 'results.json');
 const results: Results = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Results) : {};
-results.machine = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100), date: new Date().toISOString() };
+results.machine = {
+  node: process.version,
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model ?? 'unknown',
+  loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100),
+  date: new Date().toISOString(),
+};
 
 if (only.has('scan')) results.scan = await benchScan({ records, rounds, log });
 if (only.has('handler')) results.handler = await benchHandler({ events: Number(values.events), log });

@@ -50,19 +50,31 @@ export async function scanBreakdown(dir: string, maxFiles: number): Promise<Brea
   const ev = createEvaluator(pack, await loadConfig(join(ROOT, 'tpguard.config.yaml')));
   const text = async (f: string) => (await gunzipAsync(await readFile(f))).toString('utf8');
   const steps: [string, () => Promise<number>][] = [
-    ['read + gunzip + JSON.parse (the floor)', async () => sum(files, async (f) => (JSON.parse(await text(f)) as { Records: unknown[] }).Records.length)],
-    ['+ safe parse (forbidden-key scan)', async () => sum(files, async (f) => (parseJson(await text(f)) as { Records: unknown[] }).Records.length)],
+    [
+      'read + gunzip + JSON.parse (the floor)',
+      async () => sum(files, async (f) => (JSON.parse(await text(f)) as { Records: unknown[] }).Records.length),
+    ],
+    [
+      '+ safe parse (forbidden-key scan)',
+      async () => sum(files, async (f) => (parseJson(await text(f)) as { Records: unknown[] }).Records.length),
+    ],
     ['+ normalize (intake)', async () => sum(files, async (f) => [...intake(parseJson(await text(f)), f)].length)],
-    ['readInputs (the reader: + stat, Records check, async iteration)', async () => {
-      let n = 0;
-      for await (const r of readInputs(files)) n += r.ok ? 1 : 0;
-      return n;
-    }],
-    ['readInputs + evaluate (81 rules): what scan runs', async () => {
-      let n = 0;
-      for await (const r of readInputs(files)) if (r.ok) n += evaluate(ev, r.observation).length >= 0 ? 1 : 0;
-      return n;
-    }],
+    [
+      'readInputs (the reader: + stat, Records check, async iteration)',
+      async () => {
+        let n = 0;
+        for await (const r of readInputs(files)) n += r.ok ? 1 : 0;
+        return n;
+      },
+    ],
+    [
+      'readInputs + evaluate (81 rules): what scan runs',
+      async () => {
+        let n = 0;
+        for await (const r of readInputs(files)) if (r.ok) n += evaluate(ev, r.observation).length >= 0 ? 1 : 0;
+        return n;
+      },
+    ],
   ];
   const stepsCpuMs: Record<string, number> = {};
   let records = 0;

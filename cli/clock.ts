@@ -3,7 +3,10 @@ import { InvalidTimestampError, fixedClock, systemClock, type Clock } from '../s
 import { CliError } from './context.js';
 
 /** The global `--now ISO-8601` option: every command that reads the clock honours it. */
-export const NOW_OPTION = ['--now <iso-8601>', 'pretend the current time is this (demos, tests), e.g. 2027-04-01T09:00:00Z'] as const;
+export const NOW_OPTION = [
+  '--now <iso-8601>',
+  'pretend the current time is this (demos, tests), e.g. 2027-04-01T09:00:00Z',
+] as const;
 
 /**
  * The clock a command runs with: fixed at the global `--now` when given, else the system clock.

@@ -40,7 +40,9 @@ export interface LoadOptions {
   policy?: string;
 }
 
-export async function loadContext(opts: LoadOptions): Promise<{ config: TpguardConfig; pack: PolicyPack; configFile?: string }> {
+export async function loadContext(
+  opts: LoadOptions,
+): Promise<{ config: TpguardConfig; pack: PolicyPack; configFile?: string }> {
   const configFile = configPath(opts.config);
   const config = await loadConfig(configFile);
   const pack = await loadPolicyPack(policyDir(opts.policy));

@@ -40,7 +40,9 @@ export function commandOf(args: readonly string[]): string | undefined {
  */
 export async function buildProgram(args?: readonly string[]): Promise<Command> {
   const program = new Command('tpguard')
-    .description('Guards ML training pipelines on AWS (CSA AICM MDS-01): scan events, record drift, alert owners, prove it to an auditor')
+    .description(
+      'Guards ML training pipelines on AWS (CSA AICM MDS-01): scan events, record drift, alert owners, prove it to an auditor',
+    )
     .version('0.1.0')
     .option(...NOW_OPTION)
     .showHelpAfterError('(run with --help for usage)')

@@ -4,7 +4,13 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { accountOf, createNotifyRuntime, notifierDepsOf, powertoolsTelemetry, readNotifyEnvironment } from '../shared/adapters/notify-aws.js';
+import {
+  accountOf,
+  createNotifyRuntime,
+  notifierDepsOf,
+  powertoolsTelemetry,
+  readNotifyEnvironment,
+} from '../shared/adapters/notify-aws.js';
 import { runDigest, type DigestDeps, type DigestRun } from '../shared/notify/digest.js';
 import type { NotifyTelemetry } from '../shared/notify/telemetry.js';
 
@@ -33,6 +39,10 @@ const runtime = await createNotifyRuntime(readNotifyEnvironment(), telemetry);
 export const handler = middy<unknown, DigestRun, Error, Context>()
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
-  .handler((event, context) => lambdaHandler(event, {
-    ...notifierDepsOf(runtime, accountOf(context.invokedFunctionArn), telemetry), store: runtime.store, telemetry,
-  }));
+  .handler((event, context) =>
+    lambdaHandler(event, {
+      ...notifierDepsOf(runtime, accountOf(context.invokedFunctionArn), telemetry),
+      store: runtime.store,
+      telemetry,
+    }),
+  );

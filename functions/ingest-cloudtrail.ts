@@ -9,7 +9,10 @@ import { loadIngestRuntime } from '../shared/adapters/lambda-ingest.js';
 import { ingestEvent, type IngestDeps, type IngestResult } from '../shared/ingest/pipeline.js';
 
 /** Counts of what one invocation did (returned for tests and the Lambda console; EventBridge ignores it). */
-export type IngestSummary = Pick<IngestResult, 'events' | 'findings' | 'violations' | 'cannotEvaluate' | 'outcomes'> & { rejected: number; transitions: string[] };
+export type IngestSummary = Pick<IngestResult, 'events' | 'findings' | 'violations' | 'cannotEvaluate' | 'outcomes'> & {
+  rejected: number;
+  transitions: string[];
+};
 
 /**
  * Handles one EventBridge event. Never throws for bad input (recorded as rejected); throws on
@@ -17,7 +20,15 @@ export type IngestSummary = Pick<IngestResult, 'events' | 'findings' | 'violatio
  */
 export async function lambdaHandler(event: unknown, deps: IngestDeps): Promise<IngestSummary> {
   const r = await ingestEvent(event, deps);
-  return { events: r.events, findings: r.findings, violations: r.violations, cannotEvaluate: r.cannotEvaluate, outcomes: r.outcomes, rejected: r.rejected.length, transitions: r.transitions.map((t) => `${t.kind} ${t.record.driftId}`) };
+  return {
+    events: r.events,
+    findings: r.findings,
+    violations: r.violations,
+    cannotEvaluate: r.cannotEvaluate,
+    outcomes: r.outcomes,
+    rejected: r.rejected.length,
+    transitions: r.transitions.map((t) => `${t.kind} ${t.record.driftId}`),
+  };
 }
 
 const runtime = await loadIngestRuntime('ingest-cloudtrail');

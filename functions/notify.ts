@@ -4,7 +4,13 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
-import { accountOf, createNotifyRuntime, notifierDepsOf, powertoolsTelemetry, readNotifyEnvironment } from '../shared/adapters/notify-aws.js';
+import {
+  accountOf,
+  createNotifyRuntime,
+  notifierDepsOf,
+  powertoolsTelemetry,
+  readNotifyEnvironment,
+} from '../shared/adapters/notify-aws.js';
 import { InvalidTransitionError } from '../shared/notify/errors.js';
 import { notifyTransition, type DeliveryResult, type NotifierDeps } from '../shared/notify/notifier.js';
 import { NotifyMetrics, type NotifyTelemetry } from '../shared/notify/telemetry.js';
@@ -42,4 +48,6 @@ const runtime = await createNotifyRuntime(readNotifyEnvironment(), telemetry);
 export const handler = middy<EventBridgeEvent<string, unknown>, NotifyResponse, Error, Context>()
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
-  .handler((event, context) => lambdaHandler(event, { ...notifierDepsOf(runtime, accountOf(context.invokedFunctionArn), telemetry), telemetry }));
+  .handler((event, context) =>
+    lambdaHandler(event, { ...notifierDepsOf(runtime, accountOf(context.invokedFunctionArn), telemetry), telemetry }),
+  );

@@ -24,9 +24,16 @@ export interface ReminderResult {
  */
 export async function lambdaHandler(_event: unknown, rt: ReviewRuntime): Promise<ReminderResult> {
   const sent = await sendReminders(rt.deps);
-  const r = await reconcileExceptions({ drift: rt.drift, publisher: rt.publisher, exceptions: await rt.deps.exceptions.list(), clock: rt.deps.clock });
+  const r = await reconcileExceptions({
+    drift: rt.drift,
+    publisher: rt.publisher,
+    exceptions: await rt.deps.exceptions.list(),
+    clock: rt.deps.clock,
+  });
   const result: ReminderResult = {
-    reminders: sent.filter((s) => s.action.kind === 'reminder').map((s) => `${s.taskId}#${s.action.kind === 'reminder' ? s.action.key : ''}`),
+    reminders: sent
+      .filter((s) => s.action.kind === 'reminder')
+      .map((s) => `${s.taskId}#${s.action.kind === 'reminder' ? s.action.key : ''}`),
     escalations: sent.filter((s) => s.action.kind === 'escalation').map((s) => s.taskId),
     reopened: r.reopened.map((t) => t.record.driftId),
     suppressed: r.suppressed.map((t) => t.record.driftId),

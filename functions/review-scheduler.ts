@@ -20,10 +20,18 @@ export interface SchedulerResult {
  * Opens the tasks of the period in force. Idempotent (conditional puts): a retried or repeated
  * invocation creates and sends nothing new. Store and send failures throw, so Scheduler retries.
  */
-export async function lambdaHandler(_event: unknown, rt: Pick<ReviewRuntime, 'deps' | 'logger' | 'metrics'>): Promise<SchedulerResult> {
+export async function lambdaHandler(
+  _event: unknown,
+  rt: Pick<ReviewRuntime, 'deps' | 'logger' | 'metrics'>,
+): Promise<SchedulerResult> {
   const r = await openReviewPeriod(rt.deps);
   rt.metrics.addMetric('reviewTasksOpened', MetricUnit.Count, r.created.length);
-  const result = { period: r.period.id, dueAt: r.period.dueAt, created: r.created.map((t) => t.taskId), existing: r.existing };
+  const result = {
+    period: r.period.id,
+    dueAt: r.period.dueAt,
+    created: r.created.map((t) => t.taskId),
+    existing: r.existing,
+  };
   rt.logger.info('review period opened', { ...result });
   return result;
 }

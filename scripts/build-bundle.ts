@@ -37,7 +37,9 @@ export const ESBUILD_OPTIONS = {
   legalComments: 'external',
   charset: 'utf8',
   // CommonJS dependencies bundled into an ES module still call require() for node built-ins.
-  banner: { js: "import{createRequire as __tpguardRequire}from'node:module';const require=__tpguardRequire(import.meta.url);" },
+  banner: {
+    js: "import{createRequire as __tpguardRequire}from'node:module';const require=__tpguardRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 } as const;
 
@@ -47,7 +49,8 @@ export async function packEntries(policyDir: string): Promise<ZipEntry[]> {
   for (const area of await readdir(policyDir, { withFileTypes: true })) {
     if (!area.isDirectory() || area.name.startsWith('.')) continue;
     for (const f of await readdir(join(policyDir, area.name))) {
-      if (/\.ya?ml$/.test(f)) out.push({ name: `policies/${area.name}/${f}`, data: await readFile(join(policyDir, area.name, f)) });
+      if (/\.ya?ml$/.test(f))
+        out.push({ name: `policies/${area.name}/${f}`, data: await readFile(join(policyDir, area.name, f)) });
     }
   }
   return out;
@@ -55,7 +58,9 @@ export async function packEntries(policyDir: string): Promise<ZipEntry[]> {
 
 function bundledInputs(metafile: Metafile): { awsClients: string[]; sources: string[] } {
   const output = Object.values(metafile.outputs).find((o) => o.entryPoint !== undefined);
-  const inputs = Object.entries(output?.inputs ?? {}).filter(([, i]) => i.bytesInOutput > 0).map(([p]) => p.split(sep).join('/'));
+  const inputs = Object.entries(output?.inputs ?? {})
+    .filter(([, i]) => i.bytesInOutput > 0)
+    .map(([p]) => p.split(sep).join('/'));
   const clients = new Set<string>();
   for (const p of inputs) {
     const m = /node_modules\/(@aws-sdk\/client-[a-z0-9-]+)\//.exec(p);
@@ -69,7 +74,10 @@ function bundledInputs(metafile: Metafile): { awsClients: string[]; sources: str
  * with the configuration file and the policy pack the handler loads at init.
  * @example await bundleFunction(fn, { root: '.', outDir: '.build', extra })
  */
-export async function bundleFunction(fn: DeployedFunction, opts: { root: string; outDir: string; extra: ZipEntry[] }): Promise<BundleReport> {
+export async function bundleFunction(
+  fn: DeployedFunction,
+  opts: { root: string; outDir: string; extra: ZipEntry[] },
+): Promise<BundleReport> {
   const workDir = resolve(opts.root, opts.outDir, 'functions', fn.file);
   const result = await build({
     ...ESBUILD_OPTIONS,
@@ -96,5 +104,13 @@ export async function bundleFunction(fn: DeployedFunction, opts: { root: string;
   const artifact = join(opts.outDir, 'artifacts', `${fn.file}.zip`);
   await mkdir(resolve(opts.root, opts.outDir, 'artifacts'), { recursive: true });
   await writeFile(join(opts.root, artifact), zip);
-  return { key: fn.key, file: fn.file, artifact: artifact.split(sep).join('/'), zipBytes: zip.length, codeBytes, sourceMapBytes, ...bundledInputs(result.metafile) };
+  return {
+    key: fn.key,
+    file: fn.file,
+    artifact: artifact.split(sep).join('/'),
+    zipBytes: zip.length,
+    codeBytes,
+    sourceMapBytes,
+    ...bundledInputs(result.metafile),
+  };
 }

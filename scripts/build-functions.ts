@@ -55,13 +55,62 @@ export interface DeployedFunction {
 }
 
 export const DEPLOYED_FUNCTIONS: readonly DeployedFunction[] = [
-  { key: 'ingestCloudtrail', file: 'ingest-cloudtrail', trigger: Trigger.ingest, access: [Access.tableRead, Access.tableWrite, Access.busPublish] },
-  { key: 'ingestGuardduty', file: 'ingest-guardduty', trigger: Trigger.ingest, access: [Access.tableRead, Access.tableWrite, Access.busPublish] },
-  { key: 'ingestConfig', file: 'ingest-config', trigger: Trigger.ingest, access: [Access.tableRead, Access.tableWrite, Access.busPublish] },
-  { key: 'notify', file: 'notify', trigger: Trigger.transitions, access: [Access.tableRead, Access.tableWrite, Access.digestLedgerRelease, Access.topicPublish, Access.slackWebhooks, Access.securityHub] },
-  { key: 'digest', file: 'digest', trigger: Trigger.schedule, access: [Access.tableRead, Access.tableWrite, Access.digestLedgerRelease, Access.topicPublish, Access.slackWebhooks, Access.securityHub] },
-  { key: 'reviewScheduler', file: 'review-scheduler', trigger: Trigger.schedule, access: [Access.tableRead, Access.tableWrite, Access.busPublish, Access.topicPublish, Access.slackWebhooks] },
-  { key: 'reviewReminder', file: 'review-reminder', trigger: Trigger.schedule, access: [Access.tableRead, Access.tableWrite, Access.busPublish, Access.topicPublish, Access.slackWebhooks] },
+  {
+    key: 'ingestCloudtrail',
+    file: 'ingest-cloudtrail',
+    trigger: Trigger.ingest,
+    access: [Access.tableRead, Access.tableWrite, Access.busPublish],
+  },
+  {
+    key: 'ingestGuardduty',
+    file: 'ingest-guardduty',
+    trigger: Trigger.ingest,
+    access: [Access.tableRead, Access.tableWrite, Access.busPublish],
+  },
+  {
+    key: 'ingestConfig',
+    file: 'ingest-config',
+    trigger: Trigger.ingest,
+    access: [Access.tableRead, Access.tableWrite, Access.busPublish],
+  },
+  {
+    key: 'notify',
+    file: 'notify',
+    trigger: Trigger.transitions,
+    access: [
+      Access.tableRead,
+      Access.tableWrite,
+      Access.digestLedgerRelease,
+      Access.topicPublish,
+      Access.slackWebhooks,
+      Access.securityHub,
+    ],
+  },
+  {
+    key: 'digest',
+    file: 'digest',
+    trigger: Trigger.schedule,
+    access: [
+      Access.tableRead,
+      Access.tableWrite,
+      Access.digestLedgerRelease,
+      Access.topicPublish,
+      Access.slackWebhooks,
+      Access.securityHub,
+    ],
+  },
+  {
+    key: 'reviewScheduler',
+    file: 'review-scheduler',
+    trigger: Trigger.schedule,
+    access: [Access.tableRead, Access.tableWrite, Access.busPublish, Access.topicPublish, Access.slackWebhooks],
+  },
+  {
+    key: 'reviewReminder',
+    file: 'review-reminder',
+    trigger: Trigger.schedule,
+    access: [Access.tableRead, Access.tableWrite, Access.busPublish, Access.topicPublish, Access.slackWebhooks],
+  },
 ];
 
 /** Which ingest function receives each kind of generated pattern. */

@@ -27,7 +27,8 @@ const DOW_NAMES = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 
 /** Unix day-of-week numbers (0 or 7 = Sunday) become names, which Scheduler reads unambiguously. */
 function dayOfWeek(field: string, schedule: string): string {
-  if (field.includes('/')) throw new ScheduleConversionError(schedule, 'EventBridge Scheduler accepts no step (/) in the day of week');
+  if (field.includes('/'))
+    throw new ScheduleConversionError(schedule, 'EventBridge Scheduler accepts no step (/) in the day of week');
   return field.replace(/\d+/g, (d) => {
     const n = Number(d);
     if (n > 7) throw new ScheduleConversionError(schedule, `day of week ${d} out of range`);
@@ -45,10 +46,14 @@ export function toSchedulerCron(schedule: string): string {
   const cron = schedule === 'quarterly' ? QUARTERLY_CRON : schedule;
   const fields = cron.trim().split(/\s+/);
   if (fields.length === 6 && fields[0] === '0') fields.shift(); // croner's optional seconds
-  if (fields.length !== 5) throw new ScheduleConversionError(schedule, 'expected 5 fields: minute hour day-of-month month day-of-week');
+  if (fields.length !== 5)
+    throw new ScheduleConversionError(schedule, 'expected 5 fields: minute hour day-of-month month day-of-week');
   const [minute, hour, dom, month, dow] = fields as [string, string, string, string, string];
   if (dom !== '*' && dom !== '?' && dow !== '*' && dow !== '?') {
-    throw new ScheduleConversionError(schedule, 'EventBridge Scheduler cannot combine a day of month with a day of week');
+    throw new ScheduleConversionError(
+      schedule,
+      'EventBridge Scheduler cannot combine a day of month with a day of week',
+    );
   }
   const days = dow === '*' || dow === '?' ? [dom === '?' ? '*' : dom, '?'] : ['?', dayOfWeek(dow, schedule)];
   return `cron(${minute} ${hour} ${days[0]} ${month} ${days[1]} *)`;
@@ -83,7 +88,9 @@ export function slackParameterProblems(config: TpguardConfig): string[] {
   for (const [where, c] of contacts) {
     const ref = c?.slack;
     if (ref?.startsWith('ssm:') && !ref.slice(4).startsWith(SLACK_PARAMETER_PREFIX)) {
-      problems.push(`${where}.slack: ${ref}: deployed functions may only read parameters under ${SLACK_PARAMETER_PREFIX}`);
+      problems.push(
+        `${where}.slack: ${ref}: deployed functions may only read parameters under ${SLACK_PARAMETER_PREFIX}`,
+      );
     }
   }
   return problems;

@@ -63,12 +63,14 @@ function lambdaRule(pattern: Record<string, unknown>, fnKey: string, busName?: u
       ...(busName === undefined ? {} : { EventBusName: busName }),
       State: 'ENABLED',
       EventPattern: pattern,
-      Targets: [{
-        Id: fnKey,
-        Arn: arn(logicalIds(fnKey).fn),
-        RetryPolicy: TARGET_RETRY_POLICY,
-        DeadLetterConfig: { Arn: arn(STATIC_IDS.eventsDlq) },
-      }],
+      Targets: [
+        {
+          Id: fnKey,
+          Arn: arn(logicalIds(fnKey).fn),
+          RetryPolicy: TARGET_RETRY_POLICY,
+          DeadLetterConfig: { Arn: arn(STATIC_IDS.eventsDlq) },
+        },
+      ],
     },
   };
 }
@@ -76,7 +78,12 @@ function lambdaRule(pattern: Record<string, unknown>, fnKey: string, busName?: u
 function invokePermission(fnKey: string, ruleId: string): CfnResource {
   return {
     Type: 'AWS::Lambda::Permission',
-    Properties: { Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', FunctionName: arn(logicalIds(fnKey).fn), SourceArn: arn(ruleId) },
+    Properties: {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      FunctionName: arn(logicalIds(fnKey).fn),
+      SourceArn: arn(ruleId),
+    },
   };
 }
 
@@ -89,8 +96,22 @@ function deadLetterQueuePolicy(queueId: string, ruleIds: string[]): CfnResource 
       PolicyDocument: {
         Version: '2012-10-17',
         Statement: [
-          { Sid: 'EventBridgeRuleTargets', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: arn(queueId), Condition: { ArnEquals: { 'aws:SourceArn': ruleIds.map(arn) } } },
-          { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 'sqs:*', Resource: arn(queueId), Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+          {
+            Sid: 'EventBridgeRuleTargets',
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sqs:SendMessage',
+            Resource: arn(queueId),
+            Condition: { ArnEquals: { 'aws:SourceArn': ruleIds.map(arn) } },
+          },
+          {
+            Sid: 'DenyInsecureTransport',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 'sqs:*',
+            Resource: arn(queueId),
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
         ],
       },
     },
@@ -98,7 +119,10 @@ function deadLetterQueuePolicy(queueId: string, ruleIds: string[]): CfnResource 
 }
 
 /** The default-bus rules that start the ingest functions: exactly the generated patterns. */
-export function ingestResources(patterns: readonly GeneratedPattern[], transitionDetailTypes: readonly string[]): CfnFragment {
+export function ingestResources(
+  patterns: readonly GeneratedPattern[],
+  transitionDetailTypes: readonly string[],
+): CfnFragment {
   const Resources: Record<string, CfnResource> = {};
   const ruleIds: string[] = [];
   for (const p of patterns) {
@@ -109,7 +133,9 @@ export function ingestResources(patterns: readonly GeneratedPattern[], transitio
     Resources[`${id}Permission`] = invokePermission(fnKey, id);
     ruleIds.push(id);
   }
-  Resources[NOTIFY_RULE_ID] = lambdaRule({ source: ['tpguard'], 'detail-type': [...transitionDetailTypes] }, 'notify', { Ref: STATIC_IDS.bus });
+  Resources[NOTIFY_RULE_ID] = lambdaRule({ source: ['tpguard'], 'detail-type': [...transitionDetailTypes] }, 'notify', {
+    Ref: STATIC_IDS.bus,
+  });
   Resources[`${NOTIFY_RULE_ID}Permission`] = invokePermission('notify', NOTIFY_RULE_ID);
   ruleIds.push(NOTIFY_RULE_ID);
   Resources[`${STATIC_IDS.eventsDlq}Policy`] = deadLetterQueuePolicy(STATIC_IDS.eventsDlq, ruleIds);
@@ -124,12 +150,24 @@ const product = (kind: string) => sub(`arn:\${AWS::Partition}:securityhub:\${AWS
 const ACCESS_STATEMENTS: Readonly<Record<Access, () => Record<string, unknown>[]>> = {
   tableRead: () => [{ Resource: TABLE_ARNS }],
   tableWrite: () => [{ Resource: [arn(STATIC_IDS.table)] }],
-  digestLedgerRelease: () => [{ Resource: [arn(STATIC_IDS.table)], Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DIGEST#*'] } } }],
+  digestLedgerRelease: () => [
+    {
+      Resource: [arn(STATIC_IDS.table)],
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DIGEST#*'] } },
+    },
+  ],
   busPublish: () => [{ Resource: [arn(STATIC_IDS.bus)] }],
-  topicPublish: () => [{
-    Resource: [{ Ref: STATIC_IDS.topic }, { 'Fn::If': [STATIC_IDS.chatbotCondition, { Ref: STATIC_IDS.chatbotTopicParameter }, { Ref: 'AWS::NoValue' }] }],
-  }],
-  slackWebhooks: () => [{ Resource: [sub('arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/tpguard/slack/*')] }],
+  topicPublish: () => [
+    {
+      Resource: [
+        { Ref: STATIC_IDS.topic },
+        { 'Fn::If': [STATIC_IDS.chatbotCondition, { Ref: STATIC_IDS.chatbotTopicParameter }, { Ref: 'AWS::NoValue' }] },
+      ],
+    },
+  ],
+  slackWebhooks: () => [
+    { Resource: [sub('arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/tpguard/slack/*')] },
+  ],
   // The resource forms AWS defines: findings are imported as the account's own default product,
   // and updated through the account's hub.
   securityHub: () => [
@@ -140,18 +178,43 @@ const ACCESS_STATEMENTS: Readonly<Record<Access, () => Record<string, unknown>[]
 
 function accessStatements(access: Access): Record<string, unknown>[] {
   const sid = access.charAt(0).toUpperCase() + access.slice(1);
-  return ACCESS_STATEMENTS[access]().map((s, i, all) => ({ Sid: all.length > 1 ? `${sid}${i + 1}` : sid, Effect: 'Allow', Action: [...ACCESS_ACTIONS[access]], ...s }));
+  return ACCESS_STATEMENTS[access]().map((s, i, all) => ({
+    Sid: all.length > 1 ? `${sid}${i + 1}` : sid,
+    Effect: 'Allow',
+    Action: [...ACCESS_ACTIONS[access]],
+    ...s,
+  }));
 }
 
 /** What every function needs: its own log group, X-Ray, its async failure queue and the stack's key. */
 function baseStatements(fn: DeployedFunction): Record<string, unknown>[] {
   return [
-    { Sid: 'OwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [arn(logicalIds(fn.key).logGroup)] },
+    {
+      Sid: 'OwnLogGroup',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: [arn(logicalIds(fn.key).logGroup)],
+    },
     // X-Ray accepts no resource-level permissions: `*` is the only form AWS supports.
-    { Sid: 'XRayTraces', Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
-    { Sid: 'AsyncFailureDestination', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [arn(STATIC_IDS.failureQueue)] },
+    {
+      Sid: 'XRayTraces',
+      Effect: 'Allow',
+      Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+      Resource: '*',
+    },
+    {
+      Sid: 'AsyncFailureDestination',
+      Effect: 'Allow',
+      Action: ['sqs:SendMessage'],
+      Resource: [arn(STATIC_IDS.failureQueue)],
+    },
     // The table, topic, failure queue and environment variables are encrypted with the stack's key.
-    { Sid: 'StackKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: [arn(STATIC_IDS.key)] },
+    {
+      Sid: 'StackKey',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: [arn(STATIC_IDS.key)],
+    },
   ];
 }
 
@@ -169,19 +232,37 @@ export function roleResources(functions: readonly DeployedFunction[], opts: { se
         Description: sub(`tpguard \${AWS::StackName} function ${fn.key}`),
         AssumeRolePolicyDocument: {
           Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } }],
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'lambda.amazonaws.com' },
+              Action: 'sts:AssumeRole',
+              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+            },
+          ],
         },
-        Policies: [{
-          PolicyName: fn.key,
-          PolicyDocument: { Version: '2012-10-17', Statement: [...baseStatements(fn), ...accesses.flatMap(accessStatements)] },
-        }],
+        Policies: [
+          {
+            PolicyName: fn.key,
+            PolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [...baseStatements(fn), ...accesses.flatMap(accessStatements)],
+            },
+          },
+        ],
       },
     };
   }
   return { Resources };
 }
 
-function alarm(description: string, namespace: string, metric: string, dimensions: unknown[], statistic: string): CfnResource {
+function alarm(
+  description: string,
+  namespace: string,
+  metric: string,
+  dimensions: unknown[],
+  statistic: string,
+): CfnResource {
   return {
     Type: 'AWS::CloudWatch::Alarm',
     Properties: {
@@ -207,12 +288,30 @@ export function alarmResources(functions: readonly DeployedFunction[], queueIds:
   for (const fn of functions) {
     const dims = [{ Name: 'FunctionName', Value: { Ref: logicalIds(fn.key).fn } }];
     const n = logicalIds(fn.key).fn.replace(/LambdaFunction$/, '');
-    Resources[`${n}ErrorsAlarm`] = alarm(`${fn.key} failed (Errors >= 1 in 5 minutes)`, 'AWS/Lambda', 'Errors', dims, 'Sum');
-    Resources[`${n}ThrottlesAlarm`] = alarm(`${fn.key} throttled (Throttles >= 1 in 5 minutes)`, 'AWS/Lambda', 'Throttles', dims, 'Sum');
+    Resources[`${n}ErrorsAlarm`] = alarm(
+      `${fn.key} failed (Errors >= 1 in 5 minutes)`,
+      'AWS/Lambda',
+      'Errors',
+      dims,
+      'Sum',
+    );
+    Resources[`${n}ThrottlesAlarm`] = alarm(
+      `${fn.key} throttled (Throttles >= 1 in 5 minutes)`,
+      'AWS/Lambda',
+      'Throttles',
+      dims,
+      'Sum',
+    );
   }
   for (const q of queueIds) {
     const dims = [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [q, 'QueueName'] } }];
-    Resources[`${q}DepthAlarm`] = alarm(`messages waiting in ${q} (undelivered events or failed invocations)`, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', dims, 'Maximum');
+    Resources[`${q}DepthAlarm`] = alarm(
+      `messages waiting in ${q} (undelivered events or failed invocations)`,
+      'AWS/SQS',
+      'ApproximateNumberOfMessagesVisible',
+      dims,
+      'Maximum',
+    );
   }
   return { Resources };
 }
@@ -232,13 +331,15 @@ export function forwarderResources(patterns: readonly GeneratedPattern[]): CfnFr
       Properties: {
         State: 'ENABLED',
         EventPattern: p.pattern,
-        Targets: [{
-          Id: 'central',
-          Arn: { Ref: STATIC_IDS.centralBusParameter },
-          RoleArn: arn(STATIC_IDS.forwarderRole),
-          RetryPolicy: TARGET_RETRY_POLICY,
-          DeadLetterConfig: { Arn: arn(STATIC_IDS.forwarderDlq) },
-        }],
+        Targets: [
+          {
+            Id: 'central',
+            Arn: { Ref: STATIC_IDS.centralBusParameter },
+            RoleArn: arn(STATIC_IDS.forwarderRole),
+            RetryPolicy: TARGET_RETRY_POLICY,
+            DeadLetterConfig: { Arn: arn(STATIC_IDS.forwarderDlq) },
+          },
+        ],
       },
     };
     ruleIds.push(id);

@@ -26,7 +26,14 @@ import { bundleFunction, packEntries, type BundleReport } from './build-bundle.j
 import { MissingHandlerError, SlackParameterError } from './build-errors.js';
 import { DEPLOYED_FUNCTIONS } from './build-functions.js';
 import { deploySettings, slackParameterProblems } from './build-settings.js';
-import { STATIC_IDS, alarmResources, forwarderResources, ingestResources, mergeFragments, roleResources } from './build-stack.js';
+import {
+  STATIC_IDS,
+  alarmResources,
+  forwarderResources,
+  ingestResources,
+  mergeFragments,
+  roleResources,
+} from './build-stack.js';
 
 export const BUILD_DIR = '.build';
 export const CONFIG_FILE = 'tpguard.config.yaml';
@@ -40,7 +47,13 @@ async function writeJson(root: string, name: string, value: unknown): Promise<vo
 
 /** The size table `npm run package` prints and the README quotes. */
 export function sizeTable(reports: readonly BundleReport[]): string {
-  const rows = reports.map((r) => [r.key, kb(r.zipBytes), kb(r.codeBytes), kb(r.sourceMapBytes), r.awsClients.map((c) => c.replace('@aws-sdk/client-', '')).join(' ')]);
+  const rows = reports.map((r) => [
+    r.key,
+    kb(r.zipBytes),
+    kb(r.codeBytes),
+    kb(r.sourceMapBytes),
+    r.awsClients.map((c) => c.replace('@aws-sdk/client-', '')).join(' '),
+  ]);
   const total = reports.reduce((s, r) => s + r.zipBytes, 0);
   return `${renderTable(['FUNCTION', 'ZIP', 'INDEX.MJS', 'SOURCE MAP', 'AWS SDK CLIENTS'], rows, 80)}\n${reports.length} functions, ${kb(total)} zipped in total`;
 }
@@ -50,8 +63,12 @@ export function prerequisites(patterns: readonly GeneratedPattern[]): string {
   const list = (xs: string[]) => (xs.length > 0 ? [...new Set(xs)].sort().join(', ') : 'none');
   const detail = (p: GeneratedPattern) => p.pattern.detail as Record<string, any> | undefined;
   const trail = patterns.filter((p) => p.target === 'cloudtrail').map((p) => detail(p)?.eventSource[0] as string);
-  const config = patterns.filter((p) => p.target === 'config').flatMap((p) => JSON.stringify(detail(p)).match(/AWS::[\w:]+/g) ?? []);
-  const guardduty = patterns.filter((p) => p.target === 'guardduty').map((p) => (p.pattern['detail-type'] as string[])[0]!);
+  const config = patterns
+    .filter((p) => p.target === 'config')
+    .flatMap((p) => JSON.stringify(detail(p)).match(/AWS::[\w:]+/g) ?? []);
+  const guardduty = patterns
+    .filter((p) => p.target === 'guardduty')
+    .map((p) => (p.pattern['detail-type'] as string[])[0]!);
   const state = patterns.filter((p) => p.target === 'statechange').flatMap((p) => p.pattern['detail-type'] as string[]);
   return [
     `CloudTrail management events (a trail) from: ${list(trail)}`,
@@ -66,7 +83,9 @@ export function prerequisites(patterns: readonly GeneratedPattern[]): string {
  * @example await buildAll(process.cwd())
  */
 export async function buildAll(root: string): Promise<{ reports: BundleReport[]; patterns: GeneratedPattern[] }> {
-  const missing = DEPLOYED_FUNCTIONS.filter((f) => !existsSync(join(root, 'functions', `${f.file}.ts`))).map((f) => `functions/${f.file}.ts`);
+  const missing = DEPLOYED_FUNCTIONS.filter((f) => !existsSync(join(root, 'functions', `${f.file}.ts`))).map(
+    (f) => `functions/${f.file}.ts`,
+  );
   if (missing.length > 0) throw new MissingHandlerError(missing);
   const config = await loadConfig(join(root, CONFIG_FILE));
   const slackProblems = slackParameterProblems(config);
@@ -79,11 +98,15 @@ export async function buildAll(root: string): Promise<{ reports: BundleReport[];
   await mkdir(join(root, BUILD_DIR), { recursive: true });
   await writeJson(root, 'patterns.json', { packVersion: pack.version, patterns });
   await writeJson(root, 'deploy.json', settings);
-  await writeJson(root, 'main-stack.json', mergeFragments(
-    ingestResources(patterns, Object.values(TRANSITION_DETAIL_TYPES)),
-    roleResources(DEPLOYED_FUNCTIONS, { securityHub: settings.securityHub === 'true' }),
-    alarmResources(DEPLOYED_FUNCTIONS, [STATIC_IDS.eventsDlq, STATIC_IDS.failureQueue]),
-  ));
+  await writeJson(
+    root,
+    'main-stack.json',
+    mergeFragments(
+      ingestResources(patterns, Object.values(TRANSITION_DETAIL_TYPES)),
+      roleResources(DEPLOYED_FUNCTIONS, { securityHub: settings.securityHub === 'true' }),
+      alarmResources(DEPLOYED_FUNCTIONS, [STATIC_IDS.eventsDlq, STATIC_IDS.failureQueue]),
+    ),
+  );
   await writeJson(root, 'forwarder-stack.json', forwarderResources(patterns));
 
   // The YAML stays in the package for people reading it; the snapshots spare each cold start
@@ -91,10 +114,12 @@ export async function buildAll(root: string): Promise<{ reports: BundleReport[];
   const extra = [
     { name: CONFIG_FILE, data: await readFile(join(root, CONFIG_FILE)) },
     { name: configSnapshotPath(CONFIG_FILE), data: Buffer.from(JSON.stringify(config)) },
-    ...await packEntries(join(root, POLICY_DIR)),
+    ...(await packEntries(join(root, POLICY_DIR))),
     { name: `${POLICY_DIR}/${PACK_SNAPSHOT_FILE}`, data: Buffer.from(JSON.stringify(snapshotOf(pack))) },
   ];
-  const reports = await Promise.all(DEPLOYED_FUNCTIONS.map((fn) => bundleFunction(fn, { root, outDir: BUILD_DIR, extra })));
+  const reports = await Promise.all(
+    DEPLOYED_FUNCTIONS.map((fn) => bundleFunction(fn, { root, outDir: BUILD_DIR, extra })),
+  );
   await writeJson(root, 'bundles.json', { packVersion: pack.version, functions: reports });
   return { reports, patterns };
 }

@@ -31,11 +31,14 @@ const EVENTS = [
 const NOW = new Date('2026-11-04T09:00:00Z');
 
 function emailText(m: EmailMessage): string {
-  const attrs = Object.entries(m.attributes).map(([k, v]) => `${k}=${v}`).join(' ');
+  const attrs = Object.entries(m.attributes)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   return `Subject: ${m.subject}\nSNS message attributes: ${attrs}\n\n${m.text}\n`;
 }
 
-const text = (t: SlackTextObject | undefined): string => (t ? t.text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&') : '');
+const text = (t: SlackTextObject | undefined): string =>
+  t ? t.text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&') : '';
 
 /** How a Slack client lays the blocks out, as plain text (the JSON beside it is what is POSTed). */
 function slackPreview(m: SlackMessage): string {
@@ -43,11 +46,14 @@ function slackPreview(m: SlackMessage): string {
     header: (b) => `# ${text((b as Extract<SlackBlock, { type: 'header' }>).text)}`,
     section: (b) => {
       const s = b as Extract<SlackBlock, { type: 'section' }>;
-      return [text(s.text), ...(s.fields ?? []).map((f) => `  ${text(f).replace('\n', ': ').replace(/\n/g, ' ')}`)].filter(Boolean).join('\n');
+      return [text(s.text), ...(s.fields ?? []).map((f) => `  ${text(f).replace('\n', ': ').replace(/\n/g, ' ')}`)]
+        .filter(Boolean)
+        .join('\n');
     },
     context: (b) => (b as Extract<SlackBlock, { type: 'context' }>).elements.map((e) => `  ${text(e)}`).join('\n'),
     divider: () => '---',
-    actions: (b) => (b as Extract<SlackBlock, { type: 'actions' }>).elements.map((e) => `[ ${e.text.text} ] -> ${e.url}`).join('\n'),
+    actions: (b) =>
+      (b as Extract<SlackBlock, { type: 'actions' }>).elements.map((e) => `[ ${e.text.text} ] -> ${e.url}`).join('\n'),
   };
   return `${m.blocks.map((b) => render[b.type](b)).join('\n\n')}\n\n(notification text: ${m.text})\n`;
 }
@@ -57,7 +63,10 @@ async function write(name: string, content: string | object): Promise<void> {
   process.stdout.write(`docs/alerts/${name}\n`);
 }
 
-async function replaySamples(): Promise<{ transitions: DriftTransition[]; open: Awaited<ReturnType<Awaited<ReturnType<typeof startLocalRuntime>>['store']['queryRecords']>> }> {
+async function replaySamples(): Promise<{
+  transitions: DriftTransition[];
+  open: Awaited<ReturnType<Awaited<ReturnType<typeof startLocalRuntime>>['store']['queryRecords']>>;
+}> {
   const config = await loadConfig(join(ROOT, 'tpguard.config.yaml'));
   const pack = await loadPolicyPack(join(ROOT, 'policies'));
   const rt = await startLocalRuntime({ config, pack, clock: fixedClock(NOW) });
@@ -95,8 +104,12 @@ async function main(): Promise<void> {
   await write(`email-resolved-${resolved.ruleId}.txt`, emailText(renderEmail(resolved)));
   await write(`slack-resolved-${resolved.ruleId}.preview.txt`, slackPreview(renderSlack(resolved)));
   await write('chatbot-opened-TPS-SM-10.json', renderChatbot(secrets));
-  await write(`securityhub-resolved-${resolved.ruleId}.json`, renderFinding(resolved, { account: resolved.account, region: resolved.region }));
-  const nlp = groupByOwner(open, NOW, config.notifications.minSeverity, config.notifications.consoleBaseUrl).get('nlp') ?? [];
+  await write(
+    `securityhub-resolved-${resolved.ruleId}.json`,
+    renderFinding(resolved, { account: resolved.account, region: resolved.region }),
+  );
+  const nlp =
+    groupByOwner(open, NOW, config.notifications.minSeverity, config.notifications.consoleBaseUrl).get('nlp') ?? [];
   await write('digest-email-nlp.txt', emailText(renderDigestEmail('nlp', nlp, NOW)));
   await write('digest-slack-nlp.preview.txt', slackPreview(renderDigestSlack('nlp', nlp, NOW)));
 }

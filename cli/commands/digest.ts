@@ -15,11 +15,22 @@ export function digestSummary(run: DigestRun): string {
 }
 
 /** Runs the daily digest and escalation over the local store; returns the exit status. */
-export async function runDigestCommand(opts: RuntimeOptions, cmd: Command, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+export async function runDigestCommand(
+  opts: RuntimeOptions,
+  cmd: Command,
+  out: NodeJS.WritableStream = process.stdout,
+): Promise<number> {
   const { config, pack } = await loadContext(opts);
   const rt = await openRuntime(opts, cmd, 'digest', { printTransitions: false });
   try {
-    const notifier = createLocalNotifier({ dataDir: opts.dataDir, config, pack, table: rt.table, clock: commandClock(cmd), log: (line) => void out.write(`  ${line}\n`) });
+    const notifier = createLocalNotifier({
+      dataDir: opts.dataDir,
+      config,
+      pack,
+      table: rt.table,
+      clock: commandClock(cmd),
+      log: (line) => void out.write(`  ${line}\n`),
+    });
     const run = await notifier.digest(rt.store);
     out.write(`${digestSummary(run)}\n`);
     return Exit.ok;
@@ -32,10 +43,17 @@ export async function runDigestCommand(opts: RuntimeOptions, cmd: Command, out: 
 }
 
 export function registerDigest(program: Command): void {
-  runtimeOptions(program
-    .command('digest')
-    .description('the daily run, on demand: escalate drift open longer than notifications.escalateAfterHours, then one digest per owner (outbox.ndjson)'))
-    .addHelpText('after', '\nEach escalation is sent once per open episode and each digest once per owner, channel and day,\nso running it twice the same day sends nothing new. Deployed, EventBridge Scheduler runs functions/digest daily.\n\nExamples:\n  $ tpguard digest\n  $ tpguard --now 2026-11-04T09:00:00Z digest --data-dir /tmp/tpguard')
+  runtimeOptions(
+    program
+      .command('digest')
+      .description(
+        'the daily run, on demand: escalate drift open longer than notifications.escalateAfterHours, then one digest per owner (outbox.ndjson)',
+      ),
+  )
+    .addHelpText(
+      'after',
+      '\nEach escalation is sent once per open episode and each digest once per owner, channel and day,\nso running it twice the same day sends nothing new. Deployed, EventBridge Scheduler runs functions/digest daily.\n\nExamples:\n  $ tpguard digest\n  $ tpguard --now 2026-11-04T09:00:00Z digest --data-dir /tmp/tpguard',
+    )
     .action(async (opts: RuntimeOptions, cmd: Command) => {
       process.exitCode = await runDigestCommand(opts, cmd);
     });

@@ -23,20 +23,36 @@ const day = (iso?: string) => (iso ? iso.replace('T', ' ').slice(0, 16) : '-');
 export function driftTable(records: readonly DriftRecord[]): string {
   return renderTable(
     ['SEVERITY', 'RULE', 'RESOURCE', 'OWNER', 'STATUS', 'SINCE', 'EVENTS', 'DRIFT ID'],
-    records.map((r) => [r.severity, r.ruleId, `${r.resourceType}/${r.resourceId}`, r.owner ?? 'default', r.status, day(r.openedAt ?? r.firstSeen), String(r.occurrences), r.driftId]),
+    records.map((r) => [
+      r.severity,
+      r.ruleId,
+      `${r.resourceType}/${r.resourceId}`,
+      r.owner ?? 'default',
+      r.status,
+      day(r.openedAt ?? r.firstSeen),
+      String(r.occurrences),
+      r.driftId,
+    ]),
     48,
   );
 }
 
 async function list(opts: ListOptions, cmd: Command): Promise<void> {
-  if (!FORMATS.includes(opts.format as (typeof FORMATS)[number])) throw new CliError(`--format must be one of ${FORMATS.join(', ')}`);
-  if (!opts.all && !LISTABLE.includes(opts.status as (typeof LISTABLE)[number])) throw new CliError(`--status must be one of ${LISTABLE.join(', ')}`);
+  if (!FORMATS.includes(opts.format as (typeof FORMATS)[number]))
+    throw new CliError(`--format must be one of ${FORMATS.join(', ')}`);
+  if (!opts.all && !LISTABLE.includes(opts.status as (typeof LISTABLE)[number]))
+    throw new CliError(`--status must be one of ${LISTABLE.join(', ')}`);
   const statuses: DriftStatus[] = opts.all ? [...LISTABLE] : [opts.status as DriftStatus];
   const rt = await openRuntime(opts, cmd, 'drift', { printTransitions: false });
   try {
     const records = (await rt.store.queryRecords({ statuses })).sort(bySeverityThenRecent);
     if (opts.format === 'json') process.stdout.write(`${JSON.stringify(records, null, 2)}\n`);
-    else process.stdout.write(records.length === 0 ? `no ${statuses.join('/')} drift\n` : `${driftTable(records)}\n\n${records.length} ${statuses.join('/')} drift record(s)\n`);
+    else
+      process.stdout.write(
+        records.length === 0
+          ? `no ${statuses.join('/')} drift\n`
+          : `${driftTable(records)}\n\n${records.length} ${statuses.join('/')} drift record(s)\n`,
+      );
   } finally {
     await rt.close();
   }
@@ -82,16 +98,32 @@ export function registerDrift(program: Command): void {
     .option('--status <status>', `one of ${LISTABLE.join(', ')}`, 'open')
     .option('--all', 'open, suppressed and resolved')
     .option('--format <format>', `output: ${FORMATS.join(', ')}`, 'table')
-    .addHelpText('after', '\nThe JSON form is an array of drift records (driftId, resourceType, resourceId, ruleId, severity, status,\nfirstSeen, lastSeen, occurrences, owner, ...).\n\nExamples:\n  $ tpguard drift list\n  $ tpguard drift list --all --format json | jq \'.[] | select(.severity == "critical")\'')
+    .addHelpText(
+      'after',
+      '\nThe JSON form is an array of drift records (driftId, resourceType, resourceId, ruleId, severity, status,\nfirstSeen, lastSeen, occurrences, owner, ...).\n\nExamples:\n  $ tpguard drift list\n  $ tpguard drift list --all --format json | jq \'.[] | select(.severity == "critical")\'',
+    )
     .action((opts: ListOptions, cmd: Command) => list(opts, cmd));
 
-  runtimeOptions(drift.command('show').description('a drift record and its history (every observation, redacted evidence)').argument('<driftId>', 'id from drift list'))
+  runtimeOptions(
+    drift
+      .command('show')
+      .description('a drift record and its history (every observation, redacted evidence)')
+      .argument('<driftId>', 'id from drift list'),
+  )
     .addHelpText('after', '\nExample:\n  $ tpguard drift show d-5f0c1e2a3b4c5d6e7f80')
     .action((id: string, opts: RuntimeOptions, cmd: Command) => show(id, opts, cmd));
 
-  runtimeOptions(drift.command('resolve').description('resolve open or suppressed drift by hand (recorded in history, "Drift Resolved" published)').argument('<driftId>', 'id from drift list'))
+  runtimeOptions(
+    drift
+      .command('resolve')
+      .description('resolve open or suppressed drift by hand (recorded in history, "Drift Resolved" published)')
+      .argument('<driftId>', 'id from drift list'),
+  )
     .requiredOption('--by <name>', 'who resolves it')
     .requiredOption('--reason <text>', 'why (kept in history and sent with the notification)')
-    .addHelpText('after', '\nExample:\n  $ tpguard drift resolve d-5f0c1e2a3b4c5d6e7f80 --by alice --reason "bucket deleted, data migrated"')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ tpguard drift resolve d-5f0c1e2a3b4c5d6e7f80 --by alice --reason "bucket deleted, data migrated"',
+    )
     .action((id: string, opts: ResolveOptions, cmd: Command) => resolve(id, opts, cmd));
 }

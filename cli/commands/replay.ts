@@ -2,7 +2,12 @@ import type { Command } from 'commander';
 import { mkdir } from 'node:fs/promises';
 import { EmbeddedStoreError } from '../../shared/adapters/dynalite.js';
 import { TRANSITION_PATTERN } from '../../shared/adapters/local-bus.js';
-import { DEFAULT_DATA_DIR, startLocalRuntime, type LocalRuntime, type RunSummary } from '../../shared/adapters/local-runtime.js';
+import {
+  DEFAULT_DATA_DIR,
+  startLocalRuntime,
+  type LocalRuntime,
+  type RunSummary,
+} from '../../shared/adapters/local-runtime.js';
 import { createLocalNotifier } from '../../shared/adapters/outbox-notifier.js';
 import type { DriftRecord, DriftTransition } from '../../shared/drift/types.js';
 import { readInputs } from '../../shared/events/reader.js';
@@ -29,7 +34,15 @@ export function runtimeOptions(cmd: Command): Command {
  */
 export function transitionLine(t: DriftTransition): string {
   const r = t.record;
-  return [t.eventTime, t.kind.toUpperCase().padEnd(10), r.severity.padEnd(13), r.ruleId.padEnd(10), `${r.resourceType}/${r.resourceId}`, ` owner ${r.owner ?? 'default'}`, ` ${r.driftId}`].join('  ');
+  return [
+    t.eventTime,
+    t.kind.toUpperCase().padEnd(10),
+    r.severity.padEnd(13),
+    r.ruleId.padEnd(10),
+    `${r.resourceType}/${r.resourceId}`,
+    ` owner ${r.owner ?? 'default'}`,
+    ` ${r.driftId}`,
+  ].join('  ');
 }
 
 /**
@@ -38,7 +51,12 @@ export function transitionLine(t: DriftTransition): string {
  * and the local notifier (outbox.ndjson) subscribed to transitions.
  * @example const rt = await openRuntime(opts, cmd, 'replay', { printTransitions: true })
  */
-export async function openRuntime(opts: RuntimeOptions, cmd: Command, intake: string, display: { printTransitions: boolean; out?: NodeJS.WritableStream }): Promise<LocalRuntime> {
+export async function openRuntime(
+  opts: RuntimeOptions,
+  cmd: Command,
+  intake: string,
+  display: { printTransitions: boolean; out?: NodeJS.WritableStream },
+): Promise<LocalRuntime> {
   const { config, pack } = await loadContext(opts);
   const out = display.out ?? process.stdout;
   const clock = commandClock(cmd);
@@ -53,25 +71,39 @@ export async function openRuntime(opts: RuntimeOptions, cmd: Command, intake: st
     throw err;
   }
   // `display` is read at each event: start replays quietly, then prints while it serves.
-  rt.bus.subscribe(TRANSITION_PATTERN, (e) => {
-    const t = e.detail as unknown as DriftTransition;
-    if (display.printTransitions && !t.republished) out.write(`${transitionLine(t)}\n`);
-  }, 'console');
+  rt.bus.subscribe(
+    TRANSITION_PATTERN,
+    (e) => {
+      const t = e.detail as unknown as DriftTransition;
+      if (display.printTransitions && !t.republished) out.write(`${transitionLine(t)}\n`);
+    },
+    'console',
+  );
   const log = (line: string) => void (display.printTransitions && out.write(`  ${line}\n`));
-  rt.bus.subscribe(TRANSITION_PATTERN, createLocalNotifier({ dataDir: opts.dataDir, config, pack, table: rt.table, clock, log }), 'notifier');
+  rt.bus.subscribe(
+    TRANSITION_PATTERN,
+    createLocalNotifier({ dataDir: opts.dataDir, config, pack, table: rt.table, clock, log }),
+    'notifier',
+  );
   rt.bus.onError((e) => void process.stderr.write(`${e.subscriber}: ${e.detailType} ${e.eventId}: ${e.error}\n`));
   return rt;
 }
 
 /** Open drift by severity, e.g. `2 critical, 4 high`. */
 export function bySeverity(records: readonly DriftRecord[]): string {
-  const counts = SEVERITIES.map((s) => [s, records.filter((r) => r.severity === s).length] as const).filter(([, n]) => n > 0);
+  const counts = SEVERITIES.map((s) => [s, records.filter((r) => r.severity === s).length] as const).filter(
+    ([, n]) => n > 0,
+  );
   return counts.length === 0 ? 'none' : counts.map(([s, n]) => `${n} ${s}`).join(', ');
 }
 
 /** Sorts drift most severe first, then most recent. */
 export function bySeverityThenRecent(a: DriftRecord, b: DriftRecord): number {
-  return SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || b.lastSeen.localeCompare(a.lastSeen) || a.driftId.localeCompare(b.driftId);
+  return (
+    SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+    b.lastSeen.localeCompare(a.lastSeen) ||
+    a.driftId.localeCompare(b.driftId)
+  );
 }
 
 /** The summary lines of a run: events, rejected, transitions, open drift. */
@@ -90,17 +122,26 @@ interface ReplayOptions extends RuntimeOptions {
 }
 
 /** Replays inputs through the local runtime; returns the exit status. */
-export async function runReplay(paths: string[], opts: ReplayOptions, cmd: Command, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+export async function runReplay(
+  paths: string[],
+  opts: ReplayOptions,
+  cmd: Command,
+  out: NodeJS.WritableStream = process.stdout,
+): Promise<number> {
   const rt = await openRuntime(opts, cmd, 'replay', { printTransitions: !opts.quiet, out });
   try {
-    const inputs = readInputs(paths, { onSkip: (file, reason) => process.stderr.write(`${file}: skipped: ${reason}\n`) });
+    const inputs = readInputs(paths, {
+      onSkip: (file, reason) => process.stderr.write(`${file}: skipped: ${reason}\n`),
+    });
     const rejections: string[] = [];
-    const run = await rt.ingest((async function* () {
-      for await (const item of inputs) {
-        if (!item.ok) rejections.push(`${item.rejection.where}: ${item.rejection.reason}`);
-        yield item;
-      }
-    })());
+    const run = await rt.ingest(
+      (async function* () {
+        for await (const item of inputs) {
+          if (!item.ok) rejections.push(`${item.rejection.where}: ${item.rejection.reason}`);
+          yield item;
+        }
+      })(),
+    );
     for (const r of rejections) process.stderr.write(`${r}\n`);
     const open = await rt.store.queryRecords({ statuses: ['open'] });
     out.write(`${summaryLines(run, open).join('\n')}\n`);
@@ -112,12 +153,19 @@ export async function runReplay(paths: string[], opts: ReplayOptions, cmd: Comma
 }
 
 export function registerReplay(program: Command): void {
-  runtimeOptions(program
-    .command('replay')
-    .description('feed events through the ingest handlers into the local drift store (same input shapes as scan), then print a summary')
-    .argument('<paths...>', 'files, folders (recursive: .json, .json.gz, .ndjson, .jsonl) or - for stdin'))
+  runtimeOptions(
+    program
+      .command('replay')
+      .description(
+        'feed events through the ingest handlers into the local drift store (same input shapes as scan), then print a summary',
+      )
+      .argument('<paths...>', 'files, folders (recursive: .json, .json.gz, .ndjson, .jsonl) or - for stdin'),
+  )
     .option('--quiet', 'no line per transition, only the summary')
-    .addHelpText('after', '\nReplaying the same events again changes nothing (idempotent by event id, ordered by event time).\nExit status: 0 done, 2 usage error, rejected input or handler failure.\n\nExamples:\n  $ tpguard replay events/\n  $ tpguard replay AWSLogs/ --data-dir /tmp/tpguard --quiet\n  $ cat event.json | tpguard replay -')
+    .addHelpText(
+      'after',
+      '\nReplaying the same events again changes nothing (idempotent by event id, ordered by event time).\nExit status: 0 done, 2 usage error, rejected input or handler failure.\n\nExamples:\n  $ tpguard replay events/\n  $ tpguard replay AWSLogs/ --data-dir /tmp/tpguard --quiet\n  $ cat event.json | tpguard replay -',
+    )
     .action(async (paths: string[], opts: ReplayOptions, cmd: Command) => {
       process.exitCode = await runReplay(paths, opts, cmd);
     });

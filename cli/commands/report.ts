@@ -34,7 +34,17 @@ export function windowBound(value: string, side: 'from' | 'to', timezone: string
     if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return parseIsoTime(v).toISOString();
     parseIsoTime(v);
     if (side === 'to') return endOfLocalDay(v, timezone).toISOString();
-    return fromWallTime({ year: Number(v.slice(0, 4)), month: Number(v.slice(5, 7)), day: Number(v.slice(8, 10)), hour: 0, minute: 0, second: 0 }, timezone).toISOString();
+    return fromWallTime(
+      {
+        year: Number(v.slice(0, 4)),
+        month: Number(v.slice(5, 7)),
+        day: Number(v.slice(8, 10)),
+        hour: 0,
+        minute: 0,
+        second: 0,
+      },
+      timezone,
+    ).toISOString();
   } catch (err) {
     if (err instanceof InvalidTimestampError) throw new CliError(`--${side}: ${err.message}`);
     throw err;
@@ -51,24 +61,50 @@ export async function deployedFunctions(): Promise<{ functions: string[]; source
     if (isRecord(fns)) return { functions: Object.keys(fns), source: 'serverless.yml' };
   }
   const dir = join(PACKAGE_ROOT, 'functions');
-  const files = existsSync(dir) ? (await readdir(dir)).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, '')) : [];
+  const files = existsSync(dir)
+    ? (await readdir(dir)).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''))
+    : [];
   return { functions: files.sort(), source: 'functions/' };
 }
 
 async function report(opts: ReportOptions, cmd: Command): Promise<void> {
-  if (!(REPORT_FORMATS as readonly string[]).includes(opts.format)) throw new CliError(`--format must be one of ${REPORT_FORMATS.join(', ')}`);
-  const text = await withReviewRuntime(opts, cmd, async (rt) => {
-    const tz = resolveReviewSettings(rt.config).timezone;
-    const now = rt.clock.now();
-    const to = opts.to ? windowBound(opts.to, 'to', tz) : now.toISOString();
-    const from = opts.from ? windowBound(opts.from, 'from', tz) : new Date(Date.parse(to) - DEFAULT_WINDOW_DAYS * 86_400_000).toISOString();
-    if (from >= to) throw new CliError(`--from (${from}) must be before --to (${to})`);
-    const [facts, tasks, exceptions, deployment] = await Promise.all([rt.deps.drift.facts(to), rt.deps.store.listTasks(), rt.deps.exceptions.list(), deployedFunctions()]);
-    const evidence = buildEvidence({
-      now, from, to, timezone: tz, pack: rt.pack, config: rt.config, patterns: generatePatterns(rt.pack), functions: deployment.functions, deploymentSource: deployment.source, facts, tasks, exceptions,
-    });
-    return renderReport(evidence, opts.format as ReportFormat);
-  }, () => undefined);
+  if (!(REPORT_FORMATS as readonly string[]).includes(opts.format))
+    throw new CliError(`--format must be one of ${REPORT_FORMATS.join(', ')}`);
+  const text = await withReviewRuntime(
+    opts,
+    cmd,
+    async (rt) => {
+      const tz = resolveReviewSettings(rt.config).timezone;
+      const now = rt.clock.now();
+      const to = opts.to ? windowBound(opts.to, 'to', tz) : now.toISOString();
+      const from = opts.from
+        ? windowBound(opts.from, 'from', tz)
+        : new Date(Date.parse(to) - DEFAULT_WINDOW_DAYS * 86_400_000).toISOString();
+      if (from >= to) throw new CliError(`--from (${from}) must be before --to (${to})`);
+      const [facts, tasks, exceptions, deployment] = await Promise.all([
+        rt.deps.drift.facts(to),
+        rt.deps.store.listTasks(),
+        rt.deps.exceptions.list(),
+        deployedFunctions(),
+      ]);
+      const evidence = buildEvidence({
+        now,
+        from,
+        to,
+        timezone: tz,
+        pack: rt.pack,
+        config: rt.config,
+        patterns: generatePatterns(rt.pack),
+        functions: deployment.functions,
+        deploymentSource: deployment.source,
+        facts,
+        tasks,
+        exceptions,
+      });
+      return renderReport(evidence, opts.format as ReportFormat);
+    },
+    () => undefined,
+  );
   if (!opts.out) {
     process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     return;
@@ -78,11 +114,23 @@ async function report(opts: ReportOptions, cmd: Command): Promise<void> {
 }
 
 export function registerReport(program: Command): void {
-  storeOptions(program.command('report').description('the auditor\'s evidence report for MDS-01: control, AI-CAIQ answers, auditing guidelines, drift and reviews'))
+  storeOptions(
+    program
+      .command('report')
+      .description(
+        "the auditor's evidence report for MDS-01: control, AI-CAIQ answers, auditing guidelines, drift and reviews",
+      ),
+  )
     .option('--format <format>', `${REPORT_FORMATS.join(', ')}`, 'md')
     .option('--out <file>', 'write to this file instead of stdout')
-    .option('--from <date>', `start of the period (YYYY-MM-DD or ISO-8601; default: ${DEFAULT_WINDOW_DAYS} days before --to)`)
+    .option(
+      '--from <date>',
+      `start of the period (YYYY-MM-DD or ISO-8601; default: ${DEFAULT_WINDOW_DAYS} days before --to)`,
+    )
     .option('--to <date>', 'end of the period, inclusive for a date (default: now, or --now)')
-    .addHelpText('after', '\nExamples:\n  $ tpguard report --format html --out mds-01.html\n  $ tpguard report --format json --from 2027-01-01 --to 2027-06-30 | jq ".caiq"')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ tpguard report --format html --out mds-01.html\n  $ tpguard report --format json --from 2027-01-01 --to 2027-06-30 | jq ".caiq"',
+    )
     .action((opts: ReportOptions, cmd: Command) => report(opts, cmd));
 }

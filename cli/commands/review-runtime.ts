@@ -59,13 +59,23 @@ function transitionLine(t: DriftTransition): string {
  * and builds the review cycle's ports over it; messages go to `<data-dir>/outbox.ndjson`.
  * @example const rt = await openReviewRuntime(opts, cmd); try { ... } finally { await rt.close() }
  */
-export async function openReviewRuntime(opts: StoreOptions, cmd: Command, log: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<ReviewRuntime> {
+export async function openReviewRuntime(
+  opts: StoreOptions,
+  cmd: Command,
+  log: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+): Promise<ReviewRuntime> {
   const { config, pack } = await loadContext(opts);
   const clock = commandClock(cmd);
   const table = await openLocalTable({ dataDir: opts.dataDir });
   const drift = new DynamoDriftStore(table.doc, { tableName: table.tableName });
   const dispatcher = createOutboxDispatcher({ dataDir: opts.dataDir, clock, log: (l) => log(`  message ${l}`) });
-  const notifier = { ledger: new DynamoNotificationLedger(table.doc, table.tableName), dispatcher, catalog: ruleCatalog(pack), config, clock };
+  const notifier = {
+    ledger: new DynamoNotificationLedger(table.doc, table.tableName),
+    dispatcher,
+    catalog: ruleCatalog(pack),
+    config,
+    clock,
+  };
   const publisher: Publisher = {
     publish: async (transitions) => {
       for (const t of transitions) {
@@ -75,7 +85,9 @@ export async function openReviewRuntime(opts: StoreOptions, cmd: Command, log: (
     },
   };
   const deps: ReviewDeps = {
-    config, pack, clock,
+    config,
+    pack,
+    clock,
     store: new DynamoReviewStore(table.doc, table.tableName),
     exceptions: new DynamoExceptionStore(table.doc, table.tableName),
     drift: driftFactsFrom(drift),
@@ -86,7 +98,12 @@ export async function openReviewRuntime(opts: StoreOptions, cmd: Command, log: (
 }
 
 /** Runs `fn` with an open runtime and always closes it. */
-export async function withReviewRuntime<T>(opts: StoreOptions, cmd: Command, fn: (rt: ReviewRuntime) => Promise<T>, log?: (line: string) => void): Promise<T> {
+export async function withReviewRuntime<T>(
+  opts: StoreOptions,
+  cmd: Command,
+  fn: (rt: ReviewRuntime) => Promise<T>,
+  log?: (line: string) => void,
+): Promise<T> {
   const rt = await openReviewRuntime(opts, cmd, log);
   try {
     return await fn(rt);

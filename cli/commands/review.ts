@@ -35,29 +35,49 @@ function describeSent(s: SentReminder): string {
 }
 
 async function run(opts: StoreOptions, cmd: Command): Promise<void> {
-  await withReviewRuntime(opts, cmd, async (rt) => asCli(async () => {
-    const settings = resolveReviewSettings(rt.config);
-    const p = currentPeriod(settings, rt.clock.now());
-    out(`review period ${p.id}: opened ${p.opensAt}, due ${p.dueAt} (${settings.timezone}); covers ${p.coversFrom.slice(0, 10)} .. ${p.coversTo.slice(0, 10)}`);
-    const r = await openReviewPeriod(rt.deps);
-    for (const t of r.created) out(`opened ${t.taskId} (${t.scope === 'control' ? 'control MDS-01' : `areas ${t.contents.areas.join(', ')}`}): ${t.contents.driftOpened} drift opened, ${t.contents.driftResolved} resolved in the period`);
-    for (const id of r.existing) out(`already open: ${id}`);
-    out(`${r.created.length} task(s) opened, ${r.existing.length} already open; pack ${rt.pack.version} snapshotted`);
-  }));
+  await withReviewRuntime(opts, cmd, async (rt) =>
+    asCli(async () => {
+      const settings = resolveReviewSettings(rt.config);
+      const p = currentPeriod(settings, rt.clock.now());
+      out(
+        `review period ${p.id}: opened ${p.opensAt}, due ${p.dueAt} (${settings.timezone}); covers ${p.coversFrom.slice(0, 10)} .. ${p.coversTo.slice(0, 10)}`,
+      );
+      const r = await openReviewPeriod(rt.deps);
+      for (const t of r.created)
+        out(
+          `opened ${t.taskId} (${t.scope === 'control' ? 'control MDS-01' : `areas ${t.contents.areas.join(', ')}`}): ${t.contents.driftOpened} drift opened, ${t.contents.driftResolved} resolved in the period`,
+        );
+      for (const id of r.existing) out(`already open: ${id}`);
+      out(`${r.created.length} task(s) opened, ${r.existing.length} already open; pack ${rt.pack.version} snapshotted`);
+    }),
+  );
 }
 
 async function remind(opts: StoreOptions, cmd: Command): Promise<void> {
-  await withReviewRuntime(opts, cmd, async (rt) => asCli(async () => {
-    const sent = await sendReminders(rt.deps);
-    for (const s of sent) out(describeSent(s));
-    const exceptions = await rt.deps.exceptions.list();
-    const r = await reconcileExceptions({ drift: rt.drift, publisher: rt.publisher, exceptions, clock: rt.clock });
-    out(`${sent.length} reminder(s)/escalation(s) sent; exceptions: ${r.reopened.length} drift reopened, ${r.suppressed.length} suppressed`);
-  }));
+  await withReviewRuntime(opts, cmd, async (rt) =>
+    asCli(async () => {
+      const sent = await sendReminders(rt.deps);
+      for (const s of sent) out(describeSent(s));
+      const exceptions = await rt.deps.exceptions.list();
+      const r = await reconcileExceptions({ drift: rt.drift, publisher: rt.publisher, exceptions, clock: rt.clock });
+      out(
+        `${sent.length} reminder(s)/escalation(s) sent; exceptions: ${r.reopened.length} drift reopened, ${r.suppressed.length} suppressed`,
+      );
+    }),
+  );
 }
 
 function listRows(tasks: TaskSummary[]): string[][] {
-  return tasks.map((t) => [t.id, t.owner, t.status, t.dueAt.slice(0, 16).replace('T', ' '), t.completedBy ?? '-', t.completedAt ? t.completedAt.slice(0, 10) : '-', t.remindersSent.join(' ') || '-', t.escalatedAt ? t.escalatedAt.slice(0, 10) : '-']);
+  return tasks.map((t) => [
+    t.id,
+    t.owner,
+    t.status,
+    t.dueAt.slice(0, 16).replace('T', ' '),
+    t.completedBy ?? '-',
+    t.completedAt ? t.completedAt.slice(0, 10) : '-',
+    t.remindersSent.join(' ') || '-',
+    t.escalatedAt ? t.escalatedAt.slice(0, 10) : '-',
+  ]);
 }
 
 async function list(opts: StoreOptions & { format: string; period?: string }, cmd: Command): Promise<void> {
@@ -70,7 +90,12 @@ async function list(opts: StoreOptions & { format: string; period?: string }, cm
       .map((t) => summarizeTask(t, now));
     if (opts.format === 'json') return out(JSON.stringify(tasks, null, 2));
     if (tasks.length === 0) return out('no review tasks yet (tpguard review run opens the current period)');
-    out(renderTable(['ID', 'OWNER', 'STATUS', 'DUE', 'COMPLETED BY', 'COMPLETED', 'REMINDERS', 'ESCALATED'], listRows(tasks)));
+    out(
+      renderTable(
+        ['ID', 'OWNER', 'STATUS', 'DUE', 'COMPLETED BY', 'COMPLETED', 'REMINDERS', 'ESCALATED'],
+        listRows(tasks),
+      ),
+    );
   });
 }
 
@@ -82,7 +107,11 @@ function showText(t: ReviewTask, s: TaskSummary): string[] {
     ...contentLines(t.contents),
     `reminders: ${s.remindersSent.map((k) => `${k} at ${t.reminders[k]}`).join(', ') || 'none'}; escalated: ${t.escalatedAt ?? 'no'}`,
   ];
-  if (t.completedBy) lines.push(`signed off by ${t.completedBy} at ${t.completedAt} (${s.onTime ? 'on time' : 'late'}); decision ${t.decision}; pack reviewed ${t.reviewedPackVersion}`, `notes: ${t.notes}`);
+  if (t.completedBy)
+    lines.push(
+      `signed off by ${t.completedBy} at ${t.completedAt} (${s.onTime ? 'on time' : 'late'}); decision ${t.decision}; pack reviewed ${t.reviewedPackVersion}`,
+      `notes: ${t.notes}`,
+    );
   return lines;
 }
 
@@ -92,49 +121,105 @@ async function show(id: string, opts: StoreOptions & { format: string }, cmd: Co
     const task = await rt.deps.store.getTask(id);
     if (!task) throw new CliError(`no review task ${id} (see: tpguard review list)`);
     const summary = summarizeTask(task, rt.clock.now());
-    out(opts.format === 'json' ? JSON.stringify({ ...task, status: summary.status }, null, 2) : showText(task, summary).join('\n'));
+    out(
+      opts.format === 'json'
+        ? JSON.stringify({ ...task, status: summary.status }, null, 2)
+        : showText(task, summary).join('\n'),
+    );
   });
 }
 
-async function complete(id: string, opts: StoreOptions & { by: string; notes: string; decision: string }, cmd: Command): Promise<void> {
-  if (!(Decisions as readonly string[]).includes(opts.decision)) throw new CliError(`--decision must be ${Decisions.join(' or ')}`);
+async function complete(
+  id: string,
+  opts: StoreOptions & { by: string; notes: string; decision: string },
+  cmd: Command,
+): Promise<void> {
+  if (!(Decisions as readonly string[]).includes(opts.decision))
+    throw new CliError(`--decision must be ${Decisions.join(' or ')}`);
   if (!opts.by.trim() || !opts.notes.trim()) throw new CliError('--by and --notes must not be empty');
-  await withReviewRuntime(opts, cmd, async (rt) => asCli(async () => {
-    const t = await completeReview(rt.deps, { taskId: id, by: opts.by.trim(), notes: opts.notes.trim(), decision: opts.decision as Decision });
-    const onTime = t.completedAt! <= t.dueAt;
-    out(`${t.taskId} signed off by ${t.completedBy} at ${t.completedAt} (${onTime ? 'on time' : 'late'}, due ${t.dueAt}); decision ${t.decision}; pack ${t.reviewedPackVersion}`);
-  }));
+  await withReviewRuntime(opts, cmd, async (rt) =>
+    asCli(async () => {
+      const t = await completeReview(rt.deps, {
+        taskId: id,
+        by: opts.by.trim(),
+        notes: opts.notes.trim(),
+        decision: opts.decision as Decision,
+      });
+      const onTime = t.completedAt! <= t.dueAt;
+      out(
+        `${t.taskId} signed off by ${t.completedBy} at ${t.completedAt} (${onTime ? 'on time' : 'late'}, due ${t.dueAt}); decision ${t.decision}; pack ${t.reviewedPackVersion}`,
+      );
+    }),
+  );
 }
 
 export function registerReview(program: Command): void {
-  const review = program.command('review').description('the quarterly review of the policies: open tasks, remind, escalate, sign off')
-    .addHelpText('after', '\nEvery subcommand reads the clock: add the global --now ISO-8601 to move through a quarter.\n\nExample:\n  $ tpguard review run --now 2027-04-01T09:00:00+02:00');
-  storeOptions(review.command('run').description('open the current period\'s tasks (what the quarterly schedule runs); idempotent'))
+  const review = program
+    .command('review')
+    .description('the quarterly review of the policies: open tasks, remind, escalate, sign off')
+    .addHelpText(
+      'after',
+      '\nEvery subcommand reads the clock: add the global --now ISO-8601 to move through a quarter.\n\nExample:\n  $ tpguard review run --now 2027-04-01T09:00:00+02:00',
+    );
+  storeOptions(
+    review.command('run').description("open the current period's tasks (what the quarterly schedule runs); idempotent"),
+  )
     .addHelpText('after', '\nExample:\n  $ tpguard review run --now 2027-04-01T07:00:00Z')
     .action((opts: StoreOptions, cmd: Command) => run(opts, cmd));
-  storeOptions(review.command('remind').description('send due reminders and escalations, reopen drift whose exception ended (what the daily job runs)'))
+  storeOptions(
+    review
+      .command('remind')
+      .description('send due reminders and escalations, reopen drift whose exception ended (what the daily job runs)'),
+  )
     .addHelpText('after', '\nExample:\n  $ tpguard review remind --now 2027-04-17T08:00:00Z')
     .action((opts: StoreOptions, cmd: Command) => remind(opts, cmd));
   storeOptions(review.command('list').description('list review tasks with status open, done or overdue'))
-    .option('--format <format>', 'table or json', 'table').option('--period <id>', 'only this period, e.g. 2027-Q2')
-    .addHelpText('after', '\nExamples:\n  $ tpguard review list\n  $ tpguard review list --format json | jq ".[] | select(.status == \\"overdue\\")"')
+    .option('--format <format>', 'table or json', 'table')
+    .option('--period <id>', 'only this period, e.g. 2027-Q2')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ tpguard review list\n  $ tpguard review list --format json | jq ".[] | select(.status == \\"overdue\\")"',
+    )
     .action((opts: StoreOptions & { format: string; period?: string }, cmd: Command) => list(opts, cmd));
-  storeOptions(review.command('show').description('show a task: what the reviewers need, reminders, sign-off').argument('<id>', 'task id, e.g. 2027-Q2/reviewers'))
+  storeOptions(
+    review
+      .command('show')
+      .description('show a task: what the reviewers need, reminders, sign-off')
+      .argument('<id>', 'task id, e.g. 2027-Q2/reviewers'),
+  )
     .option('--format <format>', 'text or json', 'text')
     .addHelpText('after', '\nExample:\n  $ tpguard review show 2027-Q2/reviewers')
     .action((id: string, opts: StoreOptions & { format: string }, cmd: Command) => show(id, opts, cmd));
-  storeOptions(review.command('complete').description('sign a task off: who, when, notes, decision and the pack version reviewed').argument('<id>', 'task id'))
-    .requiredOption('--by <name>', 'who signs off').requiredOption('--notes <text>', 'what was checked and decided')
+  storeOptions(
+    review
+      .command('complete')
+      .description('sign a task off: who, when, notes, decision and the pack version reviewed')
+      .argument('<id>', 'task id'),
+  )
+    .requiredOption('--by <name>', 'who signs off')
+    .requiredOption('--notes <text>', 'what was checked and decided')
     .option('--decision <decision>', 'keep (pack stays) or update (pack changes follow)', 'keep')
-    .addHelpText('after', '\nExample:\n  $ tpguard review complete 2027-Q2/reviewers --by "Dana Ruiz" --notes "Added TPS-S3-07 for the new finding types" --decision update')
-    .action((id: string, opts: StoreOptions & { by: string; notes: string; decision: string }, cmd: Command) => complete(id, opts, cmd));
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ tpguard review complete 2027-Q2/reviewers --by "Dana Ruiz" --notes "Added TPS-S3-07 for the new finding types" --decision update',
+    )
+    .action((id: string, opts: StoreOptions & { by: string; notes: string; decision: string }, cmd: Command) =>
+      complete(id, opts, cmd),
+    );
 }
 
 /**
  * The review block of the `npm start` screen, read from the local table.
  * @example lines.push(...await reviewStatusBlock(rt.table, config, clock.now()))
  */
-export async function reviewStatusBlock(table: { doc: DynamoDBDocumentClient; tableName: string }, config: TpguardConfig, now: Date): Promise<string[]> {
-  const [tasks, exceptions] = await Promise.all([new DynamoReviewStore(table.doc, table.tableName).listTasks(), new DynamoExceptionStore(table.doc, table.tableName).list()]);
+export async function reviewStatusBlock(
+  table: { doc: DynamoDBDocumentClient; tableName: string },
+  config: TpguardConfig,
+  now: Date,
+): Promise<string[]> {
+  const [tasks, exceptions] = await Promise.all([
+    new DynamoReviewStore(table.doc, table.tableName).listTasks(),
+    new DynamoExceptionStore(table.doc, table.tableName).list(),
+  ]);
   return reviewStatusLines(tasks, exceptions, resolveReviewSettings(config), now);
 }

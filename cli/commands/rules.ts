@@ -25,9 +25,18 @@ export function describeTrigger(on: Trigger): string {
 export function ruleSummary(c: CompiledRule) {
   const r = c.rule;
   return {
-    id: r.id, title: r.title, severity: r.severity, area: c.area, file: c.file,
-    trigger: r.on, triggerText: describeTrigger(r.on), resourceType: r.resource.type,
-    controls: r.controls, threats: r.threats, references: r.references, tests: r.tests.length,
+    id: r.id,
+    title: r.title,
+    severity: r.severity,
+    area: c.area,
+    file: c.file,
+    trigger: r.on,
+    triggerText: describeTrigger(r.on),
+    resourceType: r.resource.type,
+    controls: r.controls,
+    threats: r.threats,
+    references: r.references,
+    tests: r.tests.length,
   };
 }
 
@@ -36,10 +45,14 @@ async function pack(opts: { policy?: string }): Promise<PolicyPack> {
 }
 
 export function registerRules(program: Command): void {
-  const rules = program.command('rules').description('validate, list, test the policy pack and print its EventBridge patterns');
+  const rules = program
+    .command('rules')
+    .description('validate, list, test the policy pack and print its EventBridge patterns');
   const policyOpt = ['--policy <dir>', 'policy pack folder (default: ./policies)'] as const;
 
-  rules.command('validate').description('load the pack: YAML, schema, CEL and test files; one line per problem')
+  rules
+    .command('validate')
+    .description('load the pack: YAML, schema, CEL and test files; one line per problem')
     .option(...policyOpt)
     .addHelpText('after', '\nExample:\n  $ tpguard rules validate --policy policies/')
     .action(async (opts: { policy?: string }) => {
@@ -47,7 +60,9 @@ export function registerRules(program: Command): void {
       process.stdout.write(`policy pack ${p.version}: ${p.rules.length} rules valid\n`);
     });
 
-  rules.command('list').description('list the rules with severity, trigger and mappings')
+  rules
+    .command('list')
+    .description('list the rules with severity, trigger and mappings')
     .option(...policyOpt)
     .option('--format <format>', 'table or json', 'table')
     .addHelpText('after', '\nExamples:\n  $ tpguard rules list\n  $ tpguard rules list --format json | jq ".[].id"')
@@ -58,11 +73,19 @@ export function registerRules(program: Command): void {
         process.stdout.write(`${JSON.stringify(p.rules.map(ruleSummary), null, 2)}\n`);
         return;
       }
-      process.stdout.write(`${renderTable(['ID', 'SEVERITY', 'AREA', 'TRIGGER', 'TITLE'], p.rules.map((c) => [c.rule.id, c.rule.severity, c.area, describeTrigger(c.rule.on), c.rule.title]), 70)}\n`);
+      process.stdout.write(
+        `${renderTable(
+          ['ID', 'SEVERITY', 'AREA', 'TRIGGER', 'TITLE'],
+          p.rules.map((c) => [c.rule.id, c.rule.severity, c.area, describeTrigger(c.rule.on), c.rule.title]),
+          70,
+        )}\n`,
+      );
       process.stdout.write(`\npolicy pack ${p.version}: ${p.rules.length} rules\n`);
     });
 
-  rules.command('test').description("run every rule's own test cases; print each failure with the rule, the case and the observed verdict")
+  rules
+    .command('test')
+    .description("run every rule's own test cases; print each failure with the rule, the case and the observed verdict")
     .option(...policyOpt)
     .option('--rule <id>', 'only this rule')
     .addHelpText('after', '\nExample:\n  $ tpguard rules test --rule TPS-SM-01')
@@ -72,13 +95,19 @@ export function registerRules(program: Command): void {
       if (opts.rule && results.length === 0) throw new CliError(`no rule ${opts.rule} in the pack`);
       const failed = results.filter((r) => !r.passed);
       for (const f of failed) {
-        process.stdout.write(`FAIL ${f.ruleId} "${f.name}" (${f.event}): expected ${f.expected}, observed ${f.observed}${f.note ? ` [${f.note}]` : ''}\n`);
+        process.stdout.write(
+          `FAIL ${f.ruleId} "${f.name}" (${f.event}): expected ${f.expected}, observed ${f.observed}${f.note ? ` [${f.note}]` : ''}\n`,
+        );
       }
-      process.stdout.write(`${results.length - failed.length} passed, ${failed.length} failed (${new Set(results.map((r) => r.ruleId)).size} rules, pack ${p.version})\n`);
+      process.stdout.write(
+        `${results.length - failed.length} passed, ${failed.length} failed (${new Set(results.map((r) => r.ruleId)).size} rules, pack ${p.version})\n`,
+      );
       process.exitCode = failed.length > 0 ? Exit.findings : Exit.ok;
     });
 
-  rules.command('patterns').description('print the EventBridge event patterns generated from the pack (JSON)')
+  rules
+    .command('patterns')
+    .description('print the EventBridge event patterns generated from the pack (JSON)')
     .option(...policyOpt)
     .option('--config <file>', 'configuration file (unused by patterns; accepted for symmetry)')
     .addHelpText('after', '\nExample:\n  $ tpguard rules patterns > patterns.json')

@@ -37,8 +37,18 @@ export interface ScanRow {
 
 function toRow(obs: Observation, f: Finding, where: string): ScanRow {
   const row: ScanRow = {
-    eventId: obs.eventId, eventTime: obs.eventTime, source: obs.source, account: obs.account, region: obs.region,
-    ruleId: f.ruleId, severity: f.severity, resourceType: f.resource.type, resourceId: f.resource.id, title: f.title, verdict: f.verdict, where,
+    eventId: obs.eventId,
+    eventTime: obs.eventTime,
+    source: obs.source,
+    account: obs.account,
+    region: obs.region,
+    ruleId: f.ruleId,
+    severity: f.severity,
+    resourceType: f.resource.type,
+    resourceId: f.resource.id,
+    title: f.title,
+    verdict: f.verdict,
+    where,
   };
   if (obs.trigger.eventName) row.eventName = obs.trigger.eventName;
   if (obs.actor?.arn) row.actor = obs.actor.arn;
@@ -57,7 +67,10 @@ export interface ProgressStream {
  * on one line that the next update overwrites and `done` clears.
  * @example const p = progressReporter(process.stderr); p.tick(1000, 3); p.done();
  */
-export function progressReporter(stream: ProgressStream = process.stderr, now: () => number = Date.now): { tick: (events: number, files: number) => void; done: () => void } {
+export function progressReporter(
+  stream: ProgressStream = process.stderr,
+  now: () => number = Date.now,
+): { tick: (events: number, files: number) => void; done: () => void } {
   if (!stream.isTTY) return { tick: () => undefined, done: () => undefined };
   let last: number | undefined;
   let shown = false;
@@ -77,7 +90,11 @@ export function progressReporter(stream: ProgressStream = process.stderr, now: (
 }
 
 /** Scans inputs; returns the exit status. Writes results to stdout, rejections to stderr. */
-export async function runScan(paths: string[], opts: ScanOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+export async function runScan(
+  paths: string[],
+  opts: ScanOptions,
+  out: NodeJS.WritableStream = process.stdout,
+): Promise<number> {
   if (!FORMATS.includes(opts.format as Format)) throw new CliError(`--format must be one of ${FORMATS.join(', ')}`);
   const format = opts.format as Format;
   const { config, pack } = await loadContext(opts);
@@ -120,25 +137,56 @@ export async function runScan(paths: string[], opts: ScanOptions, out: NodeJS.Wr
   return violations > 0 ? Exit.findings : Exit.ok;
 }
 
-function renderScanTable(rows: ScanRow[], s: { packVersion: string; rules: number; events: number; rejected: number; violations: number }): string {
-  const sorted = [...rows].sort((a, b) => SEVERITY_RANK[b.severity as keyof typeof SEVERITY_RANK] - SEVERITY_RANK[a.severity as keyof typeof SEVERITY_RANK] || a.ruleId.localeCompare(b.ruleId));
+function renderScanTable(
+  rows: ScanRow[],
+  s: { packVersion: string; rules: number; events: number; rejected: number; violations: number },
+): string {
+  const sorted = [...rows].sort(
+    (a, b) =>
+      SEVERITY_RANK[b.severity as keyof typeof SEVERITY_RANK] -
+        SEVERITY_RANK[a.severity as keyof typeof SEVERITY_RANK] || a.ruleId.localeCompare(b.ruleId),
+  );
   const parts: string[] = [];
   if (sorted.length > 0) {
-    parts.push(renderTable(['SEVERITY', 'RULE', 'VERDICT', 'RESOURCE', 'EVENT', 'TITLE'], sorted.map((r) => [r.severity, r.ruleId, r.verdict, `${r.resourceType}/${r.resourceId}`, r.eventName ?? r.source, r.title])));
+    parts.push(
+      renderTable(
+        ['SEVERITY', 'RULE', 'VERDICT', 'RESOURCE', 'EVENT', 'TITLE'],
+        sorted.map((r) => [
+          r.severity,
+          r.ruleId,
+          r.verdict,
+          `${r.resourceType}/${r.resourceId}`,
+          r.eventName ?? r.source,
+          r.title,
+        ]),
+      ),
+    );
     const byRule = new Map<string, { severity: string; title: string; count: number; resources: Set<string> }>();
     for (const r of sorted.filter((x) => x.verdict === 'violation')) {
-      const e = byRule.get(r.ruleId) ?? { severity: r.severity, title: r.title, count: 0, resources: new Set<string>() };
+      const e = byRule.get(r.ruleId) ?? {
+        severity: r.severity,
+        title: r.title,
+        count: 0,
+        resources: new Set<string>(),
+      };
       e.count++;
       e.resources.add(r.resourceId);
       byRule.set(r.ruleId, e);
     }
     if (byRule.size > 0) {
       parts.push('', 'Out of policy, rule by rule:');
-      parts.push(renderTable(['RULE', 'SEVERITY', 'EVENTS', 'RESOURCES', 'TITLE'], [...byRule].map(([id, e]) => [id, e.severity, String(e.count), [...e.resources].join(', '), e.title])));
+      parts.push(
+        renderTable(
+          ['RULE', 'SEVERITY', 'EVENTS', 'RESOURCES', 'TITLE'],
+          [...byRule].map(([id, e]) => [id, e.severity, String(e.count), [...e.resources].join(', '), e.title]),
+        ),
+      );
     }
     parts.push('');
   }
-  parts.push(`${s.events} events evaluated against ${s.rules} rules (pack ${s.packVersion}): ${s.violations} violations, ${s.rejected} rejected inputs`);
+  parts.push(
+    `${s.events} events evaluated against ${s.rules} rules (pack ${s.packVersion}): ${s.violations} violations, ${s.rejected} rejected inputs`,
+  );
   return `${parts.join('\n')}\n`;
 }
 
@@ -151,7 +199,10 @@ export function registerScan(program: Command): void {
     .option('--policy <dir>', 'policy pack folder (default: ./policies)')
     .option('--format <format>', `output: ${FORMATS.join(', ')}`, 'table')
     .option('--all', 'list passes and cannot-evaluate verdicts too')
-    .addHelpText('after', '\nExit status: 0 no violation, 1 violations found, 2 usage error or rejected input.\n\nExamples:\n  $ tpguard scan events/ --format ndjson\n  $ tpguard scan AWSLogs/111122223333/CloudTrail/eu-west-1/2026/11/ \n  $ cat event.json | tpguard scan - --all')
+    .addHelpText(
+      'after',
+      '\nExit status: 0 no violation, 1 violations found, 2 usage error or rejected input.\n\nExamples:\n  $ tpguard scan events/ --format ndjson\n  $ tpguard scan AWSLogs/111122223333/CloudTrail/eu-west-1/2026/11/ \n  $ cat event.json | tpguard scan - --all',
+    )
     .action(async (paths: string[], opts: ScanOptions) => {
       process.exitCode = await runScan(paths, opts);
     });

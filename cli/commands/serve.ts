@@ -30,7 +30,10 @@ export function serialQueue(): <T>(fn: () => Promise<T>) => Promise<T> {
 }
 
 class HttpError extends Error {
-  public constructor(public readonly status: number, message: string) {
+  public constructor(
+    public readonly status: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'HttpError';
   }
@@ -38,7 +41,8 @@ class HttpError extends Error {
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new HttpError(413, `body too large (${declared} bytes, limit ${MAX_BODY_BYTES})`);
+  if (declared > MAX_BODY_BYTES)
+    throw new HttpError(413, `body too large (${declared} bytes, limit ${MAX_BODY_BYTES})`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -56,11 +60,15 @@ export function parseEventsBody(body: Buffer): IntakeResult[] {
     try {
       bytes = gunzipSync(bytes, { maxOutputLength: MAX_INFLATED_BYTES });
     } catch (err) {
-      throw new HttpError((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' ? 413 : 400, `gzip body: ${describeError(err)}`);
+      throw new HttpError(
+        (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' ? 413 : 400,
+        `gzip body: ${describeError(err)}`,
+      );
     }
   }
   const text = bytes.toString('utf8');
-  if (text.trim().length === 0) throw new HttpError(400, 'empty body: POST an event, an array, a CloudTrail log file or NDJSON');
+  if (text.trim().length === 0)
+    throw new HttpError(400, 'empty body: POST an event, an array, a CloudTrail log file or NDJSON');
   try {
     return [...intake(parseJson(text, MAX_INFLATED_BYTES), 'body')];
   } catch (err) {
@@ -79,16 +87,32 @@ export function parseEventsBody(body: Buffer): IntakeResult[] {
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = `${JSON.stringify(body, null, 2)}\n`;
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
 function answer(run: RunSummary, items: IntakeResult[]) {
   const rejected = items.flatMap((i) => (i.ok ? [] : [i.rejection]));
-  return { accepted: items.length - rejected.length, rejected, routed: run.routed, unrouted: run.unrouted, findings: run.findings, transitions: run.transitions, errors: run.errors };
+  return {
+    accepted: items.length - rejected.length,
+    rejected,
+    routed: run.routed,
+    unrouted: run.unrouted,
+    findings: run.findings,
+    transitions: run.transitions,
+    errors: run.errors,
+  };
 }
 
-async function postEvents(req: IncomingMessage, res: ServerResponse, rt: LocalRuntime, serial: ReturnType<typeof serialQueue>): Promise<void> {
+async function postEvents(
+  req: IncomingMessage,
+  res: ServerResponse,
+  rt: LocalRuntime,
+  serial: ReturnType<typeof serialQueue>,
+): Promise<void> {
   const items = parseEventsBody(await readBody(req));
   const run = await serial(() => rt.ingest(items));
   const body = answer(run, items);
@@ -106,12 +130,21 @@ export async function startEventServer(rt: LocalRuntime, port: number, serial = 
     const routes: Record<string, () => Promise<void>> = {
       'POST /events': () => postEvents(req, res, rt, serial),
       'GET /drift': async () => send(res, 200, await rt.store.queryRecords({ statuses: ['open'] })),
-      'GET /health': async () => send(res, 200, { ok: true, packVersion: rt.deps.evaluator.pack.version, rules: rt.deps.evaluator.pack.rules.length }),
+      'GET /health': async () =>
+        send(res, 200, {
+          ok: true,
+          packVersion: rt.deps.evaluator.pack.version,
+          rules: rt.deps.evaluator.pack.rules.length,
+        }),
     };
     const route = routes[`${req.method} ${path}`];
     if (!route) {
       const known = Object.keys(routes).some((k) => k.endsWith(` ${path}`));
-      send(res, known ? 405 : 404, { error: known ? `method ${req.method} not allowed on ${path}` : `no route ${path}: POST /events, GET /drift, GET /health` });
+      send(res, known ? 405 : 404, {
+        error: known
+          ? `method ${req.method} not allowed on ${path}`
+          : `no route ${path}: POST /events, GET /drift, GET /health`,
+      });
       return;
     }
     route().catch((err: unknown) => {
@@ -121,7 +154,13 @@ export async function startEventServer(rt: LocalRuntime, port: number, serial = 
     });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new CliError(`port ${port} is in use on 127.0.0.1: choose another with --port`) : err));
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new CliError(`port ${port} is in use on 127.0.0.1: choose another with --port`)
+          : err,
+      ),
+    );
     server.listen(port, '127.0.0.1', () => resolve());
   });
   return server;
@@ -131,7 +170,12 @@ export async function startEventServer(rt: LocalRuntime, port: number, serial = 
  * Watches a folder for event files: each new or changed file is ingested once (by name, size and
  * modification time) through the same queue; files already there at start are ingested too.
  */
-export async function watchInbox(dir: string, rt: LocalRuntime, serial: ReturnType<typeof serialQueue>, log: (line: string) => void): Promise<FSWatcher> {
+export async function watchInbox(
+  dir: string,
+  rt: LocalRuntime,
+  serial: ReturnType<typeof serialQueue>,
+  log: (line: string) => void,
+): Promise<FSWatcher> {
   await mkdir(dir, { recursive: true });
   const seen = new Map<string, string>();
   const timers = new Map<string, NodeJS.Timeout>();
@@ -141,20 +185,29 @@ export async function watchInbox(dir: string, rt: LocalRuntime, serial: ReturnTy
     if (!info?.isFile() || seen.get(name) === `${info.size}:${info.mtimeMs}`) return;
     seen.set(name, `${info.size}:${info.mtimeMs}`);
     const rejected: string[] = [];
-    const run = await serial(() => rt.ingest((async function* () {
-      for await (const item of readInputs([file])) {
-        if (!item.ok) rejected.push(`${item.rejection.where}: ${item.rejection.reason}`);
-        yield item;
-      }
-    })()));
+    const run = await serial(() =>
+      rt.ingest(
+        (async function* () {
+          for await (const item of readInputs([file])) {
+            if (!item.ok) rejected.push(`${item.rejection.where}: ${item.rejection.reason}`);
+            yield item;
+          }
+        })(),
+      ),
+    );
     for (const r of rejected) log(`rejected ${r}`);
-    log(`inbox ${name}: ${run.inputs - run.rejected} events, ${run.rejected} rejected, ${Object.values(run.transitions).reduce((a, b) => a + b, 0)} transitions`);
+    log(
+      `inbox ${name}: ${run.inputs - run.rejected} events, ${run.rejected} rejected, ${Object.values(run.transitions).reduce((a, b) => a + b, 0)} transitions`,
+    );
   };
   const schedule = (name: string | null) => {
     if (!name || name.startsWith('.')) return;
     clearTimeout(timers.get(name));
     // Writers take a moment: wait until the file has been quiet for 200 ms.
-    timers.set(name, setTimeout(() => void ingestFile(name).catch((err: unknown) => log(`inbox ${name}: ${describeError(err)}`)), 200));
+    timers.set(
+      name,
+      setTimeout(() => void ingestFile(name).catch((err: unknown) => log(`inbox ${name}: ${describeError(err)}`)), 200),
+    );
   };
   const watcher = watch(dir, (_event, name) => schedule(name));
   for (const name of (await readdir(dir)).sort()) schedule(name);
@@ -183,18 +236,25 @@ interface ServeOptions extends RuntimeOptions {
 /** Parses --port (0 = any free port). */
 export function portOf(value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be a port number (0-65535), got ${value}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new CliError(`--port must be a port number (0-65535), got ${value}`);
   return port;
 }
 
 /** Serves HTTP and the inbox on a running runtime until interrupted; prints where. */
-export async function serveUntilInterrupted(rt: LocalRuntime, opts: ServeOptions, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+export async function serveUntilInterrupted(
+  rt: LocalRuntime,
+  opts: ServeOptions,
+  out: NodeJS.WritableStream = process.stdout,
+): Promise<void> {
   const serial = serialQueue();
   const server = await startEventServer(rt, portOf(opts.port), serial);
   const inbox = opts.inbox ?? join(opts.dataDir, 'inbox');
   const watcher = await watchInbox(inbox, rt, serial, (l) => void out.write(`${l}\n`));
   const port = (server.address() as AddressInfo).port;
-  out.write(`serving on http://127.0.0.1:${port}: POST /events, GET /drift, GET /health; inbox ${inbox}; Ctrl-C to stop\n`);
+  out.write(
+    `serving on http://127.0.0.1:${port}: POST /events, GET /drift, GET /health; inbox ${inbox}; Ctrl-C to stop\n`,
+  );
   await untilInterrupted();
   watcher.close();
   server.closeAllConnections();
@@ -204,10 +264,19 @@ export async function serveUntilInterrupted(rt: LocalRuntime, opts: ServeOptions
 }
 
 export function registerServe(program: Command): void {
-  runtimeOptions(program.command('serve').description('local intake: HTTP POST /events on 127.0.0.1 and an inbox folder; prints transitions as they happen'))
+  runtimeOptions(
+    program
+      .command('serve')
+      .description(
+        'local intake: HTTP POST /events on 127.0.0.1 and an inbox folder; prints transitions as they happen',
+      ),
+  )
     .option('--port <n>', 'port on 127.0.0.1 (0 = any free port)', String(DEFAULT_PORT))
     .option('--inbox <dir>', 'folder watched for new event files (default: <data-dir>/inbox)')
-    .addHelpText('after', `\nPOST /events takes the same shapes as scan (one event, an array, a CloudTrail log file, NDJSON, gzip),\nat most 1 MiB: 413 above, 400 with the reasons when nothing in it is usable.\n\nExamples:\n  $ tpguard serve --port ${DEFAULT_PORT}\n  $ curl -s -X POST --data-binary @events/story/0805-jdoe-suspends-versioning-vision-images.json http://127.0.0.1:${DEFAULT_PORT}/events`)
+    .addHelpText(
+      'after',
+      `\nPOST /events takes the same shapes as scan (one event, an array, a CloudTrail log file, NDJSON, gzip),\nat most 1 MiB: 413 above, 400 with the reasons when nothing in it is usable.\n\nExamples:\n  $ tpguard serve --port ${DEFAULT_PORT}\n  $ curl -s -X POST --data-binary @events/story/0805-jdoe-suspends-versioning-vision-images.json http://127.0.0.1:${DEFAULT_PORT}/events`,
+    )
     .action(async (opts: ServeOptions, cmd: Command) => {
       const rt = await openRuntime(opts, cmd, 'serve', { printTransitions: true });
       try {

@@ -27,7 +27,16 @@ function eventsDir(option: string | undefined): string {
 export function openDriftTable(open: readonly DriftRecord[]): string {
   return renderTable(
     ['SEVERITY', 'RULE', 'RESOURCE', 'OWNER', 'OPENED', 'TITLE'],
-    [...open].sort(bySeverityThenRecent).map((r) => [r.severity, r.ruleId, `${r.resourceType}/${r.resourceId}`, r.owner ?? 'default', (r.openedAt ?? r.firstSeen ?? r.lastSeen).slice(0, 16).replace('T', ' '), r.title]),
+    [...open]
+      .sort(bySeverityThenRecent)
+      .map((r) => [
+        r.severity,
+        r.ruleId,
+        `${r.resourceType}/${r.resourceId}`,
+        r.owner ?? 'default',
+        (r.openedAt ?? r.firstSeen ?? r.lastSeen).slice(0, 16).replace('T', ' '),
+        r.title,
+      ]),
     44,
   );
 }
@@ -39,7 +48,13 @@ function openDriftBlock(open: readonly DriftRecord[]): string[] {
   const sorted = [...open].sort(bySeverityThenRecent);
   const owners = new Map<string, number>();
   for (const r of open) owners.set(r.owner ?? 'default', (owners.get(r.owner ?? 'default') ?? 0) + 1);
-  const lines = [`Open drift, most severe first (by owner: ${[...owners].sort((a, b) => b[1] - a[1]).map(([o, n]) => `${o} ${n}`).join(', ')}):`, openDriftTable(sorted.slice(0, SCREEN_ROWS))];
+  const lines = [
+    `Open drift, most severe first (by owner: ${[...owners]
+      .sort((a, b) => b[1] - a[1])
+      .map(([o, n]) => `${o} ${n}`)
+      .join(', ')}):`,
+    openDriftTable(sorted.slice(0, SCREEN_ROWS)),
+  ];
   if (sorted.length > SCREEN_ROWS) lines.push(`... and ${sorted.length - SCREEN_ROWS} more: tpguard drift list`);
   return lines;
 }
@@ -53,11 +68,20 @@ export async function startScreen(rt: LocalRuntime, run: RunSummary, source: str
   const suppressed = await rt.store.queryRecords({ statuses: ['suppressed'] });
   const pack = rt.deps.evaluator.pack;
   const sections: string[][] = [
-    [`tpguard local monitor: policy pack ${pack.version} (${pack.rules.length} rules), Node ${process.version}, data ${dataDir}`],
-    [`replayed ${source}`, ...summaryLines(run, open).map((l) => `  ${l}`), `  suppressed by exceptions: ${suppressed.length}`],
+    [
+      `tpguard local monitor: policy pack ${pack.version} (${pack.rules.length} rules), Node ${process.version}, data ${dataDir}`,
+    ],
+    [
+      `replayed ${source}`,
+      ...summaryLines(run, open).map((l) => `  ${l}`),
+      `  suppressed by exceptions: ${suppressed.length}`,
+    ],
     open.length > 0 ? openDriftBlock(open) : ['No open drift.'],
     await reviewStatusBlock(rt.table, rt.deps.evaluator.config, rt.deps.clock.now()),
-    ['Next: tpguard drift list --all | tpguard drift show <id> | tpguard drift resolve <id> --by NAME --reason TEXT', `Messages that would be sent: ${join(dataDir, 'outbox.ndjson')}`],
+    [
+      'Next: tpguard drift list --all | tpguard drift show <id> | tpguard drift resolve <id> --by NAME --reason TEXT',
+      `Messages that would be sent: ${join(dataDir, 'outbox.ndjson')}`,
+    ],
   ];
   return `${sections.map((s) => s.join('\n')).join('\n\n')}\n`;
 }
@@ -68,12 +92,14 @@ async function runStart(opts: StartOptions, cmd: Command, out: NodeJS.WritableSt
   try {
     const dir = eventsDir(opts.events);
     const rejected: string[] = [];
-    const run = await rt.ingest((async function* () {
-      for await (const item of readInputs([dir])) {
-        if (!item.ok) rejected.push(`${item.rejection.where}: ${item.rejection.reason}`);
-        yield item;
-      }
-    })());
+    const run = await rt.ingest(
+      (async function* () {
+        for await (const item of readInputs([dir])) {
+          if (!item.ok) rejected.push(`${item.rejection.where}: ${item.rejection.reason}`);
+          yield item;
+        }
+      })(),
+    );
     for (const r of rejected) process.stderr.write(`rejected ${r}\n`);
     out.write(await startScreen(rt, run, relative(process.cwd(), dir) || dir, opts.dataDir));
     if (opts.once) return;
@@ -86,11 +112,20 @@ async function runStart(opts: StartOptions, cmd: Command, out: NodeJS.WritableSt
 }
 
 export function registerStart(program: Command): void {
-  runtimeOptions(program.command('start').description('the local monitor (npm start): embedded store, replay of events/, open drift, then serve until Ctrl-C'))
+  runtimeOptions(
+    program
+      .command('start')
+      .description(
+        'the local monitor (npm start): embedded store, replay of events/, open drift, then serve until Ctrl-C',
+      ),
+  )
     .option('--once', 'stop after the replay and the summary')
     .option('--events <dir>', 'events to replay (default: ./events)')
     .option('--port <n>', 'port of the local HTTP intake on 127.0.0.1', String(DEFAULT_PORT))
     .option('--inbox <dir>', 'folder watched for new event files (default: <data-dir>/inbox)')
-    .addHelpText('after', '\nReplaying is idempotent: starting again on the same --data-dir records nothing twice.\n\nExamples:\n  $ npm start\n  $ npm start -- --once\n  $ tpguard start --data-dir /tmp/demo --port 0')
+    .addHelpText(
+      'after',
+      '\nReplaying is idempotent: starting again on the same --data-dir records nothing twice.\n\nExamples:\n  $ npm start\n  $ npm start -- --once\n  $ tpguard start --data-dir /tmp/demo --port 0',
+    )
     .action((opts: StartOptions, cmd: Command) => runStart(opts, cmd));
 }

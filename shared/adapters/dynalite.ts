@@ -9,7 +9,11 @@ import { documentClient } from './dynamodb-drift-store.js';
 import { LOCAL_TABLE_NAME, TABLE_DEFINITION } from './table-definition.js';
 
 /** Credentials and region for the embedded store: never the machine's AWS profile, never a network call. */
-const LOCAL_CLIENT = { region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 3 } as const;
+const LOCAL_CLIENT = {
+  region: 'local',
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  maxAttempts: 3,
+} as const;
 
 /** Where a running tpguard process advertises its embedded store, so other commands share it. */
 const ENDPOINT_FILE = 'dynalite.json';
@@ -65,7 +69,18 @@ export async function ensureTable(client: DynamoDBDocumentClient, tableName: str
   } catch (err) {
     if (!(err instanceof ResourceNotFoundException)) throw err;
   }
-  await client.send(new CreateTableCommand({ TableName: tableName, ...TABLE_DEFINITION, AttributeDefinitions: [...TABLE_DEFINITION.AttributeDefinitions], KeySchema: [...TABLE_DEFINITION.KeySchema], GlobalSecondaryIndexes: TABLE_DEFINITION.GlobalSecondaryIndexes.map((g) => ({ ...g, KeySchema: [...g.KeySchema] })) }));
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      ...TABLE_DEFINITION,
+      AttributeDefinitions: [...TABLE_DEFINITION.AttributeDefinitions],
+      KeySchema: [...TABLE_DEFINITION.KeySchema],
+      GlobalSecondaryIndexes: TABLE_DEFINITION.GlobalSecondaryIndexes.map((g) => ({
+        ...g,
+        KeySchema: [...g.KeySchema],
+      })),
+    }),
+  );
   return 'created';
 }
 
@@ -86,7 +101,13 @@ async function attach(dataDir: string, tableName: string): Promise<LocalTable | 
   } catch {
     return undefined;
   }
-  if (typeof info.pid !== 'number' || typeof info.port !== 'number' || info.pid === process.pid || !processAlive(info.pid)) return undefined;
+  if (
+    typeof info.pid !== 'number' ||
+    typeof info.port !== 'number' ||
+    info.pid === process.pid ||
+    !processAlive(info.pid)
+  )
+    return undefined;
   const endpoint = `http://127.0.0.1:${info.port}`;
   const doc = documentClient({ ...LOCAL_CLIENT, endpoint, maxAttempts: 1 });
   try {
@@ -112,7 +133,12 @@ export async function openLocalTable(options: LocalTableOptions = {}): Promise<L
     if (attached) return attached;
     await mkdir(join(dataDir, 'dynalite'), { recursive: true });
   }
-  const server = dynalite({ ...(dataDir ? { path: join(dataDir, 'dynalite') } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const server = dynalite({
+    ...(dataDir ? { path: join(dataDir, 'dynalite') } : {}),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
   const port = await listen(server, options.port ?? 0);
   const endpoint = `http://127.0.0.1:${port}`;
   const doc = documentClient({ ...LOCAL_CLIENT, endpoint });
@@ -121,12 +147,17 @@ export async function openLocalTable(options: LocalTableOptions = {}): Promise<L
   } catch (err) {
     doc.destroy();
     await closeServer(server);
-    const reason = /lock/i.test(String((err as Error).message)) ? 'data folder is locked by another process' : (err as Error).message.split('\n')[0];
+    const reason = /lock/i.test(String((err as Error).message))
+      ? 'data folder is locked by another process'
+      : (err as Error).message.split('\n')[0];
     throw new EmbeddedStoreError(dataDir ?? '(memory)', `cannot open the embedded DynamoDB: ${reason}`, { cause: err });
   }
   if (dataDir) await writeFile(join(dataDir, ENDPOINT_FILE), JSON.stringify({ pid: process.pid, port }));
   return {
-    doc, tableName, endpoint, owner: true,
+    doc,
+    tableName,
+    endpoint,
+    owner: true,
     close: async () => {
       doc.destroy();
       if (dataDir) await rm(join(dataDir, ENDPOINT_FILE), { force: true });

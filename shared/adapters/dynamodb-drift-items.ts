@@ -15,13 +15,32 @@ import type { DriftHistoryEntry, DriftRecord, DriftStatus, TransitionKind } from
  */
 export const keys = {
   drift: (driftId: string) => ({ pk: `DRIFT#${driftId}`, sk: 'STATE' }),
-  history: (e: Pick<DriftHistoryEntry, 'driftId' | 'eventTime' | 'eventId'>) => ({ pk: `DRIFT#${e.driftId}`, sk: `H#${e.eventTime}#${e.eventId}` }),
+  history: (e: Pick<DriftHistoryEntry, 'driftId' | 'eventTime' | 'eventId'>) => ({
+    pk: `DRIFT#${e.driftId}`,
+    sk: `H#${e.eventTime}#${e.eventId}`,
+  }),
   statusIndex: (status: DriftStatus) => `DRIFT#${status}`,
-  rejected: (receivedAt: string, sha256: string) => ({ pk: `REJECTED#${receivedAt.slice(0, 10)}`, sk: `${receivedAt}#${sha256.slice(0, 16)}` }),
+  rejected: (receivedAt: string, sha256: string) => ({
+    pk: `REJECTED#${receivedAt.slice(0, 10)}`,
+    sk: `${receivedAt}#${sha256.slice(0, 16)}`,
+  }),
 };
 
 /** Attributes of a record item that are bookkeeping, not part of DriftRecord. */
-const BOOKKEEPING = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'prevStatus', 'violatedBefore', 'episodeStart', 'txOpen', 'txOpenKind', 'txSuppressed', 'txResolved', 'notified']);
+const BOOKKEEPING = new Set([
+  'pk',
+  'sk',
+  'gsi1pk',
+  'gsi1sk',
+  'prevStatus',
+  'violatedBefore',
+  'episodeStart',
+  'txOpen',
+  'txOpenKind',
+  'txSuppressed',
+  'txResolved',
+  'notified',
+]);
 
 interface Slot {
   kind?: TransitionKind;
@@ -38,7 +57,21 @@ export interface UpdateSpec {
   ExpressionAttributeValues: Record<string, unknown>;
 }
 
-const FACT_FIELDS = ['driftId', 'account', 'region', 'resourceType', 'resourceId', 'resourceArn', 'ruleId', 'title', 'severity', 'area', 'owner', 'tags', 'packVersion'] as const;
+const FACT_FIELDS = [
+  'driftId',
+  'account',
+  'region',
+  'resourceType',
+  'resourceId',
+  'resourceArn',
+  'ruleId',
+  'title',
+  'severity',
+  'area',
+  'owner',
+  'tags',
+  'packVersion',
+] as const;
 
 function mark(c: StateChange, kind?: TransitionKind): Slot {
   const slot: Slot = { eventId: c.eventId, at: c.eventTime };
@@ -49,24 +82,49 @@ function mark(c: StateChange, kind?: TransitionKind): Slot {
 }
 
 /** The SET/REMOVE clauses specific to each intent. */
-const INTENT_CLAUSES: Record<StateChange['intent'], (c: StateChange) => { set: string[]; remove: string[]; values: Record<string, unknown> }> = {
+const INTENT_CLAUSES: Record<
+  StateChange['intent'],
+  (c: StateChange) => { set: string[]; remove: string[]; values: Record<string, unknown> }
+> = {
   [Intents.violation]: (c) => ({
-    set: ['#status = :open', 'gsi1pk = :gsiOpen', 'firstSeen = if_not_exists(firstSeen, :t)', 'openedAt = if_not_exists(episodeStart, :t)',
-      'episodeStart = if_not_exists(episodeStart, :t)', 'txOpen = if_not_exists(txOpen, :mark)',
-      'txOpenKind = if_not_exists(txOpenKind, if_not_exists(violatedBefore.openKind, :opened))', 'violatedBefore = :violatedBefore'],
+    set: [
+      '#status = :open',
+      'gsi1pk = :gsiOpen',
+      'firstSeen = if_not_exists(firstSeen, :t)',
+      'openedAt = if_not_exists(episodeStart, :t)',
+      'episodeStart = if_not_exists(episodeStart, :t)',
+      'txOpen = if_not_exists(txOpen, :mark)',
+      'txOpenKind = if_not_exists(txOpenKind, if_not_exists(violatedBefore.openKind, :opened))',
+      'violatedBefore = :violatedBefore',
+    ],
     remove: ['txSuppressed', 'txResolved', 'exceptionId'],
     values: { ':open': 'open', ':gsiOpen': keys.statusIndex('open'), ':mark': mark(c), ':opened': 'opened' },
   }),
   [Intents.suppress]: (c) => ({
-    set: ['#status = :suppressed', 'gsi1pk = :gsiSuppressed', 'firstSeen = if_not_exists(firstSeen, :t)', 'openedAt = if_not_exists(episodeStart, :t)',
-      'episodeStart = if_not_exists(episodeStart, :t)', 'txSuppressed = if_not_exists(txSuppressed, :mark)', 'exceptionId = :exceptionId',
-      'violatedBefore = :violatedBefore'],
+    set: [
+      '#status = :suppressed',
+      'gsi1pk = :gsiSuppressed',
+      'firstSeen = if_not_exists(firstSeen, :t)',
+      'openedAt = if_not_exists(episodeStart, :t)',
+      'episodeStart = if_not_exists(episodeStart, :t)',
+      'txSuppressed = if_not_exists(txSuppressed, :mark)',
+      'exceptionId = :exceptionId',
+      'violatedBefore = :violatedBefore',
+    ],
     remove: ['txOpen', 'txOpenKind', 'txResolved'],
-    values: { ':suppressed': 'suppressed', ':gsiSuppressed': keys.statusIndex('suppressed'), ':mark': mark(c, 'suppressed'), ':exceptionId': c.exceptionId ?? 'unknown' },
+    values: {
+      ':suppressed': 'suppressed',
+      ':gsiSuppressed': keys.statusIndex('suppressed'),
+      ':mark': mark(c, 'suppressed'),
+      ':exceptionId': c.exceptionId ?? 'unknown',
+    },
   }),
   [Intents.resolve]: (c) => ({
-    set: ['#status = if_not_exists(violatedBefore.#status, :compliant)', 'gsi1pk = if_not_exists(violatedBefore.gsi1pk, :gsiCompliant)',
-      'txResolved = if_not_exists(txResolved, :mark)'],
+    set: [
+      '#status = if_not_exists(violatedBefore.#status, :compliant)',
+      'gsi1pk = if_not_exists(violatedBefore.gsi1pk, :gsiCompliant)',
+      'txResolved = if_not_exists(txResolved, :mark)',
+    ],
     remove: ['txOpen', 'txOpenKind', 'txSuppressed', 'exceptionId', 'episodeStart'],
     values: { ':compliant': 'compliant', ':gsiCompliant': keys.statusIndex('compliant'), ':mark': mark(c, 'resolved') },
   }),
@@ -79,8 +137,20 @@ const INTENT_CLAUSES: Record<StateChange['intent'], (c: StateChange) => { set: s
 export function updateFor(c: StateChange): UpdateSpec {
   const clause = INTENT_CLAUSES[c.intent](c);
   const names: Record<string, string> = { '#status': 'status' };
-  const values: Record<string, unknown> = { ':t': c.eventTime, ':id': c.eventId, ':none': 'none', ':gsi1sk': `${c.eventTime}#${c.facts.driftId}`, ...clause.values };
-  const set = ['prevStatus = if_not_exists(#status, :none)', 'lastSeen = :t', 'lastEventId = :id', 'gsi1sk = :gsi1sk', ...clause.set];
+  const values: Record<string, unknown> = {
+    ':t': c.eventTime,
+    ':id': c.eventId,
+    ':none': 'none',
+    ':gsi1sk': `${c.eventTime}#${c.facts.driftId}`,
+    ...clause.values,
+  };
+  const set = [
+    'prevStatus = if_not_exists(#status, :none)',
+    'lastSeen = :t',
+    'lastEventId = :id',
+    'gsi1sk = :gsi1sk',
+    ...clause.set,
+  ];
   const remove = [...clause.remove];
   for (const field of FACT_FIELDS) {
     const value = c.facts[field];
@@ -93,7 +163,8 @@ export function updateFor(c: StateChange): UpdateSpec {
     set.push('actor = :actor');
     values[':actor'] = c.actor;
   } else remove.push('actor');
-  if (c.intent !== Intents.resolve) values[':violatedBefore'] = { status: 'resolved', gsi1pk: keys.statusIndex('resolved'), openKind: 'reopened' };
+  if (c.intent !== Intents.resolve)
+    values[':violatedBefore'] = { status: 'resolved', gsi1pk: keys.statusIndex('resolved'), openKind: 'reopened' };
   const add = c.intent !== Intents.resolve && !c.operator ? ' ADD occurrences :one' : '';
   if (add) values[':one'] = 1;
   else {
@@ -114,14 +185,18 @@ export function updateFor(c: StateChange): UpdateSpec {
 }
 
 function slotOf(item: Record<string, unknown>, status: DriftStatus): Slot | undefined {
-  const slot = { open: item.txOpen, suppressed: item.txSuppressed, resolved: item.txResolved, compliant: undefined }[status] as Slot | undefined;
+  const slot = { open: item.txOpen, suppressed: item.txSuppressed, resolved: item.txResolved, compliant: undefined }[
+    status
+  ] as Slot | undefined;
   if (!slot) return undefined;
   return status === 'open' ? { ...slot, kind: (item.txOpenKind as TransitionKind | undefined) ?? 'opened' } : slot;
 }
 
 /** The DriftRecord an item holds (bookkeeping removed, the current transition made explicit). */
 export function recordOf(item: Record<string, unknown>): DriftRecord {
-  const record = Object.fromEntries(Object.entries(item).filter(([k]) => !BOOKKEEPING.has(k))) as unknown as DriftRecord;
+  const record = Object.fromEntries(
+    Object.entries(item).filter(([k]) => !BOOKKEEPING.has(k)),
+  ) as unknown as DriftRecord;
   const slot = slotOf(item, record.status);
   if (slot?.kind) record.lastTransition = { kind: slot.kind, eventId: slot.eventId, at: slot.at };
   if (record.status === 'resolved' && slot) {
@@ -144,9 +219,15 @@ export function statusBefore(item: Record<string, unknown>): DriftStatus | undef
  * notifier's conditional ledger writes (a late delivery of a superseded transition fails it).
  * @example const c = currentTransitionCondition('opened', 'e-1') // { expression: '#status = :ctStatus AND txOpen.eventId = :ctEventId', ... }
  */
-export function currentTransitionCondition(kind: TransitionKind, eventId: string): { expression: string; names: Record<string, string>; values: Record<string, unknown> } {
+export function currentTransitionCondition(
+  kind: TransitionKind,
+  eventId: string,
+): { expression: string; names: Record<string, string>; values: Record<string, unknown> } {
   const bySlot: Partial<Record<TransitionKind, [DriftStatus, string]>> = {
-    opened: ['open', 'txOpen'], reopened: ['open', 'txOpen'], suppressed: ['suppressed', 'txSuppressed'], resolved: ['resolved', 'txResolved'],
+    opened: ['open', 'txOpen'],
+    reopened: ['open', 'txOpen'],
+    suppressed: ['suppressed', 'txSuppressed'],
+    resolved: ['resolved', 'txResolved'],
   };
   const slot = bySlot[kind];
   if (!slot) return { expression: 'attribute_exists(pk)', names: {}, values: {} };

@@ -39,7 +39,10 @@ export class DynamoDriftStore implements DriftStore {
   private readonly historySeconds: number;
   private readonly rejectedSeconds: number;
 
-  public constructor(private readonly doc: DynamoDBDocumentClient, options: DynamoDriftStoreOptions) {
+  public constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    options: DynamoDriftStoreOptions,
+  ) {
     this.table = options.tableName;
     this.historySeconds = (options.historyRetentionDays ?? 400) * DAY_SECONDS;
     this.rejectedSeconds = (options.rejectedRetentionDays ?? 30) * DAY_SECONDS;
@@ -56,7 +59,14 @@ export class DynamoDriftStore implements DriftStore {
   public async applyChange(change: StateChange): Promise<ChangeResult> {
     let item: Record<string, unknown>;
     try {
-      const out = await this.doc.send(new UpdateCommand({ TableName: this.table, Key: keys.drift(change.facts.driftId), ...updateFor(change), ReturnValues: 'ALL_NEW' }));
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.drift(change.facts.driftId),
+          ...updateFor(change),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
       item = out.Attributes ?? {};
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
@@ -64,8 +74,11 @@ export class DynamoDriftStore implements DriftStore {
       // retry then fails its own condition. A record that already stands at this change's position
       // took this change, so its transition must not be lost (found by the fault-injection tests).
       // One consistent read, on the rare condition-failure path only.
-      const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.drift(change.facts.driftId), ConsistentRead: true }));
-      if (!out.Item || out.Item.lastEventId !== change.eventId || out.Item.lastSeen !== change.eventTime) return { applied: false };
+      const out = await this.doc.send(
+        new GetCommand({ TableName: this.table, Key: keys.drift(change.facts.driftId), ConsistentRead: true }),
+      );
+      if (!out.Item || out.Item.lastEventId !== change.eventId || out.Item.lastSeen !== change.eventTime)
+        return { applied: false };
       item = out.Item;
     }
     const before = statusBefore(item);
@@ -73,7 +86,9 @@ export class DynamoDriftStore implements DriftStore {
   }
 
   public async getRecord(driftId: string): Promise<DriftRecord | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.drift(driftId), ConsistentRead: true }));
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: keys.drift(driftId), ConsistentRead: true }),
+    );
     return out.Item ? recordOf(out.Item) : undefined;
   }
 
@@ -82,10 +97,16 @@ export class DynamoDriftStore implements DriftStore {
     for (const status of query.statuses) {
       let start: Record<string, unknown> | undefined;
       do {
-        const out = await this.doc.send(new QueryCommand({
-          TableName: this.table, IndexName: GSI1, KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.statusIndex(status) }, ScanIndexForward: false, ExclusiveStartKey: start,
-        }));
+        const out = await this.doc.send(
+          new QueryCommand({
+            TableName: this.table,
+            IndexName: GSI1,
+            KeyConditionExpression: 'gsi1pk = :pk',
+            ExpressionAttributeValues: { ':pk': keys.statusIndex(status) },
+            ScanIndexForward: false,
+            ExclusiveStartKey: start,
+          }),
+        );
         for (const item of out.Items ?? []) all.push(recordOf(item));
         start = out.LastEvaluatedKey;
       } while (start && (query.limit === undefined || all.length < query.limit));
@@ -98,10 +119,14 @@ export class DynamoDriftStore implements DriftStore {
     const entries: DriftHistoryEntry[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const out = await this.doc.send(new QueryCommand({
-        TableName: this.table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :h)',
-        ExpressionAttributeValues: { ':pk': keys.drift(driftId).pk, ':h': 'H#' }, ExclusiveStartKey: start,
-      }));
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :h)',
+          ExpressionAttributeValues: { ':pk': keys.drift(driftId).pk, ':h': 'H#' },
+          ExclusiveStartKey: start,
+        }),
+      );
       for (const item of out.Items ?? []) {
         const { pk: _pk, sk: _sk, expiresAt: _ttl, ...entry } = item;
         entries.push(entry as DriftHistoryEntry);
@@ -112,13 +137,19 @@ export class DynamoDriftStore implements DriftStore {
   }
 
   public async putRejected(input: RejectedInput): Promise<void> {
-    const item = { ...keys.rejected(input.receivedAt, input.sha256), ...input, expiresAt: epochSeconds(input.receivedAt) + this.rejectedSeconds };
+    const item = {
+      ...keys.rejected(input.receivedAt, input.sha256),
+      ...input,
+      expiresAt: epochSeconds(input.receivedAt) + this.rejectedSeconds,
+    };
     await this.putIfAbsent(item);
   }
 
   private async putIfAbsent(item: Record<string, unknown>): Promise<boolean> {
     try {
-      await this.doc.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.doc.send(
+        new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
       return true;
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) return false;

@@ -1,4 +1,10 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { ExceptionAlreadyRevokedError, ExceptionError, ExceptionNotFoundError } from '../exceptions/errors.js';
 import type { RiskException } from '../exceptions/types.js';
 import type { ExceptionStore } from '../review/ports.js';
@@ -26,22 +32,38 @@ function fromItem(item: Record<string, unknown>): RiskException {
 }
 
 export class DynamoExceptionStore implements ExceptionStore {
-  public constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
+  public constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   public async add(exc: RiskException): Promise<void> {
     const { expiresAt, ...rest } = exc;
     const ttl = Math.floor(Date.parse(expiresAt) / 1000) + EXCEPTION_RETENTION_DAYS * 86_400;
-    const item = { ...key(exc.exceptionId), gsi1pk: 'EXCEPTION', gsi1sk: `${expiresAt}#${exc.exceptionId}`, itemType: 'exception', ...rest, validUntil: expiresAt, expiresAt: ttl };
+    const item = {
+      ...key(exc.exceptionId),
+      gsi1pk: 'EXCEPTION',
+      gsi1sk: `${expiresAt}#${exc.exceptionId}`,
+      itemType: 'exception',
+      ...rest,
+      validUntil: expiresAt,
+      expiresAt: ttl,
+    };
     try {
-      await this.doc.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.doc.send(
+        new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
     } catch (err) {
-      if (isConditionFailure(err)) throw new ExceptionError(`exception ${exc.exceptionId} exists already`, { cause: err });
+      if (isConditionFailure(err))
+        throw new ExceptionError(`exception ${exc.exceptionId} exists already`, { cause: err });
       throw err;
     }
   }
 
   public async get(exceptionId: string): Promise<RiskException | undefined> {
-    const res = await this.doc.send(new GetCommand({ TableName: this.table, Key: key(exceptionId), ConsistentRead: true }));
+    const res = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: key(exceptionId), ConsistentRead: true }),
+    );
     return res.Item ? fromItem(res.Item) : undefined;
   }
 
@@ -49,9 +71,15 @@ export class DynamoExceptionStore implements ExceptionStore {
     const out: RiskException[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const res = await this.doc.send(new QueryCommand({
-        TableName: this.table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': 'EXCEPTION' }, ExclusiveStartKey: start,
-      }));
+      const res = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :p',
+          ExpressionAttributeValues: { ':p': 'EXCEPTION' },
+          ExclusiveStartKey: start,
+        }),
+      );
       for (const item of res.Items ?? []) out.push(fromItem(item));
       start = res.LastEvaluatedKey;
     } while (start);
@@ -60,14 +88,17 @@ export class DynamoExceptionStore implements ExceptionStore {
 
   public async revoke(exceptionId: string, by: string, at: string): Promise<RiskException> {
     try {
-      const res = await this.doc.send(new UpdateCommand({
-        TableName: this.table, Key: key(exceptionId),
-        UpdateExpression: 'SET #status = :revoked, revokedAt = :at, revokedBy = :by',
-        ConditionExpression: 'attribute_exists(pk) AND #status = :active',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':revoked': 'revoked', ':active': 'active', ':at': at, ':by': by },
-        ReturnValues: 'ALL_NEW',
-      }));
+      const res = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: key(exceptionId),
+          UpdateExpression: 'SET #status = :revoked, revokedAt = :at, revokedBy = :by',
+          ConditionExpression: 'attribute_exists(pk) AND #status = :active',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':revoked': 'revoked', ':active': 'active', ':at': at, ':by': by },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
       return fromItem(res.Attributes ?? {});
     } catch (err) {
       if (!isConditionFailure(err)) throw err;

@@ -1,5 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { ReviewAlreadyCompletedError, ReviewTaskNotFoundError } from '../review/errors.js';
 import type { PackSnapshot } from '../review/pack-snapshot.js';
 import type { ReviewStore } from '../review/ports.js';
@@ -14,7 +20,10 @@ import type { ReviewTask, SignOff } from '../review/types.js';
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'itemType'] as const;
 
 export function isConditionFailure(err: unknown): boolean {
-  return err instanceof ConditionalCheckFailedException || (err instanceof Error && err.name === 'ConditionalCheckFailedException');
+  return (
+    err instanceof ConditionalCheckFailedException ||
+    (err instanceof Error && err.name === 'ConditionalCheckFailedException')
+  );
 }
 
 /** Splits `<period>/<owner>`; undefined when the id has another shape. */
@@ -34,12 +43,23 @@ function strip<T>(item: Record<string, unknown>): T {
 }
 
 export class DynamoReviewStore implements ReviewStore {
-  public constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
+  public constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   public async putTaskIfAbsent(task: ReviewTask): Promise<boolean> {
-    const item = { ...taskKey(task.period, task.owner), gsi1pk: 'REVIEW', gsi1sk: `${task.dueAt}#${task.taskId}`, itemType: 'review-task', ...task };
+    const item = {
+      ...taskKey(task.period, task.owner),
+      gsi1pk: 'REVIEW',
+      gsi1sk: `${task.dueAt}#${task.taskId}`,
+      itemType: 'review-task',
+      ...task,
+    };
     try {
-      await this.doc.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.doc.send(
+        new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
       return true;
     } catch (err) {
       if (isConditionFailure(err)) return false;
@@ -50,7 +70,9 @@ export class DynamoReviewStore implements ReviewStore {
   public async getTask(taskId: string): Promise<ReviewTask | undefined> {
     const id = parseTaskId(taskId);
     if (!id) return undefined;
-    const res = await this.doc.send(new GetCommand({ TableName: this.table, Key: taskKey(id.period, id.owner), ConsistentRead: true }));
+    const res = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: taskKey(id.period, id.owner), ConsistentRead: true }),
+    );
     return res.Item ? strip<ReviewTask>(res.Item) : undefined;
   }
 
@@ -58,9 +80,15 @@ export class DynamoReviewStore implements ReviewStore {
     const out: ReviewTask[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const res = await this.doc.send(new QueryCommand({
-        TableName: this.table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': 'REVIEW' }, ExclusiveStartKey: start,
-      }));
+      const res = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :p',
+          ExpressionAttributeValues: { ':p': 'REVIEW' },
+          ExclusiveStartKey: start,
+        }),
+      );
       for (const item of res.Items ?? []) out.push(strip<ReviewTask>(item));
       start = res.LastEvaluatedKey;
     } while (start);
@@ -68,15 +96,26 @@ export class DynamoReviewStore implements ReviewStore {
   }
 
   /** One conditional UpdateItem on an open task; false when the condition does not hold. */
-  private async conditionalSet(taskId: string, set: string, condition: string, names: Record<string, string>, values: Record<string, unknown>): Promise<boolean> {
+  private async conditionalSet(
+    taskId: string,
+    set: string,
+    condition: string,
+    names: Record<string, string>,
+    values: Record<string, unknown>,
+  ): Promise<boolean> {
     const id = parseTaskId(taskId);
     if (!id) return false;
     try {
-      await this.doc.send(new UpdateCommand({
-        TableName: this.table, Key: taskKey(id.period, id.owner), UpdateExpression: `SET ${set}`,
-        ConditionExpression: `attribute_exists(pk) AND #status = :open AND ${condition}`,
-        ExpressionAttributeNames: { '#status': 'status', ...names }, ExpressionAttributeValues: { ':open': 'open', ...values },
-      }));
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: taskKey(id.period, id.owner),
+          UpdateExpression: `SET ${set}`,
+          ConditionExpression: `attribute_exists(pk) AND #status = :open AND ${condition}`,
+          ExpressionAttributeNames: { '#status': 'status', ...names },
+          ExpressionAttributeValues: { ':open': 'open', ...values },
+        }),
+      );
       return true;
     } catch (err) {
       if (isConditionFailure(err)) return false;
@@ -85,7 +124,13 @@ export class DynamoReviewStore implements ReviewStore {
   }
 
   public recordReminder(taskId: string, key: string, at: string): Promise<boolean> {
-    return this.conditionalSet(taskId, 'reminders.#k = :at', 'attribute_not_exists(reminders.#k)', { '#k': key }, { ':at': at });
+    return this.conditionalSet(
+      taskId,
+      'reminders.#k = :at',
+      'attribute_not_exists(reminders.#k)',
+      { '#k': key },
+      { ':at': at },
+    );
   }
 
   public recordEscalation(taskId: string, at: string): Promise<boolean> {
@@ -96,28 +141,46 @@ export class DynamoReviewStore implements ReviewStore {
     const id = parseTaskId(taskId);
     if (!id) throw new ReviewTaskNotFoundError(taskId);
     try {
-      const res = await this.doc.send(new UpdateCommand({
-        TableName: this.table, Key: taskKey(id.period, id.owner),
-        UpdateExpression: 'SET #status = :done, completedBy = :by, completedAt = :at, notes = :notes, decision = :decision, reviewedPackVersion = :pv',
-        ConditionExpression: 'attribute_exists(pk) AND #status = :open',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':done': 'done', ':open': 'open', ':by': s.by, ':at': s.at, ':notes': s.notes, ':decision': s.decision, ':pv': s.packVersion },
-        ReturnValues: 'ALL_NEW',
-      }));
+      const res = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: taskKey(id.period, id.owner),
+          UpdateExpression:
+            'SET #status = :done, completedBy = :by, completedAt = :at, notes = :notes, decision = :decision, reviewedPackVersion = :pv',
+          ConditionExpression: 'attribute_exists(pk) AND #status = :open',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':done': 'done',
+            ':open': 'open',
+            ':by': s.by,
+            ':at': s.at,
+            ':notes': s.notes,
+            ':decision': s.decision,
+            ':pv': s.packVersion,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
       return strip<ReviewTask>(res.Attributes ?? {});
     } catch (err) {
       if (!isConditionFailure(err)) throw err;
       const task = await this.getTask(taskId);
       if (!task) throw new ReviewTaskNotFoundError(taskId, { cause: err });
-      throw new ReviewAlreadyCompletedError(taskId, task.completedBy ?? 'unknown', task.completedAt ?? 'unknown', { cause: err });
+      throw new ReviewAlreadyCompletedError(taskId, task.completedBy ?? 'unknown', task.completedAt ?? 'unknown', {
+        cause: err,
+      });
     }
   }
 
   public async putPackSnapshot(snapshot: PackSnapshot): Promise<boolean> {
     try {
-      await this.doc.send(new PutCommand({
-        TableName: this.table, Item: { pk: `PACK#${snapshot.version}`, sk: 'RULES', itemType: 'pack-snapshot', ...snapshot }, ConditionExpression: 'attribute_not_exists(pk)',
-      }));
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: `PACK#${snapshot.version}`, sk: 'RULES', itemType: 'pack-snapshot', ...snapshot },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
       return true;
     } catch (err) {
       if (isConditionFailure(err)) return false;
@@ -126,7 +189,9 @@ export class DynamoReviewStore implements ReviewStore {
   }
 
   public async getPackSnapshot(version: string): Promise<PackSnapshot | undefined> {
-    const res = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `PACK#${version}`, sk: 'RULES' } }));
+    const res = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { pk: `PACK#${version}`, sk: 'RULES' } }),
+    );
     return res.Item ? strip<PackSnapshot>(res.Item) : undefined;
   }
 }

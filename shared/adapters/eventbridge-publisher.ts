@@ -34,7 +34,10 @@ export class EventBridgePublisher implements Publisher {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
 
-  public constructor(private readonly client: EventBridgeClient, private readonly options: EventBridgePublisherOptions) {
+  public constructor(
+    private readonly client: EventBridgeClient,
+    private readonly options: EventBridgePublisherOptions,
+  ) {
     this.maxAttempts = options.maxAttempts ?? 4;
     this.baseDelayMs = options.baseDelayMs ?? 100;
     this.sleep = options.sleep ?? defaultSleep;
@@ -43,14 +46,19 @@ export class EventBridgePublisher implements Publisher {
 
   public async publish(transitions: readonly DriftTransition[]): Promise<void> {
     const entries = transitions.map((t) => this.entryOf(t));
-    for (let i = 0; i < entries.length; i += MAX_ENTRIES_PER_CALL) await this.putBatch(entries.slice(i, i + MAX_ENTRIES_PER_CALL));
+    for (let i = 0; i < entries.length; i += MAX_ENTRIES_PER_CALL)
+      await this.putBatch(entries.slice(i, i + MAX_ENTRIES_PER_CALL));
   }
 
   private entryOf(t: DriftTransition): PutEventsRequestEntry {
     const e = transitionBusEvent(t);
     const time = new Date(e.time);
     return {
-      EventBusName: this.options.busName, Source: e.source, DetailType: e.detailType, Detail: JSON.stringify(e.detail), Resources: e.resources,
+      EventBusName: this.options.busName,
+      Source: e.source,
+      DetailType: e.detailType,
+      Detail: JSON.stringify(e.detail),
+      Resources: e.resources,
       ...(Number.isFinite(time.getTime()) ? { Time: time } : {}),
     };
   }

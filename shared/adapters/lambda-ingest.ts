@@ -37,14 +37,18 @@ function packaged(path: string, env: NodeJS.ProcessEnv): string {
  * EventBridge publisher, Powertools telemetry.
  * @example const runtime = await loadIngestRuntime('ingest-cloudtrail')
  */
-export async function loadIngestRuntime(functionName: string, env: NodeJS.ProcessEnv = process.env): Promise<IngestRuntime> {
+export async function loadIngestRuntime(
+  functionName: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<IngestRuntime> {
   const tableName = requireEnv(EnvVars.table, env);
   const busName = requireEnv(EnvVars.busName, env);
   const config = await loadConfigSnapshot(packaged(optionalEnv(EnvVars.configFile, 'tpguard.config.yaml', env), env));
   const pack = await loadPackSnapshot(packaged(optionalEnv(EnvVars.policyDir, 'policies', env), env));
   const { logger, metrics } = powertoolsFor(functionName);
   const expected = env[EnvVars.packVersion];
-  if (expected && expected !== pack.version) logger.warn('policy pack differs from the deployed version', { expected, loaded: pack.version });
+  if (expected && expected !== pack.version)
+    logger.warn('policy pack differs from the deployed version', { expected, loaded: pack.version });
   const doc = documentClient();
   const deps: IngestDeps = {
     evaluator: createEvaluator(pack, config),

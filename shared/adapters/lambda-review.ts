@@ -42,7 +42,10 @@ function packaged(path: string, env: NodeJS.ProcessEnv): string {
  * DynamoDB stores, e-mail through the SNS topic and Slack through the SSM-held webhooks.
  * @example const runtime = await loadReviewRuntime('review-scheduler')
  */
-export async function loadReviewRuntime(functionName: string, env: NodeJS.ProcessEnv = process.env): Promise<ReviewRuntime> {
+export async function loadReviewRuntime(
+  functionName: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ReviewRuntime> {
   const table = requireEnv(EnvVars.table, env);
   const topicArn = requireEnv(EnvVars.topicArn, env);
   const busName = requireEnv(EnvVars.busName, env);
@@ -53,10 +56,14 @@ export async function loadReviewRuntime(functionName: string, env: NodeJS.Proces
   const drift = new DynamoDriftStore(doc, { tableName: table });
   const dispatcher = {
     email: createSnsEmailSender(new SNSClient({}), topicArn),
-    slack: createSlackSender(createWebhookResolver(), { log: { warn: (message: string, details?: Record<string, unknown>) => logger.warn(message, details ?? {}) } }),
+    slack: createSlackSender(createWebhookResolver(), {
+      log: { warn: (message: string, details?: Record<string, unknown>) => logger.warn(message, details ?? {}) },
+    }),
   };
   const deps: ReviewDeps = {
-    config, pack, clock: systemClock,
+    config,
+    pack,
+    clock: systemClock,
     store: new DynamoReviewStore(doc, table),
     exceptions: new DynamoExceptionStore(doc, table),
     drift: driftFactsFrom(drift),

@@ -46,7 +46,11 @@ export class LocalBus {
    * Calls `handler` for every event matching `pattern` (an EventBridge event pattern). Handlers
    * may be async; delivery waits for them. Returns a function that unsubscribes.
    */
-  public subscribe(pattern: Record<string, unknown>, handler: BusHandler, name = `subscriber-${this.subscriptions.length + 1}`): () => void {
+  public subscribe(
+    pattern: Record<string, unknown>,
+    handler: BusHandler,
+    name = `subscriber-${this.subscriptions.length + 1}`,
+  ): () => void {
     const sub: Subscription = { name, pattern, handler };
     this.subscriptions.push(sub);
     return () => {
@@ -70,7 +74,12 @@ export class LocalBus {
       try {
         await sub.handler(event);
       } catch (err) {
-        const e: DeliveryError = { subscriber: sub.name, eventId: event.id, detailType: event['detail-type'], error: describeError(err) };
+        const e: DeliveryError = {
+          subscriber: sub.name,
+          eventId: event.id,
+          detailType: event['detail-type'],
+          error: describeError(err),
+        };
         errors.push(e);
         for (const l of this.errorListeners) l(e);
       }
@@ -82,7 +91,17 @@ export class LocalBus {
 /** The bus envelope of a transition, as EventBridge would deliver it from PutEvents. */
 export function transitionEnvelope(t: DriftTransition, id: string = randomUUID()): BusEnvelope {
   const e = transitionBusEvent(t);
-  return { version: '0', id, 'detail-type': e.detailType, source: e.source, account: e.account, time: e.time, region: e.region, resources: e.resources, detail: e.detail as unknown as Record<string, unknown> };
+  return {
+    version: '0',
+    id,
+    'detail-type': e.detailType,
+    source: e.source,
+    account: e.account,
+    time: e.time,
+    region: e.region,
+    resources: e.resources,
+    detail: e.detail as unknown as Record<string, unknown>,
+  };
 }
 
 /** Publisher onto the local bus (the local twin of EventBridgePublisher). */

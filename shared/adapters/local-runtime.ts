@@ -54,7 +54,18 @@ export interface RunSummary {
 }
 
 export function emptySummary(): RunSummary {
-  return { inputs: 0, routed: 0, unrouted: 0, rejected: 0, findings: 0, violations: 0, cannotEvaluate: 0, transitions: { opened: 0, resolved: 0, reopened: 0, suppressed: 0, escalated: 0 }, republished: 0, errors: [] };
+  return {
+    inputs: 0,
+    routed: 0,
+    unrouted: 0,
+    rejected: 0,
+    findings: 0,
+    violations: 0,
+    cannotEvaluate: 0,
+    transitions: { opened: 0, resolved: 0, reopened: 0, suppressed: 0, escalated: 0 },
+    republished: 0,
+    errors: [],
+  };
 }
 
 /** The local runtime: embedded store, in-process bus, the ingest handlers subscribed with the generated patterns. */
@@ -84,7 +95,17 @@ function addResult(s: RunSummary, r: IngestResult): void {
 }
 
 function addSummary(total: RunSummary, part: RunSummary): void {
-  for (const k of ['inputs', 'routed', 'unrouted', 'rejected', 'findings', 'violations', 'cannotEvaluate', 'republished'] as const) total[k] += part[k];
+  for (const k of [
+    'inputs',
+    'routed',
+    'unrouted',
+    'rejected',
+    'findings',
+    'violations',
+    'cannotEvaluate',
+    'republished',
+  ] as const)
+    total[k] += part[k];
   for (const k of Object.keys(part.transitions) as TransitionKind[]) total.transitions[k] += part.transitions[k];
   total.errors.push(...part.errors);
 }
@@ -101,10 +122,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const bus = new LocalBus();
   const store = new DynamoDriftStore(table.doc, { tableName: table.tableName });
   const deps: IngestDeps = {
-    evaluator: createEvaluator(options.pack, options.config), store, publisher: new LocalBusPublisher(bus),
-    clock: options.clock ?? systemClock, intake: options.intake ?? 'local',
+    evaluator: createEvaluator(options.pack, options.config),
+    store,
+    publisher: new LocalBusPublisher(bus),
+    clock: options.clock ?? systemClock,
+    intake: options.intake ?? 'local',
     // Exceptions (shared/exceptions): the store's active ones unless the caller brings a matcher.
-    exceptions: options.exceptions ?? createExceptionMatcher(new DynamoExceptionStore(table.doc, table.tableName), options.clock ?? systemClock),
+    exceptions:
+      options.exceptions ??
+      createExceptionMatcher(new DynamoExceptionStore(table.doc, table.tableName), options.clock ?? systemClock),
     ...(options.telemetry ? { telemetry: options.telemetry } : {}),
   };
   const sightings = new DynamoSightings(table.doc, table.tableName);
@@ -116,7 +142,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   }
   const route = async (event: BusEnvelope) => {
     // The review's threat watch sees every GuardDuty finding, mapped or not (not counted as routed).
-    if (matchesPattern(GUARDDUTY_FINDINGS_PATTERN as Record<string, unknown>, event)) await recordSightings(event, sightings, options.config);
+    if (matchesPattern(GUARDDUTY_FINDINGS_PATTERN as Record<string, unknown>, event))
+      await recordSightings(event, sightings, options.config);
     const { matched, errors } = await bus.put(event);
     if (matched === 0) current.unrouted++;
     else current.routed++;

@@ -1,6 +1,20 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { currentTransitionCondition, recordOf } from './dynamodb-drift-items.js';
-import { ClaimOutcomes, entryName, guardHolds, type ClaimGuard, type ClaimOutcome, type LedgerSlot, type NotificationLedger } from '../notify/ledger.js';
+import {
+  ClaimOutcomes,
+  entryName,
+  guardHolds,
+  type ClaimGuard,
+  type ClaimOutcome,
+  type LedgerSlot,
+  type NotificationLedger,
+} from '../notify/ledger.js';
 
 const DIGEST_TTL_SECONDS = 30 * 24 * 3600;
 
@@ -31,7 +45,8 @@ function guardExpression(g: ClaimGuard): Expression {
 }
 
 const isError = (err: unknown, name: string): boolean => err instanceof Error && err.name === name;
-const missingMap = (err: unknown): boolean => isError(err, 'ValidationException') && /document path/i.test((err as Error).message);
+const missingMap = (err: unknown): boolean =>
+  isError(err, 'ValidationException') && /document path/i.test((err as Error).message);
 
 /**
  * The notification ledger on the contract table. Transition claims live in the drift item's
@@ -41,7 +56,10 @@ const missingMap = (err: unknown): boolean => isError(err, 'ValidationException'
  * @example new DynamoNotificationLedger(DynamoDBDocumentClient.from(new DynamoDBClient({})), 'tpguard-prod')
  */
 export class DynamoNotificationLedger implements NotificationLedger {
-  public constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
+  public constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   public async claim(slot: LedgerSlot, now: Date, leaseMs: number): Promise<ClaimOutcome> {
     const cutoff = new Date(now.getTime() - leaseMs).toISOString();
@@ -53,10 +71,16 @@ export class DynamoNotificationLedger implements NotificationLedger {
     }
     // First notification of this record: create the empty map, then claim again.
     try {
-      await this.doc.send(new UpdateCommand({
-        TableName: this.table, Key: driftKey(slot.driftId), UpdateExpression: 'SET #n = if_not_exists(#n, :empty)',
-        ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#n': 'notified' }, ExpressionAttributeValues: { ':empty': {} },
-      }));
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: driftKey(slot.driftId),
+          UpdateExpression: 'SET #n = if_not_exists(#n, :empty)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#n': 'notified' },
+          ExpressionAttributeValues: { ':empty': {} },
+        }),
+      );
     } catch (err) {
       if (isError(err, 'ConditionalCheckFailedException')) return ClaimOutcomes.missing;
       throw err;
@@ -64,38 +88,73 @@ export class DynamoNotificationLedger implements NotificationLedger {
     return this.claimDrift(slot, now, cutoff);
   }
 
-  private async claimDrift(slot: Extract<LedgerSlot, { scope: 'drift' }>, now: Date, cutoff: string): Promise<ClaimOutcome> {
+  private async claimDrift(
+    slot: Extract<LedgerSlot, { scope: 'drift' }>,
+    now: Date,
+    cutoff: string,
+  ): Promise<ClaimOutcome> {
     const guard = guardExpression(slot.guard);
     try {
-      await this.doc.send(new UpdateCommand({
-        TableName: this.table, Key: driftKey(slot.driftId),
-        UpdateExpression: 'SET #n.#e = :claim',
-        ConditionExpression: `attribute_exists(pk) AND (attribute_not_exists(#n.#e) OR (#n.#e.#st = :sending AND #n.#e.#ca < :cutoff)) AND (${guard.condition})`,
-        ExpressionAttributeNames: { '#n': 'notified', '#e': entryName(slot.channel, slot.key), '#st': 'status', '#ca': 'claimedAt', ...guard.names },
-        ExpressionAttributeValues: { ':claim': { status: 'sending', claimedAt: now.toISOString() }, ':sending': 'sending', ':cutoff': cutoff, ...guard.values },
-      }));
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: driftKey(slot.driftId),
+          UpdateExpression: 'SET #n.#e = :claim',
+          ConditionExpression: `attribute_exists(pk) AND (attribute_not_exists(#n.#e) OR (#n.#e.#st = :sending AND #n.#e.#ca < :cutoff)) AND (${guard.condition})`,
+          ExpressionAttributeNames: {
+            '#n': 'notified',
+            '#e': entryName(slot.channel, slot.key),
+            '#st': 'status',
+            '#ca': 'claimedAt',
+            ...guard.names,
+          },
+          ExpressionAttributeValues: {
+            ':claim': { status: 'sending', claimedAt: now.toISOString() },
+            ':sending': 'sending',
+            ':cutoff': cutoff,
+            ...guard.values,
+          },
+        }),
+      );
       return ClaimOutcomes.claimed;
     } catch (err) {
       if (!isError(err, 'ConditionalCheckFailedException')) throw err;
     }
-    const item = (await this.doc.send(new GetCommand({ TableName: this.table, Key: driftKey(slot.driftId), ConsistentRead: true }))).Item;
+    const item = (
+      await this.doc.send(new GetCommand({ TableName: this.table, Key: driftKey(slot.driftId), ConsistentRead: true }))
+    ).Item;
     if (!item) return ClaimOutcomes.missing;
-    const entry = (item.notified as Record<string, { status?: string; claimedAt?: string }> | undefined)?.[entryName(slot.channel, slot.key)];
+    const entry = (item.notified as Record<string, { status?: string; claimedAt?: string }> | undefined)?.[
+      entryName(slot.channel, slot.key)
+    ];
     if (entry?.status === 'sent') return ClaimOutcomes.duplicate;
     if (entry?.status === 'sending' && (entry.claimedAt ?? '') >= cutoff) return ClaimOutcomes.inFlight;
     return guardHolds(recordOf(item), slot.guard) ? ClaimOutcomes.inFlight : ClaimOutcomes.stale;
   }
 
-  private async claimDigest(slot: Extract<LedgerSlot, { scope: 'digest' }>, now: Date, cutoff: string): Promise<ClaimOutcome> {
+  private async claimDigest(
+    slot: Extract<LedgerSlot, { scope: 'digest' }>,
+    now: Date,
+    cutoff: string,
+  ): Promise<ClaimOutcome> {
     const key = digestKey(slot);
     try {
-      await this.doc.send(new PutCommand({
-        TableName: this.table,
-        Item: { ...key, status: 'sending', claimedAt: now.toISOString(), owner: slot.owner, channel: slot.channel, expiresAt: Math.floor(now.getTime() / 1000) + DIGEST_TTL_SECONDS },
-        ConditionExpression: 'attribute_not_exists(pk) OR (#st = :sending AND #ca < :cutoff)',
-        ExpressionAttributeNames: { '#st': 'status', '#ca': 'claimedAt' },
-        ExpressionAttributeValues: { ':sending': 'sending', ':cutoff': cutoff },
-      }));
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...key,
+            status: 'sending',
+            claimedAt: now.toISOString(),
+            owner: slot.owner,
+            channel: slot.channel,
+            expiresAt: Math.floor(now.getTime() / 1000) + DIGEST_TTL_SECONDS,
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR (#st = :sending AND #ca < :cutoff)',
+          ExpressionAttributeNames: { '#st': 'status', '#ca': 'claimedAt' },
+          ExpressionAttributeValues: { ':sending': 'sending', ':cutoff': cutoff },
+        }),
+      );
       return ClaimOutcomes.claimed;
     } catch (err) {
       if (!isError(err, 'ConditionalCheckFailedException')) throw err;
@@ -106,34 +165,53 @@ export class DynamoNotificationLedger implements NotificationLedger {
 
   public async confirm(slot: LedgerSlot, now: Date): Promise<void> {
     if (slot.scope === 'digest') {
-      await this.doc.send(new UpdateCommand({
-        TableName: this.table, Key: digestKey(slot), UpdateExpression: 'SET #st = :sent, sentAt = :now',
-        ExpressionAttributeNames: { '#st': 'status' }, ExpressionAttributeValues: { ':sent': 'sent', ':now': now.toISOString() },
-      }));
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: digestKey(slot),
+          UpdateExpression: 'SET #st = :sent, sentAt = :now',
+          ExpressionAttributeNames: { '#st': 'status' },
+          ExpressionAttributeValues: { ':sent': 'sent', ':now': now.toISOString() },
+        }),
+      );
       return;
     }
-    await this.doc.send(new UpdateCommand({
-      TableName: this.table, Key: driftKey(slot.driftId), UpdateExpression: 'SET #n.#e.#st = :sent, #n.#e.sentAt = :now',
-      ConditionExpression: 'attribute_exists(#n.#e)',
-      ExpressionAttributeNames: { '#n': 'notified', '#e': entryName(slot.channel, slot.key), '#st': 'status' },
-      ExpressionAttributeValues: { ':sent': 'sent', ':now': now.toISOString() },
-    }));
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: driftKey(slot.driftId),
+        UpdateExpression: 'SET #n.#e.#st = :sent, #n.#e.sentAt = :now',
+        ConditionExpression: 'attribute_exists(#n.#e)',
+        ExpressionAttributeNames: { '#n': 'notified', '#e': entryName(slot.channel, slot.key), '#st': 'status' },
+        ExpressionAttributeValues: { ':sent': 'sent', ':now': now.toISOString() },
+      }),
+    );
   }
 
   public async release(slot: LedgerSlot): Promise<void> {
     try {
       if (slot.scope === 'digest') {
-        await this.doc.send(new DeleteCommand({
-          TableName: this.table, Key: digestKey(slot), ConditionExpression: '#st = :sending',
-          ExpressionAttributeNames: { '#st': 'status' }, ExpressionAttributeValues: { ':sending': 'sending' },
-        }));
+        await this.doc.send(
+          new DeleteCommand({
+            TableName: this.table,
+            Key: digestKey(slot),
+            ConditionExpression: '#st = :sending',
+            ExpressionAttributeNames: { '#st': 'status' },
+            ExpressionAttributeValues: { ':sending': 'sending' },
+          }),
+        );
         return;
       }
-      await this.doc.send(new UpdateCommand({
-        TableName: this.table, Key: driftKey(slot.driftId), UpdateExpression: 'REMOVE #n.#e', ConditionExpression: '#n.#e.#st = :sending',
-        ExpressionAttributeNames: { '#n': 'notified', '#e': entryName(slot.channel, slot.key), '#st': 'status' },
-        ExpressionAttributeValues: { ':sending': 'sending' },
-      }));
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: driftKey(slot.driftId),
+          UpdateExpression: 'REMOVE #n.#e',
+          ConditionExpression: '#n.#e.#st = :sending',
+          ExpressionAttributeNames: { '#n': 'notified', '#e': entryName(slot.channel, slot.key), '#st': 'status' },
+          ExpressionAttributeValues: { ':sending': 'sending' },
+        }),
+      );
     } catch (err) {
       if (!isError(err, 'ConditionalCheckFailedException')) throw err; // already released or taken over
     }

@@ -74,17 +74,34 @@ export async function createNotifyRuntime(env: NotifyEnvironment, telemetry: Not
     email: createSnsEmailSender(sns, env.topicArn),
     slack: createSlackSender(createWebhookResolver(), { log }),
     ...(chatbotTopic ? { chatbot: createSnsChatbotSender(sns, chatbotTopic) } : {}),
-    ...(env.securityHub || config.notifications.securityHub ? { securityhub: createSecurityHubSender(new SecurityHubClient({ region: env.region })) } : {}),
+    ...(env.securityHub || config.notifications.securityHub
+      ? { securityhub: createSecurityHubSender(new SecurityHubClient({ region: env.region })) }
+      : {}),
   };
-  for (const ref of unsetWebhookReferences(config)) telemetry.warn('slack webhook reference is not set in this environment: its messages will fail (use ssm: when deployed)', { reference: ref });
+  for (const ref of unsetWebhookReferences(config))
+    telemetry.warn(
+      'slack webhook reference is not set in this environment: its messages will fail (use ssm: when deployed)',
+      { reference: ref },
+    );
   const doc = documentClient({ region: env.region });
-  return { env, config, catalog, dispatcher, ledger: new DynamoNotificationLedger(doc, env.table), store: new DynamoDriftStore(doc, { tableName: env.table }) };
+  return {
+    env,
+    config,
+    catalog,
+    dispatcher,
+    ledger: new DynamoNotificationLedger(doc, env.table),
+    store: new DynamoDriftStore(doc, { tableName: env.table }),
+  };
 }
 
 /** `env:` webhook references of the owners whose variable is not set (they only work locally). */
 export function unsetWebhookReferences(config: TpguardConfig, env: NodeJS.ProcessEnv = process.env): string[] {
   const contacts = [config.owners.default, ...Object.values(config.owners.teams)];
-  return [...new Set(contacts.map((c) => c.slack).filter((s): s is string => !!s && s.startsWith('env:') && !env[s.slice(4)]))];
+  return [
+    ...new Set(
+      contacts.map((c) => c.slack).filter((s): s is string => !!s && s.startsWith('env:') && !env[s.slice(4)]),
+    ),
+  ];
 }
 
 /** The account a function runs in, from its invocation ARN (`arn:aws:lambda:<region>:<account>:function:<name>`). */
@@ -94,15 +111,36 @@ export function accountOf(invokedFunctionArn: string | undefined): string | unde
 }
 
 /** Notifier dependencies for one invocation (Security Hub needs the function's own account). */
-export function notifierDepsOf(rt: NotifyRuntime, account: string | undefined, telemetry: NotifyTelemetry): NotifierDeps {
+export function notifierDepsOf(
+  rt: NotifyRuntime,
+  account: string | undefined,
+  telemetry: NotifyTelemetry,
+): NotifierDeps {
   const chatbotTopicArn = rt.env.chatbotTopicArn ?? rt.config.notifications.chatbotTopicArn;
   return {
-    ledger: rt.ledger, dispatcher: rt.dispatcher, catalog: rt.catalog, config: rt.config, clock: systemClock,
+    ledger: rt.ledger,
+    dispatcher: rt.dispatcher,
+    catalog: rt.catalog,
+    config: rt.config,
+    clock: systemClock,
     ...(chatbotTopicArn ? { chatbotTopicArn } : {}),
     ...(rt.dispatcher.securityhub && account ? { securityHub: sameAccountHub(account, rt.env.region) } : {}),
     onResult: (r: DeliveryResult, m?: Outbound) => {
-      telemetry.count(r.outcome === 'sent' ? NotifyMetrics.sent : r.outcome === 'failed' ? NotifyMetrics.failed : NotifyMetrics.skipped);
-      telemetry.info('notification', { channel: r.channel, owner: r.owner, outcome: r.outcome, key: r.key, to: m?.to, driftId: m?.driftId });
+      telemetry.count(
+        r.outcome === 'sent'
+          ? NotifyMetrics.sent
+          : r.outcome === 'failed'
+            ? NotifyMetrics.failed
+            : NotifyMetrics.skipped,
+      );
+      telemetry.info('notification', {
+        channel: r.channel,
+        owner: r.owner,
+        outcome: r.outcome,
+        key: r.key,
+        to: m?.to,
+        driftId: m?.driftId,
+      });
     },
   };
 }

@@ -64,11 +64,21 @@ function snapshotLedger(): { ledger: NotificationLedger; remember: (r: DriftReco
 export function createLocalNotifier(o: LocalNotifierOptions): LocalNotifier {
   const log = o.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const clock = o.clock ?? systemClock;
-  const dispatcher = createOutboxDispatcher({ dataDir: o.dataDir, clock, env: o.env, log, webhook: o.webhook, mail: o.mail });
+  const dispatcher = createOutboxDispatcher({
+    dataDir: o.dataDir,
+    clock,
+    env: o.env,
+    log,
+    webhook: o.webhook,
+    mail: o.mail,
+  });
   const snapshot = o.table ? undefined : snapshotLedger();
   const deps: NotifierDeps = {
     ledger: o.table ? new DynamoNotificationLedger(o.table.doc, o.table.tableName) : snapshot!.ledger,
-    dispatcher, catalog: ruleCatalog(o.pack), config: o.config, clock,
+    dispatcher,
+    catalog: ruleCatalog(o.pack),
+    config: o.config,
+    clock,
     ...(o.config.notifications.chatbotTopicArn ? { chatbotTopicArn: o.config.notifications.chatbotTopicArn } : {}),
     ...(o.config.notifications.securityHub ? { securityHub: ownAccountHub } : {}),
     onResult: (r, m) => {

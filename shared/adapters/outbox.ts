@@ -62,7 +62,15 @@ export interface OutboxDispatcherOptions {
 
 function lineOf(m: Outbound, at: Date, delivered: OutboxLine['delivered']): OutboxLine {
   const payload = m.channel === 'email' ? { ...(m.payload as Outbound<'email'>['payload']) } : m.payload;
-  const line: OutboxLine = { at: at.toISOString(), channel: m.channel, transition: m.kind, owner: m.owner, to: m.to, payload, delivered };
+  const line: OutboxLine = {
+    at: at.toISOString(),
+    channel: m.channel,
+    transition: m.kind,
+    owner: m.owner,
+    to: m.to,
+    payload,
+    delivered,
+  };
   for (const k of ['ruleId', 'resourceId', 'eventId', 'driftId', 'severity'] as const) if (m[k]) line[k] = m[k];
   return line;
 }

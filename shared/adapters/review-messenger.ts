@@ -15,9 +15,15 @@ export function createReviewMessenger(dispatcher: Dispatcher): ReviewMessenger {
       const about = { kind: m.kind, owner: m.owner, resourceId: m.taskId, eventId: `${m.kind}:${m.taskId}` };
       if (m.email.length > 0 && dispatcher.email) {
         const attributes = { owner: m.owner, transition: m.kind, taskId: m.taskId };
-        await dispatch(dispatcher, { ...about, channel: 'email', to: m.email, payload: { subject: m.subject, text: m.text, attributes } });
+        await dispatch(dispatcher, {
+          ...about,
+          channel: 'email',
+          to: m.email,
+          payload: { subject: m.subject, text: m.text, attributes },
+        });
       }
-      if (m.slack && dispatcher.slack) await dispatch(dispatcher, { ...about, channel: 'slack', to: [m.slack], payload: m.slackPayload });
+      if (m.slack && dispatcher.slack)
+        await dispatch(dispatcher, { ...about, channel: 'slack', to: [m.slack], payload: m.slackPayload });
     },
   };
 }

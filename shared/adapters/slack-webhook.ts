@@ -25,7 +25,14 @@ export interface WebhookOptions {
   log?: RetryLog;
 }
 
-const DEFAULTS = { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 4_000, maxRetryAfterMs: 10_000, timeoutMs: 5_000, deadlineMs: 20_000 } as const;
+const DEFAULTS = {
+  maxAttempts: 4,
+  baseDelayMs: 500,
+  maxDelayMs: 4_000,
+  maxRetryAfterMs: 10_000,
+  timeoutMs: 5_000,
+  deadlineMs: 20_000,
+} as const;
 
 const realSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -66,21 +73,44 @@ function describe(err: unknown): string {
 /** One POST: sent, or failed with whether and when to retry (`final`: retrying cannot help here). */
 type Attempt = { done: true } | { done: false; final?: boolean; retryInMs?: number; error: DeliveryError };
 
-async function attempt(url: string, body: string, o: Required<Omit<WebhookOptions, 'log'>>, now: number): Promise<Attempt> {
+async function attempt(
+  url: string,
+  body: string,
+  o: Required<Omit<WebhookOptions, 'log'>>,
+  now: number,
+): Promise<Attempt> {
   let res: Response;
   try {
-    res = await o.fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(o.timeoutMs) });
+    res = await o.fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      signal: AbortSignal.timeout(o.timeoutMs),
+    });
   } catch (err) {
     const reason = scrub(describe(err), url);
-    return { done: false, error: new DeliveryError('slack', `webhook request failed: ${reason}`, { cause: new Error(reason) }) };
+    return {
+      done: false,
+      error: new DeliveryError('slack', `webhook request failed: ${reason}`, { cause: new Error(reason) }),
+    };
   }
   if (res.ok) return { done: true };
   const detail = scrub((await res.text().catch(() => '')).trim(), url);
-  const error = new DeliveryError('slack', `webhook answered HTTP ${res.status}${detail ? ` ${detail}` : ''}`, { status: res.status });
+  const error = new DeliveryError('slack', `webhook answered HTTP ${res.status}${detail ? ` ${detail}` : ''}`, {
+    status: res.status,
+  });
   if (res.status === 429) {
     const wait = retryAfterMs(res.headers.get('retry-after'), now);
     if (wait !== undefined && wait > o.maxRetryAfterMs) {
-      return { done: false, final: true, error: new DeliveryError('slack', `rate limited; Retry-After ${Math.ceil(wait / 1000)} s is longer than the ${o.maxRetryAfterMs / 1000} s waited here`, { status: 429 }) };
+      return {
+        done: false,
+        final: true,
+        error: new DeliveryError(
+          'slack',
+          `rate limited; Retry-After ${Math.ceil(wait / 1000)} s is longer than the ${o.maxRetryAfterMs / 1000} s waited here`,
+          { status: 429 },
+        ),
+      };
     }
     return { done: false, retryInMs: wait, error };
   }
@@ -95,7 +125,11 @@ async function attempt(url: string, body: string, o: Required<Omit<WebhookOption
  * errors nor the log lines contain the URL.
  * @example await postSlackWebhook(url, renderSlack(facts))
  */
-export async function postSlackWebhook(url: string, message: SlackMessage, options: WebhookOptions = {}): Promise<void> {
+export async function postSlackWebhook(
+  url: string,
+  message: SlackMessage,
+  options: WebhookOptions = {},
+): Promise<void> {
   const o = { ...DEFAULTS, fetch: globalThis.fetch, sleep: realSleep, random: Math.random, now: Date.now, ...options };
   const body = JSON.stringify(message);
   const start = o.now();
@@ -120,7 +154,10 @@ export type WebhookResolver = (reference: string) => Promise<string>;
  * The Slack sender: resolves the recipient's webhook reference, then posts.
  * @example dispatcher.slack = createSlackSender(createWebhookResolver(...), { log: logger })
  */
-export function createSlackSender(resolve: WebhookResolver, options: WebhookOptions = {}): (m: Outbound<'slack'>) => Promise<void> {
+export function createSlackSender(
+  resolve: WebhookResolver,
+  options: WebhookOptions = {},
+): (m: Outbound<'slack'>) => Promise<void> {
   return async (m) => {
     for (const reference of m.to) await postSlackWebhook(await resolve(reference), m.payload, options);
   };

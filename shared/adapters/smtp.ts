@@ -16,7 +16,10 @@ export function createSmtpSender(smtpUrl: string, from = 'tpguard@localhost'): M
   return async (to, message) => {
     try {
       await transport.sendMail({
-        from, to: [...to], subject: message.subject, text: message.text,
+        from,
+        to: [...to],
+        subject: message.subject,
+        text: message.text,
         headers: Object.fromEntries(Object.entries(message.attributes).map(([k, v]) => [`X-Tpguard-${k}`, v])),
       });
     } catch (err) {

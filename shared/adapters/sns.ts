@@ -14,7 +14,12 @@ export function createSnsEmailSender(client: SNSClient, topicArn: string): (m: O
     for (const [name, value] of Object.entries(m.payload.attributes)) {
       if (value) attributes[name] = { DataType: 'String', StringValue: value };
     }
-    await publish(client, 'email', { TopicArn: topicArn, Subject: m.payload.subject, Message: m.payload.text, MessageAttributes: attributes });
+    await publish(client, 'email', {
+      TopicArn: topicArn,
+      Subject: m.payload.subject,
+      Message: m.payload.text,
+      MessageAttributes: attributes,
+    });
   };
 }
 
@@ -29,7 +34,11 @@ export function createSnsChatbotSender(client: SNSClient, topicArn: string): (m:
   };
 }
 
-async function publish(client: SNSClient, channel: 'email' | 'chatbot', input: ConstructorParameters<typeof PublishCommand>[0]): Promise<void> {
+async function publish(
+  client: SNSClient,
+  channel: 'email' | 'chatbot',
+  input: ConstructorParameters<typeof PublishCommand>[0],
+): Promise<void> {
   try {
     await client.send(new PublishCommand(input));
   } catch (err) {

@@ -34,7 +34,11 @@ export function createWebhookResolver(options: ResolverOptions = {}): WebhookRes
       if (!value) throw new DeliveryError('slack', `${reference} is not set`);
       return value;
     }
-    if (!reference.startsWith('ssm:')) throw new DeliveryError('slack', `unsupported webhook reference ${reference.split(':')[0]}: (use ssm:/name or env:NAME)`);
+    if (!reference.startsWith('ssm:'))
+      throw new DeliveryError(
+        'slack',
+        `unsupported webhook reference ${reference.split(':')[0]}: (use ssm:/name or env:NAME)`,
+      );
     provider ??= options.ssmClient ? new SSMProvider({ awsSdkV3Client: options.ssmClient }) : new SSMProvider();
     let value: unknown;
     try {

@@ -8,7 +8,10 @@ import { sightingsOf } from '../review/facts.js';
  * does NOT map, which the generated ingest patterns never deliver. Restricted to one source and
  * detail-type (not a catch-all); findings on resources outside the pipeline's scope are dropped.
  */
-export const GUARDDUTY_FINDINGS_PATTERN: Readonly<Record<string, unknown>> = Object.freeze({ source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'] });
+export const GUARDDUTY_FINDINGS_PATTERN: Readonly<Record<string, unknown>> = Object.freeze({
+  source: ['aws.guardduty'],
+  'detail-type': ['GuardDuty Finding'],
+});
 
 /** Where sightings are counted (DynamoSightings). */
 export interface SightingSink {

@@ -41,7 +41,10 @@ export async function loadConfigSnapshot(file: string): Promise<TpguardConfig> {
   try {
     text = await readFile(snapshot, 'utf8');
   } catch (err) {
-    throw new FileLoadError(snapshot, `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)} (the build writes it: npm run package)`);
+    throw new FileLoadError(
+      snapshot,
+      `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)} (the build writes it: npm run package)`,
+    );
   }
   let data: unknown;
   try {

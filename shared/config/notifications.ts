@@ -12,7 +12,12 @@ export const NotificationsSchema = z.strictObject({
   /** Below this severity drift is recorded but nobody is alerted (no email, Slack or Chatbot message). */
   minSeverity: z.enum(SEVERITIES).default('medium'),
   /** Drift still open after this many hours gets one `Drift Escalated` message to the default owners; 0 turns escalation off. */
-  escalateAfterHours: z.number().int().min(0).max(24 * 365).default(24),
+  escalateAfterHours: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 365)
+    .default(24),
   /** Opt-in: import drift into AWS Security Hub as ASFF findings (BatchImportFindings). */
   securityHub: z.boolean().default(false),
   /**

@@ -5,7 +5,10 @@ import { globAny } from '../policy/functions/glob.js';
 /** Where an owner is reached. `slack` names where the webhook URL lives: `ssm:<parameter>` or `env:<VARIABLE>`. */
 export const ContactSchema = z.strictObject({
   email: z.array(z.email()).default([]),
-  slack: z.string().regex(/^(ssm:\/[\w./-]+|env:[A-Z_][A-Z0-9_]*)$/, 'slack is ssm:/parameter/name or env:VARIABLE').optional(),
+  slack: z
+    .string()
+    .regex(/^(ssm:\/[\w./-]+|env:[A-Z_][A-Z0-9_]*)$/, 'slack is ssm:/parameter/name or env:VARIABLE')
+    .optional(),
 });
 export type Contact = z.infer<typeof ContactSchema>;
 

@@ -30,7 +30,15 @@ export const ApprovedSchema = z.strictObject({
  */
 export const ConfigSchema = z.strictObject({
   scope: ScopeSchema.default({ resources: {}, tags: {} }),
-  approved: ApprovedSchema.default({ kmsKeys: [], images: [], executionRoles: [], dataLocations: [], principals: [], modelApprovers: [], accounts: [] }),
+  approved: ApprovedSchema.default({
+    kmsKeys: [],
+    images: [],
+    executionRoles: [],
+    dataLocations: [],
+    principals: [],
+    modelApprovers: [],
+    accounts: [],
+  }),
   owners: OwnersSchema.default({ default: { email: [] }, teams: {}, resources: [] }),
   /** The review calendar (shared/review/config.ts); absent: the default owner reviews quarterly. */
   reviews: ReviewsSchema.optional(),

@@ -22,7 +22,12 @@ export class DriftNotFoundError extends DriftError {
 export class DriftStatusError extends DriftError {
   public readonly driftId: string;
   public readonly status: DriftStatus;
-  public constructor(driftId: string, status: DriftStatus, wanted: readonly DriftStatus[], options?: { cause?: unknown }) {
+  public constructor(
+    driftId: string,
+    status: DriftStatus,
+    wanted: readonly DriftStatus[],
+    options?: { cause?: unknown },
+  ) {
     super(`drift ${driftId} is ${status}, not ${wanted.join(' or ')}`, options);
     this.name = 'DriftStatusError';
     this.driftId = driftId;

@@ -9,7 +9,8 @@ export const EVIDENCE_MAX_BYTES = 8 * 1024;
 /** Names whose values are never kept, whatever they look like (a short password is still a password). */
 const SECRET_NAME = /secret|token|passw(or)?d|passwd|api[_-]?key|private[_-]?key|credential|session[_-]?key/i;
 /** Values kept under such names: references to a secret store, numbers, booleans, empty. */
-const PLAIN = /^(arn:aws[\w-]*:(secretsmanager|ssm|kms):.*|\{\{resolve:.*|ssm:.*|env:.*|\$\{.*|-?\d+(\.\d+)?([eE][-+]?\d+)?|true|false|)$/;
+const PLAIN =
+  /^(arn:aws[\w-]*:(secretsmanager|ssm|kms):.*|\{\{resolve:.*|ssm:.*|env:.*|\$\{.*|-?\d+(\.\d+)?([eE][-+]?\d+)?|true|false|)$/;
 
 const ROOTS = { req: ['requestParameters'], resp: ['responseElements'], detail: [], event: [] } as const;
 type Root = keyof typeof ROOTS;
@@ -112,7 +113,10 @@ function nodeToCut(root: Record<string, unknown>, excess: number): [Record<strin
     best = [parent, largest[0]];
     const child = parent[largest[0]];
     if (!isRecord(child) || largest[1] < excess) break;
-    const inner = Object.values(child).map(size).sort((a, b) => b - a)[0] ?? 0;
+    const inner =
+      Object.values(child)
+        .map(size)
+        .sort((a, b) => b - a)[0] ?? 0;
     if (inner < excess) break;
     parent = child;
   }
@@ -123,7 +127,11 @@ function nodeToCut(root: Record<string, unknown>, excess: number): [Record<strin
 function cap(evidence: Record<string, unknown>, maxBytes: number): Record<string, unknown> {
   const trim = (v: unknown, depth: number): unknown => {
     if (typeof v === 'string') return v.length > 1024 ? `${v.slice(0, 1024)}…[${v.length} chars]` : v;
-    if (Array.isArray(v)) return v.slice(0, 25).map((x) => trim(x, depth + 1)).concat(v.length > 25 ? [`…[${v.length - 25} more]`] : []);
+    if (Array.isArray(v))
+      return v
+        .slice(0, 25)
+        .map((x) => trim(x, depth + 1))
+        .concat(v.length > 25 ? [`…[${v.length - 25} more]`] : []);
     if (isRecord(v) && depth < 8) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, trim(x, depth + 1)]));
     return isRecord(v) ? '[nested too deep]' : v;
   };
@@ -142,13 +150,19 @@ function cap(evidence: Record<string, unknown>, maxBytes: number): Record<string
  * capped at {@link EVIDENCE_MAX_BYTES}. Nothing else of the event is stored, logged or sent.
  * @example evidenceOf(obs, compiledRule, resource).fields // { requestParameters: { enableNetworkIsolation: false } }
  */
-export function evidenceOf(obs: Observation, rule: CompiledRule, resource: ResourceRef, maxBytes = EVIDENCE_MAX_BYTES): Record<string, unknown> {
+export function evidenceOf(
+  obs: Observation,
+  rule: CompiledRule,
+  resource: ResourceRef,
+  maxBytes = EVIDENCE_MAX_BYTES,
+): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
   for (const ref of fieldsReadBy(rule)) {
     const base = rootObject(obs, ref.root);
     const value = ref.keys.reduce<unknown>((v, k) => (isRecord(v) ? v[k] : undefined), base);
     if (value === undefined) continue;
-    const prefix = ref.root === 'req' || ref.root === 'resp' ? [...ROOTS[ref.root]] : ref.root === 'event' ? ['event'] : [];
+    const prefix =
+      ref.root === 'req' || ref.root === 'resp' ? [...ROOTS[ref.root]] : ref.root === 'event' ? ['event'] : [];
     const path = [...prefix, ...ref.keys];
     if (path.length === 0) Object.assign(fields, isRecord(value) ? value : { value });
     else setPath(fields, path, value);
@@ -156,7 +170,9 @@ export function evidenceOf(obs: Observation, rule: CompiledRule, resource: Resou
   const evidence: Record<string, unknown> = {
     source: obs.source,
     trigger: Object.fromEntries(Object.entries(obs.trigger).filter(([, v]) => v !== undefined)),
-    resource: Object.fromEntries(Object.entries({ type: resource.type, id: resource.id, arn: resource.arn }).filter(([, v]) => v !== undefined)),
+    resource: Object.fromEntries(
+      Object.entries({ type: resource.type, id: resource.id, arn: resource.arn }).filter(([, v]) => v !== undefined),
+    ),
   };
   if (obs.errorCode) evidence.errorCode = obs.errorCode;
   if (Object.keys(fields).length > 0) evidence.fields = fields;

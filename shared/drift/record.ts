@@ -43,8 +43,15 @@ export interface RecordOutcome {
 
 function historyEntryOf(f: ObservedFinding, recordedAt: string): DriftHistoryEntry {
   const entry: DriftHistoryEntry = {
-    driftId: f.facts.driftId, eventId: f.eventId, eventTime: f.eventTime, verdict: f.verdict,
-    packVersion: f.facts.packVersion, ruleId: f.facts.ruleId, source: f.source, intent: f.intent, recordedAt,
+    driftId: f.facts.driftId,
+    eventId: f.eventId,
+    eventTime: f.eventTime,
+    verdict: f.verdict,
+    packVersion: f.facts.packVersion,
+    ruleId: f.facts.ruleId,
+    source: f.source,
+    intent: f.intent,
+    recordedAt,
   };
   if (f.actor) entry.actor = f.actor;
   if (f.exceptionId) entry.exceptionId = f.exceptionId;
@@ -59,7 +66,11 @@ function changeOf(f: ObservedFinding, intent: StateIntent): StateChange {
   return change;
 }
 
-function transitionFor(record: DriftRecord, before: DriftStatus | undefined, f: { eventId: string; eventTime: string; evidence?: Record<string, unknown> }): DriftTransition | undefined {
+function transitionFor(
+  record: DriftRecord,
+  before: DriftStatus | undefined,
+  f: { eventId: string; eventTime: string; evidence?: Record<string, unknown> },
+): DriftTransition | undefined {
   const kind = transitionOf(before, record.status);
   if (!kind) return undefined;
   const t: DriftTransition = { kind, eventId: f.eventId, eventTime: f.eventTime, record };
@@ -67,7 +78,12 @@ function transitionFor(record: DriftRecord, before: DriftStatus | undefined, f: 
   return t;
 }
 
-async function applyState(store: DriftStore, f: ObservedFinding, intent: StateIntent, outcome: Outcome): Promise<RecordOutcome> {
+async function applyState(
+  store: DriftStore,
+  f: ObservedFinding,
+  intent: StateIntent,
+  outcome: Outcome,
+): Promise<RecordOutcome> {
   const result = await store.applyChange(changeOf(f, intent));
   const driftId = f.facts.driftId;
   if (!result.applied) return { outcome: Outcomes.stale, driftId };
@@ -85,7 +101,13 @@ async function onDuplicate(store: DriftStore, f: ObservedFinding, intent: StateI
   const last = record.lastTransition;
   if (!last || last.eventId !== f.eventId) return { outcome: Outcomes.duplicate, driftId };
   // Publishing is at least once: a crash between the write and the publish must not lose it.
-  const transition: DriftTransition = { kind: last.kind, eventId: f.eventId, eventTime: f.eventTime, record, republished: true };
+  const transition: DriftTransition = {
+    kind: last.kind,
+    eventId: f.eventId,
+    eventTime: f.eventTime,
+    record,
+    republished: true,
+  };
   if (f.evidence) transition.evidence = f.evidence;
   return { outcome: Outcomes.duplicate, driftId, transition };
 }
@@ -121,8 +143,17 @@ export interface OperatorChange {
 
 function factsOf(r: DriftRecord): RecordFacts {
   const facts: RecordFacts = {
-    driftId: r.driftId, account: r.account, region: r.region, resourceType: r.resourceType, resourceId: r.resourceId,
-    ruleId: r.ruleId, title: r.title, severity: r.severity, area: r.area, owner: r.owner ?? 'default', packVersion: r.packVersion,
+    driftId: r.driftId,
+    account: r.account,
+    region: r.region,
+    resourceType: r.resourceType,
+    resourceId: r.resourceId,
+    ruleId: r.ruleId,
+    title: r.title,
+    severity: r.severity,
+    area: r.area,
+    owner: r.owner ?? 'default',
+    packVersion: r.packVersion,
   };
   if (r.resourceArn) facts.resourceArn = r.resourceArn;
   if (r.tags) facts.tags = r.tags;
@@ -134,7 +165,10 @@ function positionAfter(record: DriftRecord, now: Date, c: OperatorChange): { eve
   const last = Date.parse(record.lastSeen);
   const at = Number.isFinite(last) && last >= now.getTime() ? new Date(last + 1) : now;
   const eventTime = at.toISOString();
-  const hash = createHash('sha256').update([c.driftId, c.intent, c.by, eventTime].join('\u0000')).digest('hex').slice(0, 16);
+  const hash = createHash('sha256')
+    .update([c.driftId, c.intent, c.by, eventTime].join('\u0000'))
+    .digest('hex')
+    .slice(0, 16);
   return { eventTime, eventId: `op-${hash}` };
 }
 
@@ -149,7 +183,15 @@ export async function applyOperatorChange(store: DriftStore, c: OperatorChange):
   if (!record) throw new DriftNotFoundError(c.driftId);
   if (!c.onlyFrom.includes(record.status)) throw new DriftStatusError(c.driftId, record.status, c.onlyFrom);
   const pos = positionAfter(record, c.now, c);
-  const change: StateChange = { intent: c.intent, facts: factsOf(record), ...pos, actor: c.by, note: c.reason, onlyFrom: c.onlyFrom, operator: true };
+  const change: StateChange = {
+    intent: c.intent,
+    facts: factsOf(record),
+    ...pos,
+    actor: c.by,
+    note: c.reason,
+    onlyFrom: c.onlyFrom,
+    operator: true,
+  };
   if (c.exceptionId) change.exceptionId = c.exceptionId;
   const result = await store.applyChange(change);
   if (!result.applied) {
@@ -158,8 +200,15 @@ export async function applyOperatorChange(store: DriftStore, c: OperatorChange):
   }
   const transition = transitionFor(result.record, result.before, pos);
   const entry: DriftHistoryEntry = {
-    driftId: c.driftId, ...pos, verdict: 'manual', actor: c.by, note: c.reason, packVersion: record.packVersion,
-    ruleId: record.ruleId, intent: c.intent, recordedAt: c.now.toISOString(),
+    driftId: c.driftId,
+    ...pos,
+    verdict: 'manual',
+    actor: c.by,
+    note: c.reason,
+    packVersion: record.packVersion,
+    ruleId: record.ruleId,
+    intent: c.intent,
+    recordedAt: c.now.toISOString(),
   };
   if (transition) entry.transition = transition.kind;
   if (c.exceptionId) entry.exceptionId = c.exceptionId;
@@ -171,8 +220,21 @@ export async function applyOperatorChange(store: DriftStore, c: OperatorChange):
  * Resolves open or suppressed drift by hand (`tpguard drift resolve`).
  * @example const t = await resolveManually(store, 'd-0123…', 'alice', 'bucket deleted', new Date())
  */
-export async function resolveManually(store: DriftStore, driftId: string, by: string, reason: string, now: Date): Promise<DriftTransition> {
-  const t = await applyOperatorChange(store, { driftId, intent: Intents.resolve, by, reason, onlyFrom: ['open', 'suppressed'], now });
+export async function resolveManually(
+  store: DriftStore,
+  driftId: string,
+  by: string,
+  reason: string,
+  now: Date,
+): Promise<DriftTransition> {
+  const t = await applyOperatorChange(store, {
+    driftId,
+    intent: Intents.resolve,
+    by,
+    reason,
+    onlyFrom: ['open', 'suppressed'],
+    now,
+  });
   // open/suppressed -> resolve always makes the 'resolved' transition.
   return t!;
 }

@@ -5,7 +5,18 @@ import type { DriftHistoryEntry, DriftRecord, DriftStatus, DriftTransition } fro
 /** What a write knows about the record it touches (the latest values win): the record's identity and facts. */
 export type RecordFacts = Pick<
   DriftRecord,
-  'driftId' | 'account' | 'region' | 'resourceType' | 'resourceId' | 'resourceArn' | 'ruleId' | 'title' | 'severity' | 'area' | 'tags' | 'packVersion'
+  | 'driftId'
+  | 'account'
+  | 'region'
+  | 'resourceType'
+  | 'resourceId'
+  | 'resourceArn'
+  | 'ruleId'
+  | 'title'
+  | 'severity'
+  | 'area'
+  | 'tags'
+  | 'packVersion'
 > & { owner: string };
 
 /** One state write: an intent at an event position. */
@@ -78,7 +89,11 @@ export interface Publisher {
  * exceptions store by the review feature; it must not read DynamoDB per call on the hot path
  * (cache the active exceptions).
  */
-export type ExceptionMatcher = (ruleId: string, resource: ResourceRef, at: string) => string | undefined | Promise<string | undefined>;
+export type ExceptionMatcher = (
+  ruleId: string,
+  resource: ResourceRef,
+  at: string,
+) => string | undefined | Promise<string | undefined>;
 
 /** The default matcher: no exceptions. */
 export const noExceptions: ExceptionMatcher = () => undefined;

@@ -36,7 +36,8 @@ const kmsIdFromArn = (a: string) => /:(key\/.+|alias\/.+)$/.exec(a)?.[1]?.replac
 const lambdaNameFromArn = (a: string) => /:function:([^:]+)/.exec(a)?.[1];
 const lastSegment = (a: string) => a.split('/').pop();
 
-const sm = (kind: string) => (id: string, a: string, r: string) => `arn:aws:sagemaker:${r}:${a}:${kind}/${id.toLowerCase()}`;
+const sm = (kind: string) => (id: string, a: string, r: string) =>
+  `arn:aws:sagemaker:${r}:${a}:${kind}/${id.toLowerCase()}`;
 
 /**
  * Where each service's requests name the resources they touch. Rules get these as
@@ -54,7 +55,10 @@ const EXTRACTORS: Record<string, Extractor[]> = Object.assign(Object.create(null
   ],
   'kms.amazonaws.com': [param('keyId', 'kms-key', undefined, kmsIdFromArn)],
   'ec2.amazonaws.com': [param('groupId', 'security-group', (id, a, r) => `arn:aws:ec2:${r}:${a}:security-group/${id}`)],
-  'cloudtrail.amazonaws.com': [param('name', 'cloudtrail-trail', undefined, lastSegment), param('trailName', 'cloudtrail-trail', undefined, lastSegment)],
+  'cloudtrail.amazonaws.com': [
+    param('name', 'cloudtrail-trail', undefined, lastSegment),
+    param('trailName', 'cloudtrail-trail', undefined, lastSegment),
+  ],
   'sagemaker.amazonaws.com': [
     param('trainingJobName', 'sagemaker-training-job', sm('training-job')),
     param('processingJobName', 'sagemaker-processing-job', sm('processing-job')),
@@ -65,14 +69,27 @@ const EXTRACTORS: Record<string, Extractor[]> = Object.assign(Object.create(null
     param('notebookInstanceName', 'sagemaker-notebook-instance', sm('notebook-instance')),
   ],
   'bedrock.amazonaws.com': [
-    param('jobName', 'bedrock-customization-job', (id, a, r) => `arn:aws:bedrock:${r}:${a}:model-customization-job/${id}`),
+    param(
+      'jobName',
+      'bedrock-customization-job',
+      (id, a, r) => `arn:aws:bedrock:${r}:${a}:model-customization-job/${id}`,
+    ),
     (_req: Record<string, unknown>, a: string) => ({ type: 'bedrock-logging', id: a, name: a }),
   ],
   'guardduty.amazonaws.com': [param('detectorId', 'guardduty-detector')],
   'config.amazonaws.com': [param('configurationRecorderName', 'config-recorder')],
   'events.amazonaws.com': [param('name', 'eventbridge-rule', (id, a, r) => `arn:aws:events:${r}:${a}:rule/${id}`)],
-  'lambda.amazonaws.com': [param('functionName', 'lambda-function', (id, a, r) => `arn:aws:lambda:${r}:${a}:function:${id}`, lambdaNameFromArn)],
-  'dynamodb.amazonaws.com': [param('tableName', 'dynamodb-table', (id, a, r) => `arn:aws:dynamodb:${r}:${a}:table/${id}`)],
+  'lambda.amazonaws.com': [
+    param(
+      'functionName',
+      'lambda-function',
+      (id, a, r) => `arn:aws:lambda:${r}:${a}:function:${id}`,
+      lambdaNameFromArn,
+    ),
+  ],
+  'dynamodb.amazonaws.com': [
+    param('tableName', 'dynamodb-table', (id, a, r) => `arn:aws:dynamodb:${r}:${a}:table/${id}`),
+  ],
 });
 
 /** Tags in request parameters: `[{key, value}]` (SageMaker) or `[{Key, Value}]`. */
@@ -101,7 +118,12 @@ function actorOf(record: Record<string, unknown>): Actor | undefined {
   return Object.values(actor).some((v) => v !== undefined) ? actor : undefined;
 }
 
-function resourcesOf(record: Record<string, unknown>, eventSource: string, account: string, region: string): ResourceRef[] {
+function resourcesOf(
+  record: Record<string, unknown>,
+  eventSource: string,
+  account: string,
+  region: string,
+): ResourceRef[] {
   const req = rec(record, 'requestParameters') ?? {};
   const out: ResourceRef[] = [];
   for (const extract of EXTRACTORS[eventSource] ?? []) {
@@ -133,11 +155,19 @@ export function normalizeCloudTrail(record: Record<string, unknown>, envelope?: 
   const eventSource = str(record, 'eventSource');
   const eventName = str(record, 'eventName');
   if (!eventSource || !eventName) throw new UnsupportedEventError('CloudTrail record without eventSource/eventName');
-  if (record.requestParameters !== undefined && record.requestParameters !== null && !isRecord(record.requestParameters)) {
+  if (
+    record.requestParameters !== undefined &&
+    record.requestParameters !== null &&
+    !isRecord(record.requestParameters)
+  ) {
     throw new UnsupportedEventError('CloudTrail requestParameters is not an object');
   }
   // `||`, not `??`: an empty string is as good as absent (found by the fuzz tests).
-  const account = str(record, 'recipientAccountId') || str(envelope, 'account') || str(rec(record, 'userIdentity'), 'accountId') || 'unknown';
+  const account =
+    str(record, 'recipientAccountId') ||
+    str(envelope, 'account') ||
+    str(rec(record, 'userIdentity'), 'accountId') ||
+    'unknown';
   const region = str(record, 'awsRegion') || str(envelope, 'region') || 'unknown';
   const obs: Observation = {
     eventId: str(envelope, 'id') || str(record, 'eventID') || syntheticId('ct', record),
@@ -158,5 +188,9 @@ export function normalizeCloudTrail(record: Record<string, unknown>, envelope?: 
 
 /** True when a JSON object looks like a CloudTrail record. */
 export function isCloudTrailRecord(v: Record<string, unknown>): boolean {
-  return typeof v.eventSource === 'string' && typeof v.eventName === 'string' && (v.eventSource as string).endsWith('.amazonaws.com');
+  return (
+    typeof v.eventSource === 'string' &&
+    typeof v.eventName === 'string' &&
+    (v.eventSource as string).endsWith('.amazonaws.com')
+  );
 }

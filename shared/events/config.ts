@@ -37,7 +37,9 @@ export function normalizeConfigItem(item: Record<string, unknown>, envelope?: Re
   if (tags) ref.tags = tags;
   const captured = toIsoTime(item.configurationItemCaptureTime);
   return {
-    eventId: str(envelope, 'id') || syntheticId('ci', [configType, resourceId, captured, item.configurationStateId, item.configurationItemMD5Hash]),
+    eventId:
+      str(envelope, 'id') ||
+      syntheticId('ci', [configType, resourceId, captured, item.configurationStateId, item.configurationItemMD5Hash]),
     eventTime: captured ?? toIsoTime(envelope?.time) ?? UNKNOWN_TIME,
     source: 'config',
     account,
@@ -58,7 +60,10 @@ export function normalizeConfigChange(detail: Record<string, unknown>, envelope:
 }
 
 /** Normalizes "Config Rules Compliance Change". */
-export function normalizeComplianceChange(detail: Record<string, unknown>, envelope: Record<string, unknown>): Observation {
+export function normalizeComplianceChange(
+  detail: Record<string, unknown>,
+  envelope: Record<string, unknown>,
+): Observation {
   const configType = str(detail, 'resourceType');
   const resourceId = str(detail, 'resourceId');
   if (!configType || !resourceId) throw new UnsupportedEventError('compliance change without resourceType/resourceId');
@@ -78,5 +83,9 @@ export function normalizeComplianceChange(detail: Record<string, unknown>, envel
 
 /** True when an object without envelope looks like a configuration item. */
 export function isRawConfigItem(v: Record<string, unknown>): boolean {
-  return typeof v.resourceType === 'string' && 'configurationItemCaptureTime' in v && ('configuration' in v || 'configurationItemStatus' in v);
+  return (
+    typeof v.resourceType === 'string' &&
+    'configurationItemCaptureTime' in v &&
+    ('configuration' in v || 'configurationItemStatus' in v)
+  );
 }

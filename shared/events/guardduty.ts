@@ -27,7 +27,8 @@ function principalResource(resource: Record<string, unknown>, account: string): 
   if (userType === 'AssumedRole' || userType === 'Role') {
     return [{ type: 'iam-role', id: userName, name: userName, arn: `arn:aws:iam::${account}:role/${userName}` }];
   }
-  if (userType === 'IAMUser') return [{ type: 'iam-user', id: userName, name: userName, arn: `arn:aws:iam::${account}:user/${userName}` }];
+  if (userType === 'IAMUser')
+    return [{ type: 'iam-user', id: userName, name: userName, arn: `arn:aws:iam::${account}:user/${userName}` }];
   return [];
 }
 
@@ -35,7 +36,12 @@ function instanceResource(resource: Record<string, unknown>, account: string, re
   const inst = rec(resource, 'instanceDetails');
   const id = str(inst, 'instanceId');
   if (!id) return [];
-  const ref: ResourceRef = { type: 'ec2-instance', id, name: id, arn: `arn:aws:ec2:${region}:${account}:instance/${id}` };
+  const ref: ResourceRef = {
+    type: 'ec2-instance',
+    id,
+    name: id,
+    arn: `arn:aws:ec2:${region}:${account}:instance/${id}`,
+  };
   const tags = tagsFromList(inst?.tags);
   if (tags) ref.tags = tags;
   return [ref];
@@ -69,7 +75,10 @@ function actorOf(finding: Record<string, unknown>, account: string): Actor | und
  * Normalizes a GuardDuty finding (the `detail` of "GuardDuty Finding", or a raw exported finding).
  * The affected resources come from `resource.s3BucketDetails[]`, `instanceDetails` and `accessKeyDetails`.
  */
-export function normalizeGuardDutyFinding(finding: Record<string, unknown>, envelope?: Record<string, unknown>): Observation {
+export function normalizeGuardDutyFinding(
+  finding: Record<string, unknown>,
+  envelope?: Record<string, unknown>,
+): Observation {
   const type = str(finding, 'type');
   if (!type) {
     const hint = typeof finding.Type === 'string' ? ' (PascalCase SDK shape; EventBridge findings are camelCase)' : '';
@@ -88,7 +97,11 @@ export function normalizeGuardDutyFinding(finding: Record<string, unknown>, enve
     account,
     region,
     actor: actorOf(finding, account),
-    resources: [...bucketResources(resource), ...instanceResource(resource, account, region), ...principalResource(resource, account)],
+    resources: [
+      ...bucketResources(resource),
+      ...instanceResource(resource, account, region),
+      ...principalResource(resource, account),
+    ],
     trigger: { detailType: GUARDDUTY_FINDING, findingType: type },
     detail: finding,
     raw: envelope ?? finding,

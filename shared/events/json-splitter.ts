@@ -148,7 +148,8 @@ export class JsonDocumentSplitter {
     if (this.mode === 'failed') return this.out;
     if (this.mode === 'start') this.fail('invalid JSON: empty document');
     else if (this.mode === 'buffer') this.flushDocument();
-    else if (this.inString || this.stack.length > 0) this.fail(`invalid JSON: unexpected end of document (${this.stack.length} unclosed brackets)`);
+    else if (this.inString || this.stack.length > 0)
+      this.fail(`invalid JSON: unexpected end of document (${this.stack.length} unclosed brackets)`);
     return this.out;
   }
 
@@ -168,7 +169,10 @@ export class JsonDocumentSplitter {
       this.doc.begin(i);
     }
     if (this.mode === 'after') {
-      if (!isSpace(c)) this.fail(`invalid JSON: unexpected content after the document at character ${this.offset + i} (one document per .json file; use .ndjson for several)`);
+      if (!isSpace(c))
+        this.fail(
+          `invalid JSON: unexpected content after the document at character ${this.offset + i} (one document per .json file; use .ndjson for several)`,
+        );
       return;
     }
     if (isSpace(c)) return;
@@ -255,13 +259,21 @@ export class JsonDocumentSplitter {
       return;
     }
     const text = this.element.finish(chunk, end);
-    if (this.element.tooLarge) this.out.push({ kind: 'error', index, reason: `record too large (${this.element.size} characters, limit ${this.element.max})` });
+    if (this.element.tooLarge)
+      this.out.push({
+        kind: 'error',
+        index,
+        reason: `record too large (${this.element.size} characters, limit ${this.element.max})`,
+      });
     else this.out.push({ kind: 'item', container: this.container, index, text: text.trimEnd() });
   }
 
   private flushDocument(): void {
     const text = this.doc.finish('', 0);
-    if (this.doc.tooLarge) this.fail(`document too large (${this.doc.size} characters, limit ${this.doc.max}); split it, or use NDJSON or a {"Records":[...]} file, which are streamed`);
+    if (this.doc.tooLarge)
+      this.fail(
+        `document too large (${this.doc.size} characters, limit ${this.doc.max}); split it, or use NDJSON or a {"Records":[...]} file, which are streamed`,
+      );
     else this.out.push({ kind: 'document', text });
   }
 

@@ -1,8 +1,21 @@
 import { describeError } from '../util/errors.js';
 import { isRecord, parseJson } from '../util/json.js';
 import { isCloudTrailRecord, normalizeCloudTrail } from './cloudtrail.js';
-import { CONFIG_COMPLIANCE_CHANGE, CONFIG_ITEM_CHANGE, isRawConfigItem, normalizeComplianceChange, normalizeConfigChange, normalizeConfigItem } from './config.js';
-import { GUARDDUTY_FINDING, GUARDDUTY_MALWARE_SCAN, isRawFinding, normalizeGuardDutyFinding, normalizeMalwareScan } from './guardduty.js';
+import {
+  CONFIG_COMPLIANCE_CHANGE,
+  CONFIG_ITEM_CHANGE,
+  isRawConfigItem,
+  normalizeComplianceChange,
+  normalizeConfigChange,
+  normalizeConfigItem,
+} from './config.js';
+import {
+  GUARDDUTY_FINDING,
+  GUARDDUTY_MALWARE_SCAN,
+  isRawFinding,
+  normalizeGuardDutyFinding,
+  normalizeMalwareScan,
+} from './guardduty.js';
 import { normalizeStateChange, STATE_CHANGE_SHAPES } from './state-change.js';
 import type { Observation, Rejection } from './types.js';
 
@@ -37,7 +50,11 @@ const reject = (where: string, reason: string): IntakeResult => ({
 function normalizeEnvelope(event: Record<string, unknown>, where: string): IntakeResult {
   const detailType = event['detail-type'];
   if (typeof detailType !== 'string') return reject(where, 'envelope field "detail-type" must be a string');
-  if (typeof event.source !== 'string') return reject(where, `envelope field "source" must be a string (got ${Array.isArray(event.source) ? 'array' : typeof event.source})`);
+  if (typeof event.source !== 'string')
+    return reject(
+      where,
+      `envelope field "source" must be a string (got ${Array.isArray(event.source) ? 'array' : typeof event.source})`,
+    );
   if (!isRecord(event.detail)) return reject(where, `"${detailType}" event without a detail object`);
   const normalizer = BY_DETAIL_TYPE.get(detailType);
   if (!normalizer) return reject(where, `unsupported event: source ${event.source}, detail-type "${detailType}"`);
@@ -51,9 +68,15 @@ function normalizeOne(event: Record<string, unknown>, where: string): IntakeResu
     if (isRawFinding(event)) return { ok: true, where, observation: normalizeGuardDutyFinding(event) };
     if (isRawConfigItem(event)) return { ok: true, where, observation: normalizeConfigItem(event) };
     if (typeof event.Type === 'string' && typeof event.SchemaVersion === 'string') {
-      return reject(where, 'GuardDuty finding in PascalCase SDK shape; tpguard reads the EventBridge (camelCase) finding');
+      return reject(
+        where,
+        'GuardDuty finding in PascalCase SDK shape; tpguard reads the EventBridge (camelCase) finding',
+      );
     }
-    return reject(where, 'unrecognized event shape (not an EventBridge event, CloudTrail record, GuardDuty finding or configuration item)');
+    return reject(
+      where,
+      'unrecognized event shape (not an EventBridge event, CloudTrail record, GuardDuty finding or configuration item)',
+    );
   } catch (err) {
     return reject(where, describeError(err));
   }

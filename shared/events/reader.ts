@@ -85,7 +85,10 @@ interface Prefetched {
 }
 
 function prefetch(file: string, options: ReadOptions): Prefetched {
-  return { file, whole: LINE_FILE.test(file) ? Promise.resolve(undefined) : readWholeFile(file, options.wholeFileBytes) };
+  return {
+    file,
+    whole: LINE_FILE.test(file) ? Promise.resolve(undefined) : readWholeFile(file, options.wholeFileBytes),
+  };
 }
 
 async function* drain(p: Prefetched, options: ReadOptions): AsyncGenerator<IntakeResult> {
@@ -118,7 +121,8 @@ async function* eventFiles(dir: string, options: ReadOptions): AsyncGenerator<st
     if (entry.name.startsWith('.')) continue;
     const full = join(dir, entry.name);
     if (entry.isDirectory()) yield* eventFiles(full, options);
-    else if (entry.isSymbolicLink()) yield { skipped: full, reason: 'symbolic link, not followed (name it on the command line to read it)' };
+    else if (entry.isSymbolicLink())
+      yield { skipped: full, reason: 'symbolic link, not followed (name it on the command line to read it)' };
     else if (!entry.isFile()) yield { skipped: full, reason: 'not a regular file' };
     else if (EVENT_FILE.test(entry.name)) yield full;
     else {
@@ -139,7 +143,11 @@ async function sniff(file: string): Promise<Sniffed> {
     handle = await open(file, 'r');
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(64), 0, 64, 0);
     if (bytesRead >= 2 && buffer[0] === 0x1f && buffer[1] === 0x8b) return 'gzip';
-    const text = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+    const text = buffer
+      .subarray(0, bytesRead)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .trimStart();
     return text.startsWith('{') || text.startsWith('[') ? 'json' : 'other';
   } catch (err) {
     return { error: errorCode(err) };
@@ -160,7 +168,10 @@ async function openEventFile(file: string): Promise<Readable> {
 }
 
 /** The records of one file: a small one read whole (synchronous from here on), others streamed. */
-async function openFile(file: string, options: ReadOptions): Promise<Iterable<IntakeResult> | AsyncIterable<IntakeResult>> {
+async function openFile(
+  file: string,
+  options: ReadOptions,
+): Promise<Iterable<IntakeResult> | AsyncIterable<IntakeResult>> {
   options.onFile?.(file);
   const whole = LINE_FILE.test(file) ? undefined : await readWholeFile(file, options.wholeFileBytes);
   return whole === undefined ? streamFileEvents(file) : intakeWhole(whole, file);

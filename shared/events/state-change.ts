@@ -17,21 +17,65 @@ interface StateChangeShape {
  * Endpoint and batch-inference events are not part of training and are rejected.
  */
 export const STATE_CHANGE_SHAPES: Readonly<Record<string, StateChangeShape>> = Object.freeze({
-  'SageMaker Training Job State Change': { source: 'sagemaker', resourceType: 'sagemaker-training-job', idFields: ['TrainingJobName'], arnFields: ['TrainingJobArn'] },
-  'SageMaker HyperParameter Tuning Job State Change': { source: 'sagemaker', resourceType: 'sagemaker-tuning-job', idFields: ['HyperParameterTuningJobName'], arnFields: ['HyperParameterTuningJobArn'] },
-  'SageMaker Processing Job State Change': { source: 'sagemaker', resourceType: 'sagemaker-processing-job', idFields: ['ProcessingJobName'], arnFields: ['ProcessingJobArn'] },
-  'SageMaker Model Building Pipeline Execution Status Change': { source: 'sagemaker', resourceType: 'sagemaker-pipeline', idFields: [], arnFields: ['pipelineArn'] },
-  'SageMaker Model Building Pipeline Execution Step Status Change': { source: 'sagemaker', resourceType: 'sagemaker-pipeline', idFields: [], arnFields: ['pipelineArn'] },
-  'SageMaker Model Package State Change': { source: 'sagemaker', resourceType: 'sagemaker-model-package', idFields: [], arnFields: ['ModelPackageArn'] },
-  'Model Customization Job State Change': { source: 'bedrock', resourceType: 'bedrock-customization-job', idFields: ['jobName'], arnFields: ['jobArn'] },
+  'SageMaker Training Job State Change': {
+    source: 'sagemaker',
+    resourceType: 'sagemaker-training-job',
+    idFields: ['TrainingJobName'],
+    arnFields: ['TrainingJobArn'],
+  },
+  'SageMaker HyperParameter Tuning Job State Change': {
+    source: 'sagemaker',
+    resourceType: 'sagemaker-tuning-job',
+    idFields: ['HyperParameterTuningJobName'],
+    arnFields: ['HyperParameterTuningJobArn'],
+  },
+  'SageMaker Processing Job State Change': {
+    source: 'sagemaker',
+    resourceType: 'sagemaker-processing-job',
+    idFields: ['ProcessingJobName'],
+    arnFields: ['ProcessingJobArn'],
+  },
+  'SageMaker Model Building Pipeline Execution Status Change': {
+    source: 'sagemaker',
+    resourceType: 'sagemaker-pipeline',
+    idFields: [],
+    arnFields: ['pipelineArn'],
+  },
+  'SageMaker Model Building Pipeline Execution Step Status Change': {
+    source: 'sagemaker',
+    resourceType: 'sagemaker-pipeline',
+    idFields: [],
+    arnFields: ['pipelineArn'],
+  },
+  'SageMaker Model Package State Change': {
+    source: 'sagemaker',
+    resourceType: 'sagemaker-model-package',
+    idFields: [],
+    arnFields: ['ModelPackageArn'],
+  },
+  'Model Customization Job State Change': {
+    source: 'bedrock',
+    resourceType: 'bedrock-customization-job',
+    idFields: ['jobName'],
+    arnFields: ['jobArn'],
+  },
 });
 
-function resourceOf(shape: StateChangeShape, detail: Record<string, unknown>, envelope: Record<string, unknown>): ResourceRef {
-  const arn = shape.arnFields.map((f) => str(detail, f)).find(Boolean)
-    ?? (Array.isArray(envelope.resources) && typeof envelope.resources[0] === 'string' ? envelope.resources[0] : undefined);
+function resourceOf(
+  shape: StateChangeShape,
+  detail: Record<string, unknown>,
+  envelope: Record<string, unknown>,
+): ResourceRef {
+  const arn =
+    shape.arnFields.map((f) => str(detail, f)).find(Boolean) ??
+    (Array.isArray(envelope.resources) && typeof envelope.resources[0] === 'string'
+      ? envelope.resources[0]
+      : undefined);
   // Without a name field, the id is the ARN's resource path: `pipeline/<name>` gives the name,
   // `model-package/<group>/<version>` gives `<group>/<version>` (not just the version number).
-  const id = shape.idFields.map((f) => str(detail, f)).find(Boolean) ?? (arn?.includes('/') ? arn.slice(arn.indexOf('/') + 1) : arn);
+  const id =
+    shape.idFields.map((f) => str(detail, f)).find(Boolean) ??
+    (arn?.includes('/') ? arn.slice(arn.indexOf('/') + 1) : arn);
   if (!id) throw new UnsupportedEventError(`${shape.resourceType} state change without a job name or ARN`);
   const ref: ResourceRef = { type: shape.resourceType, id, name: id };
   if (arn) ref.arn = arn;

@@ -34,7 +34,8 @@ function isCanonical(v: string): boolean {
   const hi = twoDigits(v, 0);
   const lo = twoDigits(v, 2);
   const [mo, d, h, mi, s] = [5, 8, 11, 14, 17].map((i) => twoDigits(v, i));
-  if (hi < 0 || lo < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) return false;
+  if (hi < 0 || lo < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59)
+    return false;
   const y = hi * 100 + lo;
   const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
   return d <= (mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1]);

@@ -18,11 +18,15 @@ export const WHOLE_FILE_LIMITS = { onDisk: 32 * 1024 * 1024, inflated: 256 * 102
  * archive, whose readable part and error the streaming path reports.
  * @example const text = await readWholeFile('trail.json.gz')
  */
-export async function readWholeFile(file: string, maxOnDisk: number = WHOLE_FILE_LIMITS.onDisk): Promise<string | undefined> {
+export async function readWholeFile(
+  file: string,
+  maxOnDisk: number = WHOLE_FILE_LIMITS.onDisk,
+): Promise<string | undefined> {
   try {
     if ((await stat(file)).size > maxOnDisk) return undefined;
     let bytes = await readFile(file);
-    if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = await gunzipAsync(bytes, { maxOutputLength: WHOLE_FILE_LIMITS.inflated });
+    if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b)
+      bytes = await gunzipAsync(bytes, { maxOutputLength: WHOLE_FILE_LIMITS.inflated });
     return bytes.toString('utf8');
   } catch {
     return undefined;

@@ -17,7 +17,11 @@ export function exceptionState(exc: RiskException, at: string): ExceptionState {
 }
 
 /** True when `exc` covers this rule and resource (rule id or glob; resource glob over id, name, ARN). */
-export function exceptionCovers(exc: RiskException, ruleId: string, resource: Pick<ResourceRef, 'id' | 'name' | 'arn'>): boolean {
+export function exceptionCovers(
+  exc: RiskException,
+  ruleId: string,
+  resource: Pick<ResourceRef, 'id' | 'name' | 'arn'>,
+): boolean {
   return globMatch(exc.ruleId, ruleId) && globAny([resource.id, resource.name, resource.arn], [exc.resource]);
 }
 
@@ -26,7 +30,12 @@ export function exceptionCovers(exc: RiskException, ruleId: string, resource: Pi
  * so a suppressed record stays suppressed as long as any approval covers it.
  * @example matchException(exceptions, 'TPS-S3-02', { id: 'ml-training-legacy' }, '2027-05-01T00:00:00Z') // 'EX-1a2b3c4d'
  */
-export function matchException(exceptions: readonly RiskException[], ruleId: string, resource: Pick<ResourceRef, 'id' | 'name' | 'arn'>, at: string): string | undefined {
+export function matchException(
+  exceptions: readonly RiskException[],
+  ruleId: string,
+  resource: Pick<ResourceRef, 'id' | 'name' | 'arn'>,
+  at: string,
+): string | undefined {
   let best: RiskException | undefined;
   for (const exc of exceptions) {
     if (exceptionState(exc, at) !== ExceptionStates.active || !exceptionCovers(exc, ruleId, resource)) continue;
@@ -41,17 +50,29 @@ export function matchException(exceptions: readonly RiskException[], ruleId: str
  * @example createException({ ruleId: 'TPS-S3-02', resource: 'ml-training-legacy', reason: 'migration', approvedBy: 'CISO', expiresAt: '2027-06-30T22:00:00Z' }, now, 365)
  */
 export function createException(req: NewException, now: Date, maxDays: number): RiskException {
-  const fields: [keyof NewException, string][] = [['ruleId', '--rule'], ['resource', '--resource'], ['reason', '--reason'], ['approvedBy', '--approved-by']];
+  const fields: [keyof NewException, string][] = [
+    ['ruleId', '--rule'],
+    ['resource', '--resource'],
+    ['reason', '--reason'],
+    ['approvedBy', '--approved-by'],
+  ];
   for (const [key, flag] of fields) {
     if (req[key].trim().length === 0) throw new InvalidExceptionError(flag, 'must not be empty');
   }
-  if (req.resource.trim() === '*') throw new InvalidExceptionError('--resource', '"*" would exempt every resource; name the resources (globs such as ml-training-legacy-*)');
+  if (req.resource.trim() === '*')
+    throw new InvalidExceptionError(
+      '--resource',
+      '"*" would exempt every resource; name the resources (globs such as ml-training-legacy-*)',
+    );
   const expires = Date.parse(req.expiresAt);
   if (Number.isNaN(expires)) throw new InvalidExceptionError('--expires', `not a date: ${req.expiresAt}`);
   if (expires <= now.getTime()) throw new InvalidExceptionError('--expires', `${req.expiresAt} is not in the future`);
-  if (expires - now.getTime() > maxDays * 86_400_000) throw new InvalidExceptionError('--expires', `more than reviews.exceptionMaxDays (${maxDays}) days away`);
+  if (expires - now.getTime() > maxDays * 86_400_000)
+    throw new InvalidExceptionError('--expires', `more than reviews.exceptionMaxDays (${maxDays}) days away`);
   const createdAt = now.toISOString();
-  const hash = createHash('sha256').update([req.ruleId, req.resource, req.approvedBy, req.expiresAt, createdAt].join('\0')).digest('hex');
+  const hash = createHash('sha256')
+    .update([req.ruleId, req.resource, req.approvedBy, req.expiresAt, createdAt].join('\0'))
+    .digest('hex');
   return {
     exceptionId: `EX-${hash.slice(0, 8)}`,
     ruleId: req.ruleId.trim(),

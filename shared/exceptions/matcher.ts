@@ -13,7 +13,11 @@ export const EXCEPTION_CACHE_MS = 60_000;
  * A new or revoked exception takes effect within `ttlMs`; the daily job reconciles the rest.
  * @example const matcher = createExceptionMatcher(store, systemClock); await matcher('TPS-S3-02', resource, obs.eventTime)
  */
-export function createExceptionMatcher(store: Pick<ExceptionStore, 'list'>, clock: Clock, ttlMs = EXCEPTION_CACHE_MS): ExceptionMatcher {
+export function createExceptionMatcher(
+  store: Pick<ExceptionStore, 'list'>,
+  clock: Clock,
+  ttlMs = EXCEPTION_CACHE_MS,
+): ExceptionMatcher {
   let cached: { at: number; list: Promise<RiskException[]> } | undefined;
   const load = (): Promise<RiskException[]> => {
     const t = clock.now().getTime();

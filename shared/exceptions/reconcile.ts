@@ -26,11 +26,22 @@ interface Step {
 }
 
 function stepFor(record: DriftRecord, exceptions: readonly RiskException[], at: string): Step | undefined {
-  const match = matchException(exceptions, record.ruleId, { id: record.resourceId, name: record.resourceId, arn: record.resourceArn }, at);
-  if (record.status === 'open' && match) return { record, kind: 'suppressed', exceptionId: match, reason: `covered by exception ${match}` };
+  const match = matchException(
+    exceptions,
+    record.ruleId,
+    { id: record.resourceId, name: record.resourceId, arn: record.resourceArn },
+    at,
+  );
+  if (record.status === 'open' && match)
+    return { record, kind: 'suppressed', exceptionId: match, reason: `covered by exception ${match}` };
   if (record.status !== 'suppressed' || match) return undefined;
   const ended = exceptions.find((e) => e.exceptionId === record.exceptionId);
-  const why = ended?.revokedAt && ended.revokedAt <= at ? `was revoked by ${ended.revokedBy ?? 'unknown'}` : ended ? 'expired' : 'no longer exists';
+  const why =
+    ended?.revokedAt && ended.revokedAt <= at
+      ? `was revoked by ${ended.revokedBy ?? 'unknown'}`
+      : ended
+        ? 'expired'
+        : 'no longer exists';
   return { record, kind: 'reopened', reason: `exception ${record.exceptionId ?? '(unknown)'} ${why}` };
 }
 
@@ -42,7 +53,12 @@ function stepFor(record: DriftRecord, exceptions: readonly RiskException[], at: 
  * Run by the daily job and after `exception add` / `exception revoke`.
  * @example const { reopened } = await reconcileExceptions({ drift, publisher, exceptions, clock })
  */
-export async function reconcileExceptions(deps: { drift: DriftStore; publisher: Publisher; exceptions: readonly RiskException[]; clock: Clock }): Promise<ReconcileResult> {
+export async function reconcileExceptions(deps: {
+  drift: DriftStore;
+  publisher: Publisher;
+  exceptions: readonly RiskException[];
+  clock: Clock;
+}): Promise<ReconcileResult> {
   const now = deps.clock.now();
   const result: ReconcileResult = { reopened: [], suppressed: [] };
   for (const record of await deps.drift.queryRecords({ statuses: ['suppressed', 'open'] })) {
@@ -51,8 +67,13 @@ export async function reconcileExceptions(deps: { drift: DriftStore; publisher: 
     let t: DriftTransition | undefined;
     try {
       t = await applyOperatorChange(deps.drift, {
-        driftId: record.driftId, intent: step.kind === 'reopened' ? Intents.violation : Intents.suppress, by: RECONCILER, reason: step.reason,
-        onlyFrom: [record.status], now, ...(step.exceptionId ? { exceptionId: step.exceptionId } : {}),
+        driftId: record.driftId,
+        intent: step.kind === 'reopened' ? Intents.violation : Intents.suppress,
+        by: RECONCILER,
+        reason: step.reason,
+        onlyFrom: [record.status],
+        now,
+        ...(step.exceptionId ? { exceptionId: step.exceptionId } : {}),
       });
     } catch (err) {
       if (err instanceof DriftStatusError) continue; // changed meanwhile (a new observation, another run)

@@ -22,9 +22,17 @@ type Wrap = (obs: Observation) => Pick<BusEnvelope, 'detail-type' | 'source' | '
 
 /** How EventBridge wraps each raw record, by observation source. */
 const WRAPS: Readonly<Record<string, Wrap>> = {
-  cloudtrail: (obs) => ({ 'detail-type': 'AWS API Call via CloudTrail', source: `aws.${(obs.trigger.eventSource ?? 'unknown').replace('.amazonaws.com', '')}`, detail: obs.detail }),
+  cloudtrail: (obs) => ({
+    'detail-type': 'AWS API Call via CloudTrail',
+    source: `aws.${(obs.trigger.eventSource ?? 'unknown').replace('.amazonaws.com', '')}`,
+    detail: obs.detail,
+  }),
   guardduty: (obs) => ({ 'detail-type': 'GuardDuty Finding', source: 'aws.guardduty', detail: obs.detail }),
-  config: (obs) => ({ 'detail-type': 'Config Configuration Item Change', source: 'aws.config', detail: { messageType: 'ConfigurationItemChangeNotification', configurationItem: obs.detail } }),
+  config: (obs) => ({
+    'detail-type': 'Config Configuration Item Change',
+    source: 'aws.config',
+    detail: { messageType: 'ConfigurationItemChangeNotification', configurationItem: obs.detail },
+  }),
 };
 
 /**
@@ -36,6 +44,16 @@ const WRAPS: Readonly<Record<string, Wrap>> = {
 export function envelopeOf(obs: Observation): BusEnvelope {
   if (isEnvelope(obs.raw)) return obs.raw as unknown as BusEnvelope;
   const wrap = WRAPS[obs.source];
-  const wrapped = wrap ? wrap(obs) : { 'detail-type': obs.trigger.detailType, source: `aws.${obs.source}`, detail: obs.detail };
-  return { version: '0', id: obs.eventId, ...wrapped, account: obs.account, time: obs.eventTime, region: obs.region, resources: [] };
+  const wrapped = wrap
+    ? wrap(obs)
+    : { 'detail-type': obs.trigger.detailType, source: `aws.${obs.source}`, detail: obs.detail };
+  return {
+    version: '0',
+    id: obs.eventId,
+    ...wrapped,
+    account: obs.account,
+    time: obs.eventTime,
+    region: obs.region,
+    resources: [],
+  };
 }

@@ -2,7 +2,13 @@ import { resolveOwner } from '../config/owners.js';
 import { evidenceOf } from '../drift/evidence.js';
 import { driftIdOf } from '../drift/id.js';
 import { Outcomes, recordFinding, type Outcome, type RecordOutcome } from '../drift/record.js';
-import { noExceptions, type DriftStore, type ExceptionMatcher, type Publisher, type RecordFacts } from '../drift/store.js';
+import {
+  noExceptions,
+  type DriftStore,
+  type ExceptionMatcher,
+  type Publisher,
+  type RecordFacts,
+} from '../drift/store.js';
 import { intentOf } from '../drift/transitions.js';
 import type { DriftTransition } from '../drift/types.js';
 import { intake } from '../events/normalize.js';
@@ -58,22 +64,50 @@ function ruleOf(ev: Evaluator, ruleId: string): CompiledRule {
 function factsOf(obs: Observation, f: Finding, rule: CompiledRule, deps: IngestDeps): RecordFacts {
   const r = f.resource;
   const facts: RecordFacts = {
-    driftId: driftIdOf({ account: obs.account, region: obs.region, resourceType: r.type, resourceId: r.id, ruleId: f.ruleId }),
-    account: obs.account, region: obs.region, resourceType: r.type, resourceId: r.id, ruleId: f.ruleId, title: f.title,
-    severity: f.severity, area: rule.area, owner: resolveOwner(r, deps.evaluator.config.owners), packVersion: deps.evaluator.pack.version,
+    driftId: driftIdOf({
+      account: obs.account,
+      region: obs.region,
+      resourceType: r.type,
+      resourceId: r.id,
+      ruleId: f.ruleId,
+    }),
+    account: obs.account,
+    region: obs.region,
+    resourceType: r.type,
+    resourceId: r.id,
+    ruleId: f.ruleId,
+    title: f.title,
+    severity: f.severity,
+    area: rule.area,
+    owner: resolveOwner(r, deps.evaluator.config.owners),
+    packVersion: deps.evaluator.pack.version,
   };
   if (r.arn) facts.resourceArn = r.arn;
   if (r.tags) facts.tags = r.tags;
   return facts;
 }
 
-async function recordOne(obs: Observation, f: Finding & { verdict: 'violation' | 'pass' }, deps: IngestDeps): Promise<RecordOutcome> {
+async function recordOne(
+  obs: Observation,
+  f: Finding & { verdict: 'violation' | 'pass' },
+  deps: IngestDeps,
+): Promise<RecordOutcome> {
   const rule = ruleOf(deps.evaluator, f.ruleId);
   const facts = factsOf(obs, f, rule, deps);
-  const exceptionId = f.verdict === 'violation' ? await (deps.exceptions ?? noExceptions)(f.ruleId, f.resource, obs.eventTime) : undefined;
+  const exceptionId =
+    f.verdict === 'violation'
+      ? await (deps.exceptions ?? noExceptions)(f.ruleId, f.resource, obs.eventTime)
+      : undefined;
   const finding = {
-    facts, intent: intentOf(f.verdict, f.resolves, exceptionId), verdict: f.verdict, eventId: obs.eventId, eventTime: obs.eventTime,
-    source: obs.source, evidence: evidenceOf(obs, rule, f.resource), ...(obs.actor?.arn ? { actor: obs.actor.arn } : {}), ...(exceptionId ? { exceptionId } : {}),
+    facts,
+    intent: intentOf(f.verdict, f.resolves, exceptionId),
+    verdict: f.verdict,
+    eventId: obs.eventId,
+    eventTime: obs.eventTime,
+    source: obs.source,
+    evidence: evidenceOf(obs, rule, f.resource),
+    ...(obs.actor?.arn ? { actor: obs.actor.arn } : {}),
+    ...(exceptionId ? { exceptionId } : {}),
   };
   return recordFinding(deps.store, finding, deps.clock.now().toISOString());
 }
@@ -82,7 +116,11 @@ async function recordOne(obs: Observation, f: Finding & { verdict: 'violation' |
  * Evaluates one observation and records every violation and pass; cannot-evaluate verdicts are
  * logged and counted. Transitions are collected in `acc` (published by the caller).
  */
-export async function ingestObservation(obs: Observation, deps: IngestDeps, acc: IngestResult = emptyResult()): Promise<IngestResult> {
+export async function ingestObservation(
+  obs: Observation,
+  deps: IngestDeps,
+  acc: IngestResult = emptyResult(),
+): Promise<IngestResult> {
   const t = deps.telemetry ?? silentTelemetry;
   const findings = evaluate(deps.evaluator, obs);
   acc.events++;
@@ -112,12 +150,23 @@ export async function ingestObservation(obs: Observation, deps: IngestDeps, acc:
   }
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) throw failed.reason;
-  if (findings.length > 0) t.info('event evaluated', { eventId: obs.eventId, source: obs.source, eventTime: obs.eventTime, rules: [...new Set(findings.map((f) => f.ruleId))] });
+  if (findings.length > 0)
+    t.info('event evaluated', {
+      eventId: obs.eventId,
+      source: obs.source,
+      eventTime: obs.eventTime,
+      rules: [...new Set(findings.map((f) => f.ruleId))],
+    });
   return acc;
 }
 
 /** Records a rejection (TTL item), logs and counts it. Never throws for the input's sake. */
-export async function recordRejection(rejection: Rejection, input: unknown, deps: IngestDeps, acc: IngestResult): Promise<void> {
+export async function recordRejection(
+  rejection: Rejection,
+  input: unknown,
+  deps: IngestDeps,
+  acc: IngestResult,
+): Promise<void> {
   const t = deps.telemetry ?? silentTelemetry;
   acc.rejected.push(rejection);
   t.count(IngestMetrics.rejected);
@@ -132,7 +181,14 @@ export async function publishTransitions(acc: IngestResult, deps: IngestDeps): P
   await deps.publisher.publish(acc.transitions);
   t.count(IngestMetrics.transitions, acc.transitions.length);
   for (const tr of acc.transitions) {
-    t.info('drift transition', { transition: tr.kind, eventId: tr.eventId, driftId: tr.record.driftId, ruleId: tr.record.ruleId, status: tr.record.status, severity: tr.record.severity });
+    t.info('drift transition', {
+      transition: tr.kind,
+      eventId: tr.eventId,
+      driftId: tr.record.driftId,
+      ruleId: tr.record.ruleId,
+      status: tr.record.status,
+      severity: tr.record.severity,
+    });
   }
 }
 
@@ -150,7 +206,8 @@ export async function ingestEvent(event: unknown, deps: IngestDeps, where = 'eve
     else await recordRejection(item.rejection, event, deps, acc);
   }
   for (const outcome of [Outcomes.duplicate, Outcomes.stale] as const) {
-    if (acc.outcomes[outcome] > 0) t.count(outcome === Outcomes.duplicate ? IngestMetrics.duplicates : IngestMetrics.stale, acc.outcomes[outcome]);
+    if (acc.outcomes[outcome] > 0)
+      t.count(outcome === Outcomes.duplicate ? IngestMetrics.duplicates : IngestMetrics.stale, acc.outcomes[outcome]);
   }
   await publishTransitions(acc, deps);
   return acc;

@@ -10,15 +10,27 @@ const EXCERPT_CHARS = 2048;
  * the start of it with secret-like values redacted.
  * @example rejectedInputOf({ where: 'event', reason: 'unrecognized event shape' }, event, 'ingest-cloudtrail', now)
  */
-export function rejectedInputOf(rejection: Rejection, input: unknown, intake: string, receivedAt: string): RejectedInput {
+export function rejectedInputOf(
+  rejection: Rejection,
+  input: unknown,
+  intake: string,
+  receivedAt: string,
+): RejectedInput {
   let text: string;
   try {
-    text = typeof input === 'string' ? input : JSON.stringify(input) ?? String(input);
+    text = typeof input === 'string' ? input : (JSON.stringify(input) ?? String(input));
   } catch {
     text = String(input);
   }
   const sha256 = createHash('sha256').update(rejection.where).update('\u0000').update(text).digest('hex');
-  const item: RejectedInput = { receivedAt, intake, where: rejection.where, reason: rejection.reason, sha256, bytes: Buffer.byteLength(text, 'utf8') };
+  const item: RejectedInput = {
+    receivedAt,
+    intake,
+    where: rejection.where,
+    reason: rejection.reason,
+    sha256,
+    bytes: Buffer.byteLength(text, 'utf8'),
+  };
   if (input !== undefined) {
     let redacted: string;
     try {

@@ -20,4 +20,8 @@ export interface IngestTelemetry {
 }
 
 /** Reports nothing (tests, CLI commands that print their own summary). */
-export const silentTelemetry: IngestTelemetry = { count: () => undefined, info: () => undefined, warn: () => undefined };
+export const silentTelemetry: IngestTelemetry = {
+  count: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+};

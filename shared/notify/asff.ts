@@ -5,9 +5,19 @@ import { truncate } from './text.js';
 
 /** Field limits of AwsSecurityFinding (Security Hub API reference). */
 export const ASFF_LIMITS = {
-  id: 512, generatorId: 512, title: 256, description: 1024, recommendation: 512,
-  productFields: 50, productFieldKey: 128, productFieldValue: 2048, resourceType: 256, resourceId: 512,
-  types: 50, relatedRequirements: 32, region: 16,
+  id: 512,
+  generatorId: 512,
+  title: 256,
+  description: 1024,
+  recommendation: 512,
+  productFields: 50,
+  productFieldKey: 128,
+  productFieldValue: 2048,
+  resourceType: 256,
+  resourceId: 512,
+  types: 50,
+  relatedRequirements: 32,
+  region: 16,
 } as const;
 
 export type AsffSeverityLabel = 'INFORMATIONAL' | 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
@@ -34,7 +44,13 @@ export interface AsffFinding {
   Remediation?: { Recommendation: { Text: string; Url?: string } };
   SourceUrl: string;
   ProductFields: Record<string, string>;
-  Resources: Array<{ Type: string; Id: string; Partition: 'aws' | 'aws-cn' | 'aws-us-gov'; Region: string; Details?: { Other: Record<string, string> } }>;
+  Resources: Array<{
+    Type: string;
+    Id: string;
+    Partition: 'aws' | 'aws-cn' | 'aws-us-gov';
+    Region: string;
+    Details?: { Other: Record<string, string> };
+  }>;
   Compliance: { Status: 'PASSED' | 'FAILED'; RelatedRequirements?: string[] };
   RecordState: 'ACTIVE' | 'ARCHIVED';
   Workflow?: { Status: WorkflowStatus };
@@ -47,11 +63,20 @@ export interface SecurityHubUpdate {
 }
 
 const SEVERITY_LABELS: Readonly<Record<Severity, AsffSeverityLabel>> = {
-  critical: 'CRITICAL', high: 'HIGH', medium: 'MEDIUM', low: 'LOW', informational: 'INFORMATIONAL',
+  critical: 'CRITICAL',
+  high: 'HIGH',
+  medium: 'MEDIUM',
+  low: 'LOW',
+  informational: 'INFORMATIONAL',
 };
 
 /** How each transition shows in Security Hub. */
-const STATES: Readonly<Record<TransitionKind, { record: AsffFinding['RecordState']; compliance: 'PASSED' | 'FAILED'; workflow?: WorkflowStatus }>> = {
+const STATES: Readonly<
+  Record<
+    TransitionKind,
+    { record: AsffFinding['RecordState']; compliance: 'PASSED' | 'FAILED'; workflow?: WorkflowStatus }
+  >
+> = {
   opened: { record: 'ACTIVE', compliance: 'FAILED' },
   reopened: { record: 'ACTIVE', compliance: 'FAILED', workflow: 'NEW' },
   escalated: { record: 'ACTIVE', compliance: 'FAILED' },
@@ -61,9 +86,16 @@ const STATES: Readonly<Record<TransitionKind, { record: AsffFinding['RecordState
 
 /** ASFF resource types for the tpguard types that have one; the rest are `Other`. */
 const RESOURCE_TYPES: Readonly<Record<string, string>> = {
-  's3-bucket': 'AwsS3Bucket', 'iam-role': 'AwsIamRole', 'iam-user': 'AwsIamUser', 'kms-key': 'AwsKmsKey',
-  'ecr-repository': 'AwsEcrRepository', 'security-group': 'AwsEc2SecurityGroup', 'ec2-instance': 'AwsEc2Instance',
-  'cloudtrail-trail': 'AwsCloudTrailTrail', 'lambda-function': 'AwsLambdaFunction', 'dynamodb-table': 'AwsDynamoDbTable',
+  's3-bucket': 'AwsS3Bucket',
+  'iam-role': 'AwsIamRole',
+  'iam-user': 'AwsIamUser',
+  'kms-key': 'AwsKmsKey',
+  'ecr-repository': 'AwsEcrRepository',
+  'security-group': 'AwsEc2SecurityGroup',
+  'ec2-instance': 'AwsEc2Instance',
+  'cloudtrail-trail': 'AwsCloudTrailTrail',
+  'lambda-function': 'AwsLambdaFunction',
+  'dynamodb-table': 'AwsDynamoDbTable',
   'sagemaker-notebook-instance': 'AwsSageMakerNotebookInstance',
 };
 
@@ -81,14 +113,23 @@ function partitionOf(region: string): AsffFinding['Resources'][number]['Partitio
 
 function productFields(f: AlertFacts): Record<string, string> {
   const fields: Record<string, string> = {
-    'tpguard/DriftId': f.driftId, 'tpguard/RuleId': f.ruleId, 'tpguard/Owner': f.owner, 'tpguard/Transition': f.kind,
-    'tpguard/EventId': f.eventId, 'tpguard/PackVersion': f.packVersion, 'tpguard/ResourceType': f.resourceType,
+    'tpguard/DriftId': f.driftId,
+    'tpguard/RuleId': f.ruleId,
+    'tpguard/Owner': f.owner,
+    'tpguard/Transition': f.kind,
+    'tpguard/EventId': f.eventId,
+    'tpguard/PackVersion': f.packVersion,
+    'tpguard/ResourceType': f.resourceType,
   };
   if (f.actor) fields['tpguard/Actor'] = f.actor;
   if (f.resolvedBy) fields['tpguard/ResolvedBy'] = f.resolvedBy;
   if (f.exceptionId) fields['tpguard/ExceptionId'] = f.exceptionId;
   // Values must have a non-blank character (NonEmptyString); blank ones are left out.
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => /\S/.test(v)).map(([k, v]) => [truncate(k, ASFF_LIMITS.productFieldKey), truncate(v, ASFF_LIMITS.productFieldValue)]));
+  return Object.fromEntries(
+    Object.entries(fields)
+      .filter(([, v]) => /\S/.test(v))
+      .map(([k, v]) => [truncate(k, ASFF_LIMITS.productFieldKey), truncate(v, ASFF_LIMITS.productFieldValue)]),
+  );
 }
 
 function remediation(f: AlertFacts): AsffFinding['Remediation'] {
@@ -118,7 +159,8 @@ export function renderFinding(f: AlertFacts, target: AsffTarget): SecurityHubUpd
     SchemaVersion: '2018-10-08',
     Id: truncate(`tpguard/${f.account}/${f.region}/${f.ruleId}/${f.driftId}`, ASFF_LIMITS.id),
     ProductArn: defaultProductArn(target.account, target.region),
-    ProductName: 'tpguard', CompanyName: 'tpguard',
+    ProductName: 'tpguard',
+    CompanyName: 'tpguard',
     GeneratorId: truncate(`tpguard/${f.ruleId}`, ASFF_LIMITS.generatorId),
     AwsAccountId: f.account,
     Region: truncate(f.region, ASFF_LIMITS.region),
@@ -128,16 +170,25 @@ export function renderFinding(f: AlertFacts, target: AsffTarget): SecurityHubUpd
     ...(f.firstSeen ? { FirstObservedAt: f.firstSeen } : {}),
     LastObservedAt: f.eventTime,
     Title: truncate(`${f.ruleId} ${f.title}: ${f.resourceId}`, ASFF_LIMITS.title),
-    Description: truncate([outcome, f.description ?? f.title, `Owner: ${f.owner}. Who: ${f.actor ?? 'unknown'}.`].filter(Boolean).join(' '), ASFF_LIMITS.description),
-    FindingProviderFields: { Severity: { Label: SEVERITY_LABELS[f.severity], Original: f.severity }, Types: [FINDING_TYPE] },
+    Description: truncate(
+      [outcome, f.description ?? f.title, `Owner: ${f.owner}. Who: ${f.actor ?? 'unknown'}.`].filter(Boolean).join(' '),
+      ASFF_LIMITS.description,
+    ),
+    FindingProviderFields: {
+      Severity: { Label: SEVERITY_LABELS[f.severity], Original: f.severity },
+      Types: [FINDING_TYPE],
+    },
     SourceUrl: f.consoleUrl,
     ProductFields: productFields(f),
-    Resources: [{
-      Type: RESOURCE_TYPES[f.resourceType] ?? 'Other',
-      Id: truncate(f.resourceArn ?? f.resourceId, ASFF_LIMITS.resourceId),
-      Partition: partitionOf(f.region), Region: truncate(f.region, ASFF_LIMITS.region),
-      Details: { Other: { tpguardType: truncate(f.resourceType, 1023), tpguardId: truncate(f.resourceId, 1023) } },
-    }],
+    Resources: [
+      {
+        Type: RESOURCE_TYPES[f.resourceType] ?? 'Other',
+        Id: truncate(f.resourceArn ?? f.resourceId, ASFF_LIMITS.resourceId),
+        Partition: partitionOf(f.region),
+        Region: truncate(f.region, ASFF_LIMITS.region),
+        Details: { Other: { tpguardType: truncate(f.resourceType, 1023), tpguardId: truncate(f.resourceId, 1023) } },
+      },
+    ],
     Compliance: { Status: state.compliance, RelatedRequirements: f.controls.slice(0, ASFF_LIMITS.relatedRequirements) },
     RecordState: state.record,
     ...(f.kind === 'opened' ? { Workflow: { Status: 'NEW' as const } } : {}),
@@ -168,10 +219,20 @@ export function validateFinding(f: AsffFinding): string[] {
     ...(/^\d{12}$/.test(f.AwsAccountId) ? [] : ['AwsAccountId: 12 digits']),
     ...(f.Types.length > ASFF_LIMITS.types ? ['Types: more than 50'] : []),
     ...(f.Resources.length < 1 || f.Resources.length > 32 ? ['Resources: 1..32 items'] : []),
-    ...f.Resources.flatMap((r, i) => [...lengthProblem(`Resources[${i}].Type`, r.Type, ASFF_LIMITS.resourceType), ...lengthProblem(`Resources[${i}].Id`, r.Id, ASFF_LIMITS.resourceId)]),
+    ...f.Resources.flatMap((r, i) => [
+      ...lengthProblem(`Resources[${i}].Type`, r.Type, ASFF_LIMITS.resourceType),
+      ...lengthProblem(`Resources[${i}].Id`, r.Id, ASFF_LIMITS.resourceId),
+    ]),
     ...(fields.length > ASFF_LIMITS.productFields ? ['ProductFields: more than 50 pairs'] : []),
-    ...fields.flatMap(([k, v]) => [...lengthProblem(`ProductFields key ${k.slice(0, 20)}`, k, ASFF_LIMITS.productFieldKey), ...lengthProblem(`ProductFields[${k.slice(0, 20)}]`, v, ASFF_LIMITS.productFieldValue)]),
-    ...((f.Compliance.RelatedRequirements?.length ?? 0) > ASFF_LIMITS.relatedRequirements ? ['Compliance.RelatedRequirements: more than 32'] : []),
-    ...(Number.isNaN(Date.parse(f.CreatedAt)) || Number.isNaN(Date.parse(f.UpdatedAt)) ? ['CreatedAt/UpdatedAt: not timestamps'] : []),
+    ...fields.flatMap(([k, v]) => [
+      ...lengthProblem(`ProductFields key ${k.slice(0, 20)}`, k, ASFF_LIMITS.productFieldKey),
+      ...lengthProblem(`ProductFields[${k.slice(0, 20)}]`, v, ASFF_LIMITS.productFieldValue),
+    ]),
+    ...((f.Compliance.RelatedRequirements?.length ?? 0) > ASFF_LIMITS.relatedRequirements
+      ? ['Compliance.RelatedRequirements: more than 32']
+      : []),
+    ...(Number.isNaN(Date.parse(f.CreatedAt)) || Number.isNaN(Date.parse(f.UpdatedAt))
+      ? ['CreatedAt/UpdatedAt: not timestamps']
+      : []),
   ];
 }

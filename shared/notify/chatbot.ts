@@ -7,7 +7,14 @@ import type { ChatbotNotification } from './types.js';
  * Bounds tpguard keeps to for custom notifications. Amazon Q Developer renders them in the chat
  * platform's markdown (`textType: client-markdown`); these stay below what Slack shows in full.
  */
-export const CHATBOT_LIMITS = { title: 250, description: 3000, nextSteps: 5, nextStep: 300, keywords: 10, keyword: 75 } as const;
+export const CHATBOT_LIMITS = {
+  title: 250,
+  description: 3000,
+  nextSteps: 5,
+  nextStep: 300,
+  keywords: 10,
+  keyword: 75,
+} as const;
 
 /**
  * The custom-notification JSON for AWS Chatbot / Amazon Q Developer in chat applications: published
@@ -41,10 +48,20 @@ export function renderChatbot(f: AlertFacts): ChatbotNotification {
     },
     metadata: {
       threadId: f.driftId,
-      summary: truncate(`${SEVERITY_EMOJI[f.severity]} ${headline}: ${f.ruleId} on ${f.resourceId}`, CHATBOT_LIMITS.title),
+      summary: truncate(
+        `${SEVERITY_EMOJI[f.severity]} ${headline}: ${f.ruleId} on ${f.resourceId}`,
+        CHATBOT_LIMITS.title,
+      ),
       eventType: `Drift ${f.kind}`,
       relatedResources: [f.resourceArn ?? f.resourceId],
-      additionalContext: { driftId: f.driftId, ruleId: f.ruleId, owner: f.owner, account: f.account, region: f.region, eventId: f.eventId },
+      additionalContext: {
+        driftId: f.driftId,
+        ruleId: f.ruleId,
+        owner: f.owner,
+        account: f.account,
+        region: f.region,
+        eventId: f.eventId,
+      },
     },
   };
 }

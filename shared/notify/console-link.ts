@@ -29,7 +29,8 @@ const LINKS: Readonly<Record<string, LinkBuilder>> = {
   'iam-role': (t) => `/iam/home#/roles/details/${enc(shortName(t))}`,
   'iam-user': (t) => `/iam/home#/users/details/${enc(shortName(t))}`,
   'kms-key': (t, q) => `/kms/home${q}#/kms/keys/${enc(shortName(t))}`,
-  'ecr-repository': (t, q) => `/ecr/repositories/private/${enc(t.account)}/${shortName(t).split('/').map(enc).join('/')}${q}`,
+  'ecr-repository': (t, q) =>
+    `/ecr/repositories/private/${enc(t.account)}/${shortName(t).split('/').map(enc).join('/')}${q}`,
   'security-group': (t, q) => `/ec2/home${q}#SecurityGroup:groupId=${enc(shortName(t))}`,
   'ec2-instance': (t, q) => `/ec2/home${q}#InstanceDetails:instanceId=${enc(shortName(t))}`,
   'cloudtrail-trail': (t, q) => `/cloudtrail/home${q}#/trails/${enc(t.resourceArn ?? shortName(t))}`,

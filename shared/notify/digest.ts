@@ -25,19 +25,32 @@ const MAX_EMAIL_ITEMS = 200;
 
 /** Most severe first, then oldest first. */
 function byUrgency(a: DigestItem, b: DigestItem): number {
-  return SEVERITY_RANK[b.record.severity] - SEVERITY_RANK[a.record.severity] || b.ageHours - a.ageHours || a.record.driftId.localeCompare(b.record.driftId);
+  return (
+    SEVERITY_RANK[b.record.severity] - SEVERITY_RANK[a.record.severity] ||
+    b.ageHours - a.ageHours ||
+    a.record.driftId.localeCompare(b.record.driftId)
+  );
 }
 
 /**
  * Open drift at or above `minSeverity`, grouped by owner, most urgent first.
  * @example groupByOwner(records, new Date(), 'medium', base).get('nlp')
  */
-export function groupByOwner(records: readonly DriftRecord[], now: Date, minSeverity: Severity, base?: string): Map<string, DigestItem[]> {
+export function groupByOwner(
+  records: readonly DriftRecord[],
+  now: Date,
+  minSeverity: Severity,
+  base?: string,
+): Map<string, DigestItem[]> {
   const out = new Map<string, DigestItem[]>();
   for (const record of records) {
     if (record.status !== 'open' || !alerts(record.severity, minSeverity)) continue;
     const owner = record.owner ?? 'default';
-    const item = { record, ageHours: Math.max(0, hoursBetween(openSince(record), now) ?? 0), url: consoleUrl(record, base) };
+    const item = {
+      record,
+      ageHours: Math.max(0, hoursBetween(openSince(record), now) ?? 0),
+      url: consoleUrl(record, base),
+    };
     out.set(owner, [...(out.get(owner) ?? []), item]);
   }
   for (const items of out.values()) items.sort(byUrgency);
@@ -53,25 +66,45 @@ function countsBySeverity(items: readonly DigestItem[]): string {
 /** The digest email of one owner: one message listing every open drift. */
 export function renderDigestEmail(owner: string, items: readonly DigestItem[], now: Date): EmailMessage {
   const day = now.toISOString().slice(0, 10);
-  const lines = [`Open drift for ${owner} on ${day}: ${items.length} (${countsBySeverity(items)}), most severe and oldest first.`, ''];
+  const lines = [
+    `Open drift for ${owner} on ${day}: ${items.length} (${countsBySeverity(items)}), most severe and oldest first.`,
+    '',
+  ];
   for (const i of items.slice(0, MAX_EMAIL_ITEMS)) {
     const r = i.record;
     lines.push(`[${r.severity.toUpperCase()}] ${r.ruleId} ${r.title}`);
-    lines.push(`    ${r.resourceType} ${r.resourceId} (account ${r.account}, ${r.region}), open ${describeAge(i.ageHours)}, ${r.occurrences} observation(s)`);
+    lines.push(
+      `    ${r.resourceType} ${r.resourceId} (account ${r.account}, ${r.region}), open ${describeAge(i.ageHours)}, ${r.occurrences} observation(s)`,
+    );
     lines.push(`    ${i.url}`);
   }
-  if (items.length > MAX_EMAIL_ITEMS) lines.push(`... and ${items.length - MAX_EMAIL_ITEMS} more (tpguard drift list).`);
-  lines.push('', 'Each drift was alerted when it opened; this digest repeats, once a day, what is still open.', `-- tpguard daily digest, ${now.toISOString()}`);
+  if (items.length > MAX_EMAIL_ITEMS)
+    lines.push(`... and ${items.length - MAX_EMAIL_ITEMS} more (tpguard drift list).`);
+  lines.push(
+    '',
+    'Each drift was alerted when it opened; this digest repeats, once a day, what is still open.',
+    `-- tpguard daily digest, ${now.toISOString()}`,
+  );
   return {
-    subject: emailSubject(`[tpguard] Daily digest for ${owner}: ${items.length} open drift (${countsBySeverity(items)})`),
+    subject: emailSubject(
+      `[tpguard] Daily digest for ${owner}: ${items.length} open drift (${countsBySeverity(items)})`,
+    ),
     text: truncate(lines.join('\n'), MAX_BODY),
-    attributes: { owner, severity: items[0]?.record.severity ?? 'informational', ruleId: 'digest', transition: 'digest' },
+    attributes: {
+      owner,
+      severity: items[0]?.record.severity ?? 'informational',
+      ruleId: 'digest',
+      transition: 'digest',
+    },
   };
 }
 
 function slackLine(i: DigestItem): string {
   const r = i.record;
-  const link = i.url.length <= 2000 ? `<${i.url}|${escapeMrkdwn(truncate(r.resourceId, 200)).replace(/\|/g, '¦')}>` : escapeMrkdwn(truncate(r.resourceId, 200));
+  const link =
+    i.url.length <= 2000
+      ? `<${i.url}|${escapeMrkdwn(truncate(r.resourceId, 200)).replace(/\|/g, '¦')}>`
+      : escapeMrkdwn(truncate(r.resourceId, 200));
   return `${SEVERITY_EMOJI[r.severity]} *${escapeMrkdwn(r.ruleId)}* ${escapeMrkdwn(truncate(r.title, 120))}: ${link} (${escapeMrkdwn(r.account)}, ${escapeMrkdwn(r.region)}), open ${describeAge(i.ageHours)}`;
 }
 
@@ -92,11 +125,24 @@ export function renderDigestSlack(owner: string, items: readonly DigestItem[], n
   const shown = kept.reduce((n, c) => n + c.length, 0);
   const blocks: SlackBlock[] = [
     header(title),
-    { type: 'context', elements: [mrkdwn(`${countsBySeverity(items)} · ${now.toISOString().slice(0, 10)} · most severe and oldest first`)] },
+    {
+      type: 'context',
+      elements: [
+        mrkdwn(`${countsBySeverity(items)} · ${now.toISOString().slice(0, 10)} · most severe and oldest first`),
+      ],
+    },
     ...kept.map((c): SlackBlock => ({ type: 'section', text: mrkdwn(c.join('\n')) })),
   ];
-  if (shown < items.length) blocks.push({ type: 'context', elements: [mrkdwn(`… and ${items.length - shown} more: \`tpguard drift list\``)] });
-  return { text: truncate(`Daily digest for ${owner}: ${items.length} open drift (${countsBySeverity(items)})`, SLACK_LIMITS.text), blocks, unfurl_links: false };
+  if (shown < items.length)
+    blocks.push({ type: 'context', elements: [mrkdwn(`… and ${items.length - shown} more: \`tpguard drift list\``)] });
+  return {
+    text: truncate(
+      `Daily digest for ${owner}: ${items.length} open drift (${countsBySeverity(items)})`,
+      SLACK_LIMITS.text,
+    ),
+    blocks,
+    unfurl_links: false,
+  };
 }
 
 /**
@@ -106,7 +152,8 @@ export function renderDigestSlack(owner: string, items: readonly DigestItem[], n
  */
 export function escalationOf(record: DriftRecord, now: Date, hours: number): DriftTransition | undefined {
   const last = record.lastTransition;
-  if (hours <= 0 || record.status !== 'open' || !last || (last.kind !== 'opened' && last.kind !== 'reopened')) return undefined;
+  if (hours <= 0 || record.status !== 'open' || !last || (last.kind !== 'opened' && last.kind !== 'reopened'))
+    return undefined;
   const age = hoursBetween(openSince(record), now);
   if (age === undefined || age < hours) return undefined;
   return { kind: 'escalated', eventId: last.eventId, eventTime: now.toISOString(), record };
@@ -124,19 +171,39 @@ export interface DigestRun {
 }
 
 type DigestRenderer = (owner: string, items: readonly DigestItem[], now: Date) => EmailMessage | SlackMessage;
-const DIGEST_RENDERERS: Readonly<Partial<Record<Channel, DigestRenderer>>> = { email: renderDigestEmail, slack: renderDigestSlack };
+const DIGEST_RENDERERS: Readonly<Partial<Record<Channel, DigestRenderer>>> = {
+  email: renderDigestEmail,
+  slack: renderDigestSlack,
+};
 
-async function sendDigests(owner: string, items: DigestItem[], deps: DigestDeps, now: Date, run: DigestRun, failures: Error[]): Promise<void> {
+async function sendDigests(
+  owner: string,
+  items: DigestItem[],
+  deps: DigestDeps,
+  now: Date,
+  run: DigestRun,
+  failures: Error[],
+): Promise<void> {
   const contact = contactOf(owner, deps.config.owners);
-  const targets: Array<[Channel, string[]]> = [['email', contact.email], ['slack', contact.slack ? [contact.slack] : []]];
+  const targets: Array<[Channel, string[]]> = [
+    ['email', contact.email],
+    ['slack', contact.slack ? [contact.slack] : []],
+  ];
   for (const [channel, to] of targets) {
     const render = DIGEST_RENDERERS[channel];
     if (to.length === 0 || !render || !(deps.dispatcher as Dispatcher)[channel]) continue;
     const message = { channel, kind: 'digest', owner, to, payload: render(owner, items, now) } as Outbound;
     try {
-      const outcome = await deliverOnce({ scope: 'digest', day: now.toISOString().slice(0, 10), owner, channel }, () => message, deps);
+      const outcome = await deliverOnce(
+        { scope: 'digest', day: now.toISOString().slice(0, 10), owner, channel },
+        () => message,
+        deps,
+      );
       run.digests.push({ owner, channel, outcome, items: items.length });
-      deps.onResult?.({ channel, owner, outcome, key: 'digest' } as DeliveryResult, outcome === 'sent' ? message : undefined);
+      deps.onResult?.(
+        { channel, owner, outcome, key: 'digest' } as DeliveryResult,
+        outcome === 'sent' ? message : undefined,
+      );
     } catch (err) {
       run.digests.push({ owner, channel, outcome: 'failed', items: items.length });
       failures.push(err instanceof Error ? err : new Error(String(err)));
@@ -160,13 +227,14 @@ export async function runDigest(deps: DigestDeps): Promise<DigestRun> {
     const escalation = alerts(record.severity, minSeverity) ? escalationOf(record, now, escalateAfterHours) : undefined;
     if (!escalation) continue;
     try {
-      run.escalations.push(...await notifyTransition(escalation, deps));
+      run.escalations.push(...(await notifyTransition(escalation, deps)));
     } catch (err) {
       failures.push(err instanceof Error ? err : new Error(String(err)));
     }
   }
   if (digest) {
-    for (const [owner, items] of groupByOwner(open, now, minSeverity, deps.config.notifications.consoleBaseUrl)) await sendDigests(owner, items, deps, now, run, failures);
+    for (const [owner, items] of groupByOwner(open, now, minSeverity, deps.config.notifications.consoleBaseUrl))
+      await sendDigests(owner, items, deps, now, run, failures);
   }
   if (failures.length > 0) throw new DeliveryFailedError(`digest ${now.toISOString()}`, failures);
   return run;

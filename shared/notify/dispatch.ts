@@ -45,6 +45,9 @@ export async function dispatch<C extends Channel>(dispatcher: Dispatcher, messag
  * @example summaryLine(message) // 'slack   -> env:TPGUARD_SLACK_FRAUD  opened TPS-SM-01 llm-job (high)'
  */
 export function summaryLine(m: Outbound, note = ''): string {
-  const what = m.kind === 'digest' ? `digest for ${m.owner}` : `${m.kind} ${m.ruleId ?? ''} ${m.resourceId ?? ''}${m.severity ? ` (${m.severity})` : ''}`;
+  const what =
+    m.kind === 'digest'
+      ? `digest for ${m.owner}`
+      : `${m.kind} ${m.ruleId ?? ''} ${m.resourceId ?? ''}${m.severity ? ` (${m.severity})` : ''}`;
   return `${m.channel.padEnd(11)} -> ${m.to.join(', ') || '(nobody)'}  ${what.replace(/\s+/g, ' ').trim()}${note ? `  [${note}]` : ''}`;
 }

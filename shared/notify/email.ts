@@ -53,7 +53,9 @@ function evidence(f: AlertFacts): string[] {
  */
 export function renderEmail(f: AlertFacts): EmailMessage {
   const headline = KIND_HEADLINES[f.kind];
-  const subject = emailSubject(`[tpguard] ${f.severity.toUpperCase()} ${headline}: ${f.ruleId} ${f.title} - ${f.resourceId}`);
+  const subject = emailSubject(
+    `[tpguard] ${f.severity.toUpperCase()} ${headline}: ${f.ruleId} ${f.title} - ${f.resourceId}`,
+  );
   const outcome = outcomeSentence(f);
   const body = [
     `${headline}: ${f.title}`,
@@ -64,7 +66,9 @@ export function renderEmail(f: AlertFacts): EmailMessage {
     `Who:      ${f.actor ?? 'unknown principal'}`,
     `When:     ${f.eventTime} (event ${f.eventId})`,
     `Owner:    ${f.owner}`,
-    ...(f.firstSeen && f.firstSeen !== f.eventTime ? [`Since:    ${f.firstSeen} (${f.occurrences} violating observation(s))`] : []),
+    ...(f.firstSeen && f.firstSeen !== f.eventTime
+      ? [`Since:    ${f.firstSeen} (${f.occurrences} violating observation(s))`]
+      : []),
     ...why(f),
     ...todo(f),
     ...evidence(f),

@@ -29,7 +29,9 @@ export class DeliveryError extends NotifyError {
 export class DeliveryFailedError extends NotifyError {
   public readonly failures: readonly Error[];
   public constructor(what: string, failures: readonly Error[]) {
-    super(`${what}: ${failures.length} channel(s) failed: ${failures.map((f) => f.message).join('; ')}`, { cause: failures[0] });
+    super(`${what}: ${failures.length} channel(s) failed: ${failures.map((f) => f.message).join('; ')}`, {
+      cause: failures[0],
+    });
     this.name = 'DeliveryFailedError';
     this.failures = failures;
   }

@@ -22,16 +22,32 @@ export type RuleCatalog = ReadonlyMap<string, RuleInfo>;
 
 /** @example const catalog = ruleCatalog(await loadPolicyPack('policies')) */
 export function ruleCatalog(pack: PolicyPack): RuleCatalog {
-  return new Map(pack.rules.map(({ rule }) => [rule.id, {
-    id: rule.id, title: rule.title, description: rule.description, runbook: rule.runbook,
-    references: rule.references, controls: rule.controls, threats: rule.threats,
-  }]));
+  return new Map(
+    pack.rules.map(({ rule }) => [
+      rule.id,
+      {
+        id: rule.id,
+        title: rule.title,
+        description: rule.description,
+        runbook: rule.runbook,
+        references: rule.references,
+        controls: rule.controls,
+        threats: rule.threats,
+      },
+    ]),
+  );
 }
 
 /** How each control framework and threat catalogue is named in a message. */
 const FRAMEWORK_LABELS: Readonly<Record<string, string>> = {
-  aicm: 'CSA AICM', iso42001: 'ISO/IEC 42001', euAiAct: 'EU AI Act', nistAi600: 'NIST AI 600-1',
-  bsiAic4: 'BSI AIC4', bsiC5: 'BSI C5', atlas: 'MITRE ATLAS', owasp: 'OWASP',
+  aicm: 'CSA AICM',
+  iso42001: 'ISO/IEC 42001',
+  euAiAct: 'EU AI Act',
+  nistAi600: 'NIST AI 600-1',
+  bsiAic4: 'BSI AIC4',
+  bsiC5: 'BSI C5',
+  atlas: 'MITRE ATLAS',
+  owasp: 'OWASP',
 };
 
 function labelled(map: Record<string, readonly string[] | undefined> | undefined): string[] {
@@ -77,13 +93,18 @@ export interface AlertFacts {
 const MAX_EVIDENCE_LINES = 20;
 
 /** Flattens redacted evidence to `path: value` pairs, bounded in count and length. */
-export function flattenEvidence(value: unknown, prefix = '', out: Array<[string, string]> = [], depth = 0): Array<[string, string]> {
+export function flattenEvidence(
+  value: unknown,
+  prefix = '',
+  out: Array<[string, string]> = [],
+  depth = 0,
+): Array<[string, string]> {
   if (out.length >= MAX_EVIDENCE_LINES) return out;
   if (isRecord(value) && depth < 6) {
     for (const [k, v] of Object.entries(value)) flattenEvidence(v, prefix ? `${prefix}.${k}` : k, out, depth + 1);
     return out;
   }
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   out.push([truncate(prefix || 'value', 120), truncate(text, 200)]);
   return out;
 }
@@ -94,7 +115,11 @@ export function flattenEvidence(value: unknown, prefix = '', out: Array<[string,
  */
 function evidenceLines(evidence: Record<string, unknown> | undefined): Array<[string, string]> {
   if (!evidence) return [];
-  const shown = isRecord(evidence.fields) ? evidence.fields : isRecord(evidence.trigger) ? { trigger: evidence.trigger } : evidence;
+  const shown = isRecord(evidence.fields)
+    ? evidence.fields
+    : isRecord(evidence.trigger)
+      ? { trigger: evidence.trigger }
+      : evidence;
   const lines = flattenEvidence(shown);
   if (typeof evidence.errorCode === 'string') lines.unshift(['errorCode', evidence.errorCode]);
   return lines;
@@ -123,15 +148,32 @@ export function alertFacts(transition: DriftTransition, catalog: RuleCatalog, op
   const r = t.record;
   const rule = catalog.get(r.ruleId);
   const facts: AlertFacts = {
-    kind: t.kind, driftId: r.driftId, ruleId: r.ruleId, title: rule?.title ?? r.title, severity: r.severity,
-    account: r.account, region: r.region, resourceType: r.resourceType, resourceId: r.resourceId, resourceArn: r.resourceArn,
-    owner: r.owner ?? 'default', actor: r.actor, eventId: t.eventId, eventTime: t.eventTime, firstSeen: r.firstSeen,
-    occurrences: r.occurrences, resolvedBy: r.resolvedBy, exceptionId: r.exceptionId,
+    kind: t.kind,
+    driftId: r.driftId,
+    ruleId: r.ruleId,
+    title: rule?.title ?? r.title,
+    severity: r.severity,
+    account: r.account,
+    region: r.region,
+    resourceType: r.resourceType,
+    resourceId: r.resourceId,
+    resourceArn: r.resourceArn,
+    owner: r.owner ?? 'default',
+    actor: r.actor,
+    eventId: t.eventId,
+    eventTime: t.eventTime,
+    firstSeen: r.firstSeen,
+    occurrences: r.occurrences,
+    resolvedBy: r.resolvedBy,
+    exceptionId: r.exceptionId,
     description: rule?.description?.replace(/\s+/g, ' ').trim(),
-    controls: labelled(rule?.controls), threats: labelled(rule?.threats),
-    runbook: lines(rule?.runbook), references: [...(rule?.references ?? [])],
+    controls: labelled(rule?.controls),
+    threats: labelled(rule?.threats),
+    runbook: lines(rule?.runbook),
+    references: [...(rule?.references ?? [])],
     evidence: evidenceLines(t.evidence),
-    consoleUrl: consoleUrl(r, options.consoleBaseUrl), packVersion: r.packVersion,
+    consoleUrl: consoleUrl(r, options.consoleBaseUrl),
+    packVersion: r.packVersion,
   };
   if (t.kind === 'escalated' && options.now) facts.openHours = hoursBetween(openSince(r), options.now);
   return facts;
@@ -148,8 +190,10 @@ export const KIND_HEADLINES: Readonly<Record<TransitionKind, string>> = {
 
 /** One sentence on who or what closed, suppressed or escalated the drift. */
 export function outcomeSentence(f: AlertFacts): string | undefined {
-  if (f.kind === 'resolved') return `Resolved by ${f.resolvedBy ?? f.actor ?? 'a compliant observation'} at ${f.eventTime}.`;
-  if (f.kind === 'suppressed') return `Suppressed by exception ${f.exceptionId ?? '(unnamed)'}: the risk was accepted until the exception expires.`;
+  if (f.kind === 'resolved')
+    return `Resolved by ${f.resolvedBy ?? f.actor ?? 'a compliant observation'} at ${f.eventTime}.`;
+  if (f.kind === 'suppressed')
+    return `Suppressed by exception ${f.exceptionId ?? '(unnamed)'}: the risk was accepted until the exception expires.`;
   if (f.kind === 'escalated') {
     const age = f.openHours !== undefined ? ` for ${f.openHours} hours` : '';
     return `Still open${age} after the owner (${f.owner}) was alerted: escalated to the default owners.`;

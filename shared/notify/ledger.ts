@@ -59,7 +59,10 @@ export function positionOf(t: DriftTransition): TransitionPosition {
 
 /** The status a record has while a transition of this kind is its current one. */
 const STATUS_OF: Readonly<Partial<Record<TransitionKind, DriftRecord['status']>>> = {
-  opened: 'open', reopened: 'open', suppressed: 'suppressed', resolved: 'resolved',
+  opened: 'open',
+  reopened: 'open',
+  suppressed: 'suppressed',
+  resolved: 'resolved',
 };
 
 /**
@@ -90,7 +93,9 @@ export class MemoryLedger implements NotificationLedger {
   public constructor(private readonly recordOf: (driftId: string) => DriftRecord | undefined = () => undefined) {}
 
   private static id(slot: LedgerSlot): string {
-    return slot.scope === 'drift' ? `DRIFT#${slot.driftId}|${entryName(slot.channel, slot.key)}` : `DIGEST#${slot.day}|${slot.channel}#${slot.owner}`;
+    return slot.scope === 'drift'
+      ? `DRIFT#${slot.driftId}|${entryName(slot.channel, slot.key)}`
+      : `DIGEST#${slot.day}|${slot.channel}#${slot.owner}`;
   }
 
   public async claim(slot: LedgerSlot, now: Date, leaseMs: number): Promise<ClaimOutcome> {

@@ -8,7 +8,14 @@ import { renderEmail } from './email.js';
 import { DeliveryFailedError, DeliveryInFlightError } from './errors.js';
 import { alertFacts, type AlertFacts, type RuleCatalog } from './facts.js';
 import { transitionKey } from '../drift/bus-events.js';
-import { ClaimOutcomes, positionOf, type ClaimGuard, type ClaimOutcome, type LedgerSlot, type NotificationLedger } from './ledger.js';
+import {
+  ClaimOutcomes,
+  positionOf,
+  type ClaimGuard,
+  type ClaimOutcome,
+  type LedgerSlot,
+  type NotificationLedger,
+} from './ledger.js';
 import { planDeliveries, type HubTarget, type PlannedDelivery } from './routing.js';
 import { renderSlack } from './slack.js';
 import type { Channel } from './types.js';
@@ -43,7 +50,12 @@ export interface DeliveryResult {
   driftId?: string;
 }
 
-type Renderer<C extends Channel> = (f: AlertFacts, d: PlannedDelivery, t: DriftTransition, deps: NotifierDeps) => Payloads[C];
+type Renderer<C extends Channel> = (
+  f: AlertFacts,
+  d: PlannedDelivery,
+  t: DriftTransition,
+  deps: NotifierDeps,
+) => Payloads[C];
 
 /** One renderer per channel (lookup table). */
 const RENDERERS: { readonly [C in Channel]: Renderer<C> } = {
@@ -67,10 +79,24 @@ export function guardFor(t: DriftTransition): ClaimGuard {
   return { type: 'current-or-newer', transition: positionOf(t) };
 }
 
-function outboundOf<C extends Channel>(channel: C, t: DriftTransition, f: AlertFacts, d: PlannedDelivery, deps: NotifierDeps): Outbound<C> {
+function outboundOf<C extends Channel>(
+  channel: C,
+  t: DriftTransition,
+  f: AlertFacts,
+  d: PlannedDelivery,
+  deps: NotifierDeps,
+): Outbound<C> {
   return {
-    channel, kind: t.kind, owner: d.owner, to: d.to, payload: (RENDERERS[channel] as Renderer<C>)(f, d, t, deps),
-    driftId: t.record.driftId, ruleId: t.record.ruleId, resourceId: t.record.resourceId, eventId: t.eventId, severity: t.record.severity,
+    channel,
+    kind: t.kind,
+    owner: d.owner,
+    to: d.to,
+    payload: (RENDERERS[channel] as Renderer<C>)(f, d, t, deps),
+    driftId: t.record.driftId,
+    ruleId: t.record.ruleId,
+    resourceId: t.record.resourceId,
+    eventId: t.eventId,
+    severity: t.record.severity,
   };
 }
 
@@ -78,7 +104,11 @@ function outboundOf<C extends Channel>(channel: C, t: DriftTransition, f: AlertF
  * Claims, sends and confirms one message. Returns its result, or throws after releasing the
  * claim when the channel did not take it (so that the retry sends it).
  */
-export async function deliverOnce(slot: LedgerSlot, message: () => Outbound, deps: Pick<NotifierDeps, 'ledger' | 'dispatcher' | 'clock' | 'leaseMs'>): Promise<ClaimOutcome | 'sent'> {
+export async function deliverOnce(
+  slot: LedgerSlot,
+  message: () => Outbound,
+  deps: Pick<NotifierDeps, 'ledger' | 'dispatcher' | 'clock' | 'leaseMs'>,
+): Promise<ClaimOutcome | 'sent'> {
   const claimed = await deps.ledger.claim(slot, deps.clock.now(), deps.leaseMs ?? DEFAULT_LEASE_MS);
   if (claimed !== ClaimOutcomes.claimed) return claimed;
   try {
@@ -100,9 +130,17 @@ export async function deliverOnce(slot: LedgerSlot, message: () => Outbound, dep
  * @example const results = await notifyTransition(transition, deps)
  */
 export async function notifyTransition(t: DriftTransition, deps: NotifierDeps): Promise<DeliveryResult[]> {
-  const plan = planDeliveries(t, { config: deps.config, dispatcher: deps.dispatcher, chatbotTopicArn: deps.chatbotTopicArn, securityHub: deps.securityHub });
+  const plan = planDeliveries(t, {
+    config: deps.config,
+    dispatcher: deps.dispatcher,
+    chatbotTopicArn: deps.chatbotTopicArn,
+    securityHub: deps.securityHub,
+  });
   if (plan.length === 0) return [];
-  const facts = alertFacts(t, deps.catalog, { consoleBaseUrl: deps.config.notifications.consoleBaseUrl, now: deps.clock.now() });
+  const facts = alertFacts(t, deps.catalog, {
+    consoleBaseUrl: deps.config.notifications.consoleBaseUrl,
+    now: deps.clock.now(),
+  });
   const key = transitionKey(t);
   const guard = guardFor(t);
   const results: DeliveryResult[] = [];
@@ -115,7 +153,8 @@ export async function notifyTransition(t: DriftTransition, deps: NotifierDeps): 
     try {
       const outcome = await deliverOnce(slot, build, deps);
       result = { channel: d.channel, owner: d.owner, outcome, key, driftId: t.record.driftId } as DeliveryResult;
-      if (outcome === ClaimOutcomes.inFlight) failures.push(new DeliveryInFlightError(`${t.record.driftId} ${d.channel}#${key}`));
+      if (outcome === ClaimOutcomes.inFlight)
+        failures.push(new DeliveryInFlightError(`${t.record.driftId} ${d.channel}#${key}`));
     } catch (err) {
       result = { channel: d.channel, owner: d.owner, outcome: 'failed', key, driftId: t.record.driftId };
       failures.push(err instanceof Error ? err : new Error(String(err)));
@@ -123,6 +162,7 @@ export async function notifyTransition(t: DriftTransition, deps: NotifierDeps): 
     results.push(result);
     deps.onResult?.(result, message);
   }
-  if (failures.length > 0) throw new DeliveryFailedError(`${t.kind} ${t.record.ruleId} ${t.record.resourceId}`, failures);
+  if (failures.length > 0)
+    throw new DeliveryFailedError(`${t.kind} ${t.record.ruleId} ${t.record.resourceId}`, failures);
   return results;
 }

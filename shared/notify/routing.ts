@@ -46,7 +46,7 @@ export function alerts(severity: Severity, minSeverity: Severity): boolean {
 
 /** Escalations go to the default owners; everything else to the record's owner. */
 export function recipientOwner(t: DriftTransition): string {
-  return t.kind === 'escalated' ? DEFAULT_OWNER : t.record.owner ?? DEFAULT_OWNER;
+  return t.kind === 'escalated' ? DEFAULT_OWNER : (t.record.owner ?? DEFAULT_OWNER);
 }
 
 type Planner = (t: DriftTransition, owner: string, contact: Contact, o: RoutingOptions) => string[] | undefined;

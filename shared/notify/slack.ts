@@ -32,15 +32,24 @@ const KIND_EMOJI: Readonly<Partial<Record<AlertFacts['kind'], string>>> = {
 };
 
 export const mrkdwn = (text: string): SlackTextObject => ({ type: 'mrkdwn', text: truncate(text, SLACK_LIMITS.text) });
-export const field = (label: string, value: string): SlackTextObject => ({ type: 'mrkdwn', text: truncate(`*${label}*\n${value}`, SLACK_LIMITS.fieldText) });
-export const header = (text: string): SlackBlock => ({ type: 'header', text: { type: 'plain_text', text: truncate(text, SLACK_LIMITS.header), emoji: true } });
+export const field = (label: string, value: string): SlackTextObject => ({
+  type: 'mrkdwn',
+  text: truncate(`*${label}*\n${value}`, SLACK_LIMITS.fieldText),
+});
+export const header = (text: string): SlackBlock => ({
+  type: 'header',
+  text: { type: 'plain_text', text: truncate(text, SLACK_LIMITS.header), emoji: true },
+});
 
 export function emojiFor(f: Pick<AlertFacts, 'kind' | 'severity'>): string {
   return KIND_EMOJI[f.kind] ?? SEVERITY_EMOJI[f.severity];
 }
 
 function factFields(f: AlertFacts): SlackTextObject[] {
-  const resource = f.resourceArn && f.resourceArn !== f.resourceId ? `${mrkdwnCode(f.resourceId)}\n${escapeMrkdwn(f.resourceArn)}` : mrkdwnCode(f.resourceId);
+  const resource =
+    f.resourceArn && f.resourceArn !== f.resourceId
+      ? `${mrkdwnCode(f.resourceId)}\n${escapeMrkdwn(f.resourceArn)}`
+      : mrkdwnCode(f.resourceId);
   return [
     field('Rule', `${escapeMrkdwn(f.ruleId)} (${f.severity})`),
     field('Owner', escapeMrkdwn(f.owner)),
@@ -70,8 +79,16 @@ function bodyBlocks(f: AlertFacts): SlackBlock[] {
     blocks.push({ type: 'section', text: mrkdwn(`*What to do*\n${f.runbook.map(escapeMrkdwn).join('\n')}`) });
   }
   if (f.evidence.length > 0) {
-    const code = f.evidence.map(([k, v]) => `${k}: ${v}`).join('\n').replace(/```/g, "'''");
-    blocks.push({ type: 'section', text: mrkdwn(`*Evidence* (secret-like values redacted)\n\`\`\`${escapeMrkdwn(truncate(code, SLACK_LIMITS.text - 60))}\`\`\``) });
+    const code = f.evidence
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('\n')
+      .replace(/```/g, "'''");
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(
+        `*Evidence* (secret-like values redacted)\n\`\`\`${escapeMrkdwn(truncate(code, SLACK_LIMITS.text - 60))}\`\`\``,
+      ),
+    });
   }
   return blocks;
 }
@@ -79,7 +96,19 @@ function bodyBlocks(f: AlertFacts): SlackBlock[] {
 /** A link button (omitted when the URL is too long for Slack). */
 export function linkButton(text: string, url: string, actionId: string): SlackBlock[] {
   if (url.length > SLACK_LIMITS.url) return [];
-  return [{ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: truncate(text, SLACK_LIMITS.buttonText) }, url, action_id: actionId }] }];
+  return [
+    {
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          text: { type: 'plain_text', text: truncate(text, SLACK_LIMITS.buttonText) },
+          url,
+          action_id: actionId,
+        },
+      ],
+    },
+  ];
 }
 
 /**
@@ -90,12 +119,18 @@ export function linkButton(text: string, url: string, actionId: string): SlackBl
 export function renderSlack(f: AlertFacts): SlackMessage {
   const headline = KIND_HEADLINES[f.kind];
   const emoji = emojiFor(f);
-  const text = truncate(`${emoji} [${f.severity.toUpperCase()}] ${headline}: ${escapeMrkdwn(f.ruleId)} ${escapeMrkdwn(f.title)} on ${escapeMrkdwn(f.resourceType)} ${escapeMrkdwn(f.resourceId)} (${escapeMrkdwn(f.account)}, ${escapeMrkdwn(f.region)})`, SLACK_LIMITS.text);
+  const text = truncate(
+    `${emoji} [${f.severity.toUpperCase()}] ${headline}: ${escapeMrkdwn(f.ruleId)} ${escapeMrkdwn(f.title)} on ${escapeMrkdwn(f.resourceType)} ${escapeMrkdwn(f.resourceId)} (${escapeMrkdwn(f.account)}, ${escapeMrkdwn(f.region)})`,
+    SLACK_LIMITS.text,
+  );
   const blocks: SlackBlock[] = [
     header(`${emoji} ${headline}: ${f.title}`),
     ...bodyBlocks(f),
     ...linkButton('Open in the AWS console', f.consoleUrl, 'tpguard-console'),
-    { type: 'context', elements: [mrkdwn(`tpguard · drift ${mrkdwnCode(f.driftId)} · pack ${escapeMrkdwn(f.packVersion)}`)] },
+    {
+      type: 'context',
+      elements: [mrkdwn(`tpguard · drift ${mrkdwnCode(f.driftId)} · pack ${escapeMrkdwn(f.packVersion)}`)],
+    },
   ];
   return { text, blocks: blocks.slice(0, SLACK_LIMITS.blocks), unfurl_links: false };
 }
@@ -112,21 +147,28 @@ const BLOCK_CHECKS: Readonly<Record<SlackBlock['type'], (b: SlackBlock, where: s
     const s = b as Extract<SlackBlock, { type: 'section' }>;
     const out = [...textProblems(`${w}.text`, s.text, SLACK_LIMITS.text)];
     if (!s.text && !s.fields?.length) out.push(`${w}: a section needs text or fields`);
-    if ((s.fields?.length ?? 0) > SLACK_LIMITS.fields) out.push(`${w}: ${s.fields!.length} fields (limit ${SLACK_LIMITS.fields})`);
+    if ((s.fields?.length ?? 0) > SLACK_LIMITS.fields)
+      out.push(`${w}: ${s.fields!.length} fields (limit ${SLACK_LIMITS.fields})`);
     s.fields?.forEach((fl, i) => out.push(...textProblems(`${w}.fields[${i}]`, fl, SLACK_LIMITS.fieldText)));
     return out;
   },
   context: (b, w) => {
     const c = b as Extract<SlackBlock, { type: 'context' }>;
-    const out = c.elements.length > SLACK_LIMITS.contextElements ? [`${w}: ${c.elements.length} elements (limit ${SLACK_LIMITS.contextElements})`] : [];
+    const out =
+      c.elements.length > SLACK_LIMITS.contextElements
+        ? [`${w}: ${c.elements.length} elements (limit ${SLACK_LIMITS.contextElements})`]
+        : [];
     c.elements.forEach((e, i) => out.push(...textProblems(`${w}.elements[${i}]`, e, SLACK_LIMITS.text)));
     return out;
   },
   divider: () => [],
-  actions: (b, w) => (b as Extract<SlackBlock, { type: 'actions' }>).elements.flatMap((e, i) => [
-    ...textProblems(`${w}.elements[${i}].text`, e.text, SLACK_LIMITS.buttonText),
-    ...(e.url.length > SLACK_LIMITS.url ? [`${w}.elements[${i}].url: ${e.url.length} characters (limit ${SLACK_LIMITS.url})`] : []),
-  ]),
+  actions: (b, w) =>
+    (b as Extract<SlackBlock, { type: 'actions' }>).elements.flatMap((e, i) => [
+      ...textProblems(`${w}.elements[${i}].text`, e.text, SLACK_LIMITS.buttonText),
+      ...(e.url.length > SLACK_LIMITS.url
+        ? [`${w}.elements[${i}].url: ${e.url.length} characters (limit ${SLACK_LIMITS.url})`]
+        : []),
+    ]),
 };
 
 /**
@@ -137,8 +179,11 @@ const BLOCK_CHECKS: Readonly<Record<SlackBlock['type'], (b: SlackBlock, where: s
 export function validateSlackMessage(m: SlackMessage): string[] {
   const out: string[] = [];
   if (typeof m.text !== 'string' || m.text.trim().length === 0) out.push('text: the fallback text is required');
-  else if (m.text.length > SLACK_LIMITS.text) out.push(`text: ${m.text.length} characters (limit ${SLACK_LIMITS.text})`);
+  else if (m.text.length > SLACK_LIMITS.text)
+    out.push(`text: ${m.text.length} characters (limit ${SLACK_LIMITS.text})`);
   if (m.blocks.length > SLACK_LIMITS.blocks) out.push(`blocks: ${m.blocks.length} (limit ${SLACK_LIMITS.blocks})`);
-  m.blocks.forEach((b, i) => out.push(...(BLOCK_CHECKS[b.type]?.(b, `blocks[${i}]`) ?? [`blocks[${i}]: unknown type`])));
+  m.blocks.forEach((b, i) =>
+    out.push(...(BLOCK_CHECKS[b.type]?.(b, `blocks[${i}]`) ?? [`blocks[${i}]: unknown type`])),
+  );
   return out;
 }

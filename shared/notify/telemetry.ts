@@ -19,4 +19,9 @@ export interface NotifyTelemetry {
 }
 
 /** Reports nothing (tests). */
-export const silentNotifyTelemetry: NotifyTelemetry = { count: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+export const silentNotifyTelemetry: NotifyTelemetry = {
+  count: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};

@@ -43,7 +43,10 @@ export function mrkdwnCode(text: string): string {
 /** Lines of a multi-line text (runbook, description), trimmed, without empty ones. */
 export function lines(text: string | undefined): string[] {
   if (!text) return [];
-  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
 }
 
 /**

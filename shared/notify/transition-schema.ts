@@ -1,6 +1,12 @@
 import * as z from 'zod';
 import { formatIssue } from '../config/data.js';
-import { DriftStatuses, TPGUARD_EVENT_SOURCE, TRANSITION_DETAIL_TYPES, TransitionKinds, type DriftTransition } from '../drift/types.js';
+import {
+  DriftStatuses,
+  TPGUARD_EVENT_SOURCE,
+  TRANSITION_DETAIL_TYPES,
+  TransitionKinds,
+  type DriftTransition,
+} from '../drift/types.js';
 import { SEVERITIES } from '../policy/schema.js';
 import { isRecord } from '../util/json.js';
 import { InvalidTransitionError } from './errors.js';
@@ -37,7 +43,9 @@ export const DriftTransitionSchema = z.looseObject({
   evidence: z.record(z.string(), z.unknown()).optional(),
 });
 
-const DETAIL_TYPE_KIND: ReadonlyMap<string, string> = new Map(Object.entries(TRANSITION_DETAIL_TYPES).map(([k, v]) => [v, k]));
+const DETAIL_TYPE_KIND: ReadonlyMap<string, string> = new Map(
+  Object.entries(TRANSITION_DETAIL_TYPES).map(([k, v]) => [v, k]),
+);
 
 /**
  * The transition carried by an EventBridge event from the tpguard bus (or a bare transition).
@@ -47,7 +55,8 @@ const DETAIL_TYPE_KIND: ReadonlyMap<string, string> = new Map(Object.entries(TRA
 export function parseTransitionEvent(event: unknown): DriftTransition {
   if (!isRecord(event)) throw new InvalidTransitionError('the event is not an object');
   const enveloped = 'detail' in event;
-  if (enveloped && event.source !== TPGUARD_EVENT_SOURCE) throw new InvalidTransitionError(`source ${String(event.source)} is not ${TPGUARD_EVENT_SOURCE}`);
+  if (enveloped && event.source !== TPGUARD_EVENT_SOURCE)
+    throw new InvalidTransitionError(`source ${String(event.source)} is not ${TPGUARD_EVENT_SOURCE}`);
   const parsed = DriftTransitionSchema.safeParse(enveloped ? event.detail : event);
   if (!parsed.success) throw new InvalidTransitionError(formatIssue(parsed.error.issues[0]!));
   const detailType = event['detail-type'];

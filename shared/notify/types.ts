@@ -27,7 +27,10 @@ export type SlackBlock =
   | { type: 'section'; text?: SlackTextObject; fields?: SlackTextObject[] }
   | { type: 'context'; elements: SlackTextObject[] }
   | { type: 'divider' }
-  | { type: 'actions'; elements: Array<{ type: 'button'; text: { type: 'plain_text'; text: string }; url: string; action_id?: string }> };
+  | {
+      type: 'actions';
+      elements: Array<{ type: 'button'; text: { type: 'plain_text'; text: string }; url: string; action_id?: string }>;
+    };
 
 /** The exact body POSTed to an incoming webhook. */
 export interface SlackMessage {
@@ -42,7 +45,13 @@ export interface ChatbotNotification {
   version: '1.0';
   source: 'custom';
   id?: string;
-  content: { textType: 'client-markdown'; title: string; description: string; nextSteps?: string[]; keywords?: string[] };
+  content: {
+    textType: 'client-markdown';
+    title: string;
+    description: string;
+    nextSteps?: string[];
+    keywords?: string[];
+  };
   metadata?: {
     threadId?: string;
     summary?: string;

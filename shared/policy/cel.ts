@@ -2,7 +2,12 @@ import { Environment } from '@marcbachmann/cel-js';
 import { globAny, globMatch } from './functions/glob.js';
 import { parseImage } from './functions/image.js';
 import { isWorldCidr, opensToWorld, s3BucketOf } from './functions/network.js';
-import { policyAllowedActions, policyAllowsOnAnyResource, policyForeignAccounts, policyIsPublic } from './functions/policy-document.js';
+import {
+  policyAllowedActions,
+  policyAllowsOnAnyResource,
+  policyForeignAccounts,
+  policyIsPublic,
+} from './functions/policy-document.js';
 import { isSecretLike, secretKeys } from './functions/secrets.js';
 import { logsManagementWrites } from './functions/cloudtrail.js';
 import { configItem } from './functions/config-item.js';
@@ -35,29 +40,117 @@ const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /** The domain functions rules use; each is unit-tested in test/shared/policy/functions. */
 export const CEL_FUNCTIONS: readonly CelFunction[] = [
-  { signature: 'glob(string, string): bool', handler: (pattern: string, value: string) => globMatch(pattern, value), description: 'AWS wildcard match: glob(pattern, value)' },
-  { signature: 'matchesAny(dyn, list): bool', handler: (v: unknown, l: unknown[]) => globAny(v, l), description: 'a value (or any of a list of values) matches one of the globs' },
-  { signature: 'policyIsPublic(dyn): bool', handler: (d: unknown) => policyIsPublic(d), description: 'an Allow to * without a restricting condition' },
-  { signature: 'policyForeignAccounts(dyn, list): list', handler: (d: unknown, l: unknown[]) => policyForeignAccounts(d, asList(l)), description: 'accounts granted that are not in the list' },
-  { signature: 'policyActions(dyn): list', handler: (d: unknown) => policyAllowedActions(d), description: 'actions of the Allow statements' },
-  { signature: 'policyAllowsOnAnyResource(dyn, string): bool', handler: (d: unknown, a: string) => policyAllowsOnAnyResource(d, a), description: 'an Allow of the action on Resource "*"' },
-  { signature: 'secretKeys(dyn): list', handler: (m: unknown) => secretKeys(m), description: 'names of entries whose values look like secrets' },
-  { signature: 'isSecretLike(string, dyn): bool', handler: (n: string, v: unknown) => isSecretLike(n, v), description: 'a name/value pair that looks like a credential' },
-  { signature: 'image(dyn): map', handler: (r: unknown) => ({ ...parseImage(r) }), description: 'registry, repository, tag, digest, pinned, ecr, account, region' },
+  {
+    signature: 'glob(string, string): bool',
+    handler: (pattern: string, value: string) => globMatch(pattern, value),
+    description: 'AWS wildcard match: glob(pattern, value)',
+  },
+  {
+    signature: 'matchesAny(dyn, list): bool',
+    handler: (v: unknown, l: unknown[]) => globAny(v, l),
+    description: 'a value (or any of a list of values) matches one of the globs',
+  },
+  {
+    signature: 'policyIsPublic(dyn): bool',
+    handler: (d: unknown) => policyIsPublic(d),
+    description: 'an Allow to * without a restricting condition',
+  },
+  {
+    signature: 'policyForeignAccounts(dyn, list): list',
+    handler: (d: unknown, l: unknown[]) => policyForeignAccounts(d, asList(l)),
+    description: 'accounts granted that are not in the list',
+  },
+  {
+    signature: 'policyActions(dyn): list',
+    handler: (d: unknown) => policyAllowedActions(d),
+    description: 'actions of the Allow statements',
+  },
+  {
+    signature: 'policyAllowsOnAnyResource(dyn, string): bool',
+    handler: (d: unknown, a: string) => policyAllowsOnAnyResource(d, a),
+    description: 'an Allow of the action on Resource "*"',
+  },
+  {
+    signature: 'secretKeys(dyn): list',
+    handler: (m: unknown) => secretKeys(m),
+    description: 'names of entries whose values look like secrets',
+  },
+  {
+    signature: 'isSecretLike(string, dyn): bool',
+    handler: (n: string, v: unknown) => isSecretLike(n, v),
+    description: 'a name/value pair that looks like a credential',
+  },
+  {
+    signature: 'image(dyn): map',
+    handler: (r: unknown) => ({ ...parseImage(r) }),
+    description: 'registry, repository, tag, digest, pinned, ecr, account, region',
+  },
   { signature: 'isWorldCidr(dyn): bool', handler: (c: unknown) => isWorldCidr(c), description: 'any /0 prefix' },
-  { signature: 'opensToWorld(dyn): bool', handler: (r: unknown) => opensToWorld(r), description: 'security-group request opens a rule to /0' },
-  { signature: 's3Bucket(dyn): string', handler: (u: unknown) => s3BucketOf(u), description: 'bucket of an s3:// URI or S3 ARN' },
-  { signature: 's3Uris(dyn): list', handler: (v: unknown) => s3Uris(v), description: 'every s3:// URI anywhere in a value (inputs, outputs, checkpoints, code)' },
-  { signature: 's3AclIsPublic(dyn): bool', handler: (r: unknown) => s3AclIsPublic(r), description: 'PutBucketAcl request grants to AllUsers/AuthenticatedUsers (canned ACL, grant header or grant)' },
-  { signature: 'asList(dyn): list', handler: (v: unknown) => listOf(v), description: 'a list whatever the shape (XML bodies log one element as an object)' },
-  { signature: 'parseJson(dyn): dyn', handler: (v: unknown) => parseJsonValue(v), description: 'the value of a JSON string (also URL-encoded or encoded twice); other values unchanged' },
-  { signature: 'configItem(dyn): map', handler: (d: unknown) => ({ ...configItem(d) }), description: 'status, deleted, configuration, supplementary of a configuration item (decoded)' },
-  { signature: 'tuningDefinitions(dyn): list', handler: (r: unknown) => tuningDefinitions(r), description: 'trainingJobDefinition and every trainingJobDefinitions[] of a tuning job' },
-  { signature: 'distributedTraining(dyn): bool', handler: (s: unknown) => distributedTraining(s), description: 'a job spec runs more than one instance' },
-  { signature: 'isSampleFinding(dyn): bool', handler: (f: unknown) => isSampleFinding(f), description: 'GuardDuty sample finding (service.additionalInfo.sample)' },
-  { signature: 'callerMatches(dyn, list): bool', handler: (a: unknown, l: unknown[]) => callerMatches(a, asList(l)), description: 'the actor (session ARN or its role) matches one of the globs' },
-  { signature: 'kmsKeyMatches(dyn, list, string, string): bool', handler: (k: unknown, l: unknown[], a: string, r: string) => kmsKeyMatches(k, asList(l), a, r), description: 'a key id, ARN or alias matches one of the globs: kmsKeyMatches(key, globs, account, region)' },
-  { signature: 'logsManagementWrites(dyn): bool', handler: (r: unknown) => logsManagementWrites(r), description: 'PutEventSelectors request still logs write management events' },
+  {
+    signature: 'opensToWorld(dyn): bool',
+    handler: (r: unknown) => opensToWorld(r),
+    description: 'security-group request opens a rule to /0',
+  },
+  {
+    signature: 's3Bucket(dyn): string',
+    handler: (u: unknown) => s3BucketOf(u),
+    description: 'bucket of an s3:// URI or S3 ARN',
+  },
+  {
+    signature: 's3Uris(dyn): list',
+    handler: (v: unknown) => s3Uris(v),
+    description: 'every s3:// URI anywhere in a value (inputs, outputs, checkpoints, code)',
+  },
+  {
+    signature: 's3AclIsPublic(dyn): bool',
+    handler: (r: unknown) => s3AclIsPublic(r),
+    description: 'PutBucketAcl request grants to AllUsers/AuthenticatedUsers (canned ACL, grant header or grant)',
+  },
+  {
+    signature: 'asList(dyn): list',
+    handler: (v: unknown) => listOf(v),
+    description: 'a list whatever the shape (XML bodies log one element as an object)',
+  },
+  {
+    signature: 'parseJson(dyn): dyn',
+    handler: (v: unknown) => parseJsonValue(v),
+    description: 'the value of a JSON string (also URL-encoded or encoded twice); other values unchanged',
+  },
+  {
+    signature: 'configItem(dyn): map',
+    handler: (d: unknown) => ({ ...configItem(d) }),
+    description: 'status, deleted, configuration, supplementary of a configuration item (decoded)',
+  },
+  {
+    signature: 'tuningDefinitions(dyn): list',
+    handler: (r: unknown) => tuningDefinitions(r),
+    description: 'trainingJobDefinition and every trainingJobDefinitions[] of a tuning job',
+  },
+  {
+    signature: 'distributedTraining(dyn): bool',
+    handler: (s: unknown) => distributedTraining(s),
+    description: 'a job spec runs more than one instance',
+  },
+  {
+    signature: 'isSampleFinding(dyn): bool',
+    handler: (f: unknown) => isSampleFinding(f),
+    description: 'GuardDuty sample finding (service.additionalInfo.sample)',
+  },
+  {
+    signature: 'callerMatches(dyn, list): bool',
+    handler: (a: unknown, l: unknown[]) => callerMatches(a, asList(l)),
+    description: 'the actor (session ARN or its role) matches one of the globs',
+  },
+  {
+    signature: 'kmsKeyMatches(dyn, list, string, string): bool',
+    handler: (k: unknown, l: unknown[], a: string, r: string) => kmsKeyMatches(k, asList(l), a, r),
+    description: 'a key id, ARN or alias matches one of the globs: kmsKeyMatches(key, globs, account, region)',
+  },
+  {
+    signature: 'logsManagementWrites(dyn): bool',
+    handler: (r: unknown) => logsManagementWrites(r),
+    description: 'PutEventSelectors request still logs write management events',
+  },
 ];
 
 let shared: Environment | undefined;
@@ -68,9 +161,14 @@ let shared: Environment | undefined;
  */
 export function policyEnvironment(): Environment {
   if (shared) return shared;
-  const env = new Environment({ enableOptionalTypes: true, homogeneousAggregateLiterals: false, limits: { maxAstNodes: 5000, maxDepth: 64 } });
+  const env = new Environment({
+    enableOptionalTypes: true,
+    homogeneousAggregateLiterals: false,
+    limits: { maxAstNodes: 5000, maxDepth: 64 },
+  });
   for (const name of Object.keys(CEL_VARIABLES)) env.registerVariable(name, 'map');
-  for (const fn of CEL_FUNCTIONS) env.registerFunction(fn.signature, fn.handler as (...args: unknown[]) => unknown, { description: fn.description });
+  for (const fn of CEL_FUNCTIONS)
+    env.registerFunction(fn.signature, fn.handler as (...args: unknown[]) => unknown, { description: fn.description });
   shared = env;
   return env;
 }

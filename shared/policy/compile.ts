@@ -32,12 +32,19 @@ export interface PolicyPack {
 
 type Compiled = (ctx: Record<string, unknown>) => unknown;
 
-export function compileExpression(expr: string, field: string, wantBool: boolean, problems: PackProblem[], where: PackProblem): Compiled | undefined {
+export function compileExpression(
+  expr: string,
+  field: string,
+  wantBool: boolean,
+  problems: PackProblem[],
+  where: PackProblem,
+): Compiled | undefined {
   const env = policyEnvironment();
   try {
     const checked = env.check(expr);
     if (!checked.valid) throw checked.error;
-    if (wantBool && checked.type !== 'bool' && checked.type !== 'dyn') throw new Error(`must be a bool expression, is ${checked.type}`);
+    if (wantBool && checked.type !== 'bool' && checked.type !== 'dyn')
+      throw new Error(`must be a bool expression, is ${checked.type}`);
     return env.parse(expr) as Compiled;
   } catch (err) {
     const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
@@ -64,7 +71,9 @@ export function compileRule(rule: Rule, file: string, area: string, problems: Pa
   const where: PackProblem = { file, ruleId: rule.id, message: '' };
   const violation = compileExpression(rule.violation, 'violation', true, problems, where);
   const resolveFn = rule.resolve ? compileExpression(rule.resolve, 'resolve', true, problems, where) : undefined;
-  const resourceId = rule.resource.id ? compileExpression(rule.resource.id, 'resource.id', false, problems, where) : undefined;
+  const resourceId = rule.resource.id
+    ? compileExpression(rule.resource.id, 'resource.id', false, problems, where)
+    : undefined;
   return violation ? { rule, area, file, violation, resolve: resolveFn, resourceId } : undefined;
 }
 
@@ -81,7 +90,8 @@ export function packFromSnapshot(snapshot: PackSnapshot, dir: string, file = PAC
     const compiled = compileRule(parsed.data, entry.file, entry.area, problems);
     if (compiled) rules.push(compiled);
   }
-  if (typeof snapshot?.version !== 'string' || rules.length === 0) problems.push({ file, message: 'not a policy pack snapshot (no version or no rules)' });
+  if (typeof snapshot?.version !== 'string' || rules.length === 0)
+    problems.push({ file, message: 'not a policy pack snapshot (no version or no rules)' });
   if (problems.length > 0) throw new PolicyPackError(problems);
   return { version: snapshot.version, dir, root: dirname(resolve(dir)), rules };
 }
@@ -96,7 +106,12 @@ export async function loadPackSnapshot(dir: string): Promise<PolicyPack> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new PolicyPackError([{ file, message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)} (the build writes it: npm run package)` }]);
+    throw new PolicyPackError([
+      {
+        file,
+        message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)} (the build writes it: npm run package)`,
+      },
+    ]);
   }
   let data: unknown;
   try {
@@ -106,4 +121,3 @@ export async function loadPackSnapshot(dir: string): Promise<PolicyPack> {
   }
   return packFromSnapshot(data as PackSnapshot, dir, file);
 }
-

@@ -46,7 +46,14 @@ function baseContext(obs: Observation, config: TpguardConfig): Record<string, un
     resp: isRecord(detail.responseElements) ? detail.responseElements : {},
     actor: obs.actor ?? {},
     config: { scope: config.scope, approved: config.approved },
-    obs: { eventId: obs.eventId, eventTime: obs.eventTime, source: obs.source, account: obs.account, region: obs.region, errorCode: obs.errorCode ?? '' },
+    obs: {
+      eventId: obs.eventId,
+      eventTime: obs.eventTime,
+      source: obs.source,
+      account: obs.account,
+      region: obs.region,
+      errorCode: obs.errorCode ?? '',
+    },
   };
 }
 
@@ -64,7 +71,13 @@ function resourcesFor(c: CompiledRule, obs: Observation, ctx: Record<string, unk
       return `resource.id: ${message(err)}`;
     }
     if (typeof id !== 'string' || id.length === 0) return `resource.id did not give a ${type} id`;
-    return [obs.resources.find((r) => r.type === type && (r.id === id || r.name === id || r.arn === id)) ?? { type, id, name: id }];
+    return [
+      obs.resources.find((r) => r.type === type && (r.id === id || r.name === id || r.arn === id)) ?? {
+        type,
+        id,
+        name: id,
+      },
+    ];
   }
   const list = obs.resources.filter((r) => r.type === type);
   return list.length > 0 ? list : `no ${type} in the event`;
@@ -73,7 +86,12 @@ function resourcesFor(c: CompiledRule, obs: Observation, ctx: Record<string, unk
 function judge(c: CompiledRule, ctx: Record<string, unknown>, resource: ResourceRef, obs: Observation): Finding {
   const base = { ruleId: c.rule.id, title: c.rule.title, severity: c.rule.severity, resource, resolves: false };
   if (truncatedField(ctx.req) || truncatedField(ctx.resp)) {
-    return { ...base, severity: 'informational', verdict: 'cannot-evaluate', reason: 'CloudTrail truncated a field (omitted: true)' };
+    return {
+      ...base,
+      severity: 'informational',
+      verdict: 'cannot-evaluate',
+      reason: 'CloudTrail truncated a field (omitted: true)',
+    };
   }
   const vars = { ...ctx, resource };
   let violated: unknown;
@@ -82,7 +100,8 @@ function judge(c: CompiledRule, ctx: Record<string, unknown>, resource: Resource
   } catch (err) {
     return { ...base, severity: 'informational', verdict: 'cannot-evaluate', reason: `violation: ${message(err)}` };
   }
-  if (typeof violated !== 'boolean') return { ...base, severity: 'informational', verdict: 'cannot-evaluate', reason: 'violation did not give a bool' };
+  if (typeof violated !== 'boolean')
+    return { ...base, severity: 'informational', verdict: 'cannot-evaluate', reason: 'violation did not give a bool' };
   if (violated) return { ...base, verdict: 'violation' };
   let resolves = obs.source === 'config'; // configuration items carry the whole state
   if (c.resolve) {
@@ -116,7 +135,8 @@ export function nestedDeeperThan(value: unknown, max: number): boolean {
     const [v, depth] = stack.pop()!;
     if (typeof v !== 'object' || v === null) continue;
     if (depth >= max) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    for (const child of Array.isArray(v) ? v : Object.values(v))
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
   }
   return false;
 }
@@ -137,12 +157,32 @@ export function evaluate(ev: Evaluator, obs: Observation, only?: ReadonlySet<str
     if (obs.errorCode && !(c.rule.on.source === 'cloudtrail' && c.rule.on.includeFailed)) continue;
     const resources = tooDeep ? `event nested deeper than ${MAX_EVENT_DEPTH} levels` : resourcesFor(c, obs, ctx);
     if (typeof resources === 'string') {
-      out.push({ ruleId: c.rule.id, title: c.rule.title, severity: 'informational', verdict: 'cannot-evaluate', resource: { type: c.rule.resource.type, id: 'unknown' }, resolves: false, reason: resources });
+      out.push({
+        ruleId: c.rule.id,
+        title: c.rule.title,
+        severity: 'informational',
+        verdict: 'cannot-evaluate',
+        resource: { type: c.rule.resource.type, id: 'unknown' },
+        resolves: false,
+        reason: resources,
+      });
       continue;
     }
     for (const resource of resources) {
       if (!inScope(resource, ev.config)) continue;
-      out.push(identifiable(resource) ? judge(c, ctx, resource, obs) : { ruleId: c.rule.id, title: c.rule.title, severity: 'informational', verdict: 'cannot-evaluate', resource: { type: resource.type, id: resource.id.slice(0, 64) }, resolves: false, reason: `resource id or ARN longer than ${MAX_RESOURCE_ID} characters` });
+      out.push(
+        identifiable(resource)
+          ? judge(c, ctx, resource, obs)
+          : {
+              ruleId: c.rule.id,
+              title: c.rule.title,
+              severity: 'informational',
+              verdict: 'cannot-evaluate',
+              resource: { type: resource.type, id: resource.id.slice(0, 64) },
+              resolves: false,
+              reason: `resource id or ARN longer than ${MAX_RESOURCE_ID} characters`,
+            },
+      );
     }
   }
   return out;

@@ -41,7 +41,13 @@ export interface LoadPackOptions {
   checkTestFiles?: boolean;
 }
 
-function parseRuleFile(text: string, file: string, root: string, problems: PackProblem[], checkTestFiles = true): CompiledRule | undefined {
+function parseRuleFile(
+  text: string,
+  file: string,
+  root: string,
+  problems: PackProblem[],
+  checkTestFiles = true,
+): CompiledRule | undefined {
   const yaml = parseYaml(text);
   if (!yaml.ok) {
     problems.push({ file, message: yaml.message });
@@ -58,13 +64,15 @@ function parseRuleFile(text: string, file: string, root: string, problems: PackP
   const where: PackProblem = { file, ruleId: rule.id, message: '' };
   const order = keyOrderProblem(Object.keys(data as object));
   if (order) problems.push({ ...where, message: order });
-  if (basename(file).replace(/\.ya?ml$/, '') !== rule.id) problems.push({ ...where, message: `file name must be ${rule.id}.yaml` });
+  if (basename(file).replace(/\.ya?ml$/, '') !== rule.id)
+    problems.push({ ...where, message: `file name must be ${rule.id}.yaml` });
   if (!rule.tests.some((t) => t.expect === 'violation') || !rule.tests.some((t) => t.expect === 'pass')) {
     problems.push({ ...where, message: 'tests need at least one "violation" and one "pass" case' });
   }
   for (const t of checkTestFiles ? rule.tests : []) {
     for (const p of [t.event, t.config]) {
-      if (p && !existsSync(resolve(root, p))) problems.push({ ...where, message: `test "${t.name}": file not found: ${p}` });
+      if (p && !existsSync(resolve(root, p)))
+        problems.push({ ...where, message: `test "${t.name}": file not found: ${p}` });
     }
   }
   if (rule.on.source === 'guardduty' && rule.on.detailType === 'GuardDuty Finding' && !rule.on.findingType) {
@@ -72,7 +80,10 @@ function parseRuleFile(text: string, file: string, root: string, problems: PackP
   }
   if (rule.on.source === 'guardduty' && rule.on.detailType !== 'GuardDuty Finding' && rule.on.findingType) {
     // Such a rule would be indexed by finding type, which scan results do not have: it could never match.
-    problems.push({ ...where, message: `on.findingType only applies to "GuardDuty Finding", not "${rule.on.detailType}"` });
+    problems.push({
+      ...where,
+      message: `on.findingType only applies to "GuardDuty Finding", not "${rule.on.detailType}"`,
+    });
   }
   return compileRule(rule, file, basename(dirname(file)), problems);
 }
@@ -88,9 +99,12 @@ export async function loadPolicyPack(dir: string, options: LoadPackOptions = {})
   try {
     files = await ruleFiles(dir);
   } catch (err) {
-    throw new PolicyPackError([{ file: dir, message: `cannot read policy folder: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }]);
+    throw new PolicyPackError([
+      { file: dir, message: `cannot read policy folder: ${(err as NodeJS.ErrnoException).code ?? String(err)}` },
+    ]);
   }
-  if (files.length === 0) throw new PolicyPackError([{ file: dir, message: 'no rule files (policies/<area>/<id>.yaml)' }]);
+  if (files.length === 0)
+    throw new PolicyPackError([{ file: dir, message: 'no rule files (policies/<area>/<id>.yaml)' }]);
   const problems: PackProblem[] = [];
   const hash = createHash('sha256');
   const rules: CompiledRule[] = [];

@@ -16,7 +16,9 @@ function findingTypeFilter(types: string[]): unknown[] {
 }
 
 function pascal(s: string): string {
-  return s.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : '')).replace(/^./, (c) => c.toUpperCase());
+  return s
+    .replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))
+    .replace(/^./, (c) => c.toUpperCase());
 }
 
 /**
@@ -56,22 +58,53 @@ export function generatePatterns(pack: PolicyPack): GeneratedPattern[] {
     out.push({
       name: `CloudTrail${pascal(service)}`,
       target: 'cloudtrail',
-      pattern: { source: [`aws.${service}`], 'detail-type': ['AWS API Call via CloudTrail'], detail: { eventSource: [host], eventName: sorted(cloudtrail.get(host)!) } },
+      pattern: {
+        source: [`aws.${service}`],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: { eventSource: [host], eventName: sorted(cloudtrail.get(host)!) },
+      },
     });
   }
   if (findings.size > 0) {
-    out.push({ name: 'GuardDutyFinding', target: 'guardduty', pattern: { source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'], detail: { type: findingTypeFilter([...findings]) } } });
+    out.push({
+      name: 'GuardDutyFinding',
+      target: 'guardduty',
+      pattern: {
+        source: ['aws.guardduty'],
+        'detail-type': ['GuardDuty Finding'],
+        detail: { type: findingTypeFilter([...findings]) },
+      },
+    });
   }
-  for (const dt of sorted(guarddutyOther)) out.push({ name: `GuardDuty${pascal(dt.replace('GuardDuty ', ''))}`, target: 'guardduty', pattern: { source: ['aws.guardduty'], 'detail-type': [dt] } });
+  for (const dt of sorted(guarddutyOther))
+    out.push({
+      name: `GuardDuty${pascal(dt.replace('GuardDuty ', ''))}`,
+      target: 'guardduty',
+      pattern: { source: ['aws.guardduty'], 'detail-type': [dt] },
+    });
   for (const dt of sorted(config.keys())) {
     const types = sorted(config.get(dt)!);
-    const detail = dt === 'Config Configuration Item Change'
-      ? { $or: [{ configurationItem: { resourceType: types } }, { configurationItemSummary: { resourceType: types } }] }
-      : { resourceType: types };
-    out.push({ name: `Config${pascal(dt.replace('Config ', ''))}`, target: 'config', pattern: { source: ['aws.config'], 'detail-type': [dt], detail } });
+    const detail =
+      dt === 'Config Configuration Item Change'
+        ? {
+            $or: [
+              { configurationItem: { resourceType: types } },
+              { configurationItemSummary: { resourceType: types } },
+            ],
+          }
+        : { resourceType: types };
+    out.push({
+      name: `Config${pascal(dt.replace('Config ', ''))}`,
+      target: 'config',
+      pattern: { source: ['aws.config'], 'detail-type': [dt], detail },
+    });
   }
   for (const src of sorted(stateChange.keys())) {
-    out.push({ name: `${pascal(src.replace('aws.', ''))}StateChange`, target: 'statechange', pattern: { source: [src], 'detail-type': sorted(stateChange.get(src)!) } });
+    out.push({
+      name: `${pascal(src.replace('aws.', ''))}StateChange`,
+      target: 'statechange',
+      pattern: { source: [src], 'detail-type': sorted(stateChange.get(src)!) },
+    });
   }
   return out;
 }
@@ -91,7 +124,13 @@ export function matchesPattern(pattern: Record<string, unknown>, event: unknown)
     const value = ev[key];
     if (Array.isArray(want)) {
       const values = Array.isArray(value) ? value : [value];
-      const ok = want.some((w) => values.some((v) => (typeof w === 'object' && w !== null && 'prefix' in w ? typeof v === 'string' && v.startsWith((w as { prefix: string }).prefix) : v === w)));
+      const ok = want.some((w) =>
+        values.some((v) =>
+          typeof w === 'object' && w !== null && 'prefix' in w
+            ? typeof v === 'string' && v.startsWith((w as { prefix: string }).prefix)
+            : v === w,
+        ),
+      );
       if (!ok) return false;
     } else if (typeof want === 'object' && want !== null) {
       if (!matchesPattern(want as Record<string, unknown>, value)) return false;

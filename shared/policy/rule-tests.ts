@@ -26,7 +26,12 @@ export interface RuleTestResult {
  * The verdict of one rule over every observation in an event file: a violation
  * anywhere wins, then cannot-evaluate, then pass; nothing applicable is not-applicable.
  */
-async function verdictFor(pack: PolicyPack, config: TpguardConfig, ruleId: string, eventFile: string): Promise<{ verdict: Verdict; note?: string }> {
+async function verdictFor(
+  pack: PolicyPack,
+  config: TpguardConfig,
+  ruleId: string,
+  eventFile: string,
+): Promise<{ verdict: Verdict; note?: string }> {
   const ev = createEvaluator({ ...pack, rules: pack.rules.filter((r) => r.rule.id === ruleId) }, config);
   const seen = new Set<Verdict>();
   const notes: string[] = [];
@@ -40,7 +45,13 @@ async function verdictFor(pack: PolicyPack, config: TpguardConfig, ruleId: strin
       if (f.reason) notes.push(f.reason);
     }
   }
-  const verdict: Verdict = seen.has('violation') ? 'violation' : seen.has('cannot-evaluate') ? 'cannot-evaluate' : seen.has('pass') ? 'pass' : 'not-applicable';
+  const verdict: Verdict = seen.has('violation')
+    ? 'violation'
+    : seen.has('cannot-evaluate')
+      ? 'cannot-evaluate'
+      : seen.has('pass')
+        ? 'pass'
+        : 'not-applicable';
   return notes.length > 0 ? { verdict, note: notes.join('; ') } : { verdict };
 }
 
@@ -64,8 +75,22 @@ export async function runRuleTests(pack: PolicyPack, only?: (ruleId: string) => 
   for (const c of pack.rules) {
     if (only && !only(c.rule.id)) continue;
     for (const t of c.rule.tests) {
-      const { verdict, note } = await verdictFor(pack, await configFor(t.config), c.rule.id, resolve(pack.root, t.event));
-      results.push({ ruleId: c.rule.id, file: c.file, name: t.name, event: t.event, expected: t.expect, observed: verdict, passed: verdict === t.expect, ...(note ? { note } : {}) });
+      const { verdict, note } = await verdictFor(
+        pack,
+        await configFor(t.config),
+        c.rule.id,
+        resolve(pack.root, t.event),
+      );
+      results.push({
+        ruleId: c.rule.id,
+        file: c.file,
+        name: t.name,
+        event: t.event,
+        expected: t.expect,
+        observed: verdict,
+        passed: verdict === t.expect,
+        ...(note ? { note } : {}),
+      });
     }
   }
   return results;

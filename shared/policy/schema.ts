@@ -3,7 +3,13 @@ import { RESOURCE_TYPE_NAMES } from '../events/resource-types.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'informational'] as const;
 export type Severity = (typeof SEVERITIES)[number];
-export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { critical: 4, high: 3, medium: 2, low: 1, informational: 0 };
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = {
+  critical: 4,
+  high: 3,
+  medium: 2,
+  low: 1,
+  informational: 0,
+};
 
 export const VERDICTS = ['violation', 'pass', 'cannot-evaluate', 'not-applicable'] as const;
 export type Verdict = (typeof VERDICTS)[number];
@@ -14,21 +20,29 @@ const names = z.array(z.string().min(1)).min(1);
 export const TriggerSchema = z.discriminatedUnion('source', [
   z.strictObject({
     source: z.literal('cloudtrail'),
-    eventSource: z.string().regex(/^[a-z0-9-]+\.amazonaws\.com$/, 'eventSource is a service host such as s3.amazonaws.com'),
+    eventSource: z
+      .string()
+      .regex(/^[a-z0-9-]+\.amazonaws\.com$/, 'eventSource is a service host such as s3.amazonaws.com'),
     eventName: names,
     /** Failed calls (`errorCode`) are evaluated only when a rule says so. */
     includeFailed: z.boolean().default(false),
   }),
   z.strictObject({
     source: z.literal('guardduty'),
-    detailType: z.enum(['GuardDuty Finding', 'GuardDuty Malware Protection Object Scan Result']).default('GuardDuty Finding'),
+    detailType: z
+      .enum(['GuardDuty Finding', 'GuardDuty Malware Protection Object Scan Result'])
+      .default('GuardDuty Finding'),
     /** Finding types; a trailing `*` matches by prefix. Required for "GuardDuty Finding". */
     findingType: names.optional(),
   }),
   z.strictObject({
     source: z.literal('config'),
-    detailType: z.enum(['Config Configuration Item Change', 'Config Rules Compliance Change']).default('Config Configuration Item Change'),
-    resourceType: z.array(z.string().regex(/^AWS::\w+::\w+$/, 'resourceType is an AWS Config type such as AWS::S3::Bucket')).min(1),
+    detailType: z
+      .enum(['Config Configuration Item Change', 'Config Rules Compliance Change'])
+      .default('Config Configuration Item Change'),
+    resourceType: z
+      .array(z.string().regex(/^AWS::\w+::\w+$/, 'resourceType is an AWS Config type such as AWS::S3::Bucket'))
+      .min(1),
   }),
   z.strictObject({ source: z.literal('sagemaker'), detailType: names }),
   z.strictObject({ source: z.literal('bedrock'), detailType: names }),
@@ -48,8 +62,19 @@ const mappingList = z.array(z.string().min(1));
 
 /** The order keys must appear in, so that every rule file reads the same way. */
 export const RULE_KEY_ORDER = [
-  'id', 'title', 'severity', 'on', 'resource', 'description', 'runbook', 'references',
-  'controls', 'threats', 'violation', 'resolve', 'tests',
+  'id',
+  'title',
+  'severity',
+  'on',
+  'resource',
+  'description',
+  'runbook',
+  'references',
+  'controls',
+  'threats',
+  'violation',
+  'resolve',
+  'tests',
 ] as const;
 
 export const RuleSchema = z.strictObject({

@@ -43,7 +43,8 @@ export class TriggerIndex {
 
   /** Every rule an event with this trigger can match (each at most once). */
   public lookup(t: TriggerKey): CompiledRule[] {
-    if (t.eventSource !== undefined && t.eventName !== undefined) return this.exact.get(cloudTrailKey(t.eventSource, t.eventName)) ?? [];
+    if (t.eventSource !== undefined && t.eventName !== undefined)
+      return this.exact.get(cloudTrailKey(t.eventSource, t.eventName)) ?? [];
     if (t.findingType !== undefined) {
       const exact = this.exact.get(`gd|${t.findingType}`) ?? [];
       const byPrefix = this.findingPrefixes.filter((p) => t.findingType!.startsWith(p.prefix)).map((p) => p.rule);

@@ -8,7 +8,8 @@ type Facts = Omit<EvidenceReport, 'caiq' | 'guidelines'>;
 /** `pack a -> b: 2 rules added, 0 removed, 1 modified`, `unchanged since the last review (pack a)`, or the first review. */
 export function packChange(c: PackChanges): string {
   if (!c.fromVersion) return `first review, pack ${c.toVersion} with ${c.added.length} rules`;
-  if (c.added.length + c.removed.length + c.modified.length === 0) return `unchanged since the last review (pack ${c.toVersion})`;
+  if (c.added.length + c.removed.length + c.modified.length === 0)
+    return `unchanged since the last review (pack ${c.toVersion})`;
   return `pack ${c.fromVersion} to ${c.toVersion}: ${c.added.length} rules added${c.added.length ? ` (${compactIds(c.added)})` : ''}, ${c.removed.length} removed${c.removed.length ? ` (${compactIds(c.removed)})` : ''}, ${c.modified.length} modified${c.modified.length ? ` (${compactIds(c.modified)})` : ''}`;
 }
 
@@ -28,7 +29,10 @@ function implemented(r: Facts): CaiqAnswer {
     summary = 'No rule is defined.';
   } else if (deployed.patterns === 0 || ran.eventsEvaluated === 0) {
     answer = 'Partially';
-    summary = deployed.patterns === 0 ? 'Rules are defined but no event pattern routes events to them.' : 'Rules are defined and deployed, but no event was evaluated in the period.';
+    summary =
+      deployed.patterns === 0
+        ? 'Rules are defined but no event pattern routes events to them.'
+        : 'Rules are defined and deployed, but no event was evaluated in the period.';
   }
   return { ...CAIQ_QUESTIONS.implemented, answer, summary, evidence };
 }
@@ -38,9 +42,17 @@ function reviewedAnswer(r: Facts): CaiqAnswer {
   const day = dayIn(r.window.timezone);
   const evidence = [
     `Review tasks in the period: ${v.tasks.length} (${v.completed} completed, ${v.completedOnTime} on time, ${v.open} open, ${v.overdue} overdue).`,
-    ...v.tasks.filter((t) => t.completedBy).map((t) => `${t.id}: signed off by ${t.completedBy} on ${day(t.completedAt!)} (due ${day(t.dueAt)}, ${t.onTime ? 'on time' : 'late'}; decision: ${t.decision ?? 'n/a'}).`),
+    ...v.tasks
+      .filter((t) => t.completedBy)
+      .map(
+        (t) =>
+          `${t.id}: signed off by ${t.completedBy} on ${day(t.completedAt!)} (due ${day(t.dueAt)}, ${t.onTime ? 'on time' : 'late'}; decision: ${t.decision ?? 'n/a'}).`,
+      ),
     ...v.packChanges.map((c) => `Pack changes reviewed in ${c.period}: ${packChange(c)}.`),
-    ...v.threatDelta.map((d) => `New threats put before the ${d.period} review (GuardDuty finding types no rule maps): ${d.findingTypes.join(', ') || 'none'}.`),
+    ...v.threatDelta.map(
+      (d) =>
+        `New threats put before the ${d.period} review (GuardDuty finding types no rule maps): ${d.findingTypes.join(', ') || 'none'}.`,
+    ),
     `Exceptions (risk acceptance, time-boxed): ${r.exceptions.length} in the period${r.exceptions.length ? `, approved by ${[...new Set(r.exceptions.map((e) => e.approvedBy))].join(', ')}` : ''}.`,
   ];
   let answer: CaiqAnswerValue = 'No';
@@ -50,7 +62,10 @@ function reviewedAnswer(r: Facts): CaiqAnswer {
     summary = `Every review due in the period was signed off on time, by ${v.reviewers.join(', ')}.`;
   } else if (v.tasks.length > 0) {
     answer = 'Partially';
-    summary = v.completed === 0 ? 'Reviews were opened but none was signed off yet.' : 'Reviews were signed off, but not all on time.';
+    summary =
+      v.completed === 0
+        ? 'Reviews were opened but none was signed off yet.'
+        : 'Reviews were signed off, but not all on time.';
   }
   return { ...CAIQ_QUESTIONS.reviewed, answer, summary, evidence };
 }

@@ -32,10 +32,17 @@ function timeline(facts: DriftFacts, from: string, to: string, timezone: string)
   return buckets;
 }
 
-function breakdown(facts: DriftFacts, from: string, to: string, key: 'severity' | 'area', order?: readonly string[]): BreakdownRow[] {
+function breakdown(
+  facts: DriftFacts,
+  from: string,
+  to: string,
+  key: 'severity' | 'area',
+  order?: readonly string[],
+): BreakdownRow[] {
   const rows = new Map<string, BreakdownRow>((order ?? []).map((k) => [k, { key: k, opened: 0, openNow: 0 }]));
   const row = (k: string) => rows.get(k) ?? rows.set(k, { key: k, opened: 0, openNow: 0 }).get(k)!;
-  for (const e of transitionsInWindow(facts, from, to)) if (e.kind === 'opened' || e.kind === 'reopened') row(e[key]).opened++;
+  for (const e of transitionsInWindow(facts, from, to))
+    if (e.kind === 'opened' || e.kind === 'reopened') row(e[key]).opened++;
   for (const r of facts.records) if (r.status === 'open') row(r[key]).openNow++;
   const out = [...rows.values()];
   return order ? out : out.sort((a, b) => b.opened + b.openNow - (a.opened + a.openNow) || a.key.localeCompare(b.key));
@@ -47,5 +54,9 @@ function breakdown(facts: DriftFacts, from: string, to: string, key: 'severity' 
  * @example buildCharts(facts, from, to, 'Europe/Berlin').timeline.length
  */
 export function buildCharts(facts: DriftFacts, from: string, to: string, timezone = 'UTC'): EvidenceReport['charts'] {
-  return { timeline: timeline(facts, from, to, timezone), bySeverity: breakdown(facts, from, to, 'severity', SEVERITIES), byArea: breakdown(facts, from, to, 'area') };
+  return {
+    timeline: timeline(facts, from, to, timezone),
+    bySeverity: breakdown(facts, from, to, 'severity', SEVERITIES),
+    byArea: breakdown(facts, from, to, 'area'),
+  };
 }

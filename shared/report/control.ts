@@ -15,8 +15,16 @@ export const CONTROL = {
 
 /** The shared-responsibility (SSRM) ownership of MDS-01 by architectural layer. */
 export const OWNERSHIP = [
-  { layer: 'Physical infrastructure', owner: 'Cloud Service Provider (CSP)', here: 'AWS: the data centres, hosts and networks under SageMaker, Bedrock, S3 and ECR.' },
-  { layer: 'Model', owner: 'Model Provider (MP)', here: 'The organisation running tpguard: its training jobs, pipelines, data, images and roles, which the policy pack checks.' },
+  {
+    layer: 'Physical infrastructure',
+    owner: 'Cloud Service Provider (CSP)',
+    here: 'AWS: the data centres, hosts and networks under SageMaker, Bedrock, S3 and ECR.',
+  },
+  {
+    layer: 'Model',
+    owner: 'Model Provider (MP)',
+    here: 'The organisation running tpguard: its training jobs, pipelines, data, images and roles, which the policy pack checks.',
+  },
 ] as const;
 
 /** The standards the rules map to, by the key of `controls` in a rule file. */
@@ -33,11 +41,13 @@ export type StandardKey = (typeof STANDARDS)[number]['key'];
 export const CAIQ_QUESTIONS = {
   implemented: {
     id: 'MDS-01.1',
-    question: 'Are policies, procedures, and technical measures that ensure the security of the training pipeline defined, implemented, and evaluated?',
+    question:
+      'Are policies, procedures, and technical measures that ensure the security of the training pipeline defined, implemented, and evaluated?',
   },
   reviewed: {
     id: 'MDS-01.2',
-    question: 'Are these policies, procedures, and technical measures regularly reviewed and updated to address new security threats and best practices?',
+    question:
+      'Are these policies, procedures, and technical measures regularly reviewed and updated to address new security threats and best practices?',
   },
 } as const;
 
@@ -47,7 +57,19 @@ export const GUIDELINES = [
     id: 'infrastructure',
     title: 'Protection of the training infrastructure',
     asks: 'Training compute, images and pipelines are isolated, hardened and monitored for change.',
-    resourceTypes: ['sagemaker-training-job', 'sagemaker-processing-job', 'sagemaker-tuning-job', 'sagemaker-pipeline', 'sagemaker-model-package', 'sagemaker-notebook-instance', 'bedrock-customization-job', 'ecr-repository', 'ecr-registry', 'security-group', 'ec2-instance'],
+    resourceTypes: [
+      'sagemaker-training-job',
+      'sagemaker-processing-job',
+      'sagemaker-tuning-job',
+      'sagemaker-pipeline',
+      'sagemaker-model-package',
+      'sagemaker-notebook-instance',
+      'bedrock-customization-job',
+      'ecr-repository',
+      'ecr-registry',
+      'security-group',
+      'ec2-instance',
+    ],
   },
   {
     id: 'data',
@@ -59,7 +81,17 @@ export const GUIDELINES = [
     id: 'incident-access',
     title: 'Incident response and access control',
     asks: 'Access to the pipeline follows least privilege, its audit trail is protected, and incidents are detected, routed to owners and resolved.',
-    resourceTypes: ['iam-role', 'iam-user', 'cloudtrail-trail', 'guardduty-detector', 'config-recorder', 'eventbridge-rule', 'lambda-function', 'dynamodb-table', 'bedrock-logging'],
+    resourceTypes: [
+      'iam-role',
+      'iam-user',
+      'cloudtrail-trail',
+      'guardduty-detector',
+      'config-recorder',
+      'eventbridge-rule',
+      'lambda-function',
+      'dynamodb-table',
+      'bedrock-logging',
+    ],
   },
   {
     id: 'review',

@@ -55,13 +55,26 @@ function exceptionsIn(list: readonly RiskException[], from: string, to: string, 
   return list
     .filter((e) => e.createdAt < to && e.expiresAt >= from)
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
-    .map((e) => ({ exceptionId: e.exceptionId, ruleId: e.ruleId, resource: e.resource, approvedBy: e.approvedBy, reason: e.reason, createdAt: e.createdAt, expiresAt: e.expiresAt, state: exceptionState(e, at) }));
+    .map((e) => ({
+      exceptionId: e.exceptionId,
+      ruleId: e.ruleId,
+      resource: e.resource,
+      approvedBy: e.approvedBy,
+      reason: e.reason,
+      createdAt: e.createdAt,
+      expiresAt: e.expiresAt,
+      state: exceptionState(e, at),
+    }));
 }
 
 function reviewed(tasks: readonly ReviewTask[], from: string, to: string, now: Date): EvidenceReport['reviewed'] {
-  const inWindow = tasks.filter((t) => t.openedAt >= from && t.openedAt < to).sort((a, b) => a.taskId.localeCompare(b.taskId));
+  const inWindow = tasks
+    .filter((t) => t.openedAt >= from && t.openedAt < to)
+    .sort((a, b) => a.taskId.localeCompare(b.taskId));
   const summaries = inWindow.map((t) => summarizeTask(t, now));
-  const control = inWindow.filter((t) => t.owner === CONTROL_OWNER).sort((a, b) => a.openedAt.localeCompare(b.openedAt));
+  const control = inWindow
+    .filter((t) => t.owner === CONTROL_OWNER)
+    .sort((a, b) => a.openedAt.localeCompare(b.openedAt));
   return {
     tasks: summaries,
     completed: summaries.filter((s) => s.status === 'done').length,
@@ -70,7 +83,10 @@ function reviewed(tasks: readonly ReviewTask[], from: string, to: string, now: D
     overdue: summaries.filter((s) => s.status === 'overdue').length,
     reviewers: [...new Set(summaries.flatMap((s) => (s.completedBy ? [s.completedBy] : [])))].sort(),
     packChanges: control.map((t) => ({ period: t.period, ...t.contents.packChanges })),
-    threatDelta: control.map((t) => ({ period: t.period, findingTypes: t.contents.threatDelta.map((d) => d.findingType) })),
+    threatDelta: control.map((t) => ({
+      period: t.period,
+      findingTypes: t.contents.threatDelta.map((d) => d.findingType),
+    })),
   };
 }
 
@@ -89,15 +105,36 @@ export function buildEvidence(input: EvidenceInput): EvidenceReport {
   }
   const report: EvidenceReport = {
     generatedAt: input.now.toISOString(),
-    window: { from, to, timezone: input.timezone, firstDay: localDate(new Date(from), input.timezone), lastDay: localDate(new Date(Date.parse(to) - 1), input.timezone) },
+    window: {
+      from,
+      to,
+      timezone: input.timezone,
+      firstDay: localDate(new Date(from), input.timezone),
+      lastDay: localDate(new Date(Date.parse(to) - 1), input.timezone),
+    },
     control: { ...CONTROL, ownership: OWNERSHIP.map((o) => ({ ...o })), standards: standards(pack) },
     caiq: [],
     guidelines: [],
-    defined: { packVersion: pack.version, rules: pack.rules.length, byArea: countBy(pack.rules, (c) => c.area), bySeverity },
-    deployed: { patterns: input.patterns.length, patternNames: input.patterns.map((p) => p.name), functions: input.functions, source: input.deploymentSource },
+    defined: {
+      packVersion: pack.version,
+      rules: pack.rules.length,
+      byArea: countBy(pack.rules, (c) => c.area),
+      bySeverity,
+    },
+    deployed: {
+      patterns: input.patterns.length,
+      patternNames: input.patterns.map((p) => p.name),
+      functions: input.functions,
+      source: input.deploymentSource,
+    },
     ran: {
-      eventsEvaluated: activity.eventsEvaluated, observations: activity.observations, driftOpened: activity.opened.length, driftResolved: activity.resolved.length,
-      meanTimeToResolveHours: activity.meanTimeToResolveHours ?? null, openNow: activity.openBySeverity, packVersions: activity.packVersions,
+      eventsEvaluated: activity.eventsEvaluated,
+      observations: activity.observations,
+      driftOpened: activity.opened.length,
+      driftResolved: activity.resolved.length,
+      meanTimeToResolveHours: activity.meanTimeToResolveHours ?? null,
+      openNow: activity.openBySeverity,
+      packVersions: activity.packVersions,
     },
     reviewed: reviewed(input.tasks, from, to, input.now),
     exceptions: exceptionsIn(input.exceptions, from, to, input.now.toISOString()),

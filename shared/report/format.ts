@@ -31,10 +31,17 @@ export function compactIds(ids: readonly string[]): string {
   }
   const parts: string[] = [];
   for (const [prefix, nums] of groups) {
-    for (let i = 0; i < nums.length;) {
+    for (let i = 0; i < nums.length; ) {
       let j = i;
       while (j + 1 < nums.length && nums[j + 1]!.n === nums[j]!.n + 1) j++;
-      parts.push(j - i >= 2 ? `${prefix}${nums[i]!.raw}..${nums[j]!.raw}` : nums.slice(i, j + 1).map((x) => `${prefix}${x.raw}`).join(', '));
+      parts.push(
+        j - i >= 2
+          ? `${prefix}${nums[i]!.raw}..${nums[j]!.raw}`
+          : nums
+              .slice(i, j + 1)
+              .map((x) => `${prefix}${x.raw}`)
+              .join(', '),
+      );
       i = j + 1;
     }
   }
@@ -43,12 +50,20 @@ export function compactIds(ids: readonly string[]): string {
 
 /** `high 2, medium 1`, or `none`. */
 export function severityList(counts: Partial<Record<Severity, number>>): string {
-  return SEVERITIES.filter((s) => counts[s]).map((s) => `${s} ${counts[s]}`).join(', ') || 'none';
+  return (
+    SEVERITIES.filter((s) => counts[s])
+      .map((s) => `${s} ${counts[s]}`)
+      .join(', ') || 'none'
+  );
 }
 
 /** `sagemaker 5, s3 4`. */
 export function countList(counts: Record<string, number>): string {
-  return Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+  return (
+    Object.entries(counts)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ') || 'none'
+  );
 }
 
 /** `3 rules` / `1 rule`. */

@@ -26,7 +26,9 @@ function technical(g: Guideline, rules: CompiledRule[], facts: DriftFacts, w: Ev
     `${w.firstDay} to ${w.lastDay}: ${plural(a.eventsEvaluated, 'event')} evaluated, ${a.opened.length} drift opened, ${a.resolved.length} resolved (mean ${hours(a.meanTimeToResolveHours)}); open now: ${severityList(a.openBySeverity)}.`,
   ];
   if (g.id === 'incident-access') {
-    lines.push('Every drift transition (opened, resolved, reopened, suppressed, escalated) is published once and alerts the owning team by Slack and e-mail; drift still open after notifications.escalateAfterHours is escalated.');
+    lines.push(
+      'Every drift transition (opened, resolved, reopened, suppressed, escalated) is published once and alerts the owning team by Slack and e-mail; drift still open after notifications.escalateAfterHours is escalated.',
+    );
   }
   return lines;
 }
@@ -36,7 +38,10 @@ function reviewLines(r: EvidenceReport): string[] {
   return [
     `${plural(v.tasks.length, 'review task')} opened in the period: ${v.completed} signed off (${v.completedOnTime} on time${v.reviewers.length ? `, by ${v.reviewers.join(', ')}` : ''}), ${v.open} open, ${v.overdue} overdue.`,
     ...v.packChanges.map((c) => `${c.period}: ${packChange(c)}.`),
-    ...v.threatDelta.map((d) => `${d.period}: ${plural(d.findingTypes.length, 'GuardDuty finding type')} without a rule put before the reviewers${d.findingTypes.length ? ` (${d.findingTypes.join(', ')})` : ''}.`),
+    ...v.threatDelta.map(
+      (d) =>
+        `${d.period}: ${plural(d.findingTypes.length, 'GuardDuty finding type')} without a rule put before the reviewers${d.findingTypes.length ? ` (${d.findingTypes.join(', ')})` : ''}.`,
+    ),
     `${plural(r.exceptions.length, 'exception')} (time-boxed risk acceptance) in the period: ${r.exceptions.map((e) => `${e.exceptionId} ${e.ruleId} on ${e.resource}, approved by ${e.approvedBy}, valid through ${untilDayIn(r.window.timezone)(e.expiresAt)} (${e.state})`).join('; ') || 'none'}.`,
   ];
 }

@@ -34,19 +34,38 @@ function list(items: readonly string[]): string {
 
 function cards(r: EvidenceReport): string {
   const c: [string, string][] = [
-    [String(r.defined.rules), `rules in pack ${r.defined.packVersion}`], [String(r.ran.eventsEvaluated), 'events evaluated'],
-    [`${r.ran.driftOpened} / ${r.ran.driftResolved}`, 'drift opened / resolved'], [hours(r.ran.meanTimeToResolveHours), 'mean time to resolve'],
-    [String(Object.values(r.ran.openNow).reduce((a, b) => a + (b ?? 0), 0)), `open now (${severityList(r.ran.openNow)})`], [`${r.reviewed.completedOnTime} of ${r.reviewed.tasks.length}`, 'reviews signed off on time'],
-    [String(r.reviewed.overdue), 'reviews overdue'], [String(r.exceptions.filter((e) => e.state === 'active').length), 'active exceptions'],
+    [String(r.defined.rules), `rules in pack ${r.defined.packVersion}`],
+    [String(r.ran.eventsEvaluated), 'events evaluated'],
+    [`${r.ran.driftOpened} / ${r.ran.driftResolved}`, 'drift opened / resolved'],
+    [hours(r.ran.meanTimeToResolveHours), 'mean time to resolve'],
+    [
+      String(Object.values(r.ran.openNow).reduce((a, b) => a + (b ?? 0), 0)),
+      `open now (${severityList(r.ran.openNow)})`,
+    ],
+    [`${r.reviewed.completedOnTime} of ${r.reviewed.tasks.length}`, 'reviews signed off on time'],
+    [String(r.reviewed.overdue), 'reviews overdue'],
+    [String(r.exceptions.filter((e) => e.state === 'active').length), 'active exceptions'],
   ];
   return `<div class="cards">${c.map(([v, l]) => `<div class="card"><b>${x(v)}</b><span>${x(l)}</span></div>`).join('')}</div>`;
 }
 
 function control(r: EvidenceReport): string {
   const c = r.control;
-  return `<section><h2>The control: ${x(c.id)} ${x(c.title)}</h2><blockquote>${x(c.specification)}</blockquote><p class="meta">${x(c.source)}. Domain: ${x(c.domain)}.</p>`
-    + `<h3>Ownership (shared security responsibility)</h3>${table(['layer', 'owner', 'here'], c.ownership.map((o) => [o.layer, o.owner, o.here]))}`
-    + `<h3>Standards mapped, and the rules implementing each</h3>${table(['standard', 'rules', 'references'], c.standards.map((s) => [s.name, `${s.rules.length}: ${compactIds(s.rules.map((y) => y.ruleId)) || 'none'}`, [...new Set(s.rules.flatMap((y) => y.refs))].join(', ') || '-']))}</section>`;
+  return (
+    `<section><h2>The control: ${x(c.id)} ${x(c.title)}</h2><blockquote>${x(c.specification)}</blockquote><p class="meta">${x(c.source)}. Domain: ${x(c.domain)}.</p>` +
+    `<h3>Ownership (shared security responsibility)</h3>${table(
+      ['layer', 'owner', 'here'],
+      c.ownership.map((o) => [o.layer, o.owner, o.here]),
+    )}` +
+    `<h3>Standards mapped, and the rules implementing each</h3>${table(
+      ['standard', 'rules', 'references'],
+      c.standards.map((s) => [
+        s.name,
+        `${s.rules.length}: ${compactIds(s.rules.map((y) => y.ruleId)) || 'none'}`,
+        [...new Set(s.rules.flatMap((y) => y.refs))].join(', ') || '-',
+      ]),
+    )}</section>`
+  );
 }
 
 function caiq(r: EvidenceReport): string {
@@ -58,18 +77,42 @@ function guidelines(r: EvidenceReport): string {
 }
 
 function activity(r: EvidenceReport): string {
-  return `<section><h2>Drift in the period</h2><div class="chart">${timelineChart(r.charts.timeline)}</div>`
-    + `<div class="charts"><div class="chart">${breakdownChart('By severity', r.charts.bySeverity)}</div><div class="chart">${breakdownChart('By policy area', r.charts.byArea)}</div></div></section>`;
+  return (
+    `<section><h2>Drift in the period</h2><div class="chart">${timelineChart(r.charts.timeline)}</div>` +
+    `<div class="charts"><div class="chart">${breakdownChart('By severity', r.charts.bySeverity)}</div><div class="chart">${breakdownChart('By policy area', r.charts.byArea)}</div></div></section>`
+  );
 }
 
 function reviews(r: EvidenceReport): string {
   const day = dayIn(r.window.timezone);
   const rows = r.reviewed.tasks.map((t) => [
-    x(t.id), x(t.owner), `<span class="status-${x(t.status)}">${x(t.status)}</span>`, x(day(t.dueAt)), x(t.completedBy ?? '-'), x(t.completedAt ? day(t.completedAt) : '-'),
-    t.onTime === null ? '-' : t.onTime ? 'yes' : 'no', x(t.decision ?? '-'), x(t.remindersSent.join(' ') || '-'), x(t.escalatedAt ? day(t.escalatedAt) : '-'),
+    x(t.id),
+    x(t.owner),
+    `<span class="status-${x(t.status)}">${x(t.status)}</span>`,
+    x(day(t.dueAt)),
+    x(t.completedBy ?? '-'),
+    x(t.completedAt ? day(t.completedAt) : '-'),
+    t.onTime === null ? '-' : t.onTime ? 'yes' : 'no',
+    x(t.decision ?? '-'),
+    x(t.remindersSent.join(' ') || '-'),
+    x(t.escalatedAt ? day(t.escalatedAt) : '-'),
   ]);
-  return `<section><h2>Reviews</h2>${table(['task', 'owner', 'status', 'due', 'signed off by', 'on', 'on time', 'decision', 'reminders', 'escalated'], rows, true)}`
-    + `<h2>Exceptions (risk acceptance)</h2>${table(['id', 'rule', 'resource', 'approved by', 'reason', 'from', 'until', 'state'], r.exceptions.map((e) => [e.exceptionId, e.ruleId, e.resource, e.approvedBy, e.reason, day(e.createdAt), untilDayIn(r.window.timezone)(e.expiresAt), e.state]))}</section>`;
+  return (
+    `<section><h2>Reviews</h2>${table(['task', 'owner', 'status', 'due', 'signed off by', 'on', 'on time', 'decision', 'reminders', 'escalated'], rows, true)}` +
+    `<h2>Exceptions (risk acceptance)</h2>${table(
+      ['id', 'rule', 'resource', 'approved by', 'reason', 'from', 'until', 'state'],
+      r.exceptions.map((e) => [
+        e.exceptionId,
+        e.ruleId,
+        e.resource,
+        e.approvedBy,
+        e.reason,
+        day(e.createdAt),
+        untilDayIn(r.window.timezone)(e.expiresAt),
+        e.state,
+      ]),
+    )}</section>`
+  );
 }
 
 function pack(r: EvidenceReport): string {
@@ -87,9 +130,11 @@ function pack(r: EvidenceReport): string {
  */
 export function renderHtml(r: EvidenceReport): string {
   const title = `Evidence report: ${r.control.id} ${r.control.title}`;
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`
-    + `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"><title>${x(title)}</title><style>${CSS}</style></head>`
-    + `<body><main><h1>${x(title)}</h1><p class="meta">Generated ${x(r.generatedAt)} by tpguard for ${x(r.window.firstDay)} to ${x(r.window.lastDay)} (${x(r.window.timezone)}); policy pack ${x(r.defined.packVersion)}.</p>`
-    + `${r.caiq.map((q) => `<p><span class="answer ${x(q.answer)}">${x(q.id)} ${x(q.answer)}</span>${x(q.summary)}</p>`).join('')}${cards(r)}`
-    + `${activity(r)}${control(r)}${caiq(r)}${guidelines(r)}${reviews(r)}${pack(r)}</main></body></html>\n`;
+  return (
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"><title>${x(title)}</title><style>${CSS}</style></head>` +
+    `<body><main><h1>${x(title)}</h1><p class="meta">Generated ${x(r.generatedAt)} by tpguard for ${x(r.window.firstDay)} to ${x(r.window.lastDay)} (${x(r.window.timezone)}); policy pack ${x(r.defined.packVersion)}.</p>` +
+    `${r.caiq.map((q) => `<p><span class="answer ${x(q.answer)}">${x(q.id)} ${x(q.answer)}</span>${x(q.summary)}</p>`).join('')}${cards(r)}` +
+    `${activity(r)}${control(r)}${caiq(r)}${guidelines(r)}${reviews(r)}${pack(r)}</main></body></html>\n`
+  );
 }

@@ -69,7 +69,12 @@ export interface EvidenceReport {
   };
   caiq: CaiqAnswer[];
   guidelines: GuidelineEvidence[];
-  defined: { packVersion: string; rules: number; byArea: Record<string, number>; bySeverity: Partial<Record<Severity, number>> };
+  defined: {
+    packVersion: string;
+    rules: number;
+    byArea: Record<string, number>;
+    bySeverity: Partial<Record<Severity, number>>;
+  };
   deployed: { patterns: number; patternNames: string[]; functions: string[]; source: string };
   ran: {
     eventsEvaluated: number;

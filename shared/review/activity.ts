@@ -55,7 +55,12 @@ export interface ReplayedTransition {
   at: string;
 }
 
-const STATUS_AFTER: Readonly<Partial<Record<TransitionKind, DriftStatus>>> = { opened: 'open', reopened: 'open', resolved: 'resolved', suppressed: 'suppressed' };
+const STATUS_AFTER: Readonly<Partial<Record<TransitionKind, DriftStatus>>> = {
+  opened: 'open',
+  reopened: 'open',
+  resolved: 'resolved',
+  suppressed: 'suppressed',
+};
 
 function intentOfEntry(h: DriftHistoryEntry): StateIntent | undefined {
   if (h.intent === 'violation' || h.intent === 'suppress' || h.intent === 'resolve') return h.intent;
@@ -103,7 +108,13 @@ function resolutions(transitions: readonly ReplayedTransition[], records: Map<st
       open.delete(t.driftId);
       if (!openedAt) continue;
       const hours = Math.max(0, (Date.parse(t.at) - Date.parse(openedAt)) / 3_600_000);
-      out.push({ driftId: t.driftId, ruleId: records.get(t.driftId)?.ruleId ?? 'unknown', openedAt, resolvedAt: t.at, hours });
+      out.push({
+        driftId: t.driftId,
+        ruleId: records.get(t.driftId)?.ruleId ?? 'unknown',
+        openedAt,
+        resolvedAt: t.at,
+        hours,
+      });
     } else if (t.kind === 'suppressed') open.delete(t.driftId);
   }
   return out;
@@ -114,7 +125,12 @@ function resolutions(transitions: readonly ReplayedTransition[], records: Map<st
  * `keep` accepts (a task's areas). Pure.
  * @example driftActivity(facts, period.coversFrom, period.coversTo).opened.length
  */
-export function driftActivity(facts: DriftFacts, from: string, to: string, keep: (r: DriftRecord) => boolean = () => true): DriftActivity {
+export function driftActivity(
+  facts: DriftFacts,
+  from: string,
+  to: string,
+  keep: (r: DriftRecord) => boolean = () => true,
+): DriftActivity {
   const records = new Map(facts.records.filter(keep).map((r) => [r.driftId, r]));
   const history = facts.history.filter((h) => records.has(h.driftId));
   const window = history.filter((h) => inWindow(h.eventTime, from, to));
@@ -144,7 +160,8 @@ export function driftActivity(facts: DriftFacts, from: string, to: string, keep:
     openRecords,
     packVersions: [...new Set(window.map((h) => h.packVersion))].sort(),
   };
-  if (resolved.length > 0) activity.meanTimeToResolveHours = round1(resolved.reduce((s, x) => s + x.hours, 0) / resolved.length);
+  if (resolved.length > 0)
+    activity.meanTimeToResolveHours = round1(resolved.reduce((s, x) => s + x.hours, 0) / resolved.length);
   return activity;
 }
 

@@ -20,7 +20,14 @@ function formatter(tz: string): Intl.DateTimeFormat {
   let f = formatters.get(tz);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
     });
     formatters.set(tz, f);
   }
@@ -34,7 +41,14 @@ function formatter(tz: string): Intl.DateTimeFormat {
 export function wallTime(at: Date, tz: string): WallTime {
   const parts: Record<string, number> = {};
   for (const p of formatter(tz).formatToParts(at)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute!, second: parts.second! };
+  return {
+    year: parts.year!,
+    month: parts.month!,
+    day: parts.day!,
+    hour: parts.hour!,
+    minute: parts.minute!,
+    second: parts.second!,
+  };
 }
 
 function offsetMs(at: Date, tz: string): number {
@@ -62,7 +76,10 @@ export function fromWallTime(w: WallTime, tz: string): Date {
 export function addLocalDays(at: Date, days: number, tz: string): Date {
   const w = wallTime(at, tz);
   const shifted = new Date(Date.UTC(w.year, w.month - 1, w.day + days));
-  return fromWallTime({ ...w, year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate() }, tz);
+  return fromWallTime(
+    { ...w, year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate() },
+    tz,
+  );
 }
 
 /** The local date of `at` in `tz`, `YYYY-MM-DD`. */
@@ -82,6 +99,18 @@ export function daysBetween(from: string, to: string): number {
 
 /** The start (00:00 local) of the local day after `date` (`YYYY-MM-DD`) in `tz`. */
 export function endOfLocalDay(date: string, tz: string): Date {
-  const next = new Date(Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)) + 1));
-  return fromWallTime({ year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate(), hour: 0, minute: 0, second: 0 }, tz);
+  const next = new Date(
+    Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)) + 1),
+  );
+  return fromWallTime(
+    {
+      year: next.getUTCFullYear(),
+      month: next.getUTCMonth() + 1,
+      day: next.getUTCDate(),
+      hour: 0,
+      minute: 0,
+      second: 0,
+    },
+    tz,
+  );
 }

@@ -42,7 +42,11 @@ const days = z.number().int().min(0).max(366);
  * a configuration without a `reviews` section still loads, and then the default owner reviews.
  */
 export const ReviewsSchema = z.strictObject({
-  schedule: z.string().min(1).refine(isSchedule, 'schedule is "quarterly" or a cron expression such as "0 9 1 */3 *"').default(QUARTERLY),
+  schedule: z
+    .string()
+    .min(1)
+    .refine(isSchedule, 'schedule is "quarterly" or a cron expression such as "0 9 1 */3 *"')
+    .default(QUARTERLY),
   timezone: z.string().min(1).refine(isTimeZone, 'timezone is an IANA name such as Europe/Berlin').default('UTC'),
   dueInDays: days.min(1).default(30),
   remindBeforeDays: z.array(days.min(1)).max(10).default([14, 7, 1]),
@@ -51,7 +55,9 @@ export const ReviewsSchema = z.strictObject({
   /** Who hears when a review is overdue by `escalateAfterDays`; default: the `owners.default` contact. */
   escalateTo: ContactSchema.optional(),
   /** Policy area (a folder of the pack) -> owning team of `owners.teams`; unlisted areas: the default owner. */
-  areaOwners: z.record(z.string().regex(/^[\w-]+$/, 'an area is a folder name of the pack'), z.string().min(1)).default({}),
+  areaOwners: z
+    .record(z.string().regex(/^[\w-]+$/, 'an area is a folder name of the pack'), z.string().min(1))
+    .default({}),
   /** Longest time a risk-acceptance exception may run. */
   exceptionMaxDays: z.number().int().min(1).max(1096).default(365),
 });

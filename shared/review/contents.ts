@@ -46,12 +46,24 @@ function mappedBy(pack: PolicyPack): (type: string) => boolean {
  * threats the pack does not yet answer.
  * @example threatDelta(sightings, pack, config, from, to)[0].findingType // 'Discovery:S3/AnomalousBehavior'
  */
-export function threatDelta(sightings: readonly FindingSighting[], pack: PolicyPack, config: TpguardConfig, from: string, to: string): ThreatDeltaEntry[] {
+export function threatDelta(
+  sightings: readonly FindingSighting[],
+  pack: PolicyPack,
+  config: TpguardConfig,
+  from: string,
+  to: string,
+): ThreatDeltaEntry[] {
   const mapped = mappedBy(pack);
   const byType = new Map<string, ThreatDeltaEntry>();
   for (const s of sightings) {
     if (s.lastSeen < from || s.firstSeen >= to || mapped(s.findingType) || !inScope(s.resource, config)) continue;
-    const e = byType.get(s.findingType) ?? { findingType: s.findingType, count: 0, resources: [], firstSeen: s.firstSeen, lastSeen: s.lastSeen };
+    const e = byType.get(s.findingType) ?? {
+      findingType: s.findingType,
+      count: 0,
+      resources: [],
+      firstSeen: s.firstSeen,
+      lastSeen: s.lastSeen,
+    };
     e.count += s.count;
     const name = `${s.resource.type}/${s.resource.id}`;
     if (!e.resources.includes(name)) e.resources.push(name);
@@ -68,7 +80,13 @@ function expiring(input: ContentsInput, ruleIds: string[]): ExpiringException[] 
     .filter((e) => exceptionState(e, at) === 'active' && e.expiresAt < input.period.nextOpensAt)
     .filter((e) => !input.areas || ruleIds.some((id) => globMatch(e.ruleId, id)))
     .sort((a, b) => a.expiresAt.localeCompare(b.expiresAt))
-    .map((e) => ({ exceptionId: e.exceptionId, ruleId: e.ruleId, resource: e.resource, expiresAt: e.expiresAt, approvedBy: e.approvedBy }));
+    .map((e) => ({
+      exceptionId: e.exceptionId,
+      ruleId: e.ruleId,
+      resource: e.resource,
+      expiresAt: e.expiresAt,
+      approvedBy: e.approvedBy,
+    }));
 }
 
 /**
@@ -100,7 +118,9 @@ export function buildContents(input: ContentsInput): ReviewContents {
     noisiestRules: noisiest,
     silentRules: ruleIds.filter((id) => !activity.violationsByRule.has(id)).sort(),
     expiringExceptions: expiring(input, ruleIds),
-    threatDelta: input.areas ? [] : threatDelta(input.sightings, pack, input.config, period.coversFrom, period.coversTo),
+    threatDelta: input.areas
+      ? []
+      : threatDelta(input.sightings, pack, input.config, period.coversFrom, period.coversTo),
     packChanges: diffSnapshots(input.previousSnapshot, input.currentSnapshot, input.areas),
   };
   if (activity.meanTimeToResolveHours !== undefined) contents.meanTimeToResolveHours = activity.meanTimeToResolveHours;

@@ -43,7 +43,10 @@ async function previousSnapshot(store: ReviewStore, period: ReviewPeriod): Promi
     .filter((t) => t.owner === CONTROL_OWNER && t.openedAt < period.opensAt)
     .sort((a, b) => b.openedAt.localeCompare(a.openedAt))[0];
   if (!earlier) return undefined;
-  return (await store.getPackSnapshot(earlier.reviewedPackVersion ?? earlier.packVersion)) ?? store.getPackSnapshot(earlier.packVersion);
+  return (
+    (await store.getPackSnapshot(earlier.reviewedPackVersion ?? earlier.packVersion)) ??
+    store.getPackSnapshot(earlier.packVersion)
+  );
 }
 
 /**
@@ -59,24 +62,54 @@ export async function openReviewPeriod(deps: ReviewDeps): Promise<OpenResult> {
   const current = snapshotPack(deps.pack, now.toISOString());
   await deps.store.putPackSnapshot(current);
   const [facts, exceptions, sightings, previous] = await Promise.all([
-    deps.drift.facts(period.coversTo), deps.exceptions.list(), deps.sightings.list(period.coversFrom, period.coversTo), previousSnapshot(deps.store, period),
+    deps.drift.facts(period.coversTo),
+    deps.exceptions.list(),
+    deps.sightings.list(period.coversFrom, period.coversTo),
+    previousSnapshot(deps.store, period),
   ]);
   const plan: { owner: string; areas?: string[] }[] = [{ owner: CONTROL_OWNER }];
-  for (const [owner, areas] of areasByOwner(deps.pack.rules.map((c) => c.area), settings.areaOwners)) plan.push({ owner, areas });
+  for (const [owner, areas] of areasByOwner(
+    deps.pack.rules.map((c) => c.area),
+    settings.areaOwners,
+  ))
+    plan.push({ owner, areas });
   const result: OpenResult = { period, created: [], existing: [] };
   for (const p of plan) {
-    const contents = buildContents({ period, areas: p.areas, pack: deps.pack, config: deps.config, facts, exceptions, sightings, previousSnapshot: previous, currentSnapshot: current });
+    const contents = buildContents({
+      period,
+      areas: p.areas,
+      pack: deps.pack,
+      config: deps.config,
+      facts,
+      exceptions,
+      sightings,
+      previousSnapshot: previous,
+      currentSnapshot: current,
+    });
     const task: ReviewTask = {
-      taskId: taskIdOf(period.id, p.owner), period: period.id, controlId: CONTROL_ID, owner: p.owner,
-      scope: p.areas ? TaskScopes.area : TaskScopes.control, status: 'open', openedAt: now.toISOString(), dueAt: period.dueAt,
-      coversFrom: period.coversFrom, coversTo: period.coversTo, nextReviewAt: period.nextOpensAt, packVersion: deps.pack.version, contents, reminders: {},
+      taskId: taskIdOf(period.id, p.owner),
+      period: period.id,
+      controlId: CONTROL_ID,
+      owner: p.owner,
+      scope: p.areas ? TaskScopes.area : TaskScopes.control,
+      status: 'open',
+      openedAt: now.toISOString(),
+      dueAt: period.dueAt,
+      coversFrom: period.coversFrom,
+      coversTo: period.coversTo,
+      nextReviewAt: period.nextOpensAt,
+      packVersion: deps.pack.version,
+      contents,
+      reminders: {},
     };
     if (!(await deps.store.putTaskIfAbsent(task))) {
       result.existing.push(task.taskId);
       continue;
     }
     result.created.push(task);
-    await deps.messenger.send(renderReviewMessage(task, 'opened', p.owner, taskContact(p.owner, settings, deps.config)));
+    await deps.messenger.send(
+      renderReviewMessage(task, 'opened', p.owner, taskContact(p.owner, settings, deps.config)),
+    );
   }
   return result;
 }
@@ -88,11 +121,22 @@ export interface SentReminder {
   to: string;
 }
 
-async function act(deps: ReviewDeps, settings: ReviewSettings, task: ReviewTask, action: ReminderAction, at: string): Promise<SentReminder | undefined> {
-  const recorded = action.kind === 'reminder' ? await deps.store.recordReminder(task.taskId, action.key, at) : await deps.store.recordEscalation(task.taskId, at);
+async function act(
+  deps: ReviewDeps,
+  settings: ReviewSettings,
+  task: ReviewTask,
+  action: ReminderAction,
+  at: string,
+): Promise<SentReminder | undefined> {
+  const recorded =
+    action.kind === 'reminder'
+      ? await deps.store.recordReminder(task.taskId, action.key, at)
+      : await deps.store.recordEscalation(task.taskId, at);
   if (!recorded) return undefined; // another run got there first: at most once
   if (action.kind === 'reminder') {
-    await deps.messenger.send(renderReviewMessage(task, action, task.owner, taskContact(task.owner, settings, deps.config)));
+    await deps.messenger.send(
+      renderReviewMessage(task, action, task.owner, taskContact(task.owner, settings, deps.config)),
+    );
     return { taskId: task.taskId, action, to: task.owner };
   }
   await deps.messenger.send(renderReviewMessage(task, action, 'escalation', settings.escalateTo));
@@ -130,10 +174,19 @@ export interface CompleteRequest {
  * (whose rules are snapshotted, so the next review diffs against exactly what was signed off).
  * @example await completeReview(deps, { taskId: '2027-Q2/reviewers', by: 'A. Auditor', notes: 'ok', decision: 'keep' })
  */
-export async function completeReview(deps: Pick<ReviewDeps, 'store' | 'pack' | 'clock'>, req: CompleteRequest): Promise<ReviewTask> {
+export async function completeReview(
+  deps: Pick<ReviewDeps, 'store' | 'pack' | 'clock'>,
+  req: CompleteRequest,
+): Promise<ReviewTask> {
   const task = await deps.store.getTask(req.taskId);
   if (!task) throw new ReviewTaskNotFoundError(req.taskId);
   const at = deps.clock.now().toISOString();
   await deps.store.putPackSnapshot(snapshotPack(deps.pack, at));
-  return deps.store.completeTask(req.taskId, { by: req.by, at, notes: req.notes, decision: req.decision, packVersion: deps.pack.version });
+  return deps.store.completeTask(req.taskId, {
+    by: req.by,
+    at,
+    notes: req.notes,
+    decision: req.decision,
+    packVersion: deps.pack.version,
+  });
 }

@@ -31,7 +31,15 @@ export function driftFactsFrom(store: Pick<DriftStore, 'queryRecords' | 'listHis
 export function sightingsOf(obs: Observation, config: TpguardConfig): FindingSighting[] {
   const type = obs.trigger.findingType;
   if (obs.source !== 'guardduty' || !type) return [];
-  return obs.resources.filter((r) => inScope(r, config)).map((resource) => ({
-    findingType: type, account: obs.account, region: obs.region, resource, firstSeen: obs.eventTime, lastSeen: obs.eventTime, count: 1,
-  }));
+  return obs.resources
+    .filter((r) => inScope(r, config))
+    .map((resource) => ({
+      findingType: type,
+      account: obs.account,
+      region: obs.region,
+      resource,
+      firstSeen: obs.eventTime,
+      lastSeen: obs.eventTime,
+      count: 1,
+    }));
 }

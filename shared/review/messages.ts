@@ -18,7 +18,10 @@ function day(iso: string): string {
  * @example contentLines(task.contents)[0] // 'Drift opened: 4, resolved: 3, mean time to resolve: 5.2 h'
  */
 export function contentLines(c: ReviewContents): string[] {
-  const open = SEVERITIES.filter((s) => c.openBySeverity[s]).map((s) => `${s} ${c.openBySeverity[s]}`).join(', ') || 'none';
+  const open =
+    SEVERITIES.filter((s) => c.openBySeverity[s])
+      .map((s) => `${s} ${c.openBySeverity[s]}`)
+      .join(', ') || 'none';
   const pc = c.packChanges;
   const lines = [
     `Drift opened: ${c.driftOpened}, resolved: ${c.driftResolved}, mean time to resolve: ${c.meanTimeToResolveHours === undefined ? 'n/a' : `${c.meanTimeToResolveHours} h`}`,
@@ -29,23 +32,42 @@ export function contentLines(c: ReviewContents): string[] {
     `Pack changes ${pc.fromVersion ? `${pc.fromVersion} -> ${pc.toVersion}` : `(first review, pack ${pc.toVersion})`}: added ${pc.added.length}, removed ${pc.removed.length}, modified ${pc.modified.length}`,
   ];
   if (pc.added.length + pc.removed.length + pc.modified.length > 0 && pc.fromVersion) {
-    lines.push(`  added: ${pc.added.join(', ') || '-'}; removed: ${pc.removed.join(', ') || '-'}; modified: ${pc.modified.join(', ') || '-'}`);
+    lines.push(
+      `  added: ${pc.added.join(', ') || '-'}; removed: ${pc.removed.join(', ') || '-'}; modified: ${pc.modified.join(', ') || '-'}`,
+    );
   }
   if (c.threatDelta.length > 0 || c.areas.length > 1) {
-    lines.push(`GuardDuty finding types no rule maps: ${c.threatDelta.map((t) => `${t.findingType} (${t.count} on ${t.resources.join(', ')})`).join('; ') || 'none'}`);
+    lines.push(
+      `GuardDuty finding types no rule maps: ${c.threatDelta.map((t) => `${t.findingType} (${t.count} on ${t.resources.join(', ')})`).join('; ') || 'none'}`,
+    );
   }
   return lines;
 }
 
-function headline(task: ReviewTask, action: ReminderAction | 'opened'): { kind: ReviewMessage['kind']; subject: string; lead: string } {
+function headline(
+  task: ReviewTask,
+  action: ReminderAction | 'opened',
+): { kind: ReviewMessage['kind']; subject: string; lead: string } {
   const what = `MDS-01 review ${task.taskId}`;
   if (action === 'opened') {
-    return { kind: 'review-opened', subject: `[tpguard] ${what} is open, due ${day(task.dueAt)}`, lead: `The ${task.period} review of the training-pipeline policies is open for ${task.owner} (areas: ${task.contents.areas.join(', ')}). Due ${task.dueAt}.` };
+    return {
+      kind: 'review-opened',
+      subject: `[tpguard] ${what} is open, due ${day(task.dueAt)}`,
+      lead: `The ${task.period} review of the training-pipeline policies is open for ${task.owner} (areas: ${task.contents.areas.join(', ')}). Due ${task.dueAt}.`,
+    };
   }
   if (action.kind === 'reminder') {
-    return { kind: 'review-reminder', subject: `[tpguard] Reminder: ${what} due in ${action.daysLeft} day${action.daysLeft === 1 ? '' : 's'}`, lead: `The ${task.period} review for ${task.owner} is due ${task.dueAt} and not signed off yet.` };
+    return {
+      kind: 'review-reminder',
+      subject: `[tpguard] Reminder: ${what} due in ${action.daysLeft} day${action.daysLeft === 1 ? '' : 's'}`,
+      lead: `The ${task.period} review for ${task.owner} is due ${task.dueAt} and not signed off yet.`,
+    };
   }
-  return { kind: 'review-escalation', subject: `[tpguard] Escalation: ${what} overdue by ${action.daysOverdue} days`, lead: `The ${task.period} review for ${task.owner} was due ${task.dueAt} and is still not signed off (${action.daysOverdue} days overdue).` };
+  return {
+    kind: 'review-escalation',
+    subject: `[tpguard] Escalation: ${what} overdue by ${action.daysOverdue} days`,
+    lead: `The ${task.period} review for ${task.owner} was due ${task.dueAt} and is still not signed off (${action.daysOverdue} days overdue).`,
+  };
 }
 
 /**
@@ -53,11 +75,27 @@ function headline(task: ReviewTask, action: ReminderAction | 'opened'): { kind: 
  * Subjects are ASCII, one line, at most 100 characters (SNS rules).
  * @example renderReviewMessage(task, { kind: 'reminder', key: 'd7', daysBefore: 7, daysLeft: 7 }, 'reviewers', contact).subject
  */
-export function renderReviewMessage(task: ReviewTask, action: ReminderAction | 'opened', owner: string, contact: Contact): ReviewMessage {
+export function renderReviewMessage(
+  task: ReviewTask,
+  action: ReminderAction | 'opened',
+  owner: string,
+  contact: Contact,
+): ReviewMessage {
   const h = headline(task, action);
   const facts = contentLines(task.contents);
-  const text = [h.lead, '', `Covers ${day(task.coversFrom)} .. ${day(task.coversTo)}, pack ${task.packVersion}.`, ...facts, '', 'Sign off with:', `  ${signOffCommand(task.taskId)}`, ''].join('\n');
-  const mrkdwn = [`*${h.subject.replace('[tpguard] ', '')}*`, h.lead, '', ...facts.map((l) => `• ${l}`)].join('\n').slice(0, 2900);
+  const text = [
+    h.lead,
+    '',
+    `Covers ${day(task.coversFrom)} .. ${day(task.coversTo)}, pack ${task.packVersion}.`,
+    ...facts,
+    '',
+    'Sign off with:',
+    `  ${signOffCommand(task.taskId)}`,
+    '',
+  ].join('\n');
+  const mrkdwn = [`*${h.subject.replace('[tpguard] ', '')}*`, h.lead, '', ...facts.map((l) => `• ${l}`)]
+    .join('\n')
+    .slice(0, 2900);
   const message: ReviewMessage = {
     kind: h.kind,
     taskId: task.taskId,

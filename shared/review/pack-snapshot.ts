@@ -19,7 +19,9 @@ export interface PackSnapshot {
 function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b));
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => a.localeCompare(b));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
@@ -32,7 +34,11 @@ function stableJson(value: unknown): string {
 export function snapshotPack(pack: PolicyPack, takenAt: string): PackSnapshot {
   const rules: Record<string, SnapshotRule> = {};
   for (const c of pack.rules) {
-    rules[c.rule.id] = { hash: createHash('sha256').update(stableJson(c.rule)).digest('hex').slice(0, 16), area: c.area, title: c.rule.title };
+    rules[c.rule.id] = {
+      hash: createHash('sha256').update(stableJson(c.rule)).digest('hex').slice(0, 16),
+      area: c.area,
+      title: c.rule.title,
+    };
   }
   return { version: pack.version, takenAt, rules };
 }
@@ -42,7 +48,11 @@ export function snapshotPack(pack: PolicyPack, takenAt: string): PackSnapshot {
  * every rule counts as added) to `after`, limited to `areas` when given.
  * @example diffSnapshots(previous, current).added // ['TPS-S3-04']
  */
-export function diffSnapshots(before: PackSnapshot | undefined, after: PackSnapshot, areas?: readonly string[]): PackChanges {
+export function diffSnapshots(
+  before: PackSnapshot | undefined,
+  after: PackSnapshot,
+  areas?: readonly string[],
+): PackChanges {
   const inAreas = (r: SnapshotRule) => !areas || areas.includes(r.area);
   const old = before?.rules ?? {};
   const added: string[] = [];
@@ -53,8 +63,15 @@ export function diffSnapshots(before: PackSnapshot | undefined, after: PackSnaps
     if (!prev) added.push(id);
     else if (prev.hash !== rule.hash) modified.push(id);
   }
-  const removed = Object.entries(old).filter(([id, r]) => inAreas(r) && !after.rules[id]).map(([id]) => id);
-  const changes: PackChanges = { toVersion: after.version, added: added.sort(), removed: removed.sort(), modified: modified.sort() };
+  const removed = Object.entries(old)
+    .filter(([id, r]) => inAreas(r) && !after.rules[id])
+    .map(([id]) => id);
+  const changes: PackChanges = {
+    toVersion: after.version,
+    added: added.sort(),
+    removed: removed.sort(),
+    modified: modified.sort(),
+  };
   if (before) changes.fromVersion = before.version;
   return changes;
 }

@@ -25,9 +25,16 @@ export interface ReviewSettings {
 export function resolveReviewSettings(config: TpguardConfig): ReviewSettings {
   const reviews: ReviewsConfig = config.reviews ?? ReviewsSchema.parse({ reviewers: config.owners.default });
   for (const [area, team] of Object.entries(reviews.areaOwners)) {
-    if (team === CONTROL_OWNER) throw new ReviewConfigError(`reviews.areaOwners.${area}`, `"${CONTROL_OWNER}" names the control task, pick a team of owners.teams`);
+    if (team === CONTROL_OWNER)
+      throw new ReviewConfigError(
+        `reviews.areaOwners.${area}`,
+        `"${CONTROL_OWNER}" names the control task, pick a team of owners.teams`,
+      );
     if (team !== DEFAULT_OWNER && !config.owners.teams[team]) {
-      throw new ReviewConfigError(`reviews.areaOwners.${area}`, `unknown team "${team}" (teams: ${Object.keys(config.owners.teams).join(', ') || 'none'})`);
+      throw new ReviewConfigError(
+        `reviews.areaOwners.${area}`,
+        `unknown team "${team}" (teams: ${Object.keys(config.owners.teams).join(', ') || 'none'})`,
+      );
     }
   }
   return {

@@ -27,7 +27,19 @@ describe('Command: tpguard drift list', () => {
     // Assess
     expect(open.map((r) => r.severity)).toEqual(['critical', 'high', 'high', 'medium', 'low']);
     for (const r of open) {
-      for (const field of ['driftId', 'resourceType', 'resourceId', 'ruleId', 'severity', 'status', 'firstSeen', 'lastSeen', 'occurrences', 'owner']) expect(r).toHaveProperty(field);
+      for (const field of [
+        'driftId',
+        'resourceType',
+        'resourceId',
+        'ruleId',
+        'severity',
+        'status',
+        'firstSeen',
+        'lastSeen',
+        'occurrences',
+        'owner',
+      ])
+        expect(r).toHaveProperty(field);
       expect(r.status).toBe('open');
     }
   });
@@ -65,22 +77,72 @@ describe('Command: tpguard drift resolve', () => {
     // Prepare
     const [target] = (await listJson()).filter((r) => r.ruleId === 'TPS-SM-91');
     // Act
-    const { code, stdout } = await runCli(['--now', '2026-11-03T08:00:00Z', 'drift', 'resolve', target!.driftId, '--by', 'alice', '--reason', 'job stopped and re-created isolated', ...fixtureArgs(dir)]);
+    const { code, stdout } = await runCli([
+      '--now',
+      '2026-11-03T08:00:00Z',
+      'drift',
+      'resolve',
+      target!.driftId,
+      '--by',
+      'alice',
+      '--reason',
+      'job stopped and re-created isolated',
+      ...fixtureArgs(dir),
+    ]);
     // Assess
     expect(code).toBe(0);
     expect(stdout).toMatch(/2026-11-03T08:00:00.000Z\s+RESOLVED\s+low\s+TPS-SM-91/);
-    const shown = JSON.parse((await runCli(['drift', 'show', target!.driftId, ...fixtureArgs(dir)])).stdout) as { record: DriftRecord; history: { verdict: string; actor?: string; note?: string }[] };
-    expect(shown.record).toMatchObject({ status: 'resolved', resolvedBy: 'alice', resolvedReason: 'job stopped and re-created isolated', resolvedAt: '2026-11-03T08:00:00.000Z' });
-    expect(shown.history.at(-1)).toMatchObject({ verdict: 'manual', actor: 'alice', note: 'job stopped and re-created isolated' });
+    const shown = JSON.parse((await runCli(['drift', 'show', target!.driftId, ...fixtureArgs(dir)])).stdout) as {
+      record: DriftRecord;
+      history: { verdict: string; actor?: string; note?: string }[];
+    };
+    expect(shown.record).toMatchObject({
+      status: 'resolved',
+      resolvedBy: 'alice',
+      resolvedReason: 'job stopped and re-created isolated',
+      resolvedAt: '2026-11-03T08:00:00.000Z',
+    });
+    expect(shown.history.at(-1)).toMatchObject({
+      verdict: 'manual',
+      actor: 'alice',
+      note: 'job stopped and re-created isolated',
+    });
   });
 
   it('refuses drift that is not open, and ids that do not exist, with one line', async () => {
     // Prepare
     const [resolved] = await listJson('--status', 'resolved');
     // Act
-    const again = await runCli(['drift', 'resolve', resolved!.driftId, '--by', 'alice', '--reason', 'x', ...fixtureArgs(dir)]);
-    const unknown = await runCli(['drift', 'resolve', 'd-00000000000000000000', '--by', 'alice', '--reason', 'x', ...fixtureArgs(dir)]);
-    const malformed = await runCli(['drift', 'resolve', 'bucket', '--by', 'alice', '--reason', 'x', ...fixtureArgs(dir)]);
+    const again = await runCli([
+      'drift',
+      'resolve',
+      resolved!.driftId,
+      '--by',
+      'alice',
+      '--reason',
+      'x',
+      ...fixtureArgs(dir),
+    ]);
+    const unknown = await runCli([
+      'drift',
+      'resolve',
+      'd-00000000000000000000',
+      '--by',
+      'alice',
+      '--reason',
+      'x',
+      ...fixtureArgs(dir),
+    ]);
+    const malformed = await runCli([
+      'drift',
+      'resolve',
+      'bucket',
+      '--by',
+      'alice',
+      '--reason',
+      'x',
+      ...fixtureArgs(dir),
+    ]);
     // Assess
     expect([again.code, unknown.code, malformed.code]).toEqual([2, 2, 2]);
     expect(again.stderr).toBe(`tpguard: drift ${resolved!.driftId} is resolved, not open or suppressed\n`);
@@ -90,7 +152,14 @@ describe('Command: tpguard drift resolve', () => {
 
   it('requires --by and --reason', async () => {
     // Act
-    const { code, stderr } = await runCli(['drift', 'resolve', 'd-00000000000000000000', '--by', 'alice', ...fixtureArgs(dir)]);
+    const { code, stderr } = await runCli([
+      'drift',
+      'resolve',
+      'd-00000000000000000000',
+      '--by',
+      'alice',
+      ...fixtureArgs(dir),
+    ]);
     // Assess
     expect(code).toBe(2);
     expect(stderr).toContain("required option '--reason <text>' not specified");

@@ -12,8 +12,19 @@ export function fixtureArgs(dataDir: string): string[] {
 /** The valid fixture event files (the folder also holds bad-shape.json, which is rejected). */
 export function validEventFiles(): string[] {
   return [
-    'ct-versioning-suspended.json', 'ct-versioning-enabled.json', 'ct-versioning-suspended-again.json', 'ct-versioning-other-bucket.json',
-    'ct-versioning-out-of-scope.json', 'ct-training-open.json', 'ct-training-isolated.json', 'ct-unrelated.json', 'cfg-bucket-unversioned.json',
-    'cfg-bucket-versioned.json', 'gd-exfiltration.json', 'gd-exfiltration-low.json', 'sc-training-open.json', 'sc-training-isolated.json',
+    'ct-versioning-suspended.json',
+    'ct-versioning-enabled.json',
+    'ct-versioning-suspended-again.json',
+    'ct-versioning-other-bucket.json',
+    'ct-versioning-out-of-scope.json',
+    'ct-training-open.json',
+    'ct-training-isolated.json',
+    'ct-unrelated.json',
+    'cfg-bucket-unversioned.json',
+    'cfg-bucket-versioned.json',
+    'gd-exfiltration.json',
+    'gd-exfiltration-low.json',
+    'sc-training-open.json',
+    'sc-training-isolated.json',
   ].map((f) => join(FIXTURE_EVENTS, f));
 }

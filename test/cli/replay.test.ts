@@ -44,7 +44,11 @@ describe('Command: tpguard replay', () => {
 
   it('reports rejected input on stderr, one line each, records it, and exits 2', async () => {
     // Act
-    const { code, stdout, stderr } = await runCli(['replay', join(FIXTURE_EVENTS, 'bad-shape.json'), ...fixtureArgs(dir)]);
+    const { code, stdout, stderr } = await runCli([
+      'replay',
+      join(FIXTURE_EVENTS, 'bad-shape.json'),
+      ...fixtureArgs(dir),
+    ]);
     // Assess
     expect(code).toBe(2);
     expect(stderr.trim()).toMatch(/bad-shape\.json: unrecognized event shape/);
@@ -56,7 +60,11 @@ describe('Command: tpguard replay', () => {
     // Prepare
     await writeFile(join(dir, 'file'), 'not a folder');
     // Act
-    const { code, stderr } = await runCli(['replay', join(FIXTURE_EVENTS, 'ct-unrelated.json'), ...fixtureArgs(join(dir, 'file', 'data'))]);
+    const { code, stderr } = await runCli([
+      'replay',
+      join(FIXTURE_EVENTS, 'ct-unrelated.json'),
+      ...fixtureArgs(join(dir, 'file', 'data')),
+    ]);
     // Assess
     expect(code).toBe(2);
     expect(stderr).toBe(`tpguard: --data-dir ${join(dir, 'file', 'data')}: cannot create it (ENOTDIR)\n`);

@@ -35,7 +35,12 @@ describe('Command: tpguard report', () => {
   it('refuses a bad format, a bad date and an empty window in one line, exit 2', async () => {
     // Act (one at a time: they share the data folder and the captured stdout)
     const runs = [];
-    for (const args of [['report', '--format', 'pdf'], ['report', '--from', '2027-13-01'], ['report', '--from', '2027-06-01', '--to', '2027-05-01'], ['--now', 'yesterday', 'report']]) {
+    for (const args of [
+      ['report', '--format', 'pdf'],
+      ['report', '--from', '2027-13-01'],
+      ['report', '--from', '2027-06-01', '--to', '2027-05-01'],
+      ['--now', 'yesterday', 'report'],
+    ]) {
       runs.push(await tpguard(...args, ...store));
     }
 
@@ -62,7 +67,18 @@ describe('Command: tpguard review (errors)', () => {
   it('names an unknown task and a bad decision in one line, exit 2', async () => {
     // Act
     const unknown = await tpguard('review', 'complete', '2027-Q2/nobody', '--by', 'a', '--notes', 'b', ...store);
-    const decision = await tpguard('review', 'complete', '2027-Q2/reviewers', '--by', 'a', '--notes', 'b', '--decision', 'maybe', ...store);
+    const decision = await tpguard(
+      'review',
+      'complete',
+      '2027-Q2/reviewers',
+      '--by',
+      'a',
+      '--notes',
+      'b',
+      '--decision',
+      'maybe',
+      ...store,
+    );
     const show = await tpguard('review', 'show', 'nonsense', ...store);
 
     // Assess
@@ -73,7 +89,17 @@ describe('Command: tpguard review (errors)', () => {
   });
 
   it('has --help with an example on every review, exception and report command', async () => {
-    for (const cmd of [['review', 'run'], ['review', 'remind'], ['review', 'list'], ['review', 'show'], ['review', 'complete'], ['exception', 'add'], ['exception', 'list'], ['exception', 'revoke'], ['report']]) {
+    for (const cmd of [
+      ['review', 'run'],
+      ['review', 'remind'],
+      ['review', 'list'],
+      ['review', 'show'],
+      ['review', 'complete'],
+      ['exception', 'add'],
+      ['exception', 'list'],
+      ['exception', 'revoke'],
+      ['report'],
+    ]) {
       // Act
       const r = await tpguard(...cmd, '--help');
 

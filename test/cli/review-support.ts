@@ -12,7 +12,12 @@ export function fixtureEvent(name: string): Record<string, unknown> {
 }
 
 /** A CloudTrail or GuardDuty fixture moved to another time (and id), with optional request changes. */
-export function eventAt(name: string, time: string, id: string, change: (detail: Record<string, unknown>) => void = () => undefined): Record<string, unknown> {
+export function eventAt(
+  name: string,
+  time: string,
+  id: string,
+  change: (detail: Record<string, unknown>) => void = () => undefined,
+): Record<string, unknown> {
   const e = fixtureEvent(name);
   e.id = id;
   e.time = time;
@@ -43,8 +48,12 @@ export async function tpguard(...args: string[]): Promise<CliRun> {
   let out = '';
   let err = '';
   const write = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
-  process.stdout.write = ((chunk: string | Uint8Array) => ((out += String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((err += String(chunk)), true)) as typeof process.stderr.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => (
+    (out += String(chunk)), true
+  )) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => (
+    (err += String(chunk)), true
+  )) as typeof process.stderr.write;
   process.exitCode = undefined;
   try {
     const code = await main(['node', 'tpguard', ...args]);
@@ -59,7 +68,11 @@ export async function tpguard(...args: string[]): Promise<CliRun> {
 /** The lines of `<data-dir>/outbox.ndjson`, parsed. */
 export function outbox(dataDir: string): Record<string, unknown>[] {
   try {
-    return readFileSync(`${dataDir}/outbox.ndjson`, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    return readFileSync(`${dataDir}/outbox.ndjson`, 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   } catch {
     return [];
   }

@@ -25,9 +25,36 @@ const cases = (violating: string, passing: string) => [
 ];
 
 const RULES: RuleSpec[] = [
-  { id: 'TPS-S3-02', area: 's3', title: 'Versioning suspended on a pipeline bucket', severity: 'high', on: { source: 'cloudtrail', eventSource: 's3.amazonaws.com', eventName: ['PutBucketVersioning'] }, resource: { type: 's3-bucket' }, violation: 'req.VersioningConfiguration.Status == "Suspended"', tests: cases('events/versioning-suspended.json', 'events/versioning-enabled.json') },
-  { id: 'TPS-AUD-01', area: 'audit', title: 'CloudTrail logging stopped', severity: 'critical', on: { source: 'cloudtrail', eventSource: 'cloudtrail.amazonaws.com', eventName: ['StopLogging'] }, resource: { type: 'cloudtrail-trail' }, violation: 'true', tests: cases('events/stop-logging.json', 'events/start-logging.jsonl') },
-  { id: 'TPS-GD-01', area: 'guardduty', title: 'GuardDuty exfiltration finding', severity: 'high', on: { source: 'guardduty', findingType: ['Exfiltration:S3/*'] }, resource: { type: 's3-bucket' }, violation: 'true', tests: cases('events/versioning-suspended.json', 'events/versioning-suspended.json') },
+  {
+    id: 'TPS-S3-02',
+    area: 's3',
+    title: 'Versioning suspended on a pipeline bucket',
+    severity: 'high',
+    on: { source: 'cloudtrail', eventSource: 's3.amazonaws.com', eventName: ['PutBucketVersioning'] },
+    resource: { type: 's3-bucket' },
+    violation: 'req.VersioningConfiguration.Status == "Suspended"',
+    tests: cases('events/versioning-suspended.json', 'events/versioning-enabled.json'),
+  },
+  {
+    id: 'TPS-AUD-01',
+    area: 'audit',
+    title: 'CloudTrail logging stopped',
+    severity: 'critical',
+    on: { source: 'cloudtrail', eventSource: 'cloudtrail.amazonaws.com', eventName: ['StopLogging'] },
+    resource: { type: 'cloudtrail-trail' },
+    violation: 'true',
+    tests: cases('events/stop-logging.json', 'events/start-logging.jsonl'),
+  },
+  {
+    id: 'TPS-GD-01',
+    area: 'guardduty',
+    title: 'GuardDuty exfiltration finding',
+    severity: 'high',
+    on: { source: 'guardduty', findingType: ['Exfiltration:S3/*'] },
+    resource: { type: 's3-bucket' },
+    violation: 'true',
+    tests: cases('events/versioning-suspended.json', 'events/versioning-suspended.json'),
+  },
 ];
 
 describe('Command: tpguard rules', () => {
@@ -56,7 +83,16 @@ describe('Command: tpguard rules', () => {
 
   it('refuses a broken pack with one line per problem (file: rule id: message) and exit 2', async () => {
     // Prepare
-    const broken = await writePack(join(root, 'broken'), [{ ...RULES[0]!, violation: 'req.x ==' }, { ...RULES[1]!, severity: 'urgent' }, RULES[2]!, { ...RULES[2]!, area: 'zz' }], FILES);
+    const broken = await writePack(
+      join(root, 'broken'),
+      [
+        { ...RULES[0]!, violation: 'req.x ==' },
+        { ...RULES[1]!, severity: 'urgent' },
+        RULES[2]!,
+        { ...RULES[2]!, area: 'zz' },
+      ],
+      FILES,
+    );
 
     // Act
     const { code, stdout, stderr } = await runCli(['rules', 'validate', '--policy', broken]);
@@ -78,8 +114,12 @@ describe('Command: tpguard rules', () => {
     // Assess
     expect(code).toBe(0);
     expect(stdout).toMatch(/^ID +SEVERITY +AREA +TRIGGER +TITLE\n/);
-    expect(stdout).toMatch(/\nTPS-AUD-01 +critical +audit +cloudtrail cloudtrail\.amazonaws\.com StopLogging +CloudTrail logging stopped\n/);
-    expect(stdout).toMatch(/\nTPS-GD-01 +high +guardduty +guardduty Exfiltration:S3\/\* +GuardDuty exfiltration finding\n/);
+    expect(stdout).toMatch(
+      /\nTPS-AUD-01 +critical +audit +cloudtrail cloudtrail\.amazonaws\.com StopLogging +CloudTrail logging stopped\n/,
+    );
+    expect(stdout).toMatch(
+      /\nTPS-GD-01 +high +guardduty +guardduty Exfiltration:S3\/\* +GuardDuty exfiltration finding\n/,
+    );
     expect(stdout.trimEnd().split('\n').at(-1)).toBe(`policy pack ${version}: 3 rules`);
   });
 
@@ -91,7 +131,15 @@ describe('Command: tpguard rules', () => {
     const rules = JSON.parse(stdout) as Json[];
     expect(code).toBe(0);
     expect(rules.map((r) => r.id)).toEqual(['TPS-AUD-01', 'TPS-GD-01', 'TPS-S3-02']);
-    expect(rules[2]).toMatchObject({ id: 'TPS-S3-02', severity: 'high', area: 's3', resourceType: 's3-bucket', triggerText: 'cloudtrail s3.amazonaws.com PutBucketVersioning', controls: { aicm: ['MDS-01'] }, tests: 2 });
+    expect(rules[2]).toMatchObject({
+      id: 'TPS-S3-02',
+      severity: 'high',
+      area: 's3',
+      resourceType: 's3-bucket',
+      triggerText: 'cloudtrail s3.amazonaws.com PutBucketVersioning',
+      controls: { aicm: ['MDS-01'] },
+      tests: 2,
+    });
   });
 
   it('refuses an unknown list format', async () => {
@@ -135,6 +183,10 @@ describe('Command: tpguard rules', () => {
     expect(code).toBe(0);
     expect(doc.packVersion).toBe(version);
     expect(doc.patterns.map((p: Json) => p.name)).toEqual(['CloudTrailCloudtrail', 'CloudTrailS3', 'GuardDutyFinding']);
-    expect(doc.patterns[1].pattern).toEqual({ source: ['aws.s3'], 'detail-type': ['AWS API Call via CloudTrail'], detail: { eventSource: ['s3.amazonaws.com'], eventName: ['PutBucketVersioning'] } });
+    expect(doc.patterns[1].pattern).toEqual({
+      source: ['aws.s3'],
+      'detail-type': ['AWS API Call via CloudTrail'],
+      detail: { eventSource: ['s3.amazonaws.com'], eventName: ['PutBucketVersioning'] },
+    });
   });
 });

@@ -14,13 +14,23 @@ function commandPaths(command: Command, prefix: string[] = []): string[][] {
 const paths = commandPaths(await buildProgram());
 
 describe('Function: buildProgram (help)', () => {
-
   it('has the scan and rules commands', () => {
     // Assess
-    expect(paths).toEqual(expect.arrayContaining([['scan'], ['rules'], ['rules', 'validate'], ['rules', 'list'], ['rules', 'test'], ['rules', 'patterns']]));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        ['scan'],
+        ['rules'],
+        ['rules', 'validate'],
+        ['rules', 'list'],
+        ['rules', 'test'],
+        ['rules', 'patterns'],
+      ]),
+    );
   });
 
-  it.each(paths.filter((p) => p.length > 1 || !paths.some((q) => q.length > 1 && q[0] === p[0])).map((p) => [p.join(' '), p]))('gives "%s --help" with an example', async (_name, path) => {
+  it.each(
+    paths.filter((p) => p.length > 1 || !paths.some((q) => q.length > 1 && q[0] === p[0])).map((p) => [p.join(' '), p]),
+  )('gives "%s --help" with an example', async (_name, path) => {
     // Act
     const { code, stdout } = await runCli([...path, '--help']);
 

@@ -50,9 +50,26 @@ describe('Command: tpguard scan', () => {
     expect(stderr).toBe('');
     expect(rows.map((r) => [r.eventId, r.ruleId, r.resourceId])).toEqual(SHAPE_VIOLATIONS);
     for (const r of rows) {
-      expect(r).toMatchObject({ severity: expect.stringMatching(/^(critical|high|medium|low|informational)$/), resourceType: expect.any(String), title: expect.any(String), verdict: 'violation', where: expect.stringContaining(SHAPES_DIR) });
+      expect(r).toMatchObject({
+        severity: expect.stringMatching(/^(critical|high|medium|low|informational)$/),
+        resourceType: expect.any(String),
+        title: expect.any(String),
+        verdict: 'violation',
+        where: expect.stringContaining(SHAPES_DIR),
+      });
     }
-    expect(rows[2]).toMatchObject({ eventId: '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e02', ruleId: 'TPS-S3-01', severity: 'critical', resourceType: 's3-bucket', title: 'Pipeline bucket made public by its policy', account: '111122223333', region: 'eu-west-1', eventName: 'PutBucketPolicy', actor: 'arn:aws:sts::111122223333:assumed-role/PlatformAdmin/asmith', where: `${join(SHAPES_DIR, 'cloudtrail-log-file.json')}:1` });
+    expect(rows[2]).toMatchObject({
+      eventId: '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e02',
+      ruleId: 'TPS-S3-01',
+      severity: 'critical',
+      resourceType: 's3-bucket',
+      title: 'Pipeline bucket made public by its policy',
+      account: '111122223333',
+      region: 'eu-west-1',
+      eventName: 'PutBucketPolicy',
+      actor: 'arn:aws:sts::111122223333:assumed-role/PlatformAdmin/asmith',
+      where: `${join(SHAPES_DIR, 'cloudtrail-log-file.json')}:1`,
+    });
   });
 
   it('lists passes too with --all', async () => {
@@ -77,9 +94,15 @@ describe('Command: tpguard scan', () => {
     expect(code).toBe(1);
     expect(stdout).toMatch(/^SEVERITY +RULE +VERDICT +RESOURCE +EVENT +TITLE\n/);
     expect(stdout).toContain('Out of policy, rule by rule:');
-    expect(stdout).toMatch(/\ncritical +TPS-S3-01 +violation +s3-bucket\/ml-training-nlp-corpus +PutBucketPolicy +Pipeline bucket made public by its policy\n/);
-    expect(stdout).toMatch(/\nTPS-AUD-01 +critical +2 +org-audit-trail, ml-data-events-trail +CloudTrail logging stopped or trail deleted\n/);
-    expect(stdout.trimEnd().split('\n').at(-1)).toMatch(/^24 events evaluated against 8 rules \(pack [0-9a-f]{12}\): 8 violations, 0 rejected inputs$/);
+    expect(stdout).toMatch(
+      /\ncritical +TPS-S3-01 +violation +s3-bucket\/ml-training-nlp-corpus +PutBucketPolicy +Pipeline bucket made public by its policy\n/,
+    );
+    expect(stdout).toMatch(
+      /\nTPS-AUD-01 +critical +2 +org-audit-trail, ml-data-events-trail +CloudTrail logging stopped or trail deleted\n/,
+    );
+    expect(stdout.trimEnd().split('\n').at(-1)).toMatch(
+      /^24 events evaluated against 8 rules \(pack [0-9a-f]{12}\): 8 violations, 0 rejected inputs$/,
+    );
   });
 
   it('gives a JSON document with a summary, the results and the rejections', async () => {
@@ -89,14 +112,25 @@ describe('Command: tpguard scan', () => {
     // Assess
     const doc = JSON.parse(stdout) as Json;
     expect(code).toBe(1);
-    expect(doc.summary).toEqual({ packVersion: expect.stringMatching(/^[0-9a-f]{12}$/), rules: 8, events: 24, rejected: 0, violations: 8 });
+    expect(doc.summary).toEqual({
+      packVersion: expect.stringMatching(/^[0-9a-f]{12}$/),
+      rules: 8,
+      events: 24,
+      rejected: 0,
+      violations: 8,
+    });
     expect(doc.results).toHaveLength(8);
     expect(doc.rejected).toEqual([]);
   });
 
   it('exits 0 when nothing is out of policy', async () => {
     // Act
-    const { code, stdout } = await runCli(['scan', join(SHAPES_DIR, 'sagemaker-training-job-state-change.json'), join(SHAPES_DIR, 'guardduty-malware-scan-result.json'), ...opts]);
+    const { code, stdout } = await runCli([
+      'scan',
+      join(SHAPES_DIR, 'sagemaker-training-job-state-change.json'),
+      join(SHAPES_DIR, 'guardduty-malware-scan-result.json'),
+      ...opts,
+    ]);
 
     // Assess
     expect(code).toBe(0);
@@ -107,12 +141,28 @@ describe('Command: tpguard scan', () => {
     // Prepare
     const dir = join(root, 'mixed');
     await writeText(join(dir, 'a-broken.json'), '{"Records": [');
-    await writeText(join(dir, 'b-unsupported.json'), { version: '0', id: 'x', 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} });
-    await writeText(join(dir, 'c-mixed.ndjson'), `{"nope": 1}\n${JSON.stringify(loadShape('eventbridge-cloudtrail-s3-put-bucket-versioning-suspended.json'))}\n`);
+    await writeText(join(dir, 'b-unsupported.json'), {
+      version: '0',
+      id: 'x',
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      detail: {},
+    });
+    await writeText(
+      join(dir, 'c-mixed.ndjson'),
+      `{"nope": 1}\n${JSON.stringify(loadShape('eventbridge-cloudtrail-s3-put-bucket-versioning-suspended.json'))}\n`,
+    );
     await writeText(join(dir, 'notes.md'), '# not events\n');
 
     // Act
-    const { code, stdout, stderr } = await runCli(['scan', dir, join(root, 'missing.json'), '--format', 'ndjson', ...opts]);
+    const { code, stdout, stderr } = await runCli([
+      'scan',
+      dir,
+      join(root, 'missing.json'),
+      '--format',
+      'ndjson',
+      ...opts,
+    ]);
 
     // Assess
     expect(code).toBe(2);
@@ -138,7 +188,12 @@ describe('Command: tpguard scan', () => {
 
     // Assess
     expect(code).toBe(1);
-    expect(lines(stdout).map((l) => JSON.parse(l).where)).toEqual([`${file}:0`, `${file}:1`, `${renamed}:0`, `${renamed}:1`]);
+    expect(lines(stdout).map((l) => JSON.parse(l).where)).toEqual([
+      `${file}:0`,
+      `${file}:1`,
+      `${renamed}:0`,
+      `${renamed}:1`,
+    ]);
   });
 
   it('refuses a wrong --format, a broken config and a broken pack with one line each and exit 2', async () => {
@@ -196,7 +251,11 @@ describe('Command: tpguard scan (separate process)', () => {
     // Assess
     expect(stderr).toBe('');
     expect(code).toBe(1);
-    expect(lines(stdout).map((l) => JSON.parse(l) as Json).map((r) => [r.eventId, r.ruleId, r.where])).toEqual([['4a5b6c7d-8e9f-40a1-b2c3-d4e5f6a7b802', 'TPS-AUD-01', '<stdin>:1']]);
+    expect(
+      lines(stdout)
+        .map((l) => JSON.parse(l) as Json)
+        .map((r) => [r.eventId, r.ruleId, r.where]),
+    ).toEqual([['4a5b6c7d-8e9f-40a1-b2c3-d4e5f6a7b802', 'TPS-AUD-01', '<stdin>:1']]);
   });
 
   it('reads a single pretty-printed JSON document from stdin', async () => {
@@ -240,7 +299,12 @@ describe('Command: tpguard scan (separate process)', () => {
     expect(code).toBe(1);
     const rows = lines(stdout).map((l) => JSON.parse(l) as Json);
     expect(rows.length).toBeGreaterThan(SHAPE_VIOLATIONS.length);
-    expect(rows.every((r) => r.verdict === 'violation' && r.eventId && r.ruleId && r.severity && r.resourceType && r.resourceId && r.title)).toBe(true);
+    expect(
+      rows.every(
+        (r) =>
+          r.verdict === 'violation' && r.eventId && r.ruleId && r.severity && r.resourceType && r.resourceId && r.title,
+      ),
+    ).toBe(true);
   });
 });
 
@@ -262,7 +326,12 @@ describe('Function: progressReporter', () => {
     pipe.done();
 
     // Assess
-    expect(written).toEqual(['\rscanning: 1 files, 4000 events', '\rscanning: 1 files, 7000 events', '\rscanning: 1 files, 10000 events', '\r\x1b[K']);
+    expect(written).toEqual([
+      '\rscanning: 1 files, 4000 events',
+      '\rscanning: 1 files, 7000 events',
+      '\rscanning: 1 files, 10000 events',
+      '\r\x1b[K',
+    ]);
   });
 
   it('says nothing for a scan that ends quickly', () => {

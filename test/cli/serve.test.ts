@@ -20,7 +20,11 @@ let server: Server;
 let base: string;
 
 beforeAll(async () => {
-  rt = await startLocalRuntime({ config: await loadConfig(FIXTURE_CONFIG), pack: await loadPolicyPack(FIXTURE_POLICIES), intake: 'serve' });
+  rt = await startLocalRuntime({
+    config: await loadConfig(FIXTURE_CONFIG),
+    pack: await loadPolicyPack(FIXTURE_POLICIES),
+    intake: 'serve',
+  });
   server = await startEventServer(rt, 0);
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -43,7 +47,10 @@ describe('Function: startEventServer', () => {
     const first = await post(event);
     const second = await post(event);
     // Assess
-    expect(first).toMatchObject({ status: 200, body: { accepted: 1, rejected: [], routed: 1, transitions: { opened: 1 } } });
+    expect(first).toMatchObject({
+      status: 200,
+      body: { accepted: 1, rejected: [], routed: 1, transitions: { opened: 1 } },
+    });
     expect(second).toMatchObject({ status: 200, body: { accepted: 1, transitions: { opened: 0 } } });
     const open = (await (await fetch(`${base}/drift`)).json()) as DriftRecord[];
     expect(open.map((r) => r.ruleId)).toContain('TPS-GD-90');
@@ -51,7 +58,9 @@ describe('Function: startEventServer', () => {
 
   it('accepts NDJSON and gzip bodies, like scan', async () => {
     // Prepare
-    const ndjson = [fixtureEvent('ct-versioning-suspended.json'), fixtureEvent('ct-unrelated.json')].map((e) => JSON.stringify(e)).join('\n');
+    const ndjson = [fixtureEvent('ct-versioning-suspended.json'), fixtureEvent('ct-unrelated.json')]
+      .map((e) => JSON.stringify(e))
+      .join('\n');
     // Act
     const lines = await post(ndjson);
     const zipped = await post(gzipSync(JSON.stringify([fixtureEvent('sc-training-open.json')])));
@@ -68,7 +77,10 @@ describe('Function: startEventServer', () => {
     // Assess
     expect(invalid.status).toBe(400);
     expect(invalid.body.error).toMatch(/^invalid JSON/);
-    expect(shape).toMatchObject({ status: 400, body: { accepted: 0, rejected: [{ where: 'body', reason: expect.stringContaining('unrecognized event shape') }] } });
+    expect(shape).toMatchObject({
+      status: 400,
+      body: { accepted: 0, rejected: [{ where: 'body', reason: expect.stringContaining('unrecognized event shape') }] },
+    });
     expect(empty.status).toBe(400);
   });
 
@@ -109,7 +121,10 @@ describe('Command: tpguard serve', () => {
   it('serves until Ctrl-C, printing transitions as they happen', async () => {
     // Prepare
     const { dir, cleanup } = await tempDir('tpguard-serve-');
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...fixtureArgs(dir)], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...fixtureArgs(dir)], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     const waitFor = async (re: RegExp) => {
@@ -118,7 +133,10 @@ describe('Command: tpguard serve', () => {
     };
     const url = (await waitFor(/serving on (http:\/\/127\.0\.0\.1:\d+)/))?.[1];
     // Act
-    const res = await fetch(`${url}/events`, { method: 'POST', body: JSON.stringify(fixtureEvent('ct-versioning-suspended.json')) });
+    const res = await fetch(`${url}/events`, {
+      method: 'POST',
+      body: JSON.stringify(fixtureEvent('ct-versioning-suspended.json')),
+    });
     await waitFor(/OPENED/);
     child.kill('SIGINT');
     const code = await new Promise<number | null>((r) => child.on('close', r));

@@ -20,7 +20,9 @@ describe('Command: tpguard start', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^tpguard local monitor: policy pack [0-9a-f]{12} \(5 rules\), Node v22\./);
     expect(stdout).toContain('open drift: 5 (1 critical, 2 high, 1 medium, 1 low)');
-    expect(stdout).toMatch(/Open drift, most severe first \(by owner: default 3, vision 2\):\nSEVERITY\s+RULE\s+RESOURCE\s+OWNER\s+OPENED\s+TITLE/);
+    expect(stdout).toMatch(
+      /Open drift, most severe first \(by owner: default 3, vision 2\):\nSEVERITY\s+RULE\s+RESOURCE\s+OWNER\s+OPENED\s+TITLE/,
+    );
     expect(stdout).toMatch(/critical\s+TPS-GD-90\s+s3-bucket\/ml-training-vision-raw\s+vision\s+2026-11-02 14:02/);
     expect(stderr).toMatch(/^rejected .*bad-shape\.json: unrecognized event shape/);
   });
@@ -37,7 +39,9 @@ describe('Command: tpguard start', () => {
 
   it('is what `npm start -- --once` runs, on Node 22, over the shipped events and pack', async () => {
     // Act
-    const { code, stdout } = await spawnCli(['--once', '--data-dir', dir], { command: ['npm', 'start', '--silent', '--'] });
+    const { code, stdout } = await spawnCli(['--once', '--data-dir', dir], {
+      command: ['npm', 'start', '--silent', '--'],
+    });
     // Assess
     expect(code).toBe(0);
     expect(stdout).toMatch(/Node v22\.\d+\.\d+/);

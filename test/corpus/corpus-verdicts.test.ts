@@ -39,7 +39,11 @@ async function scanCorpus(): Promise<Map<string, Seen>> {
   const of = (where: string): Seen => {
     const file = relative(CORPUS_DIR, where).replace(/:\d+$/, '');
     let s = seen.get(file);
-    if (!s) seen.set(file, (s = { violations: new Set(), cannotEvaluate: new Set(), rejected: [], skipped: [], observations: 0 }));
+    if (!s)
+      seen.set(
+        file,
+        (s = { violations: new Set(), cannotEvaluate: new Set(), rejected: [], skipped: [], observations: 0 }),
+      );
     return s;
   };
   for await (const item of readInputs([CORPUS_DIR], { onSkip: (file, reason) => of(file).skipped.push(reason) })) {
@@ -63,8 +67,13 @@ describe('Corpus: verdicts on the public sample events', () => {
   let files: string[];
 
   beforeAll(async () => {
-    expect(existsSync(CORPUS_DIR), `the public corpus must be checked out beside the repository at ${CORPUS_DIR}`).toBe(true);
-    expected = parse(await readFile(join(REPO_ROOT, 'test', 'corpus', 'expected.yaml'), 'utf8')) as Record<string, Expected>;
+    expect(existsSync(CORPUS_DIR), `the public corpus must be checked out beside the repository at ${CORPUS_DIR}`).toBe(
+      true,
+    );
+    expected = parse(await readFile(join(REPO_ROOT, 'test', 'corpus', 'expected.yaml'), 'utf8')) as Record<
+      string,
+      Expected
+    >;
     files = await corpusFiles(CORPUS_DIR);
     seen = await scanCorpus();
   });
@@ -89,11 +98,24 @@ describe('Corpus: verdicts on the public sample events', () => {
     const mismatches: string[] = [];
     for (const file of files) {
       const want = expected[file] ?? 'none';
-      const s = seen.get(file) ?? { violations: new Set<string>(), cannotEvaluate: new Set<string>(), rejected: [], skipped: [], observations: 0 };
-      const got = { violations: sorted(s.violations), cannotEvaluate: sorted(s.cannotEvaluate), rejected: s.rejected, skipped: s.skipped };
+      const s = seen.get(file) ?? {
+        violations: new Set<string>(),
+        cannotEvaluate: new Set<string>(),
+        rejected: [],
+        skipped: [],
+        observations: 0,
+      };
+      const got = {
+        violations: sorted(s.violations),
+        cannotEvaluate: sorted(s.cannotEvaluate),
+        rejected: s.rejected,
+        skipped: s.skipped,
+      };
       const spec = want === 'none' ? {} : want;
       const ok =
-        (spec.rejected === undefined ? got.rejected.length === 0 : got.rejected.some((r) => r.includes(spec.rejected!))) &&
+        (spec.rejected === undefined
+          ? got.rejected.length === 0
+          : got.rejected.some((r) => r.includes(spec.rejected!))) &&
         (spec.skipped === undefined ? got.skipped.length === 0 : got.skipped.some((r) => r.includes(spec.skipped!))) &&
         JSON.stringify(got.violations) === JSON.stringify(sorted(spec.violations ?? [])) &&
         JSON.stringify(got.cannotEvaluate) === JSON.stringify(sorted(spec.cannotEvaluate ?? []));
@@ -118,7 +140,12 @@ describe('Corpus: verdicts on the public sample events', () => {
     // Assess
     for (const file of benign) {
       const s = seen.get(file)!;
-      expect({ file, observations: s.observations > 0, violations: sorted(s.violations), cannotEvaluate: sorted(s.cannotEvaluate) }).toEqual({ file, observations: true, violations: [], cannotEvaluate: [] });
+      expect({
+        file,
+        observations: s.observations > 0,
+        violations: sorted(s.violations),
+        cannotEvaluate: sorted(s.cannotEvaluate),
+      }).toEqual({ file, observations: true, violations: [], cannotEvaluate: [] });
     }
   });
 });

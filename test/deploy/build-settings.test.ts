@@ -51,7 +51,13 @@ describe('Function: deploySettings', () => {
     const settings = deploySettings(config, 'abc123');
 
     // Assess
-    expect(settings).toMatchObject({ packVersion: 'abc123', timezone: 'UTC', reviewSchedule: 'cron(0 9 1 1,4,7,10 ? *)', securityHub: 'false', chatbotTopicArn: '' });
+    expect(settings).toMatchObject({
+      packVersion: 'abc123',
+      timezone: 'UTC',
+      reviewSchedule: 'cron(0 9 1 1,4,7,10 ? *)',
+      securityHub: 'false',
+      chatbotTopicArn: '',
+    });
   });
 
   it('takes the timezone, the review schedule and the opt-ins from the configuration', () => {
@@ -65,14 +71,21 @@ describe('Function: deploySettings', () => {
     const settings = deploySettings(config, 'v1');
 
     // Assess
-    expect(settings).toMatchObject({ timezone: 'Europe/Zurich', reviewSchedule: 'cron(0 10 15 1,7 ? *)', securityHub: 'true', chatbotTopicArn: 'arn:aws:sns:eu-west-1:111122223333:chat' });
+    expect(settings).toMatchObject({
+      timezone: 'Europe/Zurich',
+      reviewSchedule: 'cron(0 10 15 1,7 ? *)',
+      securityHub: 'true',
+      chatbotTopicArn: 'arn:aws:sns:eu-west-1:111122223333:chat',
+    });
   });
 });
 
 describe('Function: slackParameterProblems', () => {
   it('accepts parameters under /tpguard/slack/ and environment variables', () => {
     // Prepare
-    const config = ConfigSchema.parse({ owners: { default: { slack: 'ssm:/tpguard/slack/security' }, teams: { nlp: { slack: 'env:SLACK_NLP' } } } });
+    const config = ConfigSchema.parse({
+      owners: { default: { slack: 'ssm:/tpguard/slack/security' }, teams: { nlp: { slack: 'env:SLACK_NLP' } } },
+    });
 
     // Act
     const problems = slackParameterProblems(config);
@@ -83,12 +96,16 @@ describe('Function: slackParameterProblems', () => {
 
   it('names each owner whose parameter the functions may not read', () => {
     // Prepare
-    const config = ConfigSchema.parse({ owners: { default: { slack: 'ssm:/tpguard/slack/ok' }, teams: { vision: { slack: 'ssm:/prod/slack/vision' } } } });
+    const config = ConfigSchema.parse({
+      owners: { default: { slack: 'ssm:/tpguard/slack/ok' }, teams: { vision: { slack: 'ssm:/prod/slack/vision' } } },
+    });
 
     // Act
     const problems = slackParameterProblems(config);
 
     // Assess
-    expect(problems).toEqual(['owners.teams.vision.slack: ssm:/prod/slack/vision: deployed functions may only read parameters under /tpguard/slack/']);
+    expect(problems).toEqual([
+      'owners.teams.vision.slack: ssm:/prod/slack/vision: deployed functions may only read parameters under /tpguard/slack/',
+    ]);
   });
 });

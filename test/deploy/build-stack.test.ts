@@ -8,7 +8,11 @@ import { forwarderResources, ingestResources, mergeFragments, roleResources } fr
 const cloudtrail = (names: string[]): GeneratedPattern => ({
   name: 'CloudTrailS3',
   target: 'cloudtrail',
-  pattern: { source: ['aws.s3'], 'detail-type': ['AWS API Call via CloudTrail'], detail: { eventSource: ['s3.amazonaws.com'], eventName: names } },
+  pattern: {
+    source: ['aws.s3'],
+    'detail-type': ['AWS API Call via CloudTrail'],
+    detail: { eventSource: ['s3.amazonaws.com'], eventName: names },
+  },
 });
 
 describe('Function: ingestResources', () => {
@@ -18,8 +22,13 @@ describe('Function: ingestResources', () => {
 
     // Assess
     const target = (Resources.IngestCloudTrailS3Rule!.Properties.Targets as Record<string, unknown>[])[0]!;
-    expect(target).toMatchObject({ Arn: { 'Fn::GetAtt': ['IngestCloudtrailLambdaFunction', 'Arn'] }, DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['EventsDeadLetterQueue', 'Arn'] } } });
-    expect(Resources.IngestCloudTrailS3RulePermission!.Properties.SourceArn).toEqual({ 'Fn::GetAtt': ['IngestCloudTrailS3Rule', 'Arn'] });
+    expect(target).toMatchObject({
+      Arn: { 'Fn::GetAtt': ['IngestCloudtrailLambdaFunction', 'Arn'] },
+      DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['EventsDeadLetterQueue', 'Arn'] } },
+    });
+    expect(Resources.IngestCloudTrailS3RulePermission!.Properties.SourceArn).toEqual({
+      'Fn::GetAtt': ['IngestCloudTrailS3Rule', 'Arn'],
+    });
   });
 
   it('refuses a pattern longer than EventBridge accepts', () => {
@@ -52,7 +61,10 @@ describe('Function: forwarderResources', () => {
     const { Resources } = forwarderResources([cloudtrail(['PutBucketPolicy'])]);
 
     // Assess
-    expect((Resources.ForwardCloudTrailS3Rule!.Properties.Targets as unknown[])[0]).toMatchObject({ Arn: { Ref: 'CentralBusArn' }, RoleArn: { 'Fn::GetAtt': ['ForwarderRole', 'Arn'] } });
+    expect((Resources.ForwardCloudTrailS3Rule!.Properties.Targets as unknown[])[0]).toMatchObject({
+      Arn: { Ref: 'CentralBusArn' },
+      RoleArn: { 'Fn::GetAtt': ['ForwarderRole', 'Arn'] },
+    });
   });
 });
 
@@ -74,8 +86,20 @@ describe('Function: prerequisites', () => {
     // Prepare
     const patterns: GeneratedPattern[] = [
       cloudtrail(['PutBucketPolicy']),
-      { name: 'ConfigConfigurationItemChange', target: 'config', pattern: { source: ['aws.config'], 'detail-type': ['Config Configuration Item Change'], detail: { $or: [{ configurationItem: { resourceType: ['AWS::S3::Bucket'] } }] } } },
-      { name: 'GuardDutyFinding', target: 'guardduty', pattern: { source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'] } },
+      {
+        name: 'ConfigConfigurationItemChange',
+        target: 'config',
+        pattern: {
+          source: ['aws.config'],
+          'detail-type': ['Config Configuration Item Change'],
+          detail: { $or: [{ configurationItem: { resourceType: ['AWS::S3::Bucket'] } }] },
+        },
+      },
+      {
+        name: 'GuardDutyFinding',
+        target: 'guardduty',
+        pattern: { source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'] },
+      },
     ];
 
     // Act

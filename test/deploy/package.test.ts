@@ -13,7 +13,15 @@ import { DEPLOYED_FUNCTIONS, INGEST_TARGETS, logicalIds } from '../../scripts/bu
 import { toSchedulerCron } from '../../scripts/build-settings.js';
 import { awsCallsOf } from './support/aws-calls.js';
 import { copyProject, offlineEnv, PROJECT_ROOT, readTemplate, run, type Run } from './support/package-run.js';
-import { allowedActions, asList, isRefTo, ofType, roleStatements, type Resource, type Template } from './support/template.js';
+import {
+  allowedActions,
+  asList,
+  isRefTo,
+  ofType,
+  roleStatements,
+  type Resource,
+  type Template,
+} from './support/template.js';
 import { readZip } from './support/zip.js';
 
 const STAGE = ['--stage', 'ci', '--region', 'eu-west-1'];
@@ -40,9 +48,15 @@ beforeAll(() => {
   if (packaged.status !== 0) return;
   main = readTemplate(work);
   forwarder = readTemplate(join(work, 'forwarder'));
-  bundles = (JSON.parse(readFileSync(join(work, '.build', 'bundles.json'), 'utf8')) as { functions: BundleReport[] }).functions;
+  bundles = (JSON.parse(readFileSync(join(work, '.build', 'bundles.json'), 'utf8')) as { functions: BundleReport[] })
+    .functions;
   firstHashes = Object.fromEntries(bundles.map((b) => [b.file, sha(join(work, b.artifact))]));
-  const org = run(join(work, 'node_modules', '.bin', 'serverless'), ['package', ...STAGE, '--param', `organizationId=${ORG_ID}`], work, offlineEnv(networkLog));
+  const org = run(
+    join(work, 'node_modules', '.bin', 'serverless'),
+    ['package', ...STAGE, '--param', `organizationId=${ORG_ID}`],
+    work,
+    offlineEnv(networkLog),
+  );
   if (org.status === 0) mainWithOrg = readTemplate(work);
 }, 600_000);
 
@@ -66,7 +80,8 @@ describe('Command: npm run package', () => {
 
   it('prints the size of each bundle', () => {
     // Assess
-    for (const fn of DEPLOYED_FUNCTIONS) expect(packaged.output).toMatch(new RegExp(`^${fn.key}\\s+\\d+\\.\\d KiB`, 'm'));
+    for (const fn of DEPLOYED_FUNCTIONS)
+      expect(packaged.output).toMatch(new RegExp(`^${fn.key}\\s+\\d+\\.\\d KiB`, 'm'));
     expect(packaged.output).toContain(`${DEPLOYED_FUNCTIONS.length} functions`);
   });
 
@@ -89,29 +104,38 @@ describe('Command: npm run package', () => {
 });
 
 describe('Packages: one esbuild bundle per function', () => {
-  it.each(DEPLOYED_FUNCTIONS.map((f) => [f.key, f]))('%s: an ESM bundle with source map, the config and the pack', (_key, fn) => {
-    // Prepare
-    const report = bundles.find((b) => b.key === fn.key)!;
+  it.each(DEPLOYED_FUNCTIONS.map((f) => [f.key, f]))(
+    '%s: an ESM bundle with source map, the config and the pack',
+    (_key, fn) => {
+      // Prepare
+      const report = bundles.find((b) => b.key === fn.key)!;
 
-    // Act
-    const files = readZip(readFileSync(join(work, report.artifact)));
-    const names = files.map((f) => f.name);
-    const code = files.find((f) => f.name === 'index.mjs')!.data.toString('utf8');
+      // Act
+      const files = readZip(readFileSync(join(work, report.artifact)));
+      const names = files.map((f) => f.name);
+      const code = files.find((f) => f.name === 'index.mjs')!.data.toString('utf8');
 
-    // Assess
-    expect(names).toEqual(expect.arrayContaining(['index.mjs', 'index.mjs.map', 'tpguard.config.yaml']));
-    expect(files.find((f) => f.name === 'tpguard.config.yaml')!.data.equals(readFileSync(join(work, 'tpguard.config.yaml')))).toBe(true);
-    for (const c of pack.rules) expect(names).toContain(`policies/${c.area}/${c.rule.id}.yaml`);
-    expect(code).toMatch(/\bexport\s*\{[^}]*\bhandler\b[^}]*\}/);
-    expect(code).toContain('//# sourceMappingURL=index.mjs.map');
-    expect(code.length / code.split('\n').length).toBeGreaterThan(1000); // minified: long lines
-    expect(code).not.toMatch(/\bfrom\s*["']@aws-sdk\//); // the SDK is bundled, not imported from the runtime
-    expect(report.awsClients.length).toBeGreaterThan(0);
-  });
+      // Assess
+      expect(names).toEqual(expect.arrayContaining(['index.mjs', 'index.mjs.map', 'tpguard.config.yaml']));
+      expect(
+        files
+          .find((f) => f.name === 'tpguard.config.yaml')!
+          .data.equals(readFileSync(join(work, 'tpguard.config.yaml'))),
+      ).toBe(true);
+      for (const c of pack.rules) expect(names).toContain(`policies/${c.area}/${c.rule.id}.yaml`);
+      expect(code).toMatch(/\bexport\s*\{[^}]*\bhandler\b[^}]*\}/);
+      expect(code).toContain('//# sourceMappingURL=index.mjs.map');
+      expect(code.length / code.split('\n').length).toBeGreaterThan(1000); // minified: long lines
+      expect(code).not.toMatch(/\bfrom\s*["']@aws-sdk\//); // the SDK is bundled, not imported from the runtime
+      expect(report.awsClients.length).toBeGreaterThan(0);
+    },
+  );
 
   it('pins every AWS SDK package to an exact version', () => {
     // Prepare
-    const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
 
     // Act
     const sdk = Object.entries(pkg.dependencies).filter(([name]) => name.startsWith('@aws-sdk/'));
@@ -120,7 +144,9 @@ describe('Packages: one esbuild bundle per function', () => {
     expect(sdk.length).toBeGreaterThan(0);
     for (const [name, version] of sdk) {
       expect(version, name).toMatch(/^\d+\.\d+\.\d+$/);
-      const installed = JSON.parse(readFileSync(join(PROJECT_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string };
+      const installed = JSON.parse(readFileSync(join(PROJECT_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as {
+        version: string;
+      };
       expect(installed.version, name).toBe(version);
     }
   });
@@ -134,15 +160,30 @@ describe('Packages: one esbuild bundle per function', () => {
       writeFileSync(join(dir, f.name), f.data);
     }
     const vars = fnOf(fn.key).Properties.Environment.Variables as Record<string, unknown>;
-    const env = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' ? v : `deployed-${k.toLowerCase()}`]));
+    const env = Object.fromEntries(
+      Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' ? v : `deployed-${k.toLowerCase()}`]),
+    );
     env[EnvVars.topicArn] = 'arn:aws:sns:eu-west-1:000000000000:tpguard-ci-alerts';
     env[EnvVars.chatbotTopicArn] = '';
     delete env.NODE_OPTIONS;
 
     // Act
-    const init = run(process.execPath, ['--input-type=module', '-e', "const m = await import('./index.mjs'); if (typeof m.handler !== 'function') { console.error('no handler export'); process.exit(3); }"], dir, offlineEnv(networkLog, {
-      ...env, LAMBDA_TASK_ROOT: dir, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'AKIAOFFLINETEST00000', AWS_SECRET_ACCESS_KEY: 'offline',
-    }));
+    const init = run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "const m = await import('./index.mjs'); if (typeof m.handler !== 'function') { console.error('no handler export'); process.exit(3); }",
+      ],
+      dir,
+      offlineEnv(networkLog, {
+        ...env,
+        LAMBDA_TASK_ROOT: dir,
+        AWS_REGION: 'eu-west-1',
+        AWS_ACCESS_KEY_ID: 'AKIAOFFLINETEST00000',
+        AWS_SECRET_ACCESS_KEY: 'offline',
+      }),
+    );
 
     // Assess
     expect(init.status, init.output).toBe(0);
@@ -157,12 +198,22 @@ describe('Stack: functions', () => {
     // Assess
     expect(functions.map(([id]) => id).sort()).toEqual(DEPLOYED_FUNCTIONS.map((f) => logicalIds(f.key).fn).sort());
     for (const [id, fn] of functions) {
-      expect(fn.Properties, id).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler', TracingConfig: { Mode: 'Active' } });
+      expect(fn.Properties, id).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+      });
       expect(isRefTo(fn.Properties.KmsKeyArn, 'TpguardKey', 'Arn'), id).toBe(true);
       const vars = fn.Properties.Environment.Variables;
       expect(vars[EnvVars.packVersion], id).toBe(pack.version);
       for (const name of Object.values(EnvVars)) expect(vars, id).toHaveProperty(name);
-      expect(vars).toMatchObject({ TPGUARD_CONFIG_FILE: 'tpguard.config.yaml', TPGUARD_POLICY_DIR: 'policies', TPGUARD_STAGE: 'ci', POWERTOOLS_METRICS_NAMESPACE: 'tpguard' });
+      expect(vars).toMatchObject({
+        TPGUARD_CONFIG_FILE: 'tpguard.config.yaml',
+        TPGUARD_POLICY_DIR: 'policies',
+        TPGUARD_STAGE: 'ci',
+        POWERTOOLS_METRICS_NAMESPACE: 'tpguard',
+      });
     }
   });
 
@@ -179,7 +230,9 @@ describe('Stack: functions', () => {
   it('sends failed asynchronous invocations to an encrypted SQS queue', () => {
     for (const f of DEPLOYED_FUNCTIONS) {
       // Act
-      const config = ofType(main, 'AWS::Lambda::EventInvokeConfig').find(([, r]) => isRefTo(r.Properties.FunctionName, logicalIds(f.key).fn));
+      const config = ofType(main, 'AWS::Lambda::EventInvokeConfig').find(([, r]) =>
+        isRefTo(r.Properties.FunctionName, logicalIds(f.key).fn),
+      );
 
       // Assess
       expect(config, f.key).toBeDefined();
@@ -233,16 +286,46 @@ describe('Stack: least-privilege IAM', () => {
     for (const f of DEPLOYED_FUNCTIONS) {
       // Prepare
       const statements = roleStatements(main.Resources[logicalIds(f.key).role]!);
-      const resourcesOf = (prefix: string) => statements.filter((s) => asList(s.Action).some((a) => a.startsWith(prefix))).flatMap((s) => asList(s.Resource));
+      const resourcesOf = (prefix: string) =>
+        statements.filter((s) => asList(s.Action).some((a) => a.startsWith(prefix))).flatMap((s) => asList(s.Resource));
 
       // Assess
-      expect(resourcesOf('logs:').every((r) => isRefTo(r, logicalIds(f.key).logGroup, 'Arn')), f.key).toBe(true);
-      expect(resourcesOf('kms:').every((r) => isRefTo(r, 'TpguardKey', 'Arn')), f.key).toBe(true);
-      expect(resourcesOf('sqs:').every((r) => isRefTo(r, 'FunctionFailureQueue', 'Arn')), f.key).toBe(true);
-      expect(resourcesOf('events:').every((r) => isRefTo(r, 'TpguardBus', 'Arn')), f.key).toBe(true);
-      expect(resourcesOf('dynamodb:').every((r) => isRefTo(r, 'TpguardTable', 'Arn') || JSON.stringify(r) === JSON.stringify({ 'Fn::Sub': '${TpguardTable.Arn}/index/gsi1' })), f.key).toBe(true);
-      expect(resourcesOf('sns:').every((r) => isRefTo(r, 'AlertTopic') || JSON.stringify(r).includes('"Fn::If":["HasChatbotTopic",{"Ref":"ChatbotTopicArn"}')), f.key).toBe(true);
-      expect(resourcesOf('ssm:').every((r) => JSON.stringify(r).endsWith(':parameter/tpguard/slack/*"}')), f.key).toBe(true);
+      expect(
+        resourcesOf('logs:').every((r) => isRefTo(r, logicalIds(f.key).logGroup, 'Arn')),
+        f.key,
+      ).toBe(true);
+      expect(
+        resourcesOf('kms:').every((r) => isRefTo(r, 'TpguardKey', 'Arn')),
+        f.key,
+      ).toBe(true);
+      expect(
+        resourcesOf('sqs:').every((r) => isRefTo(r, 'FunctionFailureQueue', 'Arn')),
+        f.key,
+      ).toBe(true);
+      expect(
+        resourcesOf('events:').every((r) => isRefTo(r, 'TpguardBus', 'Arn')),
+        f.key,
+      ).toBe(true);
+      expect(
+        resourcesOf('dynamodb:').every(
+          (r) =>
+            isRefTo(r, 'TpguardTable', 'Arn') ||
+            JSON.stringify(r) === JSON.stringify({ 'Fn::Sub': '${TpguardTable.Arn}/index/gsi1' }),
+        ),
+        f.key,
+      ).toBe(true);
+      expect(
+        resourcesOf('sns:').every(
+          (r) =>
+            isRefTo(r, 'AlertTopic') ||
+            JSON.stringify(r).includes('"Fn::If":["HasChatbotTopic",{"Ref":"ChatbotTopicArn"}'),
+        ),
+        f.key,
+      ).toBe(true);
+      expect(
+        resourcesOf('ssm:').every((r) => JSON.stringify(r).endsWith(':parameter/tpguard/slack/*"}')),
+        f.key,
+      ).toBe(true);
     }
   });
 
@@ -252,30 +335,58 @@ describe('Stack: least-privilege IAM', () => {
       const trust = main.Resources[logicalIds(f.key).role]!.Properties.AssumeRolePolicyDocument.Statement;
 
       // Assess
-      expect(trust, f.key).toEqual([{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } }]);
+      expect(trust, f.key).toEqual([
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'lambda.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+        },
+      ]);
     }
   });
 
-  it.each(DEPLOYED_FUNCTIONS.map((f) => [f.key, f]))('%s: grants exactly the AWS calls its bundle makes', (_key, fn) => {
-    // Prepare
-    const report = bundles.find((b) => b.key === fn.key)!;
-    const base = new Set(['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'sqs:SendMessage', 'kms:Decrypt', 'kms:GenerateDataKey']);
+  it.each(DEPLOYED_FUNCTIONS.map((f) => [f.key, f]))(
+    '%s: grants exactly the AWS calls its bundle makes',
+    (_key, fn) => {
+      // Prepare
+      const report = bundles.find((b) => b.key === fn.key)!;
+      const base = new Set([
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'xray:PutTraceSegments',
+        'xray:PutTelemetryRecords',
+        'sqs:SendMessage',
+        'kms:Decrypt',
+        'kms:GenerateDataKey',
+      ]);
 
-    const securityHubOn = JSON.parse(readFileSync(join(work, '.build', 'deploy.json'), 'utf8')).securityHub === 'true';
+      const securityHubOn =
+        JSON.parse(readFileSync(join(work, '.build', 'deploy.json'), 'utf8')).securityHub === 'true';
 
-    // Act
-    const calls = awsCallsOf(work, report.sources);
-    const granted = [...allowedActions(main.Resources[logicalIds(fn.key).role]!)].filter((a) => !base.has(a)).sort();
-    const services = new Set([...calls.actions].map((a) => a.split(':')[0]));
-    // Security Hub is opt-in (notifications.securityHub): off, its calls are never made nor granted.
-    const expected = [...calls.actions].filter((a) => securityHubOn || !a.startsWith('securityhub:')).sort();
+      // Act
+      const calls = awsCallsOf(work, report.sources);
+      const granted = [...allowedActions(main.Resources[logicalIds(fn.key).role]!)].filter((a) => !base.has(a)).sort();
+      const services = new Set([...calls.actions].map((a) => a.split(':')[0]));
+      // Security Hub is opt-in (notifications.securityHub): off, its calls are never made nor granted.
+      const expected = [...calls.actions].filter((a) => securityHubOn || !a.startsWith('securityhub:')).sort();
 
-    // Assess
-    expect(calls.unknown, 'AWS SDK commands without a known IAM action').toEqual([]);
-    expect(granted).toEqual(expected);
-    const clientService: Record<string, string> = { dynamodb: 'dynamodb', eventbridge: 'events', sns: 'sns', ssm: 'ssm', securityhub: 'securityhub' };
-    for (const client of report.awsClients) expect(services, `${client} is bundled but never called`).toContain(clientService[client.replace('@aws-sdk/client-', '')]);
-  });
+      // Assess
+      expect(calls.unknown, 'AWS SDK commands without a known IAM action').toEqual([]);
+      expect(granted).toEqual(expected);
+      const clientService: Record<string, string> = {
+        dynamodb: 'dynamodb',
+        eventbridge: 'events',
+        sns: 'sns',
+        ssm: 'ssm',
+        securityhub: 'securityhub',
+      };
+      for (const client of report.awsClients)
+        expect(services, `${client} is bundled but never called`).toContain(
+          clientService[client.replace('@aws-sdk/client-', '')],
+        );
+    },
+  );
 });
 
 describe('Stack: data and encryption', () => {
@@ -341,32 +452,48 @@ describe('Stack: events', () => {
 
       // Assess
       expect(rule.Properties.ScheduleExpression, id).toBeUndefined();
-      expect(pattern.source.every((s: unknown) => typeof s === 'string' && s.length > 0), id).toBe(true);
+      expect(
+        pattern.source.every((s: unknown) => typeof s === 'string' && s.length > 0),
+        id,
+      ).toBe(true);
       expect(pattern['detail-type'].length, id).toBeGreaterThan(0);
       expect(JSON.stringify(pattern).length, id).toBeLessThanOrEqual(2048);
       if (pattern['detail-type'].includes('AWS API Call via CloudTrail')) {
         expect(pattern.detail.eventSource.length, id).toBeGreaterThan(0);
         expect(pattern.detail.eventName.length, id).toBeGreaterThan(0);
-        expect(pattern.detail.eventName.every((n: unknown) => typeof n === 'string' && /^[A-Za-z0-9]+$/.test(n)), id).toBe(true);
+        expect(
+          pattern.detail.eventName.every((n: unknown) => typeof n === 'string' && /^[A-Za-z0-9]+$/.test(n)),
+          id,
+        ).toBe(true);
       }
     }
   });
 
   it('gives every rule target a retry policy and an SQS dead-letter queue that accepts it', () => {
-    for (const [t, label] of [[main, 'main'], [forwarder, 'forwarder']] as const) {
+    for (const [t, label] of [
+      [main, 'main'],
+      [forwarder, 'forwarder'],
+    ] as const) {
       for (const [id, rule] of ofType(t, 'AWS::Events::Rule')) {
         for (const target of targetsOf(rule)) {
           // Prepare
           const queueId = target.DeadLetterConfig.Arn['Fn::GetAtt'][0] as string;
-          const policy = ofType(t, 'AWS::SQS::QueuePolicy').find(([, p]) => isRefTo(p.Properties.Queues[0], queueId))?.[1];
-          const allowed = policy?.Properties.PolicyDocument.Statement.find((s: Record<string, any>) => s.Effect === 'Allow');
+          const policy = ofType(t, 'AWS::SQS::QueuePolicy').find(([, p]) =>
+            isRefTo(p.Properties.Queues[0], queueId),
+          )?.[1];
+          const allowed = policy?.Properties.PolicyDocument.Statement.find(
+            (s: Record<string, any>) => s.Effect === 'Allow',
+          );
 
           // Assess
           expect(target.RetryPolicy.MaximumRetryAttempts, `${label} ${id}`).toBeGreaterThan(0);
           expect(target.RetryPolicy.MaximumEventAgeInSeconds, `${label} ${id}`).toBeGreaterThan(0);
           expect(t.Resources[queueId]!.Type, `${label} ${id}`).toBe('AWS::SQS::Queue');
           expect(allowed.Principal, `${label} ${id}`).toEqual({ Service: 'events.amazonaws.com' });
-          expect(allowed.Condition.ArnEquals['aws:SourceArn'].some((a: unknown) => isRefTo(a, id, 'Arn')), `${label} ${id}`).toBe(true);
+          expect(
+            allowed.Condition.ArnEquals['aws:SourceArn'].some((a: unknown) => isRefTo(a, id, 'Arn')),
+            `${label} ${id}`,
+          ).toBe(true);
         }
       }
     }
@@ -375,20 +502,34 @@ describe('Stack: events', () => {
   it('lets each rule invoke only its own target function', () => {
     for (const [id, rule] of ofType(main, 'AWS::Events::Rule')) {
       // Act
-      const permission = ofType(main, 'AWS::Lambda::Permission').find(([, p]) => isRefTo(p.Properties.SourceArn, id, 'Arn'))?.[1];
+      const permission = ofType(main, 'AWS::Lambda::Permission').find(([, p]) =>
+        isRefTo(p.Properties.SourceArn, id, 'Arn'),
+      )?.[1];
 
       // Assess
-      expect(permission?.Properties, id).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', FunctionName: targetsOf(rule)[0]!.Arn });
+      expect(permission?.Properties, id).toMatchObject({
+        Action: 'lambda:InvokeFunction',
+        Principal: 'events.amazonaws.com',
+        FunctionName: targetsOf(rule)[0]!.Arn,
+      });
     }
   });
 
   it('routes every drift transition on the tpguard bus to notify', () => {
     // Prepare
-    const rule = ofType(main, 'AWS::Events::Rule').find(([, r]) => isRefTo(r.Properties.EventBusName, 'TpguardBus'))?.[1];
+    const rule = ofType(main, 'AWS::Events::Rule').find(([, r]) =>
+      isRefTo(r.Properties.EventBusName, 'TpguardBus'),
+    )?.[1];
 
     // Assess
-    expect(main.Resources.TpguardBus).toMatchObject({ Type: 'AWS::Events::EventBus', Properties: { Name: 'tpguard-ci' } });
-    expect(rule?.Properties.EventPattern).toEqual({ source: ['tpguard'], 'detail-type': Object.values(TRANSITION_DETAIL_TYPES) });
+    expect(main.Resources.TpguardBus).toMatchObject({
+      Type: 'AWS::Events::EventBus',
+      Properties: { Name: 'tpguard-ci' },
+    });
+    expect(rule?.Properties.EventPattern).toEqual({
+      source: ['tpguard'],
+      'detail-type': Object.values(TRANSITION_DETAIL_TYPES),
+    });
     expect(isRefTo(targetsOf(rule!)[0]!.Arn, logicalIds('notify').fn, 'Arn')).toBe(true);
   });
 
@@ -399,9 +540,18 @@ describe('Stack: events', () => {
     // Assess
     expect(main.Parameters?.OrganizationId?.Default).toBe('');
     expect(mainWithOrg.Parameters?.OrganizationId?.Default).toBe(ORG_ID);
-    expect(mainWithOrg.Conditions?.HasOrganization).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'OrganizationId' }, ''] }] });
+    expect(mainWithOrg.Conditions?.HasOrganization).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'OrganizationId' }, ''] }],
+    });
     expect(policy.Condition).toBe('HasOrganization');
-    expect(policy.Properties).toMatchObject({ EventBusName: 'default', Statement: { Effect: 'Allow', Action: 'events:PutEvents', Condition: { StringEquals: { 'aws:PrincipalOrgID': { Ref: 'OrganizationId' } } } } });
+    expect(policy.Properties).toMatchObject({
+      EventBusName: 'default',
+      Statement: {
+        Effect: 'Allow',
+        Action: 'events:PutEvents',
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': { Ref: 'OrganizationId' } } },
+      },
+    });
   });
 });
 
@@ -413,7 +563,9 @@ describe('Stack: alarms', () => {
     for (const f of DEPLOYED_FUNCTIONS) {
       for (const metric of ['Errors', 'Throttles']) {
         // Act
-        const alarm = alarms().find((a) => a.MetricName === metric && isRefTo(a.Dimensions[0].Value, logicalIds(f.key).fn));
+        const alarm = alarms().find(
+          (a) => a.MetricName === metric && isRefTo(a.Dimensions[0].Value, logicalIds(f.key).fn),
+        );
 
         // Assess
         expect(alarm && routed(alarm), `${f.key} ${metric}`).toBe(true);
@@ -424,7 +576,9 @@ describe('Stack: alarms', () => {
   it('alarms on the depth of every dead-letter queue, to the alert topic', () => {
     for (const [id] of ofType(main, 'AWS::SQS::Queue')) {
       // Act
-      const alarm = alarms().find((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible' && isRefTo(a.Dimensions[0].Value, id, 'QueueName'));
+      const alarm = alarms().find(
+        (a) => a.MetricName === 'ApproximateNumberOfMessagesVisible' && isRefTo(a.Dimensions[0].Value, id, 'QueueName'),
+      );
 
       // Assess
       expect(alarm && routed(alarm), id).toBe(true);
@@ -433,7 +587,11 @@ describe('Stack: alarms', () => {
 });
 
 describe('Stack: schedules', () => {
-  const SCHEDULED: Record<string, string> = { ReviewSchedule: 'reviewScheduler', ReviewReminderSchedule: 'reviewReminder', DigestSchedule: 'digest' };
+  const SCHEDULED: Record<string, string> = {
+    ReviewSchedule: 'reviewScheduler',
+    ReviewReminderSchedule: 'reviewReminder',
+    DigestSchedule: 'digest',
+  };
 
   it('schedules the review, the reminders and the digest in the configured timezone', async () => {
     // Prepare
@@ -451,7 +609,9 @@ describe('Stack: schedules', () => {
       expect(isRefTo(schedule.Properties.Target.RoleArn, 'SchedulerRole', 'Arn'), id).toBe(true);
       expect(schedule.Properties.Target.RetryPolicy.MaximumRetryAttempts, id).toBeGreaterThan(0);
     }
-    expect(main.Resources.ReviewSchedule!.Properties.ScheduleExpression).toBe(toSchedulerCron(config.reviews?.schedule ?? 'quarterly'));
+    expect(main.Resources.ReviewSchedule!.Properties.ScheduleExpression).toBe(
+      toSchedulerCron(config.reviews?.schedule ?? 'quarterly'),
+    );
   });
 
   it('lets the scheduler role invoke the three scheduled functions and nothing else', () => {
@@ -460,11 +620,17 @@ describe('Stack: schedules', () => {
     const statements = roleStatements(role);
 
     // Assess
-    expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Service: 'scheduler.amazonaws.com' });
+    expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({
+      Service: 'scheduler.amazonaws.com',
+    });
     expect(statements.flatMap((s) => asList(s.Action))).toEqual(['lambda:InvokeFunction']);
     const resources = statements.flatMap((s) => asList(s.Resource));
     expect(resources.length).toBe(3);
-    for (const fnKey of Object.values(SCHEDULED)) expect(resources.some((r) => isRefTo(r, logicalIds(fnKey).fn, 'Arn')), fnKey).toBe(true);
+    for (const fnKey of Object.values(SCHEDULED))
+      expect(
+        resources.some((r) => isRefTo(r, logicalIds(fnKey).fn, 'Arn')),
+        fnKey,
+      ).toBe(true);
   });
 });
 
@@ -496,7 +662,9 @@ describe('Stack: forwarder for member accounts', () => {
     expect(forwarder.Parameters?.CentralBusArn?.AllowedPattern).toContain('event-bus/default');
     expect(forwarder.Parameters?.CentralBusArn?.Default).toBeUndefined(); // deploying without it fails
     const state = JSON.parse(readFileSync(join(work, 'forwarder', '.serverless', 'serverless-state.json'), 'utf8'));
-    expect(state.service.provider.stackParameters.map((p: { ParameterKey: string }) => p.ParameterKey)).toContain('CentralBusArn');
+    expect(state.service.provider.stackParameters.map((p: { ParameterKey: string }) => p.ParameterKey)).toContain(
+      'CentralBusArn',
+    );
     expect(ofType(forwarder, 'AWS::Lambda::Function')).toEqual([]);
   });
 
@@ -505,8 +673,12 @@ describe('Stack: forwarder for member accounts', () => {
     const role = forwarder.Resources.ForwarderRole!;
 
     // Assess
-    expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Service: 'events.amazonaws.com' });
-    expect(roleStatements(role)).toEqual([{ Sid: 'CentralBus', Effect: 'Allow', Action: 'events:PutEvents', Resource: { Ref: 'CentralBusArn' } }]);
+    expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({
+      Service: 'events.amazonaws.com',
+    });
+    expect(roleStatements(role)).toEqual([
+      { Sid: 'CentralBus', Effect: 'Allow', Action: 'events:PutEvents', Resource: { Ref: 'CentralBusArn' } },
+    ]);
   });
 
   it('encrypts its dead-letter queue with a rotated key and alarms on it', () => {

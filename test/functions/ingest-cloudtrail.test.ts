@@ -29,11 +29,18 @@ describe('Function: ingest-cloudtrail handler', () => {
     // Prepare
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'x' }] });
     // Act
-    const { result } = await captureStdout(() => mod.handler(fixtureEvent('ct-versioning-suspended.json'), lambdaContext('ingest-cloudtrail')));
+    const { result } = await captureStdout(() =>
+      mod.handler(fixtureEvent('ct-versioning-suspended.json'), lambdaContext('ingest-cloudtrail')),
+    );
     // Assess
     expect(result).toMatchObject({ events: 1, violations: 1, rejected: 0 });
     const [entry] = entries();
-    expect(entry).toMatchObject({ EventBusName: 'tpguard-test', Source: 'tpguard', DetailType: 'Drift Opened', Resources: ['arn:aws:s3:::ml-training-vision-raw'] });
+    expect(entry).toMatchObject({
+      EventBusName: 'tpguard-test',
+      Source: 'tpguard',
+      DetailType: 'Drift Opened',
+      Resources: ['arn:aws:s3:::ml-training-vision-raw'],
+    });
     const detail = JSON.parse(entry!.Detail!);
     expect(detail).toMatchObject({ kind: 'opened', record: { ruleId: 'TPS-S3-90', status: 'open', owner: 'vision' } });
     expect((await fx.store.getRecord(detail.record.driftId))?.status).toBe('open');
@@ -43,19 +50,24 @@ describe('Function: ingest-cloudtrail handler', () => {
     // Prepare
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'x' }] });
     // Act
-    const { output } = await captureStdout(() => mod.handler(fixtureEvent('ct-training-open.json'), lambdaContext('ingest-cloudtrail')));
+    const { output } = await captureStdout(() =>
+      mod.handler(fixtureEvent('ct-training-open.json'), lambdaContext('ingest-cloudtrail')),
+    );
     // Assess
     expect(output).toContain('"eventId":"7b2d1f3c-0001-4d4f-8c2b-000000000011"');
     expect(output).toContain('TPS-SM-90');
     expect(output).toContain('"transition":"opened"');
     expect(output).toMatch(/"Name":"EventsEvaluated"/);
     expect(output).toMatch(/"Name":"Violations"/);
-    for (const secret of ['AKIAIOSFODNN7EXAMPLE', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'hunter2']) expect(output).not.toContain(secret);
+    for (const secret of ['AKIAIOSFODNN7EXAMPLE', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'hunter2'])
+      expect(output).not.toContain(secret);
   });
 
   it('acknowledges input that can never succeed: recorded, counted, not thrown', async () => {
     // Act
-    const { result, output } = await captureStdout(() => mod.handler(fixtureEvent('bad-shape.json'), lambdaContext('ingest-cloudtrail')));
+    const { result, output } = await captureStdout(() =>
+      mod.handler(fixtureEvent('bad-shape.json'), lambdaContext('ingest-cloudtrail')),
+    );
     // Assess
     expect(result).toMatchObject({ events: 0, rejected: 1 });
     expect(output).toMatch(/"Name":"RejectedInputs"/);
@@ -65,10 +77,14 @@ describe('Function: ingest-cloudtrail handler', () => {
 
   it('throws when EventBridge keeps failing entries, so that Lambda retries the event', async () => {
     // Prepare
-    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }] });
+    eventBridge
+      .on(PutEventsCommand)
+      .resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }] });
     const event = fixtureEvent('ct-versioning-other-bucket.json');
     // Act + Assess
-    await expect(captureStdout(() => mod.handler(event, lambdaContext('ingest-cloudtrail')))).rejects.toThrow(/not published/);
+    await expect(captureStdout(() => mod.handler(event, lambdaContext('ingest-cloudtrail')))).rejects.toThrow(
+      /not published/,
+    );
     // Prepare the retry: EventBridge recovered
     eventBridge.reset();
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'x' }] });
@@ -81,7 +97,9 @@ describe('Function: ingest-cloudtrail handler', () => {
   it('exposes a plain lambdaHandler that tests call with their own dependencies', async () => {
     // Prepare
     const published: string[] = [];
-    const ing = await ingestFixture(fx, { publisher: { publish: async (ts) => void published.push(...ts.map((t) => t.kind)) } });
+    const ing = await ingestFixture(fx, {
+      publisher: { publish: async (ts) => void published.push(...ts.map((t) => t.kind)) },
+    });
     // Act
     const summary = await mod.lambdaHandler(fixtureEvent('ct-unrelated.json'), ing.deps);
     // Assess

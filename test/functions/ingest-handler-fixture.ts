@@ -12,9 +12,16 @@ export async function deployedEnvironment(): Promise<{ fx: StoreFixture; restore
   const fx = await startStoreFixture();
   const packaged = await packagedFiles(FIXTURE_CONFIG, FIXTURE_POLICIES);
   const vars: Record<string, string> = {
-    TPGUARD_TABLE: fx.table.tableName, TPGUARD_BUS_NAME: 'tpguard-test', TPGUARD_CONFIG_FILE: packaged.configFile, TPGUARD_POLICY_DIR: packaged.policyDir,
-    AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_ENDPOINT_URL_DYNAMODB: fx.table.endpoint,
-    POWERTOOLS_METRICS_NAMESPACE: 'tpguard', POWERTOOLS_LOG_LEVEL: 'INFO',
+    TPGUARD_TABLE: fx.table.tableName,
+    TPGUARD_BUS_NAME: 'tpguard-test',
+    TPGUARD_CONFIG_FILE: packaged.configFile,
+    TPGUARD_POLICY_DIR: packaged.policyDir,
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ENDPOINT_URL_DYNAMODB: fx.table.endpoint,
+    POWERTOOLS_METRICS_NAMESPACE: 'tpguard',
+    POWERTOOLS_LOG_LEVEL: 'INFO',
   };
   const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
   Object.assign(process.env, vars);
@@ -32,9 +39,18 @@ export async function deployedEnvironment(): Promise<{ fx: StoreFixture; restore
 /** A Lambda context good enough for middy and Powertools. */
 export function lambdaContext(functionName: string): Context {
   return {
-    callbackWaitsForEmptyEventLoop: false, functionName, functionVersion: '$LATEST', invokedFunctionArn: `arn:aws:lambda:eu-west-1:111122223333:function:${functionName}`,
-    memoryLimitInMB: '512', awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678', logGroupName: `/aws/lambda/${functionName}`, logStreamName: '2026/11/02/[$LATEST]abc',
-    getRemainingTimeInMillis: () => 30_000, done: () => undefined, fail: () => undefined, succeed: () => undefined,
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:eu-west-1:111122223333:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: '2026/11/02/[$LATEST]abc',
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
   };
 }
 
@@ -45,7 +61,10 @@ export async function captureStdout<T>(fn: () => Promise<T>): Promise<{ result: 
     chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
     return true;
   };
-  const spies = [vi.spyOn(process.stdout, 'write').mockImplementation(capture), vi.spyOn(process.stderr, 'write').mockImplementation(capture)];
+  const spies = [
+    vi.spyOn(process.stdout, 'write').mockImplementation(capture),
+    vi.spyOn(process.stderr, 'write').mockImplementation(capture),
+  ];
   try {
     return { result: await fn(), output: chunks.join('') };
   } finally {

@@ -11,14 +11,27 @@ afterEach(() => {
 });
 
 /** The middy-wrapped handler every ingest function exports (same signature for each). */
-type IngestHandler = (typeof import('../../functions/ingest-config.js'))['handler'];
+type IngestHandler = typeof import('../../functions/ingest-config.js')['handler'];
 
-const detailTypes = () => eventBridge.commandCalls(PutEventsCommand).flatMap((c) => (c.args[0].input.Entries ?? []).map((e) => e.DetailType));
+const detailTypes = () =>
+  eventBridge.commandCalls(PutEventsCommand).flatMap((c) => (c.args[0].input.Entries ?? []).map((e) => e.DetailType));
 
 /** The ingest functions other than CloudTrail's (which has its own tests), with a violating fixture each. */
 const HANDLERS = [
-  { name: 'ingest-config', load: () => import('../../functions/ingest-config.js'), fixture: 'cfg-bucket-unversioned.json', ruleId: 'TPS-CFG-90', severity: 'medium' },
-  { name: 'ingest-guardduty', load: () => import('../../functions/ingest-guardduty.js'), fixture: 'gd-exfiltration.json', ruleId: 'TPS-GD-90', severity: 'critical' },
+  {
+    name: 'ingest-config',
+    load: () => import('../../functions/ingest-config.js'),
+    fixture: 'cfg-bucket-unversioned.json',
+    ruleId: 'TPS-CFG-90',
+    severity: 'medium',
+  },
+  {
+    name: 'ingest-guardduty',
+    load: () => import('../../functions/ingest-guardduty.js'),
+    fixture: 'gd-exfiltration.json',
+    ruleId: 'TPS-GD-90',
+    severity: 'critical',
+  },
 ] as const;
 
 describe.each(HANDLERS)('Function: $name handler', ({ name, load, fixture, ruleId, severity }) => {
@@ -66,7 +79,9 @@ describe.each(HANDLERS)('Function: $name handler', ({ name, load, fixture, ruleI
 
   it('records an event of another shape as rejected without throwing', async () => {
     // Act
-    const { result } = await captureStdout(() => handler({ 'detail-type': 'Unknown Thing', source: 'aws.example', detail: {} }, lambdaContext(name)));
+    const { result } = await captureStdout(() =>
+      handler({ 'detail-type': 'Unknown Thing', source: 'aws.example', detail: {} }, lambdaContext(name)),
+    );
     // Assess
     expect(result).toMatchObject({ rejected: 1, events: 0 });
     expect(detailTypes()).toEqual([]);

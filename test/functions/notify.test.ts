@@ -9,7 +9,14 @@ import { MemoryLedger } from '../../shared/notify/ledger.js';
 import type { NotifyTelemetry } from '../../shared/notify/telemetry.js';
 import { startStoreFixture, type StoreFixture } from '../shared/drift/store-fixture.js';
 import { driveHistory, freshFacts } from '../shared/notify/drift-history.js';
-import { clockAt, openedEvent, openedTransition, recordingDispatcher, shippedCatalog, shippedConfig } from '../shared/notify/support.js';
+import {
+  clockAt,
+  openedEvent,
+  openedTransition,
+  recordingDispatcher,
+  shippedCatalog,
+  shippedConfig,
+} from '../shared/notify/support.js';
 import { captureStdout, lambdaContext } from './ingest-handler-fixture.js';
 
 const sns = mockClient(SNSClient);
@@ -23,15 +30,24 @@ beforeAll(async () => {
   fx = await startStoreFixture(); // embedded dynalite: the ledger writes to the contract table
   const packaged = await packagedFiles(join(ROOT, 'tpguard.config.yaml'), join(ROOT, 'policies'));
   const vars: Record<string, string> = {
-    TPGUARD_TABLE: fx.table.tableName, TPGUARD_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:tpguard-alerts', TPGUARD_SECURITYHUB: 'true',
-    TPGUARD_CONFIG_FILE: packaged.configFile, TPGUARD_POLICY_DIR: packaged.policyDir, AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_ENDPOINT_URL_DYNAMODB: fx.table.endpoint, POWERTOOLS_METRICS_NAMESPACE: 'tpguard',
+    TPGUARD_TABLE: fx.table.tableName,
+    TPGUARD_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:tpguard-alerts',
+    TPGUARD_SECURITYHUB: 'true',
+    TPGUARD_CONFIG_FILE: packaged.configFile,
+    TPGUARD_POLICY_DIR: packaged.policyDir,
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ENDPOINT_URL_DYNAMODB: fx.table.endpoint,
+    POWERTOOLS_METRICS_NAMESPACE: 'tpguard',
   };
   for (const [k, v] of Object.entries(vars)) (saved[k] = process.env[k]), (process.env[k] = v);
   mod = await import('../../functions/notify.js'); // the cold start: config, pack and senders, once
 });
 afterAll(async () => {
-  for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+  for (const [k, v] of Object.entries(saved))
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
   await fx.close();
 });
 afterEach(() => {
@@ -42,7 +58,14 @@ afterEach(() => {
 function telemetry(): NotifyTelemetry & { counts: string[]; errors: string[] } {
   const counts: string[] = [];
   const errors: string[] = [];
-  return { counts, errors, count: (m) => void counts.push(m), info: () => undefined, warn: () => undefined, error: (m, f) => void errors.push(`${m}: ${String(f.reason)}`) };
+  return {
+    counts,
+    errors,
+    count: (m) => void counts.push(m),
+    info: () => undefined,
+    warn: () => undefined,
+    error: (m, f) => void errors.push(`${m}: ${String(f.reason)}`),
+  };
 }
 
 describe('Function: notify lambdaHandler', () => {
@@ -52,10 +75,19 @@ describe('Function: notify lambdaHandler', () => {
     const { dispatcher, sent } = recordingDispatcher(['email', 'slack']);
     // Act
     const response = await mod.lambdaHandler(openedEvent(), {
-      ledger: new MemoryLedger(() => t.record), dispatcher, catalog: await shippedCatalog(), config: shippedConfig(), clock: clockAt('2026-11-02T10:00:00Z'), telemetry: telemetry(),
+      ledger: new MemoryLedger(() => t.record),
+      dispatcher,
+      catalog: await shippedCatalog(),
+      config: shippedConfig(),
+      clock: clockAt('2026-11-02T10:00:00Z'),
+      telemetry: telemetry(),
     });
     // Assess
-    expect(response).toEqual({ results: [{ channel: 'email', owner: 'nlp', outcome: 'sent', key: `opened#${t.eventId}`, driftId: t.record.driftId }] });
+    expect(response).toEqual({
+      results: [
+        { channel: 'email', owner: 'nlp', outcome: 'sent', key: `opened#${t.eventId}`, driftId: t.record.driftId },
+      ],
+    });
     expect(sent).toHaveLength(1);
   });
 
@@ -64,9 +96,17 @@ describe('Function: notify lambdaHandler', () => {
     const tel = telemetry();
     const { dispatcher, sent } = recordingDispatcher();
     // Act
-    const response = await mod.lambdaHandler({ source: 'aws.s3', 'detail-type': 'Drift Opened', detail: {} }, {
-      ledger: new MemoryLedger(), dispatcher, catalog: await shippedCatalog(), config: shippedConfig(), clock: clockAt('2026-11-02T10:00:00Z'), telemetry: tel,
-    });
+    const response = await mod.lambdaHandler(
+      { source: 'aws.s3', 'detail-type': 'Drift Opened', detail: {} },
+      {
+        ledger: new MemoryLedger(),
+        dispatcher,
+        catalog: await shippedCatalog(),
+        config: shippedConfig(),
+        clock: clockAt('2026-11-02T10:00:00Z'),
+        telemetry: tel,
+      },
+    );
     // Assess
     expect(response).toEqual({ rejected: 'not a drift transition: source aws.s3 is not tpguard' });
     expect(tel.counts).toEqual(['RejectedTransitions']);
@@ -83,17 +123,35 @@ describe('Function: notify handler (deployed wiring)', () => {
     const event = transitionEnvelope(opened!);
     // Act
     const { result: first } = await captureStdout(() => mod.handler(event, lambdaContext('tpguard-notify')));
-    const { result: again } = await captureStdout(() => mod.handler(structuredClone(event), lambdaContext('tpguard-notify')));
+    const { result: again } = await captureStdout(() =>
+      mod.handler(structuredClone(event), lambdaContext('tpguard-notify')),
+    );
     // Assess
-    expect(first).toEqual({ results: [
-      { channel: 'email', owner: 'nlp', outcome: 'sent', key: `opened#${opened!.eventId}`, driftId: opened!.record.driftId },
-      { channel: 'securityhub', owner: 'nlp', outcome: 'sent', key: `opened#${opened!.eventId}`, driftId: opened!.record.driftId },
-    ] });
+    expect(first).toEqual({
+      results: [
+        {
+          channel: 'email',
+          owner: 'nlp',
+          outcome: 'sent',
+          key: `opened#${opened!.eventId}`,
+          driftId: opened!.record.driftId,
+        },
+        {
+          channel: 'securityhub',
+          owner: 'nlp',
+          outcome: 'sent',
+          key: `opened#${opened!.eventId}`,
+          driftId: opened!.record.driftId,
+        },
+      ],
+    });
     expect(again).toMatchObject({ results: [{ outcome: 'duplicate' }, { outcome: 'duplicate' }] });
     const publish = sns.commandCalls(PublishCommand);
     expect(publish).toHaveLength(1);
     expect(publish[0]!.args[0].input.MessageAttributes?.owner).toEqual({ DataType: 'String', StringValue: 'nlp' });
-    expect(hub.commandCalls(BatchImportFindingsCommand)[0]!.args[0].input.Findings![0]!.ProductArn).toBe('arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default');
+    expect(hub.commandCalls(BatchImportFindingsCommand)[0]!.args[0].input.Findings![0]!.ProductArn).toBe(
+      'arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default',
+    );
   });
 
   it('throws when SNS fails, so Lambda retries and the dead-letter queue keeps the event', async () => {
@@ -102,7 +160,9 @@ describe('Function: notify handler (deployed wiring)', () => {
     hub.on(BatchImportFindingsCommand).resolves({ FailedCount: 0, SuccessCount: 1 });
     const [opened] = await driveHistory(fx.store, freshFacts('nlp'), ['violation']);
     // Act
-    const { result } = await captureStdout(() => mod.handler(transitionEnvelope(opened!), lambdaContext('tpguard-notify')).catch((e: unknown) => e));
+    const { result } = await captureStdout(() =>
+      mod.handler(transitionEnvelope(opened!), lambdaContext('tpguard-notify')).catch((e: unknown) => e),
+    );
     // Assess
     expect((result as Error).name).toBe('DeliveryFailedError');
     expect((result as Error).message).toContain('email: SNS Publish failed: InternalErrorException');

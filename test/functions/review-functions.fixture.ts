@@ -13,9 +13,16 @@ export async function reviewEnvironment(): Promise<{ table: LocalTable; restore:
   const table = await openLocalTable();
   const packaged = await packagedFiles(join(PACK, 'tpguard.config.yaml'), join(PACK, 'policies'));
   const vars: Record<string, string> = {
-    TPGUARD_TABLE: table.tableName, TPGUARD_BUS_NAME: 'tpguard-test', TPGUARD_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:tpguard-alerts',
-    TPGUARD_CONFIG_FILE: packaged.configFile, TPGUARD_POLICY_DIR: packaged.policyDir,
-    AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_ENDPOINT_URL_DYNAMODB: table.endpoint, POWERTOOLS_METRICS_NAMESPACE: 'tpguard',
+    TPGUARD_TABLE: table.tableName,
+    TPGUARD_BUS_NAME: 'tpguard-test',
+    TPGUARD_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:tpguard-alerts',
+    TPGUARD_CONFIG_FILE: packaged.configFile,
+    TPGUARD_POLICY_DIR: packaged.policyDir,
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
+    POWERTOOLS_METRICS_NAMESPACE: 'tpguard',
   };
   const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
   Object.assign(process.env, vars);

@@ -15,7 +15,9 @@ import type { ReviewTask } from '../../shared/review/types.js';
 import { captureStdout, lambdaContext } from './ingest-handler-fixture.js';
 import { reviewEnvironment } from './review-functions.fixture.js';
 
-const TASK = JSON.parse(readFileSync(new URL('../shared/review/fixtures/task.json', import.meta.url), 'utf8')) as ReviewTask;
+const TASK = JSON.parse(
+  readFileSync(new URL('../shared/review/fixtures/task.json', import.meta.url), 'utf8'),
+) as ReviewTask;
 const sns = mockClient(SNSClient);
 const ssm = mockClient(SSMClient);
 const events = mockClient(EventBridgeClient);
@@ -50,12 +52,48 @@ describe('Function: review-reminder handler (deployed wiring)', () => {
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'https://hooks.slack.com/services/T/B/x' } });
     vi.stubGlobal('fetch', async () => new Response('ok'));
     await new DynamoReviewStore(table.doc, table.tableName).putTaskIfAbsent(structuredClone(TASK));
-    const exc = createException({ ruleId: 'TPS-S3-90', resource: 'ml-training-legacy-*', reason: 'migration', approvedBy: 'CISO office', expiresAt: '2027-04-20T22:00:00.000Z' }, new Date('2027-04-01T00:00:00Z'), 365);
+    const exc = createException(
+      {
+        ruleId: 'TPS-S3-90',
+        resource: 'ml-training-legacy-*',
+        reason: 'migration',
+        approvedBy: 'CISO office',
+        expiresAt: '2027-04-20T22:00:00.000Z',
+      },
+      new Date('2027-04-01T00:00:00Z'),
+      365,
+    );
     await new DynamoExceptionStore(table.doc, table.tableName).add(exc);
-    const key = { account: '111122223333', region: 'eu-west-1', resourceType: 's3-bucket', resourceId: 'ml-training-legacy-2019', ruleId: 'TPS-S3-90' };
-    const facts = { ...key, driftId: driftIdOf(key), title: 'Training bucket versioning is suspended', severity: 'medium' as const, area: 's3', owner: 'storage', packVersion: 'p1' };
+    const key = {
+      account: '111122223333',
+      region: 'eu-west-1',
+      resourceType: 's3-bucket',
+      resourceId: 'ml-training-legacy-2019',
+      ruleId: 'TPS-S3-90',
+    };
+    const facts = {
+      ...key,
+      driftId: driftIdOf(key),
+      title: 'Training bucket versioning is suspended',
+      severity: 'medium' as const,
+      area: 's3',
+      owner: 'storage',
+      packVersion: 'p1',
+    };
     const drift = new DynamoDriftStore(table.doc, { tableName: table.tableName });
-    await recordFinding(drift, { facts, intent: 'suppress', verdict: 'violation', eventId: 'ev-legacy', eventTime: '2027-04-05T09:00:00.000Z', source: 'cloudtrail', exceptionId: exc.exceptionId }, '2027-04-05T09:00:00.000Z');
+    await recordFinding(
+      drift,
+      {
+        facts,
+        intent: 'suppress',
+        verdict: 'violation',
+        eventId: 'ev-legacy',
+        eventTime: '2027-04-05T09:00:00.000Z',
+        source: 'cloudtrail',
+        exceptionId: exc.exceptionId,
+      },
+      '2027-04-05T09:00:00.000Z',
+    );
 
     // Act
     const apr17 = await invokeAt('2027-04-17T06:00:00Z');
@@ -71,11 +109,16 @@ describe('Function: review-reminder handler (deployed wiring)', () => {
     expect(may8.escalations).toEqual(['2027-Q2/reviewers']);
     expect(may9.escalations).toEqual([]);
     const mails = sns.commandCalls(PublishCommand).map((c) => c.args[0].input);
-    expect(mails.map((i) => `${i.MessageAttributes?.transition?.StringValue} ${i.MessageAttributes?.owner?.StringValue}`)).toEqual([
-      'review-reminder reviewers', 'review-escalation escalation',
-    ]);
+    expect(
+      mails.map((i) => `${i.MessageAttributes?.transition?.StringValue} ${i.MessageAttributes?.owner?.StringValue}`),
+    ).toEqual(['review-reminder reviewers', 'review-escalation escalation']);
     const put = events.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []);
-    expect(put.map((e) => [e.Source, e.DetailType, e.EventBusName])).toEqual([['tpguard', 'Drift Reopened', 'tpguard-test']]);
-    expect(JSON.parse(put[0]!.Detail!)).toMatchObject({ kind: 'reopened', record: { driftId: facts.driftId, status: 'open' } });
+    expect(put.map((e) => [e.Source, e.DetailType, e.EventBusName])).toEqual([
+      ['tpguard', 'Drift Reopened', 'tpguard-test'],
+    ]);
+    expect(JSON.parse(put[0]!.Detail!)).toMatchObject({
+      kind: 'reopened',
+      record: { driftId: facts.driftId, status: 'open' },
+    });
   });
 });

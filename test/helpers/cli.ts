@@ -17,14 +17,20 @@ export interface CliRun {
 export async function runCli(args: readonly string[]): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
-  const capture = (sink: (s: string) => void) => (chunk: string | Uint8Array, ...rest: unknown[]) => {
-    sink(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    const callback = rest.find((r): r is () => void => typeof r === 'function');
-    callback?.();
-    return true;
-  };
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture((s) => (stdout += s)) as typeof process.stdout.write);
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture((s) => (stderr += s)) as typeof process.stderr.write);
+  const capture =
+    (sink: (s: string) => void) =>
+    (chunk: string | Uint8Array, ...rest: unknown[]) => {
+      sink(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      const callback = rest.find((r): r is () => void => typeof r === 'function');
+      callback?.();
+      return true;
+    };
+  const out = vi
+    .spyOn(process.stdout, 'write')
+    .mockImplementation(capture((s) => (stdout += s)) as typeof process.stdout.write);
+  const err = vi
+    .spyOn(process.stderr, 'write')
+    .mockImplementation(capture((s) => (stderr += s)) as typeof process.stderr.write);
   try {
     const code = await main(['node', 'tpguard', ...args]);
     return { code, stdout, stderr };
@@ -42,10 +48,17 @@ export const BIN = join(REPO_ROOT, 'bin', 'tpguard.mjs');
  * `node` dev dependency), optionally feeding stdin. Slower than {@link runCli}: for stdin,
  * exit statuses and what a user sees.
  */
-export function spawnCli(args: readonly string[], options: { stdin?: string | Buffer; cwd?: string; command?: readonly string[] } = {}): Promise<CliRun> {
+export function spawnCli(
+  args: readonly string[],
+  options: { stdin?: string | Buffer; cwd?: string; command?: readonly string[] } = {},
+): Promise<CliRun> {
   const [cmd, ...pre] = options.command ?? [process.execPath, BIN];
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd!, [...pre, ...args], { cwd: options.cwd ?? REPO_ROOT, env: { ...process.env, TPGUARD_DEBUG: '' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd!, [...pre, ...args], {
+      cwd: options.cwd ?? REPO_ROOT,
+      env: { ...process.env, TPGUARD_DEBUG: '' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

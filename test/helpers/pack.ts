@@ -55,7 +55,11 @@ export function ruleYaml(spec: RuleSpec): string {
  * and the placeholder event) and returns the pack folder.
  * @example const dir = await writePack(root, [{ id: 'TPS-T-01', on, resource, violation: 'true' }])
  */
-export async function writePack(root: string, rules: readonly RuleSpec[], files: Record<string, string | object> = {}): Promise<string> {
+export async function writePack(
+  root: string,
+  rules: readonly RuleSpec[],
+  files: Record<string, string | object> = {},
+): Promise<string> {
   const dir = join(root, 'policies');
   const all: Record<string, string | object> = { [PLACEHOLDER_EVENT]: '{}\n', ...files };
   for (const rule of rules) all[join('policies', rule.area ?? 'test', `${rule.id}.yaml`)] = ruleYaml(rule);

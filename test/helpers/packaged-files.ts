@@ -11,7 +11,10 @@ import { loadPolicyPack } from '../../shared/policy/load.js';
  * the JSON snapshots the deployed functions load at init (they do not parse YAML).
  * @example const { configFile, policyDir } = await packagedFiles('tpguard.config.yaml', 'policies')
  */
-export async function packagedFiles(configFile: string, policyDir: string): Promise<{ configFile: string; policyDir: string }> {
+export async function packagedFiles(
+  configFile: string,
+  policyDir: string,
+): Promise<{ configFile: string; policyDir: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'tpguard-packaged-'));
   const config = await loadConfig(configFile);
   const pack = await loadPolicyPack(policyDir, { checkTestFiles: false });

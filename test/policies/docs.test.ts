@@ -26,7 +26,11 @@ describe('Docs: docs/rules.md', () => {
     // Assess
     expect(text).toContain(`Policy pack \`${pack.version}\`: **${pack.rules.length} rules**`);
     for (const c of pack.rules) {
-      expect(text).toMatch(new RegExp(`\\*\\*${c.rule.id}\\*\\*<br>[^|]+\\| ${c.rule.severity} \\| \`${c.rule.on.source}[^|]*\\|.*\\| ${c.rule.tests.length} \\|`));
+      expect(text).toMatch(
+        new RegExp(
+          `\\*\\*${c.rule.id}\\*\\*<br>[^|]+\\| ${c.rule.severity} \\| \`${c.rule.on.source}[^|]*\\|.*\\| ${c.rule.tests.length} \\|`,
+        ),
+      );
     }
   });
 });

@@ -25,7 +25,12 @@ describe('Pack: the MDS-01 policy pack', () => {
   it('gives every rule at least two cases, one violating and one passing', () => {
     // Act
     const weak = pack.rules
-      .filter((c) => c.rule.tests.length < 2 || !c.rule.tests.some((t) => t.expect === 'violation') || !c.rule.tests.some((t) => t.expect === 'pass'))
+      .filter(
+        (c) =>
+          c.rule.tests.length < 2 ||
+          !c.rule.tests.some((t) => t.expect === 'violation') ||
+          !c.rule.tests.some((t) => t.expect === 'pass'),
+      )
       .map((c) => c.rule.id);
 
     // Assess
@@ -51,7 +56,12 @@ describe('Pack: the MDS-01 policy pack', () => {
 
   it('passes every rule test case', () => {
     // Act
-    const failures = results.filter((r) => !r.passed).map((r) => `${r.ruleId} "${r.name}" (${r.event}): expected ${r.expected}, observed ${r.observed}${r.note ? ` [${r.note}]` : ''}`);
+    const failures = results
+      .filter((r) => !r.passed)
+      .map(
+        (r) =>
+          `${r.ruleId} "${r.name}" (${r.event}): expected ${r.expected}, observed ${r.observed}${r.note ? ` [${r.note}]` : ''}`,
+      );
 
     // Assess
     expect(failures).toEqual([]);
@@ -63,7 +73,9 @@ describe('Pack: the MDS-01 policy pack', () => {
     const { code, stdout } = await runCli(['rules', 'test', '--policy', join(REPO_ROOT, 'policies')]);
 
     // Assess
-    expect(stdout).toMatch(new RegExp(`^${results.length} passed, 0 failed \\(${pack.rules.length} rules, pack ${pack.version}\\)$`, 'm'));
+    expect(stdout).toMatch(
+      new RegExp(`^${results.length} passed, 0 failed \\(${pack.rules.length} rules, pack ${pack.version}\\)$`, 'm'),
+    );
     expect(code).toBe(0);
   });
 });

@@ -18,7 +18,9 @@ function findings(ev: Evaluator, doc: unknown): Finding[] {
 
 /** `ruleId verdict` of the findings of one rule (or all rules). */
 const verdicts = (ev: Evaluator, doc: unknown, ruleId?: string) =>
-  findings(ev, doc).filter((f) => !ruleId || f.ruleId === ruleId).map((f) => `${f.ruleId} ${f.verdict}`);
+  findings(ev, doc)
+    .filter((f) => !ruleId || f.ruleId === ruleId)
+    .map((f) => `${f.ruleId} ${f.verdict}`);
 
 const ct = (file: string) => loadJson<Json>(`events/cloudtrail/${file}`);
 
@@ -38,7 +40,9 @@ describe('Traps: events that look like violations and are not, and the reverse',
     failed.detail.errorMessage = 'Access Denied';
 
     // Act + Assess
-    expect(verdicts(ev, ct('s3-put-bucket-policy-public-violation.json'), 'TPS-S3-01')).toEqual(['TPS-S3-01 violation']);
+    expect(verdicts(ev, ct('s3-put-bucket-policy-public-violation.json'), 'TPS-S3-01')).toEqual([
+      'TPS-S3-01 violation',
+    ]);
     expect(findings(ev, failed)).toEqual([]);
   });
 
@@ -46,7 +50,9 @@ describe('Traps: events that look like violations and are not, and the reverse',
     // Prepare
     const failed = ct('s3-put-bucket-policy-public-violation.json');
     failed.detail.errorCode = 'AccessDenied';
-    const rules = pack.rules.map((c) => (c.rule.id === 'TPS-S3-01' ? { ...c, rule: { ...c.rule, on: { ...c.rule.on, includeFailed: true } } } : c)) as PolicyPack['rules'];
+    const rules = pack.rules.map((c) =>
+      c.rule.id === 'TPS-S3-01' ? { ...c, rule: { ...c.rule, on: { ...c.rule.on, includeFailed: true } } } : c,
+    ) as PolicyPack['rules'];
     const including = createEvaluator({ ...pack, rules }, ev.config);
 
     // Act + Assess
@@ -91,12 +97,28 @@ describe('Traps: events that look like violations and are not, and the reverse',
   it('gives the same verdict for policies logged as strings or as objects', () => {
     // Prepare
     const cases: [string, string, (req: Json) => void][] = [
-      ['s3-put-bucket-policy-public-violation.json', 'TPS-S3-01', (req) => (req.bucketPolicy = JSON.stringify(req.bucketPolicy))],
-      ['s3-put-bucket-policy-restricted-compliant.json', 'TPS-S3-01', (req) => (req.bucketPolicy = JSON.stringify(req.bucketPolicy))],
+      [
+        's3-put-bucket-policy-public-violation.json',
+        'TPS-S3-01',
+        (req) => (req.bucketPolicy = JSON.stringify(req.bucketPolicy)),
+      ],
+      [
+        's3-put-bucket-policy-restricted-compliant.json',
+        'TPS-S3-01',
+        (req) => (req.bucketPolicy = JSON.stringify(req.bucketPolicy)),
+      ],
       ['kms-put-key-policy-public-violation.json', 'TPS-KMS-03', (req) => (req.policy = JSON.parse(req.policy))],
       ['kms-put-key-policy-restricted-compliant.json', 'TPS-KMS-03', (req) => (req.policy = JSON.parse(req.policy))],
-      ['iam-update-assume-role-policy-foreign-violation.json', 'TPS-IAM-03', (req) => (req.policyDocument = JSON.parse(req.policyDocument))],
-      ['ecr-set-repository-policy-public-violation.json', 'TPS-ECR-01', (req) => (req.policyText = JSON.parse(req.policyText))],
+      [
+        'iam-update-assume-role-policy-foreign-violation.json',
+        'TPS-IAM-03',
+        (req) => (req.policyDocument = JSON.parse(req.policyDocument)),
+      ],
+      [
+        'ecr-set-repository-policy-public-violation.json',
+        'TPS-ECR-01',
+        (req) => (req.policyText = JSON.parse(req.policyText)),
+      ],
     ];
 
     // Act
@@ -108,7 +130,14 @@ describe('Traps: events that look like violations and are not, and the reverse',
 
     // Assess
     for (const [file, asLogged, converted] of pairs) expect(converted, file as string).toEqual(asLogged);
-    expect(pairs.map((p) => p[1]).flat()).toEqual(['TPS-S3-01 violation', 'TPS-S3-01 pass', 'TPS-KMS-03 violation', 'TPS-KMS-03 pass', 'TPS-IAM-03 violation', 'TPS-ECR-01 violation']);
+    expect(pairs.map((p) => p[1]).flat()).toEqual([
+      'TPS-S3-01 violation',
+      'TPS-S3-01 pass',
+      'TPS-KMS-03 violation',
+      'TPS-KMS-03 pass',
+      'TPS-IAM-03 violation',
+      'TPS-ECR-01 violation',
+    ]);
   });
 
   it('reports a truncated field (omitted: true) as an informational cannot-evaluate, never a pass', () => {
@@ -121,8 +150,13 @@ describe('Traps: events that look like violations and are not, and the reverse',
     const bucket = findings(ev, truncatedPolicy);
 
     // Assess
-    expect(pipeline.map((f) => `${f.ruleId} ${f.verdict} ${f.severity}`)).toEqual(['TPS-SM-21 cannot-evaluate informational', 'TPS-SM-22 cannot-evaluate informational']);
-    expect(bucket.map((f) => `${f.ruleId} ${f.verdict} ${f.severity}`)).toEqual(['TPS-S3-01 cannot-evaluate informational']);
+    expect(pipeline.map((f) => `${f.ruleId} ${f.verdict} ${f.severity}`)).toEqual([
+      'TPS-SM-21 cannot-evaluate informational',
+      'TPS-SM-22 cannot-evaluate informational',
+    ]);
+    expect(bucket.map((f) => `${f.ruleId} ${f.verdict} ${f.severity}`)).toEqual([
+      'TPS-S3-01 cannot-evaluate informational',
+    ]);
     expect(bucket[0]!.reason).toMatch(/omitted/);
   });
 

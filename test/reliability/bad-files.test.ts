@@ -44,7 +44,8 @@ describe('Function: tpguard CLI on broken files', () => {
     cpSync(join(dir, 'base'), p, { recursive: true });
     return p;
   };
-  const edit = (p: string, file: string, change: (text: string) => string) => writeFileSync(join(p, file), change(readFileSync(join(p, file), 'utf8')));
+  const edit = (p: string, file: string, change: (text: string) => string) =>
+    writeFileSync(join(p, file), change(readFileSync(join(p, file), 'utf8')));
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'tpguard-badfiles-root-'));
@@ -155,7 +156,10 @@ describe('Function: tpguard CLI on broken files', () => {
     // Assess
     expectOneLine(run, RULE, /violation: /);
     expect(existsSync(join(dataDir, 'outbox.ndjson'))).toBe(false);
-    const listed = await spawnCli(['drift', 'list', '--all', '--format', 'json', '--data-dir', dataDir, '--policy', join(ROOT, 'policies')], { cwd: p });
+    const listed = await spawnCli(
+      ['drift', 'list', '--all', '--format', 'json', '--data-dir', dataDir, '--policy', join(ROOT, 'policies')],
+      { cwd: p },
+    );
     expect(listed.code, listed.stderr).toBe(0);
     expect(JSON.parse(listed.stdout)).toEqual([]);
   });

@@ -6,7 +6,16 @@ import { SeededRandom } from '../../bench/random.js';
 import { allFixtureEvents } from '../shared/ingest/ingest-fixture.js';
 import { expectConverged, expectLatestNotified, recover, runPipeline } from './support/expect.js';
 import type { FaultKind, FaultPlan } from './support/fault-proxy.js';
-import { acceptSome, createWorld, eventBridge, loadFunctions, sns, stateOf, transitionOfEntry, type World } from './support/world.js';
+import {
+  acceptSome,
+  createWorld,
+  eventBridge,
+  loadFunctions,
+  sns,
+  stateOf,
+  transitionOfEntry,
+  type World,
+} from './support/world.js';
 
 /**
  * Faults of every dependency, one at a time: retried as designed; what still fails throws
@@ -71,7 +80,9 @@ describe('Function: DynamoDB faults (fault-injecting proxy in front of the embed
     // notifier's confirmation write is spared here: its window is the next test's.
     w = await createWorld();
     const rnd = new SeededRandom(0xdd_b0);
-    w.proxy.setPlan((_o, _i, body) => (isConfirmation(body) ? undefined : rnd.chance(0.35) ? (rnd.chance(0.3) ? 'throttle' : 'server-error') : undefined));
+    w.proxy.setPlan((_o, _i, body) =>
+      isConfirmation(body) ? undefined : rnd.chance(0.35) ? (rnd.chance(0.3) ? 'throttle' : 'server-error') : undefined,
+    );
 
     // Act
     const dlq = await runPipeline(w, events);
@@ -188,7 +199,8 @@ describe('Function: notification channel faults', () => {
   it('waits for Slack 429 Retry-After and backs off on 500 within the invocation', async () => {
     // Prepare: each message is first rate limited (Retry-After 2 s), then answered 500, then taken
     w = await createWorld();
-    w.slack.behaviour = (n) => [{ status: 429, headers: { 'retry-after': '2' } }, { status: 500 }, { status: 200 }][n % 3];
+    w.slack.behaviour = (n) =>
+      [{ status: 429, headers: { 'retry-after': '2' } }, { status: 500 }, { status: 200 }][n % 3];
 
     // Act
     const dlq = await runPipeline(w, events);

@@ -34,7 +34,9 @@ export function configItem(item: unknown): ConfigItemView {
   const deleted = DELETED.has(status);
   const configuration = parseJsonValue(item.configuration);
   if (!isRecord(configuration) && !deleted) {
-    throw new IncompleteConfigItemError('configuration item without configuration (oversized item: fetch it with GetResourceConfigHistory)');
+    throw new IncompleteConfigItemError(
+      'configuration item without configuration (oversized item: fetch it with GetResourceConfigHistory)',
+    );
   }
   return {
     status,

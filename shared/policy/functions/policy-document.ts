@@ -17,9 +17,21 @@ export interface PolicyStatement {
 /** Condition keys that tie a public principal to known callers, so the grant is not public. */
 const RESTRICTING_KEYS = new Set(
   [
-    'aws:SourceAccount', 'aws:SourceArn', 'aws:SourceOwner', 'aws:PrincipalOrgID', 'aws:PrincipalOrgPaths',
-    'aws:PrincipalArn', 'aws:PrincipalAccount', 'aws:SourceVpc', 'aws:SourceVpce', 'aws:SourceIp',
-    'aws:userid', 'aws:username', 'aws:ResourceOrgID', 'kms:CallerAccount', 'aws:SourceOrgID',
+    'aws:SourceAccount',
+    'aws:SourceArn',
+    'aws:SourceOwner',
+    'aws:PrincipalOrgID',
+    'aws:PrincipalOrgPaths',
+    'aws:PrincipalArn',
+    'aws:PrincipalAccount',
+    'aws:SourceVpc',
+    'aws:SourceVpce',
+    'aws:SourceIp',
+    'aws:userid',
+    'aws:username',
+    'aws:ResourceOrgID',
+    'kms:CallerAccount',
+    'aws:SourceOrgID',
   ].map((k) => k.toLowerCase()),
 );
 
@@ -120,7 +132,10 @@ export function policyForeignAccounts(doc: unknown, approved: readonly unknown[]
 
 /** Actions allowed by `Allow` statements, as written (strings only). */
 export function policyAllowedActions(doc: unknown): string[] {
-  return statementsOf(doc).filter(isAllow).flatMap((s) => toList(s.Action)).filter((a): a is string => typeof a === 'string');
+  return statementsOf(doc)
+    .filter(isAllow)
+    .flatMap((s) => toList(s.Action))
+    .filter((a): a is string => typeof a === 'string');
 }
 
 /**
@@ -137,6 +152,11 @@ export function policyAllowsOnAnyResource(doc: unknown, action: string): boolean
 
 function actionMatches(pattern: string, action: string): boolean {
   if (pattern === '*') return true;
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
   return re.test(action);
 }

@@ -27,7 +27,13 @@ export function s3Uris(value: unknown): string[] {
 
 const PUBLIC_CANNED = new Set(['public-read', 'public-read-write', 'authenticated-read']);
 const PUBLIC_GROUPS = /acs\.amazonaws\.com\/groups\/global\/(AllUsers|AuthenticatedUsers)/;
-const GRANT_HEADERS = ['x-amz-grant-read', 'x-amz-grant-write', 'x-amz-grant-read-acp', 'x-amz-grant-write-acp', 'x-amz-grant-full-control'];
+const GRANT_HEADERS = [
+  'x-amz-grant-read',
+  'x-amz-grant-write',
+  'x-amz-grant-read-acp',
+  'x-amz-grant-write-acp',
+  'x-amz-grant-full-control',
+];
 
 /**
  * True when PutBucketAcl/PutObjectAcl request parameters grant to everyone or to every
@@ -38,9 +44,12 @@ const GRANT_HEADERS = ['x-amz-grant-read', 'x-amz-grant-write', 'x-amz-grant-rea
 export function s3AclIsPublic(req: unknown): boolean {
   if (!isRecord(req)) return false;
   if (asList(req['x-amz-acl']).some((a) => typeof a === 'string' && PUBLIC_CANNED.has(a))) return true;
-  if (GRANT_HEADERS.some((h) => asList(req[h]).some((g) => typeof g === 'string' && PUBLIC_GROUPS.test(g)))) return true;
+  if (GRANT_HEADERS.some((h) => asList(req[h]).some((g) => typeof g === 'string' && PUBLIC_GROUPS.test(g))))
+    return true;
   const policy = req.AccessControlPolicy;
   const acl = isRecord(policy) ? policy.AccessControlList : undefined;
   const grants = isRecord(acl) ? asList(acl.Grant) : [];
-  return grants.some((g) => isRecord(g) && isRecord(g.Grantee) && typeof g.Grantee.URI === 'string' && PUBLIC_GROUPS.test(g.Grantee.URI));
+  return grants.some(
+    (g) => isRecord(g) && isRecord(g.Grantee) && typeof g.Grantee.URI === 'string' && PUBLIC_GROUPS.test(g.Grantee.URI),
+  );
 }

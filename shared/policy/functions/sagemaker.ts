@@ -21,14 +21,21 @@ export function tuningDefinitions(req: unknown): Record<string, unknown>[] {
  */
 export function distributedTraining(spec: unknown): boolean {
   if (!isRecord(spec)) return false;
-  return [spec.resourceConfig, spec.hyperParameterTuningResourceConfig, isRecord(spec.processingResources) ? spec.processingResources.clusterConfig : undefined]
-    .some((rc) => instanceTotal(rc) > 1);
+  return [
+    spec.resourceConfig,
+    spec.hyperParameterTuningResourceConfig,
+    isRecord(spec.processingResources) ? spec.processingResources.clusterConfig : undefined,
+  ].some((rc) => instanceTotal(rc) > 1);
 }
 
 function instanceTotal(rc: unknown): number {
   if (!isRecord(rc)) return 0;
   const count = Number(rc.instanceCount ?? 0);
-  const groups = Array.isArray(rc.instanceGroups) ? rc.instanceGroups : Array.isArray(rc.instanceConfigs) ? rc.instanceConfigs : [];
+  const groups = Array.isArray(rc.instanceGroups)
+    ? rc.instanceGroups
+    : Array.isArray(rc.instanceConfigs)
+      ? rc.instanceConfigs
+      : [];
   const fromGroups = groups.reduce((n: number, g) => n + (isRecord(g) ? Number(g.instanceCount ?? 0) || 0 : 0), 0);
   return Math.max(Number.isFinite(count) ? count : 0, fromGroups);
 }

@@ -21,18 +21,78 @@ const VALUE_PATTERNS: readonly RegExp[] = [
  * (`HF_TOKEN`, `mlflowTrackingToken`, `client-secret`) so that `tokenizer`, `author` or
  * `max_tokens`, ordinary hyperparameters, are not taken for credentials.
  */
-const SECRET_WORDS = new Set(['secret', 'password', 'passwd', 'pwd', 'passphrase', 'token', 'apikey', 'credential', 'credentials', 'auth', 'authorization', 'privatekey', 'accesskey', 'secretkey']);
+const SECRET_WORDS = new Set([
+  'secret',
+  'password',
+  'passwd',
+  'pwd',
+  'passphrase',
+  'token',
+  'apikey',
+  'credential',
+  'credentials',
+  'auth',
+  'authorization',
+  'privatekey',
+  'accesskey',
+  'secretkey',
+]);
 const SECRET_PAIRS = new Set(['api key', 'private key', 'access key', 'secret key', 'signing key', 'client secret']);
 /** `<word>_token` that names a vocabulary token of a tokenizer, not a credential. */
-const VOCABULARY_TOKENS = new Set(['pad', 'eos', 'bos', 'sos', 'unk', 'sep', 'cls', 'mask', 'start', 'end', 'stop', 'special', 'image', 'audio', 'video', 'begin']);
+const VOCABULARY_TOKENS = new Set([
+  'pad',
+  'eos',
+  'bos',
+  'sos',
+  'unk',
+  'sep',
+  'cls',
+  'mask',
+  'start',
+  'end',
+  'stop',
+  'special',
+  'image',
+  'audio',
+  'video',
+  'begin',
+]);
 /** A last word that says the value points at a secret (its name, id, file, URL) instead of holding it. */
-const POINTER_WORDS = new Set(['name', 'id', 'arn', 'path', 'file', 'url', 'uri', 'ref', 'parameter', 'param', 'version', 'type', 'length', 'size', 'count', 'dir', 'location', 'prefix', 'region', 'ttl', 'expiry', 'field', 'env', 'var']);
+const POINTER_WORDS = new Set([
+  'name',
+  'id',
+  'arn',
+  'path',
+  'file',
+  'url',
+  'uri',
+  'ref',
+  'parameter',
+  'param',
+  'version',
+  'type',
+  'length',
+  'size',
+  'count',
+  'dir',
+  'location',
+  'prefix',
+  'region',
+  'ttl',
+  'expiry',
+  'field',
+  'env',
+  'var',
+]);
 /** Values that are locations, not credentials: paths, s3:// and http(s) URLs without user info, ARNs. */
 const LOCATION = /^(\.{0,2}\/|~\/|[a-z][a-z0-9+.-]*:\/\/[^@\s]*$|arn:)/i;
 
 /** True when a field name says its value is a credential. */
 function isSecretName(name: string): boolean {
-  const words = name.split(/[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])/).filter(Boolean).map((w) => w.toLowerCase());
+  const words = name
+    .split(/[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])/)
+    .filter(Boolean)
+    .map((w) => w.toLowerCase());
   if (words.length === 0 || POINTER_WORDS.has(words[words.length - 1]!)) return false;
   return words.some((w, i) => {
     if (i > 0 && SECRET_PAIRS.has(`${words[i - 1]} ${w}`)) return true;
@@ -69,13 +129,18 @@ export function isSecretLike(name: string, value: unknown): boolean {
   if (VALUE_PATTERNS.some((re) => re.test(value))) return true;
   const m = AWS_SECRET.exec(value);
   if (m && /[A-Z]/.test(m[0]) && /[a-z]/.test(m[0]) && /\d/.test(m[0]) && entropy(m[0]) > 4) return true;
-  return isSecretName(name) && value.length >= 12 && !/\s/.test(value) && !LOCATION.test(value) && entropy(value) >= 3.3;
+  return (
+    isSecretName(name) && value.length >= 12 && !/\s/.test(value) && !LOCATION.test(value) && entropy(value) >= 3.3
+  );
 }
 
 /** Names of the entries of a map whose values look like secrets (sorted). */
 export function secretKeys(map: unknown): string[] {
   if (!isRecord(map)) return [];
-  return Object.entries(map).filter(([k, v]) => isSecretLike(k, v)).map(([k]) => k).sort();
+  return Object.entries(map)
+    .filter(([k, v]) => isSecretLike(k, v))
+    .map(([k]) => k)
+    .sort();
 }
 
 export const REDACTED = '***REDACTED***';

@@ -15,9 +15,11 @@ function deny(what) {
 const connect = net.Socket.prototype.connect;
 net.Socket.prototype.connect = function (...args) {
   const first = Array.isArray(args[0]) ? args[0][0] : args[0];
-  const isPipe = typeof first === 'string' || (typeof first === 'object' && first !== null && typeof first.path === 'string');
+  const isPipe =
+    typeof first === 'string' || (typeof first === 'object' && first !== null && typeof first.path === 'string');
   if (isPipe) return connect.apply(this, args);
-  const target = typeof first === 'object' && first !== null ? `${first.host ?? 'localhost'}:${first.port}` : `port ${first}`;
+  const target =
+    typeof first === 'object' && first !== null ? `${first.host ?? 'localhost'}:${first.port}` : `port ${first}`;
   throw deny(`connect ${target}`);
 };
 

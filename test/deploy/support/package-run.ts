@@ -9,7 +9,13 @@ import type { Template } from './template.js';
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 /** What `npm run package` needs from a fresh clone (node_modules is linked, not copied). */
-const PROJECT_FILES = ['package.json', 'tsconfig.json', 'serverless.yml', 'tpguard.config.yaml', 'forwarder/serverless.yml'];
+const PROJECT_FILES = [
+  'package.json',
+  'tsconfig.json',
+  'serverless.yml',
+  'tpguard.config.yaml',
+  'forwarder/serverless.yml',
+];
 const PROJECT_DIRS = ['scripts', 'functions', 'shared', 'cli', 'bin', 'policies', 'events'];
 
 const NO_NETWORK = join(PROJECT_ROOT, 'test', 'deploy', 'support', 'no-network.mjs');
@@ -24,7 +30,8 @@ export function copyProject(): string {
     mkdirSync(dirname(join(work, f)), { recursive: true });
     cpSync(join(PROJECT_ROOT, f), join(work, f));
   }
-  for (const d of PROJECT_DIRS) if (existsSync(join(PROJECT_ROOT, d))) cpSync(join(PROJECT_ROOT, d), join(work, d), { recursive: true });
+  for (const d of PROJECT_DIRS)
+    if (existsSync(join(PROJECT_ROOT, d))) cpSync(join(PROJECT_ROOT, d), join(work, d), { recursive: true });
   symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(work, 'node_modules'), 'dir');
   return work;
 }
@@ -59,5 +66,7 @@ export function run(command: string, args: string[], cwd: string, env: NodeJS.Pr
 }
 
 export function readTemplate(dir: string): Template {
-  return JSON.parse(readFileSync(join(dir, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+  return JSON.parse(
+    readFileSync(join(dir, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8'),
+  ) as Template;
 }

@@ -42,11 +42,16 @@ export const asList = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] 
 
 /** Every statement of every inline policy of an IAM role. */
 export function roleStatements(role: Resource): Statement[] {
-  return asList(role.Properties.Policies as { PolicyDocument: { Statement: Statement | Statement[] } }[])
-    .flatMap((p) => asList(p.PolicyDocument.Statement));
+  return asList(role.Properties.Policies as { PolicyDocument: { Statement: Statement | Statement[] } }[]).flatMap((p) =>
+    asList(p.PolicyDocument.Statement),
+  );
 }
 
 /** The IAM actions a role allows. */
 export function allowedActions(role: Resource): Set<string> {
-  return new Set(roleStatements(role).filter((s) => s.Effect === 'Allow').flatMap((s) => asList(s.Action)));
+  return new Set(
+    roleStatements(role)
+      .filter((s) => s.Effect === 'Allow')
+      .flatMap((s) => asList(s.Action)),
+  );
 }

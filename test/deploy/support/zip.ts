@@ -30,7 +30,12 @@ export function readZip(zip: Buffer): ZipFile[] {
     const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
     const dataStart = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
     const raw = zip.subarray(dataStart, dataStart + compressed);
-    files.push({ name, data: method === 0 ? Buffer.from(raw) : inflateRawSync(raw), dosTime: zip.readUInt16LE(at + 12), dosDate: zip.readUInt16LE(at + 14) });
+    files.push({
+      name,
+      data: method === 0 ? Buffer.from(raw) : inflateRawSync(raw),
+      dosTime: zip.readUInt16LE(at + 12),
+      dosDate: zip.readUInt16LE(at + 14),
+    });
     at += 46 + nameLength + extraLength + commentLength;
   }
   return files;

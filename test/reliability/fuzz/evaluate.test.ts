@@ -35,7 +35,8 @@ function mutateConditions(event: unknown, mutations: Mutation[]): unknown {
   const root = conditionRoot(copy);
   const mutated = applyMutations(root, mutations) as Record<string, unknown>;
   for (const k of Object.keys(root)) delete root[k];
-  for (const [k, v] of Object.entries(mutated)) Object.defineProperty(root, k, { value: v, enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of Object.entries(mutated))
+    Object.defineProperty(root, k, { value: v, enumerable: true, writable: true, configurable: true });
   return copy;
 }
 
@@ -70,29 +71,35 @@ describe('Function: evaluate (fuzzed)', () => {
   });
 
   it('judges every mutated rule test event without throwing, the same way twice, and leaves it untouched', () => {
-    const property = fc.property(fc.nat(), fc.array(innerMutation, { minLength: 1, maxLength: 4 }), (seed, mutations) => {
-      // Prepare
-      const event = mutateConditions(seeds[seed % seeds.length], mutations);
-      const observations = [...intake(event, 'fuzz')].flatMap((r) => (r.ok ? [r.observation] : []));
-      const before = observations.map((o) => stableJson(o.detail));
-      const protos = prototypeSnapshot();
+    const property = fc.property(
+      fc.nat(),
+      fc.array(innerMutation, { minLength: 1, maxLength: 4 }),
+      (seed, mutations) => {
+        // Prepare
+        const event = mutateConditions(seeds[seed % seeds.length], mutations);
+        const observations = [...intake(event, 'fuzz')].flatMap((r) => (r.ok ? [r.observation] : []));
+        const before = observations.map((o) => stableJson(o.detail));
+        const protos = prototypeSnapshot();
 
-      // Act
-      const first = observations.map((o) => evaluate(evaluator, o));
-      const second = observations.map((o) => evaluate(evaluator, o));
+        // Act
+        const first = observations.map((o) => evaluate(evaluator, o));
+        const second = observations.map((o) => evaluate(evaluator, o));
 
-      // Assess
-      expect(second).toEqual(first);
-      for (const f of first.flat()) expectValidFinding(f, ruleIds);
-      expect(observations.map((o) => stableJson(o.detail))).toEqual(before);
-      expectNoPollution(protos);
-    });
+        // Assess
+        expect(second).toEqual(first);
+        for (const f of first.flat()) expectValidFinding(f, ruleIds);
+        expect(observations.map((o) => stableJson(o.detail))).toEqual(before);
+        expectNoPollution(protos);
+      },
+    );
     fc.assert(property, fuzzOptions(SEED, 300));
   });
 
   it('reaches the rules: most unmutated rule test events give a verdict other than cannot-evaluate', () => {
     // Prepare
-    const observations: Observation[] = seeds.flatMap((s) => [...intake(structuredClone(s), 'seed')].flatMap((r) => (r.ok ? [r.observation] : [])));
+    const observations: Observation[] = seeds.flatMap((s) =>
+      [...intake(structuredClone(s), 'seed')].flatMap((r) => (r.ok ? [r.observation] : [])),
+    );
 
     // Act
     const findings = observations.flatMap((o) => evaluate(evaluator, o));
@@ -103,18 +110,22 @@ describe('Function: evaluate (fuzzed)', () => {
   });
 
   it('leaves no secret-like string in anything redactSecrets returns', () => {
-    const property = fc.property(fc.nat(), fc.array(innerMutation, { minLength: 0, maxLength: 4 }), (seed, mutations) => {
-      // Prepare
-      const event = mutateConditions(seeds[seed % seeds.length], mutations);
+    const property = fc.property(
+      fc.nat(),
+      fc.array(innerMutation, { minLength: 0, maxLength: 4 }),
+      (seed, mutations) => {
+        // Prepare
+        const event = mutateConditions(seeds[seed % seeds.length], mutations);
 
-      // Act
-      const redacted = redactSecrets(event);
+        // Act
+        const redacted = redactSecrets(event);
 
-      // Assess
-      for (const [key, value] of strings(redacted)) {
-        expect(value === REDACTED || !isSecretLike(key, value), `${key} still looks like a secret`).toBe(true);
-      }
-    });
+        // Assess
+        for (const [key, value] of strings(redacted)) {
+          expect(value === REDACTED || !isSecretLike(key, value), `${key} still looks like a secret`).toBe(true);
+        }
+      },
+    );
     fc.assert(property, fuzzOptions(SEED + 1, 300));
   });
 });

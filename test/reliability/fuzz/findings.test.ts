@@ -7,7 +7,13 @@ import { readInputs } from '../../../shared/events/reader.js';
 import { toIsoTime } from '../../../shared/events/time.js';
 import { loadConfig } from '../../../shared/config/load.js';
 import { redactDeep } from '../../../shared/drift/evidence.js';
-import { createEvaluator, evaluate, MAX_EVENT_DEPTH, MAX_RESOURCE_ID, nestedDeeperThan } from '../../../shared/policy/evaluate.js';
+import {
+  createEvaluator,
+  evaluate,
+  MAX_EVENT_DEPTH,
+  MAX_RESOURCE_ID,
+  nestedDeeperThan,
+} from '../../../shared/policy/evaluate.js';
 import { loadPolicyPack } from '../../../shared/policy/load.js';
 import { parseJson } from '../../../shared/util/json.js';
 import { fixtureEvent } from '../../shared/ingest/ingest-fixture.js';
@@ -18,7 +24,13 @@ import { createWorld, eventBridge, loadFunctions, sns } from '../support/world.j
  * What the fuzz tests found, kept as fixed cases so that each stays fixed even if a
  * seed stops reaching it.
  */
-const record = (id: string) => ({ eventSource: 's3.amazonaws.com', eventName: 'PutBucketVersioning', eventID: id, eventTime: '2026-11-02T10:00:00Z', requestParameters: { bucketName: 'ml-training-data' } });
+const record = (id: string) => ({
+  eventSource: 's3.amazonaws.com',
+  eventName: 'PutBucketVersioning',
+  eventID: id,
+  eventTime: '2026-11-02T10:00:00Z',
+  requestParameters: { bucketName: 'ml-training-data' },
+});
 
 async function read(file: string): Promise<IntakeResult[]> {
   const out: IntakeResult[] = [];
@@ -45,8 +57,16 @@ describe('Function: fuzz findings (regressions)', () => {
 
   it('never gives an empty event id, account or resource id when the event carries empty strings', () => {
     // Prepare
-    const ct = { ...record(''), recipientAccountId: '', awsRegion: '', eventSource: 'bedrock.amazonaws.com', eventName: 'DeleteModelInvocationLoggingConfiguration' };
-    const envelope = structuredClone(loadLeafEvents().find((e) => (e as { 'detail-type'?: string })['detail-type'] === 'AWS API Call via CloudTrail')) as Record<string, unknown>;
+    const ct = {
+      ...record(''),
+      recipientAccountId: '',
+      awsRegion: '',
+      eventSource: 'bedrock.amazonaws.com',
+      eventName: 'DeleteModelInvocationLoggingConfiguration',
+    };
+    const envelope = structuredClone(
+      loadLeafEvents().find((e) => (e as { 'detail-type'?: string })['detail-type'] === 'AWS API Call via CloudTrail'),
+    ) as Record<string, unknown>;
     Object.assign(envelope, { id: '', account: '', region: '' });
 
     // Act
@@ -90,7 +110,10 @@ describe('Function: fuzz findings (regressions)', () => {
   it('rejects a log file with two "Records" lists instead of reading only one of them', async () => {
     // Prepare
     const file = join(dir, 'twice.json');
-    writeFileSync(file, JSON.stringify({ Records: [record('a')] }).replace(/}$/, `,"Records":[${JSON.stringify(record('b'))}]}`));
+    writeFileSync(
+      file,
+      JSON.stringify({ Records: [record('a')] }).replace(/}$/, `,"Records":[${JSON.stringify(record('b'))}]}`),
+    );
 
     // Act
     const results = await read(file);
@@ -113,7 +136,9 @@ describe('Function: fuzz findings (regressions)', () => {
     // Prepare
     const pack = await loadPolicyPack(join(ROOT, 'policies'));
     const ev = createEvaluator(pack, await loadConfig(join(ROOT, 'tpguard.config.yaml')));
-    const event = structuredClone(loadLeafEvents().find((e) => JSON.stringify(e).includes('"CreateTrainingJob"'))) as { detail: { requestParameters: Record<string, unknown> } };
+    const event = structuredClone(loadLeafEvents().find((e) => JSON.stringify(e).includes('"CreateTrainingJob"'))) as {
+      detail: { requestParameters: Record<string, unknown> };
+    };
     let deep: unknown = 'bottom';
     for (let i = 0; i < 5_000; i++) deep = { n: deep };
     event.detail.requestParameters = { deep, ...event.detail.requestParameters };
@@ -131,7 +156,10 @@ describe('Function: fuzz findings (regressions)', () => {
 
   it('keeps an own constructor key and numbers DynamoDB cannot store out of the evidence', () => {
     // Act
-    const out = redactDeep({ env: JSON.parse('{"constructor": {"name": "Map"}, "prototype": 1, "ok": "yes"}'), n: [Infinity, -9.5e27, 4e-237, 0, 1.5] });
+    const out = redactDeep({
+      env: JSON.parse('{"constructor": {"name": "Map"}, "prototype": 1, "ok": "yes"}'),
+      n: [Infinity, -9.5e27, 4e-237, 0, 1.5],
+    });
 
     // Assess
     expect(out).toEqual({ env: { ok: 'yes' }, n: ['Infinity', '-9.5e+27', '4e-237', 0, 1.5] });
@@ -140,7 +168,9 @@ describe('Function: fuzz findings (regressions)', () => {
   it('records a training job whose environment has a variable named constructor instead of throwing forever', async () => {
     // Prepare
     const w = await createWorld();
-    const event = fixtureEvent('ct-training-open.json') as { detail: { requestParameters: { environment: Record<string, unknown> } } };
+    const event = fixtureEvent('ct-training-open.json') as {
+      detail: { requestParameters: { environment: Record<string, unknown> } };
+    };
     event.detail.requestParameters.environment = JSON.parse('{"constructor": "x", "LIMIT": 1e400}');
 
     // Act
@@ -157,7 +187,9 @@ describe('Function: fuzz findings (regressions)', () => {
     // Prepare
     const pack = await loadPolicyPack(join(ROOT, 'policies'));
     const ev = createEvaluator(pack, await loadConfig(join(ROOT, 'tpguard.config.yaml')));
-    const event = structuredClone(loadLeafEvents().find((e) => JSON.stringify(e).includes('"CreateTrainingJob"'))) as { detail: { requestParameters: Record<string, unknown> } };
+    const event = structuredClone(loadLeafEvents().find((e) => JSON.stringify(e).includes('"CreateTrainingJob"'))) as {
+      detail: { requestParameters: Record<string, unknown> };
+    };
     event.detail.requestParameters.trainingJobName = `arn:aws:sagemaker:eu-west-1:111122223333:training-job/${'x'.repeat(MAX_RESOURCE_ID)}`;
     const [result] = [...intake(event, 'long')];
     const [rejected] = [...intake({ 'detail-type': 'x'.repeat(1_000_000), source: 'aws.s3', detail: {} }, 'huge')];

@@ -33,20 +33,24 @@ describe('Function: ingest handlers (fuzzed)', () => {
   });
 
   it('evaluates or rejects every mutated event and throws for none', async () => {
-    const property = fc.asyncProperty(fc.nat(), fc.array(mutationArb, { minLength: 1, maxLength: 3 }), async (seed, mutations) => {
-      // Prepare
-      const event = applyMutations(seeds[seed % seeds.length], mutations);
-      fc.pre(isLeaf(event));
-      const owed = [...intake(event, 'owed')].length; // intake does not change its input
-      const before = prototypeSnapshot();
+    const property = fc.asyncProperty(
+      fc.nat(),
+      fc.array(mutationArb, { minLength: 1, maxLength: 3 }),
+      async (seed, mutations) => {
+        // Prepare
+        const event = applyMutations(seeds[seed % seeds.length], mutations);
+        fc.pre(isLeaf(event));
+        const owed = [...intake(event, 'owed')].length; // intake does not change its input
+        const before = prototypeSnapshot();
 
-      // Act
-      const summary = await w.handlers.cloudtrail.lambdaHandler(event, w.ingestDeps);
+        // Act
+        const summary = await w.handlers.cloudtrail.lambdaHandler(event, w.ingestDeps);
 
-      // Assess
-      expect(summary.events + summary.rejected).toBe(owed);
-      expectNoPollution(before);
-    });
+        // Assess
+        expect(summary.events + summary.rejected).toBe(owed);
+        expectNoPollution(before);
+      },
+    );
     await fc.assert(property, fuzzOptions(SEED, 60));
   });
 });

@@ -45,41 +45,57 @@ describe('Function: intake (fuzzed)', () => {
 
   it('ends every mutated event, in every container, as an observation or a rejection with a reason', () => {
     const eventArb = fc.record({ seed: fc.nat(), mutations: fc.array(mutationArb, { minLength: 1, maxLength: 3 }) });
-    const property = fc.property(fc.array(eventArb, { minLength: 1, maxLength: 6 }), containerArb, (specs, container) => {
-      // Prepare
-      const events = specs.map((s) => applyMutations(leaves[s.seed % leaves.length], s.mutations));
-      fc.pre(events.every(isLeaf));
-      const { document, wheres } = wrap(container.shape === 'single' ? events.slice(0, 1) : events, container, 'fuzz');
-      const before = prototypeSnapshot();
+    const property = fc.property(
+      fc.array(eventArb, { minLength: 1, maxLength: 6 }),
+      containerArb,
+      (specs, container) => {
+        // Prepare
+        const events = specs.map((s) => applyMutations(leaves[s.seed % leaves.length], s.mutations));
+        fc.pre(events.every(isLeaf));
+        const { document, wheres } = wrap(
+          container.shape === 'single' ? events.slice(0, 1) : events,
+          container,
+          'fuzz',
+        );
+        const before = prototypeSnapshot();
 
-      // Act
-      const results = [...intake(document, 'fuzz')];
-      const findings = results.flatMap((r) => (r.ok ? evaluate(evaluator, r.observation) : []));
+        // Act
+        const results = [...intake(document, 'fuzz')];
+        const findings = results.flatMap((r) => (r.ok ? evaluate(evaluator, r.observation) : []));
 
-      // Assess
-      expect(results.map((r) => (r.ok ? r.where : r.rejection.where)).sort()).toEqual([...wheres].sort());
-      for (const r of results) expectWellFormed(r, 'fuzz');
-      for (const f of findings) expectValidFinding(f, ruleIds);
-      expectNoPollution(before);
-    });
+        // Assess
+        expect(results.map((r) => (r.ok ? r.where : r.rejection.where)).sort()).toEqual([...wheres].sort());
+        for (const r of results) expectWellFormed(r, 'fuzz');
+        for (const f of findings) expectValidFinding(f, ruleIds);
+        expectNoPollution(before);
+      },
+    );
     fc.assert(property, fuzzOptions(SEED, 400));
   });
 
   it('never lets a __proto__ or constructor key of any event reach Object.prototype', () => {
-    const property = fc.property(fc.nat(), fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), fc.constantFrom('__proto__', 'constructor', 'prototype'), (seed, picks, key) => {
-      // Prepare
-      const event = applyMutations(leaves[seed % leaves.length], picks.map((pick) => ({ kind: 'protoKey' as const, pick, key })));
-      const text = JSON.stringify(event);
-      const before = prototypeSnapshot();
+    const property = fc.property(
+      fc.nat(),
+      fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
+      fc.constantFrom('__proto__', 'constructor', 'prototype'),
+      (seed, picks, key) => {
+        // Prepare
+        const event = applyMutations(
+          leaves[seed % leaves.length],
+          picks.map((pick) => ({ kind: 'protoKey' as const, pick, key })),
+        );
+        const text = JSON.stringify(event);
+        const before = prototypeSnapshot();
 
-      // Act: the object as given, and the same event as JSON the handlers would parse
-      const results = [...intake(event, 'obj'), ...intake(JSON.parse(text), 'json')];
-      for (const r of results) if (r.ok) evaluate(evaluator, r.observation);
+        // Act: the object as given, and the same event as JSON the handlers would parse
+        const results = [...intake(event, 'obj'), ...intake(JSON.parse(text), 'json')];
+        for (const r of results) if (r.ok) evaluate(evaluator, r.observation);
 
-      // Assess
-      expect(results).toHaveLength(2);
-      expectNoPollution(before);
-    });
+        // Assess
+        expect(results).toHaveLength(2);
+        expectNoPollution(before);
+      },
+    );
     fc.assert(property, fuzzOptions(SEED + 1, 300));
   });
 });

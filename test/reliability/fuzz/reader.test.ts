@@ -61,7 +61,10 @@ describe('Function: readInputs (fuzzed bytes and files)', () => {
 
   it('accounts for every record of mutated, re-encoded and corrupted files', async () => {
     const caseArb = fc.record({
-      events: fc.array(fc.record({ seed: fc.nat(), mutations: fc.array(mutationArb, { maxLength: 2 }) }), { minLength: 1, maxLength: 5 }),
+      events: fc.array(fc.record({ seed: fc.nat(), mutations: fc.array(mutationArb, { maxLength: 2 }) }), {
+        minLength: 1,
+        maxLength: 5,
+      }),
       layout: fc.constantFrom<Layout>(...(Object.keys(LAYOUTS) as Layout[])),
       gzip: fc.boolean(),
       plainEdits: fc.array(byteEditArb, { maxLength: 3 }),
@@ -90,60 +93,84 @@ describe('Function: readInputs (fuzzed bytes and files)', () => {
   });
 
   it('accounts for every record of the sample files with invalid UTF-8 and broken bytes', async () => {
-    const property = fc.asyncProperty(fc.nat(), fc.array(byteEditArb, { minLength: 1, maxLength: 4 }), fc.boolean(), async (seed, edits, gzip) => {
-      // Prepare
-      const s = seedFiles[seed % seedFiles.length];
-      const plain = applyByteEdits(s.bytes, edits);
-      const bytes = gzip ? gzipSync(plain) : plain;
-      const file = join(dir, `seed-${counter++}.json${gzip ? '.gz' : ''}`);
-      writeFileSync(file, bytes);
-      const before = prototypeSnapshot();
+    const property = fc.asyncProperty(
+      fc.nat(),
+      fc.array(byteEditArb, { minLength: 1, maxLength: 4 }),
+      fc.boolean(),
+      async (seed, edits, gzip) => {
+        // Prepare
+        const s = seedFiles[seed % seedFiles.length];
+        const plain = applyByteEdits(s.bytes, edits);
+        const bytes = gzip ? gzipSync(plain) : plain;
+        const file = join(dir, `seed-${counter++}.json${gzip ? '.gz' : ''}`);
+        writeFileSync(file, bytes);
+        const before = prototypeSnapshot();
 
-      // Act
-      const results = await collect(readInputs([file]));
+        // Act
+        const results = await collect(readInputs([file]));
 
-      // Assess
-      expectOwed(results, owedForFile(bytes, file), file);
-      expectNoPollution(before);
-      rmSync(file);
-    });
+        // Assess
+        expectOwed(results, owedForFile(bytes, file), file);
+        expectNoPollution(before);
+        rmSync(file);
+      },
+    );
     await fc.assert(property, fuzzOptions(SEED + 1, 200));
   });
 
   it('reads arbitrary bytes from stdin, split into arbitrary chunks, without losing a line', async () => {
-    const property = fc.asyncProperty(fc.nat(), fc.array(byteEditArb, { maxLength: 4 }), fc.array(fc.nat(), { maxLength: 6 }), fc.boolean(), async (seed, edits, cuts, asLines) => {
-      // Prepare
-      const s = seedFiles[seed % seedFiles.length];
-      const source = asLines && s.value !== undefined ? Buffer.from(leafEvents(s.value).map((e) => JSON.stringify(e)).join('\n')) : s.bytes;
-      const bytes = applyByteEdits(source, edits);
-      const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-      const chunks = [0, ...points].map((p, i, all) => bytes.subarray(p, all[i + 1] ?? bytes.length)).filter((b) => b.length > 0);
-      const before = prototypeSnapshot();
+    const property = fc.asyncProperty(
+      fc.nat(),
+      fc.array(byteEditArb, { maxLength: 4 }),
+      fc.array(fc.nat(), { maxLength: 6 }),
+      fc.boolean(),
+      async (seed, edits, cuts, asLines) => {
+        // Prepare
+        const s = seedFiles[seed % seedFiles.length];
+        const source =
+          asLines && s.value !== undefined
+            ? Buffer.from(
+                leafEvents(s.value)
+                  .map((e) => JSON.stringify(e))
+                  .join('\n'),
+              )
+            : s.bytes;
+        const bytes = applyByteEdits(source, edits);
+        const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+        const chunks = [0, ...points]
+          .map((p, i, all) => bytes.subarray(p, all[i + 1] ?? bytes.length))
+          .filter((b) => b.length > 0);
+        const before = prototypeSnapshot();
 
-      // Act
-      const results = await collect(readInputs(['-'], { stdin: Readable.from(chunks) }));
+        // Act
+        const results = await collect(readInputs(['-'], { stdin: Readable.from(chunks) }));
 
-      // Assess
-      expectOwed(results, owedForStdin(bytes.toString('utf8')), '<stdin>');
-      expectNoPollution(before);
-    });
+        // Assess
+        expectOwed(results, owedForStdin(bytes.toString('utf8')), '<stdin>');
+        expectNoPollution(before);
+      },
+    );
     await fc.assert(property, fuzzOptions(SEED + 2, 200));
   });
 
   it('turns random bytes under an event file name into rejections, never a throw', async () => {
-    const property = fc.asyncProperty(fc.uint8Array({ maxLength: 4096 }), fc.constantFrom('.json', '.json.gz', '.ndjson', '.ndjson.gz', '.jsonl'), async (raw, ext) => {
-      // Prepare
-      const bytes = Buffer.from(raw);
-      const file = join(dir, `random-${counter++}${ext}`);
-      writeFileSync(file, bytes);
+    const property = fc.asyncProperty(
+      fc.uint8Array({ maxLength: 4096 }),
+      fc.constantFrom('.json', '.json.gz', '.ndjson', '.ndjson.gz', '.jsonl'),
+      async (raw, ext) => {
+        // Prepare
+        const bytes = Buffer.from(raw);
+        const file = join(dir, `random-${counter++}${ext}`);
+        writeFileSync(file, bytes);
 
-      // Act
-      const results = await collect(readInputs([file]));
+        // Act
+        const results = await collect(readInputs([file]));
 
-      // Assess
-      expectOwed(results, owedForFile(bytes, file), file);
-      rmSync(file);
-    });
+        // Assess
+        expectOwed(results, owedForFile(bytes, file), file);
+        rmSync(file);
+      },
+    );
     await fc.assert(property, fuzzOptions(SEED + 3, 200));
   });
 });

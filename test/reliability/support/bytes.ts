@@ -4,10 +4,39 @@ import { parseJson } from '../../../shared/util/json.js';
 import { owedResults } from './invariants.js';
 
 /** Byte sequences that are not UTF-8: lone continuation, overlong, surrogate, past U+10FFFF, truncated. */
-const INVALID_UTF8 = [[0xff], [0xfe], [0x80], [0xc0, 0x80], [0xc3], [0xe2, 0x82], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xef, 0xbb, 0xbf]];
+const INVALID_UTF8 = [
+  [0xff],
+  [0xfe],
+  [0x80],
+  [0xc0, 0x80],
+  [0xc3],
+  [0xe2, 0x82],
+  [0xed, 0xa0, 0x80],
+  [0xf4, 0x90, 0x80, 0x80],
+  [0xf8, 0x88, 0x80, 0x80, 0x80],
+  [0xef, 0xbb, 0xbf],
+];
 
 /** Text that changes structure: line breaks, brackets, quotes, a BOM, a pollution attempt. */
-const TEXT_SNIPPETS = ['\n', '\r\n', '\r', '\u2028', '\uFEFF', '\u0000', ',', ']', '}', '{', '[', '"', '\\', '"__proto__":{"polluted":"yes"},', '"Records":', ' ', '\n\n\n'];
+const TEXT_SNIPPETS = [
+  '\n',
+  '\r\n',
+  '\r',
+  '\u2028',
+  '\uFEFF',
+  '\u0000',
+  ',',
+  ']',
+  '}',
+  '{',
+  '[',
+  '"',
+  '\\',
+  '"__proto__":{"polluted":"yes"},',
+  '"Records":',
+  ' ',
+  '\n\n\n',
+];
 
 export type ByteEdit =
   | { op: 'invalidUtf8'; at: number; seq: number[] }
@@ -59,7 +88,10 @@ function owedForLine(line: string): number {
 
 /** NDJSON: every non-blank line is one JSON value (or one rejection). */
 export function owedForLines(text: string): Owed {
-  const lines = text.split(/\r\n|\n|\r/).map((l) => l.trim()).filter((l) => l.length > 0);
+  const lines = text
+    .split(/\r\n|\n|\r/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
   return { exact: lines.reduce((n, l) => n + owedForLine(l), 0), min: 0 };
 }
 
@@ -91,7 +123,10 @@ export function owedForFile(bytes: Buffer, name: string): Owed {
 
 /** Standard input: NDJSON when the first non-blank line is a whole JSON value, else one document. */
 export function owedForStdin(text: string): Owed {
-  const first = text.split(/\r\n|\n|\r/).map((l) => l.trim()).find((l) => l.length > 0);
+  const first = text
+    .split(/\r\n|\n|\r/)
+    .map((l) => l.trim())
+    .find((l) => l.length > 0);
   if (first && (first.startsWith('{') || first.startsWith('['))) {
     try {
       JSON.parse(first);

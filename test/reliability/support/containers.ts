@@ -51,9 +51,17 @@ export function wrap(events: unknown[], c: Container, root: string): { document:
     case 'records':
       return { document: { Records: events }, wheres: each };
     case 'sns':
-      return { document: { Records: events.map((e) => ({ EventSource: 'aws:sns', Sns: { Type: 'Notification', Message: jsonOf(e) } })) }, wheres: each };
+      return {
+        document: {
+          Records: events.map((e) => ({ EventSource: 'aws:sns', Sns: { Type: 'Notification', Message: jsonOf(e) } })),
+        },
+        wheres: each,
+      };
     case 'sqs':
-      return { document: { Records: events.map((e) => ({ eventSource: 'aws:sqs', messageId: 'm', body: jsonOf(e) })) }, wheres: each };
+      return {
+        document: { Records: events.map((e) => ({ eventSource: 'aws:sqs', messageId: 'm', body: jsonOf(e) })) },
+        wheres: each,
+      };
     case 'nested': {
       const prefix = `${root}${':0'.repeat(c.depth)}`;
       // The intake unwraps four levels; below that the whole subtree is one rejection.

@@ -16,7 +16,10 @@ export async function expectNotifiedOnce(w: World): Promise<void> {
   const distinct = new Map<string, DriftTransition>();
   for (const e of w.accepted) distinct.set(transitionOfEntry(e).key, JSON.parse(e.Detail!) as DriftTransition);
   const channels = { email: async () => undefined, slack: async () => undefined };
-  const planned = (t: DriftTransition) => planDeliveries(t, { config, dispatcher: channels }).map((d) => `${d.channel}|${t.record.driftId}|${t.kind}#${t.eventId}`);
+  const planned = (t: DriftTransition) =>
+    planDeliveries(t, { config, dispatcher: channels }).map(
+      (d) => `${d.channel}|${t.record.driftId}|${t.kind}#${t.eventId}`,
+    );
   const all = new Set([...distinct.values()].flatMap(planned));
   expect(w.sent.length, 'a message sent twice').toBe(new Set(w.sent).size);
   for (const s of w.sent) expect(all.has(s), `${s} was never planned`).toBe(true);
@@ -29,12 +32,18 @@ export async function expectLatestNotified(w: World): Promise<void> {
   const distinct = new Map<string, DriftTransition>();
   for (const e of w.accepted) distinct.set(transitionOfEntry(e).key, JSON.parse(e.Detail!) as DriftTransition);
   const channels = { email: async () => undefined, slack: async () => undefined };
-  const planned = (t: DriftTransition) => planDeliveries(t, { config, dispatcher: channels }).map((d) => `${d.channel}|${t.record.driftId}|${t.kind}#${t.eventId}`);
+  const planned = (t: DriftTransition) =>
+    planDeliveries(t, { config, dispatcher: channels }).map(
+      (d) => `${d.channel}|${t.record.driftId}|${t.kind}#${t.eventId}`,
+    );
   for (const r of await w.records()) {
     const last = r.lastTransition;
     const t = last ? distinct.get(`${r.driftId}|${last.kind}#${last.eventId}`) : undefined;
-    expect(!last || t !== undefined, `the latest transition of ${r.driftId} (${last?.kind}) was never published`).toBe(true);
-    for (const p of t ? planned(t) : []) expect(w.sent, `the latest transition of ${r.driftId} was not notified`).toContain(p);
+    expect(!last || t !== undefined, `the latest transition of ${r.driftId} (${last?.kind}) was never published`).toBe(
+      true,
+    );
+    for (const p of t ? planned(t) : [])
+      expect(w.sent, `the latest transition of ${r.driftId} was not notified`).toContain(p);
   }
   expect(w.emails).toHaveLength(w.sent.filter((p) => p.startsWith('email')).length);
   expect(w.slackPosts).toHaveLength(w.sent.filter((p) => p.startsWith('slack')).length);
@@ -50,7 +59,11 @@ export interface DeadLetters {
  * Delivers events to the ingest handlers one by one; what each published goes to notify at
  * once (as EventBridge would, seconds later). Failed invocations end in the dead-letter queues.
  */
-export async function runPipeline(w: World, events: readonly Record<string, unknown>[], dlq: DeadLetters = { ingest: [], notify: [] }): Promise<DeadLetters> {
+export async function runPipeline(
+  w: World,
+  events: readonly Record<string, unknown>[],
+  dlq: DeadLetters = { ingest: [], notify: [] },
+): Promise<DeadLetters> {
   for (const e of events) {
     const before = w.accepted.length;
     dlq.ingest.push(...(await deliverAll([e], (x) => w.ingest(x))));

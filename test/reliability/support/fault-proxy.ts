@@ -29,8 +29,16 @@ export interface FaultProxy {
 }
 
 const ERRORS: Record<Exclude<FaultKind, 'lost-response'>, { status: number; type: string; message: string }> = {
-  throttle: { status: 400, type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', message: 'The level of configured provisioned throughput for the table was exceeded.' },
-  'server-error': { status: 500, type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'Internal server error' },
+  throttle: {
+    status: 400,
+    type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+    message: 'The level of configured provisioned throughput for the table was exceeded.',
+  },
+  'server-error': {
+    status: 500,
+    type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
+    message: 'Internal server error',
+  },
 };
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -42,19 +50,37 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function forward(target: URL, req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+function forward(
+  target: URL,
+  req: IncomingMessage,
+  body: Buffer,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const out = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (res) => {
-      void readBody(res).then((b) => resolve({ status: res.statusCode ?? 500, headers: res.headers, body: b }), reject);
-    });
+    const out = request(
+      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+      (res) => {
+        void readBody(res).then(
+          (b) => resolve({ status: res.statusCode ?? 500, headers: res.headers, body: b }),
+          reject,
+        );
+      },
+    );
     out.on('error', reject);
     out.end(body);
   });
 }
 
-async function handle(target: URL, state: { plan: FaultPlan; requests: Record<string, number>; faults: Record<string, number> }, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  target: URL,
+  state: { plan: FaultPlan; requests: Record<string, number>; faults: Record<string, number> },
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const body = await readBody(req);
-  const operation = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? 'unknown';
+  const operation =
+    String(req.headers['x-amz-target'] ?? '')
+      .split('.')
+      .pop() ?? 'unknown';
   const index = state.requests[operation] ?? 0;
   state.requests[operation] = index + 1;
   const fault = state.plan(operation, index, body.toString('utf8'));
@@ -80,7 +106,11 @@ async function handle(target: URL, state: { plan: FaultPlan; requests: Record<st
  */
 export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   const target = new URL(upstream);
-  const state = { plan: (() => undefined) as FaultPlan, requests: {} as Record<string, number>, faults: {} as Record<string, number> };
+  const state = {
+    plan: (() => undefined) as FaultPlan,
+    requests: {} as Record<string, number>,
+    faults: {} as Record<string, number>,
+  };
   const server: Server = createServer((req, res) => {
     handle(target, state, req, res).catch(() => res.socket?.destroy());
   });

@@ -5,11 +5,19 @@ import type { Finding } from '../../../shared/policy/evaluate.js';
 import { SEVERITIES } from '../../../shared/policy/schema.js';
 import { isRecord, parseJson } from '../../../shared/util/json.js';
 
-const BUILTINS = { Object: Object.prototype, Array: Array.prototype, Function: Function.prototype, String: String.prototype, Number: Number.prototype };
+const BUILTINS = {
+  Object: Object.prototype,
+  Array: Array.prototype,
+  Function: Function.prototype,
+  String: String.prototype,
+  Number: Number.prototype,
+};
 
 /** Own property names and descriptors' values of the built-in prototypes. */
 export function prototypeSnapshot(): Record<string, string[]> {
-  return Object.fromEntries(Object.entries(BUILTINS).map(([name, proto]) => [name, Object.getOwnPropertyNames(proto).sort()]));
+  return Object.fromEntries(
+    Object.entries(BUILTINS).map(([name, proto]) => [name, Object.getOwnPropertyNames(proto).sort()]),
+  );
 }
 
 /** Asserts that nothing reached the built-in prototypes since `before`. */
@@ -19,7 +27,7 @@ export function expectNoPollution(before: Record<string, string[]>): void {
   expect(probe.polluted).toBeUndefined();
   expect(probe.isAdmin).toBeUndefined();
   expect(Object.prototype.toString.call([])).toBe('[object Array]');
-  expect(typeof ({}).toString).toBe('function');
+  expect(typeof {}.toString).toBe('function');
 }
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -46,7 +54,10 @@ export function expectWellFormed(r: IntakeResult, whereRoot: string): void {
   expect(isRecord(o.detail) && isRecord(o.raw), 'detail and raw are objects').toBe(true);
   for (const res of o.resources) {
     expect(typeof res.type === 'string' && res.type.length > 0, `resource type ${String(res.type)}`).toBe(true);
-    expect(typeof res.id === 'string' && res.id.length > 0, `resource id "${String(res.id)}" of ${res.type} in ${r.where}`).toBe(true);
+    expect(
+      typeof res.id === 'string' && res.id.length > 0,
+      `resource id "${String(res.id)}" of ${res.type} in ${r.where}`,
+    ).toBe(true);
     for (const v of Object.values(res.tags ?? {})) expect(typeof v).toBe('string');
   }
 }

@@ -17,7 +17,15 @@ export type Mutation =
   | { kind: 'protoKey'; pick: number; key: string }
   | { kind: 'envelope'; variant: EnvelopeVariant; detailType: string };
 
-export const EnvelopeVariants = ['detailType', 'dropDetailType', 'sourceArray', 'detailString', 'detailArray', 'addDetailType', 'primitive'] as const;
+export const EnvelopeVariants = [
+  'detailType',
+  'dropDetailType',
+  'sourceArray',
+  'detailString',
+  'detailArray',
+  'addDetailType',
+  'primitive',
+] as const;
 export type EnvelopeVariant = (typeof EnvelopeVariants)[number];
 
 type Key = string | number;
@@ -27,38 +35,172 @@ type Path = Key[];
 export const POLLUTION = { polluted: 'yes', toString: 'hijacked', isAdmin: true };
 
 const wrongTyped = fc.oneof(
-  fc.constant(null), fc.integer(), fc.double(), fc.boolean(), fc.string({ maxLength: 12 }),
-  fc.constant([]), fc.constant({}), fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }),
+  fc.constant(null),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.string({ maxLength: 12 }),
+  fc.constant([]),
+  fc.constant({}),
+  fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }),
   fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 }),
-  fc.constantFrom('', 'aws:sqs', 'AWS API Call via CloudTrail', 'NaN', '9999999999999', '-1', '1e400', '*', 'arn:aws:iam::*:role/*', '0.0.0.0/0', 'Z', '2026-13-45T99:99:99Z'),
+  fc.constantFrom(
+    '',
+    'aws:sqs',
+    'AWS API Call via CloudTrail',
+    'NaN',
+    '9999999999999',
+    '-1',
+    '1e400',
+    '*',
+    'arn:aws:iam::*:role/*',
+    '0.0.0.0/0',
+    'Z',
+    '2026-13-45T99:99:99Z',
+  ),
   // times at and past the ends of what an ISO-8601 string of four-digit years can say
-  fc.constantFrom(1e15, 8.64e15, -1, 0, 99_999_999_999, '+275760-09-13T00:00:00Z', '-000001-01-01T00:00:00Z', '0000-01-01T00:00:00Z', '99999-01-01'),
+  fc.constantFrom(
+    1e15,
+    8.64e15,
+    -1,
+    0,
+    99_999_999_999,
+    '+275760-09-13T00:00:00Z',
+    '-000001-01-01T00:00:00Z',
+    '0000-01-01T00:00:00Z',
+    '99999-01-01',
+  ),
 );
 
 /** Strings that stress the secret detectors' regular expressions when repeated. */
-const HUGE_UNITS = ['A', 'a1/', 'Bearer ', 'eyJ', ' ', 'hf_', 'sk-', 'AKIA', '\u00e9', '\ud83d\ude00', '\\', '"', '\u0000'];
+const HUGE_UNITS = [
+  'A',
+  'a1/',
+  'Bearer ',
+  'eyJ',
+  ' ',
+  'hf_',
+  'sk-',
+  'AKIA',
+  '\u00e9',
+  '\ud83d\ude00',
+  '\\',
+  '"',
+  '\u0000',
+];
 
 const pick = fc.nat();
 
 export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('delete' as const), pick }), weight: 4 },
   { arbitrary: fc.record({ kind: fc.constant('replace' as const), pick, value: wrongTyped }), weight: 6 },
-  { arbitrary: fc.record({ kind: fc.constant('field' as const), pick, value: fc.oneof(wrongTyped, fc.constant(undefined)) }), weight: 6 },
-  { arbitrary: fc.record({ kind: fc.constant('hugeString' as const), pick, unit: fc.constantFrom(...HUGE_UNITS), size: fc.constantFrom(70_000, 300_000, 1_100_000) }), weight: 1 },
-  { arbitrary: fc.record({ kind: fc.constant('hugeArray' as const), pick, element: fc.constantFrom<unknown>('x', null, 7, { key: 'k', value: 'v' }, ['a'], { Key: 'ml:pipeline', Value: 'training' }), size: fc.constantFrom(10_000, 100_000) }), weight: 1 },
-  { arbitrary: fc.record({ kind: fc.constant('deepNest' as const), pick, depth: fc.constantFrom(100, 5_000, 50_000), asArray: fc.boolean() }), weight: 1 },
-  { arbitrary: fc.record({ kind: fc.constant('protoKey' as const), pick, key: fc.constantFrom('__proto__', 'constructor', 'prototype') }), weight: 3 },
-  { arbitrary: fc.record({ kind: fc.constant('envelope' as const), variant: fc.constantFrom(...EnvelopeVariants), detailType: fc.constantFrom(...SUPPORTED_DETAIL_TYPES, 'Scheduled Event', '', 'GuardDuty Finding ') }), weight: 2 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('field' as const),
+      pick,
+      value: fc.oneof(wrongTyped, fc.constant(undefined)),
+    }),
+    weight: 6,
+  },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('hugeString' as const),
+      pick,
+      unit: fc.constantFrom(...HUGE_UNITS),
+      size: fc.constantFrom(70_000, 300_000, 1_100_000),
+    }),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('hugeArray' as const),
+      pick,
+      element: fc.constantFrom<unknown>('x', null, 7, { key: 'k', value: 'v' }, ['a'], {
+        Key: 'ml:pipeline',
+        Value: 'training',
+      }),
+      size: fc.constantFrom(10_000, 100_000),
+    }),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('deepNest' as const),
+      pick,
+      depth: fc.constantFrom(100, 5_000, 50_000),
+      asArray: fc.boolean(),
+    }),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('protoKey' as const),
+      pick,
+      key: fc.constantFrom('__proto__', 'constructor', 'prototype'),
+    }),
+    weight: 3,
+  },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('envelope' as const),
+      variant: fc.constantFrom(...EnvelopeVariants),
+      detailType: fc.constantFrom(...SUPPORTED_DETAIL_TYPES, 'Scheduled Event', '', 'GuardDuty Finding '),
+    }),
+    weight: 2,
+  },
 );
 
 /** The fields normalizers and rules read: mutations aim at them more often than at others. */
 const KEY_FIELDS = new Set([
-  'eventTime', 'time', 'eventID', 'id', 'eventSource', 'eventName', 'detail-type', 'source', 'detail', 'requestParameters',
-  'responseElements', 'userIdentity', 'recipientAccountId', 'awsRegion', 'account', 'region', 'errorCode', 'resources',
-  'type', 'updatedAt', 'createdAt', 'accountId', 'resource', 'service', 'schemaVersion', 'configurationItem',
-  'configurationItemCaptureTime', 'resourceType', 'resourceId', 'resourceName', 'tags', 'Tags', 'arn', 'ARN',
-  'trainingJobName', 'bucketName', 'roleName', 'keyId', 'policy', 'environment', 'hyperParameters', 'enableNetworkIsolation',
-  's3BucketDetails', 'accessKeyDetails', 'instanceDetails', 'newEvaluationResult', 'TrainingJobName', 'jobName', 'pipelineArn',
+  'eventTime',
+  'time',
+  'eventID',
+  'id',
+  'eventSource',
+  'eventName',
+  'detail-type',
+  'source',
+  'detail',
+  'requestParameters',
+  'responseElements',
+  'userIdentity',
+  'recipientAccountId',
+  'awsRegion',
+  'account',
+  'region',
+  'errorCode',
+  'resources',
+  'type',
+  'updatedAt',
+  'createdAt',
+  'accountId',
+  'resource',
+  'service',
+  'schemaVersion',
+  'configurationItem',
+  'configurationItemCaptureTime',
+  'resourceType',
+  'resourceId',
+  'resourceName',
+  'tags',
+  'Tags',
+  'arn',
+  'ARN',
+  'trainingJobName',
+  'bucketName',
+  'roleName',
+  'keyId',
+  'policy',
+  'environment',
+  'hyperParameters',
+  'enableNetworkIsolation',
+  's3BucketDetails',
+  'accessKeyDetails',
+  'instanceDetails',
+  'newEvaluationResult',
+  'TrainingJobName',
+  'jobName',
+  'pipelineArn',
 ]);
 
 /** Paths of every node below the root (objects, arrays and leaves), breadth first, bounded. */
@@ -67,7 +209,11 @@ export function nodePaths(root: unknown, limit = 2_000): Path[] {
   const queue: { value: unknown; path: Path }[] = [{ value: root, path: [] }];
   while (queue.length > 0 && out.length < limit) {
     const { value, path } = queue.shift()!;
-    const entries: [Key, unknown][] = Array.isArray(value) ? value.slice(0, 50).map((v, i) => [i, v]) : isRecord(value) ? Object.entries(value) : [];
+    const entries: [Key, unknown][] = Array.isArray(value)
+      ? value.slice(0, 50).map((v, i) => [i, v])
+      : isRecord(value)
+        ? Object.entries(value)
+        : [];
     for (const [k, v] of entries) {
       const p = [...path, k];
       out.push(p);
@@ -94,7 +240,10 @@ function defineOwn(target: object, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-const NODE_MUTATIONS: Record<Exclude<Mutation['kind'], 'envelope' | 'field'>, (parent: Record<Key, unknown>, key: Key, m: Mutation) => void> = {
+const NODE_MUTATIONS: Record<
+  Exclude<Mutation['kind'], 'envelope' | 'field'>,
+  (parent: Record<Key, unknown>, key: Key, m: Mutation) => void
+> = {
   delete: (parent, key) => {
     if (Array.isArray(parent)) parent.splice(Number(key), 1);
     else delete parent[key];
@@ -110,12 +259,17 @@ const NODE_MUTATIONS: Record<Exclude<Mutation['kind'], 'envelope' | 'field'>, (p
     // 100,000 structuredClone calls cost seconds.
     parent[key] = JSON.parse(`[${new Array<string>(size).fill(JSON.stringify(element)).join(',')}]`);
   },
-  deepNest: (parent, key, m) => void (parent[key] = deep((m as { depth: number }).depth, (m as { asArray: boolean }).asArray)),
+  deepNest: (parent, key, m) =>
+    void (parent[key] = deep((m as { depth: number }).depth, (m as { asArray: boolean }).asArray)),
   protoKey: (parent, key, m) => {
     const target = parent[key];
     const holder = isRecord(target) ? target : parent;
     const name = (m as { key: string }).key;
-    defineOwn(holder, name, name === 'constructor' ? { prototype: structuredClone(POLLUTION) } : structuredClone(POLLUTION));
+    defineOwn(
+      holder,
+      name,
+      name === 'constructor' ? { prototype: structuredClone(POLLUTION) } : structuredClone(POLLUTION),
+    );
   },
 };
 

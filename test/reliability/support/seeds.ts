@@ -16,11 +16,13 @@ export interface SeedFile {
 
 function walk(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).sort().flatMap((name) => {
-    const full = join(dir, name);
-    if (statSync(full).isDirectory()) return walk(full);
-    return /\.json(\.txt)?$/.test(name) ? [full] : [];
-  });
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const full = join(dir, name);
+      if (statSync(full).isDirectory()) return walk(full);
+      return /\.json(\.txt)?$/.test(name) ? [full] : [];
+    });
 }
 
 /** Every sample event file of events/ and of the public corpus, loaded once. */

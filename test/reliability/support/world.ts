@@ -1,4 +1,9 @@
-import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry, type PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
+import {
+  EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsRequestEntry,
+  type PutEventsResultEntry,
+} from '@aws-sdk/client-eventbridge';
 import { packagedFiles } from '../../helpers/packaged-files.js';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -119,7 +124,11 @@ export interface World {
 function route(handlers: Handlers, event: Record<string, unknown>): Handlers['cloudtrail'] {
   const source = String(event.source ?? '');
   if (source === 'aws.guardduty') return handlers.guardduty as unknown as Handlers['cloudtrail'];
-  if (source === 'aws.config' || ((source === 'aws.sagemaker' || source === 'aws.bedrock') && !String(event['detail-type']).includes('CloudTrail'))) return handlers.config as unknown as Handlers['cloudtrail'];
+  if (
+    source === 'aws.config' ||
+    ((source === 'aws.sagemaker' || source === 'aws.bedrock') && !String(event['detail-type']).includes('CloudTrail'))
+  )
+    return handlers.config as unknown as Handlers['cloudtrail'];
   return handlers.cloudtrail;
 }
 
@@ -127,8 +136,15 @@ function route(handlers: Handlers, event: Record<string, unknown>): Handlers['cl
 export function busEvent(entry: PutEventsRequestEntry, n: number): Record<string, unknown> {
   const detail = JSON.parse(entry.Detail ?? '{}') as DriftTransition;
   return {
-    version: '0', id: `bus-${n}`, 'detail-type': entry.DetailType, source: entry.Source, account: detail.record?.account ?? '111122223333',
-    time: (entry.Time ?? new Date()).toISOString(), region: detail.record?.region ?? 'eu-west-1', resources: entry.Resources ?? [], detail,
+    version: '0',
+    id: `bus-${n}`,
+    'detail-type': entry.DetailType,
+    source: entry.Source,
+    account: detail.record?.account ?? '111122223333',
+    time: (entry.Time ?? new Date()).toISOString(),
+    region: detail.record?.region ?? 'eu-west-1',
+    resources: entry.Resources ?? [],
+    detail,
   };
 }
 
@@ -142,7 +158,11 @@ export async function createWorld(): Promise<World> {
   const table = await openLocalTable();
   const proxy = await startFaultProxy(table.endpoint);
   // The deployed client: SDK defaults (standard retry mode, 3 attempts), only the endpoint differs.
-  const doc = documentClient({ endpoint: proxy.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const doc = documentClient({
+    endpoint: proxy.endpoint,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   const store = new DynamoDriftStore(doc, { tableName: table.tableName });
   const clock = new TestClock();
   const accepted: PutEventsRequestEntry[] = [];
@@ -159,18 +179,48 @@ export async function createWorld(): Promise<World> {
     if (answer.status < 300) slackPosts.push(String(init?.body ?? ''));
     return new Response(answer.status < 300 ? 'ok' : 'error', { status: answer.status, headers: answer.headers });
   }) as typeof fetch;
-  const publisher = new EventBridgePublisher(new EventBridgeClient({ region: 'eu-west-1' }), { busName: BUS, sleep: async (ms) => void publisherWaits.push(ms) });
-  const ingestDeps: IngestDeps = { evaluator, store, publisher, clock, telemetry: silentTelemetry, intake: 'reliability' };
+  const publisher = new EventBridgePublisher(new EventBridgeClient({ region: 'eu-west-1' }), {
+    busName: BUS,
+    sleep: async (ms) => void publisherWaits.push(ms),
+  });
+  const ingestDeps: IngestDeps = {
+    evaluator,
+    store,
+    publisher,
+    clock,
+    telemetry: silentTelemetry,
+    intake: 'reliability',
+  };
   const notifyDeps = {
-    ledger: new DynamoNotificationLedger(doc, table.tableName), catalog: ruleCatalog(evaluator.pack), config, clock, telemetry: silentNotifyTelemetry,
+    ledger: new DynamoNotificationLedger(doc, table.tableName),
+    catalog: ruleCatalog(evaluator.pack),
+    config,
+    clock,
+    telemetry: silentNotifyTelemetry,
     dispatcher: recorded(sent, {
       email: createSnsEmailSender(new SNSClient({ region: 'eu-west-1' }), TOPIC),
-      slack: createSlackSender(async () => SLACK_URL, { fetch: fakeFetch, sleep: async (ms) => void slackWaits.push(ms), random: () => 0.5 }),
+      slack: createSlackSender(async () => SLACK_URL, {
+        fetch: fakeFetch,
+        sleep: async (ms) => void slackWaits.push(ms),
+        random: () => 0.5,
+      }),
     }),
   };
   let delivered = 0;
   return {
-    handlers, table, proxy, store, clock, ingestDeps, accepted, emails, slackPosts, slackWaits, publisherWaits, slack, sent,
+    handlers,
+    table,
+    proxy,
+    store,
+    clock,
+    ingestDeps,
+    accepted,
+    emails,
+    slackPosts,
+    slackWaits,
+    publisherWaits,
+    slack,
+    sent,
     ingest: async (event) => void (await route(handlers, event).lambdaHandler(structuredClone(event), ingestDeps)),
     notify: async (entry) => {
       const out = await handlers.notify.lambdaHandler(busEvent(entry, delivered++), notifyDeps);
@@ -189,7 +239,10 @@ export async function createWorld(): Promise<World> {
 }
 
 /** The senders, each noting what it delivered (after the AWS client or the webhook took it). */
-function recorded(sent: string[], senders: { email: (m: Outbound<'email'>) => Promise<void>; slack: (m: Outbound<'slack'>) => Promise<void> }): Dispatcher {
+function recorded(
+  sent: string[],
+  senders: { email: (m: Outbound<'email'>) => Promise<void>; slack: (m: Outbound<'slack'>) => Promise<void> },
+): Dispatcher {
   const note = (m: Outbound) => sent.push(`${m.channel}|${m.driftId}|${m.kind}#${m.eventId}`);
   return {
     email: async (m) => void (await senders.email(m), note(m)),
@@ -199,10 +252,16 @@ function recorded(sent: string[], senders: { email: (m: Outbound<'email'>) => Pr
 
 /** SNS takes every message (the world keeps what email it was). */
 export function snsAccepts(emails: World['emails']): void {
-  sns.on(PublishCommand).callsFake((input: { MessageAttributes?: Record<string, { StringValue?: string }>; Subject?: string }) => {
-    emails.push({ owner: input.MessageAttributes?.owner?.StringValue, transition: input.MessageAttributes?.transition?.StringValue, subject: input.Subject });
-    return { MessageId: `m-${emails.length}` };
-  });
+  sns
+    .on(PublishCommand)
+    .callsFake((input: { MessageAttributes?: Record<string, { StringValue?: string }>; Subject?: string }) => {
+      emails.push({
+        owner: input.MessageAttributes?.owner?.StringValue,
+        transition: input.MessageAttributes?.transition?.StringValue,
+        subject: input.Subject,
+      });
+      return { MessageId: `m-${emails.length}` };
+    });
 }
 
 /** EventBridge accepts every entry (and the world keeps them). */
@@ -245,12 +304,31 @@ export async function deliverAll<T>(items: readonly T[], handler: (item: T) => P
 export function stateOf(records: DriftRecord[]) {
   const closed = (s: string) => (s === 'resolved' || s === 'compliant' ? 'closed' : s);
   return records
-    .map((r) => ({ driftId: r.driftId, ruleId: r.ruleId, resource: `${r.resourceType}/${r.resourceId}`, status: closed(r.status), lastSeen: r.lastSeen, lastEventId: r.lastEventId }))
+    .map((r) => ({
+      driftId: r.driftId,
+      ruleId: r.ruleId,
+      resource: `${r.resourceType}/${r.resourceId}`,
+      status: closed(r.status),
+      lastSeen: r.lastSeen,
+      lastEventId: r.lastEventId,
+    }))
     .sort((a, b) => a.driftId.localeCompare(b.driftId));
 }
 
 /** `driftId|kind#eventId` of an accepted entry, and whether it is a re-publication. */
-export function transitionOfEntry(e: PutEventsRequestEntry): { key: string; republished: boolean; kind: string; driftId: string; eventId: string } {
+export function transitionOfEntry(e: PutEventsRequestEntry): {
+  key: string;
+  republished: boolean;
+  kind: string;
+  driftId: string;
+  eventId: string;
+} {
   const t = JSON.parse(e.Detail ?? '{}') as DriftTransition & { republished?: boolean };
-  return { key: `${t.record.driftId}|${t.kind}#${t.eventId}`, republished: t.republished === true, kind: t.kind, driftId: t.record.driftId, eventId: t.eventId };
+  return {
+    key: `${t.record.driftId}|${t.kind}#${t.eventId}`,
+    republished: t.republished === true,
+    kind: t.kind,
+    driftId: t.record.driftId,
+    eventId: t.eventId,
+  };
 }

@@ -16,7 +16,13 @@ afterEach(async () => {
   await cleanup();
 });
 
-const entry = { driftId: 'd-00000000000000000001', eventId: 'e-1', eventTime: '2026-11-02T10:00:00.000Z', verdict: 'pass' as const, packVersion: 'p' };
+const entry = {
+  driftId: 'd-00000000000000000001',
+  eventId: 'e-1',
+  eventTime: '2026-11-02T10:00:00.000Z',
+  verdict: 'pass' as const,
+  packVersion: 'p',
+};
 
 describe('Function: openLocalTable', () => {
   it('creates the table with the key schema and GSI of the table definition, on 127.0.0.1', async () => {
@@ -27,7 +33,9 @@ describe('Function: openLocalTable', () => {
     // Assess
     expect(table.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(Table?.KeySchema).toEqual(TABLE_DEFINITION.KeySchema);
-    expect(Table?.GlobalSecondaryIndexes?.map((g) => [g.IndexName, g.KeySchema, g.Projection?.ProjectionType])).toEqual([[GSI1, TABLE_DEFINITION.GlobalSecondaryIndexes[0].KeySchema, 'ALL']]);
+    expect(Table?.GlobalSecondaryIndexes?.map((g) => [g.IndexName, g.KeySchema, g.Projection?.ProjectionType])).toEqual(
+      [[GSI1, TABLE_DEFINITION.GlobalSecondaryIndexes[0].KeySchema, 'ALL']],
+    );
   });
 
   it('keeps its data on disk under --data-dir across restarts (LevelDB on Node 22)', async () => {
@@ -50,7 +58,10 @@ describe('Function: openLocalTable', () => {
     // Prepare: the endpoint file names another live process (this test's parent) serving the store
     const owner = await openLocalTable({ dataDir: dir });
     const { writeFile } = await import('node:fs/promises');
-    await writeFile(join(dir, 'dynalite.json'), JSON.stringify({ pid: process.ppid, port: Number(new URL(owner.endpoint).port) }));
+    await writeFile(
+      join(dir, 'dynalite.json'),
+      JSON.stringify({ pid: process.ppid, port: Number(new URL(owner.endpoint).port) }),
+    );
     // Act
     const attached = await openLocalTable({ dataDir: dir });
     const wrote = await new DynamoDriftStore(attached.doc, { tableName: attached.tableName }).putHistory(entry);

@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoExceptionStore, EXCEPTION_RETENTION_DAYS } from '../../../shared/adapters/dynamodb-exceptions.js';
 import { openLocalTable, type LocalTable } from '../../../shared/adapters/dynalite.js';
-import { ExceptionAlreadyRevokedError, ExceptionError, ExceptionNotFoundError } from '../../../shared/exceptions/errors.js';
+import {
+  ExceptionAlreadyRevokedError,
+  ExceptionError,
+  ExceptionNotFoundError,
+} from '../../../shared/exceptions/errors.js';
 import { createException } from '../../../shared/exceptions/match.js';
 import { createExceptionMatcher } from '../../../shared/exceptions/matcher.js';
 import type { Clock } from '../../../shared/util/clock.js';
@@ -18,7 +22,13 @@ beforeAll(async () => {
 afterAll(async () => table.close());
 
 function request(resource: string) {
-  return { ruleId: 'TPS-S3-90', resource, reason: 'legacy bucket, migration planned', approvedBy: 'CISO office', expiresAt: '2027-06-30T22:00:00.000Z' };
+  return {
+    ruleId: 'TPS-S3-90',
+    resource,
+    reason: 'legacy bucket, migration planned',
+    approvedBy: 'CISO office',
+    expiresAt: '2027-06-30T22:00:00.000Z',
+  };
 }
 
 describe('Class: DynamoExceptionStore', () => {
@@ -28,7 +38,11 @@ describe('Class: DynamoExceptionStore', () => {
 
     // Act
     await store.add(exc);
-    const item = (await table.doc.send(new GetCommand({ TableName: table.tableName, Key: { pk: `EXCEPTION#${exc.exceptionId}`, sk: 'STATE' } }))).Item!;
+    const item = (
+      await table.doc.send(
+        new GetCommand({ TableName: table.tableName, Key: { pk: `EXCEPTION#${exc.exceptionId}`, sk: 'STATE' } }),
+      )
+    ).Item!;
 
     // Assess
     expect(await store.get(exc.exceptionId)).toEqual(exc);
@@ -46,13 +60,22 @@ describe('Class: DynamoExceptionStore', () => {
     const revoked = await store.revoke(exc.exceptionId, 'CISO office', '2027-04-15T10:00:00.000Z');
 
     // Assess
-    expect(revoked).toMatchObject({ status: 'revoked', revokedBy: 'CISO office', revokedAt: '2027-04-15T10:00:00.000Z', expiresAt: exc.expiresAt });
-    await expect(store.revoke(exc.exceptionId, 'x', '2027-04-16T00:00:00.000Z')).rejects.toThrow(ExceptionAlreadyRevokedError);
+    expect(revoked).toMatchObject({
+      status: 'revoked',
+      revokedBy: 'CISO office',
+      revokedAt: '2027-04-15T10:00:00.000Z',
+      expiresAt: exc.expiresAt,
+    });
+    await expect(store.revoke(exc.exceptionId, 'x', '2027-04-16T00:00:00.000Z')).rejects.toThrow(
+      ExceptionAlreadyRevokedError,
+    );
     await expect(store.revoke('EX-00000000', 'x', '2027-04-16T00:00:00.000Z')).rejects.toThrow(ExceptionNotFoundError);
   });
 
   it('lists every exception through the index', async () => {
-    expect((await store.list()).map((e) => e.resource).sort()).toEqual(expect.arrayContaining(['ml-training-legacy-a', 'ml-training-legacy-b']));
+    expect((await store.list()).map((e) => e.resource).sort()).toEqual(
+      expect.arrayContaining(['ml-training-legacy-a', 'ml-training-legacy-b']),
+    );
   });
 });
 
@@ -62,14 +85,26 @@ describe('Function: createExceptionMatcher', () => {
     let reads = 0;
     let now = NOW.getTime();
     const clock: Clock = { now: () => new Date(now) };
-    const counting = { list: async () => { reads++; return store.list(); } };
+    const counting = {
+      list: async () => {
+        reads++;
+        return store.list();
+      },
+    };
     const matcher = createExceptionMatcher(counting, clock, 60_000);
 
     // Act: 50 events within the minute, then one after it
     const hits = [];
-    for (let i = 0; i < 50; i++) hits.push(await matcher('TPS-S3-90', { type: 's3-bucket', id: 'ml-training-legacy-a' }, '2027-04-02T00:00:00.000Z'));
+    for (let i = 0; i < 50; i++)
+      hits.push(
+        await matcher('TPS-S3-90', { type: 's3-bucket', id: 'ml-training-legacy-a' }, '2027-04-02T00:00:00.000Z'),
+      );
     now += 60_000;
-    const revokedOne = await matcher('TPS-S3-90', { type: 's3-bucket', id: 'ml-training-legacy-b' }, '2027-04-20T00:00:00.000Z');
+    const revokedOne = await matcher(
+      'TPS-S3-90',
+      { type: 's3-bucket', id: 'ml-training-legacy-b' },
+      '2027-04-20T00:00:00.000Z',
+    );
 
     // Assess
     expect(new Set(hits).size).toBe(1);

@@ -41,7 +41,10 @@ describe('Class: DynamoReviewStore', () => {
     await store.putTaskIfAbsent(task);
 
     // Act: two concurrent runs record the same reminder
-    const results = await Promise.all([store.recordReminder(task.taskId, 'd14', '2031-04-17T06:00:00.000Z'), store.recordReminder(task.taskId, 'd14', '2031-04-17T06:00:01.000Z')]);
+    const results = await Promise.all([
+      store.recordReminder(task.taskId, 'd14', '2031-04-17T06:00:00.000Z'),
+      store.recordReminder(task.taskId, 'd14', '2031-04-17T06:00:01.000Z'),
+    ]);
     const other = await store.recordReminder(task.taskId, 'd7', '2031-04-24T06:00:00.000Z');
 
     // Assess
@@ -56,7 +59,13 @@ describe('Class: DynamoReviewStore', () => {
     const done = taskOf('2031-Q4');
     await store.putTaskIfAbsent(task);
     await store.putTaskIfAbsent(done);
-    await store.completeTask(done.taskId, { by: 'Dana', at: '2031-10-05T10:00:00.000Z', notes: 'ok', decision: 'keep', packVersion: 'bbbbbbbbbbbb' });
+    await store.completeTask(done.taskId, {
+      by: 'Dana',
+      at: '2031-10-05T10:00:00.000Z',
+      notes: 'ok',
+      decision: 'keep',
+      packVersion: 'bbbbbbbbbbbb',
+    });
 
     // Act
     const once = await store.recordEscalation(task.taskId, '2031-08-08T06:00:00.000Z');
@@ -72,14 +81,27 @@ describe('Class: DynamoReviewStore', () => {
     // Prepare
     const task = taskOf('2032-Q1');
     await store.putTaskIfAbsent(task);
-    const signOff = { by: 'Dana Ruiz', at: '2032-01-20T10:00:00.000Z', notes: 'added TPS-S3-91', decision: 'update' as const, packVersion: 'cccccccccccc' };
+    const signOff = {
+      by: 'Dana Ruiz',
+      at: '2032-01-20T10:00:00.000Z',
+      notes: 'added TPS-S3-91',
+      decision: 'update' as const,
+      packVersion: 'cccccccccccc',
+    };
 
     // Act
     const done = await store.completeTask(task.taskId, signOff);
     const again = store.completeTask(task.taskId, { ...signOff, by: 'Someone Else' });
 
     // Assess
-    expect(done).toMatchObject({ status: 'done', completedBy: 'Dana Ruiz', completedAt: signOff.at, notes: signOff.notes, decision: 'update', reviewedPackVersion: 'cccccccccccc' });
+    expect(done).toMatchObject({
+      status: 'done',
+      completedBy: 'Dana Ruiz',
+      completedAt: signOff.at,
+      notes: signOff.notes,
+      decision: 'update',
+      reviewedPackVersion: 'cccccccccccc',
+    });
     await expect(again).rejects.toThrow(ReviewAlreadyCompletedError);
     await expect(store.completeTask('2099-Q1/nobody', signOff)).rejects.toThrow(ReviewTaskNotFoundError);
   });
@@ -96,7 +118,11 @@ describe('Class: DynamoReviewStore', () => {
 
   it('stores a pack snapshot once per version', async () => {
     // Prepare
-    const snap = { version: 'dddddddddddd', takenAt: '2032-01-01T00:00:00.000Z', rules: { 'TPS-S3-90': { hash: 'h1', area: 's3', title: 't' } } };
+    const snap = {
+      version: 'dddddddddddd',
+      takenAt: '2032-01-01T00:00:00.000Z',
+      rules: { 'TPS-S3-90': { hash: 'h1', area: 's3', title: 't' } },
+    };
 
     // Act
     const first = await store.putPackSnapshot(snap);

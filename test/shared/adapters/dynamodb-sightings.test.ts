@@ -13,7 +13,15 @@ beforeAll(async () => {
 afterAll(async () => table.close());
 
 function seen(at: string, findingType = 'Discovery:S3/AnomalousBehavior', bucket = 'ml-training-a'): FindingSighting {
-  return { findingType, account: '111122223333', region: 'eu-west-1', resource: { type: 's3-bucket', id: bucket, name: bucket }, firstSeen: at, lastSeen: at, count: 1 };
+  return {
+    findingType,
+    account: '111122223333',
+    region: 'eu-west-1',
+    resource: { type: 's3-bucket', id: bucket, name: bucket },
+    firstSeen: at,
+    lastSeen: at,
+    count: 1,
+  };
 }
 
 describe('Class: DynamoSightings', () => {
@@ -25,7 +33,9 @@ describe('Class: DynamoSightings', () => {
     await sightings.record(seen('2027-02-20T00:00:00.000Z'));
 
     // Assess
-    const [s] = (await sightings.list('2027-01-01T00:00:00.000Z', '2027-04-01T00:00:00.000Z')).filter((x) => x.resource.id === 'ml-training-a');
+    const [s] = (await sightings.list('2027-01-01T00:00:00.000Z', '2027-04-01T00:00:00.000Z')).filter(
+      (x) => x.resource.id === 'ml-training-a',
+    );
     expect(s).toMatchObject({ count: 4, firstSeen: '2027-01-10T00:00:00.000Z', lastSeen: '2027-03-10T00:00:00.000Z' });
   });
 

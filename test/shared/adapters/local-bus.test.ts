@@ -9,10 +9,24 @@ import { loadPolicyPack } from '../../../shared/policy/load.js';
 import { FIXTURE_POLICIES, fixtureEvent } from '../ingest/ingest-fixture.js';
 
 const transition: DriftTransition = {
-  kind: 'resolved', eventId: 'e-1', eventTime: '2026-11-02T10:30:00.000Z',
+  kind: 'resolved',
+  eventId: 'e-1',
+  eventTime: '2026-11-02T10:30:00.000Z',
   record: {
-    driftId: 'd-00000000000000000001', account: '111122223333', region: 'eu-west-1', resourceType: 's3-bucket', resourceId: 'ml-training-x', ruleId: 'TPS-S3-04',
-    title: 'Versioning suspended', severity: 'high', area: 's3', status: 'resolved', lastSeen: '2026-11-02T10:30:00.000Z', occurrences: 1, lastEventId: 'e-1', packVersion: 'p',
+    driftId: 'd-00000000000000000001',
+    account: '111122223333',
+    region: 'eu-west-1',
+    resourceType: 's3-bucket',
+    resourceId: 'ml-training-x',
+    ruleId: 'TPS-S3-04',
+    title: 'Versioning suspended',
+    severity: 'high',
+    area: 's3',
+    status: 'resolved',
+    lastSeen: '2026-11-02T10:30:00.000Z',
+    occurrences: 1,
+    lastEventId: 'e-1',
+    packVersion: 'p',
   },
 };
 
@@ -52,7 +66,9 @@ describe('Class: LocalBus', () => {
     const off = bus.subscribe(TRANSITION_PATTERN, () => void calls++);
     off();
     // Act
-    const { matched } = await new LocalBusPublisher(bus).publish([transition]).then(() => bus.put({ source: 'tpguard' } as BusEnvelope));
+    const { matched } = await new LocalBusPublisher(bus)
+      .publish([transition])
+      .then(() => bus.put({ source: 'tpguard' } as BusEnvelope));
     // Assess
     expect([calls, matched]).toEqual([0, 0]);
   });

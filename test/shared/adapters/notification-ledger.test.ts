@@ -24,7 +24,13 @@ afterAll(async () => {
   await table.close();
 });
 
-const slotOf = (t: DriftTransition, channel: 'email' | 'slack' = 'email'): LedgerSlot => ({ scope: 'drift', driftId: t.record.driftId, channel, key: transitionKey(t), guard: guardFor(t) });
+const slotOf = (t: DriftTransition, channel: 'email' | 'slack' = 'email'): LedgerSlot => ({
+  scope: 'drift',
+  driftId: t.record.driftId,
+  channel,
+  key: transitionKey(t),
+  guard: guardFor(t),
+});
 
 describe('Class: DynamoNotificationLedger', () => {
   it('claims a transition once, records it in the notified map of the drift item, then answers duplicate', async () => {
@@ -37,8 +43,16 @@ describe('Class: DynamoNotificationLedger', () => {
     const second = await ledger.claim(slot, NOW, LEASE);
     // Assess
     expect([first, second]).toEqual(['claimed', 'duplicate']);
-    const item = (await table.doc.send(new GetCommand({ TableName: table.tableName, Key: { pk: `DRIFT#${opened!.record.driftId}`, sk: 'STATE' } }))).Item!;
-    expect(item.notified[`email#opened#${opened!.eventId}`]).toEqual({ status: 'sent', claimedAt: NOW.toISOString(), sentAt: NOW.toISOString() });
+    const item = (
+      await table.doc.send(
+        new GetCommand({ TableName: table.tableName, Key: { pk: `DRIFT#${opened!.record.driftId}`, sk: 'STATE' } }),
+      )
+    ).Item!;
+    expect(item.notified[`email#opened#${opened!.eventId}`]).toEqual({
+      status: 'sent',
+      claimedAt: NOW.toISOString(),
+      sentAt: NOW.toISOString(),
+    });
     expect(item.status).toBe('open');
   });
 
@@ -66,7 +80,12 @@ describe('Class: DynamoNotificationLedger', () => {
   it('claims a transition newer than anything the record has seen', async () => {
     // Prepare
     const [opened] = await driveHistory(store, freshFacts(), ['violation']);
-    const newer: DriftTransition = { ...opened!, kind: 'resolved', eventId: 'e-from-the-future', eventTime: '2026-11-02T11:00:00.000Z' };
+    const newer: DriftTransition = {
+      ...opened!,
+      kind: 'resolved',
+      eventId: 'e-from-the-future',
+      eventTime: '2026-11-02T11:00:00.000Z',
+    };
     // Act
     const outcome = await ledger.claim(slotOf(newer), NOW, LEASE);
     // Assess
@@ -102,7 +121,12 @@ describe('Class: DynamoNotificationLedger', () => {
     // Prepare
     const facts = freshFacts();
     const [opened] = await driveHistory(store, facts, ['violation']);
-    const escalation: DriftTransition = { kind: 'escalated', eventId: opened!.eventId, eventTime: '2026-11-03T12:00:00.000Z', record: opened!.record };
+    const escalation: DriftTransition = {
+      kind: 'escalated',
+      eventId: opened!.eventId,
+      eventTime: '2026-11-03T12:00:00.000Z',
+      record: opened!.record,
+    };
     const claimedWhileOpen = await ledger.claim(slotOf(escalation), NOW, LEASE);
     const [resolved] = await driveHistory(store, facts, ['fix'], 1);
     // Act
@@ -122,7 +146,11 @@ describe('Class: DynamoNotificationLedger', () => {
     const nextDay = await ledger.claim({ ...slot, day: '2026-11-03' }, NOW, LEASE);
     // Assess
     expect([first, again, nextDay]).toEqual(['claimed', 'duplicate', 'claimed']);
-    const item = (await table.doc.send(new GetCommand({ TableName: table.tableName, Key: { pk: 'DIGEST#2026-11-02', sk: 'email#vision' } }))).Item!;
+    const item = (
+      await table.doc.send(
+        new GetCommand({ TableName: table.tableName, Key: { pk: 'DIGEST#2026-11-02', sk: 'email#vision' } }),
+      )
+    ).Item!;
     expect(item.expiresAt).toBe(Math.floor(NOW.getTime() / 1000) + 30 * 86_400);
   });
 });

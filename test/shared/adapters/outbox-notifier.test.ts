@@ -25,17 +25,27 @@ afterEach(async () => {
 
 async function outbox(): Promise<OutboxLine[]> {
   const text = await readFile(join(dataDir, 'outbox.ndjson'), 'utf8').catch(() => '');
-  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as OutboxLine);
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as OutboxLine);
 }
 
 describe('Function: createLocalNotifier', () => {
   it('writes every message of a replay of the sample events to the outbox, and nothing the second time', async () => {
     // Prepare
-    const config = shippedConfig({ securityHub: true, chatbotTopicArn: 'arn:aws:sns:eu-west-1:111122223333:tpguard-chat' });
+    const config = shippedConfig({
+      securityHub: true,
+      chatbotTopicArn: 'arn:aws:sns:eu-west-1:111122223333:tpguard-chat',
+    });
     const pack = await shippedPack();
     const runtime = await startLocalRuntime({ config, pack, dataDir, clock: fixedClock('2026-11-26T00:00:00Z') });
     const console: string[] = [];
-    runtime.bus.subscribe(TRANSITION_PATTERN, createLocalNotifier({ dataDir, config, pack, table: runtime.table, env: {}, log: (l) => console.push(l) }), 'notifier');
+    runtime.bus.subscribe(
+      TRANSITION_PATTERN,
+      createLocalNotifier({ dataDir, config, pack, table: runtime.table, env: {}, log: (l) => console.push(l) }),
+      'notifier',
+    );
     try {
       // Act
       const first = await runtime.ingest(readInputs([EVENTS]));
@@ -51,7 +61,14 @@ describe('Function: createLocalNotifier', () => {
       expect(console).toHaveLength(afterFirst);
       expect(new Set(lines.map((l) => l.channel))).toEqual(new Set(['email', 'slack', 'chatbot', 'securityhub']));
       for (const l of lines) {
-        expect(l).toMatchObject({ channel: expect.any(String), transition: expect.any(String), ruleId: expect.any(String), resourceId: expect.any(String), eventId: expect.any(String), to: expect.any(Array) });
+        expect(l).toMatchObject({
+          channel: expect.any(String),
+          transition: expect.any(String),
+          ruleId: expect.any(String),
+          resourceId: expect.any(String),
+          eventId: expect.any(String),
+          to: expect.any(Array),
+        });
         expect(l.payload).toBeDefined();
       }
       const email = lines.find((l) => l.channel === 'email')!.payload as Record<string, unknown>;
@@ -66,34 +83,54 @@ describe('Function: createLocalNotifier', () => {
   it('also posts to Slack for real when the env: webhook variable is set, and sends email through SMTP_URL', async () => {
     // Prepare
     const posted: string[] = [];
-    const fetch = (async (url: string | URL | Request) => (posted.push(String(url)), new Response('ok'))) as typeof globalThis.fetch;
+    const fetch = (async (url: string | URL | Request) => (
+      posted.push(String(url)), new Response('ok')
+    )) as typeof globalThis.fetch;
     const mailed: string[][] = [];
     const config = shippedConfig();
     config.owners.teams.nlp = { email: ['nlp-ml@example.com'], slack: 'env:TPGUARD_SLACK_NLP' };
     const notifier = createLocalNotifier({
-      dataDir, config, pack: await shippedPack(), env: { TPGUARD_SLACK_NLP: 'https://hooks.slack.com/services/T/B/localSecret' },
-      webhook: { fetch }, mail: async (to) => void mailed.push([...to]), log: () => undefined,
+      dataDir,
+      config,
+      pack: await shippedPack(),
+      env: { TPGUARD_SLACK_NLP: 'https://hooks.slack.com/services/T/B/localSecret' },
+      webhook: { fetch },
+      mail: async (to) => void mailed.push([...to]),
+      log: () => undefined,
     });
     // Act
     const results = await notifier(openedEvent());
     // Assess
-    expect(results.map((r) => [r.channel, r.outcome])).toEqual([['email', 'sent'], ['slack', 'sent']]);
+    expect(results.map((r) => [r.channel, r.outcome])).toEqual([
+      ['email', 'sent'],
+      ['slack', 'sent'],
+    ]);
     expect(posted).toEqual(['https://hooks.slack.com/services/T/B/localSecret']);
     expect(mailed).toEqual([['nlp-ml@example.com']]);
     const lines = await outbox();
-    expect(lines.map((l) => [l.channel, l.delivered, l.to])).toEqual([['email', 'smtp', ['nlp-ml@example.com']], ['slack', 'slack', ['env:TPGUARD_SLACK_NLP']]]);
+    expect(lines.map((l) => [l.channel, l.delivered, l.to])).toEqual([
+      ['email', 'smtp', ['nlp-ml@example.com']],
+      ['slack', 'slack', ['env:TPGUARD_SLACK_NLP']],
+    ]);
     expect(JSON.stringify(lines)).not.toContain('localSecret');
   });
 
   it('ignores an event that is not a drift transition, with one console line', async () => {
     // Prepare
     const lines: string[] = [];
-    const notifier = createLocalNotifier({ dataDir, config: shippedConfig(), pack: await shippedPack(), log: (l) => lines.push(l) });
+    const notifier = createLocalNotifier({
+      dataDir,
+      config: shippedConfig(),
+      pack: await shippedPack(),
+      log: (l) => lines.push(l),
+    });
     // Act
     const results = await notifier({ source: 'tpguard', 'detail-type': 'Drift Opened', detail: { kind: 'opened' } });
     // Assess
     expect(results).toEqual([]);
-    expect(lines).toEqual(['notify: not a drift transition: eventId: Invalid input: expected string, received undefined']);
+    expect(lines).toEqual([
+      'notify: not a drift transition: eventId: Invalid input: expected string, received undefined',
+    ]);
   });
 });
 
@@ -133,7 +170,11 @@ describe('Function: createSmtpSender', () => {
     try {
       const send = createSmtpSender(`smtp://127.0.0.1:${smtp.port}`, 'tpguard@example.com');
       // Act
-      await send(['nlp-ml@example.com'], { subject: '[tpguard] HIGH Drift opened', text: 'What: TPS-SM-01', attributes: { owner: 'nlp', severity: 'high' } });
+      await send(['nlp-ml@example.com'], {
+        subject: '[tpguard] HIGH Drift opened',
+        text: 'What: TPS-SM-01',
+        attributes: { owner: 'nlp', severity: 'high' },
+      });
       // Assess
       expect(smtp.messages).toHaveLength(1);
       expect(smtp.messages[0]).toContain('Subject: [tpguard] HIGH Drift opened');

@@ -17,7 +17,13 @@ afterEach(() => {
 
 async function message(kind: 'opened' | 'resolved'): Promise<Outbound<'securityhub'>> {
   const t = kind === 'opened' ? openedTransition() : nextTransition(openedTransition(), 'resolved', 1);
-  return { channel: 'securityhub', kind, owner: 'nlp', to: [], payload: renderFinding(alertFacts(t, await shippedCatalog()), TARGET) };
+  return {
+    channel: 'securityhub',
+    kind,
+    owner: 'nlp',
+    to: [],
+    payload: renderFinding(alertFacts(t, await shippedCatalog()), TARGET),
+  };
 }
 
 describe('Function: createSecurityHubSender', () => {
@@ -31,7 +37,10 @@ describe('Function: createSecurityHubSender', () => {
     const findings = hub.commandCalls(BatchImportFindingsCommand)[0]!.args[0].input.Findings!;
     expect(findings).toHaveLength(1);
     expect(validateFinding(m.payload.finding)).toEqual([]);
-    expect(findings[0]).toMatchObject({ RecordState: 'ACTIVE', FindingProviderFields: { Severity: { Label: 'HIGH' } } });
+    expect(findings[0]).toMatchObject({
+      RecordState: 'ACTIVE',
+      FindingProviderFields: { Severity: { Label: 'HIGH' } },
+    });
     expect(hub.commandCalls(BatchUpdateFindingsCommand)).toHaveLength(0);
   });
 
@@ -43,19 +52,37 @@ describe('Function: createSecurityHubSender', () => {
     // Act
     await createSecurityHubSender(new SecurityHubClient({ region: 'eu-west-1' }))(m);
     // Assess
-    expect(hub.commandCalls(BatchImportFindingsCommand)[0]!.args[0].input.Findings![0]).toMatchObject({ RecordState: 'ARCHIVED', Compliance: { Status: 'PASSED' } });
+    expect(hub.commandCalls(BatchImportFindingsCommand)[0]!.args[0].input.Findings![0]).toMatchObject({
+      RecordState: 'ARCHIVED',
+      Compliance: { Status: 'PASSED' },
+    });
     const update = hub.commandCalls(BatchUpdateFindingsCommand)[0]!.args[0].input;
-    expect(update.FindingIdentifiers).toEqual([{ Id: m.payload.finding.Id, ProductArn: 'arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default' }]);
+    expect(update.FindingIdentifiers).toEqual([
+      {
+        Id: m.payload.finding.Id,
+        ProductArn: 'arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default',
+      },
+    ]);
     expect(update.Workflow).toEqual({ Status: 'RESOLVED' });
   });
 
   it('fails the send when Security Hub refuses the finding', async () => {
     // Prepare
-    hub.on(BatchImportFindingsCommand).resolves({ FailedCount: 1, SuccessCount: 0, FailedFindings: [{ Id: 'x', ErrorCode: 'InvalidInput', ErrorMessage: 'Finding does not adhere to ASFF' }] });
+    hub
+      .on(BatchImportFindingsCommand)
+      .resolves({
+        FailedCount: 1,
+        SuccessCount: 0,
+        FailedFindings: [{ Id: 'x', ErrorCode: 'InvalidInput', ErrorMessage: 'Finding does not adhere to ASFF' }],
+      });
     // Act
-    const err = await createSecurityHubSender(new SecurityHubClient({ region: 'eu-west-1' }))(await message('opened')).catch((e: unknown) => e);
+    const err = await createSecurityHubSender(new SecurityHubClient({ region: 'eu-west-1' }))(
+      await message('opened'),
+    ).catch((e: unknown) => e);
     // Assess
     expect(err).toBeInstanceOf(DeliveryError);
-    expect((err as Error).message).toMatch(/^securityhub: BatchImportFindings refused tpguard\/111122223333\/eu-west-1\/TPS-SM-01\/.+: InvalidInput Finding does not adhere to ASFF$/);
+    expect((err as Error).message).toMatch(
+      /^securityhub: BatchImportFindings refused tpguard\/111122223333\/eu-west-1\/TPS-SM-01\/.+: InvalidInput Finding does not adhere to ASFF$/,
+    );
   });
 });

@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { createSlackSender, postSlackWebhook, retryAfterMs, type RetryLog } from '../../../shared/adapters/slack-webhook.js';
+import {
+  createSlackSender,
+  postSlackWebhook,
+  retryAfterMs,
+  type RetryLog,
+} from '../../../shared/adapters/slack-webhook.js';
 import { DeliveryError } from '../../../shared/notify/errors.js';
 import type { SlackMessage } from '../../../shared/notify/types.js';
 
 const URL = 'https://hooks.slack.com/services/T0TPGUARD/B0TPGUARD/s3cr3tWebhookPathXyZ123';
-const MESSAGE: SlackMessage = { text: 'Drift opened', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'hello' } }] };
+const MESSAGE: SlackMessage = {
+  text: 'Drift opened',
+  blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'hello' } }],
+};
 
 type Reply = { status: number; body?: string; headers?: Record<string, string> } | Error;
 
@@ -48,14 +56,19 @@ describe('Function: postSlackWebhook', () => {
 
   it('waits for Retry-After on 429, then sends, logging the retry without the URL', async () => {
     // Prepare
-    const { fetch, calls } = fakeFetch([{ status: 429, body: 'rate_limited', headers: { 'retry-after': '2' } }, { status: 200 }]);
+    const { fetch, calls } = fakeFetch([
+      { status: 429, body: 'rate_limited', headers: { 'retry-after': '2' } },
+      { status: 200 },
+    ]);
     const r = recorder();
     // Act
     await postSlackWebhook(URL, MESSAGE, { fetch, ...r });
     // Assess
     expect(calls).toHaveLength(2);
     expect(r.sleeps).toEqual([2000]);
-    expect(r.logs).toEqual([{ message: 'slack webhook: retrying', details: { attempt: 1, status: 429, waitMs: 2000 } }]);
+    expect(r.logs).toEqual([
+      { message: 'slack webhook: retrying', details: { attempt: 1, status: 429, waitMs: 2000 } },
+    ]);
     expect(JSON.stringify(r.logs)).not.toContain('s3cr3t');
   });
 
@@ -79,7 +92,14 @@ describe('Function: postSlackWebhook', () => {
     const r = recorder();
     const sleep = async (ms: number) => void (r.sleeps.push(ms), (clock += ms));
     // Act
-    const err = await postSlackWebhook(URL, MESSAGE, { fetch, ...r, sleep, now: () => clock, deadlineMs: 20_000, timeoutMs: 5_000 }).catch((e: unknown) => e);
+    const err = await postSlackWebhook(URL, MESSAGE, {
+      fetch,
+      ...r,
+      sleep,
+      now: () => clock,
+      deadlineMs: 20_000,
+      timeoutMs: 5_000,
+    }).catch((e: unknown) => e);
     // Assess
     expect((err as DeliveryError).status).toBe(429);
     expect(r.sleeps).toEqual([8000]); // 8 + 8 + 5 > 20: the second wait is not taken
@@ -102,7 +122,13 @@ describe('Function: postSlackWebhook', () => {
     const { fetch, calls } = fakeFetch([{ status: 502 }]);
     const r = recorder();
     // Act
-    const err = await postSlackWebhook(URL, MESSAGE, { fetch, ...r, maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 3000 }).catch((e: unknown) => e);
+    const err = await postSlackWebhook(URL, MESSAGE, {
+      fetch,
+      ...r,
+      maxAttempts: 4,
+      baseDelayMs: 1000,
+      maxDelayMs: 3000,
+    }).catch((e: unknown) => e);
     // Assess
     expect(err).toBeInstanceOf(DeliveryError);
     expect((err as Error).message).toBe('slack: webhook answered HTTP 502 ok');
@@ -122,7 +148,9 @@ describe('Function: postSlackWebhook', () => {
 
   it('never exposes the webhook URL, even when the network error quotes it', async () => {
     // Prepare
-    const failure = new TypeError(`Failed to parse URL from ${URL}`, { cause: new Error(`connect ECONNREFUSED for ${URL}`) });
+    const failure = new TypeError(`Failed to parse URL from ${URL}`, {
+      cause: new Error(`connect ECONNREFUSED for ${URL}`),
+    });
     const { fetch } = fakeFetch([failure]);
     const r = recorder();
     // Act
@@ -143,7 +171,13 @@ describe('Function: createSlackSender', () => {
     const resolved: string[] = [];
     const send = createSlackSender(async (ref) => (resolved.push(ref), URL), { fetch });
     // Act
-    await send({ channel: 'slack', kind: 'opened', owner: 'vision', to: ['ssm:/tpguard/slack/vision'], payload: MESSAGE });
+    await send({
+      channel: 'slack',
+      kind: 'opened',
+      owner: 'vision',
+      to: ['ssm:/tpguard/slack/vision'],
+      payload: MESSAGE,
+    });
     // Assess
     expect(resolved).toEqual(['ssm:/tpguard/slack/vision']);
     expect(calls[0]!.url).toBe(URL);

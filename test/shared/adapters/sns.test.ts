@@ -21,7 +21,10 @@ describe('Function: createSnsEmailSender', () => {
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
     const payload = renderEmail(alertFacts(openedTransition(), await shippedCatalog()));
     // Act
-    await createSnsEmailSender(new SNSClient({ region: 'eu-west-1' }), TOPIC)({ channel: 'email', kind: 'opened', owner: 'nlp', to: ['nlp-ml@example.com'], payload });
+    await createSnsEmailSender(
+      new SNSClient({ region: 'eu-west-1' }),
+      TOPIC,
+    )({ channel: 'email', kind: 'opened', owner: 'nlp', to: ['nlp-ml@example.com'], payload });
     // Assess
     const input = sns.commandCalls(PublishCommand)[0]!.args[0].input;
     expect(input.TopicArn).toBe(TOPIC);
@@ -29,8 +32,10 @@ describe('Function: createSnsEmailSender', () => {
     expect(input.Subject!.length).toBeLessThan(100);
     expect(input.Message).toBe(payload.text);
     expect(input.MessageAttributes).toEqual({
-      owner: { DataType: 'String', StringValue: 'nlp' }, severity: { DataType: 'String', StringValue: 'high' },
-      ruleId: { DataType: 'String', StringValue: 'TPS-SM-01' }, transition: { DataType: 'String', StringValue: 'opened' },
+      owner: { DataType: 'String', StringValue: 'nlp' },
+      severity: { DataType: 'String', StringValue: 'high' },
+      ruleId: { DataType: 'String', StringValue: 'TPS-SM-01' },
+      transition: { DataType: 'String', StringValue: 'opened' },
     });
   });
 
@@ -39,7 +44,10 @@ describe('Function: createSnsEmailSender', () => {
     sns.on(PublishCommand).rejects(Object.assign(new Error('throttled'), { name: 'ThrottledException' }));
     const payload = renderEmail(alertFacts(openedTransition(), await shippedCatalog()));
     // Act
-    const err = await createSnsEmailSender(new SNSClient({ region: 'eu-west-1' }), TOPIC)({ channel: 'email', kind: 'opened', owner: 'nlp', to: [], payload }).catch((e: unknown) => e);
+    const err = await createSnsEmailSender(
+      new SNSClient({ region: 'eu-west-1' }),
+      TOPIC,
+    )({ channel: 'email', kind: 'opened', owner: 'nlp', to: [], payload }).catch((e: unknown) => e);
     // Assess
     expect(err).toBeInstanceOf(DeliveryError);
     expect((err as Error).message).toBe('email: SNS Publish failed: ThrottledException');
@@ -52,10 +60,17 @@ describe('Function: createSnsChatbotSender', () => {
     sns.on(PublishCommand).resolves({ MessageId: 'm-2' });
     const payload = renderChatbot(alertFacts(openedTransition(), await shippedCatalog()));
     // Act
-    await createSnsChatbotSender(new SNSClient({ region: 'eu-west-1' }), `${TOPIC}-chat`)({ channel: 'chatbot', kind: 'opened', owner: 'nlp', to: [`${TOPIC}-chat`], payload });
+    await createSnsChatbotSender(
+      new SNSClient({ region: 'eu-west-1' }),
+      `${TOPIC}-chat`,
+    )({ channel: 'chatbot', kind: 'opened', owner: 'nlp', to: [`${TOPIC}-chat`], payload });
     // Assess
     const input = sns.commandCalls(PublishCommand)[0]!.args[0].input;
     expect(input.TopicArn).toBe(`${TOPIC}-chat`);
-    expect(JSON.parse(input.Message!)).toMatchObject({ version: '1.0', source: 'custom', content: { textType: 'client-markdown' } });
+    expect(JSON.parse(input.Message!)).toMatchObject({
+      version: '1.0',
+      source: 'custom',
+      content: { textType: 'client-markdown' },
+    });
   });
 });

@@ -14,7 +14,9 @@ afterEach(() => {
 describe('Function: createWebhookResolver', () => {
   it('reads an ssm: reference as a decrypted SecureString, once, then from the cache', async () => {
     // Prepare
-    ssm.on(GetParameterCommand).resolves({ Parameter: { Name: '/tpguard/slack/vision', Type: 'SecureString', Value: URL } });
+    ssm
+      .on(GetParameterCommand)
+      .resolves({ Parameter: { Name: '/tpguard/slack/vision', Type: 'SecureString', Value: URL } });
     const resolve = createWebhookResolver({ ssmClient: new SSMClient({ region: 'eu-west-1' }) });
     // Act
     const first = await resolve('ssm:/tpguard/slack/vision');

@@ -38,8 +38,18 @@ describe('Function: parseConfig', () => {
     const config = parseConfig(text, FILE);
 
     // Assess
-    expect(config.scope).toEqual({ resources: { 's3-bucket': ['ml-training-*'], 'kms-key': ['arn:aws:kms:*:111122223333:key/1234abcd-*'] }, tags: { 'ml:pipeline': ['training'] } });
-    expect(config.approved).toMatchObject({ images: ['111122223333.dkr.ecr.*.amazonaws.com/ml/*'], accounts: ['111122223333'], kmsKeys: [], executionRoles: [], dataLocations: [], principals: [] });
+    expect(config.scope).toEqual({
+      resources: { 's3-bucket': ['ml-training-*'], 'kms-key': ['arn:aws:kms:*:111122223333:key/1234abcd-*'] },
+      tags: { 'ml:pipeline': ['training'] },
+    });
+    expect(config.approved).toMatchObject({
+      images: ['111122223333.dkr.ecr.*.amazonaws.com/ml/*'],
+      accounts: ['111122223333'],
+      kmsKeys: [],
+      executionRoles: [],
+      dataLocations: [],
+      principals: [],
+    });
   });
 
   it('gives defaults for an empty file and for absent sections', () => {
@@ -49,7 +59,14 @@ describe('Function: parseConfig', () => {
 
     // Assess
     expect(empty.scope).toEqual({ resources: {}, tags: {} });
-    expect(empty.approved).toMatchObject({ kmsKeys: [], images: [], executionRoles: [], dataLocations: [], principals: [], accounts: [] });
+    expect(empty.approved).toMatchObject({
+      kmsKeys: [],
+      images: [],
+      executionRoles: [],
+      dataLocations: [],
+      principals: [],
+      accounts: [],
+    });
     expect(comments).toEqual(empty);
   });
 
@@ -57,12 +74,16 @@ describe('Function: parseConfig', () => {
     // Act & Assess
     expect(problem('approved:\n  kmsKey: []\n')).toBe(`${FILE}: unknown key approved.kmsKey`);
     expect(problem('scopes: {}\n')).toBe(`${FILE}: unknown key scopes`);
-    expect(problem('scope:\n  resources:\n    s3bucket: ["x"]\n')).toBe(`${FILE}: unknown key scope.resources.s3bucket`);
+    expect(problem('scope:\n  resources:\n    s3bucket: ["x"]\n')).toBe(
+      `${FILE}: unknown key scope.resources.s3bucket`,
+    );
   });
 
   it('names the path of a value of the wrong shape', () => {
     // Act & Assess
-    expect(problem('approved:\n  accounts: ["1234"]\n')).toBe(`${FILE}: approved.accounts.0: an account id is 12 digits`);
+    expect(problem('approved:\n  accounts: ["1234"]\n')).toBe(
+      `${FILE}: approved.accounts.0: an account id is 12 digits`,
+    );
     expect(problem('scope:\n  tags:\n    owner: vision\n')).toMatch(new RegExp(`^${FILE}: scope\\.tags\\.owner: `));
     expect(problem('approved:\n  images: [""]\n')).toMatch(new RegExp(`^${FILE}: approved\\.images\\.0: `));
   });

@@ -17,7 +17,13 @@ const config = ConfigSchema.parse({
 describe('Function: inScope', () => {
   it('keeps SageMaker and Bedrock training resources always in scope', () => {
     // Act & Assess
-    for (const type of ['sagemaker-training-job', 'sagemaker-processing-job', 'sagemaker-tuning-job', 'sagemaker-pipeline', 'bedrock-customization-job']) {
+    for (const type of [
+      'sagemaker-training-job',
+      'sagemaker-processing-job',
+      'sagemaker-tuning-job',
+      'sagemaker-pipeline',
+      'bedrock-customization-job',
+    ]) {
       expect(inScope({ type, id: 'anything' }, ConfigSchema.parse({})), type).toBe(true);
     }
   });
@@ -27,7 +33,12 @@ describe('Function: inScope', () => {
     expect(inScope({ type: 's3-bucket', id: 'ml-training-vision-raw' }, config)).toBe(true);
     expect(inScope({ type: 's3-bucket', id: 'x', arn: 'arn:aws:s3:::ml-artifacts-models' }, config)).toBe(true);
     expect(inScope({ type: 'iam-role', id: 'AROAQEXAMPLE', name: 'SageMakerTrainingExecution' }, config)).toBe(true);
-    expect(inScope({ type: 'kms-key', id: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' }, config)).toBe(true);
+    expect(
+      inScope(
+        { type: 'kms-key', id: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' },
+        config,
+      ),
+    ).toBe(true);
     expect(inScope({ type: 'kms-key', id: 'alias/ml-training' }, config)).toBe(true);
     expect(inScope({ type: 's3-bucket', id: 'jdoe-scratch-bucket' }, config)).toBe(false);
     expect(inScope({ type: 'iam-role', id: 'ml-training-vision-raw' }, config)).toBe(false);
@@ -35,10 +46,14 @@ describe('Function: inScope', () => {
 
   it('takes a resource carrying a scope tag value (globs too)', () => {
     // Act & Assess
-    expect(inScope({ type: 'ec2-instance', id: 'i-0a1b2c3d4e5f67890', tags: { 'ml:pipeline': 'training' } }, config)).toBe(true);
+    expect(
+      inScope({ type: 'ec2-instance', id: 'i-0a1b2c3d4e5f67890', tags: { 'ml:pipeline': 'training' } }, config),
+    ).toBe(true);
     expect(inScope({ type: 's3-bucket', id: 'other', tags: { owner: 'nlp-research' } }, config)).toBe(true);
     expect(inScope({ type: 's3-bucket', id: 'other', tags: { owner: 'finance' } }, config)).toBe(false);
-    expect(inScope({ type: 'AWS::EFS::FileSystem', id: 'fs-1', tags: { 'ml:pipeline': 'training' } }, config)).toBe(true);
+    expect(inScope({ type: 'AWS::EFS::FileSystem', id: 'fs-1', tags: { 'ml:pipeline': 'training' } }, config)).toBe(
+      true,
+    );
     expect(inScope({ type: 'AWS::EFS::FileSystem', id: 'fs-1' }, config)).toBe(false);
   });
 });

@@ -20,7 +20,10 @@ describe('Function: fieldsReadBy', () => {
     // Act
     const fields = fieldsReadBy(await rule('TPS-SM-90'));
     // Assess
-    expect(fields).toEqual([{ root: 'req', keys: ['enableNetworkIsolation'] }, { root: 'req', keys: ['environment'] }]);
+    expect(fields).toEqual([
+      { root: 'req', keys: ['enableNetworkIsolation'] },
+      { root: 'req', keys: ['environment'] },
+    ]);
   });
 });
 
@@ -35,7 +38,17 @@ describe('Function: evidenceOf', () => {
       source: 'cloudtrail',
       trigger: { eventSource: 'sagemaker.amazonaws.com', eventName: 'CreateTrainingJob' },
       resource: { type: 'sagemaker-training-job', id: 'llm-finetune-jdoe-7' },
-      fields: { requestParameters: { enableNetworkIsolation: false, environment: { AWS_ACCESS_KEY_ID: '***REDACTED***', AWS_SECRET_ACCESS_KEY: '***REDACTED***', DB_PASSWORD: '***REDACTED***', HF_HOME: '/opt/ml/hf' } } },
+      fields: {
+        requestParameters: {
+          enableNetworkIsolation: false,
+          environment: {
+            AWS_ACCESS_KEY_ID: '***REDACTED***',
+            AWS_SECRET_ACCESS_KEY: '***REDACTED***',
+            DB_PASSWORD: '***REDACTED***',
+            HF_HOME: '/opt/ml/hf',
+          },
+        },
+      },
     });
     expect(JSON.stringify(evidence)).not.toContain('roleArn');
   });
@@ -44,21 +57,40 @@ describe('Function: evidenceOf', () => {
     // Prepare
     const event = fixtureEvent('ct-training-open.json');
     const req = (event.detail as { requestParameters: Record<string, unknown> }).requestParameters;
-    req.environment = Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`VAR_${i}`, `value-${'x'.repeat(60)}-${i}`]));
+    req.environment = Object.fromEntries(
+      Array.from({ length: 400 }, (_, i) => [`VAR_${i}`, `value-${'x'.repeat(60)}-${i}`]),
+    );
     const obs = observe(event);
     // Act
     const evidence = evidenceOf(obs, await rule('TPS-SM-90'), obs.resources[0]!);
     // Assess
     expect(Buffer.byteLength(JSON.stringify(evidence))).toBeLessThanOrEqual(EVIDENCE_MAX_BYTES);
-    expect((evidence.fields as { requestParameters: { enableNetworkIsolation: boolean } }).requestParameters.enableNetworkIsolation).toBe(false);
+    expect(
+      (evidence.fields as { requestParameters: { enableNetworkIsolation: boolean } }).requestParameters
+        .enableNetworkIsolation,
+    ).toBe(false);
   });
 });
 
 describe('Function: redactDeep', () => {
   it('redacts values under secret names and secret-looking values anywhere, keeps references and numbers', () => {
     // Act
-    const out = redactDeep({ a: { api_key: 'short1', max_tokens: '512', token_ref: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:x', list: ['ghp_0123456789abcdefghij0123456789abcd', 'plain'] } });
+    const out = redactDeep({
+      a: {
+        api_key: 'short1',
+        max_tokens: '512',
+        token_ref: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:x',
+        list: ['ghp_0123456789abcdefghij0123456789abcd', 'plain'],
+      },
+    });
     // Assess
-    expect(out).toEqual({ a: { api_key: '***REDACTED***', max_tokens: '512', token_ref: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:x', list: ['***REDACTED***', 'plain'] } });
+    expect(out).toEqual({
+      a: {
+        api_key: '***REDACTED***',
+        max_tokens: '512',
+        token_ref: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:x',
+        list: ['***REDACTED***', 'plain'],
+      },
+    });
   });
 });

@@ -1,6 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { driftIdOf } from '../../../shared/drift/id.js';
-import { applyOperatorChange, recordFinding, resolveManually, type ObservedFinding } from '../../../shared/drift/record.js';
+import {
+  applyOperatorChange,
+  recordFinding,
+  resolveManually,
+  type ObservedFinding,
+} from '../../../shared/drift/record.js';
 import type { RecordFacts } from '../../../shared/drift/store.js';
 import { intentOf } from '../../../shared/drift/transitions.js';
 import { DriftNotFoundError, DriftStatusError } from '../../../shared/drift/errors.js';
@@ -19,14 +24,40 @@ afterEach(() => fx.reset());
 
 /** A fresh (resource, rule) per test, so tests share one table without interfering. */
 function factsFor(resourceId = `ml-training-bucket-${++seq}`): RecordFacts {
-  const key = { account: '111122223333', region: 'eu-west-1', resourceType: 's3-bucket', resourceId, ruleId: 'TPS-S3-90' };
-  return { ...key, driftId: driftIdOf(key), resourceArn: `arn:aws:s3:::${resourceId}`, title: 'Bucket versioning suspended', severity: 'high', area: 's3', owner: 'vision', packVersion: 'pack-1' };
+  const key = {
+    account: '111122223333',
+    region: 'eu-west-1',
+    resourceType: 's3-bucket',
+    resourceId,
+    ruleId: 'TPS-S3-90',
+  };
+  return {
+    ...key,
+    driftId: driftIdOf(key),
+    resourceArn: `arn:aws:s3:::${resourceId}`,
+    title: 'Bucket versioning suspended',
+    severity: 'high',
+    area: 's3',
+    owner: 'vision',
+    packVersion: 'pack-1',
+  };
 }
 
-function finding(facts: RecordFacts, eventId: string, minute: number, verdict: 'violation' | 'pass', opts: { resolves?: boolean; exceptionId?: string } = {}): ObservedFinding {
+function finding(
+  facts: RecordFacts,
+  eventId: string,
+  minute: number,
+  verdict: 'violation' | 'pass',
+  opts: { resolves?: boolean; exceptionId?: string } = {},
+): ObservedFinding {
   const f: ObservedFinding = {
-    facts, intent: intentOf(verdict, opts.resolves ?? false, opts.exceptionId), verdict, eventId,
-    eventTime: `2026-11-02T10:${String(minute).padStart(2, '0')}:00.000Z`, source: 'cloudtrail', actor: 'arn:aws:sts::111122223333:assumed-role/DataScientist/jdoe',
+    facts,
+    intent: intentOf(verdict, opts.resolves ?? false, opts.exceptionId),
+    verdict,
+    eventId,
+    eventTime: `2026-11-02T10:${String(minute).padStart(2, '0')}:00.000Z`,
+    source: 'cloudtrail',
+    actor: 'arn:aws:sts::111122223333:assumed-role/DataScientist/jdoe',
     evidence: { fields: { requestParameters: { bucketName: facts.resourceId } } },
   };
   if (opts.exceptionId) f.exceptionId = opts.exceptionId;
@@ -45,7 +76,14 @@ describe('Function: recordFinding', () => {
     expect(out.outcome).toBe('applied');
     expect(out.transition?.kind).toBe('opened');
     const record = await fx.store.getRecord(facts.driftId);
-    expect(record).toMatchObject({ status: 'open', owner: 'vision', firstSeen: '2026-11-02T10:01:00.000Z', openedAt: '2026-11-02T10:01:00.000Z', occurrences: 1, lastEventId: 'e-1' });
+    expect(record).toMatchObject({
+      status: 'open',
+      owner: 'vision',
+      firstSeen: '2026-11-02T10:01:00.000Z',
+      openedAt: '2026-11-02T10:01:00.000Z',
+      occurrences: 1,
+      lastEventId: 'e-1',
+    });
     expect(record?.lastTransition).toEqual({ kind: 'opened', eventId: 'e-1', at: '2026-11-02T10:01:00.000Z' });
   });
 
@@ -58,7 +96,12 @@ describe('Function: recordFinding', () => {
     // Assess
     expect(out).toEqual({ outcome: 'applied', driftId: facts.driftId });
     const record = await fx.store.getRecord(facts.driftId);
-    expect(record).toMatchObject({ status: 'open', occurrences: 2, lastEventId: 'e-2', openedAt: '2026-11-02T10:01:00.000Z' });
+    expect(record).toMatchObject({
+      status: 'open',
+      occurrences: 2,
+      lastEventId: 'e-2',
+      openedAt: '2026-11-02T10:01:00.000Z',
+    });
     expect(record?.lastTransition?.eventId).toBe('e-1');
   });
 
@@ -70,7 +113,12 @@ describe('Function: recordFinding', () => {
     const out = await recordFinding(fx.store, finding(facts, 'e-2', 5, 'pass', { resolves: true }), NOW);
     // Assess
     expect(out.transition?.kind).toBe('resolved');
-    expect(out.transition?.record).toMatchObject({ status: 'resolved', resolvedAt: '2026-11-02T10:05:00.000Z', resolvedBy: 'arn:aws:sts::111122223333:assumed-role/DataScientist/jdoe', openedAt: '2026-11-02T10:01:00.000Z' });
+    expect(out.transition?.record).toMatchObject({
+      status: 'resolved',
+      resolvedAt: '2026-11-02T10:05:00.000Z',
+      resolvedBy: 'arn:aws:sts::111122223333:assumed-role/DataScientist/jdoe',
+      openedAt: '2026-11-02T10:01:00.000Z',
+    });
   });
 
   it('records a pass that does not resolve in history only, leaving open drift open', async () => {
@@ -85,7 +133,10 @@ describe('Function: recordFinding', () => {
     expect(fx.writes()).toBe(1);
     expect((await fx.store.getRecord(facts.driftId))?.status).toBe('open');
     const history = await fx.store.listHistory(facts.driftId);
-    expect(history.map((h) => [h.eventId, h.verdict, h.intent])).toEqual([['e-1', 'violation', 'violation'], ['e-2', 'pass', 'observe']]);
+    expect(history.map((h) => [h.eventId, h.verdict, h.intent])).toEqual([
+      ['e-1', 'violation', 'violation'],
+      ['e-2', 'pass', 'observe'],
+    ]);
   });
 
   it('reopens resolved drift when it breaks again, with a fresh openedAt', async () => {
@@ -97,7 +148,12 @@ describe('Function: recordFinding', () => {
     const out = await recordFinding(fx.store, finding(facts, 'e-3', 3, 'violation'), NOW);
     // Assess
     expect(out.transition?.kind).toBe('reopened');
-    expect(out.transition?.record).toMatchObject({ status: 'open', openedAt: '2026-11-02T10:03:00.000Z', firstSeen: '2026-11-02T10:01:00.000Z', occurrences: 2 });
+    expect(out.transition?.record).toMatchObject({
+      status: 'open',
+      openedAt: '2026-11-02T10:03:00.000Z',
+      firstSeen: '2026-11-02T10:01:00.000Z',
+      occurrences: 2,
+    });
     expect(out.transition?.record.resolvedAt).toBeUndefined();
   });
 
@@ -117,7 +173,11 @@ describe('Function: recordFinding', () => {
     const facts = factsFor();
     await recordFinding(fx.store, finding(facts, 'e-1', 1, 'violation'), NOW);
     // Act
-    const suppressed = await recordFinding(fx.store, finding(facts, 'e-2', 2, 'violation', { exceptionId: 'EX-1' }), NOW);
+    const suppressed = await recordFinding(
+      fx.store,
+      finding(facts, 'e-2', 2, 'violation', { exceptionId: 'EX-1' }),
+      NOW,
+    );
     const again = await recordFinding(fx.store, finding(facts, 'e-3', 3, 'violation', { exceptionId: 'EX-1' }), NOW);
     const reopened = await recordFinding(fx.store, finding(facts, 'e-4', 4, 'violation'), NOW);
     // Assess
@@ -196,7 +256,13 @@ describe('Function: recordFinding', () => {
     // Prepare: the history marker exists, the state write never happened
     const facts = factsFor();
     const f = finding(facts, 'e-1', 1, 'violation');
-    await fx.store.putHistory({ driftId: facts.driftId, eventId: 'e-1', eventTime: f.eventTime, verdict: 'violation', packVersion: 'pack-1' });
+    await fx.store.putHistory({
+      driftId: facts.driftId,
+      eventId: 'e-1',
+      eventTime: f.eventTime,
+      verdict: 'violation',
+      packVersion: 'pack-1',
+    });
     // Act
     const out = await recordFinding(fx.store, f, NOW);
     // Assess
@@ -227,7 +293,12 @@ describe('Function: resolveManually', () => {
     const t = await resolveManually(fx.store, facts.driftId, 'alice', 'bucket deleted', new Date(NOW));
     // Assess
     expect(t.kind).toBe('resolved');
-    expect(t.record).toMatchObject({ status: 'resolved', resolvedBy: 'alice', resolvedReason: 'bucket deleted', resolvedAt: NOW });
+    expect(t.record).toMatchObject({
+      status: 'resolved',
+      resolvedBy: 'alice',
+      resolvedReason: 'bucket deleted',
+      resolvedAt: NOW,
+    });
     const manual = (await fx.store.listHistory(facts.driftId)).find((h) => h.verdict === 'manual');
     expect(manual).toMatchObject({ actor: 'alice', note: 'bucket deleted', transition: 'resolved' });
   });
@@ -237,8 +308,12 @@ describe('Function: resolveManually', () => {
     const facts = factsFor();
     await recordFinding(fx.store, finding(facts, 'e-1', 1, 'pass', { resolves: true }), NOW);
     // Act + Assess
-    await expect(resolveManually(fx.store, facts.driftId, 'alice', 'x', new Date(NOW))).rejects.toBeInstanceOf(DriftStatusError);
-    await expect(resolveManually(fx.store, 'd-00000000000000000000', 'alice', 'x', new Date(NOW))).rejects.toBeInstanceOf(DriftNotFoundError);
+    await expect(resolveManually(fx.store, facts.driftId, 'alice', 'x', new Date(NOW))).rejects.toBeInstanceOf(
+      DriftStatusError,
+    );
+    await expect(
+      resolveManually(fx.store, 'd-00000000000000000000', 'alice', 'x', new Date(NOW)),
+    ).rejects.toBeInstanceOf(DriftNotFoundError);
   });
 
   it('takes effect after the latest observation even when the clock is behind the events', async () => {
@@ -260,7 +335,14 @@ describe('Function: applyOperatorChange', () => {
     const facts = factsFor();
     await recordFinding(fx.store, finding(facts, 'e-1', 1, 'violation', { exceptionId: 'EX-1' }), NOW);
     // Act
-    const t = await applyOperatorChange(fx.store, { driftId: facts.driftId, intent: 'violation', by: 'review-reminder', reason: 'exception EX-1 expired', onlyFrom: ['suppressed'], now: new Date(NOW) });
+    const t = await applyOperatorChange(fx.store, {
+      driftId: facts.driftId,
+      intent: 'violation',
+      by: 'review-reminder',
+      reason: 'exception EX-1 expired',
+      onlyFrom: ['suppressed'],
+      now: new Date(NOW),
+    });
     // Assess
     expect(t?.kind).toBe('reopened');
     expect(t?.record).toMatchObject({ status: 'open', occurrences: 1 });

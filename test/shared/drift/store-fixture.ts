@@ -32,7 +32,8 @@ export async function startStoreFixture(): Promise<StoreFixture> {
     table,
     store: new DynamoDriftStore(table.doc, { tableName: table.tableName }),
     counts,
-    writes: () => sum(['PutItem', 'UpdateItem', 'Put', 'Update', 'DeleteItem', 'Delete', 'BatchWriteItem', 'TransactWriteItems']),
+    writes: () =>
+      sum(['PutItem', 'UpdateItem', 'Put', 'Update', 'DeleteItem', 'Delete', 'BatchWriteItem', 'TransactWriteItems']),
     reads: () => sum(['GetItem', 'Get', 'Query', 'Scan', 'BatchGetItem']),
     reset: () => {
       for (const k of Object.keys(counts)) delete counts[k];

@@ -21,13 +21,34 @@ interface Op {
   id: string;
 }
 
-const op = fc.record({ intent: fc.constantFrom<StateIntent>('violation', 'suppress', 'resolve'), minute: fc.integer({ min: 0, max: 9 }), id: fc.constantFrom('a', 'b', 'c', 'd') });
+const op = fc.record({
+  intent: fc.constantFrom<StateIntent>('violation', 'suppress', 'resolve'),
+  minute: fc.integer({ min: 0, max: 9 }),
+  id: fc.constantFrom('a', 'b', 'c', 'd'),
+});
 const time = (m: number) => `2026-11-02T10:0${m}:00.000Z`;
 
 function finding(driftId: string, o: Op): ObservedFinding {
-  const facts = { driftId, account: '111122223333', region: 'eu-west-1', resourceType: 's3-bucket', resourceId: `b-${run}`, ruleId: 'TPS-S3-90', title: 'Versioning suspended', severity: 'high' as const, area: 's3', owner: 'default', packVersion: 'p' };
+  const facts = {
+    driftId,
+    account: '111122223333',
+    region: 'eu-west-1',
+    resourceType: 's3-bucket',
+    resourceId: `b-${run}`,
+    ruleId: 'TPS-S3-90',
+    title: 'Versioning suspended',
+    severity: 'high' as const,
+    area: 's3',
+    owner: 'default',
+    packVersion: 'p',
+  };
   return {
-    facts, intent: o.intent, verdict: o.intent === 'resolve' ? 'pass' : 'violation', eventId: `${o.id}-${o.minute}-${o.intent}`, eventTime: time(o.minute), source: 'cloudtrail',
+    facts,
+    intent: o.intent,
+    verdict: o.intent === 'resolve' ? 'pass' : 'violation',
+    eventId: `${o.id}-${o.minute}-${o.intent}`,
+    eventTime: time(o.minute),
+    source: 'cloudtrail',
     ...(o.intent === 'suppress' ? { exceptionId: 'EX-1' } : {}),
   };
 }
@@ -38,7 +59,13 @@ describe('DynamoDriftStore against the state machine model', () => {
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 10 }), async (ops) => {
         // Prepare
         run++;
-        const driftId = driftIdOf({ account: '111122223333', region: 'eu-west-1', resourceType: 's3-bucket', resourceId: `b-${run}`, ruleId: 'TPS-S3-90' });
+        const driftId = driftIdOf({
+          account: '111122223333',
+          region: 'eu-west-1',
+          resourceType: 's3-bucket',
+          resourceId: `b-${run}`,
+          ruleId: 'TPS-S3-90',
+        });
         let model: DriftStatus | undefined;
         let last: { eventTime: string; eventId: string } | undefined;
         const seen = new Set<string>();

@@ -41,23 +41,47 @@ describe('Function: transitionOf', () => {
 describe('Function: isAfter', () => {
   it('orders by event time, then by event id', () => {
     // Act + Assess
-    expect(isAfter({ eventTime: '2026-11-02T10:00:01.000Z', eventId: 'a' }, { eventTime: '2026-11-02T10:00:00.000Z', eventId: 'z' })).toBe(true);
-    expect(isAfter({ eventTime: '2026-11-02T10:00:00.000Z', eventId: 'b' }, { eventTime: '2026-11-02T10:00:00.000Z', eventId: 'a' })).toBe(true);
-    expect(isAfter({ eventTime: '2026-11-02T10:00:00.000Z', eventId: 'a' }, { eventTime: '2026-11-02T10:00:00.000Z', eventId: 'a' })).toBe(false);
+    expect(
+      isAfter(
+        { eventTime: '2026-11-02T10:00:01.000Z', eventId: 'a' },
+        { eventTime: '2026-11-02T10:00:00.000Z', eventId: 'z' },
+      ),
+    ).toBe(true);
+    expect(
+      isAfter(
+        { eventTime: '2026-11-02T10:00:00.000Z', eventId: 'b' },
+        { eventTime: '2026-11-02T10:00:00.000Z', eventId: 'a' },
+      ),
+    ).toBe(true);
+    expect(
+      isAfter(
+        { eventTime: '2026-11-02T10:00:00.000Z', eventId: 'a' },
+        { eventTime: '2026-11-02T10:00:00.000Z', eventId: 'a' },
+      ),
+    ).toBe(false);
   });
 });
 
 describe('Function: driftIdOf', () => {
   it('is stable for the same key and differs when any part differs', () => {
     // Prepare
-    const key = { account: '111122223333', region: 'eu-west-1', resourceType: 's3-bucket', resourceId: 'ml-training-data', ruleId: 'TPS-S3-04' };
+    const key = {
+      account: '111122223333',
+      region: 'eu-west-1',
+      resourceType: 's3-bucket',
+      resourceId: 'ml-training-data',
+      ruleId: 'TPS-S3-04',
+    };
     // Act
     const id = driftIdOf(key);
     // Assess
     expect(id).toBe(driftIdOf({ ...key }));
     expect(isDriftId(id)).toBe(true);
-    for (const field of Object.keys(key) as (keyof typeof key)[]) expect(driftIdOf({ ...key, [field]: `${key[field]}x` })).not.toBe(id);
+    for (const field of Object.keys(key) as (keyof typeof key)[])
+      expect(driftIdOf({ ...key, [field]: `${key[field]}x` })).not.toBe(id);
     // The separator keeps ("a", "bc") and ("ab", "c") apart.
-    expect(driftIdOf({ ...key, account: '1', region: '23' })).not.toBe(driftIdOf({ ...key, account: '12', region: '3' }));
+    expect(driftIdOf({ ...key, account: '1', region: '23' })).not.toBe(
+      driftIdOf({ ...key, account: '12', region: '3' }),
+    );
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isCloudTrailRecord, normalizeCloudTrail, syntheticId, tagsFromList } from '../../../shared/events/cloudtrail.js';
+import {
+  isCloudTrailRecord,
+  normalizeCloudTrail,
+  syntheticId,
+  tagsFromList,
+} from '../../../shared/events/cloudtrail.js';
 import { UnsupportedEventError } from '../../../shared/events/errors.js';
 import { loadShape } from '../../helpers/fixtures.js';
 
@@ -27,8 +32,19 @@ describe('Function: normalizeCloudTrail', () => {
         sessionIssuerArn: 'arn:aws:iam::111122223333:role/PlatformAdmin',
         sourceIp: '203.0.113.45',
       },
-      resources: [{ type: 's3-bucket', id: 'ml-training-vision-raw', name: 'ml-training-vision-raw', arn: 'arn:aws:s3:::ml-training-vision-raw' }],
-      trigger: { detailType: 'AWS API Call via CloudTrail', eventSource: 's3.amazonaws.com', eventName: 'PutBucketVersioning' },
+      resources: [
+        {
+          type: 's3-bucket',
+          id: 'ml-training-vision-raw',
+          name: 'ml-training-vision-raw',
+          arn: 'arn:aws:s3:::ml-training-vision-raw',
+        },
+      ],
+      trigger: {
+        detailType: 'AWS API Call via CloudTrail',
+        eventSource: 's3.amazonaws.com',
+        eventName: 'PutBucketVersioning',
+      },
     });
     expect(obs.detail).toBe(event.detail);
     expect(obs.raw).toBe(event);
@@ -45,7 +61,11 @@ describe('Function: normalizeCloudTrail', () => {
     // Assess
     expect(obs.eventId).toBe('a0b1c2d3-e4f5-4a6b-9c7d-8e9f0a1b2c3d');
     expect(obs.eventTime).toBe('2026-11-02T10:31:09.000Z');
-    expect(obs.trigger).toEqual({ detailType: 'AWS API Call via CloudTrail', eventSource: 'kms.amazonaws.com', eventName: 'ScheduleKeyDeletion' });
+    expect(obs.trigger).toEqual({
+      detailType: 'AWS API Call via CloudTrail',
+      eventSource: 'kms.amazonaws.com',
+      eventName: 'ScheduleKeyDeletion',
+    });
     expect(obs.resources).toEqual([
       {
         type: 'kms-key',
@@ -74,24 +94,96 @@ describe('Function: normalizeCloudTrail', () => {
   it('names the resources of each service from the request parameters', () => {
     // Prepare
     const cases: [string, Json, { type: string; id: string; arn?: string }[]][] = [
-      ['ecr.amazonaws.com', { repositoryName: 'ml/vision-trainer' }, [
-        { type: 'ecr-repository', id: 'ml/vision-trainer', arn: 'arn:aws:ecr:eu-west-1:111122223333:repository/ml/vision-trainer' },
-        { type: 'ecr-registry', id: '111122223333' },
-      ]],
-      ['iam.amazonaws.com', { roleName: 'SageMakerTrainingExecution' }, [{ type: 'iam-role', id: 'SageMakerTrainingExecution', arn: 'arn:aws:iam::111122223333:role/SageMakerTrainingExecution' }]],
-      ['ec2.amazonaws.com', { groupId: 'sg-0ml7f3a9c1d2e4b56' }, [{ type: 'security-group', id: 'sg-0ml7f3a9c1d2e4b56', arn: 'arn:aws:ec2:eu-west-1:111122223333:security-group/sg-0ml7f3a9c1d2e4b56' }]],
-      ['sagemaker.amazonaws.com', { trainingJobName: 'Vision-Job-1' }, [{ type: 'sagemaker-training-job', id: 'Vision-Job-1', arn: 'arn:aws:sagemaker:eu-west-1:111122223333:training-job/vision-job-1' }]],
-      ['sagemaker.amazonaws.com', { hyperParameterTuningJobName: 'hpo-1' }, [{ type: 'sagemaker-tuning-job', id: 'hpo-1', arn: 'arn:aws:sagemaker:eu-west-1:111122223333:hyper-parameter-tuning-job/hpo-1' }]],
-      ['sagemaker.amazonaws.com', { pipelineName: 'ml-vision-train' }, [{ type: 'sagemaker-pipeline', id: 'ml-vision-train', arn: 'arn:aws:sagemaker:eu-west-1:111122223333:pipeline/ml-vision-train' }]],
-      ['bedrock.amazonaws.com', { jobName: 'ft-1' }, [
-        { type: 'bedrock-customization-job', id: 'ft-1', arn: 'arn:aws:bedrock:eu-west-1:111122223333:model-customization-job/ft-1' },
-        { type: 'bedrock-logging', id: '111122223333' },
-      ]],
+      [
+        'ecr.amazonaws.com',
+        { repositoryName: 'ml/vision-trainer' },
+        [
+          {
+            type: 'ecr-repository',
+            id: 'ml/vision-trainer',
+            arn: 'arn:aws:ecr:eu-west-1:111122223333:repository/ml/vision-trainer',
+          },
+          { type: 'ecr-registry', id: '111122223333' },
+        ],
+      ],
+      [
+        'iam.amazonaws.com',
+        { roleName: 'SageMakerTrainingExecution' },
+        [
+          {
+            type: 'iam-role',
+            id: 'SageMakerTrainingExecution',
+            arn: 'arn:aws:iam::111122223333:role/SageMakerTrainingExecution',
+          },
+        ],
+      ],
+      [
+        'ec2.amazonaws.com',
+        { groupId: 'sg-0ml7f3a9c1d2e4b56' },
+        [
+          {
+            type: 'security-group',
+            id: 'sg-0ml7f3a9c1d2e4b56',
+            arn: 'arn:aws:ec2:eu-west-1:111122223333:security-group/sg-0ml7f3a9c1d2e4b56',
+          },
+        ],
+      ],
+      [
+        'sagemaker.amazonaws.com',
+        { trainingJobName: 'Vision-Job-1' },
+        [
+          {
+            type: 'sagemaker-training-job',
+            id: 'Vision-Job-1',
+            arn: 'arn:aws:sagemaker:eu-west-1:111122223333:training-job/vision-job-1',
+          },
+        ],
+      ],
+      [
+        'sagemaker.amazonaws.com',
+        { hyperParameterTuningJobName: 'hpo-1' },
+        [
+          {
+            type: 'sagemaker-tuning-job',
+            id: 'hpo-1',
+            arn: 'arn:aws:sagemaker:eu-west-1:111122223333:hyper-parameter-tuning-job/hpo-1',
+          },
+        ],
+      ],
+      [
+        'sagemaker.amazonaws.com',
+        { pipelineName: 'ml-vision-train' },
+        [
+          {
+            type: 'sagemaker-pipeline',
+            id: 'ml-vision-train',
+            arn: 'arn:aws:sagemaker:eu-west-1:111122223333:pipeline/ml-vision-train',
+          },
+        ],
+      ],
+      [
+        'bedrock.amazonaws.com',
+        { jobName: 'ft-1' },
+        [
+          {
+            type: 'bedrock-customization-job',
+            id: 'ft-1',
+            arn: 'arn:aws:bedrock:eu-west-1:111122223333:model-customization-job/ft-1',
+          },
+          { type: 'bedrock-logging', id: '111122223333' },
+        ],
+      ],
       ['cloudtrail.amazonaws.com', { name: 'org-audit-trail' }, [{ type: 'cloudtrail-trail', id: 'org-audit-trail' }]],
       ['sts.amazonaws.com', { roleArn: 'arn:aws:iam::111122223333:role/x' }, []],
     ];
     for (const [eventSource, requestParameters, expected] of cases) {
-      const record = { eventSource, eventName: 'Anything', awsRegion: 'eu-west-1', recipientAccountId: '111122223333', requestParameters };
+      const record = {
+        eventSource,
+        eventName: 'Anything',
+        awsRegion: 'eu-west-1',
+        recipientAccountId: '111122223333',
+        requestParameters,
+      };
 
       // Act
       const obs = normalizeCloudTrail(record);
@@ -105,7 +197,10 @@ describe('Function: normalizeCloudTrail', () => {
   it('attaches CreateTrainingJob tags to the job, so tag scopes work', () => {
     // Prepare
     const record = {
-      eventSource: 'sagemaker.amazonaws.com', eventName: 'CreateTrainingJob', awsRegion: 'eu-west-1', recipientAccountId: '111122223333',
+      eventSource: 'sagemaker.amazonaws.com',
+      eventName: 'CreateTrainingJob',
+      awsRegion: 'eu-west-1',
+      recipientAccountId: '111122223333',
       requestParameters: { trainingJobName: 'llm-finetune-jdoe-experiment-7', tags: [{ key: 'owner', value: 'nlp' }] },
     };
 
@@ -113,13 +208,27 @@ describe('Function: normalizeCloudTrail', () => {
     const obs = normalizeCloudTrail(record);
 
     // Assess
-    expect(obs.resources[0]).toMatchObject({ type: 'sagemaker-training-job', id: 'llm-finetune-jdoe-experiment-7', tags: { owner: 'nlp' } });
+    expect(obs.resources[0]).toMatchObject({
+      type: 'sagemaker-training-job',
+      id: 'llm-finetune-jdoe-experiment-7',
+      tags: { owner: 'nlp' },
+    });
   });
 
   it('takes an ARN from the record resources[] when the request named only an id', () => {
     // Prepare
-    const record = { eventSource: 'kms.amazonaws.com', eventName: 'DisableKey', requestParameters: { keyId: '1234abcd-12ab-34cd-56ef-1234567890ab' },
-      resources: [{ accountId: '111122223333', type: 'AWS::KMS::Key', ARN: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' }] };
+    const record = {
+      eventSource: 'kms.amazonaws.com',
+      eventName: 'DisableKey',
+      requestParameters: { keyId: '1234abcd-12ab-34cd-56ef-1234567890ab' },
+      resources: [
+        {
+          accountId: '111122223333',
+          type: 'AWS::KMS::Key',
+          ARN: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+        },
+      ],
+    };
 
     // Act
     const obs = normalizeCloudTrail(record);
@@ -130,24 +239,43 @@ describe('Function: normalizeCloudTrail', () => {
 
   it('falls back to the envelope, then to the caller, for account and region, and to a stable synthetic id', () => {
     // Prepare
-    const minimal = { eventSource: 's3.amazonaws.com', eventName: 'PutBucketAcl', userIdentity: { accountId: '444455556666' }, requestParameters: { bucketName: 'b' } };
+    const minimal = {
+      eventSource: 's3.amazonaws.com',
+      eventName: 'PutBucketAcl',
+      userIdentity: { accountId: '444455556666' },
+      requestParameters: { bucketName: 'b' },
+    };
 
     // Act
     const bare = normalizeCloudTrail(structuredClone(minimal));
     const again = normalizeCloudTrail(structuredClone(minimal));
-    const enveloped = normalizeCloudTrail(structuredClone(minimal), { id: 'env-1', account: '111122223333', region: 'eu-west-1', time: '2026-11-02T10:00:00Z' });
+    const enveloped = normalizeCloudTrail(structuredClone(minimal), {
+      id: 'env-1',
+      account: '111122223333',
+      region: 'eu-west-1',
+      time: '2026-11-02T10:00:00Z',
+    });
 
     // Assess
     expect(bare).toMatchObject({ account: '444455556666', region: 'unknown', eventTime: '1970-01-01T00:00:00.000Z' });
     expect(bare.eventId).toMatch(/^ct-[0-9a-f]{24}$/);
     expect(again.eventId).toBe(bare.eventId);
-    expect(enveloped).toMatchObject({ eventId: 'env-1', account: '111122223333', region: 'eu-west-1', eventTime: '2026-11-02T10:00:00.000Z' });
+    expect(enveloped).toMatchObject({
+      eventId: 'env-1',
+      account: '111122223333',
+      region: 'eu-west-1',
+      eventTime: '2026-11-02T10:00:00.000Z',
+    });
   });
 
   it('rejects a record without eventSource or with requestParameters that is not an object', () => {
     // Prepare
     const noSource = { eventName: 'PutBucketPolicy' };
-    const badParams = { eventSource: 's3.amazonaws.com', eventName: 'PutBucketPolicy', requestParameters: 'bucketName=x' };
+    const badParams = {
+      eventSource: 's3.amazonaws.com',
+      eventName: 'PutBucketPolicy',
+      requestParameters: 'bucketName=x',
+    };
 
     // Act & Assess
     expect(() => normalizeCloudTrail(noSource)).toThrow(UnsupportedEventError);
@@ -191,12 +319,20 @@ describe('Function: syntheticId', () => {
 
 describe('Function: normalizeCloudTrail (canonical resource ids)', () => {
   const call = (eventSource: string, eventName: string, requestParameters: Record<string, unknown>) => ({
-    eventSource, eventName, eventID: 'e-1', eventTime: '2026-11-02T10:00:00Z', awsRegion: 'eu-west-1', recipientAccountId: '111122223333', requestParameters,
+    eventSource,
+    eventName,
+    eventID: 'e-1',
+    eventTime: '2026-11-02T10:00:00Z',
+    awsRegion: 'eu-west-1',
+    recipientAccountId: '111122223333',
+    requestParameters,
   });
 
   it('keys a Lambda function named by ARN by its name', () => {
     // Prepare
-    const byArn = call('lambda.amazonaws.com', 'UpdateFunctionConfiguration20150331v2', { functionName: 'arn:aws:lambda:eu-west-1:111122223333:function:tpguard-prod-notify' });
+    const byArn = call('lambda.amazonaws.com', 'UpdateFunctionConfiguration20150331v2', {
+      functionName: 'arn:aws:lambda:eu-west-1:111122223333:function:tpguard-prod-notify',
+    });
     const byName = call('lambda.amazonaws.com', 'DeleteFunction20150331', { functionName: 'tpguard-prod-notify' });
 
     // Act
@@ -211,8 +347,12 @@ describe('Function: normalizeCloudTrail (canonical resource ids)', () => {
 
   it('keeps a KMS alias ARN as alias/<name> and a trail ARN as the trail name', () => {
     // Prepare
-    const alias = call('kms.amazonaws.com', 'DisableKey', { keyId: 'arn:aws:kms:eu-west-1:111122223333:alias/ml-training' });
-    const trail = call('cloudtrail.amazonaws.com', 'StopLogging', { name: 'arn:aws:cloudtrail:eu-west-1:111122223333:trail/org-trail' });
+    const alias = call('kms.amazonaws.com', 'DisableKey', {
+      keyId: 'arn:aws:kms:eu-west-1:111122223333:alias/ml-training',
+    });
+    const trail = call('cloudtrail.amazonaws.com', 'StopLogging', {
+      name: 'arn:aws:cloudtrail:eu-west-1:111122223333:trail/org-trail',
+    });
 
     // Act
     const [key] = normalizeCloudTrail(alias).resources;

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isRawConfigItem, normalizeComplianceChange, normalizeConfigChange, normalizeConfigItem } from '../../../shared/events/config.js';
+import {
+  isRawConfigItem,
+  normalizeComplianceChange,
+  normalizeConfigChange,
+  normalizeConfigItem,
+} from '../../../shared/events/config.js';
 import { loadShape } from '../../helpers/fixtures.js';
 
 type Json = Record<string, any>;
@@ -19,7 +24,15 @@ describe('Function: normalizeConfigChange', () => {
       source: 'config',
       account: '111122223333',
       region: 'eu-west-1',
-      resources: [{ type: 's3-bucket', id: 'ml-training-vision-raw', name: 'ml-training-vision-raw', arn: 'arn:aws:s3:::ml-training-vision-raw', tags: { 'ml:pipeline': 'training', owner: 'vision' } }],
+      resources: [
+        {
+          type: 's3-bucket',
+          id: 'ml-training-vision-raw',
+          name: 'ml-training-vision-raw',
+          arn: 'arn:aws:s3:::ml-training-vision-raw',
+          tags: { 'ml:pipeline': 'training', owner: 'vision' },
+        },
+      ],
       trigger: { detailType: 'Config Configuration Item Change', resourceType: 'AWS::S3::Bucket' },
     });
     expect(obs.actor).toBeUndefined();
@@ -34,7 +47,9 @@ describe('Function: normalizeConfigChange', () => {
 
     // Assess
     expect(obs.detail.configuration).toMatchObject({ name: 'ml-training-vision-raw' });
-    expect(obs.detail.supplementaryConfiguration).toMatchObject({ BucketVersioningConfiguration: { status: 'Suspended' } });
+    expect(obs.detail.supplementaryConfiguration).toMatchObject({
+      BucketVersioningConfiguration: { status: 'Suspended' },
+    });
     expect(obs.raw).toBe(event);
   });
 
@@ -43,7 +58,11 @@ describe('Function: normalizeConfigChange', () => {
     const event = loadShape<Json>('config-item-change-s3-bucket.json');
     const item = event.detail.configurationItem;
     delete event.detail.configurationItem;
-    event.detail.configurationItemSummary = { ...item, configurationItemStatus: 'ResourceDeleted', configuration: null };
+    event.detail.configurationItemSummary = {
+      ...item,
+      configurationItemStatus: 'ResourceDeleted',
+      configuration: null,
+    };
 
     // Act
     const obs = normalizeConfigChange(event.detail, event);
@@ -90,7 +109,10 @@ describe('Function: normalizeConfigItem', () => {
     const second = normalizeConfigItem(structuredClone(item));
 
     // Assess
-    expect(first).toMatchObject({ account: '111122223333', resources: [{ arn: 'arn:aws:s3:::ml-training-vision-raw' }] });
+    expect(first).toMatchObject({
+      account: '111122223333',
+      resources: [{ arn: 'arn:aws:s3:::ml-training-vision-raw' }],
+    });
     expect(first.eventId).toMatch(/^ci-[0-9a-f]{24}$/);
     expect(second.eventId).toBe(first.eventId);
     expect(isRawConfigItem(item)).toBe(true);
@@ -137,15 +159,25 @@ describe('Function: normalizeConfigItem (IAM ids)', () => {
   it('keys an IAM role by its name, as CloudTrail names it, not by its unique id', () => {
     // Prepare
     const item = {
-      resourceType: 'AWS::IAM::Role', resourceId: 'AROAB315387B9DDA33B10', resourceName: 'SageMakerTrainingExecution',
-      ARN: 'arn:aws:iam::111122223333:role/SageMakerTrainingExecution', awsAccountId: '111122223333', awsRegion: 'global',
-      configurationItemCaptureTime: '2026-11-02T12:00:00.000Z', configurationItemStatus: 'OK', configuration: {},
+      resourceType: 'AWS::IAM::Role',
+      resourceId: 'AROAB315387B9DDA33B10',
+      resourceName: 'SageMakerTrainingExecution',
+      ARN: 'arn:aws:iam::111122223333:role/SageMakerTrainingExecution',
+      awsAccountId: '111122223333',
+      awsRegion: 'global',
+      configurationItemCaptureTime: '2026-11-02T12:00:00.000Z',
+      configurationItemStatus: 'OK',
+      configuration: {},
     };
 
     // Act
     const [role] = normalizeConfigItem(item).resources;
 
     // Assess
-    expect(role).toMatchObject({ type: 'iam-role', id: 'SageMakerTrainingExecution', name: 'SageMakerTrainingExecution' });
+    expect(role).toMatchObject({
+      type: 'iam-role',
+      id: 'SageMakerTrainingExecution',
+      name: 'SageMakerTrainingExecution',
+    });
   });
 });

@@ -11,17 +11,115 @@ import { writePack, type RuleSpec } from '../../helpers/pack.js';
 
 /** Rules that meet many corpus events, so that evaluation (not only intake) is exercised. */
 const RULES: RuleSpec[] = [
-  { id: 'TPS-T-01', on: { source: 'cloudtrail', eventSource: 's3.amazonaws.com', eventName: ['PutBucketPolicy', 'PutBucketVersioning', 'DeleteBucketEncryption', 'PutBucketAcl', 'CreateBucket'] }, resource: { type: 's3-bucket' }, violation: 'policyIsPublic(req.?bucketPolicy.orValue({})) || req.?VersioningConfiguration.?Status.orValue("") == "Suspended"' },
-  { id: 'TPS-T-02', on: { source: 'cloudtrail', eventSource: 'cloudtrail.amazonaws.com', eventName: ['StopLogging', 'DeleteTrail', 'PutEventSelectors'] }, resource: { type: 'cloudtrail-trail' }, violation: 'true' },
-  { id: 'TPS-T-03', on: { source: 'cloudtrail', eventSource: 'kms.amazonaws.com', eventName: ['PutKeyPolicy', 'ScheduleKeyDeletion', 'DisableKey'] }, resource: { type: 'kms-key', id: 'req.keyId' }, violation: 'policyIsPublic(req.?policy.orValue("{}")) || obs.eventId != ""' },
-  { id: 'TPS-T-04', on: { source: 'cloudtrail', eventSource: 'iam.amazonaws.com', eventName: ['AttachRolePolicy', 'UpdateAssumeRolePolicy', 'CreateRole'] }, resource: { type: 'iam-role' }, violation: 'req.?policyArn.orValue("").endsWith("/AdministratorAccess") || policyIsPublic(req.?policyDocument.orValue("{}"))' },
-  { id: 'TPS-T-05', on: { source: 'cloudtrail', eventSource: 'ec2.amazonaws.com', eventName: ['AuthorizeSecurityGroupIngress'] }, resource: { type: 'security-group' }, violation: 'opensToWorld(req)' },
-  { id: 'TPS-T-06', on: { source: 'cloudtrail', eventSource: 'bedrock.amazonaws.com', eventName: ['CreateModelCustomizationJob', 'DeleteModelInvocationLoggingConfiguration'] }, resource: { type: 'bedrock-logging' }, violation: 'obs.eventId.size() > 0' },
-  { id: 'TPS-T-07', on: { source: 'guardduty', findingType: ['Policy:S3/*', 'PenTest:S3/*', 'Backdoor:EC2/*', 'UnauthorizedAccess:IAMUser/*', 'Recon:IAMUser/*', 'AttackSequence:*'] }, resource: { type: 's3-bucket' }, violation: 'true' },
-  { id: 'TPS-T-08', on: { source: 'config', resourceType: ['AWS::S3::Bucket', 'AWS::IAM::Role', 'AWS::KMS::Key', 'AWS::ECR::Repository'] }, resource: { type: 's3-bucket' }, violation: 'detail.?supplementaryConfiguration.?BucketVersioningConfiguration.?status.orValue("Off") != "Enabled"' },
-  { id: 'TPS-T-09', on: { source: 'config', detailType: 'Config Rules Compliance Change', resourceType: ['AWS::IAM::Role'] }, resource: { type: 'iam-role' }, violation: 'detail.newEvaluationResult.complianceType == "NON_COMPLIANT"' },
-  { id: 'TPS-T-10', on: { source: 'sagemaker', detailType: ['SageMaker Training Job State Change', 'SageMaker HyperParameter Tuning Job State Change', 'SageMaker Model Building Pipeline Execution Status Change', 'SageMaker Model Building Pipeline Execution Step Status Change'] }, resource: { type: 'sagemaker-training-job' }, violation: '!(has(detail.EnableNetworkIsolation) && detail.EnableNetworkIsolation)' },
-  { id: 'TPS-T-11', on: { source: 'bedrock', detailType: ['Model Customization Job State Change'] }, resource: { type: 'bedrock-customization-job' }, violation: 'detail.jobStatus == "Failed"' },
+  {
+    id: 'TPS-T-01',
+    on: {
+      source: 'cloudtrail',
+      eventSource: 's3.amazonaws.com',
+      eventName: ['PutBucketPolicy', 'PutBucketVersioning', 'DeleteBucketEncryption', 'PutBucketAcl', 'CreateBucket'],
+    },
+    resource: { type: 's3-bucket' },
+    violation:
+      'policyIsPublic(req.?bucketPolicy.orValue({})) || req.?VersioningConfiguration.?Status.orValue("") == "Suspended"',
+  },
+  {
+    id: 'TPS-T-02',
+    on: {
+      source: 'cloudtrail',
+      eventSource: 'cloudtrail.amazonaws.com',
+      eventName: ['StopLogging', 'DeleteTrail', 'PutEventSelectors'],
+    },
+    resource: { type: 'cloudtrail-trail' },
+    violation: 'true',
+  },
+  {
+    id: 'TPS-T-03',
+    on: {
+      source: 'cloudtrail',
+      eventSource: 'kms.amazonaws.com',
+      eventName: ['PutKeyPolicy', 'ScheduleKeyDeletion', 'DisableKey'],
+    },
+    resource: { type: 'kms-key', id: 'req.keyId' },
+    violation: 'policyIsPublic(req.?policy.orValue("{}")) || obs.eventId != ""',
+  },
+  {
+    id: 'TPS-T-04',
+    on: {
+      source: 'cloudtrail',
+      eventSource: 'iam.amazonaws.com',
+      eventName: ['AttachRolePolicy', 'UpdateAssumeRolePolicy', 'CreateRole'],
+    },
+    resource: { type: 'iam-role' },
+    violation:
+      'req.?policyArn.orValue("").endsWith("/AdministratorAccess") || policyIsPublic(req.?policyDocument.orValue("{}"))',
+  },
+  {
+    id: 'TPS-T-05',
+    on: { source: 'cloudtrail', eventSource: 'ec2.amazonaws.com', eventName: ['AuthorizeSecurityGroupIngress'] },
+    resource: { type: 'security-group' },
+    violation: 'opensToWorld(req)',
+  },
+  {
+    id: 'TPS-T-06',
+    on: {
+      source: 'cloudtrail',
+      eventSource: 'bedrock.amazonaws.com',
+      eventName: ['CreateModelCustomizationJob', 'DeleteModelInvocationLoggingConfiguration'],
+    },
+    resource: { type: 'bedrock-logging' },
+    violation: 'obs.eventId.size() > 0',
+  },
+  {
+    id: 'TPS-T-07',
+    on: {
+      source: 'guardduty',
+      findingType: [
+        'Policy:S3/*',
+        'PenTest:S3/*',
+        'Backdoor:EC2/*',
+        'UnauthorizedAccess:IAMUser/*',
+        'Recon:IAMUser/*',
+        'AttackSequence:*',
+      ],
+    },
+    resource: { type: 's3-bucket' },
+    violation: 'true',
+  },
+  {
+    id: 'TPS-T-08',
+    on: {
+      source: 'config',
+      resourceType: ['AWS::S3::Bucket', 'AWS::IAM::Role', 'AWS::KMS::Key', 'AWS::ECR::Repository'],
+    },
+    resource: { type: 's3-bucket' },
+    violation: 'detail.?supplementaryConfiguration.?BucketVersioningConfiguration.?status.orValue("Off") != "Enabled"',
+  },
+  {
+    id: 'TPS-T-09',
+    on: { source: 'config', detailType: 'Config Rules Compliance Change', resourceType: ['AWS::IAM::Role'] },
+    resource: { type: 'iam-role' },
+    violation: 'detail.newEvaluationResult.complianceType == "NON_COMPLIANT"',
+  },
+  {
+    id: 'TPS-T-10',
+    on: {
+      source: 'sagemaker',
+      detailType: [
+        'SageMaker Training Job State Change',
+        'SageMaker HyperParameter Tuning Job State Change',
+        'SageMaker Model Building Pipeline Execution Status Change',
+        'SageMaker Model Building Pipeline Execution Step Status Change',
+      ],
+    },
+    resource: { type: 'sagemaker-training-job' },
+    violation: '!(has(detail.EnableNetworkIsolation) && detail.EnableNetworkIsolation)',
+  },
+  {
+    id: 'TPS-T-11',
+    on: { source: 'bedrock', detailType: ['Model Customization Job State Change'] },
+    resource: { type: 'bedrock-customization-job' },
+    violation: 'detail.jobStatus == "Failed"',
+  },
 ];
 
 const VERDICTS = new Set(['violation', 'pass', 'cannot-evaluate']);
@@ -47,7 +145,20 @@ describe('Function: readInputs (public corpus)', () => {
     const tmp = await tempDir();
     cleanup = tmp.cleanup;
     const pack = await loadPolicyPack(await writePack(tmp.dir, RULES));
-    evaluator = createEvaluator(pack, ConfigSchema.parse({ scope: { resources: { 's3-bucket': ['*'], 'iam-role': ['*'], 'kms-key': ['*'], 'security-group': ['*'], 'cloudtrail-trail': ['*'] } } }));
+    evaluator = createEvaluator(
+      pack,
+      ConfigSchema.parse({
+        scope: {
+          resources: {
+            's3-bucket': ['*'],
+            'iam-role': ['*'],
+            'kms-key': ['*'],
+            'security-group': ['*'],
+            'cloudtrail-trail': ['*'],
+          },
+        },
+      }),
+    );
     for await (const r of readInputs([CORPUS_DIR], { onSkip: (file, reason) => skipped.set(file, reason) })) {
       results.push(r);
       if (r.ok) findings.set(r.where, evaluate(evaluator, r.observation));
@@ -86,10 +197,18 @@ describe('Function: readInputs (public corpus)', () => {
 
   it('rejects the malformed file as invalid JSON instead of crashing', () => {
     // Act
-    const malformed = results.find((r) => !r.ok && r.rejection.where.endsWith('ct_osis_UpdatePipeline.MALFORMED.json.txt'));
+    const malformed = results.find(
+      (r) => !r.ok && r.rejection.where.endsWith('ct_osis_UpdatePipeline.MALFORMED.json.txt'),
+    );
 
     // Assess
-    expect(malformed).toEqual({ ok: false, rejection: { where: join(CORPUS_DIR, 'aws-docs-opensearch', 'ct_osis_UpdatePipeline.MALFORMED.json.txt'), reason: expect.stringMatching(/^invalid JSON: .*line 36 column 43/) } });
+    expect(malformed).toEqual({
+      ok: false,
+      rejection: {
+        where: join(CORPUS_DIR, 'aws-docs-opensearch', 'ct_osis_UpdatePipeline.MALFORMED.json.txt'),
+        reason: expect.stringMatching(/^invalid JSON: .*line 36 column 43/),
+      },
+    });
   });
 
   it('skips INDEX.md with a reason', () => {
@@ -100,15 +219,26 @@ describe('Function: readInputs (public corpus)', () => {
 
   it('rejects what is not a training-pipeline event, and says why', () => {
     // Prepare
-    const reasonOf = (name: string) => results.flatMap((r) => (!r.ok && r.rejection.where.endsWith(name) ? [r.rejection.reason] : []));
+    const reasonOf = (name: string) =>
+      results.flatMap((r) => (!r.ok && r.rejection.where.endsWith(name) ? [r.rejection.reason] : []));
 
     // Assess
-    expect(reasonOf('event-instance-state.json')).toEqual(['unsupported event: source aws.ec2, detail-type "EC2 Instance State-change Notification"']);
-    expect(reasonOf('event-scheduled.json')).toEqual(['unsupported event: source aws.events, detail-type "Scheduled Event"']);
-    expect(reasonOf('sm_endpoint_state_change.json')).toEqual(['unsupported event: source aws.sagemaker, detail-type "SageMaker Endpoint State Change"']);
-    expect(reasonOf('eb_bedrock_batch_inference_job_state_change.json')).toEqual(['unsupported event: source aws.bedrock, detail-type "Batch Inference Job State Change"']);
+    expect(reasonOf('event-instance-state.json')).toEqual([
+      'unsupported event: source aws.ec2, detail-type "EC2 Instance State-change Notification"',
+    ]);
+    expect(reasonOf('event-scheduled.json')).toEqual([
+      'unsupported event: source aws.events, detail-type "Scheduled Event"',
+    ]);
+    expect(reasonOf('sm_endpoint_state_change.json')).toEqual([
+      'unsupported event: source aws.sagemaker, detail-type "SageMaker Endpoint State Change"',
+    ]);
+    expect(reasonOf('eb_bedrock_batch_inference_job_state_change.json')).toEqual([
+      'unsupported event: source aws.bedrock, detail-type "Batch Inference Job State Change"',
+    ]);
     expect(reasonOf('Credential-Access-IAM-Anomalous-Behavior.json')[0]).toContain('PascalCase');
-    expect(reasonOf('sm_model_package_state_change.json')).toEqual(['envelope field "source" must be a string (got array)']);
+    expect(reasonOf('sm_model_package_state_change.json')).toEqual([
+      'envelope field "source" must be a string (got array)',
+    ]);
   });
 
   it('normalizes every accepted record with an ISO time, an id and a known source', () => {

@@ -24,8 +24,19 @@ describe('Function: normalizeGuardDutyFinding', () => {
       trigger: { detailType: 'GuardDuty Finding', findingType: 'Exfiltration:S3/MaliciousIPCaller' },
     });
     expect(obs.resources).toEqual([
-      { type: 's3-bucket', id: 'ml-training-vision-raw', name: 'ml-training-vision-raw', arn: 'arn:aws:s3:::ml-training-vision-raw', tags: { 'ml:pipeline': 'training', owner: 'vision' } },
-      { type: 'iam-role', id: 'ml-ingest-role', name: 'ml-ingest-role', arn: 'arn:aws:iam::111122223333:role/ml-ingest-role' },
+      {
+        type: 's3-bucket',
+        id: 'ml-training-vision-raw',
+        name: 'ml-training-vision-raw',
+        arn: 'arn:aws:s3:::ml-training-vision-raw',
+        tags: { 'ml:pipeline': 'training', owner: 'vision' },
+      },
+      {
+        type: 'iam-role',
+        id: 'ml-ingest-role',
+        name: 'ml-ingest-role',
+        arn: 'arn:aws:iam::111122223333:role/ml-ingest-role',
+      },
     ]);
   });
 
@@ -39,7 +50,10 @@ describe('Function: normalizeGuardDutyFinding', () => {
     // Assess
     expect(obs.resources).toEqual([
       {
-        type: 'ec2-instance', id: 'i-0a1b2c3d4e5f67890', name: 'i-0a1b2c3d4e5f67890', arn: 'arn:aws:ec2:eu-west-1:111122223333:instance/i-0a1b2c3d4e5f67890',
+        type: 'ec2-instance',
+        id: 'i-0a1b2c3d4e5f67890',
+        name: 'i-0a1b2c3d4e5f67890',
+        arn: 'arn:aws:ec2:eu-west-1:111122223333:instance/i-0a1b2c3d4e5f67890',
         tags: { Name: 'gpu-trainer-1', 'ml:pipeline': 'training', owner: 'vision' },
       },
     ]);
@@ -56,8 +70,19 @@ describe('Function: normalizeGuardDutyFinding', () => {
     const obs = normalizeGuardDutyFinding(event.detail, event);
 
     // Assess
-    expect(obs.actor).toEqual({ sourceIp: '192.0.2.250', type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/ml-ci-legacy' });
-    expect(obs.resources).toEqual([{ type: 'iam-user', id: 'ml-ci-legacy', name: 'ml-ci-legacy', arn: 'arn:aws:iam::111122223333:user/ml-ci-legacy' }]);
+    expect(obs.actor).toEqual({
+      sourceIp: '192.0.2.250',
+      type: 'IAMUser',
+      arn: 'arn:aws:iam::111122223333:user/ml-ci-legacy',
+    });
+    expect(obs.resources).toEqual([
+      {
+        type: 'iam-user',
+        id: 'ml-ci-legacy',
+        name: 'ml-ci-legacy',
+        arn: 'arn:aws:iam::111122223333:user/ml-ci-legacy',
+      },
+    ]);
   });
 
   it('uses the finding id and updatedAt as the id of a raw (exported) finding', () => {
@@ -110,7 +135,14 @@ describe('Function: normalizeMalwareScan', () => {
       source: 'guardduty',
       account: '111122223333',
       region: 'eu-west-1',
-      resources: [{ type: 's3-bucket', id: 'ml-training-vision-raw', name: 'ml-training-vision-raw', arn: 'arn:aws:s3:::ml-training-vision-raw' }],
+      resources: [
+        {
+          type: 's3-bucket',
+          id: 'ml-training-vision-raw',
+          name: 'ml-training-vision-raw',
+          arn: 'arn:aws:s3:::ml-training-vision-raw',
+        },
+      ],
       trigger: { detailType: 'GuardDuty Malware Protection Object Scan Result' },
     });
     expect(obs.detail.s3ObjectDetails).toMatchObject({ objectKey: 'incoming/2026-11-02/batch-0042.tar.gz' });

@@ -31,7 +31,9 @@ describe('Function: JsonDocumentSplitter', () => {
 
   it('streams the Records of a CloudTrail log file and ignores its other keys', () => {
     // Act
-    const parts = split('{"Owner": {"Records": [9]}, "Records": [{"eventID": "1", "s": "\\"Records\\": ["}, {"eventID": "2"}], "x": 1}');
+    const parts = split(
+      '{"Owner": {"Records": [9]}, "Records": [{"eventID": "1", "s": "\\"Records\\": ["}, {"eventID": "2"}], "x": 1}',
+    );
 
     // Assess
     expect(parts.map((p) => p.kind === 'item' && p.container)).toEqual(['records', 'records']);
@@ -62,17 +64,26 @@ describe('Function: JsonDocumentSplitter', () => {
 
   it('yields the same records whatever the chunk boundaries', () => {
     // Prepare
-    const record = fc.record({ eventID: fc.string(), n: fc.integer(), nested: fc.array(fc.oneof(fc.string(), fc.dictionary(fc.string(), fc.string()))) });
-    const property = fc.property(fc.array(record, { maxLength: 8 }), fc.boolean(), fc.array(fc.nat(400)), (records, asLog, cuts) => {
-      const text = JSON.stringify(asLog ? { Records: records } : records, null, cuts.length % 2 === 0 ? 0 : 2);
-
-      // Act
-      const parts = split(text, cuts);
-
-      // Assess
-      expect(parts.every((p) => p.kind === 'item')).toBe(true);
-      expect(items(parts)).toEqual(records);
+    const record = fc.record({
+      eventID: fc.string(),
+      n: fc.integer(),
+      nested: fc.array(fc.oneof(fc.string(), fc.dictionary(fc.string(), fc.string()))),
     });
+    const property = fc.property(
+      fc.array(record, { maxLength: 8 }),
+      fc.boolean(),
+      fc.array(fc.nat(400)),
+      (records, asLog, cuts) => {
+        const text = JSON.stringify(asLog ? { Records: records } : records, null, cuts.length % 2 === 0 ? 0 : 2);
+
+        // Act
+        const parts = split(text, cuts);
+
+        // Assess
+        expect(parts.every((p) => p.kind === 'item')).toBe(true);
+        expect(items(parts)).toEqual(records);
+      },
+    );
     fc.assert(property, { seed: 20261102, numRuns: 300 });
   });
 
@@ -81,7 +92,12 @@ describe('Function: JsonDocumentSplitter', () => {
     const parts = split('[{"a":1},,{"a":2},]');
 
     // Assess
-    expect(items(parts)).toEqual([{ a: 1 }, { kind: 'error', index: 1, reason: 'invalid JSON: empty array element' }, { a: 2 }, { kind: 'error', index: 3, reason: 'invalid JSON: empty array element' }]);
+    expect(items(parts)).toEqual([
+      { a: 1 },
+      { kind: 'error', index: 1, reason: 'invalid JSON: empty array element' },
+      { a: 2 },
+      { kind: 'error', index: 3, reason: 'invalid JSON: empty array element' },
+    ]);
   });
 
   it('rejects a record over the size limit without holding it', () => {
@@ -114,7 +130,10 @@ describe('Function: JsonDocumentSplitter', () => {
       { kind: 'item', container: 'records', index: 0, text: '{"a":1}' },
       { kind: 'error', reason: 'invalid JSON: unexpected end of document (3 unclosed brackets)' },
     ]);
-    expect(trailing.at(-1)).toMatchObject({ kind: 'error', reason: expect.stringContaining('unexpected content after the document at character 4') });
+    expect(trailing.at(-1)).toMatchObject({
+      kind: 'error',
+      reason: expect.stringContaining('unexpected content after the document at character 4'),
+    });
     expect(empty).toEqual([{ kind: 'error', reason: 'invalid JSON: empty document' }]);
   });
 });

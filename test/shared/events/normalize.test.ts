@@ -4,7 +4,8 @@ import { loadShape } from '../../helpers/fixtures.js';
 
 type Json = Record<string, any>;
 
-const ids = (results: IntakeResult[]) => results.map((r) => (r.ok ? r.observation.eventId : `rejected ${r.rejection.where}`));
+const ids = (results: IntakeResult[]) =>
+  results.map((r) => (r.ok ? r.observation.eventId : `rejected ${r.rejection.where}`));
 
 describe('Function: intake', () => {
   it('routes each EventBridge detail-type to its normalizer', () => {
@@ -37,7 +38,11 @@ describe('Function: intake', () => {
 
     // Assess
     expect(results.map((r) => r.ok && r.where)).toEqual(['trail.json:0', 'trail.json:1', 'trail.json:2']);
-    expect(ids(results)).toEqual(['1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e01', '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e02', '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e03']);
+    expect(ids(results)).toEqual([
+      '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e01',
+      '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e02',
+      '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e03',
+    ]);
   });
 
   it('unwraps JSON arrays of events', () => {
@@ -49,7 +54,10 @@ describe('Function: intake', () => {
 
     // Assess
     expect(ids(results)).toEqual(['5d0b7a3e-0f2c-4a5e-9d61-2b7c8e9f1a01', '5d0b7a3e-0f2c-4a5e-9d61-2b7c8e9f1a02']);
-    expect(results.map((r) => r.ok && r.observation.trigger.eventName)).toEqual(['AuthorizeSecurityGroupIngress', 'PutImage']);
+    expect(results.map((r) => r.ok && r.observation.trigger.eventName)).toEqual([
+      'AuthorizeSecurityGroupIngress',
+      'PutImage',
+    ]);
   });
 
   it('unwraps SNS deliveries whose Message holds the EventBridge event as a JSON string', () => {
@@ -61,13 +69,29 @@ describe('Function: intake', () => {
 
     // Assess
     expect(results).toHaveLength(1);
-    expect(results[0]).toMatchObject({ ok: true, where: 'sns.json:0', observation: { eventId: '9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c01', trigger: { findingType: 'UnauthorizedAccess:IAMUser/TorIPCaller' } } });
+    expect(results[0]).toMatchObject({
+      ok: true,
+      where: 'sns.json:0',
+      observation: {
+        eventId: '9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c01',
+        trigger: { findingType: 'UnauthorizedAccess:IAMUser/TorIPCaller' },
+      },
+    });
   });
 
   it('unwraps SQS messages whose body holds the event', () => {
     // Prepare
     const event = loadShape('guardduty-malware-scan-result.json');
-    const sqs = { Records: [{ messageId: 'm-1', eventSource: 'aws:sqs', body: JSON.stringify(event), eventSourceARN: 'arn:aws:sqs:eu-west-1:111122223333:q' }] };
+    const sqs = {
+      Records: [
+        {
+          messageId: 'm-1',
+          eventSource: 'aws:sqs',
+          body: JSON.stringify(event),
+          eventSourceARN: 'arn:aws:sqs:eu-west-1:111122223333:q',
+        },
+      ],
+    };
 
     // Act
     const results = [...intake(sqs, 'sqs.json')];
@@ -90,13 +114,27 @@ describe('Function: intake', () => {
 
   it('rejects every other shape with a reason naming the record, and never throws', () => {
     // Prepare
-    const malformedSns = { Records: [{ Sns: { Message: '{"detail-type": ' } }, { Sns: { Message: { already: 'object' } } }] };
+    const malformedSns = {
+      Records: [{ Sns: { Message: '{"detail-type": ' } }, { Sns: { Message: { already: 'object' } } }],
+    };
     const inputs: [unknown, string][] = [
-      [{ 'detail-type': 'EC2 Instance State-change Notification', source: 'aws.ec2', detail: {} }, 'unsupported event: source aws.ec2, detail-type "EC2 Instance State-change Notification"'],
-      [{ 'detail-type': 'GuardDuty Finding', source: ['aws.guardduty'], detail: {} }, 'envelope field "source" must be a string (got array)'],
+      [
+        { 'detail-type': 'EC2 Instance State-change Notification', source: 'aws.ec2', detail: {} },
+        'unsupported event: source aws.ec2, detail-type "EC2 Instance State-change Notification"',
+      ],
+      [
+        { 'detail-type': 'GuardDuty Finding', source: ['aws.guardduty'], detail: {} },
+        'envelope field "source" must be a string (got array)',
+      ],
       [{ 'detail-type': 42, source: 'aws.s3', detail: {} }, 'envelope field "detail-type" must be a string'],
-      [{ 'detail-type': 'GuardDuty Finding', source: 'aws.guardduty', detail: 'x' }, '"GuardDuty Finding" event without a detail object'],
-      [{ 'detail-type': 'GuardDuty Finding', source: 'aws.guardduty', detail: { id: 'f' } }, 'GuardDuty finding without type'],
+      [
+        { 'detail-type': 'GuardDuty Finding', source: 'aws.guardduty', detail: 'x' },
+        '"GuardDuty Finding" event without a detail object',
+      ],
+      [
+        { 'detail-type': 'GuardDuty Finding', source: 'aws.guardduty', detail: { id: 'f' } },
+        'GuardDuty finding without type',
+      ],
       [{ SchemaVersion: '2.0', Type: 'Recon:EC2/PortProbeUnprotectedPort' }, 'PascalCase SDK shape'],
       [{ hello: 'world' }, 'unrecognized event shape'],
       ['a string', 'expected a JSON object, got string'],
@@ -143,7 +181,9 @@ describe('Function: intake', () => {
     const results = [...intake(value, 'deep.json')];
 
     // Assess
-    expect(results).toEqual([{ ok: false, rejection: { where: 'deep.json:0:0:0:0:0', reason: 'event nested too deeply' } }]);
+    expect(results).toEqual([
+      { ok: false, rejection: { where: 'deep.json:0:0:0:0:0', reason: 'event nested too deeply' } },
+    ]);
   });
 
   it('accepts exactly the documented detail-types', () => {

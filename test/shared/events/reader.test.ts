@@ -10,7 +10,10 @@ import { writeText } from '../../helpers/pack.js';
 
 type Json = Record<string, any>;
 
-const summary = (results: IntakeResult[]) => results.map((r) => (r.ok ? `${r.where} ${r.observation.eventId}` : `${r.rejection.where} REJECTED ${r.rejection.reason}`));
+const summary = (results: IntakeResult[]) =>
+  results.map((r) =>
+    r.ok ? `${r.where} ${r.observation.eventId}` : `${r.rejection.where} REJECTED ${r.rejection.reason}`,
+  );
 const rejections = (results: IntakeResult[]) => results.flatMap((r) => (r.ok ? [] : [r.rejection]));
 
 describe('Function: readInputs', () => {
@@ -31,7 +34,9 @@ describe('Function: readInputs', () => {
     const files: string[] = [];
 
     // Act
-    const results = await collect(readInputs([SHAPES_DIR], { onSkip: (f) => skipped.push(f), onFile: (f) => files.push(f) }));
+    const results = await collect(
+      readInputs([SHAPES_DIR], { onSkip: (f) => skipped.push(f), onFile: (f) => files.push(f) }),
+    );
 
     // Assess
     expect(rejections(results)).toEqual([]);
@@ -97,11 +102,16 @@ describe('Function: readInputs', () => {
 
   it('walks folders recursively in name order, skips hidden files and says which files are not events', async () => {
     // Prepare
-    await cp(join(SHAPES_DIR, 'guardduty-malware-scan-result.json'), join(dir, 'b', 'deeper', 'scan.json'), { recursive: true });
+    await cp(join(SHAPES_DIR, 'guardduty-malware-scan-result.json'), join(dir, 'b', 'deeper', 'scan.json'), {
+      recursive: true,
+    });
     await cp(join(SHAPES_DIR, 'config-rules-compliance-change.json'), join(dir, 'a.json'));
     await writeText(join(dir, 'b', 'exported.txt'), loadShape('sagemaker-pipeline-execution-status-change.json'));
     await writeText(join(dir, 'b', 'gzipped-without-suffix'), '');
-    await writeFile(join(dir, 'b', 'gzipped-without-suffix'), gzipSync(JSON.stringify(loadShape('guardduty-finding-ec2-instance.json'))));
+    await writeFile(
+      join(dir, 'b', 'gzipped-without-suffix'),
+      gzipSync(JSON.stringify(loadShape('guardduty-finding-ec2-instance.json'))),
+    );
     await writeText(join(dir, 'README.md'), '# notes\n');
     await writeText(join(dir, '.hidden.json'), '{ not even json');
     const skipped: string[] = [];
@@ -179,13 +189,18 @@ describe('Function: readInputs', () => {
 
   it('reads NDJSON from stdin', async () => {
     // Prepare
-    const lines = [loadShape('guardduty-malware-scan-result.json'), loadShape('config-rules-compliance-change.json')].map((e) => JSON.stringify(e)).join('\n');
+    const lines = [loadShape('guardduty-malware-scan-result.json'), loadShape('config-rules-compliance-change.json')]
+      .map((e) => JSON.stringify(e))
+      .join('\n');
 
     // Act
     const results = await collect(readInputs(['-'], { stdin: Readable.from([lines]) }));
 
     // Assess
-    expect(summary(results)).toEqual(['<stdin>:0 0d9c8b7a-6f5e-4d3c-9b2a-1f0e9d8c7b01', '<stdin>:1 e1d2c3b4-a5f6-4e7d-8c9b-0a1f2e3d4c02']);
+    expect(summary(results)).toEqual([
+      '<stdin>:0 0d9c8b7a-6f5e-4d3c-9b2a-1f0e9d8c7b01',
+      '<stdin>:1 e1d2c3b4-a5f6-4e7d-8c9b-0a1f2e3d4c02',
+    ]);
   });
 
   it('reads one pretty-printed JSON document from stdin', async () => {
@@ -218,7 +233,11 @@ describe('Function: readInputs', () => {
     const rest = await collect(inputs);
 
     // Assess
-    expect(first.value).toMatchObject({ ok: true, where: '<stdin>:0', observation: { eventId: log.Records[0].eventID } });
+    expect(first.value).toMatchObject({
+      ok: true,
+      where: '<stdin>:0',
+      observation: { eventId: log.Records[0].eventID },
+    });
     expect(summary(rest)).toEqual([`<stdin>:1 ${log.Records[1].eventID}`]);
   });
 

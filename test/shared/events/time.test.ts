@@ -21,7 +21,8 @@ describe('Function: toIsoTime', () => {
 
   it('returns undefined for anything that is not a time', () => {
     // Act & Assess
-    for (const value of ['', 'yesterday', null, undefined, {}, Number.NaN, 'x'.repeat(100)]) expect(toIsoTime(value)).toBeUndefined();
+    for (const value of ['', 'yesterday', null, undefined, {}, Number.NaN, 'x'.repeat(100)])
+      expect(toIsoTime(value)).toBeUndefined();
   });
 
   it('sorts the unknown time before every real event', () => {

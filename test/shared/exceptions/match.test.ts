@@ -3,7 +3,13 @@ import { InvalidExceptionError } from '../../../shared/exceptions/errors.js';
 import { createException, exceptionState, matchException } from '../../../shared/exceptions/match.js';
 
 const NOW = new Date('2027-04-01T07:00:00Z');
-const REQUEST = { ruleId: 'TPS-S3-90', resource: 'ml-training-legacy-*', reason: 'migration in Q3', approvedBy: 'CISO office', expiresAt: '2027-06-30T22:00:00.000Z' };
+const REQUEST = {
+  ruleId: 'TPS-S3-90',
+  resource: 'ml-training-legacy-*',
+  reason: 'migration in Q3',
+  approvedBy: 'CISO office',
+  expiresAt: '2027-06-30T22:00:00.000Z',
+};
 
 describe('Function: createException', () => {
   it('builds an active exception whose id is a hash of its content', () => {
@@ -12,14 +18,24 @@ describe('Function: createException', () => {
     const b = createException(REQUEST, NOW, 365);
 
     // Assess
-    expect(a).toMatchObject({ ruleId: 'TPS-S3-90', resource: 'ml-training-legacy-*', status: 'active', createdAt: NOW.toISOString(), expiresAt: REQUEST.expiresAt });
+    expect(a).toMatchObject({
+      ruleId: 'TPS-S3-90',
+      resource: 'ml-training-legacy-*',
+      status: 'active',
+      createdAt: NOW.toISOString(),
+      expiresAt: REQUEST.expiresAt,
+    });
     expect(a.exceptionId).toMatch(/^EX-[0-9a-f]{8}$/);
     expect(b.exceptionId).toBe(a.exceptionId);
   });
 
   it('refuses an expiry in the past, too far away, an empty reason or a resource glob of everything', () => {
-    expect(() => createException({ ...REQUEST, expiresAt: '2027-03-01T00:00:00Z' }, NOW, 365)).toThrow(/--expires: .* is not in the future/);
-    expect(() => createException({ ...REQUEST, expiresAt: '2028-06-01T00:00:00Z' }, NOW, 365)).toThrow(/exceptionMaxDays \(365\)/);
+    expect(() => createException({ ...REQUEST, expiresAt: '2027-03-01T00:00:00Z' }, NOW, 365)).toThrow(
+      /--expires: .* is not in the future/,
+    );
+    expect(() => createException({ ...REQUEST, expiresAt: '2028-06-01T00:00:00Z' }, NOW, 365)).toThrow(
+      /exceptionMaxDays \(365\)/,
+    );
     expect(() => createException({ ...REQUEST, reason: '  ' }, NOW, 365)).toThrow(InvalidExceptionError);
     expect(() => createException({ ...REQUEST, resource: '*' }, NOW, 365)).toThrow(/--resource/);
   });
@@ -45,11 +61,24 @@ describe('Function: matchException', () => {
     const exc = createException(REQUEST, NOW, 365);
 
     // Act and assess
-    expect(matchException([exc], 'TPS-S3-90', { id: 'ml-training-legacy-2019' }, '2027-05-01T00:00:00Z')).toBe(exc.exceptionId);
-    expect(matchException([exc], 'TPS-S3-90', { id: 'x', arn: 'arn:aws:s3:::x', name: 'ml-training-legacy-a' }, '2027-05-01T00:00:00Z')).toBe(exc.exceptionId);
-    expect(matchException([exc], 'TPS-S3-91', { id: 'ml-training-legacy-2019' }, '2027-05-01T00:00:00Z')).toBeUndefined();
+    expect(matchException([exc], 'TPS-S3-90', { id: 'ml-training-legacy-2019' }, '2027-05-01T00:00:00Z')).toBe(
+      exc.exceptionId,
+    );
+    expect(
+      matchException(
+        [exc],
+        'TPS-S3-90',
+        { id: 'x', arn: 'arn:aws:s3:::x', name: 'ml-training-legacy-a' },
+        '2027-05-01T00:00:00Z',
+      ),
+    ).toBe(exc.exceptionId);
+    expect(
+      matchException([exc], 'TPS-S3-91', { id: 'ml-training-legacy-2019' }, '2027-05-01T00:00:00Z'),
+    ).toBeUndefined();
     expect(matchException([exc], 'TPS-S3-90', { id: 'ml-training-new' }, '2027-05-01T00:00:00Z')).toBeUndefined();
-    expect(matchException([exc], 'TPS-S3-90', { id: 'ml-training-legacy-2019' }, '2027-07-01T00:00:00Z')).toBeUndefined();
+    expect(
+      matchException([exc], 'TPS-S3-90', { id: 'ml-training-legacy-2019' }, '2027-07-01T00:00:00Z'),
+    ).toBeUndefined();
   });
 
   it('prefers the exception that runs longest', () => {
@@ -58,6 +87,8 @@ describe('Function: matchException', () => {
     const long = createException({ ...REQUEST, expiresAt: '2027-12-31T00:00:00.000Z' }, NOW, 365);
 
     // Act and assess
-    expect(matchException([short, long], 'TPS-S3-90', { id: 'ml-training-legacy-2019' }, '2027-05-01T00:00:00Z')).toBe(long.exceptionId);
+    expect(matchException([short, long], 'TPS-S3-90', { id: 'ml-training-legacy-2019' }, '2027-05-01T00:00:00Z')).toBe(
+      long.exceptionId,
+    );
   });
 });

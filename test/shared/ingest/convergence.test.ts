@@ -12,7 +12,16 @@ import { allFixtureEvents, ingestFixture, type IngestFixture } from './ingest-fi
 function stateOf(records: DriftRecord[]) {
   const closed = (s: string) => (s === 'resolved' || s === 'compliant' ? 'closed' : s);
   return records
-    .map((r) => ({ driftId: r.driftId, ruleId: r.ruleId, resource: `${r.resourceType}/${r.resourceId}`, status: closed(r.status), lastSeen: r.lastSeen, lastEventId: r.lastEventId, owner: r.owner, severity: r.severity }))
+    .map((r) => ({
+      driftId: r.driftId,
+      ruleId: r.ruleId,
+      resource: `${r.resourceType}/${r.resourceId}`,
+      status: closed(r.status),
+      lastSeen: r.lastSeen,
+      lastEventId: r.lastEventId,
+      owner: r.owner,
+      severity: r.severity,
+    }))
     .sort((a, b) => a.driftId.localeCompare(b.driftId));
 }
 
@@ -45,7 +54,9 @@ function shuffledWithDuplicates<T>(events: T[], seed: number): T[] {
   return out;
 }
 
-async function run(events: Record<string, unknown>[]): Promise<{ fx: StoreFixture; ing: IngestFixture; findings: number }> {
+async function run(
+  events: Record<string, unknown>[],
+): Promise<{ fx: StoreFixture; ing: IngestFixture; findings: number }> {
   const fx = await startStoreFixture();
   const ing = await ingestFixture(fx);
   let findings = 0;
@@ -68,7 +79,13 @@ describe('Function: ingestEvent (convergence)', () => {
     expect(fx.counts.UpdateItem ?? 0).toBe(0);
     expect(fx.counts.PutItem).toBe(findings); // one marker attempt per (event, rule, resource), nothing else
     const republished = ing.publisher.published.slice(published);
-    expect(republished.every((t) => ing.publisher.published.slice(0, published).some((p) => p.kind === t.kind && p.eventId === t.eventId && p.record.driftId === t.record.driftId))).toBe(true);
+    expect(
+      republished.every((t) =>
+        ing.publisher.published
+          .slice(0, published)
+          .some((p) => p.kind === t.kind && p.eventId === t.eventId && p.record.driftId === t.record.driftId),
+      ),
+    ).toBe(true);
     await fx.close();
   });
 

@@ -25,7 +25,10 @@ export function fixtureEvent(name: string): Record<string, unknown> {
 
 /** Every fixture event that is a valid event (bad-shape.json excluded). */
 export function allFixtureEvents(): Record<string, unknown>[] {
-  return readdirSync(join(FIXTURES, 'events')).filter((f) => f.endsWith('.json') && f !== 'bad-shape.json').sort().map(fixtureEvent);
+  return readdirSync(join(FIXTURES, 'events'))
+    .filter((f) => f.endsWith('.json') && f !== 'bad-shape.json')
+    .sort()
+    .map(fixtureEvent);
 }
 
 /** A publisher that keeps what it was given. */
@@ -47,6 +50,13 @@ export async function ingestFixture(store: StoreFixture, overrides: Partial<Inge
   const pack = await loadPolicyPack(FIXTURE_POLICIES);
   const config = await loadConfig(FIXTURE_CONFIG);
   const publisher = new RecordingPublisher();
-  const deps: IngestDeps = { evaluator: createEvaluator(pack, config), store: store.store, publisher, clock: fixedClock('2026-11-02T18:00:00Z'), intake: 'test', ...overrides };
+  const deps: IngestDeps = {
+    evaluator: createEvaluator(pack, config),
+    store: store.store,
+    publisher,
+    clock: fixedClock('2026-11-02T18:00:00Z'),
+    intake: 'test',
+    ...overrides,
+  };
   return { pack, config, publisher, deps };
 }

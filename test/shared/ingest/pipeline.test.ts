@@ -16,7 +16,8 @@ afterEach(async () => {
   await fx.close();
 });
 
-const bucketDrift = (bucket: string, ruleId = 'TPS-S3-90') => driftIdOf({ account: '111122223333', region: 'eu-west-1', resourceType: 's3-bucket', resourceId: bucket, ruleId });
+const bucketDrift = (bucket: string, ruleId = 'TPS-S3-90') =>
+  driftIdOf({ account: '111122223333', region: 'eu-west-1', resourceType: 's3-bucket', resourceId: bucket, ruleId });
 
 describe('Function: ingestEvent', () => {
   it('opens drift for a violating CloudTrail event and publishes one transition with the owner', async () => {
@@ -25,15 +26,29 @@ describe('Function: ingestEvent', () => {
     // Assess
     expect(r).toMatchObject({ events: 1, findings: 1, violations: 1 });
     expect(ing.publisher.published.map((t) => t.kind)).toEqual(['opened']);
-    expect(ing.publisher.published[0]!.record).toMatchObject({ driftId: bucketDrift('ml-training-vision-raw'), status: 'open', owner: 'vision', severity: 'high', area: 's3', packVersion: ing.pack.version });
+    expect(ing.publisher.published[0]!.record).toMatchObject({
+      driftId: bucketDrift('ml-training-vision-raw'),
+      status: 'open',
+      owner: 'vision',
+      severity: 'high',
+      area: 's3',
+      packVersion: ing.pack.version,
+    });
   });
 
   it('resolves it when versioning is enabled again, and reopens it when suspended later', async () => {
     // Act
-    for (const name of ['ct-versioning-suspended.json', 'ct-versioning-enabled.json', 'ct-versioning-suspended-again.json']) await ingestEvent(fixtureEvent(name), ing.deps);
+    for (const name of [
+      'ct-versioning-suspended.json',
+      'ct-versioning-enabled.json',
+      'ct-versioning-suspended-again.json',
+    ])
+      await ingestEvent(fixtureEvent(name), ing.deps);
     // Assess
     expect(ing.publisher.published.map((t) => t.kind)).toEqual(['opened', 'resolved', 'reopened']);
-    expect(ing.publisher.published[1]!.record.resolvedBy).toBe('arn:aws:sts::111122223333:assumed-role/ml-ci-deployer/github-actions');
+    expect(ing.publisher.published[1]!.record.resolvedBy).toBe(
+      'arn:aws:sts::111122223333:assumed-role/ml-ci-deployer/github-actions',
+    );
   });
 
   it('resolves Config drift when a later configuration item complies (no resolve condition needed)', async () => {
@@ -41,7 +56,10 @@ describe('Function: ingestEvent', () => {
     await ingestEvent(fixtureEvent('cfg-bucket-unversioned.json'), ing.deps);
     await ingestEvent(fixtureEvent('cfg-bucket-versioned.json'), ing.deps);
     // Assess
-    expect(ing.publisher.published.map((t) => [t.kind, t.record.ruleId, t.record.owner])).toEqual([['opened', 'TPS-CFG-90', 'nlp'], ['resolved', 'TPS-CFG-90', 'nlp']]);
+    expect(ing.publisher.published.map((t) => [t.kind, t.record.ruleId, t.record.owner])).toEqual([
+      ['opened', 'TPS-CFG-90', 'nlp'],
+      ['resolved', 'TPS-CFG-90', 'nlp'],
+    ]);
   });
 
   it('makes no request at all for an event no rule matches, or a resource out of scope', async () => {
@@ -71,10 +89,20 @@ describe('Function: ingestEvent', () => {
     const r = await ingestEvent(fixtureEvent('bad-shape.json'), ing.deps);
     // Assess
     expect(r.rejected).toEqual([{ where: 'event', reason: expect.stringContaining('unrecognized event shape') }]);
-    const out = await fx.table.doc.send(new QueryCommand({ TableName: fx.table.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'REJECTED#2026-11-02' } }));
+    const out = await fx.table.doc.send(
+      new QueryCommand({
+        TableName: fx.table.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'REJECTED#2026-11-02' },
+      }),
+    );
     expect(out.Items).toHaveLength(1);
     const item = out.Items![0]!;
-    expect(item).toMatchObject({ intake: 'test', where: 'event', expiresAt: Date.parse('2026-12-02T18:00:00Z') / 1000 });
+    expect(item).toMatchObject({
+      intake: 'test',
+      where: 'event',
+      expiresAt: Date.parse('2026-12-02T18:00:00Z') / 1000,
+    });
     expect(item.excerpt).not.toContain('hunter2');
   });
 
@@ -85,18 +113,25 @@ describe('Function: ingestEvent', () => {
     const t = ing.publisher.published[0]!;
     const history = await fx.store.listHistory(t.record.driftId);
     const stored = JSON.stringify({ t, history });
-    for (const secret of ['AKIAIOSFODNN7EXAMPLE', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'hunter2']) expect(stored).not.toContain(secret);
-    expect((t.evidence?.fields as { requestParameters: { environment: Record<string, string> } }).requestParameters.environment).toMatchObject({ HF_HOME: '/opt/ml/hf', DB_PASSWORD: '***REDACTED***' });
+    for (const secret of ['AKIAIOSFODNN7EXAMPLE', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'hunter2'])
+      expect(stored).not.toContain(secret);
+    expect(
+      (t.evidence?.fields as { requestParameters: { environment: Record<string, string> } }).requestParameters
+        .environment,
+    ).toMatchObject({ HF_HOME: '/opt/ml/hf', DB_PASSWORD: '***REDACTED***' });
   });
 
   it('suppresses drift an active exception covers, and publishes a suppressed transition', async () => {
     // Prepare
-    const exceptions = (ruleId: string, resource: { id: string }) => (ruleId === 'TPS-S3-90' && resource.id === 'ml-training-vision-raw' ? 'EX-0001' : undefined);
+    const exceptions = (ruleId: string, resource: { id: string }) =>
+      ruleId === 'TPS-S3-90' && resource.id === 'ml-training-vision-raw' ? 'EX-0001' : undefined;
     const deps = { ...ing.deps, exceptions };
     // Act
     await ingestEvent(fixtureEvent('ct-versioning-suspended.json'), deps);
     // Assess
-    expect(ing.publisher.published.map((t) => [t.kind, t.record.status, t.record.exceptionId])).toEqual([['suppressed', 'suppressed', 'EX-0001']]);
+    expect(ing.publisher.published.map((t) => [t.kind, t.record.status, t.record.exceptionId])).toEqual([
+      ['suppressed', 'suppressed', 'EX-0001'],
+    ]);
   });
 
   it('throws when publishing fails, and publishes the transition on the retry', async () => {
@@ -108,13 +143,18 @@ describe('Function: ingestEvent', () => {
     const retry = await ingestEvent(structuredClone(event), ing.deps);
     // Assess
     expect(retry.outcomes.duplicate).toBe(1);
-    expect(ing.publisher.published.map((t) => [t.kind, t.eventId])).toEqual([['opened', '5a1c0e2b-0001-4c3e-9b1a-000000000001']]);
+    expect(ing.publisher.published.map((t) => [t.kind, t.eventId])).toEqual([
+      ['opened', '5a1c0e2b-0001-4c3e-9b1a-000000000001'],
+    ]);
   });
 
   it('counts cannot-evaluate verdicts without recording them', async () => {
     // Prepare: CloudTrail truncated the request parameters
     const event = fixtureEvent('ct-versioning-suspended.json');
-    (event.detail as Record<string, unknown>).requestParameters = { bucketName: 'ml-training-vision-raw', VersioningConfiguration: { omitted: true } };
+    (event.detail as Record<string, unknown>).requestParameters = {
+      bucketName: 'ml-training-vision-raw',
+      VersioningConfiguration: { omitted: true },
+    };
     // Act
     const r = await ingestEvent(event, ing.deps);
     // Assess

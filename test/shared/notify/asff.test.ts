@@ -24,7 +24,14 @@ describe('Function: renderFinding', () => {
       RecordState: 'ACTIVE',
       Compliance: { Status: 'FAILED' },
       Workflow: { Status: 'NEW' },
-      Resources: [{ Type: 'Other', Id: 'arn:aws:sagemaker:eu-west-1:111122223333:training-job/llm-finetune-jdoe-experiment-7', Partition: 'aws', Region: 'eu-west-1' }],
+      Resources: [
+        {
+          Type: 'Other',
+          Id: 'arn:aws:sagemaker:eu-west-1:111122223333:training-job/llm-finetune-jdoe-experiment-7',
+          Partition: 'aws',
+          Region: 'eu-west-1',
+        },
+      ],
     });
     expect(finding.Compliance.RelatedRequirements).toContain('CSA AICM MDS-01');
     expect(finding.Remediation?.Recommendation.Text).toMatch(/^1\. Check the job/);
@@ -36,7 +43,10 @@ describe('Function: renderFinding', () => {
     const catalog = await shippedCatalog();
     const opened = renderFinding(alertFacts(openedTransition(), catalog), TARGET).finding;
     // Act
-    const { finding, workflowStatus } = renderFinding(alertFacts(nextTransition(openedTransition(), 'resolved', 1), catalog), TARGET);
+    const { finding, workflowStatus } = renderFinding(
+      alertFacts(nextTransition(openedTransition(), 'resolved', 1), catalog),
+      TARGET,
+    );
     // Assess
     expect(finding.Id).toBe(opened.Id);
     expect(finding.RecordState).toBe('ARCHIVED');
@@ -50,7 +60,10 @@ describe('Function: renderFinding', () => {
     // Prepare
     const catalog = await shippedCatalog();
     // Act
-    const suppressed = renderFinding(alertFacts(nextTransition(openedTransition(), 'suppressed', 1, { exceptionId: 'EX-7' }), catalog), TARGET);
+    const suppressed = renderFinding(
+      alertFacts(nextTransition(openedTransition(), 'suppressed', 1, { exceptionId: 'EX-7' }), catalog),
+      TARGET,
+    );
     const reopened = renderFinding(alertFacts(nextTransition(openedTransition(), 'reopened', 2), catalog), TARGET);
     // Assess
     expect(suppressed.workflowStatus).toBe('SUPPRESSED');
@@ -64,13 +77,28 @@ describe('Function: renderFinding', () => {
     const base = alertFacts(openedTransition(), await shippedCatalog());
     const text = (n: number) => fc.string({ minLength: 1, maxLength: n });
     // Act + Assess
-    fc.assert(fc.property(fc.record({ title: text(2000), resourceId: text(3000), ruleId: text(600), driftId: text(600), description: text(5000), actor: text(4000), runbook: fc.array(text(1000), { maxLength: 20 }), controls: fc.array(text(100), { maxLength: 80 }) }), (patch) => {
-      const { finding } = renderFinding({ ...base, ...patch } as AlertFacts, TARGET);
-      expect(validateFinding(finding)).toEqual([]);
-      expect(finding.Title.length).toBeLessThanOrEqual(ASFF_LIMITS.title);
-      expect(finding.Description.length).toBeLessThanOrEqual(ASFF_LIMITS.description);
-      expect(finding.Id.length).toBeLessThanOrEqual(ASFF_LIMITS.id);
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(
+        fc.record({
+          title: text(2000),
+          resourceId: text(3000),
+          ruleId: text(600),
+          driftId: text(600),
+          description: text(5000),
+          actor: text(4000),
+          runbook: fc.array(text(1000), { maxLength: 20 }),
+          controls: fc.array(text(100), { maxLength: 80 }),
+        }),
+        (patch) => {
+          const { finding } = renderFinding({ ...base, ...patch } as AlertFacts, TARGET);
+          expect(validateFinding(finding)).toEqual([]);
+          expect(finding.Title.length).toBeLessThanOrEqual(ASFF_LIMITS.title);
+          expect(finding.Description.length).toBeLessThanOrEqual(ASFF_LIMITS.description);
+          expect(finding.Id.length).toBeLessThanOrEqual(ASFF_LIMITS.id);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
 
@@ -79,14 +107,25 @@ describe('Function: validateFinding', () => {
     // Prepare
     const { finding } = renderFinding(alertFacts(openedTransition(), await shippedCatalog()), TARGET);
     // Act
-    const problems = validateFinding({ ...finding, Title: 't'.repeat(257), Description: 'd'.repeat(1025), Id: 'i'.repeat(513) });
+    const problems = validateFinding({
+      ...finding,
+      Title: 't'.repeat(257),
+      Description: 'd'.repeat(1025),
+      Id: 'i'.repeat(513),
+    });
     // Assess
-    expect(problems).toEqual(['Id: length 513 (allowed 1..512)', 'Title: length 257 (allowed 1..256)', 'Description: length 1025 (allowed 1..1024)']);
+    expect(problems).toEqual([
+      'Id: length 513 (allowed 1..512)',
+      'Title: length 257 (allowed 1..256)',
+      'Description: length 1025 (allowed 1..1024)',
+    ]);
   });
 });
 
 describe('Function: defaultProductArn', () => {
   it('uses the partition of the region', () => {
-    expect(defaultProductArn('111122223333', 'us-gov-west-1')).toBe('arn:aws-us-gov:securityhub:us-gov-west-1:111122223333:product/111122223333/default');
+    expect(defaultProductArn('111122223333', 'us-gov-west-1')).toBe(
+      'arn:aws-us-gov:securityhub:us-gov-west-1:111122223333:product/111122223333/default',
+    );
   });
 });

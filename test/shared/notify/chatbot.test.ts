@@ -14,10 +14,14 @@ describe('Function: renderChatbot', () => {
     expect(n.source).toBe('custom');
     expect(n.content.textType).toBe('client-markdown');
     expect(n.content.title).toBe(':red_circle: Drift opened: Training job runs without network isolation');
-    expect(n.content.description).toContain('<https://console.aws.amazon.com/sagemaker/home?region=eu-west-1#/jobs/llm-finetune-jdoe-experiment-7|Open in the AWS console>');
+    expect(n.content.description).toContain(
+      '<https://console.aws.amazon.com/sagemaker/home?region=eu-west-1#/jobs/llm-finetune-jdoe-experiment-7|Open in the AWS console>',
+    );
     expect(n.content.nextSteps?.[0]).toMatch(/^1\. Check the job/);
     expect(n.metadata?.threadId).toBe('d-34a2b91c569575ac4400');
-    expect(n.metadata?.relatedResources).toEqual(['arn:aws:sagemaker:eu-west-1:111122223333:training-job/llm-finetune-jdoe-experiment-7']);
+    expect(n.metadata?.relatedResources).toEqual([
+      'arn:aws:sagemaker:eu-west-1:111122223333:training-job/llm-finetune-jdoe-experiment-7',
+    ]);
   });
 
   it('has no next steps for a resolved drift and stays within its bounds', async () => {

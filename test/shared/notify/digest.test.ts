@@ -1,18 +1,39 @@
 import { describe, expect, it } from 'vitest';
 import type { DriftRecord } from '../../../shared/drift/types.js';
-import { escalationOf, groupByOwner, renderDigestSlack, runDigest, type DigestDeps } from '../../../shared/notify/digest.js';
+import {
+  escalationOf,
+  groupByOwner,
+  renderDigestSlack,
+  runDigest,
+  type DigestDeps,
+} from '../../../shared/notify/digest.js';
 import { MemoryLedger } from '../../../shared/notify/ledger.js';
 import { validateSlackMessage } from '../../../shared/notify/slack.js';
 import type { EmailMessage } from '../../../shared/notify/types.js';
 import { clockAt, openedTransition, recordingDispatcher, shippedCatalog, shippedConfig } from './support.js';
 
 /** An open record of `owner`, opened `hoursAgo` before 2026-11-05T09:00:00Z. */
-function openRecord(n: number, owner: string, hoursAgo: number, severity: DriftRecord['severity'] = 'high'): DriftRecord {
+function openRecord(
+  n: number,
+  owner: string,
+  hoursAgo: number,
+  severity: DriftRecord['severity'] = 'high',
+): DriftRecord {
   const at = new Date(Date.parse('2026-11-05T09:00:00Z') - hoursAgo * 3_600_000).toISOString();
   const base = openedTransition().record;
   return {
-    ...base, driftId: `d-${String(n).padStart(20, '0')}`, resourceId: `ml-training-${owner}-${n}`, resourceArn: `arn:aws:s3:::ml-training-${owner}-${n}`,
-    resourceType: 's3-bucket', owner, severity, status: 'open', firstSeen: at, openedAt: at, lastSeen: at, lastEventId: `e-${n}`,
+    ...base,
+    driftId: `d-${String(n).padStart(20, '0')}`,
+    resourceId: `ml-training-${owner}-${n}`,
+    resourceArn: `arn:aws:s3:::ml-training-${owner}-${n}`,
+    resourceType: 's3-bucket',
+    owner,
+    severity,
+    status: 'open',
+    firstSeen: at,
+    openedAt: at,
+    lastSeen: at,
+    lastEventId: `e-${n}`,
     lastTransition: { kind: 'opened', eventId: `e-${n}`, at },
   };
 }
@@ -21,8 +42,12 @@ async function digestDeps(records: DriftRecord[], now = '2026-11-05T09:00:00Z') 
   const byId = new Map(records.map((r) => [r.driftId, r]));
   const rec = recordingDispatcher(['email', 'slack']);
   const deps: DigestDeps = {
-    ledger: new MemoryLedger((id) => byId.get(id)), dispatcher: rec.dispatcher, catalog: await shippedCatalog(), config: shippedConfig(),
-    clock: clockAt(now), store: { queryRecords: async () => structuredClone(records) },
+    ledger: new MemoryLedger((id) => byId.get(id)),
+    dispatcher: rec.dispatcher,
+    catalog: await shippedCatalog(),
+    config: shippedConfig(),
+    clock: clockAt(now),
+    store: { queryRecords: async () => structuredClone(records) },
   };
   return { deps, ...rec };
 }
@@ -30,14 +55,21 @@ async function digestDeps(records: DriftRecord[], now = '2026-11-05T09:00:00Z') 
 describe('Function: runDigest', () => {
   it('sends one digest per owner and channel listing all its open drift, not one message per record', async () => {
     // Prepare
-    const records = [openRecord(1, 'fraud', 2), openRecord(2, 'fraud', 5, 'critical'), openRecord(3, 'vision', 3), openRecord(4, 'vision', 1, 'low')];
+    const records = [
+      openRecord(1, 'fraud', 2),
+      openRecord(2, 'fraud', 5, 'critical'),
+      openRecord(3, 'vision', 3),
+      openRecord(4, 'vision', 1, 'low'),
+    ];
     const { deps, sent } = await digestDeps(records);
     // Act
     const run = await runDigest(deps);
     // Assess
     const digests = sent.filter((m) => m.kind === 'digest');
     expect(digests.map((m) => [m.channel, m.owner, m.to])).toEqual([
-      ['email', 'fraud', ['fraud-ml@example.com']], ['slack', 'fraud', ['env:TPGUARD_SLACK_FRAUD']], ['email', 'vision', ['vision-ml@example.com']],
+      ['email', 'fraud', ['fraud-ml@example.com']],
+      ['slack', 'fraud', ['env:TPGUARD_SLACK_FRAUD']],
+      ['email', 'vision', ['vision-ml@example.com']],
     ]);
     const fraud = digests[0]!.payload as EmailMessage;
     expect(fraud.subject).toBe('[tpguard] Daily digest for fraud: 2 open drift (1 critical, 1 high)');
@@ -55,8 +87,13 @@ describe('Function: runDigest', () => {
     const second = await runDigest(deps);
     // Assess
     const escalations = sent.filter((m) => m.kind === 'escalated');
-    expect(escalations.map((m) => [m.channel, m.owner, m.resourceId])).toEqual([['email', 'default', 'ml-training-fraud-1'], ['slack', 'default', 'ml-training-fraud-1']]);
-    expect((escalations[0]!.payload as EmailMessage).text).toContain('Still open for 30 hours after the owner (fraud) was alerted');
+    expect(escalations.map((m) => [m.channel, m.owner, m.resourceId])).toEqual([
+      ['email', 'default', 'ml-training-fraud-1'],
+      ['slack', 'default', 'ml-training-fraud-1'],
+    ]);
+    expect((escalations[0]!.payload as EmailMessage).text).toContain(
+      'Still open for 30 hours after the owner (fraud) was alerted',
+    );
     expect(sent.filter((m) => m.kind === 'digest')).toHaveLength(2);
     expect(second.escalations.every((r) => r.outcome === 'duplicate')).toBe(true);
     expect(second.digests.every((d) => d.outcome === 'duplicate')).toBe(true);
@@ -81,7 +118,12 @@ describe('Function: escalationOf', () => {
     const record = openRecord(7, 'vision', 24);
     const now = new Date('2026-11-05T09:00:00Z');
     // Act + Assess
-    expect(escalationOf(record, now, 24)).toEqual({ kind: 'escalated', eventId: 'e-7', eventTime: '2026-11-05T09:00:00.000Z', record });
+    expect(escalationOf(record, now, 24)).toEqual({
+      kind: 'escalated',
+      eventId: 'e-7',
+      eventTime: '2026-11-05T09:00:00.000Z',
+      record,
+    });
     expect(escalationOf(record, now, 25)).toBeUndefined();
     expect(escalationOf(record, now, 0)).toBeUndefined();
   });
@@ -91,7 +133,11 @@ describe('Function: renderDigestSlack', () => {
   it('packs 2,000 open drift into at most 50 blocks of at most 3,000 characters, and counts the rest', () => {
     // Prepare
     const now = new Date('2026-11-05T09:00:00Z');
-    const items = groupByOwner(Array.from({ length: 2000 }, (_, i) => openRecord(i, 'vision', i % 90)), now, 'medium').get('vision')!;
+    const items = groupByOwner(
+      Array.from({ length: 2000 }, (_, i) => openRecord(i, 'vision', i % 90)),
+      now,
+      'medium',
+    ).get('vision')!;
     // Act
     const message = renderDigestSlack('vision', items, now);
     // Assess

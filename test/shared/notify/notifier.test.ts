@@ -4,7 +4,14 @@ import { DeliveryFailedError } from '../../../shared/notify/errors.js';
 import { MemoryLedger } from '../../../shared/notify/ledger.js';
 import { notifyTransition, type NotifierDeps } from '../../../shared/notify/notifier.js';
 import { ownAccountHub } from '../../../shared/notify/routing.js';
-import { clockAt, nextTransition, openedTransition, recordingDispatcher, shippedCatalog, shippedConfig } from './support.js';
+import {
+  clockAt,
+  nextTransition,
+  openedTransition,
+  recordingDispatcher,
+  shippedCatalog,
+  shippedConfig,
+} from './support.js';
 
 async function setup(record: DriftRecord) {
   const records = new Map([[record.driftId, record]]);
@@ -12,8 +19,13 @@ async function setup(record: DriftRecord) {
   const config = shippedConfig();
   config.owners.teams.nlp = { email: ['nlp-ml@example.com'], slack: 'env:TPGUARD_SLACK_NLP' };
   const deps: NotifierDeps = {
-    ledger: new MemoryLedger((id) => records.get(id)), dispatcher: rec.dispatcher, catalog: await shippedCatalog(), config,
-    clock: clockAt('2026-11-02T10:00:00Z'), chatbotTopicArn: 'arn:aws:sns:eu-west-1:111122223333:chat', securityHub: ownAccountHub,
+    ledger: new MemoryLedger((id) => records.get(id)),
+    dispatcher: rec.dispatcher,
+    catalog: await shippedCatalog(),
+    config,
+    clock: clockAt('2026-11-02T10:00:00Z'),
+    chatbotTopicArn: 'arn:aws:sns:eu-west-1:111122223333:chat',
+    securityHub: ownAccountHub,
   };
   return { deps, records, ...rec };
 }
@@ -26,9 +38,17 @@ describe('Function: notifyTransition', () => {
     // Act
     const results = await notifyTransition(t, deps);
     // Assess
-    expect(results.map((r) => [r.channel, r.outcome])).toEqual([['email', 'sent'], ['slack', 'sent'], ['chatbot', 'sent'], ['securityhub', 'sent']]);
+    expect(results.map((r) => [r.channel, r.outcome])).toEqual([
+      ['email', 'sent'],
+      ['slack', 'sent'],
+      ['chatbot', 'sent'],
+      ['securityhub', 'sent'],
+    ]);
     expect(sent.map((m) => [m.channel, m.kind, m.owner, m.eventId])).toEqual([
-      ['email', 'opened', 'nlp', t.eventId], ['slack', 'opened', 'nlp', t.eventId], ['chatbot', 'opened', 'nlp', t.eventId], ['securityhub', 'opened', 'nlp', t.eventId],
+      ['email', 'opened', 'nlp', t.eventId],
+      ['slack', 'opened', 'nlp', t.eventId],
+      ['chatbot', 'opened', 'nlp', t.eventId],
+      ['securityhub', 'opened', 'nlp', t.eventId],
     ]);
   });
 
@@ -68,7 +88,12 @@ describe('Function: notifyTransition', () => {
     // Assess
     expect(first).toBeInstanceOf(DeliveryFailedError);
     expect((first as Error).message).toContain('slack is down');
-    expect(retry.map((r) => [r.channel, r.outcome])).toEqual([['email', 'duplicate'], ['slack', 'sent'], ['chatbot', 'duplicate'], ['securityhub', 'duplicate']]);
+    expect(retry.map((r) => [r.channel, r.outcome])).toEqual([
+      ['email', 'duplicate'],
+      ['slack', 'sent'],
+      ['chatbot', 'duplicate'],
+      ['securityhub', 'duplicate'],
+    ]);
     expect(sent.filter((m) => m.channel === 'slack')).toHaveLength(1);
     expect(sent).toHaveLength(4);
   });
@@ -82,6 +107,9 @@ describe('Function: notifyTransition', () => {
     // Assess
     const email = sent.find((m) => m.channel === 'email')!;
     expect(email.to).toEqual(['ml-security@example.com']);
-    expect((email.payload as { attributes: Record<string, string> }).attributes).toMatchObject({ owner: 'default', transition: 'escalated' });
+    expect((email.payload as { attributes: Record<string, string> }).attributes).toMatchObject({
+      owner: 'default',
+      transition: 'escalated',
+    });
   });
 });

@@ -30,7 +30,12 @@ describe('Function: planDeliveries', () => {
     // Prepare
     const { dispatcher } = recordingDispatcher();
     // Act
-    const plan = planDeliveries(openedTransition(), { config: shippedConfig({ minSeverity: 'critical' }), dispatcher, chatbotTopicArn: 'arn:aws:sns:eu-west-1:111122223333:chat', securityHub: ownAccountHub });
+    const plan = planDeliveries(openedTransition(), {
+      config: shippedConfig({ minSeverity: 'critical' }),
+      dispatcher,
+      chatbotTopicArn: 'arn:aws:sns:eu-west-1:111122223333:chat',
+      securityHub: ownAccountHub,
+    });
     // Assess
     expect(plan).toEqual([]);
   });
@@ -51,7 +56,12 @@ describe('Function: planDeliveries', () => {
   it('adds Chatbot when a topic is set and Security Hub only for drift of its own account', () => {
     // Prepare
     const { dispatcher } = recordingDispatcher();
-    const options = { config: shippedConfig(), dispatcher, chatbotTopicArn: 'arn:aws:sns:eu-west-1:111122223333:tpguard-chat', securityHub: sameAccountHub('111122223333', 'eu-west-1') };
+    const options = {
+      config: shippedConfig(),
+      dispatcher,
+      chatbotTopicArn: 'arn:aws:sns:eu-west-1:111122223333:tpguard-chat',
+      securityHub: sameAccountHub('111122223333', 'eu-west-1'),
+    };
     const foreign = nextTransition(openedTransition(), 'resolved', 1, { account: '444455556666' });
     // Act
     const own = planDeliveries(openedTransition(), options).map((d) => [d.channel, d.to[0]]);

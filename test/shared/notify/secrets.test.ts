@@ -16,8 +16,13 @@ describe('Function: notifyTransition (secrets)', () => {
     const { dispatcher, sent } = recordingDispatcher();
     // Act
     await notifyTransition(t, {
-      ledger: new MemoryLedger(() => t.record), dispatcher, catalog: await shippedCatalog(), config, clock: clockAt('2026-11-02T10:00:00Z'),
-      chatbotTopicArn: 'arn:aws:sns:eu-west-1:111122223333:chat', securityHub: ownAccountHub,
+      ledger: new MemoryLedger(() => t.record),
+      dispatcher,
+      catalog: await shippedCatalog(),
+      config,
+      clock: clockAt('2026-11-02T10:00:00Z'),
+      chatbotTopicArn: 'arn:aws:sns:eu-west-1:111122223333:chat',
+      securityHub: ownAccountHub,
     });
     // Assess
     for (const secret of SAMPLE_SECRETS) expect(raw).toContain(secret); // the fixture does carry them

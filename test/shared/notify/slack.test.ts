@@ -15,8 +15,17 @@ describe('Function: renderSlack', () => {
     const message = renderSlack(facts);
     // Assess
     expect(validateSlackMessage(message)).toEqual([]);
-    expect(message.text).toMatch(/^:red_circle: \[HIGH\] Drift opened: TPS-SM-01 Training job runs without network isolation on sagemaker-training-job llm-finetune-jdoe-experiment-7/);
-    expect(message.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: ':red_circle: Drift opened: Training job runs without network isolation', emoji: true } });
+    expect(message.text).toMatch(
+      /^:red_circle: \[HIGH\] Drift opened: TPS-SM-01 Training job runs without network isolation on sagemaker-training-job llm-finetune-jdoe-experiment-7/,
+    );
+    expect(message.blocks[0]).toEqual({
+      type: 'header',
+      text: {
+        type: 'plain_text',
+        text: ':red_circle: Drift opened: Training job runs without network isolation',
+        emoji: true,
+      },
+    });
     const json = JSON.stringify(message);
     expect(json).toContain('*What to do*');
     expect(json).toContain('*Controls:* CSA AICM MDS-01');
@@ -30,7 +39,9 @@ describe('Function: renderSlack', () => {
     const message = renderSlack(alertFacts(resolved, await shippedCatalog()));
     // Assess
     expect(message.text.startsWith(':white_check_mark:')).toBe(true);
-    expect(JSON.stringify(message.blocks)).toContain('Resolved by alice (tpguard drift resolve) at 2026-11-02T12:47:05.000Z.');
+    expect(JSON.stringify(message.blocks)).toContain(
+      'Resolved by alice (tpguard drift resolve) at 2026-11-02T12:47:05.000Z.',
+    );
     expect(JSON.stringify(message.blocks)).not.toContain('What to do');
   });
 
@@ -51,17 +62,24 @@ describe('Function: renderSlack', () => {
     // Prepare
     const base = alertFacts(openedTransition(), await shippedCatalog());
     const facts = fc.record({
-      title: long(600), resourceId: long(5000), actor: long(3000), description: long(8000),
-      runbook: fc.array(long(2000), { maxLength: 60 }), controls: fc.array(long(400), { maxLength: 40 }),
+      title: long(600),
+      resourceId: long(5000),
+      actor: long(3000),
+      description: long(8000),
+      runbook: fc.array(long(2000), { maxLength: 60 }),
+      controls: fc.array(long(400), { maxLength: 40 }),
       evidence: fc.array(fc.tuple(long(300), long(3000)), { maxLength: 40 }),
       kind: fc.constantFrom('opened', 'resolved', 'reopened', 'suppressed', 'escalated' as const),
     });
     // Act + Assess
-    fc.assert(fc.property(facts, (patch) => {
-      const message = renderSlack({ ...base, ...patch } as AlertFacts);
-      expect(validateSlackMessage(message)).toEqual([]);
-      expect(message.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(facts, (patch) => {
+        const message = renderSlack({ ...base, ...patch } as AlertFacts);
+        expect(validateSlackMessage(message)).toEqual([]);
+        expect(message.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 

@@ -29,11 +29,25 @@ export function openedTransition(): DriftTransition {
 }
 
 /** A later transition of the same record (`at` one hour per step after the opening). */
-export function nextTransition(base: DriftTransition, kind: TransitionKind, step: number, patch: Partial<DriftRecord> = {}): DriftTransition {
+export function nextTransition(
+  base: DriftTransition,
+  kind: TransitionKind,
+  step: number,
+  patch: Partial<DriftRecord> = {},
+): DriftTransition {
   const at = new Date(Date.parse(base.eventTime) + step * 3_600_000).toISOString();
   const eventId = `e-${kind}-${step}`;
-  const status = ({ opened: 'open', reopened: 'open', resolved: 'resolved', suppressed: 'suppressed', escalated: 'open' } as const)[kind];
-  const record: DriftRecord = { ...structuredClone(base.record), status, lastSeen: at, lastEventId: eventId, lastTransition: { kind, eventId, at }, ...patch };
+  const status = (
+    { opened: 'open', reopened: 'open', resolved: 'resolved', suppressed: 'suppressed', escalated: 'open' } as const
+  )[kind];
+  const record: DriftRecord = {
+    ...structuredClone(base.record),
+    status,
+    lastSeen: at,
+    lastEventId: eventId,
+    lastTransition: { kind, eventId, at },
+    ...patch,
+  };
   return { kind, eventId, eventTime: at, record };
 }
 
@@ -51,14 +65,21 @@ export async function shippedCatalog(): Promise<RuleCatalog> {
 
 /** The shipped tpguard.config.yaml, with optional `notifications` overrides. */
 export function shippedConfig(notifications: Partial<TpguardConfig['notifications']> = {}): TpguardConfig {
-  const config = parseConfig(readFileSync(join(import.meta.dirname, '../../../tpguard.config.yaml'), 'utf8'), 'tpguard.config.yaml');
+  const config = parseConfig(
+    readFileSync(join(import.meta.dirname, '../../../tpguard.config.yaml'), 'utf8'),
+    'tpguard.config.yaml',
+  );
   return { ...config, notifications: { ...config.notifications, ...notifications } };
 }
 
 export const clockAt = (iso: string): Clock => fixedClock(iso);
 
 /** A dispatcher that records what it is given; `fail` makes a channel throw. */
-export function recordingDispatcher(channels: readonly Channel[] = ['email', 'slack', 'chatbot', 'securityhub']): { dispatcher: Dispatcher; sent: Outbound[]; fail: Set<Channel> } {
+export function recordingDispatcher(channels: readonly Channel[] = ['email', 'slack', 'chatbot', 'securityhub']): {
+  dispatcher: Dispatcher;
+  sent: Outbound[];
+  fail: Set<Channel>;
+} {
   const sent: Outbound[] = [];
   const fail = new Set<Channel>();
   const dispatcher: Dispatcher = {};
@@ -72,4 +93,8 @@ export function recordingDispatcher(channels: readonly Channel[] = ['email', 'sl
 }
 
 /** The secrets the sample training job carries in its environment. */
-export const SAMPLE_SECRETS = ['AKIAIOSFODNN7EXAMPLE', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'hf_QmT4xE8rLp2VbN6sZk9WcY3aJd7GfH1uKo'] as const;
+export const SAMPLE_SECRETS = [
+  'AKIAIOSFODNN7EXAMPLE',
+  'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  'hf_QmT4xE8rLp2VbN6sZk9WcY3aJd7GfH1uKo',
+] as const;

@@ -7,15 +7,21 @@ import { tempDir } from '../../helpers/fixtures.js';
 import { ruleYaml, writePack, writeText, type RuleSpec } from '../../helpers/pack.js';
 
 const VERSIONING: RuleSpec = {
-  id: 'TPS-S3-02', area: 's3', title: 'Versioning suspended on a pipeline bucket', severity: 'high',
+  id: 'TPS-S3-02',
+  area: 's3',
+  title: 'Versioning suspended on a pipeline bucket',
+  severity: 'high',
   on: { source: 'cloudtrail', eventSource: 's3.amazonaws.com', eventName: ['PutBucketVersioning'] },
   resource: { type: 's3-bucket' },
   violation: 'req.?VersioningConfiguration.?Status.orValue("") == "Suspended"',
   resolve: 'req.?VersioningConfiguration.?Status.orValue("") == "Enabled"',
 };
 const STOP_LOGGING: RuleSpec = {
-  id: 'TPS-AUD-01', area: 'audit', on: { source: 'cloudtrail', eventSource: 'cloudtrail.amazonaws.com', eventName: ['StopLogging', 'DeleteTrail'] },
-  resource: { type: 'cloudtrail-trail' }, violation: 'true',
+  id: 'TPS-AUD-01',
+  area: 'audit',
+  on: { source: 'cloudtrail', eventSource: 'cloudtrail.amazonaws.com', eventName: ['StopLogging', 'DeleteTrail'] },
+  resource: { type: 'cloudtrail-trail' },
+  violation: 'true',
 };
 
 /** Loads a pack expected to be refused and returns its problem lines. */
@@ -57,7 +63,12 @@ describe('Function: loadPolicyPack', () => {
     expect(pack.version).toMatch(/^[0-9a-f]{12}$/);
     expect(pack.root).toBe(root);
     expect(typeof pack.rules[1]?.resolve).toBe('function');
-    expect(pack.rules[1]?.rule.on).toEqual({ source: 'cloudtrail', eventSource: 's3.amazonaws.com', eventName: ['PutBucketVersioning'], includeFailed: false });
+    expect(pack.rules[1]?.rule.on).toEqual({
+      source: 'cloudtrail',
+      eventSource: 's3.amazonaws.com',
+      eventName: ['PutBucketVersioning'],
+      includeFailed: false,
+    });
   });
 
   it('versions the pack by content: stable when nothing changes, new when a rule file changes', async () => {
@@ -112,7 +123,13 @@ describe('Function: loadPolicyPack', () => {
     // Prepare
     const dir = await writePack(root, [STOP_LOGGING]);
     const file = join(dir, 'audit', 'TPS-AUD-01.yaml');
-    await writeFile(file, (await readFile(file, 'utf8')).replace('resource:\n  type: cloudtrail-trail', 'resource:\n  type: cloudtrail-trail\n  arn: x'));
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8')).replace(
+        'resource:\n  type: cloudtrail-trail',
+        'resource:\n  type: cloudtrail-trail\n  arn: x',
+      ),
+    );
 
     // Act
     const lines = await problemLines(dir);
@@ -147,7 +164,9 @@ describe('Function: loadPolicyPack', () => {
     const lines = await problemLines(dir);
 
     // Assess
-    expect(lines).toEqual([`${rel('zz', 'TPS-AUD-01.yaml')}: TPS-AUD-01: duplicate id (also in ${rel('audit', 'TPS-AUD-01.yaml')})`]);
+    expect(lines).toEqual([
+      `${rel('zz', 'TPS-AUD-01.yaml')}: TPS-AUD-01: duplicate id (also in ${rel('audit', 'TPS-AUD-01.yaml')})`,
+    ]);
   });
 
   it('refuses a test case pointing at a missing file, unless told not to check (deployed functions)', async () => {
@@ -163,7 +182,9 @@ describe('Function: loadPolicyPack', () => {
     const deployed = await loadPolicyPack(dir, { checkTestFiles: false });
 
     // Assess
-    expect(lines).toEqual([`${rel('audit', 'TPS-AUD-01.yaml')}: TPS-AUD-01: test "stopped trail fires": file not found: events/cloudtrail/stop-logging.json`]);
+    expect(lines).toEqual([
+      `${rel('audit', 'TPS-AUD-01.yaml')}: TPS-AUD-01: test "stopped trail fires": file not found: events/cloudtrail/stop-logging.json`,
+    ]);
     expect(deployed.rules).toHaveLength(1);
   });
 
@@ -186,11 +207,30 @@ describe('Function: loadPolicyPack', () => {
 
   it('refuses a rule without both a violating and a passing case, a catch-all GuardDuty trigger, and one that can never match', async () => {
     // Prepare
-    const onlyViolations = [{ name: 'a', event: 'events/placeholder.json', expect: 'violation' }, { name: 'b', event: 'events/placeholder.json', expect: 'violation' }];
+    const onlyViolations = [
+      { name: 'a', event: 'events/placeholder.json', expect: 'violation' },
+      { name: 'b', event: 'events/placeholder.json', expect: 'violation' },
+    ];
     const dir = await writePack(root, [
       { ...STOP_LOGGING, tests: onlyViolations },
-      { id: 'TPS-GD-01', area: 'guardduty', on: { source: 'guardduty' }, resource: { type: 's3-bucket' }, violation: 'true' },
-      { id: 'TPS-GD-02', area: 'guardduty', on: { source: 'guardduty', detailType: 'GuardDuty Malware Protection Object Scan Result', findingType: ['Object:S3/MaliciousFile'] }, resource: { type: 's3-bucket' }, violation: 'true' },
+      {
+        id: 'TPS-GD-01',
+        area: 'guardduty',
+        on: { source: 'guardduty' },
+        resource: { type: 's3-bucket' },
+        violation: 'true',
+      },
+      {
+        id: 'TPS-GD-02',
+        area: 'guardduty',
+        on: {
+          source: 'guardduty',
+          detailType: 'GuardDuty Malware Protection Object Scan Result',
+          findingType: ['Object:S3/MaliciousFile'],
+        },
+        resource: { type: 's3-bucket' },
+        violation: 'true',
+      },
     ]);
 
     // Act
@@ -206,7 +246,10 @@ describe('Function: loadPolicyPack', () => {
 
   it('reports every problem of the pack, one line each, and loads none of it', async () => {
     // Prepare
-    const dir = await writePack(root, [{ ...STOP_LOGGING, violation: '(' }, { ...VERSIONING, severity: 'urgent' }]);
+    const dir = await writePack(root, [
+      { ...STOP_LOGGING, violation: '(' },
+      { ...VERSIONING, severity: 'urgent' },
+    ]);
     await writeText(join(dir, 'kms', 'TPS-KMS-01.yaml'), ': :\n  - [');
 
     // Act

@@ -42,14 +42,73 @@ describe('Function: generatePatterns', () => {
   it('makes one pattern per EventBridge source and detail-type, CloudTrail ones listing their eventNames', () => {
     // Assess
     expect(patterns).toEqual([
-      { name: 'CloudTrailEc2', target: 'cloudtrail', pattern: { source: ['aws.ec2'], 'detail-type': ['AWS API Call via CloudTrail'], detail: { eventSource: ['ec2.amazonaws.com'], eventName: ['AuthorizeSecurityGroupIngress'] } } },
-      { name: 'CloudTrailS3', target: 'cloudtrail', pattern: { source: ['aws.s3'], 'detail-type': ['AWS API Call via CloudTrail'], detail: { eventSource: ['s3.amazonaws.com'], eventName: ['DeleteBucketPolicy', 'PutBucketPolicy'] } } },
-      { name: 'GuardDutyFinding', target: 'guardduty', pattern: { source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'], detail: { type: [{ prefix: 'Exfiltration:S3/' }, 'Exfiltration:S3/MaliciousIPCaller', 'Object:S3/MaliciousFile'] } } },
-      { name: 'GuardDutyMalwareProtectionObjectScanResult', target: 'guardduty', pattern: { source: ['aws.guardduty'], 'detail-type': ['GuardDuty Malware Protection Object Scan Result'] } },
-      { name: 'ConfigConfigurationItemChange', target: 'config', pattern: { source: ['aws.config'], 'detail-type': ['Config Configuration Item Change'], detail: { $or: [{ configurationItem: { resourceType: ['AWS::S3::Bucket'] } }, { configurationItemSummary: { resourceType: ['AWS::S3::Bucket'] } }] } } },
-      { name: 'ConfigRulesComplianceChange', target: 'config', pattern: { source: ['aws.config'], 'detail-type': ['Config Rules Compliance Change'], detail: { resourceType: ['AWS::IAM::Role', 'AWS::S3::Bucket'] } } },
-      { name: 'BedrockStateChange', target: 'statechange', pattern: { source: ['aws.bedrock'], 'detail-type': ['Model Customization Job State Change'] } },
-      { name: 'SagemakerStateChange', target: 'statechange', pattern: { source: ['aws.sagemaker'], 'detail-type': ['SageMaker Training Job State Change'] } },
+      {
+        name: 'CloudTrailEc2',
+        target: 'cloudtrail',
+        pattern: {
+          source: ['aws.ec2'],
+          'detail-type': ['AWS API Call via CloudTrail'],
+          detail: { eventSource: ['ec2.amazonaws.com'], eventName: ['AuthorizeSecurityGroupIngress'] },
+        },
+      },
+      {
+        name: 'CloudTrailS3',
+        target: 'cloudtrail',
+        pattern: {
+          source: ['aws.s3'],
+          'detail-type': ['AWS API Call via CloudTrail'],
+          detail: { eventSource: ['s3.amazonaws.com'], eventName: ['DeleteBucketPolicy', 'PutBucketPolicy'] },
+        },
+      },
+      {
+        name: 'GuardDutyFinding',
+        target: 'guardduty',
+        pattern: {
+          source: ['aws.guardduty'],
+          'detail-type': ['GuardDuty Finding'],
+          detail: {
+            type: [{ prefix: 'Exfiltration:S3/' }, 'Exfiltration:S3/MaliciousIPCaller', 'Object:S3/MaliciousFile'],
+          },
+        },
+      },
+      {
+        name: 'GuardDutyMalwareProtectionObjectScanResult',
+        target: 'guardduty',
+        pattern: { source: ['aws.guardduty'], 'detail-type': ['GuardDuty Malware Protection Object Scan Result'] },
+      },
+      {
+        name: 'ConfigConfigurationItemChange',
+        target: 'config',
+        pattern: {
+          source: ['aws.config'],
+          'detail-type': ['Config Configuration Item Change'],
+          detail: {
+            $or: [
+              { configurationItem: { resourceType: ['AWS::S3::Bucket'] } },
+              { configurationItemSummary: { resourceType: ['AWS::S3::Bucket'] } },
+            ],
+          },
+        },
+      },
+      {
+        name: 'ConfigRulesComplianceChange',
+        target: 'config',
+        pattern: {
+          source: ['aws.config'],
+          'detail-type': ['Config Rules Compliance Change'],
+          detail: { resourceType: ['AWS::IAM::Role', 'AWS::S3::Bucket'] },
+        },
+      },
+      {
+        name: 'BedrockStateChange',
+        target: 'statechange',
+        pattern: { source: ['aws.bedrock'], 'detail-type': ['Model Customization Job State Change'] },
+      },
+      {
+        name: 'SagemakerStateChange',
+        target: 'statechange',
+        pattern: { source: ['aws.sagemaker'], 'detail-type': ['SageMaker Training Job State Change'] },
+      },
     ]);
   });
 
@@ -58,7 +117,8 @@ describe('Function: generatePatterns', () => {
     for (const { pattern } of patterns) {
       expect(pattern.source).toEqual([expect.stringMatching(/^aws\.[a-z0-9]+$/)]);
       expect((pattern['detail-type'] as string[]).length).toBeGreaterThan(0);
-      if ((pattern['detail-type'] as string[])[0] === 'AWS API Call via CloudTrail') expect((pattern.detail as Json).eventName.length).toBeGreaterThan(0);
+      if ((pattern['detail-type'] as string[])[0] === 'AWS API Call via CloudTrail')
+        expect((pattern.detail as Json).eventName.length).toBeGreaterThan(0);
     }
     expect(new Set(patterns.map((p) => p.name)).size).toBe(patterns.length);
   });
@@ -77,7 +137,9 @@ describe('Function: generatePatterns', () => {
       const rules = result?.ok ? index.lookup(result.observation.trigger) : [];
 
       // Assess
-      expect(delivered.length > 0, `${event['detail-type']} ${event.detail.eventName ?? event.detail.type ?? ''}`).toBe(rules.length > 0);
+      expect(delivered.length > 0, `${event['detail-type']} ${event.detail.eventName ?? event.detail.type ?? ''}`).toBe(
+        rules.length > 0,
+      );
       expect(delivered.length).toBeLessThanOrEqual(1);
     }
   });
@@ -87,12 +149,22 @@ describe('Function: matchesPattern', () => {
   it('matches literal lists, prefixes, nested objects and $or like EventBridge', () => {
     // Prepare
     const event = loadShape<Json>('config-item-change-s3-bucket.json');
-    const pattern = { source: ['aws.config'], detail: { $or: [{ configurationItem: { resourceType: ['AWS::IAM::Role'] } }, { configurationItem: { resourceId: [{ prefix: 'ml-training-' }] } }] } };
+    const pattern = {
+      source: ['aws.config'],
+      detail: {
+        $or: [
+          { configurationItem: { resourceType: ['AWS::IAM::Role'] } },
+          { configurationItem: { resourceId: [{ prefix: 'ml-training-' }] } },
+        ],
+      },
+    };
 
     // Act & Assess
     expect(matchesPattern(pattern, event)).toBe(true);
     expect(matchesPattern({ ...pattern, source: ['aws.s3'] }, event)).toBe(false);
-    expect(matchesPattern({ detail: { configurationItem: { resourceId: [{ prefix: 'ml-artifacts-' }] } } }, event)).toBe(false);
+    expect(
+      matchesPattern({ detail: { configurationItem: { resourceId: [{ prefix: 'ml-artifacts-' }] } } }, event),
+    ).toBe(false);
     expect(matchesPattern({ detail: { missing: ['x'] } }, event)).toBe(false);
     expect(matchesPattern({ resources: ['arn:aws:s3:::ml-training-vision-raw'] }, event)).toBe(true);
     expect(matchesPattern({ source: ['aws.config'] }, null)).toBe(false);

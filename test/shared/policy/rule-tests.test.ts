@@ -19,14 +19,20 @@ const FILES = {
 };
 
 const VERSIONING: RuleSpec = {
-  id: 'TPS-S3-02', area: 's3',
+  id: 'TPS-S3-02',
+  area: 's3',
   on: { source: 'cloudtrail', eventSource: 's3.amazonaws.com', eventName: ['PutBucketVersioning'] },
   resource: { type: 's3-bucket' },
   violation: 'req.VersioningConfiguration.Status == "Suspended"',
   tests: [
     { name: 'suspended is a violation', event: 'events/s3/versioning-suspended.json', expect: 'violation' },
     { name: 'enabled passes', event: 'events/s3/versioning-enabled.json', expect: 'pass' },
-    { name: 'out of scope is not applicable', event: 'events/s3/versioning-suspended.json', expect: 'not-applicable', config: 'configs/nothing-in-scope.yaml' },
+    {
+      name: 'out of scope is not applicable',
+      event: 'events/s3/versioning-suspended.json',
+      expect: 'not-applicable',
+      config: 'configs/nothing-in-scope.yaml',
+    },
   ],
 };
 
@@ -60,7 +66,8 @@ describe('Function: runRuleTests', () => {
   it('reports a failing case with the rule, the case, the observed verdict and what it saw', async () => {
     // Prepare
     const wrong: RuleSpec = {
-      ...VERSIONING, id: 'TPS-S3-03',
+      ...VERSIONING,
+      id: 'TPS-S3-03',
       violation: 'req.VersioningConfiguration.Statuss == "Suspended"',
       tests: [
         { name: 'suspended is a violation', event: 'events/s3/versioning-suspended.json', expect: 'violation' },
@@ -74,8 +81,22 @@ describe('Function: runRuleTests', () => {
 
     // Assess
     expect(results).toEqual([
-      expect.objectContaining({ ruleId: 'TPS-S3-03', name: 'suspended is a violation', expected: 'violation', observed: 'cannot-evaluate', passed: false, note: expect.stringMatching(/^violation: .*Statuss/) }),
-      expect.objectContaining({ ruleId: 'TPS-S3-03', name: 'garbage passes', expected: 'pass', observed: 'not-applicable', passed: false, note: expect.stringMatching(/^rejected .*not-json\.json: invalid JSON/) }),
+      expect.objectContaining({
+        ruleId: 'TPS-S3-03',
+        name: 'suspended is a violation',
+        expected: 'violation',
+        observed: 'cannot-evaluate',
+        passed: false,
+        note: expect.stringMatching(/^violation: .*Statuss/),
+      }),
+      expect.objectContaining({
+        ruleId: 'TPS-S3-03',
+        name: 'garbage passes',
+        expected: 'pass',
+        observed: 'not-applicable',
+        passed: false,
+        note: expect.stringMatching(/^rejected .*not-json\.json: invalid JSON/),
+      }),
     ]);
   });
 

@@ -15,7 +15,9 @@ async function verdicts(dir: string, fromSnapshot: boolean): Promise<string[]> {
   const pack = fromSnapshot ? await loadPackSnapshot(dir) : await loadPolicyPack(dir, { checkTestFiles: false });
   const ev = createEvaluator(pack, await loadConfig('tpguard.config.yaml'));
   const out: string[] = [];
-  for await (const r of readInputs(['events/cloudtrail'])) if (r.ok) for (const f of evaluate(ev, r.observation)) out.push(`${r.observation.eventId} ${f.ruleId} ${f.verdict}`);
+  for await (const r of readInputs(['events/cloudtrail']))
+    if (r.ok)
+      for (const f of evaluate(ev, r.observation)) out.push(`${r.observation.eventId} ${f.ruleId} ${f.verdict}`);
   return out.sort();
 }
 
@@ -40,11 +42,16 @@ describe('Function: snapshotOf / packFromSnapshot', () => {
     // Prepare
     const pack = await loadPolicyPack('policies', { checkTestFiles: false });
     const snapshot = snapshotOf(pack);
-    const broken = { ...snapshot, rules: [{ ...snapshot.rules[0]!, rule: { ...snapshot.rules[0]!.rule, violation: 'req.(' } }] };
+    const broken = {
+      ...snapshot,
+      rules: [{ ...snapshot.rules[0]!, rule: { ...snapshot.rules[0]!.rule, violation: 'req.(' } }],
+    };
 
     // Act + Assess
     expect(() => packFromSnapshot(broken, 'policies')).toThrow(PolicyPackError);
-    expect(() => packFromSnapshot(broken, 'policies')).toThrow(/policies\/\w+\/TPS-[A-Z0-9]+-\d+\.yaml: TPS-[A-Z0-9]+-\d+: violation:/);
+    expect(() => packFromSnapshot(broken, 'policies')).toThrow(
+      /policies\/\w+\/TPS-[A-Z0-9]+-\d+\.yaml: TPS-[A-Z0-9]+-\d+: violation:/,
+    );
     expect(() => packFromSnapshot({ version: 'x', rules: [] }, 'policies')).toThrow(/not a policy pack snapshot/);
   });
 });
@@ -52,7 +59,9 @@ describe('Function: snapshotOf / packFromSnapshot', () => {
 describe('Function: loadPackSnapshot / loadConfigSnapshot', () => {
   it('names the missing snapshot and how to make it', async () => {
     // Act + Assess
-    await expect(loadPackSnapshot('policies')).rejects.toThrow(/pack\.snapshot\.json: cannot read: ENOENT \(the build writes it: npm run package\)/);
+    await expect(loadPackSnapshot('policies')).rejects.toThrow(
+      /pack\.snapshot\.json: cannot read: ENOENT \(the build writes it: npm run package\)/,
+    );
     await expect(loadConfigSnapshot('tpguard.config.yaml')).rejects.toThrow(FileLoadError);
   });
 

@@ -8,7 +8,6 @@ import { INDEX_RULES } from '../../helpers/sample-rules.js';
 
 const CT = 'AWS API Call via CloudTrail';
 
-
 describe('Class: TriggerIndex', () => {
   let pack: PolicyPack;
   let index: TriggerIndex;
@@ -28,8 +27,13 @@ describe('Class: TriggerIndex', () => {
 
   it('finds CloudTrail rules by eventSource and eventName together', () => {
     // Act & Assess
-    expect(ids({ detailType: CT, eventSource: 's3.amazonaws.com', eventName: 'PutBucketPolicy' })).toEqual(['TPS-S3-01', 'TPS-S3-02']);
-    expect(ids({ detailType: CT, eventSource: 's3.amazonaws.com', eventName: 'DeleteBucketPolicy' })).toEqual(['TPS-S3-01']);
+    expect(ids({ detailType: CT, eventSource: 's3.amazonaws.com', eventName: 'PutBucketPolicy' })).toEqual([
+      'TPS-S3-01',
+      'TPS-S3-02',
+    ]);
+    expect(ids({ detailType: CT, eventSource: 's3.amazonaws.com', eventName: 'DeleteBucketPolicy' })).toEqual([
+      'TPS-S3-01',
+    ]);
     expect(ids({ detailType: CT, eventSource: 'ec2.amazonaws.com', eventName: 'PutBucketPolicy' })).toEqual([]);
     expect(ids({ detailType: CT, eventSource: 's3.amazonaws.com', eventName: 'GetObject' })).toEqual([]);
     expect(index.hasCloudTrail('ec2.amazonaws.com', 'AuthorizeSecurityGroupIngress')).toBe(true);
@@ -38,8 +42,12 @@ describe('Class: TriggerIndex', () => {
 
   it('finds GuardDuty rules by exact finding type and by prefix, each rule once', () => {
     // Act & Assess
-    expect(ids({ detailType: 'GuardDuty Finding', findingType: 'Exfiltration:S3/MaliciousIPCaller' })).toEqual(['TPS-GD-01']);
-    expect(ids({ detailType: 'GuardDuty Finding', findingType: 'Exfiltration:S3/AnomalousBehavior' })).toEqual(['TPS-GD-01']);
+    expect(ids({ detailType: 'GuardDuty Finding', findingType: 'Exfiltration:S3/MaliciousIPCaller' })).toEqual([
+      'TPS-GD-01',
+    ]);
+    expect(ids({ detailType: 'GuardDuty Finding', findingType: 'Exfiltration:S3/AnomalousBehavior' })).toEqual([
+      'TPS-GD-01',
+    ]);
     expect(ids({ detailType: 'GuardDuty Finding', findingType: 'Object:S3/MaliciousFile' })).toEqual(['TPS-GD-02']);
     expect(ids({ detailType: 'GuardDuty Finding', findingType: 'Exfiltration:IAMUser/AnomalousBehavior' })).toEqual([]);
     expect(ids({ detailType: 'GuardDuty Malware Protection Object Scan Result' })).toEqual(['TPS-GD-03']);
@@ -47,9 +55,15 @@ describe('Class: TriggerIndex', () => {
 
   it('finds Config rules by detail-type and resourceType', () => {
     // Act & Assess
-    expect(ids({ detailType: 'Config Configuration Item Change', resourceType: 'AWS::S3::Bucket' })).toEqual(['TPS-CFG-01']);
-    expect(ids({ detailType: 'Config Rules Compliance Change', resourceType: 'AWS::S3::Bucket' })).toEqual(['TPS-CFG-02']);
-    expect(ids({ detailType: 'Config Rules Compliance Change', resourceType: 'AWS::IAM::Role' })).toEqual(['TPS-CFG-02']);
+    expect(ids({ detailType: 'Config Configuration Item Change', resourceType: 'AWS::S3::Bucket' })).toEqual([
+      'TPS-CFG-01',
+    ]);
+    expect(ids({ detailType: 'Config Rules Compliance Change', resourceType: 'AWS::S3::Bucket' })).toEqual([
+      'TPS-CFG-02',
+    ]);
+    expect(ids({ detailType: 'Config Rules Compliance Change', resourceType: 'AWS::IAM::Role' })).toEqual([
+      'TPS-CFG-02',
+    ]);
     expect(ids({ detailType: 'Config Configuration Item Change', resourceType: 'AWS::IAM::Role' })).toEqual([]);
   });
 

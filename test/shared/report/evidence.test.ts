@@ -17,17 +17,48 @@ let pack: PolicyPack;
 let config: TpguardConfig;
 
 beforeAll(async () => {
-  [pack, config] = await Promise.all([loadPolicyPack(`${FIXTURES}pack/policies`), loadConfig(`${FIXTURES}pack/tpguard.config.yaml`)]);
+  [pack, config] = await Promise.all([
+    loadPolicyPack(`${FIXTURES}pack/policies`),
+    loadConfig(`${FIXTURES}pack/tpguard.config.yaml`),
+  ]);
 });
 
 /** The evidence input of the fixtures: Q1 and Q2 2027, one review signed off on time. */
 function input(change: Partial<EvidenceInput> = {}): EvidenceInput {
-  const task: ReviewTask = { ...structuredClone(TASK), status: 'done', completedBy: 'Dana Ruiz', completedAt: '2027-04-20T10:00:00.000Z', decision: 'keep', notes: 'ok', reviewedPackVersion: pack.version };
+  const task: ReviewTask = {
+    ...structuredClone(TASK),
+    status: 'done',
+    completedBy: 'Dana Ruiz',
+    completedAt: '2027-04-20T10:00:00.000Z',
+    decision: 'keep',
+    notes: 'ok',
+    reviewedPackVersion: pack.version,
+  };
   return {
-    now: new Date('2027-06-30T12:00:00Z'), from: '2027-01-01T00:00:00.000Z', to: '2027-07-01T00:00:00.000Z', timezone: 'UTC', pack, config,
-    patterns: generatePatterns(pack), functions: ['ingestCloudtrail', 'notify', 'reviewScheduler'], deploymentSource: 'serverless.yml',
-    facts: structuredClone(FACTS), tasks: [task],
-    exceptions: [createException({ ruleId: 'TPS-S3-90', resource: 'ml-training-old', reason: 'legacy', approvedBy: 'CISO office', expiresAt: '2027-05-01T00:00:00.000Z' }, new Date('2027-03-01T00:00:00Z'), 365)],
+    now: new Date('2027-06-30T12:00:00Z'),
+    from: '2027-01-01T00:00:00.000Z',
+    to: '2027-07-01T00:00:00.000Z',
+    timezone: 'UTC',
+    pack,
+    config,
+    patterns: generatePatterns(pack),
+    functions: ['ingestCloudtrail', 'notify', 'reviewScheduler'],
+    deploymentSource: 'serverless.yml',
+    facts: structuredClone(FACTS),
+    tasks: [task],
+    exceptions: [
+      createException(
+        {
+          ruleId: 'TPS-S3-90',
+          resource: 'ml-training-old',
+          reason: 'legacy',
+          approvedBy: 'CISO office',
+          expiresAt: '2027-05-01T00:00:00.000Z',
+        },
+        new Date('2027-03-01T00:00:00Z'),
+        365,
+      ),
+    ],
     ...change,
   };
 }
@@ -38,10 +69,17 @@ describe('Function: buildEvidence', () => {
     const r = buildEvidence(input());
 
     // Assess
-    expect(r.caiq.map((q) => [q.id, q.answer])).toEqual([['MDS-01.1', 'Yes'], ['MDS-01.2', 'Yes']]);
-    expect(r.caiq[0]!.evidence[0]).toContain(`policy pack ${pack.version} with 3 rules (by area: s3 1, sagemaker 1, threats 1`);
+    expect(r.caiq.map((q) => [q.id, q.answer])).toEqual([
+      ['MDS-01.1', 'Yes'],
+      ['MDS-01.2', 'Yes'],
+    ]);
+    expect(r.caiq[0]!.evidence[0]).toContain(
+      `policy pack ${pack.version} with 3 rules (by area: s3 1, sagemaker 1, threats 1`,
+    );
     expect(r.caiq[0]!.evidence[1]).toContain('3 EventBridge patterns generated from the pack');
-    expect(r.caiq[1]!.evidence).toContain('2027-Q2/reviewers: signed off by Dana Ruiz on 2027-04-20 (due 2027-05-01, on time; decision: keep).');
+    expect(r.caiq[1]!.evidence).toContain(
+      '2027-Q2/reviewers: signed off by Dana Ruiz on 2027-04-20 (due 2027-05-01, on time; decision: keep).',
+    );
   });
 
   it('says Partially when no event was evaluated and No when no review was opened', () => {
@@ -58,8 +96,16 @@ describe('Function: buildEvidence', () => {
     const r = buildEvidence(input());
 
     // Assess
-    const by = Object.fromEntries(r.control.standards.map((s) => [s.key, s.rules.map((x) => `${x.ruleId}:${x.refs.join(',')}`)]));
-    expect(by).toEqual({ iso42001: ['TPS-S3-90:A.7.2'], euAiAct: ['TPS-SM-90:Art.15(5)'], nistAi600: ['TPS-SM-90:MS-2.10-003'], bsiAic4: ['TPS-GD-90:SR-06'], bsiC5: ['TPS-S3-90:OPS-06'] });
+    const by = Object.fromEntries(
+      r.control.standards.map((s) => [s.key, s.rules.map((x) => `${x.ruleId}:${x.refs.join(',')}`)]),
+    );
+    expect(by).toEqual({
+      iso42001: ['TPS-S3-90:A.7.2'],
+      euAiAct: ['TPS-SM-90:Art.15(5)'],
+      nistAi600: ['TPS-SM-90:MS-2.10-003'],
+      bsiAic4: ['TPS-GD-90:SR-06'],
+      bsiC5: ['TPS-S3-90:OPS-06'],
+    });
     expect(r.control.ownership.map((o) => o.owner)).toEqual(['Cloud Service Provider (CSP)', 'Model Provider (MP)']);
   });
 
@@ -69,7 +115,10 @@ describe('Function: buildEvidence', () => {
 
     // Assess
     expect(r.guidelines.map((g) => [g.id, g.rules])).toEqual([
-      ['infrastructure', ['TPS-SM-90']], ['data', ['TPS-S3-90', 'TPS-GD-90']], ['incident-access', ['TPS-GD-90']], ['review', []],
+      ['infrastructure', ['TPS-SM-90']],
+      ['data', ['TPS-S3-90', 'TPS-GD-90']],
+      ['incident-access', ['TPS-GD-90']],
+      ['review', []],
     ]);
     expect(r.guidelines[3]!.evidence.join('\n')).toContain('1 exception (time-boxed risk acceptance) in the period');
   });

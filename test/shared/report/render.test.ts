@@ -20,11 +20,31 @@ let config: TpguardConfig;
 let report: EvidenceReport;
 
 beforeAll(async () => {
-  [pack, config] = await Promise.all([loadPolicyPack(`${FIXTURES}pack/policies`), loadConfig(`${FIXTURES}pack/tpguard.config.yaml`)]);
-  const task: ReviewTask = { ...structuredClone(TASK), status: 'done', completedBy: HOSTILE, completedAt: '2027-04-20T10:00:00.000Z', decision: 'keep', notes: HOSTILE };
+  [pack, config] = await Promise.all([
+    loadPolicyPack(`${FIXTURES}pack/policies`),
+    loadConfig(`${FIXTURES}pack/tpguard.config.yaml`),
+  ]);
+  const task: ReviewTask = {
+    ...structuredClone(TASK),
+    status: 'done',
+    completedBy: HOSTILE,
+    completedAt: '2027-04-20T10:00:00.000Z',
+    decision: 'keep',
+    notes: HOSTILE,
+  };
   report = buildEvidence({
-    now: new Date('2027-06-30T12:00:00Z'), from: '2027-01-01T00:00:00.000Z', to: '2027-07-01T00:00:00.000Z', timezone: 'UTC', pack, config,
-    patterns: generatePatterns(pack), functions: ['notify'], deploymentSource: 'serverless.yml', facts: structuredClone(FACTS), tasks: [task], exceptions: [],
+    now: new Date('2027-06-30T12:00:00Z'),
+    from: '2027-01-01T00:00:00.000Z',
+    to: '2027-07-01T00:00:00.000Z',
+    timezone: 'UTC',
+    pack,
+    config,
+    patterns: generatePatterns(pack),
+    functions: ['notify'],
+    deploymentSource: 'serverless.yml',
+    facts: structuredClone(FACTS),
+    tasks: [task],
+    exceptions: [],
   });
 });
 
@@ -55,7 +75,17 @@ describe('Function: renderReport (html)', () => {
     const html = renderReport(report, 'html');
 
     // Assess
-    for (const text of ['MDS-01 Training Pipeline Security', 'Define, implement, and evaluate policies', 'MDS-01.1', 'MDS-01.2', 'Protection of the training infrastructure', 'Data storage, access and transit', 'Incident response and access control', 'Regular review', 'BSI C5:2020']) {
+    for (const text of [
+      'MDS-01 Training Pipeline Security',
+      'Define, implement, and evaluate policies',
+      'MDS-01.1',
+      'MDS-01.2',
+      'Protection of the training infrastructure',
+      'Data storage, access and transit',
+      'Incident response and access control',
+      'Regular review',
+      'BSI C5:2020',
+    ]) {
       expect(html).toContain(text);
     }
   });
@@ -84,6 +114,12 @@ describe('Function: renderReport (md and json)', () => {
       expect(['Yes', 'Partially', 'No']).toContain(q.answer);
       expect(Array.isArray(q.evidence)).toBe(true);
     }
-    expect(json.window).toEqual({ from: '2027-01-01T00:00:00.000Z', to: '2027-07-01T00:00:00.000Z', timezone: 'UTC', firstDay: '2027-01-01', lastDay: '2027-06-30' });
+    expect(json.window).toEqual({
+      from: '2027-01-01T00:00:00.000Z',
+      to: '2027-07-01T00:00:00.000Z',
+      timezone: 'UTC',
+      firstDay: '2027-01-01',
+      lastDay: '2027-06-30',
+    });
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { addLocalDays, daysBetween, endOfLocalDay, fromWallTime, localDate, wallTime } from '../../../shared/review/calendar.js';
+import {
+  addLocalDays,
+  daysBetween,
+  endOfLocalDay,
+  fromWallTime,
+  localDate,
+  wallTime,
+} from '../../../shared/review/calendar.js';
 
 describe('Function: wallTime', () => {
   it('gives the local time in Berlin in summer and in winter', () => {

@@ -13,8 +13,14 @@ describe('Function: parseConfig (reviews)', () => {
 
     // Assess
     expect(config.reviews).toEqual({
-      schedule: 'quarterly', timezone: 'UTC', dueInDays: 30, remindBeforeDays: [14, 7, 1], escalateAfterDays: 7,
-      reviewers: { email: ['leads@example.com'] }, areaOwners: {}, exceptionMaxDays: 365,
+      schedule: 'quarterly',
+      timezone: 'UTC',
+      dueInDays: 30,
+      remindBeforeDays: [14, 7, 1],
+      escalateAfterDays: 7,
+      reviewers: { email: ['leads@example.com'] },
+      areaOwners: {},
+      exceptionMaxDays: 365,
     });
   });
 
@@ -76,6 +82,9 @@ describe('Function: resolveReviewSettings', () => {
 
 describe('Function: areasByOwner', () => {
   it('groups areas by their team and gives the rest to the default owner', () => {
-    expect([...areasByOwner(['sagemaker', 's3', 'iam', 's3'], { sagemaker: 'vision' })]).toEqual([['default', ['iam', 's3']], ['vision', ['sagemaker']]]);
+    expect([...areasByOwner(['sagemaker', 's3', 'iam', 's3'], { sagemaker: 'vision' })]).toEqual([
+      ['default', ['iam', 's3']],
+      ['vision', ['sagemaker']],
+    ]);
   });
 });

@@ -11,17 +11,31 @@ import type { DriftFacts, FindingSighting } from '../../../shared/review/ports.j
 
 const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
 const FACTS = JSON.parse(readFileSync(`${FIXTURES}facts.json`, 'utf8')) as DriftFacts;
-const PERIOD = currentPeriod({ schedule: 'quarterly', timezone: 'UTC', dueInDays: 30 }, new Date('2027-04-01T09:00:00Z'));
+const PERIOD = currentPeriod(
+  { schedule: 'quarterly', timezone: 'UTC', dueInDays: 30 },
+  new Date('2027-04-01T09:00:00Z'),
+);
 
 let pack: PolicyPack;
 let config: TpguardConfig;
 
 beforeAll(async () => {
-  [pack, config] = await Promise.all([loadPolicyPack(`${FIXTURES}pack/policies`), loadConfig(`${FIXTURES}pack/tpguard.config.yaml`)]);
+  [pack, config] = await Promise.all([
+    loadPolicyPack(`${FIXTURES}pack/policies`),
+    loadConfig(`${FIXTURES}pack/tpguard.config.yaml`),
+  ]);
 });
 
 function sighting(findingType: string, bucket: string, at: string): FindingSighting {
-  return { findingType, account: '111122223333', region: 'eu-west-1', resource: { type: 's3-bucket', id: bucket, name: bucket }, firstSeen: at, lastSeen: at, count: 2 };
+  return {
+    findingType,
+    account: '111122223333',
+    region: 'eu-west-1',
+    resource: { type: 's3-bucket', id: bucket, name: bucket },
+    firstSeen: at,
+    lastSeen: at,
+    count: 2,
+  };
 }
 
 describe('Function: threatDelta', () => {
@@ -39,39 +53,100 @@ describe('Function: threatDelta', () => {
     const delta = threatDelta(sightings, pack, config, PERIOD.coversFrom, PERIOD.coversTo);
 
     // Assess: mapped, out-of-scope and out-of-period sightings are left out
-    expect(delta).toEqual([{ findingType: 'Discovery:S3/AnomalousBehavior', count: 4, resources: ['s3-bucket/ml-training-a', 's3-bucket/ml-training-b'], firstSeen: '2027-02-01T00:00:00.000Z', lastSeen: '2027-03-01T00:00:00.000Z' }]);
+    expect(delta).toEqual([
+      {
+        findingType: 'Discovery:S3/AnomalousBehavior',
+        count: 4,
+        resources: ['s3-bucket/ml-training-a', 's3-bucket/ml-training-b'],
+        firstSeen: '2027-02-01T00:00:00.000Z',
+        lastSeen: '2027-03-01T00:00:00.000Z',
+      },
+    ]);
   });
 });
 
 describe('Function: buildContents', () => {
   it('gives the control task the whole pack, the threat delta and the expiring exceptions', () => {
     // Prepare
-    const soon = createException({ ruleId: 'TPS-S3-90', resource: 'ml-training-old', reason: 'r', approvedBy: 'CISO', expiresAt: '2027-05-01T00:00:00.000Z' }, new Date('2027-03-01T00:00:00Z'), 365);
-    const later = createException({ ruleId: 'TPS-SM-90', resource: 'vision-*', reason: 'r', approvedBy: 'CISO', expiresAt: '2027-09-01T00:00:00.000Z' }, new Date('2027-03-01T00:00:00Z'), 365);
+    const soon = createException(
+      {
+        ruleId: 'TPS-S3-90',
+        resource: 'ml-training-old',
+        reason: 'r',
+        approvedBy: 'CISO',
+        expiresAt: '2027-05-01T00:00:00.000Z',
+      },
+      new Date('2027-03-01T00:00:00Z'),
+      365,
+    );
+    const later = createException(
+      {
+        ruleId: 'TPS-SM-90',
+        resource: 'vision-*',
+        reason: 'r',
+        approvedBy: 'CISO',
+        expiresAt: '2027-09-01T00:00:00.000Z',
+      },
+      new Date('2027-03-01T00:00:00Z'),
+      365,
+    );
 
     // Act
     const c = buildContents({
-      period: PERIOD, pack, config, facts: structuredClone(FACTS), exceptions: [soon, later],
-      sightings: [sighting('Discovery:S3/AnomalousBehavior', 'ml-training-a', '2027-02-01T00:00:00.000Z')], currentSnapshot: snapshotPack(pack, PERIOD.opensAt),
+      period: PERIOD,
+      pack,
+      config,
+      facts: structuredClone(FACTS),
+      exceptions: [soon, later],
+      sightings: [sighting('Discovery:S3/AnomalousBehavior', 'ml-training-a', '2027-02-01T00:00:00.000Z')],
+      currentSnapshot: snapshotPack(pack, PERIOD.opensAt),
     });
 
     // Assess
-    expect(c).toMatchObject({ areas: ['s3', 'sagemaker', 'threats'], rules: 3, driftOpened: 3, driftResolved: 3, openBySeverity: { high: 1 }, silentRules: ['TPS-GD-90'] });
-    expect(c.noisiestRules.map((r) => [r.ruleId, r.count])).toEqual([['TPS-S3-90', 2], ['TPS-SM-90', 1]]);
+    expect(c).toMatchObject({
+      areas: ['s3', 'sagemaker', 'threats'],
+      rules: 3,
+      driftOpened: 3,
+      driftResolved: 3,
+      openBySeverity: { high: 1 },
+      silentRules: ['TPS-GD-90'],
+    });
+    expect(c.noisiestRules.map((r) => [r.ruleId, r.count])).toEqual([
+      ['TPS-S3-90', 2],
+      ['TPS-SM-90', 1],
+    ]);
     expect(c.expiringExceptions.map((e) => e.exceptionId)).toEqual([soon.exceptionId]);
     expect(c.threatDelta.map((t) => t.findingType)).toEqual(['Discovery:S3/AnomalousBehavior']);
-    expect(c.packChanges).toEqual({ toVersion: pack.version, added: ['TPS-GD-90', 'TPS-S3-90', 'TPS-SM-90'], removed: [], modified: [] });
+    expect(c.packChanges).toEqual({
+      toVersion: pack.version,
+      added: ['TPS-GD-90', 'TPS-S3-90', 'TPS-SM-90'],
+      removed: [],
+      modified: [],
+    });
   });
 
   it('limits an area task to its areas and leaves the threat delta to the control task', () => {
     // Act
     const c = buildContents({
-      period: PERIOD, areas: ['sagemaker'], pack, config, facts: structuredClone(FACTS), exceptions: [],
-      sightings: [sighting('Discovery:S3/AnomalousBehavior', 'ml-training-a', '2027-02-01T00:00:00.000Z')], currentSnapshot: snapshotPack(pack, PERIOD.opensAt),
+      period: PERIOD,
+      areas: ['sagemaker'],
+      pack,
+      config,
+      facts: structuredClone(FACTS),
+      exceptions: [],
+      sightings: [sighting('Discovery:S3/AnomalousBehavior', 'ml-training-a', '2027-02-01T00:00:00.000Z')],
+      currentSnapshot: snapshotPack(pack, PERIOD.opensAt),
     });
 
     // Assess
-    expect(c).toMatchObject({ areas: ['sagemaker'], rules: 1, driftOpened: 1, driftResolved: 0, silentRules: [], threatDelta: [] });
+    expect(c).toMatchObject({
+      areas: ['sagemaker'],
+      rules: 1,
+      driftOpened: 1,
+      driftResolved: 0,
+      silentRules: [],
+      threatDelta: [],
+    });
     expect(c.meanTimeToResolveHours).toBeUndefined();
     expect(c.packChanges.added).toEqual(['TPS-SM-90']);
   });

@@ -9,10 +9,21 @@ const CONTACT = { email: ['leads@example.com'], slack: 'ssm:/tpguard/slack/ml-pl
 describe('Function: renderReviewMessage', () => {
   it('tells the owner what is due and how to sign off, on e-mail and Slack', () => {
     // Act
-    const m = renderReviewMessage(structuredClone(TASK), { kind: 'reminder', key: 'd7', daysBefore: 7, daysLeft: 7 }, 'reviewers', CONTACT);
+    const m = renderReviewMessage(
+      structuredClone(TASK),
+      { kind: 'reminder', key: 'd7', daysBefore: 7, daysLeft: 7 },
+      'reviewers',
+      CONTACT,
+    );
 
     // Assess
-    expect(m).toMatchObject({ kind: 'review-reminder', taskId: '2027-Q2/reviewers', owner: 'reviewers', email: ['leads@example.com'], slack: 'ssm:/tpguard/slack/ml-platform' });
+    expect(m).toMatchObject({
+      kind: 'review-reminder',
+      taskId: '2027-Q2/reviewers',
+      owner: 'reviewers',
+      email: ['leads@example.com'],
+      slack: 'ssm:/tpguard/slack/ml-platform',
+    });
     expect(m.subject).toBe('[tpguard] Reminder: MDS-01 review 2027-Q2/reviewers due in 7 days');
     expect(m.text).toContain(signOffCommand('2027-Q2/reviewers'));
     expect(m.text).toContain('Drift opened: 2, resolved: 1, mean time to resolve: 5.5 h');
@@ -25,7 +36,9 @@ describe('Function: renderReviewMessage', () => {
     const task = { ...structuredClone(TASK), taskId: `2027-Q2/${'équipe-'.repeat(20)}` };
 
     // Act
-    const m = renderReviewMessage(task, { kind: 'escalation', daysOverdue: 9 }, 'escalation', { email: ['ciso@example.com'] });
+    const m = renderReviewMessage(task, { kind: 'escalation', daysOverdue: 9 }, 'escalation', {
+      email: ['ciso@example.com'],
+    });
 
     // Assess
     expect(m.subject.length).toBeLessThanOrEqual(100);

@@ -39,7 +39,19 @@ describe('Function: diffSnapshots', () => {
     const changes = diffSnapshots(before, after);
 
     // Assess
-    expect(changes).toEqual({ fromVersion: 'oldoldoldold', toVersion: pack.version, added: ['TPS-GD-90'], removed: ['TPS-XX-01'], modified: ['TPS-SM-90'] });
-    expect(diffSnapshots(before, after, ['s3'])).toEqual({ fromVersion: 'oldoldoldold', toVersion: pack.version, added: [], removed: [], modified: [] });
+    expect(changes).toEqual({
+      fromVersion: 'oldoldoldold',
+      toVersion: pack.version,
+      added: ['TPS-GD-90'],
+      removed: ['TPS-XX-01'],
+      modified: ['TPS-SM-90'],
+    });
+    expect(diffSnapshots(before, after, ['s3'])).toEqual({
+      fromVersion: 'oldoldoldold',
+      toVersion: pack.version,
+      added: [],
+      removed: [],
+      modified: [],
+    });
   });
 });

@@ -6,7 +6,9 @@ import { resolveReviewSettings } from '../../../shared/review/settings.js';
 import type { ReviewTask } from '../../../shared/review/types.js';
 
 const TASK = JSON.parse(readFileSync(new URL('./fixtures/task.json', import.meta.url), 'utf8')) as ReviewTask;
-const settings = resolveReviewSettings(parseConfig('reviews:\n  timezone: Europe/Berlin\n  reviewers: { email: ["leads@example.com"] }\n', 'c.yaml'));
+const settings = resolveReviewSettings(
+  parseConfig('reviews:\n  timezone: Europe/Berlin\n  reviewers: { email: ["leads@example.com"] }\n', 'c.yaml'),
+);
 
 /** Runs the daily job at 06:00 UTC every day from `from` for `days` days, recording what it decides. */
 function walk(task: ReviewTask, from: string, days: number): string[] {
@@ -36,7 +38,12 @@ describe('Function: decideReminder', () => {
 
   it('sends nothing for a task signed off', () => {
     // Prepare
-    const task = { ...structuredClone(TASK), status: 'done' as const, completedBy: 'Dana', completedAt: '2027-04-20T10:00:00.000Z' };
+    const task = {
+      ...structuredClone(TASK),
+      status: 'done' as const,
+      completedBy: 'Dana',
+      completedAt: '2027-04-20T10:00:00.000Z',
+    };
 
     // Act and assess
     expect(walk(task, '2027-04-01T06:00:00Z', 91)).toEqual([]);

@@ -14,8 +14,21 @@ describe('Function: logsManagementWrites', () => {
 
   it('reports selectors that drop write management events', () => {
     expect(logsManagementWrites(req('cloudtrail-put-event-selectors-no-management-violation.json'))).toBe(false);
-    expect(logsManagementWrites({ eventSelectors: [{ includeManagementEvents: true, readWriteType: 'ReadOnly' }] })).toBe(false);
-    expect(logsManagementWrites({ advancedEventSelectors: [{ fieldSelectors: [{ field: 'eventCategory', equals: ['Management'] }, { field: 'readOnly', equals: ['true'] }] }] })).toBe(false);
+    expect(
+      logsManagementWrites({ eventSelectors: [{ includeManagementEvents: true, readWriteType: 'ReadOnly' }] }),
+    ).toBe(false);
+    expect(
+      logsManagementWrites({
+        advancedEventSelectors: [
+          {
+            fieldSelectors: [
+              { field: 'eventCategory', equals: ['Management'] },
+              { field: 'readOnly', equals: ['true'] },
+            ],
+          },
+        ],
+      }),
+    ).toBe(false);
     expect(logsManagementWrites({ eventSelectors: [] })).toBe(false);
   });
 });

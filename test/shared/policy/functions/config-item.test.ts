@@ -20,7 +20,11 @@ describe('Function: configItem', () => {
 
   it('decodes configuration and supplementary entries delivered as JSON strings', () => {
     // Prepare
-    const item = { configurationItemStatus: 'OK', configuration: '{"name":"b"}', supplementaryConfiguration: { BucketVersioningConfiguration: '{"status":"Off"}' } };
+    const item = {
+      configurationItemStatus: 'OK',
+      configuration: '{"name":"b"}',
+      supplementaryConfiguration: { BucketVersioningConfiguration: '{"status":"Off"}' },
+    };
 
     // Act
     const view = configItem(item);

@@ -7,8 +7,18 @@ describe('Function: globMatch', () => {
     // Act & Assess
     expect(globMatch('ml-training-*', 'ml-training-vision-raw')).toBe(true);
     expect(globMatch('ml/*', 'ml/vision/trainer')).toBe(true);
-    expect(globMatch('arn:aws:kms:*:111122223333:key/1234abcd-*', 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab')).toBe(true);
-    expect(globMatch('111122223333.dkr.ecr.*.amazonaws.com/ml/*', '111122223333.dkr.ecr.eu-west-1.amazonaws.com/ml/vision-trainer@sha256:9f86')).toBe(true);
+    expect(
+      globMatch(
+        'arn:aws:kms:*:111122223333:key/1234abcd-*',
+        'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      ),
+    ).toBe(true);
+    expect(
+      globMatch(
+        '111122223333.dkr.ecr.*.amazonaws.com/ml/*',
+        '111122223333.dkr.ecr.eu-west-1.amazonaws.com/ml/vision-trainer@sha256:9f86',
+      ),
+    ).toBe(true);
     expect(globMatch('sg-0ml?', 'sg-0mla')).toBe(true);
     expect(globMatch('sg-0ml?', 'sg-0ml')).toBe(false);
     expect(globMatch('sg-0ml?', 'sg-0mlab')).toBe(false);
@@ -42,7 +52,10 @@ describe('Function: globMatch', () => {
     const text = fc.string({ unit: fc.constantFrom('a', 'b', '/', ':', '.', '*', '?'), maxLength: 12 });
 
     // Act & Assess
-    fc.assert(fc.property(text, text, (pattern, value) => globMatch(pattern, value) === globToRegExp(pattern).test(value)), { seed: 42, numRuns: 2000 });
+    fc.assert(
+      fc.property(text, text, (pattern, value) => globMatch(pattern, value) === globToRegExp(pattern).test(value)),
+      { seed: 42, numRuns: 2000 },
+    );
   });
 
   it('stays fast on a long hostile value with many wildcards', () => {

@@ -9,15 +9,34 @@ describe('Function: parseImage', () => {
     const ref = parseImage(`111122223333.dkr.ecr.eu-west-1.amazonaws.com/ml/vision-trainer@${DIGEST}`);
 
     // Assess
-    expect(ref).toEqual({ registry: '111122223333.dkr.ecr.eu-west-1.amazonaws.com', repository: 'ml/vision-trainer', tag: '', digest: DIGEST, pinned: true, ecr: true, account: '111122223333', region: 'eu-west-1' });
+    expect(ref).toEqual({
+      registry: '111122223333.dkr.ecr.eu-west-1.amazonaws.com',
+      repository: 'ml/vision-trainer',
+      tag: '',
+      digest: DIGEST,
+      pinned: true,
+      ecr: true,
+      account: '111122223333',
+      region: 'eu-west-1',
+    });
   });
 
   it('reads an ECR image by tag: not pinned', () => {
     // Act
-    const ref = parseImage('763104351884.dkr.ecr.eu-west-1.amazonaws.com/huggingface-pytorch-training:2.1.0-transformers4.36.0-gpu-py310-cu121-ubuntu20.04');
+    const ref = parseImage(
+      '763104351884.dkr.ecr.eu-west-1.amazonaws.com/huggingface-pytorch-training:2.1.0-transformers4.36.0-gpu-py310-cu121-ubuntu20.04',
+    );
 
     // Assess
-    expect(ref).toMatchObject({ repository: 'huggingface-pytorch-training', tag: '2.1.0-transformers4.36.0-gpu-py310-cu121-ubuntu20.04', digest: '', pinned: false, ecr: true, account: '763104351884', region: 'eu-west-1' });
+    expect(ref).toMatchObject({
+      repository: 'huggingface-pytorch-training',
+      tag: '2.1.0-transformers4.36.0-gpu-py310-cu121-ubuntu20.04',
+      digest: '',
+      pinned: false,
+      ecr: true,
+      account: '763104351884',
+      region: 'eu-west-1',
+    });
   });
 
   it('reads tag and digest together, FIPS and China ECR endpoints', () => {
@@ -32,15 +51,34 @@ describe('Function: parseImage', () => {
 
   it('gives Docker Hub short names the docker.io registry', () => {
     // Act & Assess
-    expect(parseImage('pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime')).toMatchObject({ registry: 'docker.io', repository: 'pytorch/pytorch', tag: '2.5.1-cuda12.4-cudnn9-runtime', ecr: false, account: '' });
+    expect(parseImage('pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime')).toMatchObject({
+      registry: 'docker.io',
+      repository: 'pytorch/pytorch',
+      tag: '2.5.1-cuda12.4-cudnn9-runtime',
+      ecr: false,
+      account: '',
+    });
     expect(parseImage('python')).toMatchObject({ registry: 'docker.io', repository: 'python', tag: '', pinned: false });
   });
 
   it('reads other registries, with ports', () => {
     // Act & Assess
-    expect(parseImage('ghcr.io/acme/trainer:v3')).toMatchObject({ registry: 'ghcr.io', repository: 'acme/trainer', tag: 'v3', ecr: false });
-    expect(parseImage('localhost:5000/trainer')).toMatchObject({ registry: 'localhost:5000', repository: 'trainer', tag: '' });
-    expect(parseImage('registry.example.com:8443/ml/trainer:1')).toMatchObject({ registry: 'registry.example.com:8443', repository: 'ml/trainer', tag: '1' });
+    expect(parseImage('ghcr.io/acme/trainer:v3')).toMatchObject({
+      registry: 'ghcr.io',
+      repository: 'acme/trainer',
+      tag: 'v3',
+      ecr: false,
+    });
+    expect(parseImage('localhost:5000/trainer')).toMatchObject({
+      registry: 'localhost:5000',
+      repository: 'trainer',
+      tag: '',
+    });
+    expect(parseImage('registry.example.com:8443/ml/trainer:1')).toMatchObject({
+      registry: 'registry.example.com:8443',
+      repository: 'ml/trainer',
+      tag: '1',
+    });
   });
 
   it('does not call a malformed digest pinned', () => {

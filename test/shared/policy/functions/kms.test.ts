@@ -12,13 +12,27 @@ describe('Function: kmsKeyMatches', () => {
   it('matches a key ARN against key id globs, and aliases both ways', () => {
     expect(kmsKeyMatches(ARN, ['1234abcd-*'], '111122223333', 'eu-west-1')).toBe(true);
     expect(kmsKeyMatches('alias/ml-training', ['alias/ml-*'], '111122223333', 'eu-west-1')).toBe(true);
-    expect(kmsKeyMatches('arn:aws:kms:eu-west-1:111122223333:alias/ml-training', ['alias/ml-*'], '111122223333', 'eu-west-1')).toBe(true);
+    expect(
+      kmsKeyMatches(
+        'arn:aws:kms:eu-west-1:111122223333:alias/ml-training',
+        ['alias/ml-*'],
+        '111122223333',
+        'eu-west-1',
+      ),
+    ).toBe(true);
   });
 
   it('never matches an absent or empty key, or a key of another account', () => {
     expect(kmsKeyMatches('', ['*'], '111122223333', 'eu-west-1')).toBe(false);
     expect(kmsKeyMatches(undefined, ['*'], '111122223333', 'eu-west-1')).toBe(false);
-    expect(kmsKeyMatches(`arn:aws:kms:eu-west-1:999988887777:key/${ID}`, ['arn:aws:kms:*:111122223333:key/*'], '111122223333', 'eu-west-1')).toBe(false);
+    expect(
+      kmsKeyMatches(
+        `arn:aws:kms:eu-west-1:999988887777:key/${ID}`,
+        ['arn:aws:kms:*:111122223333:key/*'],
+        '111122223333',
+        'eu-west-1',
+      ),
+    ).toBe(false);
   });
 });
 

@@ -4,21 +4,48 @@ import { isWorldCidr, opensToWorld, s3BucketOf } from '../../../../shared/policy
 describe('Function: isWorldCidr', () => {
   it('takes any /0 prefix for the whole internet, whatever the address', () => {
     // Act & Assess
-    for (const cidr of ['0.0.0.0/0', '::/0', '203.0.113.9/0', ' 0.0.0.0/0 ', '2001:db8::/0']) expect(isWorldCidr(cidr), cidr).toBe(true);
+    for (const cidr of ['0.0.0.0/0', '::/0', '203.0.113.9/0', ' 0.0.0.0/0 ', '2001:db8::/0'])
+      expect(isWorldCidr(cidr), cidr).toBe(true);
   });
 
   it('does not take narrower prefixes or other values for it', () => {
     // Act & Assess
-    for (const cidr of ['10.0.0.0/8', '0.0.0.0/1', '0.0.0.0/16', '203.0.113.9/32', '::/1', '0.0.0.0', 'sg-0ml7f3a9c1d2e4b56', '', null, 0]) expect(isWorldCidr(cidr), String(cidr)).toBe(false);
+    for (const cidr of [
+      '10.0.0.0/8',
+      '0.0.0.0/1',
+      '0.0.0.0/16',
+      '203.0.113.9/32',
+      '::/1',
+      '0.0.0.0',
+      'sg-0ml7f3a9c1d2e4b56',
+      '',
+      null,
+      0,
+    ])
+      expect(isWorldCidr(cidr), String(cidr)).toBe(false);
   });
 });
 
 describe('Function: opensToWorld', () => {
   it('reads the ipPermissions form of AuthorizeSecurityGroupIngress, IPv4 and IPv6', () => {
     // Prepare
-    const v4 = { groupId: 'sg-0ml7f3a9c1d2e4b56', ipPermissions: { items: [{ ipProtocol: 'tcp', fromPort: 22, toPort: 22, ipRanges: { items: [{ cidrIp: '10.0.0.0/8' }, { cidrIp: '0.0.0.0/0' }] } }] } };
+    const v4 = {
+      groupId: 'sg-0ml7f3a9c1d2e4b56',
+      ipPermissions: {
+        items: [
+          {
+            ipProtocol: 'tcp',
+            fromPort: 22,
+            toPort: 22,
+            ipRanges: { items: [{ cidrIp: '10.0.0.0/8' }, { cidrIp: '0.0.0.0/0' }] },
+          },
+        ],
+      },
+    };
     const v6 = { ipPermissions: { items: [{ ipProtocol: '-1', ipv6Ranges: { items: [{ cidrIpv6: '::/0' }] } }] } };
-    const narrow = { ipPermissions: { items: [{ ipProtocol: 'tcp', ipRanges: { items: [{ cidrIp: '10.20.0.0/16' }] } }] } };
+    const narrow = {
+      ipPermissions: { items: [{ ipProtocol: 'tcp', ipRanges: { items: [{ cidrIp: '10.20.0.0/16' }] } }] },
+    };
 
     // Act & Assess
     expect(opensToWorld(v4)).toBe(true);

@@ -1,7 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { accountOfPrincipal, policyAllowedActions, policyAllowsOnAnyResource, policyForeignAccounts, policyIsPublic, statementsOf } from '../../../../shared/policy/functions/policy-document.js';
+import {
+  accountOfPrincipal,
+  policyAllowedActions,
+  policyAllowsOnAnyResource,
+  policyForeignAccounts,
+  policyIsPublic,
+  statementsOf,
+} from '../../../../shared/policy/functions/policy-document.js';
 
-const allow = (principal: unknown, extra: Record<string, unknown> = {}) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: principal, Action: 's3:GetObject', Resource: 'arn:aws:s3:::ml-training-nlp-corpus/*', ...extra }] });
+const allow = (principal: unknown, extra: Record<string, unknown> = {}) => ({
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Effect: 'Allow',
+      Principal: principal,
+      Action: 's3:GetObject',
+      Resource: 'arn:aws:s3:::ml-training-nlp-corpus/*',
+      ...extra,
+    },
+  ],
+});
 
 describe('Function: policyIsPublic', () => {
   it('calls an Allow to * or {"AWS": "*"} without a condition public, as object or JSON string', () => {
@@ -20,7 +38,9 @@ describe('Function: policyIsPublic', () => {
 
   it('reads a single Statement object, not only a list', () => {
     // Act & Assess
-    expect(policyIsPublic({ Statement: { Effect: 'Allow', Principal: '*', Action: 'kms:*', Resource: '*' } })).toBe(true);
+    expect(policyIsPublic({ Statement: { Effect: 'Allow', Principal: '*', Action: 'kms:*', Resource: '*' } })).toBe(
+      true,
+    );
   });
 
   it('does not call it public when a condition ties it to known callers', () => {
@@ -37,7 +57,8 @@ describe('Function: policyIsPublic', () => {
     ];
 
     // Act & Assess
-    for (const Condition of conditions) expect(policyIsPublic(allow('*', { Condition })), JSON.stringify(Condition)).toBe(false);
+    for (const Condition of conditions)
+      expect(policyIsPublic(allow('*', { Condition })), JSON.stringify(Condition)).toBe(false);
   });
 
   it('still calls it public when the condition does not restrict who calls', () => {
@@ -53,18 +74,53 @@ describe('Function: policyIsPublic', () => {
     ];
 
     // Act & Assess
-    for (const Condition of conditions) expect(policyIsPublic(allow('*', { Condition })), JSON.stringify(Condition)).toBe(true);
+    for (const Condition of conditions)
+      expect(policyIsPublic(allow('*', { Condition })), JSON.stringify(Condition)).toBe(true);
   });
 
   it('never calls a Deny public', () => {
     // Act & Assess
-    expect(policyIsPublic({ Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] })).toBe(false);
+    expect(
+      policyIsPublic({
+        Statement: [
+          {
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 's3:*',
+            Resource: '*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+        ],
+      }),
+    ).toBe(false);
   });
 
   it('calls an Allow with NotPrincipal public (everyone but the named)', () => {
     // Act & Assess
-    expect(policyIsPublic({ Statement: [{ Effect: 'Allow', NotPrincipal: { AWS: 'arn:aws:iam::111122223333:role/ml-ci-deployer' }, Action: 's3:GetObject', Resource: '*' }] })).toBe(true);
-    expect(policyIsPublic({ Statement: [{ Effect: 'Deny', NotPrincipal: { AWS: 'arn:aws:iam::111122223333:role/ml-ci-deployer' }, Action: 's3:*', Resource: '*' }] })).toBe(false);
+    expect(
+      policyIsPublic({
+        Statement: [
+          {
+            Effect: 'Allow',
+            NotPrincipal: { AWS: 'arn:aws:iam::111122223333:role/ml-ci-deployer' },
+            Action: 's3:GetObject',
+            Resource: '*',
+          },
+        ],
+      }),
+    ).toBe(true);
+    expect(
+      policyIsPublic({
+        Statement: [
+          {
+            Effect: 'Deny',
+            NotPrincipal: { AWS: 'arn:aws:iam::111122223333:role/ml-ci-deployer' },
+            Action: 's3:*',
+            Resource: '*',
+          },
+        ],
+      }),
+    ).toBe(false);
   });
 
   it('does not call account, role or service principals public', () => {
@@ -76,7 +132,8 @@ describe('Function: policyIsPublic', () => {
 
   it('reads nothing into what is not a policy', () => {
     // Act & Assess
-    for (const doc of [undefined, null, '', 'not json', '{"Statement": 3}', 42, []]) expect(policyIsPublic(doc)).toBe(false);
+    for (const doc of [undefined, null, '', 'not json', '{"Statement": 3}', 42, []])
+      expect(policyIsPublic(doc)).toBe(false);
     expect(statementsOf('{"Statement": [1, {"Effect": "Allow"}]}')).toEqual([{ Effect: 'Allow' }]);
   });
 });
@@ -86,8 +143,16 @@ describe('Function: policyForeignAccounts', () => {
     // Prepare
     const doc = JSON.stringify({
       Statement: [
-        { Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::999988887777:root', '444455556666', 'arn:aws:iam::999988887777:role/x'] }, Action: 'ecr:BatchGetImage' },
-        { Effect: 'Allow', Principal: { AWS: 'arn:aws:sts::123456789012:assumed-role/r/s' }, Action: 'ecr:BatchGetImage' },
+        {
+          Effect: 'Allow',
+          Principal: { AWS: ['arn:aws:iam::999988887777:root', '444455556666', 'arn:aws:iam::999988887777:role/x'] },
+          Action: 'ecr:BatchGetImage',
+        },
+        {
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:sts::123456789012:assumed-role/r/s' },
+          Action: 'ecr:BatchGetImage',
+        },
         { Effect: 'Deny', Principal: { AWS: 'arn:aws:iam::555555555555:root' }, Action: 'ecr:*' },
         { Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: 'ecr:BatchGetImage' },
         { Effect: 'Allow', Principal: '*', Action: 'ecr:BatchGetImage' },
@@ -117,7 +182,15 @@ describe('Function: accountOfPrincipal', () => {
 describe('Function: policyAllowedActions', () => {
   it('lists the actions of Allow statements', () => {
     // Act & Assess
-    expect(policyAllowedActions({ Statement: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'] }, { Effect: 'Deny', Action: 's3:*' }, { Effect: 'Allow', Action: 'kms:Decrypt' }] })).toEqual(['s3:GetObject', 's3:PutObject', 'kms:Decrypt']);
+    expect(
+      policyAllowedActions({
+        Statement: [
+          { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'] },
+          { Effect: 'Deny', Action: 's3:*' },
+          { Effect: 'Allow', Action: 'kms:Decrypt' },
+        ],
+      }),
+    ).toEqual(['s3:GetObject', 's3:PutObject', 'kms:Decrypt']);
   });
 });
 
@@ -126,7 +199,15 @@ describe('Function: policyAllowsOnAnyResource', () => {
     // Prepare
     const admin = { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
     const iamStar = { Statement: [{ Effect: 'Allow', Action: ['IAM:*'], Resource: ['*'] }] };
-    const scoped = { Statement: [{ Effect: 'Allow', Action: 'iam:PassRole', Resource: 'arn:aws:iam::111122223333:role/SageMakerTrainingExecution' }] };
+    const scoped = {
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'iam:PassRole',
+          Resource: 'arn:aws:iam::111122223333:role/SageMakerTrainingExecution',
+        },
+      ],
+    };
     const denied = { Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }] };
 
     // Act & Assess
@@ -135,6 +216,11 @@ describe('Function: policyAllowsOnAnyResource', () => {
     expect(policyAllowsOnAnyResource(iamStar, 's3:GetObject')).toBe(false);
     expect(policyAllowsOnAnyResource(scoped, 'iam:PassRole')).toBe(false);
     expect(policyAllowsOnAnyResource(denied, 'iam:PassRole')).toBe(false);
-    expect(policyAllowsOnAnyResource({ Statement: [{ Effect: 'Allow', Action: 'iam:Pass?ole', Resource: '*' }] }, 'iam:PassRole')).toBe(true);
+    expect(
+      policyAllowsOnAnyResource(
+        { Statement: [{ Effect: 'Allow', Action: 'iam:Pass?ole', Resource: '*' }] },
+        'iam:PassRole',
+      ),
+    ).toBe(true);
   });
 });

@@ -38,12 +38,18 @@ describe('Function: s3AclIsPublic', () => {
   it('finds public canned ACLs and grant headers', () => {
     expect(s3AclIsPublic({ 'x-amz-acl': ['public-read'] })).toBe(true);
     expect(s3AclIsPublic({ 'x-amz-acl': 'authenticated-read' })).toBe(true);
-    expect(s3AclIsPublic({ 'x-amz-grant-read': ['uri="http://acs.amazonaws.com/groups/global/AuthenticatedUsers"'] })).toBe(true);
+    expect(
+      s3AclIsPublic({ 'x-amz-grant-read': ['uri="http://acs.amazonaws.com/groups/global/AuthenticatedUsers"'] }),
+    ).toBe(true);
   });
 
   it('passes private ACLs and grants to a canonical user', () => {
     expect(s3AclIsPublic({ 'x-amz-acl': ['private'] })).toBe(false);
-    expect(s3AclIsPublic({ AccessControlPolicy: { AccessControlList: { Grant: { Grantee: { ID: 'abc' }, Permission: 'FULL_CONTROL' } } } })).toBe(false);
+    expect(
+      s3AclIsPublic({
+        AccessControlPolicy: { AccessControlList: { Grant: { Grantee: { ID: 'abc' }, Permission: 'FULL_CONTROL' } } },
+      }),
+    ).toBe(false);
     expect(s3AclIsPublic(null)).toBe(false);
   });
 });

@@ -29,7 +29,9 @@ describe('Function: tuningDefinitions', () => {
 describe('Function: distributedTraining', () => {
   it('counts instances of resourceConfig, instance groups and processing clusters', () => {
     expect(distributedTraining({ resourceConfig: { instanceCount: 2 } })).toBe(true);
-    expect(distributedTraining({ resourceConfig: { instanceGroups: [{ instanceCount: 1 }, { instanceCount: 1 }] } })).toBe(true);
+    expect(
+      distributedTraining({ resourceConfig: { instanceGroups: [{ instanceCount: 1 }, { instanceCount: 1 }] } }),
+    ).toBe(true);
     expect(distributedTraining({ processingResources: { clusterConfig: { instanceCount: 4 } } })).toBe(true);
     expect(distributedTraining({ hyperParameterTuningResourceConfig: { instanceCount: 3 } })).toBe(true);
   });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { entropy, isSecretLike, REDACTED, redactSecrets, secretKeys } from '../../../../shared/policy/functions/secrets.js';
+import {
+  entropy,
+  isSecretLike,
+  REDACTED,
+  redactSecrets,
+  secretKeys,
+} from '../../../../shared/policy/functions/secrets.js';
 
 /** Credentials as they appear in training jobs (AWS documentation example keys and made-up tokens). */
 const SECRETS: [string, string][] = [
@@ -7,9 +13,15 @@ const SECRETS: [string, string][] = [
   ['aws_session_key', 'ASIAQEXAMPLE7ROLEKEY'],
   ['AWS_SECRET_ACCESS_KEY', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
   ['config', 'aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
-  ['SSH_KEY', '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----'],
+  [
+    'SSH_KEY',
+    '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----',
+  ],
   ['TLS_KEY', '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7V3r\n-----END RSA PRIVATE KEY-----'],
-  ['HEADERS', 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJtbC1jaSJ9.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk'],
+  [
+    'HEADERS',
+    'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJtbC1jaSJ9.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk',
+  ],
   ['callback', 'Bearer 9f8e7d6c5b4a39281706f5e4d3c2b1a0'],
   ['HF_TOKEN', 'hf_QmT4xE8rLp2VbN6sZk9WcY3aJd7GfH1uKo'],
   ['GITHUB_TOKEN', 'ghp_1a2B3c4D5e6F7g8H9i0J1k2L3m4N5o6P7q8R'],
@@ -41,7 +53,10 @@ const ORDINARY: [string, string][] = [
   ['DB_PASSWORD_SECRET', 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/ml/db-AbCdEf'],
   ['API_KEY_PARAMETER', 'ssm:/tpguard/ml/wandb-api-key'],
   ['HF_TOKEN', '{{resolve:secretsmanager:prod/ml/hf-token:SecretString:token}}'],
-  ['TRAINING_IMAGE', '111122223333.dkr.ecr.eu-west-1.amazonaws.com/ml/vision-trainer@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'],
+  [
+    'TRAINING_IMAGE',
+    '111122223333.dkr.ecr.eu-west-1.amazonaws.com/ml/vision-trainer@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+  ],
   ['image_digest', 'sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'],
   ['GIT_COMMIT', '3f9c2e1a7b5d4c8e9f0a1b2c3d4e5f6a7b8c9d0e'],
   ['RUN_ID', '6f1c2e3d-4b5a-4968-8776-5a4b3c2d1e01'],
@@ -76,7 +91,12 @@ describe('Function: isSecretLike', () => {
 describe('Function: secretKeys', () => {
   it('names the entries of a training job environment that hold secrets, sorted', () => {
     // Prepare
-    const environment = { WANDB_PROJECT: 'llm-exp', HF_TOKEN: 'hf_QmT4xE8rLp2VbN6sZk9WcY3aJd7GfH1uKo', AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+    const environment = {
+      WANDB_PROJECT: 'llm-exp',
+      HF_TOKEN: 'hf_QmT4xE8rLp2VbN6sZk9WcY3aJd7GfH1uKo',
+      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    };
 
     // Act
     const keys = secretKeys(environment);
@@ -91,13 +111,25 @@ describe('Function: secretKeys', () => {
 describe('Function: redactSecrets', () => {
   it('replaces secret values anywhere in a document and leaves the rest', () => {
     // Prepare
-    const doc = { requestParameters: { environment: { HF_TOKEN: 'hf_QmT4xE8rLp2VbN6sZk9WcY3aJd7GfH1uKo', WANDB_PROJECT: 'llm-exp' }, hyperParameters: { tokenizer: 'bert-base-uncased' }, args: ['--key', 'AKIAIOSFODNN7EXAMPLE'] } };
+    const doc = {
+      requestParameters: {
+        environment: { HF_TOKEN: 'hf_QmT4xE8rLp2VbN6sZk9WcY3aJd7GfH1uKo', WANDB_PROJECT: 'llm-exp' },
+        hyperParameters: { tokenizer: 'bert-base-uncased' },
+        args: ['--key', 'AKIAIOSFODNN7EXAMPLE'],
+      },
+    };
 
     // Act
     const redacted = redactSecrets(doc);
 
     // Assess
-    expect(redacted).toEqual({ requestParameters: { environment: { HF_TOKEN: REDACTED, WANDB_PROJECT: 'llm-exp' }, hyperParameters: { tokenizer: 'bert-base-uncased' }, args: ['--key', REDACTED] } });
+    expect(redacted).toEqual({
+      requestParameters: {
+        environment: { HF_TOKEN: REDACTED, WANDB_PROJECT: 'llm-exp' },
+        hyperParameters: { tokenizer: 'bert-base-uncased' },
+        args: ['--key', REDACTED],
+      },
+    });
     expect(doc.requestParameters.environment.HF_TOKEN).toBe('hf_QmT4xE8rLp2VbN6sZk9WcY3aJd7GfH1uKo');
   });
 

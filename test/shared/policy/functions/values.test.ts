@@ -27,7 +27,11 @@ describe('Function: parseJsonValue', () => {
     const plain = JSON.stringify(doc);
 
     // Act
-    const values = [parseJsonValue(plain), parseJsonValue(encodeURIComponent(plain)), parseJsonValue(JSON.stringify(plain))];
+    const values = [
+      parseJsonValue(plain),
+      parseJsonValue(encodeURIComponent(plain)),
+      parseJsonValue(JSON.stringify(plain)),
+    ];
 
     // Assess
     expect(values).toEqual([doc, doc, doc]);
@@ -53,7 +57,10 @@ describe('Function: parseJsonValue', () => {
 describe('Function: parseJsonEntries', () => {
   it('decodes JSON documents and leaves scalar strings as they are', () => {
     // Act
-    const entries = parseJsonEntries({ BucketVersioningConfiguration: '{"status":"Off"}', IsRequesterPaysEnabled: 'false' });
+    const entries = parseJsonEntries({
+      BucketVersioningConfiguration: '{"status":"Off"}',
+      IsRequesterPaysEnabled: 'false',
+    });
 
     // Assess
     expect(entries).toEqual({ BucketVersioningConfiguration: { status: 'Off' }, IsRequesterPaysEnabled: 'false' });
