@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { loadConfig } from '../shared/config/load.js';
-import { intake } from '../shared/events/normalize.js';
+import { intake } from '../shared/sources/intake.js';
 import { readInputs } from '../shared/events/reader.js';
 import { createEvaluator, evaluate } from '../shared/policy/evaluate.js';
 import { loadPolicyPack } from '../shared/policy/load.js';
-import { parseJson } from '../shared/util/json.js';
+import { parseJson } from '../shared/kernel/json.js';
 import { ROOT, round } from './measure.js';
 
 const gunzipAsync = promisify(gunzip);

@@ -10,7 +10,7 @@ import {
   notifierDepsOf,
   powertoolsTelemetry,
   readNotifyEnvironment,
-} from '../shared/adapters/notify-aws.js';
+} from '../shared/adapters/lambda/notify-runtime.js';
 import { runDigest, type DigestDeps, type DigestRun } from '../shared/notify/digest.js';
 import type { NotifyTelemetry } from '../shared/notify/telemetry.js';
 

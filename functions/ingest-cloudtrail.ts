@@ -5,7 +5,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { loadIngestRuntime } from '../shared/adapters/lambda-ingest.js';
+import { loadIngestRuntime } from '../shared/adapters/lambda/ingest-runtime.js';
 import { ingestEvent, type IngestDeps, type IngestResult } from '../shared/ingest/pipeline.js';
 
 /** Counts of what one invocation did (returned for tests and the Lambda console; EventBridge ignores it). */

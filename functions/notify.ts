@@ -10,7 +10,7 @@ import {
   notifierDepsOf,
   powertoolsTelemetry,
   readNotifyEnvironment,
-} from '../shared/adapters/notify-aws.js';
+} from '../shared/adapters/lambda/notify-runtime.js';
 import { InvalidTransitionError } from '../shared/notify/errors.js';
 import { notifyTransition, type DeliveryResult, type NotifierDeps } from '../shared/notify/notifier.js';
 import { NotifyMetrics, type NotifyTelemetry } from '../shared/notify/telemetry.js';

@@ -7,7 +7,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { loadReviewRuntime, type ReviewRuntime } from '../shared/adapters/lambda-review.js';
+import { loadReviewRuntime, type ReviewRuntime } from '../shared/adapters/lambda/review-runtime.js';
 import { reconcileExceptions } from '../shared/exceptions/reconcile.js';
 import { sendReminders } from '../shared/review/cycle.js';
 

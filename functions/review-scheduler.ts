@@ -6,7 +6,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { loadReviewRuntime, type ReviewRuntime } from '../shared/adapters/lambda-review.js';
+import { loadReviewRuntime, type ReviewRuntime } from '../shared/adapters/lambda/review-runtime.js';
 import { openReviewPeriod } from '../shared/review/cycle.js';
 
 export interface SchedulerResult {

@@ -21,7 +21,7 @@ import { TRANSITION_DETAIL_TYPES } from '../shared/drift/types.js';
 import { PolicyPackError } from '../shared/policy/errors.js';
 import { loadPolicyPack, PACK_SNAPSHOT_FILE, snapshotOf } from '../shared/policy/load.js';
 import { generatePatterns, type GeneratedPattern } from '../shared/policy/patterns.js';
-import { describeError, FileLoadError } from '../shared/util/errors.js';
+import { describeError, FileLoadError } from '../shared/kernel/errors.js';
 import { bundleFunction, packEntries, type BundleReport } from './build-bundle.js';
 import { MissingHandlerError, SlackParameterError } from './build-errors.js';
 import { DEPLOYED_FUNCTIONS } from './build-functions.js';

@@ -5,8 +5,8 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TRANSITION_PATTERN } from '../shared/adapters/local-bus.js';
-import { startLocalRuntime } from '../shared/adapters/local-runtime.js';
+import { TRANSITION_PATTERN } from '../shared/adapters/local/bus.js';
+import { startLocalRuntime } from '../shared/adapters/local/runtime.js';
 import { loadConfig } from '../shared/config/load.js';
 import type { DriftTransition } from '../shared/drift/types.js';
 import { readInputs } from '../shared/events/reader.js';
@@ -18,7 +18,7 @@ import { alertFacts, ruleCatalog } from '../shared/notify/facts.js';
 import { renderSlack, validateSlackMessage } from '../shared/notify/slack.js';
 import type { EmailMessage, SlackBlock, SlackMessage, SlackTextObject } from '../shared/notify/types.js';
 import { loadPolicyPack } from '../shared/policy/load.js';
-import { fixedClock } from '../shared/util/clock.js';
+import { fixedClock } from '../shared/kernel/clock.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const OUT = join(ROOT, 'docs/alerts');

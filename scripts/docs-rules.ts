@@ -10,7 +10,7 @@ import { describeTrigger } from '../cli/commands/rules.js';
 import { PolicyPackError } from '../shared/policy/errors.js';
 import { loadPolicyPack, type CompiledRule, type PolicyPack } from '../shared/policy/load.js';
 import { SEVERITIES, type Rule } from '../shared/policy/schema.js';
-import { describeError } from '../shared/util/errors.js';
+import { describeError } from '../shared/kernel/errors.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const POLICY_DIR = resolve(ROOT, 'policies');

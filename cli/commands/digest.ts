@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createLocalNotifier } from '../../shared/adapters/outbox-notifier.js';
+import { createLocalNotifier } from '../../shared/adapters/local/outbox-notifier.js';
 import type { DigestRun } from '../../shared/notify/digest.js';
 import { DeliveryFailedError } from '../../shared/notify/errors.js';
 import { commandClock } from '../clock.js';

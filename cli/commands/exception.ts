@@ -5,7 +5,7 @@ import { reconcileExceptions, type ReconcileResult } from '../../shared/exceptio
 import type { RiskException } from '../../shared/exceptions/types.js';
 import { endOfLocalDay } from '../../shared/review/calendar.js';
 import { resolveReviewSettings } from '../../shared/review/settings.js';
-import { InvalidTimestampError, parseIsoTime } from '../../shared/util/clock.js';
+import { InvalidTimestampError, parseIsoTime } from '../../shared/kernel/clock.js';
 import { CliError } from '../context.js';
 import { renderTable } from '../table.js';
 import { storeOptions, withReviewRuntime, type ReviewRuntime, type StoreOptions } from './review-runtime.js';

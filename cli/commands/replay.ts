@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
 import { mkdir } from 'node:fs/promises';
-import { EmbeddedStoreError } from '../../shared/adapters/dynalite.js';
-import { TRANSITION_PATTERN } from '../../shared/adapters/local-bus.js';
+import { EmbeddedStoreError } from '../../shared/adapters/local/dynalite.js';
+import { TRANSITION_PATTERN } from '../../shared/adapters/local/bus.js';
 import {
   DEFAULT_DATA_DIR,
   startLocalRuntime,
   type LocalRuntime,
   type RunSummary,
-} from '../../shared/adapters/local-runtime.js';
-import { createLocalNotifier } from '../../shared/adapters/outbox-notifier.js';
+} from '../../shared/adapters/local/runtime.js';
+import { createLocalNotifier } from '../../shared/adapters/local/outbox-notifier.js';
 import type { DriftRecord, DriftTransition } from '../../shared/drift/types.js';
 import { readInputs } from '../../shared/events/reader.js';
 import { SEVERITIES, SEVERITY_RANK } from '../../shared/policy/schema.js';

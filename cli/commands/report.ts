@@ -8,8 +8,8 @@ import { buildEvidence } from '../../shared/report/evidence.js';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../shared/report/render.js';
 import { endOfLocalDay, fromWallTime } from '../../shared/review/calendar.js';
 import { resolveReviewSettings } from '../../shared/review/settings.js';
-import { InvalidTimestampError, parseIsoTime } from '../../shared/util/clock.js';
-import { isRecord } from '../../shared/util/json.js';
+import { InvalidTimestampError, parseIsoTime } from '../../shared/kernel/clock.js';
+import { isRecord } from '../../shared/kernel/json.js';
 import { CliError, PACKAGE_ROOT } from '../context.js';
 import { storeOptions, withReviewRuntime, type StoreOptions } from './review-runtime.js';
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoExceptionStore } from '../../shared/adapters/dynamodb-exceptions.js';
-import { DynamoReviewStore } from '../../shared/adapters/dynamodb-review.js';
+import { DynamoExceptionStore } from '../../shared/adapters/aws/dynamodb-exceptions.js';
+import { DynamoReviewStore } from '../../shared/adapters/aws/dynamodb-review.js';
 import type { TpguardConfig } from '../../shared/config/schema.js';
 import { reviewStatusLines } from '../../shared/review/status.js';
 import { reconcileExceptions } from '../../shared/exceptions/reconcile.js';

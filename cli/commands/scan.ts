@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { readInputs } from '../../shared/events/reader.js';
-import type { Observation, Rejection } from '../../shared/events/types.js';
+import type { Observation, Rejection } from '../../shared/sources/types.js';
 import { createEvaluator, evaluate, type Finding } from '../../shared/policy/evaluate.js';
 import { SEVERITY_RANK } from '../../shared/policy/schema.js';
 import { CliError, Exit, loadContext } from '../context.js';

@@ -5,11 +5,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { LocalRuntime, RunSummary } from '../../shared/adapters/local-runtime.js';
-import { intake, type IntakeResult } from '../../shared/events/normalize.js';
+import type { LocalRuntime, RunSummary } from '../../shared/adapters/local/runtime.js';
+import { intake, type IntakeResult } from '../../shared/sources/intake.js';
 import { readInputs } from '../../shared/events/reader.js';
-import { describeError } from '../../shared/util/errors.js';
-import { parseJson } from '../../shared/util/json.js';
+import { describeError } from '../../shared/kernel/errors.js';
+import { parseJson } from '../../shared/kernel/json.js';
 import { CliError } from '../context.js';
 import { openRuntime, runtimeOptions, type RuntimeOptions } from './replay.js';
 

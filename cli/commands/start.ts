@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { LocalRuntime, RunSummary } from '../../shared/adapters/local-runtime.js';
+import type { LocalRuntime, RunSummary } from '../../shared/adapters/local/runtime.js';
 import type { DriftRecord } from '../../shared/drift/types.js';
 import { readInputs } from '../../shared/events/reader.js';
 import { renderTable } from '../table.js';

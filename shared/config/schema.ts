@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import { RESOURCE_TYPE_NAMES } from '../events/resource-types.js';
+import { RESOURCE_TYPE_NAMES } from '../sources/resource-types.js';
 import { NOTIFICATIONS_DEFAULTS, NotificationsSchema } from './notifications.js';
 import { OwnersSchema } from './owners.js';
-import { ReviewsSchema } from '../review/config.js';
+import { ReviewsSchema } from './reviews.js';
 
 const globList = z.array(z.string().min(1)).default([]);
 
@@ -40,7 +40,7 @@ export const ConfigSchema = z.strictObject({
     accounts: [],
   }),
   owners: OwnersSchema.default({ default: { email: [] }, teams: {}, resources: [] }),
-  /** The review calendar (shared/review/config.ts); absent: the default owner reviews quarterly. */
+  /** The review calendar (shared/config/reviews.ts); absent: the default owner reviews quarterly. */
   reviews: ReviewsSchema.optional(),
   notifications: NotificationsSchema.default(NOTIFICATIONS_DEFAULTS),
 });

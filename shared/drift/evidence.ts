@@ -1,7 +1,7 @@
-import type { Observation, ResourceRef } from '../events/types.js';
-import { isSecretLike, REDACTED } from '../policy/functions/secrets.js';
+import type { Observation, ResourceRef } from '../sources/types.js';
+import { isSecretLike, REDACTED } from '../kernel/secrets.js';
 import type { CompiledRule } from '../policy/load.js';
-import { isRecord } from '../util/json.js';
+import { isRecord } from '../kernel/json.js';
 
 /** Largest evidence kept per observation (serialized JSON). */
 export const EVIDENCE_MAX_BYTES = 8 * 1024;

@@ -1,6 +1,6 @@
 import type { ExceptionMatcher } from '../drift/store.js';
 import type { ExceptionStore } from '../review/ports.js';
-import type { Clock } from '../util/clock.js';
+import type { Clock } from '../kernel/clock.js';
 import { matchException } from './match.js';
 import type { RiskException } from './types.js';
 

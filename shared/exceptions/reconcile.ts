@@ -3,7 +3,7 @@ import { applyOperatorChange } from '../drift/record.js';
 import type { DriftStore, Publisher } from '../drift/store.js';
 import { Intents } from '../drift/transitions.js';
 import type { DriftRecord, DriftTransition } from '../drift/types.js';
-import type { Clock } from '../util/clock.js';
+import type { Clock } from '../kernel/clock.js';
 import { matchException } from './match.js';
 import type { RiskException } from './types.js';
 

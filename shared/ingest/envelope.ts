@@ -1,5 +1,5 @@
-import type { Observation } from '../events/types.js';
-import { isRecord } from '../util/json.js';
+import type { Observation } from '../sources/types.js';
+import { isRecord } from '../kernel/json.js';
 
 /** An EventBridge event as the bus delivers it. */
 export interface BusEnvelope {

@@ -11,12 +11,12 @@ import {
 } from '../drift/store.js';
 import { intentOf } from '../drift/transitions.js';
 import type { DriftTransition } from '../drift/types.js';
-import { intake } from '../events/normalize.js';
-import type { Observation, Rejection } from '../events/types.js';
+import { intake } from '../sources/intake.js';
+import type { Observation, Rejection } from '../sources/types.js';
 import { evaluate, type Evaluator, type Finding } from '../policy/evaluate.js';
-import { redactSecrets } from '../policy/functions/secrets.js';
+import { redactSecrets } from '../kernel/secrets.js';
 import type { CompiledRule } from '../policy/load.js';
-import type { Clock } from '../util/clock.js';
+import type { Clock } from '../kernel/clock.js';
 import { rejectedInputOf } from './rejected.js';
 import { IngestMetrics, silentTelemetry, type IngestTelemetry } from './telemetry.js';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RejectedInput } from '../drift/store.js';
-import type { Rejection } from '../events/types.js';
+import type { Rejection } from '../sources/types.js';
 import { redactDeep } from '../drift/evidence.js';
 
 const EXCERPT_CHARS = 2048;

@@ -1,8 +1,8 @@
 import type { DriftRecord, DriftTransition, TransitionKind } from '../drift/types.js';
-import { redactSecrets } from '../policy/functions/secrets.js';
+import { redactSecrets } from '../kernel/secrets.js';
 import type { PolicyPack } from '../policy/load.js';
 import type { Rule, Severity } from '../policy/schema.js';
-import { isRecord } from '../util/json.js';
+import { isRecord } from '../kernel/json.js';
 import { consoleUrl } from './console-link.js';
 import { hoursBetween, lines, truncate } from './text.js';
 

@@ -1,6 +1,6 @@
 import type { TpguardConfig } from '../config/schema.js';
 import type { DriftTransition } from '../drift/types.js';
-import type { Clock } from '../util/clock.js';
+import type { Clock } from '../kernel/clock.js';
 import { renderFinding } from './asff.js';
 import { renderChatbot } from './chatbot.js';
 import { dispatch, type Dispatcher, type Outbound, type Payloads } from './dispatch.js';

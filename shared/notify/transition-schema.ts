@@ -8,7 +8,7 @@ import {
   type DriftTransition,
 } from '../drift/types.js';
 import { SEVERITIES } from '../policy/schema.js';
-import { isRecord } from '../util/json.js';
+import { isRecord } from '../kernel/json.js';
 import { InvalidTransitionError } from './errors.js';
 
 const text = z.string().min(1).max(2048);

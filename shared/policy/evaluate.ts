@@ -1,7 +1,7 @@
-import type { Observation, ResourceRef } from '../events/types.js';
+import type { Observation, ResourceRef } from '../sources/types.js';
 import { inScope } from '../config/scope.js';
 import type { TpguardConfig } from '../config/schema.js';
-import { isRecord } from '../util/json.js';
+import { isRecord } from '../kernel/json.js';
 import type { CompiledRule, PolicyPack } from './load.js';
 import type { Severity, Verdict } from './schema.js';
 import { TriggerIndex } from './trigger-index.js';

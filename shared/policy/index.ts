@@ -6,4 +6,4 @@ export * from './patterns.js';
 export * from './rule-tests.js';
 export { TriggerIndex } from './trigger-index.js';
 export { CEL_FUNCTIONS, CEL_VARIABLES } from './cel.js';
-export { redactSecrets, REDACTED } from './functions/secrets.js';
+export { redactSecrets, REDACTED } from '../kernel/secrets.js';

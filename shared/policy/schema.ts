@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { RESOURCE_TYPE_NAMES } from '../events/resource-types.js';
+import { RESOURCE_TYPE_NAMES } from '../sources/resource-types.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'informational'] as const;
 export type Severity = (typeof SEVERITIES)[number];

@@ -6,7 +6,7 @@ import type { GeneratedPattern } from '../policy/patterns.js';
 import { SEVERITIES, type Severity } from '../policy/schema.js';
 import { driftActivity } from '../review/activity.js';
 import { localDate } from '../review/calendar.js';
-import { CONTROL_OWNER } from '../review/config.js';
+import { CONTROL_OWNER } from '../config/reviews.js';
 import type { DriftFacts } from '../review/ports.js';
 import { summarizeTask } from '../review/summary.js';
 import type { ReviewTask } from '../review/types.js';

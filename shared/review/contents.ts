@@ -1,7 +1,7 @@
 import { inScope } from '../config/scope.js';
 import type { TpguardConfig } from '../config/schema.js';
 import { exceptionState } from '../exceptions/match.js';
-import { globMatch } from '../policy/functions/glob.js';
+import { globMatch } from '../kernel/glob.js';
 import type { RiskException } from '../exceptions/types.js';
 import type { PolicyPack } from '../policy/load.js';
 import { driftActivity } from './activity.js';

@@ -1,7 +1,7 @@
 import type { TpguardConfig } from '../config/schema.js';
 import type { PolicyPack } from '../policy/load.js';
-import type { Clock } from '../util/clock.js';
-import { CONTROL_OWNER } from './config.js';
+import type { Clock } from '../kernel/clock.js';
+import { CONTROL_OWNER } from '../config/reviews.js';
 import { buildContents } from './contents.js';
 import { ReviewTaskNotFoundError } from './errors.js';
 import { renderReviewMessage } from './messages.js';

@@ -2,7 +2,7 @@ import type { DriftStore } from '../drift/store.js';
 import { DriftStatuses } from '../drift/types.js';
 import { inScope } from '../config/scope.js';
 import type { TpguardConfig } from '../config/schema.js';
-import type { Observation } from '../events/types.js';
+import type { Observation } from '../sources/types.js';
 import type { DriftFacts, DriftFactsSource, FindingSighting } from './ports.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { DriftHistoryEntry, DriftRecord } from '../drift/types.js';
 import type { RiskException } from '../exceptions/types.js';
-import type { ResourceRef } from '../events/types.js';
+import type { ResourceRef } from '../sources/types.js';
 import type { SlackMessage } from '../notify/types.js';
 import type { PackSnapshot } from './pack-snapshot.js';
 import type { ReviewTask, SignOff } from './types.js';

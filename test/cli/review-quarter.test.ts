@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalRuntime } from '../../shared/adapters/local-runtime.js';
+import { startLocalRuntime } from '../../shared/adapters/local/runtime.js';
 import { loadConfig } from '../../shared/config/load.js';
-import { intake } from '../../shared/events/normalize.js';
+import { intake } from '../../shared/sources/intake.js';
 import { loadPolicyPack } from '../../shared/policy/load.js';
 import type { EvidenceReport } from '../../shared/report/types.js';
 import type { TaskSummary } from '../../shared/review/types.js';
-import { fixedClock } from '../../shared/util/clock.js';
+import { fixedClock } from '../../shared/kernel/clock.js';
 import { CONFIG, POLICY, eventAt, outbox, tpguard } from './review-support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tpguard-quarter-'));

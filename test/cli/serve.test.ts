@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalRuntime, type LocalRuntime } from '../../shared/adapters/local-runtime.js';
+import { startLocalRuntime, type LocalRuntime } from '../../shared/adapters/local/runtime.js';
 import { loadConfig } from '../../shared/config/load.js';
 import type { DriftRecord } from '../../shared/drift/types.js';
 import { loadPolicyPack } from '../../shared/policy/load.js';

@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config/load.js';
-import { EnvVars } from '../../shared/adapters/env.js';
-import { TABLE_DEFINITION, TABLE_TTL } from '../../shared/adapters/table-definition.js';
+import { EnvVars } from '../../shared/adapters/lambda/env.js';
+import { TABLE_DEFINITION, TABLE_TTL } from '../../shared/adapters/aws/table-definition.js';
 import { TRANSITION_DETAIL_TYPES } from '../../shared/drift/types.js';
 import { loadPolicyPack, type PolicyPack } from '../../shared/policy/load.js';
 import { generatePatterns, type GeneratedPattern } from '../../shared/policy/patterns.js';

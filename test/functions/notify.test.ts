@@ -4,7 +4,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { transitionEnvelope } from '../../shared/adapters/local-bus.js';
+import { transitionEnvelope } from '../../shared/adapters/local/bus.js';
 import { MemoryLedger } from '../../shared/notify/ledger.js';
 import type { NotifyTelemetry } from '../../shared/notify/telemetry.js';
 import { startStoreFixture, type StoreFixture } from '../shared/drift/store-fixture.js';

@@ -2,8 +2,8 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DynamoReviewStore } from '../../shared/adapters/dynamodb-review.js';
-import type { LocalTable } from '../../shared/adapters/dynalite.js';
+import { DynamoReviewStore } from '../../shared/adapters/aws/dynamodb-review.js';
+import type { LocalTable } from '../../shared/adapters/local/dynalite.js';
 import { captureStdout, lambdaContext } from './ingest-handler-fixture.js';
 import { reviewEnvironment } from './review-functions.fixture.js';
 

@@ -1,4 +1,4 @@
-import { isRecord } from '../../util/json.js';
+import { isRecord } from '../../kernel/json.js';
 import { asList } from './values.js';
 
 /** How deep {@link s3Uris} looks into a request. */

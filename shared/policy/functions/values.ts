@@ -1,4 +1,4 @@
-import { isRecord } from '../../util/json.js';
+import { isRecord } from '../../kernel/json.js';
 
 /**
  * Shapes of values as AWS logs them: XML bodies turned into JSON (one element is an

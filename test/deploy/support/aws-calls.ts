@@ -54,7 +54,7 @@ export interface AwsCalls {
 /**
  * The AWS calls a bundle can make: every `new XCommand(` in the project sources that went into
  * it, and the Powertools SSM helpers they call.
- * @example awsCallsOf(root, ['shared/adapters/sns.ts']).actions // Set { 'sns:Publish' }
+ * @example awsCallsOf(root, ['shared/adapters/aws/sns.ts']).actions // Set { 'sns:Publish' }
  */
 export function awsCallsOf(root: string, sources: readonly string[]): AwsCalls {
   const actions = new Set<string>();

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { intake, MAX_REASON_LENGTH, type IntakeResult } from '../../../shared/events/normalize.js';
+import { intake, MAX_REASON_LENGTH, type IntakeResult } from '../../../shared/sources/intake.js';
 import { readInputs } from '../../../shared/events/reader.js';
-import { toIsoTime } from '../../../shared/events/time.js';
+import { toIsoTime } from '../../../shared/sources/time.js';
 import { loadConfig } from '../../../shared/config/load.js';
 import { redactDeep } from '../../../shared/drift/evidence.js';
 import {
@@ -15,7 +15,7 @@ import {
   nestedDeeperThan,
 } from '../../../shared/policy/evaluate.js';
 import { loadPolicyPack } from '../../../shared/policy/load.js';
-import { parseJson } from '../../../shared/util/json.js';
+import { parseJson } from '../../../shared/kernel/json.js';
 import { fixtureEvent } from '../../shared/ingest/ingest-fixture.js';
 import { loadLeafEvents, ROOT } from '../support/seeds.js';
 import { createWorld, eventBridge, loadFunctions, sns } from '../support/world.js';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../shared/config/load.js';
-import { intake } from '../../../shared/events/normalize.js';
+import { intake } from '../../../shared/sources/intake.js';
 import { createEvaluator, evaluate, type Evaluator } from '../../../shared/policy/evaluate.js';
 import { loadPolicyPack } from '../../../shared/policy/load.js';
 import { containerArb, wrap } from '../support/containers.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IntakeResult } from '../../../shared/events/normalize.js';
+import type { IntakeResult } from '../../../shared/sources/intake.js';
 import { readInputs } from '../../../shared/events/reader.js';
 import { applyByteEdits, byteEditArb, owedForFile, owedForStdin, type Owed } from '../support/bytes.js';
 import { fuzzOptions } from '../support/fuzz-options.js';

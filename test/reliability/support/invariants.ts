@@ -1,9 +1,9 @@
 import { expect } from 'vitest';
-import type { IntakeResult } from '../../../shared/events/normalize.js';
-import { Sources } from '../../../shared/events/types.js';
+import type { IntakeResult } from '../../../shared/sources/intake.js';
+import { Sources } from '../../../shared/sources/types.js';
 import type { Finding } from '../../../shared/policy/evaluate.js';
 import { SEVERITIES } from '../../../shared/policy/schema.js';
-import { isRecord, parseJson } from '../../../shared/util/json.js';
+import { isRecord, parseJson } from '../../../shared/kernel/json.js';
 
 const BUILTINS = {
   Object: Object.prototype,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evidenceOf, fieldsReadBy, redactDeep, EVIDENCE_MAX_BYTES } from '../../../shared/drift/evidence.js';
-import { intake } from '../../../shared/events/normalize.js';
-import type { Observation } from '../../../shared/events/types.js';
+import { intake } from '../../../shared/sources/intake.js';
+import type { Observation } from '../../../shared/sources/types.js';
 import { loadPolicyPack, type CompiledRule } from '../../../shared/policy/load.js';
 import { FIXTURE_POLICIES, fixtureEvent } from '../ingest/ingest-fixture.js';
 

@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../../shared/config/schema.js';
-import type { IntakeResult } from '../../../shared/events/normalize.js';
+import type { IntakeResult } from '../../../shared/sources/intake.js';
 import { readInputs } from '../../../shared/events/reader.js';
 import { createEvaluator, evaluate, type Evaluator, type Finding } from '../../../shared/policy/evaluate.js';
 import { loadPolicyPack } from '../../../shared/policy/load.js';

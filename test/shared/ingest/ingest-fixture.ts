@@ -8,7 +8,7 @@ import type { DriftTransition } from '../../../shared/drift/types.js';
 import type { IngestDeps } from '../../../shared/ingest/pipeline.js';
 import { createEvaluator } from '../../../shared/policy/evaluate.js';
 import { loadPolicyPack, type PolicyPack } from '../../../shared/policy/load.js';
-import { fixedClock } from '../../../shared/util/clock.js';
+import { fixedClock } from '../../../shared/kernel/clock.js';
 import type { StoreFixture } from '../drift/store-fixture.js';
 
 export const FIXTURES = join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures');

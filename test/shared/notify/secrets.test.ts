@@ -3,7 +3,7 @@ import type { DriftTransition } from '../../../shared/drift/types.js';
 import { MemoryLedger } from '../../../shared/notify/ledger.js';
 import { notifyTransition } from '../../../shared/notify/notifier.js';
 import { ownAccountHub } from '../../../shared/notify/routing.js';
-import { REDACTED } from '../../../shared/policy/functions/secrets.js';
+import { REDACTED } from '../../../shared/kernel/secrets.js';
 import { clockAt, fixture, recordingDispatcher, SAMPLE_SECRETS, shippedCatalog, shippedConfig } from './support.js';
 
 describe('Function: notifyTransition (secrets)', () => {

@@ -6,7 +6,7 @@ import type { DriftRecord, DriftTransition, TransitionKind } from '../../../shar
 import type { Dispatcher, Outbound } from '../../../shared/notify/dispatch.js';
 import { ruleCatalog, type RuleCatalog } from '../../../shared/notify/facts.js';
 import { loadPolicyPack, type PolicyPack } from '../../../shared/policy/load.js';
-import { fixedClock, type Clock } from '../../../shared/util/clock.js';
+import { fixedClock, type Clock } from '../../../shared/kernel/clock.js';
 import type { Channel } from '../../../shared/notify/types.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');

@@ -9,7 +9,7 @@ import { createEvaluator, evaluate } from '../../../shared/policy/evaluate.js';
 import { PolicyPackError } from '../../../shared/policy/errors.js';
 import { loadPackSnapshot, PACK_SNAPSHOT_FILE, packFromSnapshot, snapshotOf } from '../../../shared/policy/compile.js';
 import { loadPolicyPack } from '../../../shared/policy/load.js';
-import { FileLoadError } from '../../../shared/util/errors.js';
+import { FileLoadError } from '../../../shared/kernel/errors.js';
 
 async function verdicts(dir: string, fromSnapshot: boolean): Promise<string[]> {
   const pack = fromSnapshot ? await loadPackSnapshot(dir) : await loadPolicyPack(dir, { checkTestFiles: false });

@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { transitionBusEvent } from '../../drift/bus-events.js';
+import type { Publisher } from '../../drift/store.js';
+import { TPGUARD_EVENT_SOURCE, type DriftTransition } from '../../drift/types.js';
+import type { BusEnvelope } from '../../ingest/envelope.js';
+import { matchesPattern } from '../../policy/patterns.js';
+import { describeError } from '../../kernel/errors.js';
+
+/** A subscriber of the local bus: receives the EventBridge-shaped event. */
+export type BusHandler = (event: BusEnvelope) => unknown;
+
+/** A subscriber that failed on an event (EventBridge would retry it, then dead-letter it). */
+export interface DeliveryError {
+  subscriber: string;
+  eventId: string;
+  detailType: string;
+  error: string;
+}
+
+/** The pattern of every transition on the tpguard bus (what the notifier subscribes to). */
+export const TRANSITION_PATTERN: Readonly<Record<string, unknown>> = Object.freeze({ source: [TPGUARD_EVENT_SOURCE] });
+
+interface Subscription {
+  name: string;
+  pattern: Record<string, unknown>;
+  handler: BusHandler;
+}
+
+/**
+ * The in-process event bus of the local runtime: EventBridge semantics for the pattern subset
+ * tpguard generates (`matchesPattern`), delivery to every matching subscriber in subscription
+ * order, one event at a time. AWS events are routed to the ingest handlers with the patterns
+ * generated from the pack; transitions (`source: tpguard`) to whoever subscribes to them.
+ *
+ * @example
+ * const bus = new LocalBus();
+ * const off = bus.subscribe({ source: ['tpguard'], 'detail-type': ['Drift Opened'] }, (e) => console.log(e.detail), 'printer');
+ * await bus.put(event); // delivered to the printer when it matches
+ * off();
+ */
+export class LocalBus {
+  private readonly subscriptions: Subscription[] = [];
+  private readonly errorListeners: ((e: DeliveryError) => void)[] = [];
+
+  /**
+   * Calls `handler` for every event matching `pattern` (an EventBridge event pattern). Handlers
+   * may be async; delivery waits for them. Returns a function that unsubscribes.
+   */
+  public subscribe(
+    pattern: Record<string, unknown>,
+    handler: BusHandler,
+    name = `subscriber-${this.subscriptions.length + 1}`,
+  ): () => void {
+    const sub: Subscription = { name, pattern, handler };
+    this.subscriptions.push(sub);
+    return () => {
+      const i = this.subscriptions.indexOf(sub);
+      if (i >= 0) this.subscriptions.splice(i, 1);
+    };
+  }
+
+  /** Called for each failed delivery (the bus itself never throws for a subscriber). */
+  public onError(listener: (e: DeliveryError) => void): void {
+    this.errorListeners.push(listener);
+  }
+
+  /** Delivers one event; returns how many subscribers matched and which failed. */
+  public async put(event: BusEnvelope): Promise<{ matched: number; errors: DeliveryError[] }> {
+    const errors: DeliveryError[] = [];
+    let matched = 0;
+    for (const sub of [...this.subscriptions]) {
+      if (!matchesPattern(sub.pattern, event)) continue;
+      matched++;
+      try {
+        await sub.handler(event);
+      } catch (err) {
+        const e: DeliveryError = {
+          subscriber: sub.name,
+          eventId: event.id,
+          detailType: event['detail-type'],
+          error: describeError(err),
+        };
+        errors.push(e);
+        for (const l of this.errorListeners) l(e);
+      }
+    }
+    return { matched, errors };
+  }
+}
+
+/** The bus envelope of a transition, as EventBridge would deliver it from PutEvents. */
+export function transitionEnvelope(t: DriftTransition, id: string = randomUUID()): BusEnvelope {
+  const e = transitionBusEvent(t);
+  return {
+    version: '0',
+    id,
+    'detail-type': e.detailType,
+    source: e.source,
+    account: e.account,
+    time: e.time,
+    region: e.region,
+    resources: e.resources,
+    detail: e.detail as unknown as Record<string, unknown>,
+  };
+}
+
+/** Publisher onto the local bus (the local twin of EventBridgePublisher). */
+export class LocalBusPublisher implements Publisher {
+  public constructor(private readonly bus: LocalBus) {}
+
+  public async publish(transitions: readonly DriftTransition[]): Promise<void> {
+    for (const t of transitions) await this.bus.put(transitionEnvelope(t));
+  }
+}

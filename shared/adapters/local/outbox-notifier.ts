@@ -1,0 +1,104 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { join } from 'node:path';
+import type { TpguardConfig } from '../../config/schema.js';
+import type { DriftStore } from '../../drift/store.js';
+import type { DriftRecord } from '../../drift/types.js';
+import { runDigest, type DigestRun } from '../../notify/digest.js';
+import { summaryLine } from '../../notify/dispatch.js';
+import { InvalidTransitionError } from '../../notify/errors.js';
+import { ruleCatalog } from '../../notify/facts.js';
+import { MemoryLedger, type NotificationLedger } from '../../notify/ledger.js';
+import { notifyTransition, type DeliveryResult, type NotifierDeps } from '../../notify/notifier.js';
+import { ownAccountHub } from '../../notify/routing.js';
+import { parseTransitionEvent } from '../../notify/transition-schema.js';
+import type { PolicyPack } from '../../policy/load.js';
+import { systemClock, type Clock } from '../../kernel/clock.js';
+import { DynamoNotificationLedger } from '../aws/notification-ledger.js';
+import { createOutboxDispatcher, OUTBOX_FILE } from './outbox.js';
+import type { WebhookOptions } from '../http/slack-webhook.js';
+import type { MailSender } from './smtp.js';
+
+export interface LocalNotifierOptions {
+  /** Where `outbox.ndjson` goes (the runtime's `--data-dir`). */
+  dataDir: string;
+  config: TpguardConfig;
+  pack: PolicyPack;
+  /** The local table: the ledger lives on its drift items, so a second replay sends nothing. In memory when absent. */
+  table?: { doc: DynamoDBDocumentClient; tableName: string };
+  clock?: Clock;
+  /** `env:` webhook variables, SMTP_URL, SMTP_FROM. */
+  env?: NodeJS.ProcessEnv;
+  /** One line per message (default: stdout). */
+  log?: (line: string) => void;
+  webhook?: WebhookOptions;
+  mail?: MailSender;
+}
+
+/** The local notifier: a bus handler for `source: tpguard` events, plus the daily digest on demand. */
+export interface LocalNotifier {
+  (event: unknown): Promise<DeliveryResult[]>;
+  /** The digest and escalation run over the open drift of `store` (what the scheduler does daily). */
+  digest(store: Pick<DriftStore, 'queryRecords'>): Promise<DigestRun>;
+  readonly outboxFile: string;
+}
+
+/** A ledger over the records the transitions carried (for runs without a table). */
+function snapshotLedger(): { ledger: NotificationLedger; remember: (r: DriftRecord) => void } {
+  const records = new Map<string, DriftRecord>();
+  return {
+    ledger: new MemoryLedger((id) => records.get(id)),
+    remember: (r) => {
+      const known = records.get(r.driftId);
+      if (!known || known.lastSeen <= r.lastSeen) records.set(r.driftId, r);
+    },
+  };
+}
+
+/**
+ * The notifier of `tpguard replay`, `serve` and `start`: same routing, rendering and ledger as
+ * the deployed function, but every message goes to `<data-dir>/outbox.ndjson` and one console
+ * line (and to Slack / SMTP for real when `env:` webhook variables or `SMTP_URL` are set).
+ * Security Hub and Chatbot messages are written when the configuration opts in.
+ * @example runtime.bus.subscribe(TRANSITION_PATTERN, createLocalNotifier({ dataDir, config, pack, table: runtime.table }), 'notifier')
+ */
+export function createLocalNotifier(o: LocalNotifierOptions): LocalNotifier {
+  const log = o.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const clock = o.clock ?? systemClock;
+  const dispatcher = createOutboxDispatcher({
+    dataDir: o.dataDir,
+    clock,
+    env: o.env,
+    log,
+    webhook: o.webhook,
+    mail: o.mail,
+  });
+  const snapshot = o.table ? undefined : snapshotLedger();
+  const deps: NotifierDeps = {
+    ledger: o.table ? new DynamoNotificationLedger(o.table.doc, o.table.tableName) : snapshot!.ledger,
+    dispatcher,
+    catalog: ruleCatalog(o.pack),
+    config: o.config,
+    clock,
+    ...(o.config.notifications.chatbotTopicArn ? { chatbotTopicArn: o.config.notifications.chatbotTopicArn } : {}),
+    ...(o.config.notifications.securityHub ? { securityHub: ownAccountHub } : {}),
+    onResult: (r, m) => {
+      if (r.outcome === 'failed' && m) log(summaryLine(m, 'FAILED: kept for retry'));
+    },
+  };
+  const handler = async (event: unknown): Promise<DeliveryResult[]> => {
+    let transition;
+    try {
+      transition = parseTransitionEvent(event);
+    } catch (err) {
+      if (!(err instanceof InvalidTransitionError)) throw err;
+      log(`notify: ${err.message}`);
+      return [];
+    }
+    snapshot?.remember(transition.record);
+    return notifyTransition(transition, deps);
+  };
+  return Object.assign(handler, {
+    digest: (store: Pick<DriftStore, 'queryRecords'>) => runDigest({ ...deps, store }),
+    outboxFile: join(o.dataDir, OUTBOX_FILE),
+  });
+}

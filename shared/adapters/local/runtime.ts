@@ -1,0 +1,171 @@
+import type { TpguardConfig } from '../../config/schema.js';
+import type { ExceptionMatcher } from '../../drift/store.js';
+import type { TransitionKind } from '../../drift/types.js';
+import type { IntakeResult } from '../../sources/intake.js';
+import { envelopeOf, type BusEnvelope } from '../../ingest/envelope.js';
+import { emptyResult, ingestEvent, recordRejection, type IngestDeps, type IngestResult } from '../../ingest/pipeline.js';
+import type { IngestTelemetry } from '../../ingest/telemetry.js';
+import { createEvaluator } from '../../policy/evaluate.js';
+import type { PolicyPack } from '../../policy/load.js';
+import { generatePatterns, matchesPattern, type GeneratedPattern } from '../../policy/patterns.js';
+import { createExceptionMatcher } from '../../exceptions/matcher.js';
+import { DynamoExceptionStore } from '../aws/dynamodb-exceptions.js';
+import { DynamoSightings } from '../aws/dynamodb-sightings.js';
+import { GUARDDUTY_FINDINGS_PATTERN, recordSightings } from '../../review/threat-watch.js';
+import { systemClock, type Clock } from '../../kernel/clock.js';
+import { DynamoDriftStore } from '../aws/dynamodb-drift-store.js';
+import { openLocalTable, type LocalTable } from './dynalite.js';
+import { LocalBus, LocalBusPublisher, type DeliveryError } from './bus.js';
+
+/** The data folder every local command shares by default (embedded DynamoDB, outbox, inbox). */
+export const DEFAULT_DATA_DIR = '.tpguard';
+
+export interface LocalRuntimeOptions {
+  config: TpguardConfig;
+  pack: PolicyPack;
+  /** Data folder of the embedded store; in memory when undefined. */
+  dataDir?: string;
+  clock?: Clock;
+  exceptions?: ExceptionMatcher;
+  telemetry?: IngestTelemetry;
+  /** Name recorded on rejected inputs (`replay`, `serve`, `start`). */
+  intake?: string;
+}
+
+/** Counts of a local run (replay, serve, start). */
+export interface RunSummary {
+  /** Inputs read (observations and rejections). */
+  inputs: number;
+  /** Events that matched a generated pattern and reached an ingest handler. */
+  routed: number;
+  /** Events no rule listens to: EventBridge would never deliver them. */
+  unrouted: number;
+  rejected: number;
+  findings: number;
+  violations: number;
+  /** Verdicts a rule could not reach (truncated fields, expression errors): logged, not recorded. */
+  cannotEvaluate: number;
+  /** Transitions made by this run, by kind. */
+  transitions: Record<TransitionKind, number>;
+  /** Transitions published again for duplicate deliveries (at least once; the notifier dedupes). */
+  republished: number;
+  /** Handler failures (EventBridge would retry, then dead-letter). */
+  errors: DeliveryError[];
+}
+
+export function emptySummary(): RunSummary {
+  return {
+    inputs: 0,
+    routed: 0,
+    unrouted: 0,
+    rejected: 0,
+    findings: 0,
+    violations: 0,
+    cannotEvaluate: 0,
+    transitions: { opened: 0, resolved: 0, reopened: 0, suppressed: 0, escalated: 0 },
+    republished: 0,
+    errors: [],
+  };
+}
+
+/** The local runtime: embedded store, in-process bus, the ingest handlers subscribed with the generated patterns. */
+export interface LocalRuntime {
+  bus: LocalBus;
+  store: DynamoDriftStore;
+  table: LocalTable;
+  deps: IngestDeps;
+  patterns: GeneratedPattern[];
+  /** Totals since the runtime started. */
+  summary: RunSummary;
+  /** Routes one AWS event through the bus, as EventBridge would. */
+  route(event: BusEnvelope): Promise<void>;
+  /** Feeds intake results (from `readInputs` or `intake`): rejections recorded, observations routed. */
+  ingest(items: AsyncIterable<IntakeResult> | Iterable<IntakeResult>): Promise<RunSummary>;
+  close(): Promise<void>;
+}
+
+function addResult(s: RunSummary, r: IngestResult): void {
+  s.findings += r.findings;
+  s.violations += r.violations;
+  s.cannotEvaluate += r.cannotEvaluate;
+  for (const t of r.transitions) {
+    if (t.republished) s.republished++;
+    else s.transitions[t.kind]++;
+  }
+}
+
+function addSummary(total: RunSummary, part: RunSummary): void {
+  for (const k of [
+    'inputs',
+    'routed',
+    'unrouted',
+    'rejected',
+    'findings',
+    'violations',
+    'cannotEvaluate',
+    'republished',
+  ] as const)
+    total[k] += part[k];
+  for (const k of Object.keys(part.transitions) as TransitionKind[]) total.transitions[k] += part.transitions[k];
+  total.errors.push(...part.errors);
+}
+
+/**
+ * Starts the local runtime: opens (or attaches to) the embedded DynamoDB, subscribes the ingest
+ * handler once per pattern generated from the pack (the same patterns the deployed EventBridge
+ * rules use), and publishes transitions back onto the bus, where the console printer and the
+ * notifier subscribe (`runtime.bus.subscribe(TRANSITION_PATTERN, handler)`).
+ * @example const rt = await startLocalRuntime({ config, pack, dataDir: '.tpguard' }); await rt.ingest(readInputs(['events/'])); await rt.close()
+ */
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const table = await openLocalTable(options.dataDir ? { dataDir: options.dataDir } : {});
+  const bus = new LocalBus();
+  const store = new DynamoDriftStore(table.doc, { tableName: table.tableName });
+  const deps: IngestDeps = {
+    evaluator: createEvaluator(options.pack, options.config),
+    store,
+    publisher: new LocalBusPublisher(bus),
+    clock: options.clock ?? systemClock,
+    intake: options.intake ?? 'local',
+    // Exceptions (shared/exceptions): the store's active ones unless the caller brings a matcher.
+    exceptions:
+      options.exceptions ??
+      createExceptionMatcher(new DynamoExceptionStore(table.doc, table.tableName), options.clock ?? systemClock),
+    ...(options.telemetry ? { telemetry: options.telemetry } : {}),
+  };
+  const sightings = new DynamoSightings(table.doc, table.tableName);
+  const summary = emptySummary();
+  let current = summary;
+  const patterns = generatePatterns(options.pack);
+  for (const p of patterns) {
+    bus.subscribe(p.pattern, async (event) => addResult(current, await ingestEvent(event, deps)), `ingest-${p.target}`);
+  }
+  const route = async (event: BusEnvelope) => {
+    // The review's threat watch sees every GuardDuty finding, mapped or not (not counted as routed).
+    if (matchesPattern(GUARDDUTY_FINDINGS_PATTERN as Record<string, unknown>, event))
+      await recordSightings(event, sightings, options.config);
+    const { matched, errors } = await bus.put(event);
+    if (matched === 0) current.unrouted++;
+    else current.routed++;
+    current.errors.push(...errors);
+  };
+  const ingest = async (items: AsyncIterable<IntakeResult> | Iterable<IntakeResult>) => {
+    const run = emptySummary();
+    current = run;
+    try {
+      for await (const item of items) {
+        run.inputs++;
+        if (item.ok) await route(envelopeOf(item.observation));
+        else {
+          run.rejected++;
+          await recordRejection(item.rejection, undefined, deps, emptyResult());
+        }
+      }
+    } finally {
+      current = summary;
+      addSummary(summary, run);
+    }
+    return run;
+  };
+  return { bus, store, table, deps, patterns, summary, route, ingest, close: () => table.close() };
+}

@@ -1,0 +1,196 @@
+import { createHash } from 'node:crypto';
+import { isRecord, rec, str } from '../kernel/json.js';
+import { UnsupportedEventError } from '../events/errors.js';
+import { toIsoTime, UNKNOWN_TIME } from './time.js';
+import type { Actor, Observation, ResourceRef } from './types.js';
+
+export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
+
+type Extractor = (req: Record<string, unknown>, account: string, region: string) => ResourceRef | undefined;
+
+/**
+ * A request parameter that names a resource, and how to build its ARN. `fromArn` gives the
+ * canonical id when the parameter holds an ARN, so that a resource named by ARN in one call
+ * and by name in another (Lambda functions, KMS keys, trails) is one drift record.
+ */
+function param(
+  key: string,
+  type: string,
+  arn?: (id: string, account: string, region: string) => string,
+  fromArn?: (arn: string) => string | undefined,
+): Extractor {
+  return (req, account, region) => {
+    const raw = str(req, key);
+    if (!raw) return undefined;
+    const isArn = raw.startsWith('arn:');
+    const id = (isArn && fromArn?.(raw)) || raw;
+    const ref: ResourceRef = { type, id, name: id.includes(':') ? id.split(/[:/]/).pop() : id };
+    if (isArn) ref.arn = raw;
+    else if (arn) ref.arn = arn(id, account, region);
+    return ref;
+  };
+}
+
+/** Canonical ids from ARNs: `key/<id>` and `alias/<name>`, `function:<name>`, `trail/<name>`, `rule/[bus/]<name>`. */
+const kmsIdFromArn = (a: string) => /:(key\/.+|alias\/.+)$/.exec(a)?.[1]?.replace(/^key\//, '');
+const lambdaNameFromArn = (a: string) => /:function:([^:]+)/.exec(a)?.[1];
+const lastSegment = (a: string) => a.split('/').pop();
+
+const sm = (kind: string) => (id: string, a: string, r: string) =>
+  `arn:aws:sagemaker:${r}:${a}:${kind}/${id.toLowerCase()}`;
+
+/**
+ * Where each service's requests name the resources they touch. Rules get these as
+ * `resource`; a rule can still compute another id with its own expression.
+ */
+const EXTRACTORS: Record<string, Extractor[]> = Object.assign(Object.create(null) as Record<string, Extractor[]>, {
+  's3.amazonaws.com': [param('bucketName', 's3-bucket', (id) => `arn:aws:s3:::${id}`)],
+  'ecr.amazonaws.com': [
+    param('repositoryName', 'ecr-repository', (id, a, r) => `arn:aws:ecr:${r}:${a}:repository/${id}`),
+    (_req: Record<string, unknown>, a: string) => ({ type: 'ecr-registry', id: a, name: a }),
+  ],
+  'iam.amazonaws.com': [
+    param('roleName', 'iam-role', (id, a) => `arn:aws:iam::${a}:role/${id}`),
+    param('userName', 'iam-user', (id, a) => `arn:aws:iam::${a}:user/${id}`),
+  ],
+  'kms.amazonaws.com': [param('keyId', 'kms-key', undefined, kmsIdFromArn)],
+  'ec2.amazonaws.com': [param('groupId', 'security-group', (id, a, r) => `arn:aws:ec2:${r}:${a}:security-group/${id}`)],
+  'cloudtrail.amazonaws.com': [
+    param('name', 'cloudtrail-trail', undefined, lastSegment),
+    param('trailName', 'cloudtrail-trail', undefined, lastSegment),
+  ],
+  'sagemaker.amazonaws.com': [
+    param('trainingJobName', 'sagemaker-training-job', sm('training-job')),
+    param('processingJobName', 'sagemaker-processing-job', sm('processing-job')),
+    param('hyperParameterTuningJobName', 'sagemaker-tuning-job', sm('hyper-parameter-tuning-job')),
+    param('pipelineName', 'sagemaker-pipeline', sm('pipeline')),
+    param('modelPackageArn', 'sagemaker-model-package'),
+    param('modelPackageName', 'sagemaker-model-package'),
+    param('notebookInstanceName', 'sagemaker-notebook-instance', sm('notebook-instance')),
+  ],
+  'bedrock.amazonaws.com': [
+    param(
+      'jobName',
+      'bedrock-customization-job',
+      (id, a, r) => `arn:aws:bedrock:${r}:${a}:model-customization-job/${id}`,
+    ),
+    (_req: Record<string, unknown>, a: string) => ({ type: 'bedrock-logging', id: a, name: a }),
+  ],
+  'guardduty.amazonaws.com': [param('detectorId', 'guardduty-detector')],
+  'config.amazonaws.com': [param('configurationRecorderName', 'config-recorder')],
+  'events.amazonaws.com': [param('name', 'eventbridge-rule', (id, a, r) => `arn:aws:events:${r}:${a}:rule/${id}`)],
+  'lambda.amazonaws.com': [
+    param(
+      'functionName',
+      'lambda-function',
+      (id, a, r) => `arn:aws:lambda:${r}:${a}:function:${id}`,
+      lambdaNameFromArn,
+    ),
+  ],
+  'dynamodb.amazonaws.com': [
+    param('tableName', 'dynamodb-table', (id, a, r) => `arn:aws:dynamodb:${r}:${a}:table/${id}`),
+  ],
+});
+
+/** Tags in request parameters: `[{key, value}]` (SageMaker) or `[{Key, Value}]`. */
+export function tagsFromList(list: unknown): Record<string, string> | undefined {
+  if (!Array.isArray(list)) return undefined;
+  const tags: Record<string, string> = {};
+  for (const t of list) {
+    const k = str(t, 'key') ?? str(t, 'Key');
+    const v = str(t, 'value') ?? str(t, 'Value');
+    if (k !== undefined && v !== undefined && k !== '__proto__') tags[k] = v;
+  }
+  return Object.keys(tags).length > 0 ? tags : undefined;
+}
+
+function actorOf(record: Record<string, unknown>): Actor | undefined {
+  const ui = rec(record, 'userIdentity');
+  const actor: Actor = {};
+  if (ui) {
+    actor.arn = str(ui, 'arn');
+    actor.type = str(ui, 'type');
+    actor.accountId = str(ui, 'accountId');
+    actor.sessionIssuerArn = str(rec(rec(ui, 'sessionContext'), 'sessionIssuer'), 'arn');
+  }
+  actor.sourceIp = str(record, 'sourceIPAddress');
+  actor.userAgent = str(record, 'userAgent');
+  return Object.values(actor).some((v) => v !== undefined) ? actor : undefined;
+}
+
+function resourcesOf(
+  record: Record<string, unknown>,
+  eventSource: string,
+  account: string,
+  region: string,
+): ResourceRef[] {
+  const req = rec(record, 'requestParameters') ?? {};
+  const out: ResourceRef[] = [];
+  for (const extract of EXTRACTORS[eventSource] ?? []) {
+    const ref = extract(req, account, region);
+    if (ref && !out.some((r) => r.type === ref.type && r.id === ref.id)) out.push(ref);
+  }
+  const tags = tagsFromList(req.tags ?? req.Tags);
+  if (tags && out[0]) out[0].tags = tags;
+  // CloudTrail's own resources[] carries ARNs (KMS keys, for one): attach them.
+  const listed = Array.isArray(record.resources) ? record.resources : [];
+  for (const r of listed) {
+    const arn = str(r, 'ARN') ?? str(r, 'arn');
+    const match = arn ? out.find((o) => !o.arn && arn.endsWith(o.id)) : undefined;
+    if (match && arn) match.arn = arn;
+  }
+  return out;
+}
+
+/** A stable id for a record that has no eventID (minimal samples, some exports). */
+export function syntheticId(prefix: string, value: unknown): string {
+  return `${prefix}-${createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 24)}`;
+}
+
+/**
+ * Normalizes one CloudTrail record (raw, or the `detail` of an EventBridge event).
+ * @example normalizeCloudTrail(record) // { source: 'cloudtrail', trigger: { eventName: 'StopLogging', ... }, ... }
+ */
+export function normalizeCloudTrail(record: Record<string, unknown>, envelope?: Record<string, unknown>): Observation {
+  const eventSource = str(record, 'eventSource');
+  const eventName = str(record, 'eventName');
+  if (!eventSource || !eventName) throw new UnsupportedEventError('CloudTrail record without eventSource/eventName');
+  if (
+    record.requestParameters !== undefined &&
+    record.requestParameters !== null &&
+    !isRecord(record.requestParameters)
+  ) {
+    throw new UnsupportedEventError('CloudTrail requestParameters is not an object');
+  }
+  // `||`, not `??`: an empty string is as good as absent (found by the fuzz tests).
+  const account =
+    str(record, 'recipientAccountId') ||
+    str(envelope, 'account') ||
+    str(rec(record, 'userIdentity'), 'accountId') ||
+    'unknown';
+  const region = str(record, 'awsRegion') || str(envelope, 'region') || 'unknown';
+  const obs: Observation = {
+    eventId: str(envelope, 'id') || str(record, 'eventID') || syntheticId('ct', record),
+    eventTime: toIsoTime(record.eventTime) ?? toIsoTime(envelope?.time) ?? UNKNOWN_TIME,
+    source: 'cloudtrail',
+    account,
+    region,
+    actor: actorOf(record),
+    resources: resourcesOf(record, eventSource, account, region),
+    trigger: { detailType: str(envelope, 'detail-type') ?? CLOUDTRAIL_DETAIL_TYPE, eventSource, eventName },
+    detail: record,
+    raw: envelope ?? record,
+  };
+  const errorCode = str(record, 'errorCode');
+  if (errorCode) obs.errorCode = errorCode;
+  return obs;
+}
+
+/** True when a JSON object looks like a CloudTrail record. */
+export function isCloudTrailRecord(v: Record<string, unknown>): boolean {
+  return (
+    typeof v.eventSource === 'string' &&
+    typeof v.eventName === 'string' &&
+    (v.eventSource as string).endsWith('.amazonaws.com')
+  );
+}

@@ -1,0 +1,145 @@
+import { describeError } from '../kernel/errors.js';
+import { isRecord, parseJson } from '../kernel/json.js';
+import { isCloudTrailRecord, normalizeCloudTrail } from './cloudtrail.js';
+import {
+  CONFIG_COMPLIANCE_CHANGE,
+  CONFIG_ITEM_CHANGE,
+  isRawConfigItem,
+  normalizeComplianceChange,
+  normalizeConfigChange,
+  normalizeConfigItem,
+} from './config-item.js';
+import {
+  GUARDDUTY_FINDING,
+  GUARDDUTY_MALWARE_SCAN,
+  isRawFinding,
+  normalizeGuardDutyFinding,
+  normalizeMalwareScan,
+} from './guardduty.js';
+import { normalizeStateChange, STATE_CHANGE_SHAPES } from './state-change.js';
+import type { Observation, Rejection } from './types.js';
+
+type EnvelopeNormalizer = (detail: Record<string, unknown>, envelope: Record<string, unknown>) => Observation;
+
+/** Which normalizer reads which EventBridge detail-type. */
+const BY_DETAIL_TYPE: ReadonlyMap<string, EnvelopeNormalizer> = new Map<string, EnvelopeNormalizer>([
+  ['AWS API Call via CloudTrail', normalizeCloudTrail],
+  ['AWS Service Event via CloudTrail', normalizeCloudTrail],
+  ['AWS Console Sign In via CloudTrail', normalizeCloudTrail],
+  [GUARDDUTY_FINDING, normalizeGuardDutyFinding],
+  [GUARDDUTY_MALWARE_SCAN, normalizeMalwareScan],
+  [CONFIG_ITEM_CHANGE, normalizeConfigChange],
+  [CONFIG_COMPLIANCE_CHANGE, normalizeComplianceChange],
+  ...Object.keys(STATE_CHANGE_SHAPES).map((t): [string, EnvelopeNormalizer] => [t, normalizeStateChange]),
+]);
+
+/** The detail-types tpguard accepts from EventBridge. */
+export const SUPPORTED_DETAIL_TYPES: readonly string[] = [...BY_DETAIL_TYPE.keys()];
+
+/** One item of an input: an observation, or the reason it is none. */
+export type IntakeResult = { ok: true; where: string; observation: Observation } | { ok: false; rejection: Rejection };
+
+/** Longest rejection reason: reasons quote event fields, and a 1 MB detail-type overflowed the stored rejection (fuzz tests). */
+export const MAX_REASON_LENGTH = 500;
+
+const reject = (where: string, reason: string): IntakeResult => ({
+  ok: false,
+  rejection: { where, reason: reason.length > MAX_REASON_LENGTH ? `${reason.slice(0, MAX_REASON_LENGTH)}…` : reason },
+});
+
+function normalizeEnvelope(event: Record<string, unknown>, where: string): IntakeResult {
+  const detailType = event['detail-type'];
+  if (typeof detailType !== 'string') return reject(where, 'envelope field "detail-type" must be a string');
+  if (typeof event.source !== 'string')
+    return reject(
+      where,
+      `envelope field "source" must be a string (got ${Array.isArray(event.source) ? 'array' : typeof event.source})`,
+    );
+  if (!isRecord(event.detail)) return reject(where, `"${detailType}" event without a detail object`);
+  const normalizer = BY_DETAIL_TYPE.get(detailType);
+  if (!normalizer) return reject(where, `unsupported event: source ${event.source}, detail-type "${detailType}"`);
+  return { ok: true, where, observation: normalizer(event.detail, event) };
+}
+
+function normalizeOne(event: Record<string, unknown>, where: string): IntakeResult {
+  try {
+    if ('detail-type' in event) return normalizeEnvelope(event, where);
+    if (isCloudTrailRecord(event)) return { ok: true, where, observation: normalizeCloudTrail(event) };
+    if (isRawFinding(event)) return { ok: true, where, observation: normalizeGuardDutyFinding(event) };
+    if (isRawConfigItem(event)) return { ok: true, where, observation: normalizeConfigItem(event) };
+    if (typeof event.Type === 'string' && typeof event.SchemaVersion === 'string') {
+      return reject(
+        where,
+        'GuardDuty finding in PascalCase SDK shape; tpguard reads the EventBridge (camelCase) finding',
+      );
+    }
+    return reject(
+      where,
+      'unrecognized event shape (not an EventBridge event, CloudTrail record, GuardDuty finding or configuration item)',
+    );
+  } catch (err) {
+    return reject(where, describeError(err));
+  }
+}
+
+/**
+ * Turns one parsed JSON value into observations: unwraps arrays, CloudTrail log
+ * files (`{"Records": [...]}`), SNS and SQS deliveries, then normalizes each event.
+ * Never throws: every item ends as an observation or a rejection naming `where`.
+ * @example [...intake(JSON.parse(text), 'trail.json')]
+ */
+export function* intake(value: unknown, where: string, depth = 0): Generator<IntakeResult> {
+  if (depth > 4) {
+    yield reject(where, 'event nested too deeply');
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) yield* intake(value[i], `${where}:${i}`, depth + 1);
+    return;
+  }
+  if (!isRecord(value)) {
+    yield reject(where, `expected a JSON object, got ${value === null ? 'null' : typeof value}`);
+    return;
+  }
+  if (Array.isArray(value.Records)) {
+    yield* intakeRecords(value.Records, where, depth);
+    return;
+  }
+  yield normalizeOne(value, where);
+}
+
+function* intakeRecords(records: unknown[], where: string, depth: number): Generator<IntakeResult> {
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i];
+    // A plain CloudTrail record (nearly all of a log file) skips a generator per record.
+    if (isRecord(r) && r.Sns === undefined && r.eventSource !== 'aws:sqs') yield normalizeOne(r, `${where}:${i}`);
+    else yield* intakeRecord(r, `${where}:${i}`, depth);
+  }
+}
+
+/**
+ * One element of a `Records` array: an SNS delivery (`Sns.Message` holds the event as a
+ * JSON string), an SQS message (`body`), or a CloudTrail record. Never throws.
+ * @example [...intakeRecord(logFile.Records[0], 'trail.json:0')]
+ */
+export function* intakeRecord(r: unknown, where: string, depth = 0): Generator<IntakeResult> {
+  if (isRecord(r) && isRecord(r.Sns)) yield* unwrapString(r.Sns.Message, where, depth, 'SNS Message');
+  else if (isRecord(r) && r.eventSource === 'aws:sqs') yield* unwrapString(r.body, where, depth, 'SQS body');
+  else if (isRecord(r)) yield normalizeOne(r, where);
+  else yield reject(where, `expected a JSON object, got ${r === null ? 'null' : typeof r}`);
+}
+
+function* unwrapString(message: unknown, where: string, depth: number, what: string): Generator<IntakeResult> {
+  if (typeof message !== 'string') {
+    yield reject(where, `${what} is not a JSON string`);
+    return;
+  }
+  let inner: unknown;
+  try {
+    inner = parseJson(message, 1024 * 1024);
+  } catch (err) {
+    yield reject(where, `${what}: ${describeError(err)}`);
+    return;
+  }
+  yield* intake(inner, where, depth + 1);
+}
