@@ -2,12 +2,12 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { loadConfig } from '../shared/config/load.js';
-import { intake } from '../shared/sources/intake.js';
-import { readInputs } from '../shared/events/reader.js';
-import { createEvaluator, evaluate } from '../shared/policy/evaluate.js';
-import { loadPolicyPack } from '../shared/policy/load.js';
-import { parseJson } from '../shared/kernel/json.js';
+import { loadConfig } from '../shared/config/index.js';
+import { intake } from '../shared/sources/index.js';
+import { readInputs } from '../shared/events/index.js';
+import { createEvaluator, evaluate } from '../shared/policy/index.js';
+import { loadPolicyPack } from '../shared/policy/index.js';
+import { parseJson } from '../shared/kernel/index.js';
 import { ROOT, round } from './measure.js';
 
 const gunzipAsync = promisify(gunzip);

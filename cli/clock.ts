@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { InvalidTimestampError, fixedClock, systemClock, type Clock } from '../shared/kernel/clock.js';
+import { InvalidTimestampError, fixedClock, systemClock, type Clock } from '../shared/kernel/index.js';
 import { CliError } from './context.js';
 
 /** The global `--now ISO-8601` option: every command that reads the clock honours it. */

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../shared/config/load.js';
-import type { TpguardConfig } from '../shared/config/schema.js';
-import { loadPolicyPack, type PolicyPack } from '../shared/policy/load.js';
+import { loadConfig } from '../shared/config/index.js';
+import type { TpguardConfig } from '../shared/config/index.js';
+import { loadPolicyPack, type PolicyPack } from '../shared/policy/index.js';
 
 /** The folder tpguard is installed in (holds the default policy pack). */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { PolicyPackError } from '../shared/policy/errors.js';
-import { FileLoadError, describeError } from '../shared/kernel/errors.js';
+import { PolicyPackError } from '../shared/policy/index.js';
+import { FileLoadError, describeError } from '../shared/kernel/index.js';
 import { CliError, Exit } from './context.js';
 import { NOW_OPTION } from './clock.js';
 

@@ -10,9 +10,9 @@ import {
   notifierDepsOf,
   powertoolsTelemetry,
   readNotifyEnvironment,
-} from '../shared/adapters/lambda/notify-runtime.js';
-import { runDigest, type DigestDeps, type DigestRun } from '../shared/notify/digest.js';
-import type { NotifyTelemetry } from '../shared/notify/telemetry.js';
+} from '../shared/adapters/lambda/index.js';
+import { runDigest, type DigestDeps, type DigestRun } from '../shared/notify/index.js';
+import type { NotifyTelemetry } from '../shared/notify/index.js';
 
 export type DigestHandlerDeps = DigestDeps & { telemetry: NotifyTelemetry };
 

@@ -5,8 +5,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { loadIngestRuntime } from '../shared/adapters/lambda/ingest-runtime.js';
-import { ingestEvent, type IngestDeps, type IngestResult } from '../shared/ingest/pipeline.js';
+import { loadIngestRuntime } from '../shared/adapters/lambda/index.js';
+import { ingestEvent, type IngestDeps, type IngestResult } from '../shared/ingest/index.js';
 
 /** Counts of what one invocation did (returned for tests and the Lambda console; EventBridge ignores it). */
 export type IngestSummary = Pick<IngestResult, 'events' | 'findings' | 'violations' | 'cannotEvaluate' | 'outcomes'> & {

@@ -10,11 +10,11 @@ import {
   notifierDepsOf,
   powertoolsTelemetry,
   readNotifyEnvironment,
-} from '../shared/adapters/lambda/notify-runtime.js';
-import { InvalidTransitionError } from '../shared/notify/errors.js';
-import { notifyTransition, type DeliveryResult, type NotifierDeps } from '../shared/notify/notifier.js';
-import { NotifyMetrics, type NotifyTelemetry } from '../shared/notify/telemetry.js';
-import { parseTransitionEvent } from '../shared/notify/transition-schema.js';
+} from '../shared/adapters/lambda/index.js';
+import { InvalidTransitionError } from '../shared/notify/index.js';
+import { notifyTransition, type DeliveryResult, type NotifierDeps } from '../shared/notify/index.js';
+import { NotifyMetrics, type NotifyTelemetry } from '../shared/notify/index.js';
+import { parseTransitionEvent } from '../shared/notify/index.js';
 
 /** What one invocation did: the result per channel, or why the event was not a transition. */
 export type NotifyResponse = { results: DeliveryResult[] } | { rejected: string };

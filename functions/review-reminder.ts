@@ -7,9 +7,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { loadReviewRuntime, type ReviewRuntime } from '../shared/adapters/lambda/review-runtime.js';
-import { reconcileExceptions } from '../shared/exceptions/reconcile.js';
-import { sendReminders } from '../shared/review/cycle.js';
+import { loadReviewRuntime, type ReviewRuntime } from '../shared/adapters/lambda/index.js';
+import { reconcileExceptions } from '../shared/exceptions/index.js';
+import { sendReminders } from '../shared/review/index.js';
 
 export interface ReminderResult {
   reminders: string[];

@@ -6,8 +6,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { loadReviewRuntime, type ReviewRuntime } from '../shared/adapters/lambda/review-runtime.js';
-import { openReviewPeriod } from '../shared/review/cycle.js';
+import { loadReviewRuntime, type ReviewRuntime } from '../shared/adapters/lambda/index.js';
+import { openReviewPeriod } from '../shared/review/index.js';
 
 export interface SchedulerResult {
   period: string;

@@ -1,4 +1,4 @@
-import type { TpguardConfig } from '../shared/config/schema.js';
+import type { TpguardConfig } from '../shared/config/index.js';
 import { ScheduleConversionError } from './build-errors.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { GeneratedPattern } from '../shared/policy/patterns.js';
+import type { GeneratedPattern } from '../shared/policy/index.js';
 import { BuildError, PatternTooLargeError } from './build-errors.js';
 import { ACCESS_ACTIONS, INGEST_TARGETS, logicalIds, type Access, type DeployedFunction } from './build-functions.js';
 

@@ -5,20 +5,20 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TRANSITION_PATTERN } from '../shared/adapters/local/bus.js';
-import { startLocalRuntime } from '../shared/adapters/local/runtime.js';
-import { loadConfig } from '../shared/config/load.js';
-import type { DriftTransition } from '../shared/drift/types.js';
-import { readInputs } from '../shared/events/reader.js';
-import { renderFinding } from '../shared/notify/asff.js';
-import { renderChatbot } from '../shared/notify/chatbot.js';
-import { groupByOwner, renderDigestEmail, renderDigestSlack } from '../shared/notify/digest.js';
-import { renderEmail } from '../shared/notify/email.js';
-import { alertFacts, ruleCatalog } from '../shared/notify/facts.js';
-import { renderSlack, validateSlackMessage } from '../shared/notify/slack.js';
-import type { EmailMessage, SlackBlock, SlackMessage, SlackTextObject } from '../shared/notify/types.js';
-import { loadPolicyPack } from '../shared/policy/load.js';
-import { fixedClock } from '../shared/kernel/clock.js';
+import { TRANSITION_PATTERN } from '../shared/adapters/local/index.js';
+import { startLocalRuntime } from '../shared/adapters/local/index.js';
+import { loadConfig } from '../shared/config/index.js';
+import type { DriftTransition } from '../shared/drift/index.js';
+import { readInputs } from '../shared/events/index.js';
+import { renderFinding } from '../shared/notify/index.js';
+import { renderChatbot } from '../shared/notify/index.js';
+import { groupByOwner, renderDigestEmail, renderDigestSlack } from '../shared/notify/index.js';
+import { renderEmail } from '../shared/notify/index.js';
+import { alertFacts, ruleCatalog } from '../shared/notify/index.js';
+import { renderSlack, validateSlackMessage } from '../shared/notify/index.js';
+import type { EmailMessage, SlackBlock, SlackMessage, SlackTextObject } from '../shared/notify/index.js';
+import { loadPolicyPack } from '../shared/policy/index.js';
+import { fixedClock } from '../shared/kernel/index.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const OUT = join(ROOT, 'docs/alerts');

@@ -7,10 +7,11 @@ import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describeTrigger } from '../cli/commands/rules.js';
-import { PolicyPackError } from '../shared/policy/errors.js';
-import { loadPolicyPack, type CompiledRule, type PolicyPack } from '../shared/policy/load.js';
-import { SEVERITIES, type Rule } from '../shared/policy/schema.js';
-import { describeError } from '../shared/kernel/errors.js';
+import { PolicyPackError } from '../shared/policy/index.js';
+import { loadPolicyPack, type CompiledRule, type PolicyPack } from '../shared/policy/index.js';
+import { type Rule } from '../shared/policy/index.js';
+import { SEVERITIES } from '../shared/kernel/index.js';
+import { describeError } from '../shared/kernel/index.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const POLICY_DIR = resolve(ROOT, 'policies');

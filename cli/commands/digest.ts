@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { createLocalNotifier } from '../../shared/adapters/local/outbox-notifier.js';
-import type { DigestRun } from '../../shared/notify/digest.js';
-import { DeliveryFailedError } from '../../shared/notify/errors.js';
+import { createLocalNotifier } from '../../shared/adapters/local/index.js';
+import type { DigestRun } from '../../shared/notify/index.js';
+import { DeliveryFailedError } from '../../shared/notify/index.js';
 import { commandClock } from '../clock.js';
 import { CliError, Exit, loadContext } from '../context.js';
 import { openRuntime, runtimeOptions, type RuntimeOptions } from './replay.js';

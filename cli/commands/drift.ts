@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { DriftError } from '../../shared/drift/errors.js';
-import { isDriftId } from '../../shared/drift/id.js';
-import { resolveManually } from '../../shared/drift/record.js';
-import type { DriftRecord, DriftStatus } from '../../shared/drift/types.js';
+import { DriftError } from '../../shared/drift/index.js';
+import { isDriftId } from '../../shared/drift/index.js';
+import { resolveManually } from '../../shared/drift/index.js';
+import type { DriftRecord, DriftStatus } from '../../shared/drift/index.js';
 import { renderTable } from '../table.js';
 import { CliError, Exit } from '../context.js';
 import { bySeverityThenRecent, openRuntime, runtimeOptions, type RuntimeOptions } from './replay.js';

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { ExceptionError } from '../../shared/exceptions/errors.js';
-import { createException, exceptionState } from '../../shared/exceptions/match.js';
-import { reconcileExceptions, type ReconcileResult } from '../../shared/exceptions/reconcile.js';
-import type { RiskException } from '../../shared/exceptions/types.js';
-import { endOfLocalDay } from '../../shared/review/calendar.js';
-import { resolveReviewSettings } from '../../shared/review/settings.js';
-import { InvalidTimestampError, parseIsoTime } from '../../shared/kernel/clock.js';
+import { ExceptionError } from '../../shared/exceptions/index.js';
+import { createException, exceptionState } from '../../shared/exceptions/index.js';
+import { reconcileExceptions, type ReconcileResult } from '../../shared/exceptions/index.js';
+import type { RiskException } from '../../shared/exceptions/index.js';
+import { endOfLocalDay } from '../../shared/review/index.js';
+import { resolveReviewSettings } from '../../shared/review/index.js';
+import { InvalidTimestampError, parseIsoTime } from '../../shared/kernel/index.js';
 import { CliError } from '../context.js';
 import { renderTable } from '../table.js';
 import { storeOptions, withReviewRuntime, type ReviewRuntime, type StoreOptions } from './review-runtime.js';

@@ -1,17 +1,17 @@
 import type { Command } from 'commander';
 import { mkdir } from 'node:fs/promises';
-import { EmbeddedStoreError } from '../../shared/adapters/local/dynalite.js';
-import { TRANSITION_PATTERN } from '../../shared/adapters/local/bus.js';
+import { EmbeddedStoreError } from '../../shared/adapters/local/index.js';
+import { TRANSITION_PATTERN } from '../../shared/adapters/local/index.js';
 import {
   DEFAULT_DATA_DIR,
   startLocalRuntime,
   type LocalRuntime,
   type RunSummary,
-} from '../../shared/adapters/local/runtime.js';
-import { createLocalNotifier } from '../../shared/adapters/local/outbox-notifier.js';
-import type { DriftRecord, DriftTransition } from '../../shared/drift/types.js';
-import { readInputs } from '../../shared/events/reader.js';
-import { SEVERITIES, SEVERITY_RANK } from '../../shared/policy/schema.js';
+} from '../../shared/adapters/local/index.js';
+import { createLocalNotifier } from '../../shared/adapters/local/index.js';
+import type { DriftRecord, DriftTransition } from '../../shared/drift/index.js';
+import { readInputs } from '../../shared/events/index.js';
+import { SEVERITIES, SEVERITY_RANK } from '../../shared/kernel/index.js';
 import { commandClock } from '../clock.js';
 import { CliError, Exit, loadContext, type LoadOptions } from '../context.js';
 

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { generatePatterns } from '../../shared/policy/patterns.js';
-import type { CompiledRule, PolicyPack } from '../../shared/policy/load.js';
-import { runRuleTests } from '../../shared/policy/rule-tests.js';
-import type { Trigger } from '../../shared/policy/schema.js';
+import { generatePatterns } from '../../shared/policy/index.js';
+import type { CompiledRule, PolicyPack } from '../../shared/policy/index.js';
+import { runRuleTests } from '../../shared/policy/index.js';
+import type { Trigger } from '../../shared/policy/index.js';
 import { CliError, Exit, loadContext, policyDir } from '../context.js';
 import { renderTable } from '../table.js';
-import { loadPolicyPack } from '../../shared/policy/load.js';
+import { loadPolicyPack } from '../../shared/policy/index.js';
 
 /** A trigger in one line: `cloudtrail s3.amazonaws.com PutBucketPolicy,DeleteBucketPolicy`. */
 export function describeTrigger(on: Trigger): string {

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { readInputs } from '../../shared/events/reader.js';
-import type { Observation, Rejection } from '../../shared/sources/types.js';
-import { createEvaluator, evaluate, type Finding } from '../../shared/policy/evaluate.js';
-import { SEVERITY_RANK } from '../../shared/policy/schema.js';
+import { readInputs } from '../../shared/events/index.js';
+import type { Observation, Rejection } from '../../shared/sources/index.js';
+import { createEvaluator, evaluate, type Finding } from '../../shared/policy/index.js';
+import { SEVERITY_RANK } from '../../shared/kernel/index.js';
 import { CliError, Exit, loadContext } from '../context.js';
 import { renderTable } from '../table.js';
 

@@ -5,11 +5,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { LocalRuntime, RunSummary } from '../../shared/adapters/local/runtime.js';
-import { intake, type IntakeResult } from '../../shared/sources/intake.js';
-import { readInputs } from '../../shared/events/reader.js';
-import { describeError } from '../../shared/kernel/errors.js';
-import { parseJson } from '../../shared/kernel/json.js';
+import type { LocalRuntime, RunSummary } from '../../shared/adapters/local/index.js';
+import { intake, type IntakeResult } from '../../shared/sources/index.js';
+import { readInputs } from '../../shared/events/index.js';
+import { describeError } from '../../shared/kernel/index.js';
+import { parseJson } from '../../shared/kernel/index.js';
 import { CliError } from '../context.js';
 import { openRuntime, runtimeOptions, type RuntimeOptions } from './replay.js';
 

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { LocalRuntime, RunSummary } from '../../shared/adapters/local/runtime.js';
-import type { DriftRecord } from '../../shared/drift/types.js';
-import { readInputs } from '../../shared/events/reader.js';
+import type { LocalRuntime, RunSummary } from '../../shared/adapters/local/index.js';
+import type { DriftRecord } from '../../shared/drift/index.js';
+import { readInputs } from '../../shared/events/index.js';
 import { renderTable } from '../table.js';
 import { PACKAGE_ROOT } from '../context.js';
 import { bySeverityThenRecent, openRuntime, runtimeOptions, summaryLines, type RuntimeOptions } from './replay.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type * as z from 'zod';
-import { FileLoadError } from '../kernel/errors.js';
+import { FileLoadError } from '../kernel/index.js';
 import { ConfigSchema, type TpguardConfig } from './schema.js';
 
 /**

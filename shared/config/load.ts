@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
-import { FileLoadError } from '../kernel/errors.js';
+import { FileLoadError } from '../kernel/index.js';
 import { configFromData } from './data.js';
 import { ConfigSchema, type TpguardConfig } from './schema.js';
 

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { SEVERITIES } from '../policy/schema.js';
+import { SEVERITIES } from '../kernel/index.js';
 
 /** An SNS topic ARN (any partition). */
 const TOPIC_ARN = /^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/;

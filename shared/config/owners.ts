@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import type { ResourceRef } from '../sources/types.js';
-import { globAny } from '../kernel/glob.js';
+import type { ResourceRef } from '../sources/index.js';
+import { globAny } from '../kernel/index.js';
 
 /** Where an owner is reached. `slack` names where the webhook URL lives: `ssm:<parameter>` or `env:<VARIABLE>`. */
 export const ContactSchema = z.strictObject({

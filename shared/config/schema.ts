@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { RESOURCE_TYPE_NAMES } from '../sources/resource-types.js';
+import { RESOURCE_TYPE_NAMES } from '../sources/index.js';
 import { NOTIFICATIONS_DEFAULTS, NotificationsSchema } from './notifications.js';
 import { OwnersSchema } from './owners.js';
 import { ReviewsSchema } from './reviews.js';

@@ -1,6 +1,6 @@
-import type { ResourceRef } from '../sources/types.js';
-import { RESOURCE_TYPES, isKnownResourceType } from '../sources/resource-types.js';
-import { globAny } from '../kernel/glob.js';
+import type { ResourceRef } from '../sources/index.js';
+import { RESOURCE_TYPES, isKnownResourceType } from '../sources/index.js';
+import { globAny } from '../kernel/index.js';
 import type { TpguardConfig } from './schema.js';
 
 /**

@@ -1,7 +1,7 @@
-import type { Observation, ResourceRef } from '../sources/types.js';
-import { isSecretLike, REDACTED } from '../kernel/secrets.js';
-import type { CompiledRule } from '../policy/load.js';
-import { isRecord } from '../kernel/json.js';
+import type { Observation, ResourceRef } from '../sources/index.js';
+import { isSecretLike, REDACTED } from '../kernel/index.js';
+import type { CompiledRule } from '../policy/index.js';
+import { isRecord } from '../kernel/index.js';
 
 /** Largest evidence kept per observation (serialized JSON). */
 export const EVIDENCE_MAX_BYTES = 8 * 1024;

@@ -1,4 +1,4 @@
-import type { ResourceRef } from '../sources/types.js';
+import type { ResourceRef } from '../sources/index.js';
 import type { StateIntent } from './transitions.js';
 import type { DriftHistoryEntry, DriftRecord, DriftStatus, DriftTransition } from './types.js';
 

@@ -1,4 +1,4 @@
-import type { Severity } from '../policy/schema.js';
+import type { Severity } from '../kernel/index.js';
 
 /**
  * The drift contract shared by the ingest handlers, the store, the notifier, the

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { describeError } from '../kernel/errors.js';
-import { isRecord, parseJson } from '../kernel/json.js';
+import { describeError } from '../kernel/index.js';
+import { isRecord, parseJson } from '../kernel/index.js';
 import { JsonDocumentSplitter, type SplitPart } from './json-splitter.js';
-import { intake, intakeRecord, type IntakeResult } from '../sources/intake.js';
+import { intake, intakeRecord, type IntakeResult } from '../sources/index.js';
 import { mayRepeatRecordsKey, readWholeFile } from './whole-file.js';
 
 /** Largest single NDJSON line accepted (EventBridge events are at most 256 KiB). */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { ResourceRef } from '../sources/types.js';
-import { globAny, globMatch } from '../kernel/glob.js';
+import type { ResourceRef } from '../sources/index.js';
+import { globAny, globMatch } from '../kernel/index.js';
 import { InvalidExceptionError } from './errors.js';
 import { ExceptionStates, type ExceptionState, type NewException, type RiskException } from './types.js';
 

@@ -1,6 +1,6 @@
-import type { ExceptionMatcher } from '../drift/store.js';
-import type { ExceptionStore } from '../review/ports.js';
-import type { Clock } from '../kernel/clock.js';
+import type { ExceptionMatcher } from '../drift/index.js';
+import type { ExceptionStore } from './ports.js';
+import type { Clock } from '../kernel/index.js';
 import { matchException } from './match.js';
 import type { RiskException } from './types.js';
 

@@ -1,9 +1,9 @@
-import { DriftStatusError } from '../drift/errors.js';
-import { applyOperatorChange } from '../drift/record.js';
-import type { DriftStore, Publisher } from '../drift/store.js';
-import { Intents } from '../drift/transitions.js';
-import type { DriftRecord, DriftTransition } from '../drift/types.js';
-import type { Clock } from '../kernel/clock.js';
+import { DriftStatusError } from '../drift/index.js';
+import { applyOperatorChange } from '../drift/index.js';
+import type { DriftStore, Publisher } from '../drift/index.js';
+import { Intents } from '../drift/index.js';
+import type { DriftRecord, DriftTransition } from '../drift/index.js';
+import type { Clock } from '../kernel/index.js';
 import { matchException } from './match.js';
 import type { RiskException } from './types.js';
 

@@ -1,5 +1,5 @@
-import type { Observation } from '../sources/types.js';
-import { isRecord } from '../kernel/json.js';
+import type { Observation } from '../sources/index.js';
+import { isRecord } from '../kernel/index.js';
 
 /** An EventBridge event as the bus delivers it. */
 export interface BusEnvelope {

@@ -1,4 +1,3 @@
-export * from './pipeline.js';
-export * from './telemetry.js';
-export * from './envelope.js';
-export * from './rejected.js';
+export { type BusEnvelope, envelopeOf } from './envelope.js';
+export { emptyResult, type IngestDeps, ingestEvent, type IngestResult, recordRejection } from './pipeline.js';
+export { type IngestTelemetry, silentTelemetry } from './telemetry.js';

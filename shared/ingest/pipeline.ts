@@ -1,22 +1,22 @@
-import { resolveOwner } from '../config/owners.js';
-import { evidenceOf } from '../drift/evidence.js';
-import { driftIdOf } from '../drift/id.js';
-import { Outcomes, recordFinding, type Outcome, type RecordOutcome } from '../drift/record.js';
+import { resolveOwner } from '../config/index.js';
+import { evidenceOf } from '../drift/index.js';
+import { driftIdOf } from '../drift/index.js';
+import { Outcomes, recordFinding, type Outcome, type RecordOutcome } from '../drift/index.js';
 import {
   noExceptions,
   type DriftStore,
   type ExceptionMatcher,
   type Publisher,
   type RecordFacts,
-} from '../drift/store.js';
-import { intentOf } from '../drift/transitions.js';
-import type { DriftTransition } from '../drift/types.js';
-import { intake } from '../sources/intake.js';
-import type { Observation, Rejection } from '../sources/types.js';
-import { evaluate, type Evaluator, type Finding } from '../policy/evaluate.js';
-import { redactSecrets } from '../kernel/secrets.js';
-import type { CompiledRule } from '../policy/load.js';
-import type { Clock } from '../kernel/clock.js';
+} from '../drift/index.js';
+import { intentOf } from '../drift/index.js';
+import type { DriftTransition } from '../drift/index.js';
+import { intake } from '../sources/index.js';
+import type { Observation, Rejection } from '../sources/index.js';
+import { evaluate, type Evaluator, type Finding } from '../policy/index.js';
+import { redactSecrets } from '../kernel/index.js';
+import type { CompiledRule } from '../policy/index.js';
+import type { Clock } from '../kernel/index.js';
 import { rejectedInputOf } from './rejected.js';
 import { IngestMetrics, silentTelemetry, type IngestTelemetry } from './telemetry.js';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { RejectedInput } from '../drift/store.js';
-import type { Rejection } from '../sources/types.js';
-import { redactDeep } from '../drift/evidence.js';
+import type { RejectedInput } from '../drift/index.js';
+import type { Rejection } from '../sources/index.js';
+import { redactDeep } from '../drift/index.js';
 
 const EXCERPT_CHARS = 2048;
 

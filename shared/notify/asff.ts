@@ -1,5 +1,5 @@
-import type { TransitionKind } from '../drift/types.js';
-import type { Severity } from '../policy/schema.js';
+import type { TransitionKind } from '../drift/index.js';
+import type { Severity } from '../kernel/index.js';
 import { outcomeSentence, type AlertFacts } from './facts.js';
 import { truncate } from './text.js';
 

@@ -1,7 +1,7 @@
-import { contactOf } from '../config/owners.js';
-import type { DriftStore } from '../drift/store.js';
-import type { DriftRecord, DriftTransition } from '../drift/types.js';
-import { SEVERITY_RANK, type Severity } from '../policy/schema.js';
+import { contactOf } from '../config/index.js';
+import type { DriftStore } from '../drift/index.js';
+import type { DriftRecord, DriftTransition } from '../drift/index.js';
+import { SEVERITY_RANK, type Severity } from '../kernel/index.js';
 import { consoleUrl } from './console-link.js';
 import { type Dispatcher, type Outbound } from './dispatch.js';
 import { emailSubject, MAX_BODY } from './email.js';

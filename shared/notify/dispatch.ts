@@ -1,4 +1,4 @@
-import type { Severity } from '../policy/schema.js';
+import type { Severity } from '../kernel/index.js';
 import type { SecurityHubUpdate } from './asff.js';
 import type { Channel, ChatbotNotification, EmailMessage, MessageKind, SlackMessage } from './types.js';
 

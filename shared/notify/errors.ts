@@ -1,4 +1,4 @@
-import { TpguardError } from '../kernel/errors.js';
+import { TpguardError } from '../kernel/index.js';
 import type { Channel } from './types.js';
 
 /** Base class of the alerting errors. */

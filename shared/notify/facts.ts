@@ -1,8 +1,9 @@
-import type { DriftRecord, DriftTransition, TransitionKind } from '../drift/types.js';
-import { redactSecrets } from '../kernel/secrets.js';
-import type { PolicyPack } from '../policy/load.js';
-import type { Rule, Severity } from '../policy/schema.js';
-import { isRecord } from '../kernel/json.js';
+import type { DriftRecord, DriftTransition, TransitionKind } from '../drift/index.js';
+import { redactSecrets } from '../kernel/index.js';
+import type { PolicyPack } from '../policy/index.js';
+import type { Rule } from '../policy/index.js';
+import type { Severity } from '../kernel/index.js';
+import { isRecord } from '../kernel/index.js';
 import { consoleUrl } from './console-link.js';
 import { hoursBetween, lines, truncate } from './text.js';
 

@@ -1,15 +1,38 @@
-export * from './types.js';
-export * from './errors.js';
-export * from './facts.js';
-export * from './console-link.js';
-export * from './email.js';
-export * from './slack.js';
-export * from './chatbot.js';
-export * from './asff.js';
-export * from './dispatch.js';
-export * from './ledger.js';
-export * from './routing.js';
-export * from './notifier.js';
-export * from './digest.js';
-export * from './transition-schema.js';
-export * from './telemetry.js';
+export { renderFinding, validateFinding } from './asff.js';
+export { renderChatbot } from './chatbot.js';
+export {
+  type DigestDeps,
+  type DigestRun,
+  groupByOwner,
+  renderDigestEmail,
+  renderDigestSlack,
+  runDigest,
+} from './digest.js';
+export { dispatch, type Dispatcher, type Outbound, summaryLine } from './dispatch.js';
+export { renderEmail } from './email.js';
+export { DeliveryError, DeliveryFailedError, InvalidTransitionError } from './errors.js';
+export { alertFacts, ruleCatalog, type RuleCatalog } from './facts.js';
+export {
+  type ClaimGuard,
+  type ClaimOutcome,
+  ClaimOutcomes,
+  entryName,
+  guardHolds,
+  type LedgerSlot,
+  MemoryLedger,
+  type NotificationLedger,
+  positionOf,
+} from './ledger.js';
+export { type DeliveryResult, guardFor, type NotifierDeps, notifyTransition } from './notifier.js';
+export { ownAccountHub, planDeliveries, sameAccountHub } from './routing.js';
+export { renderSlack, validateSlackMessage } from './slack.js';
+export { NotifyMetrics, type NotifyTelemetry, silentNotifyTelemetry } from './telemetry.js';
+export { parseTransitionEvent } from './transition-schema.js';
+export {
+  type Channel,
+  type EmailMessage,
+  type MessageKind,
+  type SlackBlock,
+  type SlackMessage,
+  type SlackTextObject,
+} from './types.js';

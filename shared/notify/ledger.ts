@@ -1,4 +1,4 @@
-import type { DriftRecord, DriftTransition, TransitionKind } from '../drift/types.js';
+import type { DriftRecord, DriftTransition, TransitionKind } from '../drift/index.js';
 import type { Channel } from './types.js';
 
 /**

@@ -1,13 +1,13 @@
-import type { TpguardConfig } from '../config/schema.js';
-import type { DriftTransition } from '../drift/types.js';
-import type { Clock } from '../kernel/clock.js';
+import type { TpguardConfig } from '../config/index.js';
+import type { DriftTransition } from '../drift/index.js';
+import type { Clock } from '../kernel/index.js';
 import { renderFinding } from './asff.js';
 import { renderChatbot } from './chatbot.js';
 import { dispatch, type Dispatcher, type Outbound, type Payloads } from './dispatch.js';
 import { renderEmail } from './email.js';
 import { DeliveryFailedError, DeliveryInFlightError } from './errors.js';
 import { alertFacts, type AlertFacts, type RuleCatalog } from './facts.js';
-import { transitionKey } from '../drift/bus-events.js';
+import { transitionKey } from '../drift/index.js';
 import {
   ClaimOutcomes,
   positionOf,

@@ -1,7 +1,7 @@
-import { DEFAULT_OWNER, contactOf, type Contact } from '../config/owners.js';
-import type { TpguardConfig } from '../config/schema.js';
-import type { DriftRecord, DriftTransition } from '../drift/types.js';
-import { SEVERITY_RANK, type Severity } from '../policy/schema.js';
+import { DEFAULT_OWNER, contactOf, type Contact } from '../config/index.js';
+import type { TpguardConfig } from '../config/index.js';
+import type { DriftRecord, DriftTransition } from '../drift/index.js';
+import { SEVERITY_RANK, type Severity } from '../kernel/index.js';
 import { defaultProductArn, type AsffTarget } from './asff.js';
 import type { Dispatcher } from './dispatch.js';
 import { Channels, type Channel } from './types.js';

@@ -1,4 +1,4 @@
-import type { Severity } from '../policy/schema.js';
+import type { Severity } from '../kernel/index.js';
 import { KIND_HEADLINES, outcomeSentence, type AlertFacts } from './facts.js';
 import { escapeMrkdwn, mrkdwnCode, truncate } from './text.js';
 import type { SlackBlock, SlackMessage, SlackTextObject } from './types.js';

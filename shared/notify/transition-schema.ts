@@ -1,14 +1,14 @@
 import * as z from 'zod';
-import { formatIssue } from '../config/data.js';
+import { formatIssue } from '../config/index.js';
 import {
   DriftStatuses,
   TPGUARD_EVENT_SOURCE,
   TRANSITION_DETAIL_TYPES,
   TransitionKinds,
   type DriftTransition,
-} from '../drift/types.js';
-import { SEVERITIES } from '../policy/schema.js';
-import { isRecord } from '../kernel/json.js';
+} from '../drift/index.js';
+import { SEVERITIES } from '../kernel/index.js';
+import { isRecord } from '../kernel/index.js';
 import { InvalidTransitionError } from './errors.js';
 
 const text = z.string().min(1).max(2048);

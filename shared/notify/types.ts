@@ -1,4 +1,4 @@
-import type { TransitionKind } from '../drift/types.js';
+import type { TransitionKind } from '../drift/index.js';
 
 /** The channels a message can go out on. */
 export const Channels = {

@@ -1,5 +1,5 @@
 import { Environment } from '@marcbachmann/cel-js';
-import { globAny, globMatch } from '../kernel/glob.js';
+import { globAny, globMatch } from '../kernel/index.js';
 import { parseImage } from './functions/image.js';
 import { isWorldCidr, opensToWorld, s3BucketOf } from './functions/network.js';
 import {
@@ -8,7 +8,7 @@ import {
   policyForeignAccounts,
   policyIsPublic,
 } from './functions/policy-document.js';
-import { isSecretLike, secretKeys } from '../kernel/secrets.js';
+import { isSecretLike, secretKeys } from '../kernel/index.js';
 import { logsManagementWrites } from './functions/cloudtrail.js';
 import { configItem } from './functions/config-item.js';
 import { isSampleFinding } from './functions/guardduty.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { formatIssue } from '../config/data.js';
+import { formatIssue } from '../config/index.js';
 import { policyEnvironment } from './cel.js';
 import { PolicyPackError, type PackProblem } from './errors.js';
 import { RuleSchema, type Rule } from './schema.js';

@@ -1,9 +1,10 @@
-import type { Observation, ResourceRef } from '../sources/types.js';
-import { inScope } from '../config/scope.js';
-import type { TpguardConfig } from '../config/schema.js';
-import { isRecord } from '../kernel/json.js';
+import type { Observation, ResourceRef } from '../sources/index.js';
+import { inScope } from '../config/index.js';
+import type { TpguardConfig } from '../config/index.js';
+import { isRecord } from '../kernel/index.js';
 import type { CompiledRule, PolicyPack } from './load.js';
-import type { Severity, Verdict } from './schema.js';
+import type { Severity } from '../kernel/index.js';
+import type { Verdict } from './schema.js';
 import { TriggerIndex } from './trigger-index.js';
 
 /** The verdict of one rule on one resource of one observation. */

@@ -1,9 +1,15 @@
-export * from './schema.js';
-export * from './errors.js';
-export * from './load.js';
-export * from './evaluate.js';
-export * from './patterns.js';
-export * from './rule-tests.js';
-export { TriggerIndex } from './trigger-index.js';
-export { CEL_FUNCTIONS, CEL_VARIABLES } from './cel.js';
-export { redactSecrets, REDACTED } from '../kernel/secrets.js';
+export { loadPackSnapshot, PACK_SNAPSHOT_FILE, snapshotOf } from './compile.js';
+export { PolicyPackError } from './errors.js';
+export {
+  createEvaluator,
+  evaluate,
+  type Evaluator,
+  type Finding,
+  MAX_EVENT_DEPTH,
+  MAX_RESOURCE_ID,
+  nestedDeeperThan,
+} from './evaluate.js';
+export { type CompiledRule, loadPolicyPack, type PolicyPack } from './load.js';
+export { type GeneratedPattern, generatePatterns, matchesPattern } from './patterns.js';
+export { type RuleTestResult, runRuleTests, TEST_CONFIG_FILE } from './rule-tests.js';
+export { type Rule, RULE_KEY_ORDER, type Trigger } from './schema.js';

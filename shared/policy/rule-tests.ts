@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfig } from '../config/load.js';
-import type { TpguardConfig } from '../config/schema.js';
-import { readInputs } from '../events/reader.js';
+import { loadConfig } from '../config/index.js';
+import type { TpguardConfig } from '../config/index.js';
+import { readInputs } from '../events/index.js';
 import { createEvaluator, evaluate } from './evaluate.js';
 import type { PolicyPack } from './load.js';
 import type { Verdict } from './schema.js';

@@ -1,15 +1,6 @@
 import * as z from 'zod';
-import { RESOURCE_TYPE_NAMES } from '../sources/resource-types.js';
-
-export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'informational'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-export const SEVERITY_RANK: Readonly<Record<Severity, number>> = {
-  critical: 4,
-  high: 3,
-  medium: 2,
-  low: 1,
-  informational: 0,
-};
+import { SEVERITIES } from '../kernel/index.js';
+import { RESOURCE_TYPE_NAMES } from '../sources/index.js';
 
 export const VERDICTS = ['violation', 'pass', 'cannot-evaluate', 'not-applicable'] as const;
 export type Verdict = (typeof VERDICTS)[number];

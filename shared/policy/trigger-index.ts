@@ -1,4 +1,4 @@
-import type { TriggerKey } from '../sources/types.js';
+import type { TriggerKey } from '../sources/index.js';
 import type { CompiledRule } from './load.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { PackChanges } from '../review/types.js';
+import type { PackChanges } from '../review/index.js';
 import { CAIQ_QUESTIONS } from './control.js';
 import { compactIds, countList, dayIn, hours, plural, severityList } from './format.js';
 import type { CaiqAnswer, CaiqAnswerValue, EvidenceReport } from './types.js';

@@ -1,7 +1,7 @@
-import { SEVERITIES } from '../policy/schema.js';
-import { transitionsInWindow } from '../review/activity.js';
-import { localDate } from '../review/calendar.js';
-import type { DriftFacts } from '../review/ports.js';
+import { SEVERITIES } from '../kernel/index.js';
+import { transitionsInWindow } from '../review/index.js';
+import { localDate } from '../review/index.js';
+import type { DriftFacts } from '../review/index.js';
 import type { BreakdownRow, EvidenceReport, TimelineBucket } from './types.js';
 
 const DAY = 86_400_000;

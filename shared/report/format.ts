@@ -1,5 +1,5 @@
-import { SEVERITIES, type Severity } from '../policy/schema.js';
-import { localDate } from '../review/calendar.js';
+import { SEVERITIES, type Severity } from '../kernel/index.js';
+import { localDate } from '../review/index.js';
 
 /**
  * A formatter of ISO times as local dates (`2027-04-01`) in the report's timezone.

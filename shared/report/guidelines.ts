@@ -1,6 +1,6 @@
-import type { CompiledRule, PolicyPack } from '../policy/load.js';
-import { driftActivity } from '../review/activity.js';
-import type { DriftFacts } from '../review/ports.js';
+import type { CompiledRule, PolicyPack } from '../policy/index.js';
+import { driftActivity } from '../review/index.js';
+import type { DriftFacts } from '../review/index.js';
 import { DATA_TITLE, GUIDELINES } from './control.js';
 import { packChange } from './caiq.js';
 import { compactIds, untilDayIn, hours, plural, severityList } from './format.js';

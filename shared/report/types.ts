@@ -1,5 +1,5 @@
-import type { Severity } from '../policy/schema.js';
-import type { PackChanges, TaskSummary } from '../review/types.js';
+import type { Severity } from '../kernel/index.js';
+import type { PackChanges, TaskSummary } from '../review/index.js';
 
 /** `Yes` only when the store proves it; `Partially` names what is missing. */
 export type CaiqAnswerValue = 'Yes' | 'Partially' | 'No';

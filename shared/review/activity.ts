@@ -1,6 +1,6 @@
-import { nextStatus, transitionOf, type StateIntent } from '../drift/transitions.js';
-import type { DriftHistoryEntry, DriftRecord, DriftStatus, TransitionKind } from '../drift/types.js';
-import type { Severity } from '../policy/schema.js';
+import { nextStatus, transitionOf, type StateIntent } from '../drift/index.js';
+import type { DriftHistoryEntry, DriftRecord, DriftStatus, TransitionKind } from '../drift/index.js';
+import type { Severity } from '../kernel/index.js';
 import type { DriftFacts } from './ports.js';
 
 /** A transition found in history, joined with its record. */

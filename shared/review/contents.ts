@@ -1,9 +1,9 @@
-import { inScope } from '../config/scope.js';
-import type { TpguardConfig } from '../config/schema.js';
-import { exceptionState } from '../exceptions/match.js';
-import { globMatch } from '../kernel/glob.js';
-import type { RiskException } from '../exceptions/types.js';
-import type { PolicyPack } from '../policy/load.js';
+import { inScope } from '../config/index.js';
+import type { TpguardConfig } from '../config/index.js';
+import { exceptionState } from '../exceptions/index.js';
+import { globMatch } from '../kernel/index.js';
+import type { RiskException } from '../exceptions/index.js';
+import type { PolicyPack } from '../policy/index.js';
 import { driftActivity } from './activity.js';
 import { diffSnapshots, type PackSnapshot } from './pack-snapshot.js';
 import type { ReviewPeriod } from './period.js';

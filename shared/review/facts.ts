@@ -1,8 +1,8 @@
-import type { DriftStore } from '../drift/store.js';
-import { DriftStatuses } from '../drift/types.js';
-import { inScope } from '../config/scope.js';
-import type { TpguardConfig } from '../config/schema.js';
-import type { Observation } from '../sources/types.js';
+import type { DriftStore } from '../drift/index.js';
+import { DriftStatuses } from '../drift/index.js';
+import { inScope } from '../config/index.js';
+import type { TpguardConfig } from '../config/index.js';
+import type { Observation } from '../sources/index.js';
 import type { DriftFacts, DriftFactsSource, FindingSighting } from './ports.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { Contact } from '../config/owners.js';
-import { SEVERITIES } from '../policy/schema.js';
+import type { Contact } from '../config/index.js';
+import { SEVERITIES } from '../kernel/index.js';
 import type { ReminderAction } from './reminders.js';
 import type { ReviewMessage } from './ports.js';
 import type { ReviewContents, ReviewTask } from './types.js';

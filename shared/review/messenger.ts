@@ -1,4 +1,4 @@
-import { dispatch, type Dispatcher } from '../notify/dispatch.js';
+import { dispatch, type Dispatcher } from '../notify/index.js';
 import type { ReviewMessage, ReviewMessenger } from './ports.js';
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { PolicyPack } from '../policy/load.js';
+import type { PolicyPack } from '../policy/index.js';
 import type { PackChanges } from './types.js';
 
 /** One rule in a snapshot: a hash of its parsed content, so formatting-only edits do not count. */

@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import { addLocalDays, localDate, wallTime } from './calendar.js';
-import { QUARTERLY, cronOf } from '../config/reviews.js';
+import { QUARTERLY, cronOf } from '../config/index.js';
 import { NoReviewPeriodError } from './errors.js';
 
 /** The schedule settings a period depends on. */

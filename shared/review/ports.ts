@@ -1,7 +1,6 @@
-import type { DriftHistoryEntry, DriftRecord } from '../drift/types.js';
-import type { RiskException } from '../exceptions/types.js';
-import type { ResourceRef } from '../sources/types.js';
-import type { SlackMessage } from '../notify/types.js';
+import type { DriftHistoryEntry, DriftRecord } from '../drift/index.js';
+import type { ResourceRef } from '../sources/index.js';
+import type { SlackMessage } from '../notify/index.js';
 import type { PackSnapshot } from './pack-snapshot.js';
 import type { ReviewTask, SignOff } from './types.js';
 
@@ -25,16 +24,6 @@ export interface ReviewStore {
   /** Stores the snapshot unless the version exists; true when stored now. */
   putPackSnapshot(snapshot: PackSnapshot): Promise<boolean>;
   getPackSnapshot(version: string): Promise<PackSnapshot | undefined>;
-}
-
-/** Risk-acceptance exceptions. */
-export interface ExceptionStore {
-  /** Stores a new exception; throws when the id exists. */
-  add(exc: RiskException): Promise<void>;
-  get(exceptionId: string): Promise<RiskException | undefined>;
-  list(): Promise<RiskException[]>;
-  /** Marks it revoked (once); returns the updated exception. */
-  revoke(exceptionId: string, by: string, at: string): Promise<RiskException>;
 }
 
 /** What the store knows about drift: every record and its history up to `to`. */

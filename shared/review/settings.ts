@@ -1,6 +1,6 @@
-import { contactOf, DEFAULT_OWNER, type Contact } from '../config/owners.js';
-import type { TpguardConfig } from '../config/schema.js';
-import { CONTROL_OWNER, ReviewsSchema, type ReviewsConfig } from '../config/reviews.js';
+import { contactOf, DEFAULT_OWNER, type Contact } from '../config/index.js';
+import type { TpguardConfig } from '../config/index.js';
+import { CONTROL_OWNER, ReviewsSchema, type ReviewsConfig } from '../config/index.js';
 import { ReviewConfigError } from './errors.js';
 
 /** The review calendar with every default filled in and contacts resolved. */

@@ -1,5 +1,5 @@
-import { exceptionState } from '../exceptions/match.js';
-import type { RiskException } from '../exceptions/types.js';
+import { exceptionState } from '../exceptions/index.js';
+import type { RiskException } from '../exceptions/index.js';
 import { currentPeriod } from './period.js';
 import { taskStatus } from './reminders.js';
 import type { ReviewSettings } from './settings.js';

@@ -1,5 +1,5 @@
-import type { TpguardConfig } from '../config/schema.js';
-import { intake } from '../sources/intake.js';
+import type { TpguardConfig } from '../config/index.js';
+import { intake } from '../sources/index.js';
 import type { FindingSighting } from './ports.js';
 import { sightingsOf } from './facts.js';
 

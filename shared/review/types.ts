@@ -1,4 +1,4 @@
-import type { Severity } from '../policy/schema.js';
+import type { Severity } from '../kernel/index.js';
 
 /** A task is `open` until signed off (`done`); `overdue` is derived at read time from the clock. */
 export const TaskStatuses = { open: 'open', done: 'done', overdue: 'overdue' } as const;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { isRecord, rec, str } from '../kernel/json.js';
-import { UnsupportedEventError } from '../events/errors.js';
+import { isRecord, rec, str } from '../kernel/index.js';
+import { UnsupportedEventError } from './errors.js';
 import { toIsoTime, UNKNOWN_TIME } from './time.js';
 import type { Actor, Observation, ResourceRef } from './types.js';
 

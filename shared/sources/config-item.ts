@@ -1,6 +1,6 @@
-import { isRecord, rec, str } from '../kernel/json.js';
+import { isRecord, rec, str } from '../kernel/index.js';
 import { syntheticId } from './cloudtrail.js';
-import { UnsupportedEventError } from '../events/errors.js';
+import { UnsupportedEventError } from './errors.js';
 import { fromConfigType } from './resource-types.js';
 import { toIsoTime, UNKNOWN_TIME } from './time.js';
 import type { Observation, ResourceRef } from './types.js';

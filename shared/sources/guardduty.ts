@@ -1,6 +1,6 @@
-import { isRecord, rec, str } from '../kernel/json.js';
+import { isRecord, rec, str } from '../kernel/index.js';
 import { syntheticId, tagsFromList } from './cloudtrail.js';
-import { UnsupportedEventError } from '../events/errors.js';
+import { UnsupportedEventError } from './errors.js';
 import { toIsoTime, UNKNOWN_TIME } from './time.js';
 import type { Actor, Observation, ResourceRef } from './types.js';
 

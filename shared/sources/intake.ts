@@ -1,5 +1,5 @@
-import { describeError } from '../kernel/errors.js';
-import { isRecord, parseJson } from '../kernel/json.js';
+import { describeError } from '../kernel/index.js';
+import { isRecord, parseJson } from '../kernel/index.js';
 import { isCloudTrailRecord, normalizeCloudTrail } from './cloudtrail.js';
 import {
   CONFIG_COMPLIANCE_CHANGE,

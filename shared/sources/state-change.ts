@@ -1,6 +1,6 @@
-import { rec, str } from '../kernel/json.js';
+import { rec, str } from '../kernel/index.js';
 import { syntheticId } from './cloudtrail.js';
-import { UnsupportedEventError } from '../events/errors.js';
+import { UnsupportedEventError } from './errors.js';
 import { toIsoTime, UNKNOWN_TIME } from './time.js';
 import type { Observation, ResourceRef, Source } from './types.js';
 

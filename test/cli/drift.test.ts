@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/fixtures.js';
-import type { DriftRecord } from '../../shared/drift/types.js';
+import type { DriftRecord } from '../../shared/drift/index.js';
 import { fixtureArgs, validEventFiles } from './replay-support.js';
 
 let dir: string;

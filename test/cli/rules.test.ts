@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPolicyPack } from '../../shared/policy/load.js';
+import { loadPolicyPack } from '../../shared/policy/index.js';
 import { runCli } from '../helpers/cli.js';
 import { loadShape, tempDir } from '../helpers/fixtures.js';
 import { writePack, type RuleSpec } from '../helpers/pack.js';

@@ -3,10 +3,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../shared/config/load.js';
-import { readInputs } from '../../shared/events/reader.js';
-import { createEvaluator, evaluate } from '../../shared/policy/evaluate.js';
-import { loadPolicyPack } from '../../shared/policy/load.js';
+import { loadConfig } from '../../shared/config/index.js';
+import { readInputs } from '../../shared/events/index.js';
+import { createEvaluator, evaluate } from '../../shared/policy/index.js';
+import { loadPolicyPack } from '../../shared/policy/index.js';
 import { CORPUS_DIR, REPO_ROOT } from '../helpers/fixtures.js';
 
 /** What expected.yaml says of a file. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigSchema } from '../../shared/config/schema.js';
+import { ConfigSchema } from '../../shared/config/index.js';
 import { ScheduleConversionError } from '../../scripts/build-errors.js';
 import { deploySettings, slackParameterProblems, toSchedulerCron } from '../../scripts/build-settings.js';
 

@@ -3,7 +3,7 @@ import { packagedFiles } from '../helpers/packaged-files.js';
 import { mockClient } from 'aws-sdk-client-mock';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { MemoryLedger } from '../../shared/notify/ledger.js';
+import { MemoryLedger } from '../../shared/notify/index.js';
 import { startStoreFixture, type StoreFixture } from '../shared/drift/store-fixture.js';
 import { driveHistory, freshFacts } from '../shared/notify/drift-history.js';
 import { clockAt, recordingDispatcher, shippedCatalog, shippedConfig } from '../shared/notify/support.js';

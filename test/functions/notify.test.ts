@@ -4,9 +4,9 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { transitionEnvelope } from '../../shared/adapters/local/bus.js';
-import { MemoryLedger } from '../../shared/notify/ledger.js';
-import type { NotifyTelemetry } from '../../shared/notify/telemetry.js';
+import { transitionEnvelope } from '../../shared/adapters/local/index.js';
+import { MemoryLedger } from '../../shared/notify/index.js';
+import type { NotifyTelemetry } from '../../shared/notify/index.js';
 import { startStoreFixture, type StoreFixture } from '../shared/drift/store-fixture.js';
 import { driveHistory, freshFacts } from '../shared/notify/drift-history.js';
 import {

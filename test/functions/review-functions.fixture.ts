@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { openLocalTable, type LocalTable } from '../../shared/adapters/local/dynalite.js';
+import { openLocalTable, type LocalTable } from '../../shared/adapters/local/index.js';
 import { packagedFiles } from '../helpers/packaged-files.js';
 
 const PACK = join(import.meta.dirname, '../shared/review/fixtures/pack');

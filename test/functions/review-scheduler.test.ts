@@ -2,8 +2,8 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DynamoReviewStore } from '../../shared/adapters/aws/dynamodb-review.js';
-import type { LocalTable } from '../../shared/adapters/local/dynalite.js';
+import { DynamoReviewStore } from '../../shared/adapters/aws/index.js';
+import type { LocalTable } from '../../shared/adapters/local/index.js';
 import { captureStdout, lambdaContext } from './ingest-handler-fixture.js';
 import { reviewEnvironment } from './review-functions.fixture.js';
 
@@ -31,11 +31,9 @@ describe('Function: review-scheduler handler (deployed wiring)', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2027-04-01T07:00:00Z'));
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
-    ssm
-      .on(GetParameterCommand)
-      .callsFake((input: { Name: string }) => ({
-        Parameter: { Name: input.Name, Value: `https://hooks.slack.com/services/T/B${input.Name}` },
-      }));
+    ssm.on(GetParameterCommand).callsFake((input: { Name: string }) => ({
+      Parameter: { Name: input.Name, Value: `https://hooks.slack.com/services/T/B${input.Name}` },
+    }));
     const posted: string[] = [];
     vi.stubGlobal('fetch', async (url: string) => (posted.push(url), new Response('ok')));
 

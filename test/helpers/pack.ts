@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
-import { RULE_KEY_ORDER } from '../../shared/policy/schema.js';
+import { RULE_KEY_ORDER } from '../../shared/policy/index.js';
 
 /** A rule for a temporary pack: only what a test cares about, the rest gets valid defaults. */
 export interface RuleSpec {

@@ -1,10 +1,10 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configSnapshotPath } from '../../shared/config/data.js';
-import { loadConfig } from '../../shared/config/load.js';
-import { PACK_SNAPSHOT_FILE, snapshotOf } from '../../shared/policy/compile.js';
-import { loadPolicyPack } from '../../shared/policy/load.js';
+import { configSnapshotPath } from '../../shared/config/index.js';
+import { loadConfig } from '../../shared/config/index.js';
+import { PACK_SNAPSHOT_FILE, snapshotOf } from '../../shared/policy/index.js';
+import { loadPolicyPack } from '../../shared/policy/index.js';
 
 /**
  * What `npm run package` puts beside a handler, made from a config file and a policy folder:

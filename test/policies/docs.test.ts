@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { loadPolicyPack } from '../../shared/policy/load.js';
+import { loadPolicyPack } from '../../shared/policy/index.js';
 import { POLICY_DIR, RULES_DOC, renderRulesDoc } from '../../scripts/docs-rules.js';
 
 describe('Docs: docs/rules.md', () => {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadPolicyPack, type PolicyPack } from '../../shared/policy/load.js';
-import { runRuleTests, type RuleTestResult } from '../../shared/policy/rule-tests.js';
+import { loadPolicyPack, type PolicyPack } from '../../shared/policy/index.js';
+import { runRuleTests, type RuleTestResult } from '../../shared/policy/index.js';
 import { runCli } from '../helpers/cli.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../shared/config/load.js';
-import { intake } from '../../shared/sources/intake.js';
-import { createEvaluator, evaluate, type Evaluator, type Finding } from '../../shared/policy/evaluate.js';
-import { loadPolicyPack, type PolicyPack } from '../../shared/policy/load.js';
+import { loadConfig } from '../../shared/config/index.js';
+import { intake } from '../../shared/sources/index.js';
+import { createEvaluator, evaluate, type Evaluator, type Finding } from '../../shared/policy/index.js';
+import { loadPolicyPack, type PolicyPack } from '../../shared/policy/index.js';
 import { loadJson, REPO_ROOT } from '../helpers/fixtures.js';
 
 type Json = Record<string, any>;

@@ -1,6 +1,6 @@
-import type { StateChange } from '../../drift/store.js';
-import { Intents } from '../../drift/transitions.js';
-import type { DriftHistoryEntry, DriftRecord, DriftStatus, TransitionKind } from '../../drift/types.js';
+import type { StateChange } from '../../drift/index.js';
+import { Intents } from '../../drift/index.js';
+import type { DriftHistoryEntry, DriftRecord, DriftStatus, TransitionKind } from '../../drift/index.js';
 
 /**
  * How drift records and history entries are laid out in the single table, and the one

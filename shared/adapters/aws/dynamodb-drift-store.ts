@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ChangeResult, DriftQuery, DriftStore, RejectedInput, StateChange } from '../../drift/store.js';
-import type { DriftHistoryEntry, DriftRecord } from '../../drift/types.js';
+import type { ChangeResult, DriftQuery, DriftStore, RejectedInput, StateChange } from '../../drift/index.js';
+import type { DriftHistoryEntry, DriftRecord } from '../../drift/index.js';
 import { keys, recordOf, statusBefore, updateFor } from './dynamodb-drift-items.js';
 import { GSI1 } from './table-definition.js';
 

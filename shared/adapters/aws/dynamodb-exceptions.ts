@@ -5,9 +5,9 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { ExceptionAlreadyRevokedError, ExceptionError, ExceptionNotFoundError } from '../../exceptions/errors.js';
-import type { RiskException } from '../../exceptions/types.js';
-import type { ExceptionStore } from '../../review/ports.js';
+import { ExceptionAlreadyRevokedError, ExceptionError, ExceptionNotFoundError } from '../../exceptions/index.js';
+import type { RiskException } from '../../exceptions/index.js';
+import type { ExceptionStore } from '../../exceptions/index.js';
 import { isConditionFailure } from './dynamodb-review.js';
 
 /**

@@ -6,10 +6,10 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { ReviewAlreadyCompletedError, ReviewTaskNotFoundError } from '../../review/errors.js';
-import type { PackSnapshot } from '../../review/pack-snapshot.js';
-import type { ReviewStore } from '../../review/ports.js';
-import type { ReviewTask, SignOff } from '../../review/types.js';
+import { ReviewAlreadyCompletedError, ReviewTaskNotFoundError } from '../../review/index.js';
+import type { PackSnapshot } from '../../review/index.js';
+import type { ReviewStore } from '../../review/index.js';
+import type { ReviewTask, SignOff } from '../../review/index.js';
 
 /**
  * Review tasks and pack snapshots in the single table:

@@ -1,5 +1,5 @@
 import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { FindingSighting, FindingSightings } from '../../review/ports.js';
+import type { FindingSighting, FindingSightings } from '../../review/index.js';
 import { isConditionFailure } from './dynamodb-review.js';
 
 /**

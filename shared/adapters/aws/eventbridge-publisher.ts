@@ -1,8 +1,8 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { transitionBusEvent } from '../../drift/bus-events.js';
-import { PublishError } from '../../drift/errors.js';
-import type { Publisher } from '../../drift/store.js';
-import type { DriftTransition } from '../../drift/types.js';
+import { transitionBusEvent } from '../../drift/index.js';
+import { PublishError } from '../../drift/index.js';
+import type { Publisher } from '../../drift/index.js';
+import type { DriftTransition } from '../../drift/index.js';
 
 /** PutEvents accepts at most 10 entries per call. */
 export const MAX_ENTRIES_PER_CALL = 10;

@@ -14,7 +14,7 @@ import {
   type ClaimOutcome,
   type LedgerSlot,
   type NotificationLedger,
-} from '../../notify/ledger.js';
+} from '../../notify/index.js';
 
 const DIGEST_TTL_SECONDS = 30 * 24 * 3600;
 

@@ -4,8 +4,8 @@ import {
   type AwsSecurityFinding,
   type SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
-import type { Outbound } from '../../notify/dispatch.js';
-import { DeliveryError } from '../../notify/errors.js';
+import type { Outbound } from '../../notify/index.js';
+import { DeliveryError } from '../../notify/index.js';
 
 async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
   try {

@@ -1,6 +1,6 @@
 import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
-import type { Outbound } from '../../notify/dispatch.js';
-import { DeliveryError } from '../../notify/errors.js';
+import type { Outbound } from '../../notify/index.js';
+import { DeliveryError } from '../../notify/index.js';
 
 /**
  * Email through one SNS topic. Every message carries the String attributes `owner`, `severity`,

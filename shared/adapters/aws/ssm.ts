@@ -1,7 +1,7 @@
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { DeliveryError } from '../../notify/errors.js';
-import type { WebhookResolver } from '../http/slack-webhook.js';
+import { DeliveryError } from '../../notify/index.js';
+import type { WebhookResolver } from '../http/index.js';
 
 export interface ResolverOptions {
   /** SSM client (tests pass one mocked with aws-sdk-client-mock). */

@@ -1,6 +1,6 @@
-import type { Outbound } from '../../notify/dispatch.js';
-import { DeliveryError } from '../../notify/errors.js';
-import type { SlackMessage } from '../../notify/types.js';
+import type { Outbound } from '../../notify/index.js';
+import { DeliveryError } from '../../notify/index.js';
+import type { SlackMessage } from '../../notify/index.js';
 
 /** Where retries are reported. Powertools' Logger fits; the webhook URL is never passed to it. */
 export interface RetryLog {

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { IngestTelemetry } from '../../ingest/telemetry.js';
+import type { IngestTelemetry } from '../../ingest/index.js';
 
 /** Namespace of every tpguard metric (POWERTOOLS_METRICS_NAMESPACE overrides it). */
 export const METRICS_NAMESPACE = 'tpguard';

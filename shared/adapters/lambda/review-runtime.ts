@@ -3,23 +3,23 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { isAbsolute, join } from 'node:path';
-import { loadConfigSnapshot } from '../../config/data.js';
-import type { Publisher } from '../../drift/store.js';
-import { loadPackSnapshot } from '../../policy/compile.js';
-import type { ReviewDeps } from '../../review/cycle.js';
-import { driftFactsFrom } from '../../review/facts.js';
-import { systemClock } from '../../kernel/clock.js';
-import { documentClient, DynamoDriftStore } from '../aws/dynamodb-drift-store.js';
-import { DynamoExceptionStore } from '../aws/dynamodb-exceptions.js';
-import { DynamoReviewStore } from '../aws/dynamodb-review.js';
-import { DynamoSightings } from '../aws/dynamodb-sightings.js';
+import { loadConfigSnapshot } from '../../config/index.js';
+import type { Publisher } from '../../drift/index.js';
+import { loadPackSnapshot } from '../../policy/index.js';
+import type { ReviewDeps } from '../../review/index.js';
+import { driftFactsFrom } from '../../review/index.js';
+import { systemClock } from '../../kernel/index.js';
+import { documentClient, DynamoDriftStore } from '../aws/index.js';
+import { DynamoExceptionStore } from '../aws/index.js';
+import { DynamoReviewStore } from '../aws/index.js';
+import { DynamoSightings } from '../aws/index.js';
 import { EnvVars, optionalEnv, requireEnv } from './env.js';
-import { EventBridgePublisher } from '../aws/eventbridge-publisher.js';
+import { EventBridgePublisher } from '../aws/index.js';
 import { powertoolsFor } from './powertools.js';
-import { createReviewMessenger } from '../../review/messenger.js';
-import { createSlackSender } from '../http/slack-webhook.js';
-import { createSnsEmailSender } from '../aws/sns.js';
-import { createWebhookResolver } from '../aws/ssm.js';
+import { createReviewMessenger } from '../../review/index.js';
+import { createSlackSender } from '../http/index.js';
+import { createSnsEmailSender } from '../aws/index.js';
+import { createWebhookResolver } from '../aws/index.js';
 
 /** What a review function builds once per container. */
 export interface ReviewRuntime {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { transitionBusEvent } from '../../drift/bus-events.js';
-import type { Publisher } from '../../drift/store.js';
-import { TPGUARD_EVENT_SOURCE, type DriftTransition } from '../../drift/types.js';
-import type { BusEnvelope } from '../../ingest/envelope.js';
-import { matchesPattern } from '../../policy/patterns.js';
-import { describeError } from '../../kernel/errors.js';
+import { transitionBusEvent } from '../../drift/index.js';
+import type { Publisher } from '../../drift/index.js';
+import { TPGUARD_EVENT_SOURCE, type DriftTransition } from '../../drift/index.js';
+import type { BusEnvelope } from '../../ingest/index.js';
+import { matchesPattern } from '../../policy/index.js';
+import { describeError } from '../../kernel/index.js';
 
 /** A subscriber of the local bus: receives the EventBridge-shaped event. */
 export type BusHandler = (event: BusEnvelope) => unknown;

@@ -5,8 +5,8 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { documentClient } from '../aws/dynamodb-drift-store.js';
-import { LOCAL_TABLE_NAME, TABLE_DEFINITION } from '../aws/table-definition.js';
+import { documentClient } from '../aws/index.js';
+import { LOCAL_TABLE_NAME, TABLE_DEFINITION } from '../aws/index.js';
 
 /** Credentials and region for the embedded store: never the machine's AWS profile, never a network call. */
 const LOCAL_CLIENT = {

@@ -1,21 +1,21 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { join } from 'node:path';
-import type { TpguardConfig } from '../../config/schema.js';
-import type { DriftStore } from '../../drift/store.js';
-import type { DriftRecord } from '../../drift/types.js';
-import { runDigest, type DigestRun } from '../../notify/digest.js';
-import { summaryLine } from '../../notify/dispatch.js';
-import { InvalidTransitionError } from '../../notify/errors.js';
-import { ruleCatalog } from '../../notify/facts.js';
-import { MemoryLedger, type NotificationLedger } from '../../notify/ledger.js';
-import { notifyTransition, type DeliveryResult, type NotifierDeps } from '../../notify/notifier.js';
-import { ownAccountHub } from '../../notify/routing.js';
-import { parseTransitionEvent } from '../../notify/transition-schema.js';
-import type { PolicyPack } from '../../policy/load.js';
-import { systemClock, type Clock } from '../../kernel/clock.js';
-import { DynamoNotificationLedger } from '../aws/notification-ledger.js';
+import type { TpguardConfig } from '../../config/index.js';
+import type { DriftStore } from '../../drift/index.js';
+import type { DriftRecord } from '../../drift/index.js';
+import { runDigest, type DigestRun } from '../../notify/index.js';
+import { summaryLine } from '../../notify/index.js';
+import { InvalidTransitionError } from '../../notify/index.js';
+import { ruleCatalog } from '../../notify/index.js';
+import { MemoryLedger, type NotificationLedger } from '../../notify/index.js';
+import { notifyTransition, type DeliveryResult, type NotifierDeps } from '../../notify/index.js';
+import { ownAccountHub } from '../../notify/index.js';
+import { parseTransitionEvent } from '../../notify/index.js';
+import type { PolicyPack } from '../../policy/index.js';
+import { systemClock, type Clock } from '../../kernel/index.js';
+import { DynamoNotificationLedger } from '../aws/index.js';
 import { createOutboxDispatcher, OUTBOX_FILE } from './outbox.js';
-import type { WebhookOptions } from '../http/slack-webhook.js';
+import type { WebhookOptions } from '../http/index.js';
 import type { MailSender } from './smtp.js';
 
 export interface LocalNotifierOptions {

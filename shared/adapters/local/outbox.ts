@@ -1,9 +1,9 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { summaryLine, type Dispatcher, type Outbound } from '../../notify/dispatch.js';
-import type { Channel, MessageKind } from '../../notify/types.js';
-import type { Clock } from '../../kernel/clock.js';
-import { postSlackWebhook, type WebhookOptions } from '../http/slack-webhook.js';
+import { summaryLine, type Dispatcher, type Outbound } from '../../notify/index.js';
+import type { Channel, MessageKind } from '../../notify/index.js';
+import type { Clock } from '../../kernel/index.js';
+import { postSlackWebhook, type WebhookOptions } from '../http/index.js';
 import { createSmtpSender, type MailSender } from './smtp.js';
 
 export const OUTBOX_FILE = 'outbox.ndjson';

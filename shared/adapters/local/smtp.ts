@@ -1,6 +1,6 @@
 import { createTransport } from 'nodemailer';
-import type { EmailMessage } from '../../notify/types.js';
-import { DeliveryError } from '../../notify/errors.js';
+import type { EmailMessage } from '../../notify/index.js';
+import { DeliveryError } from '../../notify/index.js';
 
 /** Sends one email to addresses. */
 export type MailSender = (to: readonly string[], message: EmailMessage) => Promise<void>;

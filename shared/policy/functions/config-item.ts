@@ -1,4 +1,4 @@
-import { isRecord, str } from '../../kernel/json.js';
+import { isRecord, str } from '../../kernel/index.js';
 import { parseJsonEntries, parseJsonValue } from './values.js';
 
 /** A configuration item as rules read it, whatever form AWS Config delivered it in. */

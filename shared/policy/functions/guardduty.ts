@@ -1,4 +1,4 @@
-import { isRecord } from '../../kernel/json.js';
+import { isRecord } from '../../kernel/index.js';
 
 /**
  * True for a GuardDuty sample finding (CreateSampleFindings): `service.additionalInfo.sample`

@@ -1,4 +1,4 @@
-import { globAny } from '../../kernel/glob.js';
+import { globAny } from '../../kernel/index.js';
 
 const KEY_ID = /^(?:mrk-)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^mrk-[0-9a-f]{32}$/i;
 const KEY_ARN = /^arn:aws[\w-]*:kms:[^:]*:\d{12}:(key|alias)\/(.+)$/;

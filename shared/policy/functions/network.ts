@@ -1,4 +1,4 @@
-import { isRecord } from '../../kernel/json.js';
+import { isRecord } from '../../kernel/index.js';
 
 /**
  * True for a CIDR that opens to the whole internet: any `/0` prefix, whatever the

@@ -1,5 +1,5 @@
-import { isRecord } from '../../kernel/json.js';
-import { globAny } from '../../kernel/glob.js';
+import { isRecord } from '../../kernel/index.js';
+import { globAny } from '../../kernel/index.js';
 
 /**
  * True when the caller matches one of the globs, by its own ARN (an assumed-role session

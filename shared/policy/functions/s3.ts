@@ -1,4 +1,4 @@
-import { isRecord } from '../../kernel/json.js';
+import { isRecord } from '../../kernel/index.js';
 import { asList } from './values.js';
 
 /** How deep {@link s3Uris} looks into a request. */

@@ -1,4 +1,4 @@
-import { isRecord } from '../../kernel/json.js';
+import { isRecord } from '../../kernel/index.js';
 
 /**
  * Every training-job definition of a CreateHyperParameterTuningJob request:

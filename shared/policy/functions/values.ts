@@ -1,4 +1,4 @@
-import { isRecord } from '../../kernel/json.js';
+import { isRecord } from '../../kernel/index.js';
 
 /**
  * Shapes of values as AWS logs them: XML bodies turned into JSON (one element is an

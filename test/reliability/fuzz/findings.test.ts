@@ -2,20 +2,20 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { intake, MAX_REASON_LENGTH, type IntakeResult } from '../../../shared/sources/intake.js';
-import { readInputs } from '../../../shared/events/reader.js';
-import { toIsoTime } from '../../../shared/sources/time.js';
-import { loadConfig } from '../../../shared/config/load.js';
-import { redactDeep } from '../../../shared/drift/evidence.js';
+import { intake, MAX_REASON_LENGTH, type IntakeResult } from '../../../shared/sources/index.js';
+import { readInputs } from '../../../shared/events/index.js';
+import { toIsoTime } from '../../../shared/sources/index.js';
+import { loadConfig } from '../../../shared/config/index.js';
+import { redactDeep } from '../../../shared/drift/index.js';
 import {
   createEvaluator,
   evaluate,
   MAX_EVENT_DEPTH,
   MAX_RESOURCE_ID,
   nestedDeeperThan,
-} from '../../../shared/policy/evaluate.js';
-import { loadPolicyPack } from '../../../shared/policy/load.js';
-import { parseJson } from '../../../shared/kernel/json.js';
+} from '../../../shared/policy/index.js';
+import { loadPolicyPack } from '../../../shared/policy/index.js';
+import { parseJson } from '../../../shared/kernel/index.js';
 import { fixtureEvent } from '../../shared/ingest/ingest-fixture.js';
 import { loadLeafEvents, ROOT } from '../support/seeds.js';
 import { createWorld, eventBridge, loadFunctions, sns } from '../support/world.js';

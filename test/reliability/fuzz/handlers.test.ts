@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { intake } from '../../../shared/sources/intake.js';
+import { intake } from '../../../shared/sources/index.js';
 import { allFixtureEvents } from '../../shared/ingest/ingest-fixture.js';
 import { fuzzOptions } from '../support/fuzz-options.js';
 import { expectNoPollution, prototypeSnapshot } from '../support/invariants.js';

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../shared/config/load.js';
-import { intake } from '../../../shared/sources/intake.js';
-import { createEvaluator, evaluate, type Evaluator } from '../../../shared/policy/evaluate.js';
-import { loadPolicyPack } from '../../../shared/policy/load.js';
+import { loadConfig } from '../../../shared/config/index.js';
+import { intake } from '../../../shared/sources/index.js';
+import { createEvaluator, evaluate, type Evaluator } from '../../../shared/policy/index.js';
+import { loadPolicyPack } from '../../../shared/policy/index.js';
 import { containerArb, wrap } from '../support/containers.js';
 import { fuzzOptions } from '../support/fuzz-options.js';
 import { expectNoPollution, expectValidFinding, expectWellFormed, prototypeSnapshot } from '../support/invariants.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { gunzipSync } from 'node:zlib';
-import { parseJson } from '../../../shared/kernel/json.js';
+import { parseJson } from '../../../shared/kernel/index.js';
 import { owedResults } from './invariants.js';
 
 /** Byte sequences that are not UTF-8: lone continuation, overlong, surrogate, past U+10FFFF, truncated. */

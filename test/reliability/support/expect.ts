@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import type { DriftTransition } from '../../../shared/drift/types.js';
-import { planDeliveries } from '../../../shared/notify/routing.js';
+import type { DriftTransition } from '../../../shared/drift/index.js';
+import { planDeliveries } from '../../../shared/notify/index.js';
 import { acceptAll, deliverAll, loadFunctions, snsAccepts, stateOf, transitionOfEntry, type World } from './world.js';
 
 /**

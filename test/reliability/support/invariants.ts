@@ -1,9 +1,9 @@
 import { expect } from 'vitest';
-import type { IntakeResult } from '../../../shared/sources/intake.js';
-import { Sources } from '../../../shared/sources/types.js';
-import type { Finding } from '../../../shared/policy/evaluate.js';
-import { SEVERITIES } from '../../../shared/policy/schema.js';
-import { isRecord, parseJson } from '../../../shared/kernel/json.js';
+import type { IntakeResult } from '../../../shared/sources/index.js';
+import { Sources } from '../../../shared/sources/index.js';
+import type { Finding } from '../../../shared/policy/index.js';
+import { SEVERITIES } from '../../../shared/kernel/index.js';
+import { isRecord, parseJson } from '../../../shared/kernel/index.js';
 
 const BUILTINS = {
   Object: Object.prototype,

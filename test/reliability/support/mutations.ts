@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { SUPPORTED_DETAIL_TYPES } from '../../../shared/sources/intake.js';
-import { isRecord } from '../../../shared/kernel/json.js';
+import { SUPPORTED_DETAIL_TYPES } from '../../../shared/sources/index.js';
+import { isRecord } from '../../../shared/kernel/index.js';
 
 /**
  * Value-level mutations of sample events, as fast-check arbitraries. A mutation names

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isRecord } from '../../../shared/kernel/json.js';
+import { isRecord } from '../../../shared/kernel/index.js';
 
 /** The checkout, and the public corpus that lives beside it (absent on a bare CI checkout). */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig, parseYaml } from '../../../shared/config/load.js';
-import { FileLoadError } from '../../../shared/kernel/errors.js';
+import { FileLoadError } from '../../../shared/kernel/index.js';
 import { REPO_ROOT, tempDir } from '../../helpers/fixtures.js';
 import { writeText } from '../../helpers/pack.js';
 

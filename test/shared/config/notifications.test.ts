@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../shared/config/load.js';
-import { FileLoadError } from '../../../shared/kernel/errors.js';
+import { FileLoadError } from '../../../shared/kernel/index.js';
 
 function problem(yaml: string): string {
   try {

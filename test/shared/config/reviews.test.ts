@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../shared/config/load.js';
-import { FileLoadError } from '../../../shared/kernel/errors.js';
-import { ReviewConfigError } from '../../../shared/review/errors.js';
-import { areasByOwner, resolveReviewSettings } from '../../../shared/review/settings.js';
+import { FileLoadError } from '../../../shared/kernel/index.js';
+import { ReviewConfigError } from '../../../shared/review/index.js';
+import { areasByOwner, resolveReviewSettings } from '../../../shared/review/index.js';
 
 const REVIEWERS = 'reviews:\n  reviewers:\n    email: ["leads@example.com"]\n';
 

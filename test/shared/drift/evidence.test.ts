@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { evidenceOf, fieldsReadBy, redactDeep, EVIDENCE_MAX_BYTES } from '../../../shared/drift/evidence.js';
-import { intake } from '../../../shared/sources/intake.js';
-import type { Observation } from '../../../shared/sources/types.js';
-import { loadPolicyPack, type CompiledRule } from '../../../shared/policy/load.js';
+import { intake } from '../../../shared/sources/index.js';
+import type { Observation } from '../../../shared/sources/index.js';
+import { loadPolicyPack, type CompiledRule } from '../../../shared/policy/index.js';
 import { FIXTURE_POLICIES, fixtureEvent } from '../ingest/ingest-fixture.js';
 
 async function rule(id: string): Promise<CompiledRule> {

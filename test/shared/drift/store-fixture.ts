@@ -1,5 +1,5 @@
-import { DynamoDriftStore } from '../../../shared/adapters/aws/dynamodb-drift-store.js';
-import { openLocalTable, type LocalTable } from '../../../shared/adapters/local/dynalite.js';
+import { DynamoDriftStore } from '../../../shared/adapters/aws/index.js';
+import { openLocalTable, type LocalTable } from '../../../shared/adapters/local/index.js';
 
 /** DynamoDB requests by command name (PutItem, UpdateItem, GetItem, Query, ...), counted on the wire. */
 export type RequestCounts = Record<string, number>;

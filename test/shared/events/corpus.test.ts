@@ -1,11 +1,11 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigSchema } from '../../../shared/config/schema.js';
-import type { IntakeResult } from '../../../shared/sources/intake.js';
+import { ConfigSchema } from '../../../shared/config/index.js';
+import type { IntakeResult } from '../../../shared/sources/index.js';
 import { readInputs } from '../../../shared/events/reader.js';
-import { createEvaluator, evaluate, type Evaluator, type Finding } from '../../../shared/policy/evaluate.js';
-import { loadPolicyPack } from '../../../shared/policy/load.js';
+import { createEvaluator, evaluate, type Evaluator, type Finding } from '../../../shared/policy/index.js';
+import { loadPolicyPack } from '../../../shared/policy/index.js';
 import { CORPUS_DIR, tempDir } from '../../helpers/fixtures.js';
 import { writePack, type RuleSpec } from '../../helpers/pack.js';
 

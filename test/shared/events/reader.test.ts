@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { IntakeResult } from '../../../shared/sources/intake.js';
+import type { IntakeResult } from '../../../shared/sources/index.js';
 import { MAX_LINE_BYTES, readInputs } from '../../../shared/events/reader.js';
 import { collect, loadShape, SHAPES_DIR, tempDir } from '../../helpers/fixtures.js';
 import { writeText } from '../../helpers/pack.js';

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDriftStore } from '../../../shared/adapters/aws/dynamodb-drift-store.js';
-import { openLocalTable, type LocalTable } from '../../../shared/adapters/local/dynalite.js';
-import { driftIdOf } from '../../../shared/drift/id.js';
-import { recordFinding } from '../../../shared/drift/record.js';
-import type { DriftTransition } from '../../../shared/drift/types.js';
+import { DynamoDriftStore } from '../../../shared/adapters/aws/index.js';
+import { openLocalTable, type LocalTable } from '../../../shared/adapters/local/index.js';
+import { driftIdOf } from '../../../shared/drift/index.js';
+import { recordFinding } from '../../../shared/drift/index.js';
+import type { DriftTransition } from '../../../shared/drift/index.js';
 import { createException } from '../../../shared/exceptions/match.js';
 import { reconcileExceptions } from '../../../shared/exceptions/reconcile.js';
 import type { RiskException } from '../../../shared/exceptions/types.js';
-import { fixedClock } from '../../../shared/kernel/clock.js';
+import { fixedClock } from '../../../shared/kernel/index.js';
 
 let table: LocalTable;
 let drift: DynamoDriftStore;

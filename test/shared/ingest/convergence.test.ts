@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DriftStatuses, type DriftRecord } from '../../../shared/drift/types.js';
+import { DriftStatuses, type DriftRecord } from '../../../shared/drift/index.js';
 import { ingestEvent } from '../../../shared/ingest/pipeline.js';
 import { startStoreFixture, type StoreFixture } from '../drift/store-fixture.js';
 import { allFixtureEvents, ingestFixture, type IngestFixture } from './ingest-fixture.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { envelopeOf } from '../../../shared/ingest/envelope.js';
-import { intake } from '../../../shared/sources/intake.js';
+import { intake } from '../../../shared/sources/index.js';
 import { fixtureEvent } from './ingest-fixture.js';
 
 function only(value: unknown) {

@@ -1,14 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../../../shared/config/load.js';
-import type { TpguardConfig } from '../../../shared/config/schema.js';
-import type { Publisher } from '../../../shared/drift/store.js';
-import type { DriftTransition } from '../../../shared/drift/types.js';
+import { loadConfig } from '../../../shared/config/index.js';
+import type { TpguardConfig } from '../../../shared/config/index.js';
+import type { Publisher } from '../../../shared/drift/index.js';
+import type { DriftTransition } from '../../../shared/drift/index.js';
 import type { IngestDeps } from '../../../shared/ingest/pipeline.js';
-import { createEvaluator } from '../../../shared/policy/evaluate.js';
-import { loadPolicyPack, type PolicyPack } from '../../../shared/policy/load.js';
-import { fixedClock } from '../../../shared/kernel/clock.js';
+import { createEvaluator } from '../../../shared/policy/index.js';
+import { loadPolicyPack, type PolicyPack } from '../../../shared/policy/index.js';
+import { fixedClock } from '../../../shared/kernel/index.js';
 import type { StoreFixture } from '../drift/store-fixture.js';
 
 export const FIXTURES = join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures');

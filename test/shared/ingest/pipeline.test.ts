@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { driftIdOf } from '../../../shared/drift/id.js';
+import { driftIdOf } from '../../../shared/drift/index.js';
 import { ingestEvent } from '../../../shared/ingest/pipeline.js';
 import { startStoreFixture, type StoreFixture } from '../drift/store-fixture.js';
 import { fixtureEvent, ingestFixture, type IngestFixture } from './ingest-fixture.js';

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  entropy,
-  isSecretLike,
-  REDACTED,
-  redactSecrets,
-  secretKeys,
-} from '../../../shared/kernel/secrets.js';
+import { entropy, isSecretLike, REDACTED, redactSecrets, secretKeys } from '../../../shared/kernel/secrets.js';
 
 /** Credentials as they appear in training jobs (AWS documentation example keys and made-up tokens). */
 const SECRETS: [string, string][] = [

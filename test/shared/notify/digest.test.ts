@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DriftRecord } from '../../../shared/drift/types.js';
+import type { DriftRecord } from '../../../shared/drift/index.js';
 import {
   escalationOf,
   groupByOwner,

@@ -1,8 +1,8 @@
-import type { DriftStore, RecordFacts } from '../../../shared/drift/store.js';
-import { driftIdOf } from '../../../shared/drift/id.js';
-import { recordFinding } from '../../../shared/drift/record.js';
-import { intentOf } from '../../../shared/drift/transitions.js';
-import type { DriftTransition } from '../../../shared/drift/types.js';
+import type { DriftStore, RecordFacts } from '../../../shared/drift/index.js';
+import { driftIdOf } from '../../../shared/drift/index.js';
+import { recordFinding } from '../../../shared/drift/index.js';
+import { intentOf } from '../../../shared/drift/index.js';
+import type { DriftTransition } from '../../../shared/drift/index.js';
 
 let seq = 0;
 

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDriftStore } from '../../../shared/adapters/aws/dynamodb-drift-store.js';
-import { openLocalTable, type LocalTable } from '../../../shared/adapters/local/dynalite.js';
-import { DynamoNotificationLedger } from '../../../shared/adapters/aws/notification-ledger.js';
-import type { DriftTransition } from '../../../shared/drift/types.js';
+import { DynamoDriftStore } from '../../../shared/adapters/aws/index.js';
+import { openLocalTable, type LocalTable } from '../../../shared/adapters/local/index.js';
+import { DynamoNotificationLedger } from '../../../shared/adapters/aws/index.js';
+import type { DriftTransition } from '../../../shared/drift/index.js';
 import { DeliveryFailedError, DeliveryInFlightError } from '../../../shared/notify/errors.js';
 import { notifyTransition, type NotifierDeps } from '../../../shared/notify/notifier.js';
 import { driveHistory, freshFacts, type Step } from './drift-history.js';

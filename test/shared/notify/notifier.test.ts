@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DriftRecord } from '../../../shared/drift/types.js';
+import type { DriftRecord } from '../../../shared/drift/index.js';
 import { DeliveryFailedError } from '../../../shared/notify/errors.js';
 import { MemoryLedger } from '../../../shared/notify/ledger.js';
 import { notifyTransition, type NotifierDeps } from '../../../shared/notify/notifier.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { DriftTransition } from '../../../shared/drift/types.js';
+import type { DriftTransition } from '../../../shared/drift/index.js';
 import { MemoryLedger } from '../../../shared/notify/ledger.js';
 import { notifyTransition } from '../../../shared/notify/notifier.js';
 import { ownAccountHub } from '../../../shared/notify/routing.js';
-import { REDACTED } from '../../../shared/kernel/secrets.js';
+import { REDACTED } from '../../../shared/kernel/index.js';
 import { clockAt, fixture, recordingDispatcher, SAMPLE_SECRETS, shippedCatalog, shippedConfig } from './support.js';
 
 describe('Function: notifyTransition (secrets)', () => {

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseConfig } from '../../../shared/config/load.js';
-import type { TpguardConfig } from '../../../shared/config/schema.js';
-import type { DriftRecord, DriftTransition, TransitionKind } from '../../../shared/drift/types.js';
+import { parseConfig } from '../../../shared/config/index.js';
+import type { TpguardConfig } from '../../../shared/config/index.js';
+import type { DriftRecord, DriftTransition, TransitionKind } from '../../../shared/drift/index.js';
 import type { Dispatcher, Outbound } from '../../../shared/notify/dispatch.js';
 import { ruleCatalog, type RuleCatalog } from '../../../shared/notify/facts.js';
-import { loadPolicyPack, type PolicyPack } from '../../../shared/policy/load.js';
-import { fixedClock, type Clock } from '../../../shared/kernel/clock.js';
+import { loadPolicyPack, type PolicyPack } from '../../../shared/policy/index.js';
+import { fixedClock, type Clock } from '../../../shared/kernel/index.js';
 import type { Channel } from '../../../shared/notify/types.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigSchema, type TpguardConfig } from '../../../shared/config/schema.js';
-import { intake } from '../../../shared/sources/intake.js';
-import type { Observation } from '../../../shared/sources/types.js';
+import { ConfigSchema, type TpguardConfig } from '../../../shared/config/index.js';
+import { intake } from '../../../shared/sources/index.js';
+import type { Observation } from '../../../shared/sources/index.js';
 import { createEvaluator, evaluate, type Evaluator } from '../../../shared/policy/evaluate.js';
 import { loadPolicyPack, type PolicyPack } from '../../../shared/policy/load.js';
 import { loadShape, tempDir } from '../../helpers/fixtures.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { intake } from '../../../shared/sources/intake.js';
+import { intake } from '../../../shared/sources/index.js';
 import { loadPolicyPack, type PolicyPack } from '../../../shared/policy/load.js';
 import { generatePatterns, matchesPattern, type GeneratedPattern } from '../../../shared/policy/patterns.js';
 import { TriggerIndex } from '../../../shared/policy/trigger-index.js';

@@ -2,14 +2,14 @@ import { mkdtemp, writeFile, cp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configSnapshotPath, loadConfigSnapshot } from '../../../shared/config/data.js';
-import { loadConfig } from '../../../shared/config/load.js';
-import { readInputs } from '../../../shared/events/reader.js';
+import { configSnapshotPath, loadConfigSnapshot } from '../../../shared/config/index.js';
+import { loadConfig } from '../../../shared/config/index.js';
+import { readInputs } from '../../../shared/events/index.js';
 import { createEvaluator, evaluate } from '../../../shared/policy/evaluate.js';
 import { PolicyPackError } from '../../../shared/policy/errors.js';
 import { loadPackSnapshot, PACK_SNAPSHOT_FILE, packFromSnapshot, snapshotOf } from '../../../shared/policy/compile.js';
 import { loadPolicyPack } from '../../../shared/policy/load.js';
-import { FileLoadError } from '../../../shared/kernel/errors.js';
+import { FileLoadError } from '../../../shared/kernel/index.js';
 
 async function verdicts(dir: string, fromSnapshot: boolean): Promise<string[]> {
   const pack = fromSnapshot ? await loadPackSnapshot(dir) : await loadPolicyPack(dir, { checkTestFiles: false });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TriggerKey } from '../../../shared/sources/types.js';
+import type { TriggerKey } from '../../../shared/sources/index.js';
 import { loadPolicyPack, type PolicyPack } from '../../../shared/policy/load.js';
 import { TriggerIndex } from '../../../shared/policy/trigger-index.js';
 import { tempDir } from '../../helpers/fixtures.js';

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../shared/config/load.js';
-import type { TpguardConfig } from '../../../shared/config/schema.js';
-import { createException } from '../../../shared/exceptions/match.js';
-import { loadPolicyPack, type PolicyPack } from '../../../shared/policy/load.js';
-import { generatePatterns } from '../../../shared/policy/patterns.js';
+import { loadConfig } from '../../../shared/config/index.js';
+import type { TpguardConfig } from '../../../shared/config/index.js';
+import { createException } from '../../../shared/exceptions/index.js';
+import { loadPolicyPack, type PolicyPack } from '../../../shared/policy/index.js';
+import { generatePatterns } from '../../../shared/policy/index.js';
 import { buildEvidence, type EvidenceInput } from '../../../shared/report/evidence.js';
-import type { DriftFacts } from '../../../shared/review/ports.js';
-import type { ReviewTask } from '../../../shared/review/types.js';
+import type { DriftFacts } from '../../../shared/review/index.js';
+import type { ReviewTask } from '../../../shared/review/index.js';
 
 const FIXTURES = new URL('../review/fixtures/', import.meta.url).pathname;
 const FACTS = JSON.parse(readFileSync(`${FIXTURES}facts.json`, 'utf8')) as DriftFacts;

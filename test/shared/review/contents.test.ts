@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../shared/config/load.js';
-import type { TpguardConfig } from '../../../shared/config/schema.js';
-import { createException } from '../../../shared/exceptions/match.js';
-import { loadPolicyPack, type PolicyPack } from '../../../shared/policy/load.js';
+import { loadConfig } from '../../../shared/config/index.js';
+import type { TpguardConfig } from '../../../shared/config/index.js';
+import { createException } from '../../../shared/exceptions/index.js';
+import { loadPolicyPack, type PolicyPack } from '../../../shared/policy/index.js';
 import { buildContents, threatDelta } from '../../../shared/review/contents.js';
 import { snapshotPack } from '../../../shared/review/pack-snapshot.js';
 import { currentPeriod } from '../../../shared/review/period.js';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadPolicyPack, type PolicyPack } from '../../../shared/policy/load.js';
+import { loadPolicyPack, type PolicyPack } from '../../../shared/policy/index.js';
 import { diffSnapshots, snapshotPack } from '../../../shared/review/pack-snapshot.js';
 
 let pack: PolicyPack;

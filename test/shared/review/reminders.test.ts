@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../shared/config/load.js';
+import { parseConfig } from '../../../shared/config/index.js';
 import { decideReminder, taskStatus } from '../../../shared/review/reminders.js';
 import { resolveReviewSettings } from '../../../shared/review/settings.js';
 import type { ReviewTask } from '../../../shared/review/types.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GUARDDUTY_FINDINGS_PATTERN, recordSightings } from '../../../shared/review/threat-watch.js';
-import { loadConfig } from '../../../shared/config/load.js';
-import { matchesPattern } from '../../../shared/policy/patterns.js';
+import { loadConfig } from '../../../shared/config/index.js';
+import { matchesPattern } from '../../../shared/policy/index.js';
 import type { FindingSighting } from '../../../shared/review/ports.js';
 import { eventAt } from '../../cli/review-support.js';
 

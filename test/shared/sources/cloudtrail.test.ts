@@ -5,7 +5,7 @@ import {
   syntheticId,
   tagsFromList,
 } from '../../../shared/sources/cloudtrail.js';
-import { UnsupportedEventError } from '../../../shared/events/errors.js';
+import { UnsupportedEventError } from '../../../shared/sources/errors.js';
 import { loadShape } from '../../helpers/fixtures.js';
 
 type Json = Record<string, any>;

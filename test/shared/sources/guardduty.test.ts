@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UnsupportedEventError } from '../../../shared/events/errors.js';
+import { UnsupportedEventError } from '../../../shared/sources/errors.js';
 import { isRawFinding, normalizeGuardDutyFinding, normalizeMalwareScan } from '../../../shared/sources/guardduty.js';
 import { loadShape } from '../../helpers/fixtures.js';
 

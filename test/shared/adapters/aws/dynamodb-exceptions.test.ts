@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoExceptionStore, EXCEPTION_RETENTION_DAYS } from '../../../../shared/adapters/aws/dynamodb-exceptions.js';
-import { openLocalTable, type LocalTable } from '../../../../shared/adapters/local/dynalite.js';
+import { openLocalTable, type LocalTable } from '../../../../shared/adapters/local/index.js';
 import {
   ExceptionAlreadyRevokedError,
   ExceptionError,
   ExceptionNotFoundError,
-} from '../../../../shared/exceptions/errors.js';
-import { createException } from '../../../../shared/exceptions/match.js';
-import { createExceptionMatcher } from '../../../../shared/exceptions/matcher.js';
-import type { Clock } from '../../../../shared/kernel/clock.js';
+} from '../../../../shared/exceptions/index.js';
+import { createException } from '../../../../shared/exceptions/index.js';
+import { createExceptionMatcher } from '../../../../shared/exceptions/index.js';
+import type { Clock } from '../../../../shared/kernel/index.js';
 
 let table: LocalTable;
 let store: DynamoExceptionStore;

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoReviewStore } from '../../../../shared/adapters/aws/dynamodb-review.js';
-import { openLocalTable, type LocalTable } from '../../../../shared/adapters/local/dynalite.js';
-import { ReviewAlreadyCompletedError, ReviewTaskNotFoundError } from '../../../../shared/review/errors.js';
-import type { ReviewTask } from '../../../../shared/review/types.js';
+import { openLocalTable, type LocalTable } from '../../../../shared/adapters/local/index.js';
+import { ReviewAlreadyCompletedError, ReviewTaskNotFoundError } from '../../../../shared/review/index.js';
+import type { ReviewTask } from '../../../../shared/review/index.js';
 
-const TASK = JSON.parse(readFileSync(new URL('../../review/fixtures/task.json', import.meta.url), 'utf8')) as ReviewTask;
+const TASK = JSON.parse(
+  readFileSync(new URL('../../review/fixtures/task.json', import.meta.url), 'utf8'),
+) as ReviewTask;
 
 let table: LocalTable;
 let store: DynamoReviewStore;

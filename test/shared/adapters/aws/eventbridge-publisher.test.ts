@@ -2,8 +2,8 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventBridgePublisher } from '../../../../shared/adapters/aws/eventbridge-publisher.js';
-import { PublishError } from '../../../../shared/drift/errors.js';
-import type { DriftTransition } from '../../../../shared/drift/types.js';
+import { PublishError } from '../../../../shared/drift/index.js';
+import type { DriftTransition } from '../../../../shared/drift/index.js';
 
 const eventBridge = mockClient(EventBridgeClient);
 afterEach(() => {
@@ -41,12 +41,10 @@ const noSleep = { sleep: async () => undefined, random: () => 0.5 };
 describe('Class: EventBridgePublisher', () => {
   it('sends at most 10 entries per PutEvents, with source tpguard and the detail-type of each kind', async () => {
     // Prepare
-    eventBridge
-      .on(PutEventsCommand)
-      .callsFake((input: { Entries: unknown[] }) => ({
-        FailedEntryCount: 0,
-        Entries: input.Entries.map(() => ({ EventId: 'x' })),
-      }));
+    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({
+      FailedEntryCount: 0,
+      Entries: input.Entries.map(() => ({ EventId: 'x' })),
+    }));
     const publisher = new EventBridgePublisher(new EventBridgeClient({ region: 'eu-west-1' }), {
       busName: 'tpguard-prod',
       ...noSleep,

@@ -1,12 +1,12 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDriftStore } from '../../../../shared/adapters/aws/dynamodb-drift-store.js';
-import { openLocalTable, type LocalTable } from '../../../../shared/adapters/local/dynalite.js';
+import { openLocalTable, type LocalTable } from '../../../../shared/adapters/local/index.js';
 import { DynamoNotificationLedger } from '../../../../shared/adapters/aws/notification-ledger.js';
-import { transitionKey } from '../../../../shared/drift/bus-events.js';
-import type { DriftTransition } from '../../../../shared/drift/types.js';
-import { positionOf, type LedgerSlot } from '../../../../shared/notify/ledger.js';
-import { guardFor } from '../../../../shared/notify/notifier.js';
+import { transitionKey } from '../../../../shared/drift/index.js';
+import type { DriftTransition } from '../../../../shared/drift/index.js';
+import { positionOf, type LedgerSlot } from '../../../../shared/notify/index.js';
+import { guardFor } from '../../../../shared/notify/index.js';
 import { driveHistory, freshFacts } from '../../notify/drift-history.js';
 
 let table: LocalTable;

@@ -2,10 +2,10 @@ import { BatchImportFindingsCommand, BatchUpdateFindingsCommand, SecurityHubClie
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSecurityHubSender } from '../../../../shared/adapters/aws/securityhub.js';
-import { renderFinding, validateFinding } from '../../../../shared/notify/asff.js';
-import type { Outbound } from '../../../../shared/notify/dispatch.js';
-import { DeliveryError } from '../../../../shared/notify/errors.js';
-import { alertFacts } from '../../../../shared/notify/facts.js';
+import { renderFinding, validateFinding } from '../../../../shared/notify/index.js';
+import type { Outbound } from '../../../../shared/notify/index.js';
+import { DeliveryError } from '../../../../shared/notify/index.js';
+import { alertFacts } from '../../../../shared/notify/index.js';
 import { nextTransition, openedTransition, shippedCatalog } from '../../notify/support.js';
 
 const hub = mockClient(SecurityHubClient);
@@ -68,13 +68,11 @@ describe('Function: createSecurityHubSender', () => {
 
   it('fails the send when Security Hub refuses the finding', async () => {
     // Prepare
-    hub
-      .on(BatchImportFindingsCommand)
-      .resolves({
-        FailedCount: 1,
-        SuccessCount: 0,
-        FailedFindings: [{ Id: 'x', ErrorCode: 'InvalidInput', ErrorMessage: 'Finding does not adhere to ASFF' }],
-      });
+    hub.on(BatchImportFindingsCommand).resolves({
+      FailedCount: 1,
+      SuccessCount: 0,
+      FailedFindings: [{ Id: 'x', ErrorCode: 'InvalidInput', ErrorMessage: 'Finding does not adhere to ASFF' }],
+    });
     // Act
     const err = await createSecurityHubSender(new SecurityHubClient({ region: 'eu-west-1' }))(
       await message('opened'),

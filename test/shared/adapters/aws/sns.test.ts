@@ -2,10 +2,10 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSnsChatbotSender, createSnsEmailSender } from '../../../../shared/adapters/aws/sns.js';
-import { renderChatbot } from '../../../../shared/notify/chatbot.js';
-import { renderEmail } from '../../../../shared/notify/email.js';
-import { DeliveryError } from '../../../../shared/notify/errors.js';
-import { alertFacts } from '../../../../shared/notify/facts.js';
+import { renderChatbot } from '../../../../shared/notify/index.js';
+import { renderEmail } from '../../../../shared/notify/index.js';
+import { DeliveryError } from '../../../../shared/notify/index.js';
+import { alertFacts } from '../../../../shared/notify/index.js';
 import { openedTransition, shippedCatalog } from '../../notify/support.js';
 
 const sns = mockClient(SNSClient);

@@ -2,7 +2,7 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWebhookResolver } from '../../../../shared/adapters/aws/ssm.js';
-import { DeliveryError } from '../../../../shared/notify/errors.js';
+import { DeliveryError } from '../../../../shared/notify/index.js';
 
 const ssm = mockClient(SSMClient);
 const URL = 'https://hooks.slack.com/services/T0/B0/fromSsmSecret';

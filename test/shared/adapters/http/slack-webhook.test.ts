@@ -5,8 +5,8 @@ import {
   retryAfterMs,
   type RetryLog,
 } from '../../../../shared/adapters/http/slack-webhook.js';
-import { DeliveryError } from '../../../../shared/notify/errors.js';
-import type { SlackMessage } from '../../../../shared/notify/types.js';
+import { DeliveryError } from '../../../../shared/notify/index.js';
+import type { SlackMessage } from '../../../../shared/notify/index.js';
 
 const URL = 'https://hooks.slack.com/services/T0TPGUARD/B0TPGUARD/s3cr3tWebhookPathXyZ123';
 const MESSAGE: SlackMessage = {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { LocalBus, LocalBusPublisher, TRANSITION_PATTERN } from '../../../../shared/adapters/local/bus.js';
-import type { DriftTransition } from '../../../../shared/drift/types.js';
-import type { BusEnvelope } from '../../../../shared/ingest/envelope.js';
-import { envelopeOf } from '../../../../shared/ingest/envelope.js';
-import { intake } from '../../../../shared/sources/intake.js';
-import { generatePatterns } from '../../../../shared/policy/patterns.js';
-import { loadPolicyPack } from '../../../../shared/policy/load.js';
+import type { DriftTransition } from '../../../../shared/drift/index.js';
+import type { BusEnvelope } from '../../../../shared/ingest/index.js';
+import { envelopeOf } from '../../../../shared/ingest/index.js';
+import { intake } from '../../../../shared/sources/index.js';
+import { generatePatterns } from '../../../../shared/policy/index.js';
+import { loadPolicyPack } from '../../../../shared/policy/index.js';
 import { FIXTURE_POLICIES, fixtureEvent } from '../../ingest/ingest-fixture.js';
 
 const transition: DriftTransition = {

@@ -2,9 +2,9 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamoDriftStore } from '../../../../shared/adapters/aws/dynamodb-drift-store.js';
+import { DynamoDriftStore } from '../../../../shared/adapters/aws/index.js';
 import { ensureTable, openLocalTable } from '../../../../shared/adapters/local/dynalite.js';
-import { GSI1, TABLE_DEFINITION } from '../../../../shared/adapters/aws/table-definition.js';
+import { GSI1, TABLE_DEFINITION } from '../../../../shared/adapters/aws/index.js';
 import { tempDir } from '../../../helpers/fixtures.js';
 
 let dir: string;

@@ -9,11 +9,11 @@ import { startLocalRuntime } from '../../../../shared/adapters/local/runtime.js'
 import type { OutboxLine } from '../../../../shared/adapters/local/outbox.js';
 import { createLocalNotifier } from '../../../../shared/adapters/local/outbox-notifier.js';
 import { createSmtpSender } from '../../../../shared/adapters/local/smtp.js';
-import { readInputs } from '../../../../shared/events/reader.js';
-import { fixedClock } from '../../../../shared/kernel/clock.js';
+import { readInputs } from '../../../../shared/events/index.js';
+import { fixedClock } from '../../../../shared/kernel/index.js';
 import { openedEvent, SAMPLE_SECRETS, shippedConfig, shippedPack } from '../../notify/support.js';
 
-const EVENTS = join(import.meta.dirname, '../../../events');
+const EVENTS = join(import.meta.dirname, '../../../../events');
 let dataDir: string;
 
 beforeEach(async () => {

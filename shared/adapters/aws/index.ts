@@ -1,0 +1,10 @@
+export { documentClient, DynamoDriftStore } from './dynamodb-drift-store.js';
+export { DynamoExceptionStore } from './dynamodb-exceptions.js';
+export { DynamoReviewStore } from './dynamodb-review.js';
+export { DynamoSightings } from './dynamodb-sightings.js';
+export { EventBridgePublisher } from './eventbridge-publisher.js';
+export { DynamoNotificationLedger } from './notification-ledger.js';
+export { createSecurityHubSender } from './securityhub.js';
+export { createSnsChatbotSender, createSnsEmailSender } from './sns.js';
+export { createWebhookResolver } from './ssm.js';
+export { GSI1, LOCAL_TABLE_NAME, TABLE_DEFINITION, TABLE_TTL } from './table-definition.js';

@@ -1,0 +1,5 @@
+export { TRANSITION_PATTERN, transitionEnvelope } from './bus.js';
+export { EmbeddedStoreError, ensureTable, type LocalTable, openLocalTable } from './dynalite.js';
+export { createLocalNotifier } from './outbox-notifier.js';
+export { createOutboxDispatcher } from './outbox.js';
+export { DEFAULT_DATA_DIR, type LocalRuntime, type RunSummary, startLocalRuntime } from './runtime.js';

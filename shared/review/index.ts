@@ -1,0 +1,27 @@
+export { driftActivity, transitionsInWindow } from './activity.js';
+export { endOfLocalDay, fromWallTime, localDate } from './calendar.js';
+export { completeReview, openReviewPeriod, type ReviewDeps, sendReminders, type SentReminder } from './cycle.js';
+export { ReviewAlreadyCompletedError, ReviewConfigError, ReviewError, ReviewTaskNotFoundError } from './errors.js';
+export { driftFactsFrom } from './facts.js';
+export { contentLines } from './messages.js';
+export { createReviewMessenger } from './messenger.js';
+export { type PackSnapshot } from './pack-snapshot.js';
+export { currentPeriod } from './period.js';
+export {
+  type DriftFacts,
+  type FindingSighting,
+  type FindingSightings,
+  type ReviewStore,
+} from './ports.js';
+export { areasByOwner, resolveReviewSettings } from './settings.js';
+export { reviewStatusLines } from './status.js';
+export { summarizeTask } from './summary.js';
+export { GUARDDUTY_FINDINGS_PATTERN, recordSightings } from './threat-watch.js';
+export {
+  type Decision,
+  Decisions,
+  type PackChanges,
+  type ReviewTask,
+  type SignOff,
+  type TaskSummary,
+} from './types.js';
