@@ -28,7 +28,7 @@ async function listFiles(dir: string): Promise<string[]> {
   for (const e of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
     const full = join(dir, e.name);
     if (e.isDirectory()) out.push(...(await listFiles(full)));
-    else if (e.name.endsWith('.json.gz')) out.push(full);
+    else if (/\.json(\.gz)?$/.test(e.name)) out.push(full);
   }
   return out;
 }
@@ -48,7 +48,10 @@ export async function scanBreakdown(dir: string, maxFiles: number): Promise<Brea
   const files = (await listFiles(dir)).slice(0, maxFiles);
   const pack = await loadPolicyPack(join(ROOT, 'policies'));
   const ev = createEvaluator(pack, await loadConfig(join(ROOT, 'tpguard.config.yaml')));
-  const text = async (f: string) => (await gunzipAsync(await readFile(f))).toString('utf8');
+  const text = async (f: string) => {
+    const bytes = await readFile(f);
+    return (bytes[0] === 0x1f && bytes[1] === 0x8b ? await gunzipAsync(bytes) : bytes).toString('utf8');
+  };
   const steps: [string, () => Promise<number>][] = [
     [
       'read + gunzip + JSON.parse (the floor)',

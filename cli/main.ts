@@ -1,7 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { PolicyPackError } from '../shared/policy/index.js';
 import { FileLoadError, describeError } from '../shared/kernel/index.js';
-import { CliError, Exit } from './context.js';
+import { CliError, Exit } from './errors.js';
 import { NOW_OPTION } from './clock.js';
 
 type Register = (program: Command) => void;
@@ -48,7 +47,9 @@ export async function buildProgram(args?: readonly string[]): Promise<Command> {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   const only = args ? commandOf(args) : undefined;
-  const names = only ? [only] : Object.keys(COMMANDS);
+  // `--version` alone needs no command: loading them all cost `tpguard --version` ~200 ms.
+  const versionOnly = !only && args !== undefined && args.some((a) => a === '-V' || a === '--version');
+  const names = only ? [only] : versionOnly ? [] : Object.keys(COMMANDS);
   const registers = await Promise.all(names.map((n) => COMMANDS[n]!()));
   for (const register of registers) register(program);
   return program;
@@ -72,6 +73,8 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? Exit.ok : Exit.usage;
     }
     if (process.env.TPGUARD_DEBUG) console.error(err);
+    // Imported here, not at the top: the policy area brings YAML, zod and CEL, which `--version` does not need.
+    const { PolicyPackError } = await import('../shared/policy/index.js');
     if (err instanceof PolicyPackError) {
       for (const p of err.message.split('\n')) process.stderr.write(`${p}\n`);
       return Exit.usage;

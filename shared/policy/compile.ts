@@ -77,8 +77,45 @@ export function compileRule(rule: Rule, file: string, area: string, problems: Pa
   return violation ? { rule, area, file, violation, resolve: resolveFn, resourceId } : undefined;
 }
 
-/** Rebuilds a pack from its snapshot: every rule validated again and its CEL compiled. */
-export function packFromSnapshot(snapshot: PackSnapshot, dir: string, file = PACK_SNAPSHOT_FILE): PolicyPack {
+/**
+ * A rule whose CEL is compiled when first evaluated: a snapshot is written only from a pack whose
+ * every expression compiled, so compiling all 81 rules at load is work thrown away for the rules
+ * an invocation or a scan never meets (a cold start compiles only its triggers' rules).
+ */
+export function lazyRule(rule: Rule, file: string, area: string): CompiledRule {
+  const lazy = (expr: string, field: string): Compiled => {
+    let fn: Compiled | undefined;
+    return (ctx) => {
+      // Type-checked when the snapshot was written: parsing is all that is left to do.
+      try {
+        fn ??= policyEnvironment().parse(expr) as Compiled;
+      } catch (err) {
+        const msg = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+        throw new PolicyPackError([{ file, ruleId: rule.id, message: `${field}: ${msg}` }]);
+      }
+      return fn(ctx);
+    };
+  };
+  return {
+    rule,
+    area,
+    file,
+    violation: lazy(rule.violation, 'violation'),
+    resolve: rule.resolve ? lazy(rule.resolve, 'resolve') : undefined,
+    resourceId: rule.resource.id ? lazy(rule.resource.id, 'resource.id') : undefined,
+  };
+}
+
+/**
+ * Rebuilds a pack from its snapshot: every rule validated again, its CEL compiled now, or with
+ * `lazy` on first use ({@link lazyRule}).
+ */
+export function packFromSnapshot(
+  snapshot: PackSnapshot,
+  dir: string,
+  file = PACK_SNAPSHOT_FILE,
+  options: { lazy?: boolean } = {},
+): PolicyPack {
   const problems: PackProblem[] = [];
   const rules: CompiledRule[] = [];
   for (const entry of Array.isArray(snapshot?.rules) ? snapshot.rules : []) {
@@ -87,7 +124,9 @@ export function packFromSnapshot(snapshot: PackSnapshot, dir: string, file = PAC
       problems.push({ file, message: `${String(entry?.file)}: ${formatIssue(parsed.error.issues[0]!)}` });
       continue;
     }
-    const compiled = compileRule(parsed.data, entry.file, entry.area, problems);
+    const compiled = options.lazy
+      ? lazyRule(parsed.data, entry.file, entry.area)
+      : compileRule(parsed.data, entry.file, entry.area, problems);
     if (compiled) rules.push(compiled);
   }
   if (typeof snapshot?.version !== 'string' || rules.length === 0)
