@@ -1,59 +1,22 @@
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { readInputs } from '../../shared/events/index.js';
-import type { Observation, Rejection } from '../../shared/sources/index.js';
-import { createEvaluator, evaluate, type Finding } from '../../shared/policy/index.js';
+import type { Rejection } from '../../shared/sources/index.js';
+import { createEvaluator, snapshotOf } from '../../shared/policy/index.js';
 import { SEVERITY_RANK } from '../../shared/kernel/index.js';
 import { CliError, Exit, loadContext } from '../context.js';
+import { SCAN_FORMATS, type ScanFormat, type ScanSettings, type ScanWorkerData } from '../scan-batch.js';
+import { type ScanSink, scanInProcess, scanParallel } from '../scan-parallel.js';
+import type { ScanRow } from '../scan-rows.js';
 import { renderTable } from '../table.js';
 
-const FORMATS = ['table', 'json', 'ndjson'] as const;
-type Format = (typeof FORMATS)[number];
+export type { ScanRow } from '../scan-rows.js';
 
 interface ScanOptions {
   config?: string;
   policy?: string;
   format: string;
   all?: boolean;
-}
-
-/** One line of `--format ndjson`, one (event, rule, resource) verdict. */
-export interface ScanRow {
-  eventId: string;
-  eventTime: string;
-  source: string;
-  account: string;
-  region: string;
-  eventName?: string;
-  ruleId: string;
-  severity: string;
-  resourceType: string;
-  resourceId: string;
-  title: string;
-  verdict: string;
-  actor?: string;
-  where: string;
-  reason?: string;
-}
-
-function toRow(obs: Observation, f: Finding, where: string): ScanRow {
-  const row: ScanRow = {
-    eventId: obs.eventId,
-    eventTime: obs.eventTime,
-    source: obs.source,
-    account: obs.account,
-    region: obs.region,
-    ruleId: f.ruleId,
-    severity: f.severity,
-    resourceType: f.resource.type,
-    resourceId: f.resource.id,
-    title: f.title,
-    verdict: f.verdict,
-    where,
-  };
-  if (obs.trigger.eventName) row.eventName = obs.trigger.eventName;
-  if (obs.actor?.arn) row.actor = obs.actor.arn;
-  if (f.reason) row.reason = f.reason;
-  return row;
+  jobs?: string;
 }
 
 /** Where progress goes: stderr, which shows it only when it is a terminal. */
@@ -89,14 +52,26 @@ export function progressReporter(
   };
 }
 
+/** `--jobs` when not given: every core (`os.availableParallelism()`). */
+export const DEFAULT_JOBS = availableParallelism();
+
+function jobsOf(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_JOBS;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new CliError('--jobs must be a whole number from 1 to 256');
+  return n;
+}
+
 /** Scans inputs; returns the exit status. Writes results to stdout, rejections to stderr. */
 export async function runScan(
   paths: string[],
   opts: ScanOptions,
   out: NodeJS.WritableStream = process.stdout,
 ): Promise<number> {
-  if (!FORMATS.includes(opts.format as Format)) throw new CliError(`--format must be one of ${FORMATS.join(', ')}`);
-  const format = opts.format as Format;
+  if (!SCAN_FORMATS.includes(opts.format as ScanFormat))
+    throw new CliError(`--format must be one of ${SCAN_FORMATS.join(', ')}`);
+  const settings: ScanSettings = { format: opts.format as ScanFormat, all: opts.all === true };
+  const jobs = jobsOf(opts.jobs);
   const { config, pack } = await loadContext(opts);
   const ev = createEvaluator(pack, config);
   const rows: ScanRow[] = [];
@@ -106,33 +81,33 @@ export async function runScan(
   let files = 0;
   let violations = 0;
   const progress = progressReporter();
-  const inputs = readInputs(paths, {
-    onFile: () => void files++,
-    onSkip: (file, reason) => process.stderr.write(`${file}: skipped: ${reason}\n`),
-  });
-  for await (const item of inputs) {
-    if (!item.ok) {
-      rejectedCount++;
-      // Only the json format lists them in its output; the others need the count only.
-      if (format === 'json') rejected.push(item.rejection);
-      progress.done();
-      process.stderr.write(`${item.rejection.where}: ${item.rejection.reason}\n`);
-      continue;
-    }
-    events++;
-    progress.tick(events, files);
-    for (const f of evaluate(ev, item.observation)) {
-      if (f.verdict === 'violation') violations++;
-      else if (!opts.all) continue;
-      const row = toRow(item.observation, f, item.where);
-      if (format === 'ndjson') out.write(`${JSON.stringify(row)}\n`);
-      else rows.push(row);
-    }
+  const sink: ScanSink = {
+    file: () => void files++,
+    skipped: (file, reason) => process.stderr.write(`${file}: skipped: ${reason}\n`),
+    batch: (b) => {
+      events += b.events;
+      violations += b.violations;
+      if (b.out.length > 0) out.write(b.out);
+      for (const row of b.rows) rows.push(row);
+      if (b.rejected.length > 0) {
+        rejectedCount += b.rejected.length;
+        // Only the json format lists them in its output; the others need the count only.
+        if (settings.format === 'json') rejected.push(...b.rejected);
+        progress.done();
+        process.stderr.write(b.rejected.map((r) => `${r.where}: ${r.reason}\n`).join(''));
+      }
+      progress.tick(events, files);
+    },
+  };
+  if (jobs === 1) await scanInProcess(paths, ev, settings, sink);
+  else {
+    const data: ScanWorkerData = { snapshot: snapshotOf(pack), dir: pack.dir, root: pack.root, config, settings };
+    await scanParallel(paths, jobs, data, ev, sink);
   }
   progress.done();
   const summary = { packVersion: pack.version, rules: pack.rules.length, events, rejected: rejectedCount, violations };
-  if (format === 'json') out.write(`${JSON.stringify({ summary, results: rows, rejected }, null, 2)}\n`);
-  if (format === 'table') out.write(renderScanTable(rows, summary));
+  if (settings.format === 'json') out.write(`${JSON.stringify({ summary, results: rows, rejected }, null, 2)}\n`);
+  if (settings.format === 'table') out.write(renderScanTable(rows, summary));
   if (rejectedCount > 0) return Exit.usage;
   return violations > 0 ? Exit.findings : Exit.ok;
 }
@@ -197,8 +172,12 @@ export function registerScan(program: Command): void {
     .argument('<paths...>', 'files, folders (recursive: .json, .json.gz, .ndjson, .jsonl) or - for stdin')
     .option('--config <file>', 'configuration file (default: ./tpguard.config.yaml when present)')
     .option('--policy <dir>', 'policy pack folder (default: ./policies)')
-    .option('--format <format>', `output: ${FORMATS.join(', ')}`, 'table')
+    .option('--format <format>', `output: ${SCAN_FORMATS.join(', ')}`, 'table')
     .option('--all', 'list passes and cannot-evaluate verdicts too')
+    .option(
+      '--jobs <n>',
+      `worker threads reading and evaluating files (default: the number of cores, ${DEFAULT_JOBS} here); the output is the same whatever the number`,
+    )
     .addHelpText(
       'after',
       '\nExit status: 0 no violation, 1 violations found, 2 usage error or rejected input.\n\nExamples:\n  $ tpguard scan events/ --format ndjson\n  $ tpguard scan AWSLogs/111122223333/CloudTrail/eu-west-1/2026/11/ \n  $ cat event.json | tpguard scan - --all',

@@ -30,12 +30,22 @@ function reviver(key: string, value: unknown): unknown {
  * @example parseJson('{"a":1}') // { a: 1 }
  */
 export function parseJson(text: string, maxBytes = MAX_DOCUMENT_BYTES): unknown {
+  // The reviver costs a lot on big files; only pay it when a forbidden key can occur.
+  return parseJsonScanned(text, text.length <= maxBytes && MAY_HOLD_FORBIDDEN_KEY.test(text), maxBytes);
+}
+
+/**
+ * {@link parseJson} for a caller that has already looked for what {@link parseJson} looks for, in
+ * a pass over `text` it makes anyway (the reader's duplicate-`Records` check): `mayHoldForbiddenKey`
+ * must be true when `text` holds `\u` or one of `"__proto__"`, `"constructor"`, `"prototype"`.
+ * @example parseJsonScanned(text, /\\u|"(?:__proto__|constructor|prototype)"/.test(text))
+ */
+export function parseJsonScanned(text: string, mayHoldForbiddenKey: boolean, maxBytes = MAX_DOCUMENT_BYTES): unknown {
   if (text.length > maxBytes) {
     throw new JsonParseError(`document too large (${text.length} bytes, limit ${maxBytes})`);
   }
   try {
-    // The reviver costs a lot on big files; only pay it when a forbidden key can occur.
-    return MAY_HOLD_FORBIDDEN_KEY.test(text) ? JSON.parse(text, reviver) : JSON.parse(text);
+    return mayHoldForbiddenKey ? JSON.parse(text, reviver) : JSON.parse(text);
   } catch (err) {
     const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw new JsonParseError(`invalid JSON: ${msg}`, { cause: err });

@@ -3,3 +3,4 @@ export { isKnownResourceType, RESOURCE_TYPE_NAMES, RESOURCE_TYPES } from './reso
 export { toIsoTime } from './time.js';
 export { type Observation, type Rejection, type ResourceRef, Sources, type TriggerKey } from './types.js';
 export { UnsupportedEventError } from './errors.js';
+export { isUnwatchedCloudTrailRecord } from './unwatched.js';
