@@ -9,6 +9,12 @@ import module from 'node:module';
 // the bundle, a third of the start-up of `tpguard scan` (`npm run bench -- --only scan`).
 module.enableCompileCache?.();
 
+// A reader that stops early (`tpguard scan ... | head`) ends the output, not with a stack trace.
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 const root = new URL('../', import.meta.url);
 if (existsSync(new URL('scripts/build-cli.ts', root))) {
   const { ensureBuilt } = await import('./dev-build.mjs');

@@ -79,12 +79,20 @@ export async function writePackSnapshot(policyDir: string, outDir: string): Prom
   return pack.version;
 }
 
+/**
+ * The whole of `npm run build:cli`: the bundle, the pack snapshot, then the stamp.
+ * @example await buildCliAll('.')
+ */
+export async function buildCliAll(root: string): Promise<{ files: string[]; version: string }> {
+  const files = await buildCli(root);
+  const version = await writePackSnapshot(join(root, 'policies'), join(root, CLI_DIST));
+  await writeFile(join(root, CLI_DIST, CLI_STAMP), `${new Date().toISOString()}\n`);
+  return { files, version };
+}
+
 async function main(): Promise<number> {
   try {
-    const root = resolve('.');
-    const files = await buildCli(root);
-    const version = await writePackSnapshot(join(root, 'policies'), join(root, CLI_DIST));
-    await writeFile(join(root, CLI_DIST, CLI_STAMP), `${new Date().toISOString()}\n`);
+    const { files, version } = await buildCliAll(resolve('.'));
     process.stdout.write(`build:cli: ${files.length} files in ${CLI_DIST}/, pack ${version} snapshot\n`);
     return 0;
   } catch (err) {
