@@ -1,11 +1,56 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { build } from 'esbuild';
+import { ESBUILD_OPTIONS } from '../scripts/build-bundle.js';
 import { readZip } from '../test/deploy/support/zip.js';
 import { median, ROOT, round } from './measure.js';
 
 /** Goals of issue 8 for each deployed function. */
-export const COLD_GOALS = { maxZipMiB: 1, maxBundleMiB: 1, maxInitMs: 150 } as const;
+export const COLD_GOALS = { maxZipMiB: 1, maxBundleMiB: 1, maxInitMs: 150, maxBaselineRatio: 1.3 } as const;
+
+/** The client class each bundled `@aws-sdk/client-*` package exports. */
+const CLIENT_CLASSES: Record<string, string> = {
+  '@aws-sdk/client-dynamodb': 'DynamoDBClient',
+  '@aws-sdk/client-eventbridge': 'EventBridgeClient',
+  '@aws-sdk/client-sns': 'SNSClient',
+  '@aws-sdk/client-ssm': 'SSMClient',
+  '@aws-sdk/client-securityhub': 'SecurityHubClient',
+};
+
+/**
+ * The baseline of a function: a minimal middy + Powertools handler that creates the same AWS SDK
+ * clients (and the DynamoDB document client), bundled with the same esbuild options. What the
+ * function adds over it is tpguard's own init: the configuration, the pack, its adapters.
+ */
+async function buildBaseline(clients: string[], outFile: string): Promise<void> {
+  const known = clients.filter((c) => CLIENT_CLASSES[c]);
+  const contents = [
+    "import middy from '@middy/core';",
+    "import { Logger } from '@aws-lambda-powertools/logger';",
+    "import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';",
+    "import { Metrics } from '@aws-lambda-powertools/metrics';",
+    "import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';",
+    "import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';",
+    ...known.map((c, i) => `import { ${CLIENT_CLASSES[c]} as C${i} } from '${c}';`),
+    "const logger = new Logger({ serviceName: 'baseline' });",
+    "const metrics = new Metrics({ namespace: 'baseline', serviceName: 'baseline' });",
+    `const clients = [${known.map((_, i) => `new C${i}({})`).join(', ')}];`,
+    'const doc = known0 => DynamoDBDocumentClient.from(known0);',
+    `const documents = ${known.includes('@aws-sdk/client-dynamodb') ? `doc(clients[${known.indexOf('@aws-sdk/client-dynamodb')}])` : 'undefined'};`,
+    "logger.info('baseline ready');",
+    'export const handler = middy(async () => ({ clients: clients.length, documents: documents !== undefined }))',
+    '  .use(injectLambdaContext(logger))',
+    '  .use(logMetrics(metrics));',
+  ].join('\n');
+  await build({
+    ...ESBUILD_OPTIONS,
+    mainFields: [...ESBUILD_OPTIONS.mainFields],
+    stdin: { contents, resolveDir: ROOT, sourcefile: 'baseline.ts', loader: 'ts' },
+    outfile: outFile,
+    sourcemap: false,
+  });
+}
 
 export interface ColdFunction {
   name: string;
@@ -16,7 +61,11 @@ export interface ColdFunction {
   /** The same with NODE_OPTIONS=--enable-source-maps, as serverless.yml deploys it. */
   initWithSourceMapsMs: number;
   rssMiB: number;
-  met: { zip: boolean; bundle: boolean; init: boolean };
+  /** Init of its baseline (middy + Powertools + the same AWS clients), minus the empty module, median. */
+  baselineInitMs: number;
+  /** initMs / baselineInitMs: what tpguard adds. */
+  ratio: number;
+  met: { zip: boolean; bundle: boolean; init: boolean; ratio: boolean };
 }
 
 export interface ColdResult {
@@ -87,14 +136,22 @@ export async function benchColdStart(opts: { runs: number; log: (s: string) => v
     }
     return { zip, dir };
   });
+  const bundles = JSON.parse(readFileSync(join(ROOT, '.build', 'bundles.json'), 'utf8')) as {
+    functions: { file: string; awsClients: string[] }[];
+  };
+  for (const d of dirs) {
+    const clients = bundles.functions.find((f) => `${f.file}.zip` === d.zip)?.awsClients ?? [];
+    await buildBaseline(clients, join(work, `baseline-${d.zip.replace(/\.zip$/, '')}.mjs`));
+  }
   const baseline: number[] = [];
-  const times = new Map<string, { plain: number[]; maps: number[]; rss: number[] }>(
-    dirs.map((d) => [d.zip, { plain: [], maps: [], rss: [] }]),
+  const times = new Map<string, { plain: number[]; maps: number[]; rss: number[]; base: number[] }>(
+    dirs.map((d) => [d.zip, { plain: [], maps: [], rss: [], base: [] }]),
   );
   for (let i = 0; i < opts.runs; i++) {
     baseline.push(probe(empty, work, false).ms);
     for (const d of dirs) {
       const t = times.get(d.zip)!;
+      t.base.push(probe(join(work, `baseline-${d.zip.replace(/\.zip$/, '')}.mjs`), d.dir, false).ms);
       const p = probe(join(d.dir, 'index.mjs'), d.dir, false);
       t.plain.push(p.ms);
       t.rss.push(p.rssMiB);
@@ -108,6 +165,8 @@ export async function benchColdStart(opts: { runs: number; log: (s: string) => v
     const zipKiB = statSync(join(artifacts, d.zip)).size / 1024;
     const bundleKiB = statSync(join(d.dir, 'index.mjs')).size / 1024;
     const initMs = median(t.plain) - base;
+    const baselineInitMs = median(t.base) - base;
+    const ratio = initMs / baselineInitMs;
     return {
       name: d.zip.replace(/\.zip$/, ''),
       zipKiB: round(zipKiB, 1),
@@ -115,10 +174,13 @@ export async function benchColdStart(opts: { runs: number; log: (s: string) => v
       initMs: round(initMs, 1),
       initWithSourceMapsMs: round(median(t.maps) - base, 1),
       rssMiB: round(median(t.rss), 1),
+      baselineInitMs: round(baselineInitMs, 1),
+      ratio: round(ratio),
       met: {
         zip: zipKiB <= COLD_GOALS.maxZipMiB * 1024,
         bundle: bundleKiB <= COLD_GOALS.maxBundleMiB * 1024,
         init: initMs <= COLD_GOALS.maxInitMs,
+        ratio: ratio <= COLD_GOALS.maxBaselineRatio,
       },
     };
   });

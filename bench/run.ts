@@ -14,7 +14,7 @@ import { renderSections, type Results } from './report.js';
  * baseline in the same run. Prints a table and writes bench/results.json (sections not
  * run keep their previous figures).
  *
- *   npm run bench                          # everything, 1,000,000 records, 3 rounds
+ *   npm run bench                          # everything, 500,000 records (plain and gzip), 3 rounds
  *   npm run bench -- --only scan --records 100000 --rounds 1
  */
 const SECTIONS = ['scan', 'handler', 'cold', 'cost'] as const;
@@ -23,7 +23,7 @@ type Section = (typeof SECTIONS)[number];
 const { values } = parseArgs({
   options: {
     only: { type: 'string' },
-    records: { type: 'string', default: '1000000' },
+    records: { type: 'string', default: '500000' },
     rounds: { type: 'string', default: '3' },
     events: { type: 'string', default: '2000' },
     'cold-runs': { type: 'string', default: '7' },
