@@ -1,6 +1,6 @@
 export { type Clock, fixedClock, InvalidTimestampError, parseIsoTime, systemClock } from './clock.js';
 export { describeError, FileLoadError, TpguardError } from './errors.js';
 export { globAny, globMatch } from './glob.js';
-export { isRecord, parseJson, parseJsonScanned, rec, str } from './json.js';
+export { dropForbiddenKeys, isRecord, parseJson, parseJsonScanned, rec, str } from './json.js';
 export { isSecretLike, REDACTED, redactSecrets, secretKeys } from './secrets.js';
 export { SEVERITIES, type Severity, SEVERITY_RANK } from './severity.js';

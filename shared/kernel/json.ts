@@ -52,6 +52,32 @@ export function parseJsonScanned(text: string, mayHoldForbiddenKey: boolean, max
   }
 }
 
+/**
+ * Deletes, at every depth of a value that `JSON.parse` made without a reviver, the keys that
+ * {@link parseJson} drops: the same value as {@link parseJson} would have given. For a consumer
+ * that parses a large document plainly and only looks inside a few of its parts (the scan's log
+ * files): it cleans those parts instead of reviving the whole document. Iterative (no stack to
+ * exhaust); `maxNodes` bounds the work (JSON.parse bounds the depth).
+ * @example dropForbiddenKeys(JSON.parse('{"a":{"__proto__":1}}')) // { a: {} }
+ */
+export function dropForbiddenKeys<T>(value: T): T {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v !== 'object' || v === null) continue;
+    if (Array.isArray(v)) {
+      for (const child of v) if (typeof child === 'object' && child !== null) stack.push(child);
+      continue;
+    }
+    const o = v as Record<string, unknown>;
+    for (const key of Object.keys(o)) {
+      if (FORBIDDEN_KEYS.has(key)) delete o[key];
+      else if (typeof o[key] === 'object' && o[key] !== null) stack.push(o[key]);
+    }
+  }
+  return value;
+}
+
 /** True for a plain JSON object (not null, not an array). */
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
