@@ -266,6 +266,11 @@ export async function openStore(opts: StoreOptions, cmd: Command, display: Store
   let deployment: Deployment | undefined;
   let side: Side;
   if (kind === 'deployed') {
+    // Who is proven by AWS, and when is the real time: a sign-off cannot be dated before its due date.
+    if ((cmd.optsWithGlobals() as { now?: string }).now !== undefined)
+      throw new CliError(
+        '--now is for the embedded store (demos, tests): against a deployed stack every record carries the real time',
+      );
     deployment = await resolveDeployment(opts);
     process.stderr.write(`${deploymentBanner(deployment)}\n`);
     side = await deployedSide(deployment, opts.profile, ctx, display);
