@@ -117,7 +117,7 @@ export function registerDrift(program: Command): void {
     .option('--format <format>', `output: ${FORMATS.join(', ')}`, 'table')
     .addHelpText(
       'after',
-      '\nThe JSON form is an array of drift records (driftId, resourceType, resourceId, ruleId, severity, status,\nfirstSeen, lastSeen, occurrences, owner, ...).\n\nExamples:\n  $ tpguard drift list\n  $ tpguard drift list --all --format json | jq \'.[] | select(.severity == "critical")\'',
+      '\nThe JSON form is an array of drift records (driftId, resourceType, resourceId, ruleId, severity, status,\nfirstSeen, lastSeen, occurrences, owner, ...).\n\nExamples:\n  $ tpguard drift list\n  $ tpguard drift list --all --format json | jq \'.[] | select(.severity == "critical")\'\n  $ tpguard drift list --stage prod --region eu-west-1',
     )
     .action((opts: ListOptions, cmd: Command) => list(opts, cmd));
 

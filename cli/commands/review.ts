@@ -216,7 +216,7 @@ export function registerReview(program: Command): void {
     .option('--decision <decision>', 'keep (pack stays) or update (pack changes follow)', 'keep')
     .addHelpText(
       'after',
-      '\nExample:\n  $ tpguard review complete 2027-Q2/reviewers --by "Dana Ruiz" --notes "Added TPS-S3-07 for the new finding types" --decision update',
+      '\nAgainst a deployed stack (--stage) the sign-off records your AWS identity, with --by beside it.\n\nExamples:\n  $ tpguard review complete 2027-Q2/reviewers --by "Dana Ruiz" --notes "Added TPS-S3-07 for the new finding types" --decision update\n  $ tpguard review complete 2027-Q2/reviewers --stage prod --region eu-west-1 --by "Dana Ruiz" --notes "no change needed"',
     )
     .action((id: string, opts: StoreOptions & { by: string; notes: string; decision: string }, cmd: Command) =>
       complete(id, opts, cmd),
