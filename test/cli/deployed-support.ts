@@ -52,9 +52,19 @@ export interface DeployedWorld {
   close(): Promise<void>;
 }
 
+/** The parts of a DynamoDB request body the recorder reads. */
+interface RequestBody {
+  Key?: { pk?: { S?: string } };
+  Item?: { pk?: { S?: string } };
+  IndexName?: string;
+  UpdateExpression?: string;
+  ConditionExpression?: string;
+  ExpressionAttributeNames?: Record<string, string>;
+}
+
 /** The top-level attribute names an UpdateItem touches, with `#name` placeholders resolved. */
-function attributesOf(body: Record<string, any>): string[] {
-  const names = (body.ExpressionAttributeNames ?? {}) as Record<string, string>;
+function attributesOf(body: RequestBody): string[] {
+  const names = body.ExpressionAttributeNames ?? {};
   const text = `${body.UpdateExpression ?? ''} ${body.ConditionExpression ?? ''}`;
   const found = new Set<string>();
   for (const m of text.matchAll(/(#?[A-Za-z_][\w]*)(?=[\s.[,=<>)]|$)/g)) {
@@ -69,10 +79,10 @@ function attributesOf(body: Record<string, any>): string[] {
 }
 
 function record(operation: string, text: string): TableRequest {
-  const body = JSON.parse(text) as Record<string, any>;
-  const pk = (body.Key?.pk?.S ?? body.Item?.pk?.S) as string | undefined;
+  const body = JSON.parse(text) as RequestBody;
+  const pk = body.Key?.pk?.S ?? body.Item?.pk?.S;
   const req: TableRequest = { operation };
-  if (body.IndexName) req.index = body.IndexName as string;
+  if (body.IndexName) req.index = body.IndexName;
   if (pk) req.pk = pk;
   if (operation === 'UpdateItem') req.attributes = attributesOf(body);
   return req;
