@@ -1,15 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { type CompiledRule, lazyRule, type PackSnapshot } from './compile.js';
-import type { Rule } from './schema.js';
-
-const isRuleLike = (r: unknown): r is Rule =>
-  typeof r === 'object' &&
-  r !== null &&
-  typeof (r as Rule).id === 'string' &&
-  typeof (r as Rule).violation === 'string' &&
-  typeof (r as Rule).on === 'object' &&
-  typeof (r as Rule).resource === 'object';
+import { type CompiledRule, isRuleLike, lazyRule, type PackSnapshot } from './compile.js';
 
 /**
  * The rules of a pack snapshot, when it was written from the very rule files that `files` hash
