@@ -8,7 +8,7 @@ import { resolveReviewSettings } from '../../shared/review/index.js';
 import { InvalidTimestampError, parseIsoTime } from '../../shared/kernel/index.js';
 import { CliError } from '../context.js';
 import { renderTable } from '../table.js';
-import { storeOptions, withReviewRuntime, type ReviewRuntime, type StoreOptions } from './review-runtime.js';
+import { storeOptions, withReviewRuntime, type LocalReviewRuntime, type StoreOptions } from './review-runtime.js';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
 
@@ -46,7 +46,7 @@ async function guarded<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-async function reconcile(rt: ReviewRuntime): Promise<ReconcileResult> {
+async function reconcile(rt: LocalReviewRuntime): Promise<ReconcileResult> {
   return reconcileExceptions({
     drift: rt.drift,
     publisher: rt.publisher,

@@ -38,7 +38,7 @@ export function storeOptions(cmd: Command): Command {
 }
 
 /** Everything a local review command works with. */
-export interface ReviewRuntime {
+export interface LocalReviewRuntime {
   config: TpguardConfig;
   pack: PolicyPack;
   clock: Clock;
@@ -63,7 +63,7 @@ export async function openReviewRuntime(
   opts: StoreOptions,
   cmd: Command,
   log: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
-): Promise<ReviewRuntime> {
+): Promise<LocalReviewRuntime> {
   const { config, pack } = await loadContext(opts);
   const clock = commandClock(cmd);
   const table = await openLocalTable({ dataDir: opts.dataDir });
@@ -101,7 +101,7 @@ export async function openReviewRuntime(
 export async function withReviewRuntime<T>(
   opts: StoreOptions,
   cmd: Command,
-  fn: (rt: ReviewRuntime) => Promise<T>,
+  fn: (rt: LocalReviewRuntime) => Promise<T>,
   log?: (line: string) => void,
 ): Promise<T> {
   const rt = await openReviewRuntime(opts, cmd, log);

@@ -9,14 +9,12 @@ export { type PackSnapshot } from './pack-snapshot.js';
 export { currentPeriod } from './period.js';
 export {
   type DriftFacts,
-  type FindingSighting,
   type FindingSightings,
   type ReviewStore,
 } from './ports.js';
 export { areasByOwner, resolveReviewSettings } from './settings.js';
 export { reviewStatusLines } from './status.js';
 export { summarizeTask } from './summary.js';
-export { GUARDDUTY_FINDINGS_PATTERN, recordSightings } from './threat-watch.js';
 export {
   type Decision,
   Decisions,
@@ -25,3 +23,4 @@ export {
   type SignOff,
   type TaskSummary,
 } from './types.js';
+export { type ReviewMetric, ReviewMetrics } from './telemetry.js';

@@ -23,6 +23,7 @@ export const LAYERS: Readonly<Record<string, readonly string[]>> = {
     'shared/kernel',
     'shared/sources',
     'shared/config',
+    'shared/ingest',
     'shared/policy',
     'shared/drift',
     'shared/exceptions',

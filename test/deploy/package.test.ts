@@ -10,7 +10,7 @@ import { loadPolicyPack, type PolicyPack } from '../../shared/policy/index.js';
 import { generatePatterns } from '../../shared/policy/index.js';
 import { type GeneratedPattern, INGEST_ROUTES } from '../../shared/sources/index.js';
 import type { BundleReport } from '../../scripts/build-bundle.js';
-import { DEPLOYED_FUNCTIONS, logicalIds } from '../../scripts/build-functions.js';
+import { DEPLOYED_FUNCTIONS, logicalIds, Trigger } from '../../scripts/build-functions.js';
 import { toSchedulerCron } from '../../scripts/build-settings.js';
 import { awsCallsOf } from './support/aws-calls.js';
 import { copyProject, offlineEnv, PROJECT_ROOT, readTemplate, run, type Run } from './support/package-run.js';
@@ -129,6 +129,23 @@ describe('Packages: one esbuild bundle per function', () => {
       expect(code.length / code.split('\n').length).toBeGreaterThan(1000); // minified: long lines
       expect(code).not.toMatch(/\bfrom\s*["']@aws-sdk\//); // the SDK is bundled, not imported from the runtime
       expect(report.awsClients.length).toBeGreaterThan(0);
+    },
+  );
+
+  it.each(DEPLOYED_FUNCTIONS.filter((f) => f.trigger === Trigger.ingest).map((f) => [f.key]))(
+    '%s: bundles only what ingest runs (no review, report or notify module)',
+    (key) => {
+      // Prepare
+      const report = bundles.find((b) => b.key === key)!;
+
+      // Act (the esbuild metafile's inputs that put bytes in the bundle)
+      const foreign = report.sources.filter((p) =>
+        /^shared\/(review|report|notify)\/|^shared\/adapters\/lambda\/(notify|review)-runtime/.test(p),
+      );
+
+      // Assess
+      expect(report.sources).toContain('shared/ingest/pipeline.ts');
+      expect(foreign).toEqual([]);
     },
   );
 

@@ -8,7 +8,7 @@ import {
 import { ExceptionAlreadyRevokedError, ExceptionError, ExceptionNotFoundError } from '../../exceptions/index.js';
 import type { RiskException } from '../../exceptions/index.js';
 import type { ExceptionStore } from '../../exceptions/index.js';
-import { isConditionFailure } from './dynamodb-review.js';
+import { isConditionFailure } from './conditional.js';
 
 /**
  * Exceptions in the single table: pk `EXCEPTION#<id>`, sk `STATE`, gsi1pk `EXCEPTION`,

@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { transitionBusEvent } from '../../drift/index.js';
 import type { Publisher } from '../../drift/index.js';
 import { TPGUARD_EVENT_SOURCE, type DriftTransition } from '../../drift/index.js';
-import type { BusEnvelope } from '../../sources/index.js';
+import type { BusEnvelope, Observation } from '../../sources/index.js';
 import { matchesPattern } from '../../policy/index.js';
 import { describeError } from '../../kernel/index.js';
 
-/** A subscriber of the local bus: receives the EventBridge-shaped event. */
-export type BusHandler = (event: BusEnvelope) => unknown;
+/**
+ * A subscriber of the local bus: receives the EventBridge-shaped event and, for an AWS event that
+ * local intake already normalized, that observation (so it is not normalized a second time).
+ */
+export type BusHandler = (event: BusEnvelope, observation?: Observation) => unknown;
 
 /** A subscriber that failed on an event (EventBridge would retry it, then dead-letter it). */
 export interface DeliveryError {
@@ -64,15 +67,18 @@ export class LocalBus {
     this.errorListeners.push(listener);
   }
 
-  /** Delivers one event; returns how many subscribers matched and which failed. */
-  public async put(event: BusEnvelope): Promise<{ matched: number; errors: DeliveryError[] }> {
+  /** Delivers one event (with the observation it came from, if any); returns how many subscribers matched and which failed. */
+  public async put(
+    event: BusEnvelope,
+    observation?: Observation,
+  ): Promise<{ matched: number; errors: DeliveryError[] }> {
     const errors: DeliveryError[] = [];
     let matched = 0;
     for (const sub of [...this.subscriptions]) {
       if (!matchesPattern(sub.pattern, event)) continue;
       matched++;
       try {
-        await sub.handler(event);
+        await sub.handler(event, observation);
       } catch (err) {
         const e: DeliveryError = {
           subscriber: sub.name,
