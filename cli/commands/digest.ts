@@ -3,7 +3,8 @@ import { createLocalNotifier } from '../../shared/adapters/local/index.js';
 import type { DigestRun } from '../../shared/notify/index.js';
 import { DeliveryFailedError } from '../../shared/notify/index.js';
 import { commandClock } from '../clock.js';
-import { CliError, Exit, loadContext } from '../context.js';
+import { Exit, loadContext } from '../context.js';
+import { CliError } from '../errors.js';
 import { openRuntime, runtimeOptions, type RuntimeOptions } from './replay.js';
 
 /** `digest: 3 open drift; 1 drift escalated; digests sent: email nlp, slack fraud`. */

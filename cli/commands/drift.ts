@@ -4,7 +4,8 @@ import { isDriftId } from '../../shared/drift/index.js';
 import { resolveManually } from '../../shared/drift/index.js';
 import type { DriftRecord, DriftStatus } from '../../shared/drift/index.js';
 import { renderTable } from '../table.js';
-import { CliError, Exit } from '../context.js';
+import { Exit } from '../context.js';
+import { CliError } from '../errors.js';
 import { bySeverityThenRecent, openRuntime, runtimeOptions, type RuntimeOptions } from './replay.js';
 
 /** The statuses `drift list` can show (`compliant` records are not drift). */

@@ -6,7 +6,7 @@ import type { RiskException } from '../../shared/exceptions/index.js';
 import { endOfLocalDay } from '../../shared/review/index.js';
 import { resolveReviewSettings } from '../../shared/review/index.js';
 import { InvalidTimestampError, parseIsoTime } from '../../shared/kernel/index.js';
-import { CliError } from '../context.js';
+import { CliError } from '../errors.js';
 import { renderTable } from '../table.js';
 import { storeOptions, withReviewRuntime, type LocalReviewRuntime, type StoreOptions } from './review-runtime.js';
 

@@ -10,7 +10,8 @@ import { endOfLocalDay, fromWallTime } from '../../shared/review/index.js';
 import { resolveReviewSettings } from '../../shared/review/index.js';
 import { InvalidTimestampError, parseIsoTime } from '../../shared/kernel/index.js';
 import { isRecord } from '../../shared/kernel/index.js';
-import { CliError, PACKAGE_ROOT } from '../context.js';
+import { PACKAGE_ROOT } from '../context.js';
+import { CliError } from '../errors.js';
 import { storeOptions, withReviewRuntime, type StoreOptions } from './review-runtime.js';
 
 interface ReportOptions extends StoreOptions {

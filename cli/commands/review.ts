@@ -12,7 +12,7 @@ import { currentPeriod } from '../../shared/review/index.js';
 import { resolveReviewSettings } from '../../shared/review/index.js';
 import { summarizeTask } from '../../shared/review/index.js';
 import { Decisions, type Decision, type ReviewTask, type TaskSummary } from '../../shared/review/index.js';
-import { CliError } from '../context.js';
+import { CliError } from '../errors.js';
 import { renderTable } from '../table.js';
 import { storeOptions, withReviewRuntime, type StoreOptions } from './review-runtime.js';
 

@@ -3,7 +3,8 @@ import { generatePatterns } from '../../shared/policy/index.js';
 import type { CompiledRule, PolicyPack } from '../../shared/policy/index.js';
 import { runRuleTests } from '../../shared/policy/index.js';
 import { describeTrigger } from '../../shared/sources/index.js';
-import { CliError, Exit, loadContext, policyDir } from '../context.js';
+import { Exit, loadContext, policyDir } from '../context.js';
+import { CliError } from '../errors.js';
 import { renderTable } from '../table.js';
 import { loadPolicyPack } from '../../shared/policy/index.js';
 

@@ -1,5 +1,5 @@
-export { type Clock, fixedClock, InvalidTimestampError, parseIsoTime, systemClock } from './clock.js';
-export { describeError, FileLoadError, TpguardError } from './errors.js';
+export { type Clock, fixedClock, parseIsoTime, systemClock } from './clock.js';
+export { describeError, FileLoadError, InvalidTimestampError, JsonParseError, TpguardError } from './errors.js';
 export { globAny, globMatch } from './glob.js';
 export { isRecord, parseJson, rec, str } from './json.js';
 export { isSecretLike, REDACTED, redactSecrets, secretKeys } from './secrets.js';

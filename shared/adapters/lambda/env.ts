@@ -1,17 +1,5 @@
 import { isAbsolute, join } from 'node:path';
-
-/**
- * Deployed configuration, read once at cold start. A missing variable fails the
- * init with a message naming it, instead of a confusing error on the first event.
- */
-export class MissingEnvironmentError extends Error {
-  public readonly variable: string;
-  public constructor(variable: string) {
-    super(`environment variable ${variable} is required`);
-    this.name = 'MissingEnvironmentError';
-    this.variable = variable;
-  }
-}
+import { MissingEnvironmentError } from './errors.js';
 
 /** The environment variables the functions read (set by serverless.yml). */
 export const EnvVars = {

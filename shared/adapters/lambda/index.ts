@@ -1,4 +1,5 @@
-export { EnvVars, MissingEnvironmentError } from './env.js';
+export { EnvVars } from './env.js';
+export { MissingEnvironmentError } from './errors.js';
 export { createFunction, type FunctionContext, type FunctionSpec, type LambdaFunction } from './handler.js';
 export { type IngestFunctionDeps, type IngestSummary, ingestFunction } from './ingest-runtime.js';
 export {

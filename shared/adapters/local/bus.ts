@@ -13,7 +13,7 @@ import { describeError } from '../../kernel/index.js';
 export type BusHandler = (event: BusEnvelope, observation?: Observation) => unknown;
 
 /** A subscriber that failed on an event (EventBridge would retry it, then dead-letter it). */
-export interface DeliveryError {
+export interface BusDeliveryFailure {
   subscriber: string;
   eventId: string;
   detailType: string;
@@ -43,7 +43,7 @@ interface Subscription {
  */
 export class LocalBus {
   private readonly subscriptions: Subscription[] = [];
-  private readonly errorListeners: ((e: DeliveryError) => void)[] = [];
+  private readonly errorListeners: ((e: BusDeliveryFailure) => void)[] = [];
 
   /**
    * Calls `handler` for every event matching `pattern` (an EventBridge event pattern). Handlers
@@ -63,7 +63,7 @@ export class LocalBus {
   }
 
   /** Called for each failed delivery (the bus itself never throws for a subscriber). */
-  public onError(listener: (e: DeliveryError) => void): void {
+  public onError(listener: (e: BusDeliveryFailure) => void): void {
     this.errorListeners.push(listener);
   }
 
@@ -71,8 +71,8 @@ export class LocalBus {
   public async put(
     event: BusEnvelope,
     observation?: Observation,
-  ): Promise<{ matched: number; errors: DeliveryError[] }> {
-    const errors: DeliveryError[] = [];
+  ): Promise<{ matched: number; errors: BusDeliveryFailure[] }> {
+    const errors: BusDeliveryFailure[] = [];
     let matched = 0;
     for (const sub of [...this.subscriptions]) {
       if (!matchesPattern(sub.pattern, event)) continue;
@@ -80,7 +80,7 @@ export class LocalBus {
       try {
         await sub.handler(event, observation);
       } catch (err) {
-        const e: DeliveryError = {
+        const e: BusDeliveryFailure = {
           subscriber: sub.name,
           eventId: event.id,
           detailType: event['detail-type'],

@@ -27,7 +27,7 @@ import { GUARDDUTY_FINDINGS_PATTERN, recordObservationSightings, recordSightings
 import { systemClock, type Clock } from '../../kernel/index.js';
 import { DynamoDriftStore } from '../aws/index.js';
 import { openLocalTable, type LocalTable } from './dynalite.js';
-import { LocalBus, LocalBusPublisher, type DeliveryError } from './bus.js';
+import { LocalBus, LocalBusPublisher, type BusDeliveryFailure } from './bus.js';
 
 /** The data folder every local command shares by default (embedded DynamoDB, outbox, inbox). */
 export const DEFAULT_DATA_DIR = '.tpguard';
@@ -62,7 +62,7 @@ export interface RunSummary {
   /** Transitions published again for duplicate deliveries (at least once; the notifier dedupes). */
   republished: number;
   /** Handler failures (EventBridge would retry, then dead-letter). */
-  errors: DeliveryError[];
+  errors: BusDeliveryFailure[];
 }
 
 export function emptySummary(): RunSummary {
