@@ -111,7 +111,9 @@ function meter(doc: ReturnType<typeof documentClient>): {
   return {
     counts,
     capacity,
-    reset: () => [counts, capacity].forEach((o) => Object.keys(o).forEach((k) => delete o[k])),
+    reset: () => {
+      for (const o of [counts, capacity]) for (const k of Object.keys(o)) delete o[k];
+    },
   };
 }
 

@@ -57,7 +57,10 @@ const rulesById = new WeakMap<Evaluator, Map<string, CompiledRule>>();
 
 function ruleOf(ev: Evaluator, ruleId: string): CompiledRule {
   let map = rulesById.get(ev);
-  if (!map) rulesById.set(ev, (map = new Map(ev.pack.rules.map((r) => [r.rule.id, r]))));
+  if (!map) {
+    map = new Map(ev.pack.rules.map((r) => [r.rule.id, r]));
+    rulesById.set(ev, map);
+  }
   return map.get(ruleId)!;
 }
 

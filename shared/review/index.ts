@@ -5,12 +5,12 @@ export { ReviewAlreadyCompletedError, ReviewConfigError, ReviewError, ReviewTask
 export { driftFactsFrom } from './facts.js';
 export { contentLines } from './messages.js';
 export { createReviewMessenger } from './messenger.js';
-export { type PackSnapshot } from './pack-snapshot.js';
+export type { PackSnapshot } from './pack-snapshot.js';
 export { currentPeriod } from './period.js';
-export {
-  type DriftFacts,
-  type FindingSightings,
-  type ReviewStore,
+export type {
+  DriftFacts,
+  FindingSightings,
+  ReviewStore,
 } from './ports.js';
 export { areasByOwner, resolveReviewSettings } from './settings.js';
 export { reviewStatusLines } from './status.js';

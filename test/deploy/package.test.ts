@@ -240,7 +240,8 @@ describe('Stack: functions', () => {
     const roles = DEPLOYED_FUNCTIONS.map((f) => fnOf(f.key).Properties.Role);
 
     // Assess
-    DEPLOYED_FUNCTIONS.forEach((f, i) => expect(isRefTo(roles[i], logicalIds(f.key).role, 'Arn'), f.key).toBe(true));
+    for (const [i, f] of DEPLOYED_FUNCTIONS.entries())
+      expect(isRefTo(roles[i], logicalIds(f.key).role, 'Arn'), f.key).toBe(true);
     expect(new Set(roles.map((r) => JSON.stringify(r))).size).toBe(DEPLOYED_FUNCTIONS.length);
     expect(main.Resources.IamRoleLambdaExecution).toBeUndefined();
   });
@@ -328,6 +329,7 @@ describe('Stack: least-privilege IAM', () => {
         resourcesOf('dynamodb:').every(
           (r) =>
             isRefTo(r, 'TpguardTable', 'Arn') ||
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not a JS template
             JSON.stringify(r) === JSON.stringify({ 'Fn::Sub': '${TpguardTable.Arn}/index/gsi1' }),
         ),
         f.key,
@@ -448,7 +450,7 @@ describe('Stack: data and encryption', () => {
   });
 });
 
-const targetsOf = (rule: Resource) => rule.Properties.Targets as Record<string, any>[];
+const targetsOf = (rule: Resource) => rule.Properties.Targets as Resource['Properties'][];
 
 describe('Stack: events', () => {
   it('subscribes the ingest functions with exactly the generated patterns', () => {
@@ -466,7 +468,7 @@ describe('Stack: events', () => {
   it('never uses a catch-all pattern, and CloudTrail patterns always list their eventNames', () => {
     for (const [id, rule] of [...ofType(main, 'AWS::Events::Rule'), ...ofType(forwarder, 'AWS::Events::Rule')]) {
       // Prepare
-      const pattern = rule.Properties.EventPattern as Record<string, any>;
+      const pattern = rule.Properties.EventPattern as Resource['Properties'];
 
       // Assess
       expect(rule.Properties.ScheduleExpression, id).toBeUndefined();
@@ -500,7 +502,7 @@ describe('Stack: events', () => {
             isRefTo(p.Properties.Queues[0], queueId),
           )?.[1];
           const allowed = policy?.Properties.PolicyDocument.Statement.find(
-            (s: Record<string, any>) => s.Effect === 'Allow',
+            (s: Resource['Properties']) => s.Effect === 'Allow',
           );
 
           // Assess
@@ -575,7 +577,7 @@ describe('Stack: events', () => {
 
 describe('Stack: alarms', () => {
   const alarms = () => ofType(main, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
-  const routed = (a: Record<string, any>) => a.AlarmActions.some((x: unknown) => isRefTo(x, 'AlertTopic'));
+  const routed = (a: Resource['Properties']) => a.AlarmActions.some((x: unknown) => isRefTo(x, 'AlertTopic'));
 
   it('alarms on errors and throttles of every function, to the alert topic', () => {
     for (const f of DEPLOYED_FUNCTIONS) {

@@ -10,11 +10,6 @@ export const GSI1 = 'gsi1';
 /** The local table name (`tpguard-<stage>` when deployed). */
 export const LOCAL_TABLE_NAME = 'tpguard';
 
-/** Deployed name of the table for a stage. */
-export function tableNameFor(stage: string): string {
-  return `tpguard-${stage}`;
-}
-
 /**
  * CreateTable input without the name (the same shape as CloudFormation's AWS::DynamoDB::Table
  * key schema, attribute definitions and GSI).

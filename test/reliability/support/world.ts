@@ -244,8 +244,14 @@ function recorded(
 ): Dispatcher {
   const note = (m: Outbound) => sent.push(`${m.channel}|${m.driftId}|${m.kind}#${m.eventId}`);
   return {
-    email: async (m) => void (await senders.email(m), note(m)),
-    slack: async (m) => void (await senders.slack(m), note(m)),
+    email: async (m) => {
+      await senders.email(m);
+      note(m);
+    },
+    slack: async (m) => {
+      await senders.slack(m);
+      note(m);
+    },
   };
 }
 
