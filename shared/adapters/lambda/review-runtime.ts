@@ -124,34 +124,15 @@ function initReview({ env, config, pack, telemetry }: FunctionContext): ReviewFu
 
 const REVIEW_ENV = [EnvVars.table, EnvVars.topicArn, EnvVars.busName] as const;
 
-/** The review scheduler (EventBridge Scheduler, `reviews.schedule`): opens the period's review tasks. */
-export function reviewSchedulerFunction(): FunctionSpec<
-  ReviewFunctionDeps,
-  unknown,
-  ReviewFunctionDeps,
-  SchedulerResult
-> {
-  return {
-    service: 'review-scheduler',
-    requires: REVIEW_ENV,
-    init: initReview,
-    deps: (rt) => rt,
-    lambdaHandler: schedulerLambdaHandler,
-  };
+function reviewFunction<Result>(
+  service: string,
+  lambdaHandler: (event: unknown, rt: ReviewFunctionDeps) => Promise<Result>,
+): FunctionSpec<ReviewFunctionDeps, unknown, ReviewFunctionDeps, Result> {
+  return { service, requires: REVIEW_ENV, init: initReview, deps: (rt) => rt, lambdaHandler };
 }
 
+/** The review scheduler (EventBridge Scheduler, `reviews.schedule`): opens the period's review tasks. */
+export const reviewSchedulerFunction = () => reviewFunction('review-scheduler', schedulerLambdaHandler);
+
 /** The review reminder (daily): reminders, one escalation once overdue, drift of expired exceptions reopened. */
-export function reviewReminderFunction(): FunctionSpec<
-  ReviewFunctionDeps,
-  unknown,
-  ReviewFunctionDeps,
-  ReminderResult
-> {
-  return {
-    service: 'review-reminder',
-    requires: REVIEW_ENV,
-    init: initReview,
-    deps: (rt) => rt,
-    lambdaHandler: reminderLambdaHandler,
-  };
-}
+export const reviewReminderFunction = () => reviewFunction('review-reminder', reminderLambdaHandler);
