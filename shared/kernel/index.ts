@@ -5,3 +5,4 @@ export { isRecord, parseJson, rec, str } from './json.js';
 export { isSecretLike, REDACTED, redactSecrets, secretKeys } from './secrets.js';
 export { SEVERITIES, type Severity, SEVERITY_RANK } from './severity.js';
 export { silentTelemetry, type Telemetry } from './telemetry.js';
+export { type Actor, actorLabel, sameIdentity } from './actor.js';
