@@ -10,7 +10,7 @@ export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..
 
 export const DEFAULT_CONFIG_FILE = 'tpguard.config.yaml';
 
-export { CliError, Exit } from './errors.js';
+export { Exit } from './errors.js';
 
 /** `--config FILE`, else `./tpguard.config.yaml` when present, else the defaults. */
 export function configPath(option: string | undefined): string | undefined {

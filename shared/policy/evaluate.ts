@@ -176,6 +176,10 @@ export function evaluate(ev: Evaluator, obs: Observation, only?: ReadonlySet<str
   const tooDeep = nestedDeeperThan(obs.raw, MAX_EVENT_DEPTH);
   // The same for every rule and resource of the observation: looked for once (`npm run bench`).
   let truncated: boolean | undefined;
+  const isTruncated = () => {
+    truncated ??= truncatedField(ctx.req) || truncatedField(ctx.resp);
+    return truncated;
+  };
   const out: Finding[] = [];
   for (const c of candidates) {
     if (only && !only.has(c.rule.id)) continue;
@@ -197,7 +201,7 @@ export function evaluate(ev: Evaluator, obs: Observation, only?: ReadonlySet<str
       if (!inScope(resource, ev.config)) continue;
       out.push(
         identifiable(resource)
-          ? judge(c, ctx, resource, obs, (truncated ??= truncatedField(ctx.req) || truncatedField(ctx.resp)))
+          ? judge(c, ctx, resource, obs, isTruncated())
           : {
               ruleId: c.rule.id,
               title: c.rule.title,
