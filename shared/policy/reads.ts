@@ -257,7 +257,8 @@ class ReadCollector {
     }
     switch (n.op) {
       case '&&':
-        return this.walkAnd(n, scope, ctx, depth);
+        this.walkAnd(n, scope, ctx, depth);
+        return;
       case '||': {
         const [l, r] = n.args as [Node, Node];
         this.walk(l, scope, ctx, depth + 1);
@@ -273,9 +274,11 @@ class ReadCollector {
         return;
       }
       case 'call':
-        return this.walkCall(n, scope, ctx, depth);
+        this.walkCall(n, scope, ctx, depth);
+        return;
       case 'rcall':
-        return this.walkMethod(n, scope, ctx, depth);
+        this.walkMethod(n, scope, ctx, depth);
+        return;
       default:
         this.walkInside(n, scope, ctx, depth + 1);
     }
@@ -296,7 +299,10 @@ class ReadCollector {
     const reads = READS_BY_NAME.get(name);
     if (name === 'has' && args.length === 1) {
       const hp = this.pathOf(args[0]!, scope);
-      if (hp) return this.record(args[0]!, hp, ctx, 'has');
+      if (hp) {
+        this.record(args[0]!, hp, ctx, 'has');
+        return;
+      }
     }
     if (reads && 'fields' in reads && args.length >= 1) {
       const base = this.pathOf(args[0]!, scope);
@@ -325,7 +331,10 @@ class ReadCollector {
   /** An argument a function walks as a whole: its own path is still checked, not what is inside. */
   private wholeArg(t: Node, fn: string, scope: Scope, ctx: Ctx, depth: number): void {
     const tp = this.pathOf(t, scope);
-    if (!tp) return this.walk(t, scope, ctx, depth + 1);
+    if (!tp) {
+      this.walk(t, scope, ctx, depth + 1);
+      return;
+    }
     const containers = tp.filter((p) => p.segs.length === 0 || p.elemRoot);
     if (containers.length > 0) this.opaque.push({ fn, text: this.text(t), ops: ctx.ops ? [...ctx.ops] : null });
     const leaves = tp.filter((p) => !(p.segs.length === 0 || p.elemRoot));
@@ -359,7 +368,8 @@ class ReadCollector {
         return;
       case '.':
       case '.?':
-        return sub((n.args as [Node, string])[0]);
+        sub((n.args as [Node, string])[0]);
+        return;
       case '[]':
       case '[?]': {
         const [base, key] = n.args as [Node, Node];
@@ -384,7 +394,8 @@ class ReadCollector {
         return;
       case '!_':
       case '-_':
-        return this.walk(n.args, scope, ctx, depth + 1);
+        this.walk(n.args, scope, ctx, depth + 1);
+        return;
       default:
         if (Array.isArray(n.args)) for (const a of n.args) this.walk(a, scope, ctx, depth + 1);
     }
