@@ -6,6 +6,7 @@ import {
   policyAllowedActions,
   policyAllowsOnAnyResource,
   policyForeignAccounts,
+  policyForeignOrganizations,
   policyIsPublic,
 } from './functions/policy-document.js';
 import { isSecretLike, secretKeys } from '../kernel/index.js';
@@ -74,7 +75,13 @@ export const CEL_FUNCTIONS: readonly CelFunction[] = [
   {
     signature: 'policyForeignAccounts(dyn, list): list',
     handler: (d: unknown, l: unknown[]) => policyForeignAccounts(d, asList(l)),
-    description: 'accounts granted that are not in the list',
+    description: 'accounts granted (as principals, or by a condition on a public or service principal) not in the list',
+    reads: { whole: true },
+  },
+  {
+    signature: 'policyForeignOrganizations(dyn, list): list',
+    handler: (d: unknown, l: unknown[]) => policyForeignOrganizations(d, asList(l)),
+    description: 'organizations a condition grants to that are not in the list ([] when the list is empty)',
     reads: { whole: true },
   },
   {
