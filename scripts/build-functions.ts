@@ -113,14 +113,6 @@ export const DEPLOYED_FUNCTIONS: readonly DeployedFunction[] = [
   },
 ];
 
-/** Which ingest function receives each kind of generated pattern. */
-export const INGEST_TARGETS: Readonly<Record<'cloudtrail' | 'guardduty' | 'config' | 'statechange', string>> = {
-  cloudtrail: 'ingestCloudtrail',
-  guardduty: 'ingestGuardduty',
-  config: 'ingestConfig',
-  statechange: 'ingestConfig',
-};
-
 /** The name serverless gives a function key in logical ids (`ingest-x` -> `IngestDashx`). */
 export function normalizedName(key: string): string {
   const name = key.replace(/-/g, 'Dash').replace(/_/g, 'Underscore');

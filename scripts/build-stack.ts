@@ -1,6 +1,6 @@
-import type { GeneratedPattern } from '../shared/policy/index.js';
+import { type GeneratedPattern, INGEST_ROUTES } from '../shared/sources/index.js';
 import { BuildError, PatternTooLargeError } from './build-errors.js';
-import { ACCESS_ACTIONS, INGEST_TARGETS, logicalIds, type Access, type DeployedFunction } from './build-functions.js';
+import { ACCESS_ACTIONS, logicalIds, type Access, type DeployedFunction } from './build-functions.js';
 
 /**
  * CloudFormation resources generated at package time, merged into the stacks by serverless.yml
@@ -128,7 +128,7 @@ export function ingestResources(
   for (const p of patterns) {
     checkPatternSize(p);
     const id = ingestRuleId(p);
-    const fnKey = INGEST_TARGETS[p.target];
+    const fnKey = INGEST_ROUTES[p.target];
     Resources[id] = lambdaRule(p.pattern, fnKey);
     Resources[`${id}Permission`] = invokePermission(fnKey, id);
     ruleIds.push(id);

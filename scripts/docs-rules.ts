@@ -6,7 +6,7 @@
 import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { describeTrigger } from '../cli/commands/rules.js';
+import { describeTrigger } from '../shared/sources/index.js';
 import { PolicyPackError } from '../shared/policy/index.js';
 import { loadPolicyPack, type CompiledRule, type PolicyPack } from '../shared/policy/index.js';
 import { type Rule } from '../shared/policy/index.js';

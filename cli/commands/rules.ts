@@ -2,24 +2,10 @@ import type { Command } from 'commander';
 import { generatePatterns } from '../../shared/policy/index.js';
 import type { CompiledRule, PolicyPack } from '../../shared/policy/index.js';
 import { runRuleTests } from '../../shared/policy/index.js';
-import type { Trigger } from '../../shared/policy/index.js';
+import { describeTrigger } from '../../shared/sources/index.js';
 import { CliError, Exit, loadContext, policyDir } from '../context.js';
 import { renderTable } from '../table.js';
 import { loadPolicyPack } from '../../shared/policy/index.js';
-
-/** A trigger in one line: `cloudtrail s3.amazonaws.com PutBucketPolicy,DeleteBucketPolicy`. */
-export function describeTrigger(on: Trigger): string {
-  switch (on.source) {
-    case 'cloudtrail':
-      return `cloudtrail ${on.eventSource} ${on.eventName.join(',')}`;
-    case 'guardduty':
-      return on.findingType ? `guardduty ${on.findingType.join(',')}` : `guardduty "${on.detailType}"`;
-    case 'config':
-      return `config ${on.resourceType.join(',')}${on.detailType === 'Config Rules Compliance Change' ? ' (compliance change)' : ''}`;
-    default:
-      return `${on.source} ${on.detailType.join(',')}`;
-  }
-}
 
 /** The JSON form of a rule in `rules list --format json`. */
 export function ruleSummary(c: CompiledRule) {

@@ -1,3 +1,2 @@
-export { type BusEnvelope, envelopeOf } from './envelope.js';
 export { emptyResult, type IngestDeps, ingestEvent, type IngestResult, recordRejection } from './pipeline.js';
 export { type IngestTelemetry, silentTelemetry } from './telemetry.js';

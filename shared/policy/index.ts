@@ -10,6 +10,6 @@ export {
   nestedDeeperThan,
 } from './evaluate.js';
 export { type CompiledRule, loadPolicyPack, type PolicyPack } from './load.js';
-export { type GeneratedPattern, generatePatterns, matchesPattern } from './patterns.js';
+export { generatePatterns, matchesPattern } from './patterns.js';
 export { type RuleTestResult, runRuleTests, TEST_CONFIG_FILE } from './rule-tests.js';
-export { type Rule, RULE_KEY_ORDER, type Trigger } from './schema.js';
+export { type Rule, RULE_KEY_ORDER } from './schema.js';

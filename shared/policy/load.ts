@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { formatIssue } from '../config/index.js';
+import { checkTrigger } from '../sources/index.js';
 import { parseYaml } from '../config/index.js';
 import { compileRule, type CompiledRule, type PolicyPack } from './compile.js';
 import { PolicyPackError, type PackProblem } from './errors.js';
@@ -75,16 +76,7 @@ function parseRuleFile(
         problems.push({ ...where, message: `test "${t.name}": file not found: ${p}` });
     }
   }
-  if (rule.on.source === 'guardduty' && rule.on.detailType === 'GuardDuty Finding' && !rule.on.findingType) {
-    problems.push({ ...where, message: 'on.findingType is required for "GuardDuty Finding" (no catch-all triggers)' });
-  }
-  if (rule.on.source === 'guardduty' && rule.on.detailType !== 'GuardDuty Finding' && rule.on.findingType) {
-    // Such a rule would be indexed by finding type, which scan results do not have: it could never match.
-    problems.push({
-      ...where,
-      message: `on.findingType only applies to "GuardDuty Finding", not "${rule.on.detailType}"`,
-    });
-  }
+  for (const message of checkTrigger(rule.on)) problems.push({ ...where, message });
   return compileRule(rule, file, basename(dirname(file)), problems);
 }
 

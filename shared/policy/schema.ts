@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { SEVERITIES } from '../kernel/index.js';
-import { RESOURCE_TYPE_NAMES } from '../sources/index.js';
+import { RESOURCE_TYPE_NAMES, TriggerSchema } from '../sources/index.js';
 
 /**
  * `cannot-evaluate`: the event lacks what the rule needs (a field absent, truncated);
@@ -8,41 +8,6 @@ import { RESOURCE_TYPE_NAMES } from '../sources/index.js';
  */
 export const VERDICTS = ['violation', 'pass', 'cannot-evaluate', 'not-configured', 'not-applicable'] as const;
 export type Verdict = (typeof VERDICTS)[number];
-
-const names = z.array(z.string().min(1)).min(1);
-
-/** Triggers, one shape per source; compiled into the index and the EventBridge patterns. */
-export const TriggerSchema = z.discriminatedUnion('source', [
-  z.strictObject({
-    source: z.literal('cloudtrail'),
-    eventSource: z
-      .string()
-      .regex(/^[a-z0-9-]+\.amazonaws\.com$/, 'eventSource is a service host such as s3.amazonaws.com'),
-    eventName: names,
-    /** Failed calls (`errorCode`) are evaluated only when a rule says so. */
-    includeFailed: z.boolean().default(false),
-  }),
-  z.strictObject({
-    source: z.literal('guardduty'),
-    detailType: z
-      .enum(['GuardDuty Finding', 'GuardDuty Malware Protection Object Scan Result'])
-      .default('GuardDuty Finding'),
-    /** Finding types; a trailing `*` matches by prefix. Required for "GuardDuty Finding". */
-    findingType: names.optional(),
-  }),
-  z.strictObject({
-    source: z.literal('config'),
-    detailType: z
-      .enum(['Config Configuration Item Change', 'Config Rules Compliance Change'])
-      .default('Config Configuration Item Change'),
-    resourceType: z
-      .array(z.string().regex(/^AWS::\w+::\w+$/, 'resourceType is an AWS Config type such as AWS::S3::Bucket'))
-      .min(1),
-  }),
-  z.strictObject({ source: z.literal('sagemaker'), detailType: names }),
-  z.strictObject({ source: z.literal('bedrock'), detailType: names }),
-]);
-export type Trigger = z.infer<typeof TriggerSchema>;
 
 export const TestCaseSchema = z.strictObject({
   name: z.string().min(1),

@@ -2,7 +2,7 @@ import type { TpguardConfig } from '../config/index.js';
 import { exceptionState } from '../exceptions/index.js';
 import type { RiskException } from '../exceptions/index.js';
 import type { PolicyPack } from '../policy/index.js';
-import type { GeneratedPattern } from '../policy/index.js';
+import type { GeneratedPattern } from '../sources/index.js';
 import { SEVERITIES, type Severity } from '../kernel/index.js';
 import { driftActivity } from '../review/index.js';
 import { localDate } from '../review/index.js';

@@ -1,5 +1,5 @@
 import type { TpguardConfig } from '../config/index.js';
-import { intake } from '../sources/index.js';
+import { GUARDDUTY_FINDING, intake } from '../sources/index.js';
 import type { FindingSighting } from './ports.js';
 import { sightingsOf } from './facts.js';
 
@@ -10,7 +10,7 @@ import { sightingsOf } from './facts.js';
  */
 export const GUARDDUTY_FINDINGS_PATTERN: Readonly<Record<string, unknown>> = Object.freeze({
   source: ['aws.guardduty'],
-  'detail-type': ['GuardDuty Finding'],
+  'detail-type': [GUARDDUTY_FINDING],
 });
 
 /** Where sightings are counted (DynamoSightings). */

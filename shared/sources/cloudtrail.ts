@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import * as z from 'zod';
 import { isRecord, rec, str } from '../kernel/index.js';
+import { addAll, defineSource, type PatternDraft, pascal, sortedUnique } from './definition.js';
 import { UnsupportedEventError } from './errors.js';
 import { toIsoTime, UNKNOWN_TIME } from './time.js';
 import type { Actor, Observation, ResourceRef } from './types.js';
@@ -194,3 +196,62 @@ export function isCloudTrailRecord(v: Record<string, unknown>): boolean {
     (v.eventSource as string).endsWith('.amazonaws.com')
   );
 }
+
+/** The index key of a CloudTrail call: the scan's pre-filter asks the index for it per record. */
+export function cloudTrailKey(eventSource: string | undefined, eventName: string | undefined): string {
+  return `ct|${eventSource}|${eventName}`;
+}
+
+const cloudTrailTrigger = z.strictObject({
+  source: z.literal('cloudtrail'),
+  eventSource: z
+    .string()
+    .regex(/^[a-z0-9-]+\.amazonaws\.com$/, 'eventSource is a service host such as s3.amazonaws.com'),
+  eventName: z.array(z.string().min(1)).min(1),
+  /** Failed calls (`errorCode`) are evaluated only when a rule says so. */
+  includeFailed: z.boolean().default(false),
+});
+
+/** CloudTrail management events: EventBridge deliveries and raw records of log files. */
+export const cloudtrailSource = defineSource({
+  name: 'cloudtrail',
+  source: 'cloudtrail',
+  detailTypes: {
+    [CLOUDTRAIL_DETAIL_TYPE]: normalizeCloudTrail,
+    'AWS Service Event via CloudTrail': normalizeCloudTrail,
+    'AWS Console Sign In via CloudTrail': normalizeCloudTrail,
+  },
+  raw: { matches: isCloudTrailRecord, normalize: (record) => normalizeCloudTrail(record) },
+  trigger: cloudTrailTrigger,
+  example: {
+    source: 'cloudtrail',
+    eventSource: 's3.amazonaws.com',
+    eventName: ['PutBucketPolicy', 'DeleteBucketPolicy'],
+    includeFailed: false,
+  },
+  triggerKeys: (on) => on.eventName.map((name) => ({ key: cloudTrailKey(on.eventSource, name), prefix: false })),
+  observationKey: (t) => cloudTrailKey(t.eventSource, t.eventName),
+  describeTrigger: (on) => `cloudtrail ${on.eventSource} ${on.eventName.join(',')}`,
+  /** One pattern per service; CloudTrail patterns always list their eventNames (never a catch-all). */
+  patterns(triggers): PatternDraft[] {
+    const byHost = new Map<string, Set<string>>();
+    for (const on of triggers) addAll(byHost, on.eventSource, on.eventName);
+    return sortedUnique(byHost.keys()).map((host) => {
+      const service = host.replace('.amazonaws.com', '');
+      return {
+        name: `CloudTrail${pascal(service)}`,
+        pattern: {
+          source: [`aws.${service}`],
+          'detail-type': [CLOUDTRAIL_DETAIL_TYPE],
+          detail: { eventSource: [host], eventName: sortedUnique(byHost.get(host) ?? []) },
+        },
+      };
+    });
+  },
+  route: { target: 'cloudtrail', functionKey: 'ingestCloudtrail' },
+  wrap: (obs) => ({
+    'detail-type': CLOUDTRAIL_DETAIL_TYPE,
+    source: `aws.${(obs.trigger.eventSource ?? 'unknown').replace('.amazonaws.com', '')}`,
+    detail: obs.detail,
+  }),
+});

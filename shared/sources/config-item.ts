@@ -1,5 +1,7 @@
+import * as z from 'zod';
 import { isRecord, rec, str } from '../kernel/index.js';
 import { syntheticId } from './cloudtrail.js';
+import { addAll, defineSource, pascal, sortedUnique } from './definition.js';
 import { UnsupportedEventError } from './errors.js';
 import { fromConfigType } from './resource-types.js';
 import { toIsoTime, UNKNOWN_TIME } from './time.js';
@@ -89,3 +91,52 @@ export function isRawConfigItem(v: Record<string, unknown>): boolean {
     ('configuration' in v || 'configurationItemStatus' in v)
   );
 }
+
+const configTrigger = z.strictObject({
+  source: z.literal('config'),
+  detailType: z.enum([CONFIG_ITEM_CHANGE, CONFIG_COMPLIANCE_CHANGE]).default(CONFIG_ITEM_CHANGE),
+  resourceType: z
+    .array(z.string().regex(/^AWS::\w+::\w+$/, 'resourceType is an AWS Config type such as AWS::S3::Bucket'))
+    .min(1),
+});
+
+/** AWS Config: configuration item changes (EventBridge, history and snapshot items) and rule compliance changes. */
+export const configItemSource = defineSource({
+  name: 'config-item',
+  source: 'config',
+  detailTypes: { [CONFIG_ITEM_CHANGE]: normalizeConfigChange, [CONFIG_COMPLIANCE_CHANGE]: normalizeComplianceChange },
+  raw: { matches: isRawConfigItem, normalize: (item) => normalizeConfigItem(item) },
+  trigger: configTrigger,
+  example: { source: 'config', detailType: CONFIG_ITEM_CHANGE, resourceType: ['AWS::S3::Bucket'] },
+  triggerKeys: (on) => on.resourceType.map((t) => ({ key: `cfg|${on.detailType}|${t}`, prefix: false })),
+  observationKey: (t) => `cfg|${t.detailType}|${t.resourceType}`,
+  describeTrigger: (on) =>
+    `config ${on.resourceType.join(',')}${on.detailType === CONFIG_COMPLIANCE_CHANGE ? ' (compliance change)' : ''}`,
+  patterns(triggers) {
+    const byDetailType = new Map<string, Set<string>>();
+    for (const on of triggers) addAll(byDetailType, on.detailType, on.resourceType);
+    return sortedUnique(byDetailType.keys()).map((dt) => {
+      const types = sortedUnique(byDetailType.get(dt) ?? []);
+      // An oversized item arrives as a summary: both shapes are matched.
+      const detail =
+        dt === CONFIG_ITEM_CHANGE
+          ? {
+              $or: [
+                { configurationItem: { resourceType: types } },
+                { configurationItemSummary: { resourceType: types } },
+              ],
+            }
+          : { resourceType: types };
+      return {
+        name: `Config${pascal(dt.replace('Config ', ''))}`,
+        pattern: { source: ['aws.config'], 'detail-type': [dt], detail },
+      };
+    });
+  },
+  route: { target: 'config', functionKey: 'ingestConfig' },
+  wrap: (obs) => ({
+    'detail-type': CONFIG_ITEM_CHANGE,
+    source: 'aws.config',
+    detail: { messageType: 'ConfigurationItemChangeNotification', configurationItem: obs.detail },
+  }),
+});

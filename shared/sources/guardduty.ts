@@ -1,5 +1,7 @@
+import * as z from 'zod';
 import { isRecord, rec, str } from '../kernel/index.js';
 import { syntheticId, tagsFromList } from './cloudtrail.js';
+import { defineSource, type PatternDraft, pascal, sortedUnique } from './definition.js';
 import { UnsupportedEventError } from './errors.js';
 import { toIsoTime, UNKNOWN_TIME } from './time.js';
 import type { Actor, Observation, ResourceRef } from './types.js';
@@ -130,3 +132,66 @@ export function normalizeMalwareScan(detail: Record<string, unknown>, envelope: 
 export function isRawFinding(v: Record<string, unknown>): boolean {
   return typeof v.schemaVersion === 'string' && typeof v.type === 'string' && isRecord(v.service);
 }
+
+const guardDutyTrigger = z.strictObject({
+  source: z.literal('guardduty'),
+  detailType: z.enum([GUARDDUTY_FINDING, GUARDDUTY_MALWARE_SCAN]).default(GUARDDUTY_FINDING),
+  /** Finding types; a trailing `*` matches by prefix. Required for "GuardDuty Finding". */
+  findingType: z.array(z.string().min(1)).min(1).optional(),
+});
+type GuardDutyTrigger = z.infer<typeof guardDutyTrigger>;
+
+function findingTypeFilter(types: Iterable<string>): unknown[] {
+  return sortedUnique(types).map((t) => (t.endsWith('*') ? { prefix: t.slice(0, -1) } : t));
+}
+
+function guardDutyPatterns(triggers: readonly GuardDutyTrigger[]): PatternDraft[] {
+  const findings = triggers.flatMap((on) => on.findingType ?? []);
+  const others = sortedUnique(triggers.filter((on) => !on.findingType).map((on) => on.detailType));
+  const out: PatternDraft[] = [];
+  if (findings.length > 0) {
+    out.push({
+      name: 'GuardDutyFinding',
+      pattern: {
+        source: ['aws.guardduty'],
+        'detail-type': [GUARDDUTY_FINDING],
+        detail: { type: findingTypeFilter(findings) },
+      },
+    });
+  }
+  for (const dt of others)
+    out.push({
+      name: `GuardDuty${pascal(dt.replace('GuardDuty ', ''))}`,
+      pattern: { source: ['aws.guardduty'], 'detail-type': [dt] },
+    });
+  return out;
+}
+
+/** GuardDuty findings (EventBridge and exported) and Malware Protection for S3 scan results. */
+export const guarddutySource = defineSource({
+  name: 'guardduty',
+  source: 'guardduty',
+  detailTypes: { [GUARDDUTY_FINDING]: normalizeGuardDutyFinding, [GUARDDUTY_MALWARE_SCAN]: normalizeMalwareScan },
+  raw: { matches: isRawFinding, normalize: (finding) => normalizeGuardDutyFinding(finding) },
+  trigger: guardDutyTrigger,
+  example: { source: 'guardduty', detailType: GUARDDUTY_FINDING, findingType: ['Exfiltration:S3/*'] },
+  checkTrigger(on) {
+    if (on.detailType === GUARDDUTY_FINDING && !on.findingType)
+      return [`on.findingType is required for "${GUARDDUTY_FINDING}" (no catch-all triggers)`];
+    // Such a rule would be indexed by finding type, which scan results do not have: it could never match.
+    if (on.detailType !== GUARDDUTY_FINDING && on.findingType)
+      return [`on.findingType only applies to "${GUARDDUTY_FINDING}", not "${on.detailType}"`];
+    return [];
+  },
+  triggerKeys: (on) =>
+    on.findingType
+      ? on.findingType.map((t) =>
+          t.endsWith('*') ? { key: `gd|${t.slice(0, -1)}`, prefix: true } : { key: `gd|${t}`, prefix: false },
+        )
+      : [{ key: `dt|${on.detailType}`, prefix: false }],
+  observationKey: (t) => (t.findingType !== undefined ? `gd|${t.findingType}` : `dt|${t.detailType}`),
+  describeTrigger: (on) => (on.findingType ? `guardduty ${on.findingType.join(',')}` : `guardduty "${on.detailType}"`),
+  patterns: guardDutyPatterns,
+  route: { target: 'guardduty', functionKey: 'ingestGuardduty' },
+  wrap: (obs) => ({ 'detail-type': GUARDDUTY_FINDING, source: 'aws.guardduty', detail: obs.detail }),
+});

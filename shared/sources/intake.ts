@@ -1,40 +1,6 @@
-import { describeError } from '../kernel/index.js';
-import { isRecord, parseJson } from '../kernel/index.js';
-import { isCloudTrailRecord, normalizeCloudTrail } from './cloudtrail.js';
-import {
-  CONFIG_COMPLIANCE_CHANGE,
-  CONFIG_ITEM_CHANGE,
-  isRawConfigItem,
-  normalizeComplianceChange,
-  normalizeConfigChange,
-  normalizeConfigItem,
-} from './config-item.js';
-import {
-  GUARDDUTY_FINDING,
-  GUARDDUTY_MALWARE_SCAN,
-  isRawFinding,
-  normalizeGuardDutyFinding,
-  normalizeMalwareScan,
-} from './guardduty.js';
-import { normalizeStateChange, STATE_CHANGE_SHAPES } from './state-change.js';
+import { describeError, isRecord, parseJson } from '../kernel/index.js';
+import { normalizerOf, RAW_SHAPES } from './registry.js';
 import type { Observation, Rejection } from './types.js';
-
-type EnvelopeNormalizer = (detail: Record<string, unknown>, envelope: Record<string, unknown>) => Observation;
-
-/** Which normalizer reads which EventBridge detail-type. */
-const BY_DETAIL_TYPE: ReadonlyMap<string, EnvelopeNormalizer> = new Map<string, EnvelopeNormalizer>([
-  ['AWS API Call via CloudTrail', normalizeCloudTrail],
-  ['AWS Service Event via CloudTrail', normalizeCloudTrail],
-  ['AWS Console Sign In via CloudTrail', normalizeCloudTrail],
-  [GUARDDUTY_FINDING, normalizeGuardDutyFinding],
-  [GUARDDUTY_MALWARE_SCAN, normalizeMalwareScan],
-  [CONFIG_ITEM_CHANGE, normalizeConfigChange],
-  [CONFIG_COMPLIANCE_CHANGE, normalizeComplianceChange],
-  ...Object.keys(STATE_CHANGE_SHAPES).map((t): [string, EnvelopeNormalizer] => [t, normalizeStateChange]),
-]);
-
-/** The detail-types tpguard accepts from EventBridge. */
-export const SUPPORTED_DETAIL_TYPES: readonly string[] = [...BY_DETAIL_TYPE.keys()];
 
 /** One item of an input: an observation, or the reason it is none. */
 export type IntakeResult = { ok: true; where: string; observation: Observation } | { ok: false; rejection: Rejection };
@@ -56,7 +22,7 @@ function normalizeEnvelope(event: Record<string, unknown>, where: string): Intak
       `envelope field "source" must be a string (got ${Array.isArray(event.source) ? 'array' : typeof event.source})`,
     );
   if (!isRecord(event.detail)) return reject(where, `"${detailType}" event without a detail object`);
-  const normalizer = BY_DETAIL_TYPE.get(detailType);
+  const normalizer = normalizerOf(detailType);
   if (!normalizer) return reject(where, `unsupported event: source ${event.source}, detail-type "${detailType}"`);
   return { ok: true, where, observation: normalizer(event.detail, event) };
 }
@@ -64,9 +30,8 @@ function normalizeEnvelope(event: Record<string, unknown>, where: string): Intak
 function normalizeOne(event: Record<string, unknown>, where: string): IntakeResult {
   try {
     if ('detail-type' in event) return normalizeEnvelope(event, where);
-    if (isCloudTrailRecord(event)) return { ok: true, where, observation: normalizeCloudTrail(event) };
-    if (isRawFinding(event)) return { ok: true, where, observation: normalizeGuardDutyFinding(event) };
-    if (isRawConfigItem(event)) return { ok: true, where, observation: normalizeConfigItem(event) };
+    for (const shape of RAW_SHAPES)
+      if (shape.matches(event)) return { ok: true, where, observation: shape.normalize(event) };
     if (typeof event.Type === 'string' && typeof event.SchemaVersion === 'string') {
       return reject(
         where,

@@ -1,65 +1,18 @@
+import * as z from 'zod';
 import { rec, str } from '../kernel/index.js';
 import { syntheticId } from './cloudtrail.js';
+import { defineSource, type EnvelopeNormalizer, pascal, type SourceDefinition, sortedUnique } from './definition.js';
 import { UnsupportedEventError } from './errors.js';
 import { toIsoTime, UNKNOWN_TIME } from './time.js';
-import type { Observation, ResourceRef, Source } from './types.js';
+import type { ResourceRef, Source } from './types.js';
 
-interface StateChangeShape {
-  source: Source;
+/** How one state-change detail-type names its resource. */
+export interface StateChangeShape {
   resourceType: string;
   /** Fields of `detail` that name the resource, first match wins. */
   idFields: string[];
   arnFields: string[];
 }
-
-/**
- * The SageMaker and Bedrock state-change events of the training pipeline, by detail-type.
- * Endpoint and batch-inference events are not part of training and are rejected.
- */
-export const STATE_CHANGE_SHAPES: Readonly<Record<string, StateChangeShape>> = Object.freeze({
-  'SageMaker Training Job State Change': {
-    source: 'sagemaker',
-    resourceType: 'sagemaker-training-job',
-    idFields: ['TrainingJobName'],
-    arnFields: ['TrainingJobArn'],
-  },
-  'SageMaker HyperParameter Tuning Job State Change': {
-    source: 'sagemaker',
-    resourceType: 'sagemaker-tuning-job',
-    idFields: ['HyperParameterTuningJobName'],
-    arnFields: ['HyperParameterTuningJobArn'],
-  },
-  'SageMaker Processing Job State Change': {
-    source: 'sagemaker',
-    resourceType: 'sagemaker-processing-job',
-    idFields: ['ProcessingJobName'],
-    arnFields: ['ProcessingJobArn'],
-  },
-  'SageMaker Model Building Pipeline Execution Status Change': {
-    source: 'sagemaker',
-    resourceType: 'sagemaker-pipeline',
-    idFields: [],
-    arnFields: ['pipelineArn'],
-  },
-  'SageMaker Model Building Pipeline Execution Step Status Change': {
-    source: 'sagemaker',
-    resourceType: 'sagemaker-pipeline',
-    idFields: [],
-    arnFields: ['pipelineArn'],
-  },
-  'SageMaker Model Package State Change': {
-    source: 'sagemaker',
-    resourceType: 'sagemaker-model-package',
-    idFields: [],
-    arnFields: ['ModelPackageArn'],
-  },
-  'Model Customization Job State Change': {
-    source: 'bedrock',
-    resourceType: 'bedrock-customization-job',
-    idFields: ['jobName'],
-    arnFields: ['jobArn'],
-  },
-});
 
 function resourceOf(
   shape: StateChangeShape,
@@ -84,20 +37,67 @@ function resourceOf(
   return ref;
 }
 
-/** Normalizes a SageMaker or Bedrock state-change event. */
-export function normalizeStateChange(detail: Record<string, unknown>, envelope: Record<string, unknown>): Observation {
-  const detailType = str(envelope, 'detail-type') ?? '';
-  const shape = STATE_CHANGE_SHAPES[detailType];
-  if (!shape) throw new UnsupportedEventError(`unsupported state change "${detailType}"`);
-  return {
-    eventId: str(envelope, 'id') || syntheticId('sc', envelope),
-    eventTime: toIsoTime(envelope.time) ?? toIsoTime(detail.lastModifiedTime) ?? UNKNOWN_TIME,
-    source: shape.source,
-    account: str(envelope, 'account') || 'unknown',
-    region: str(envelope, 'region') || 'unknown',
-    resources: [resourceOf(shape, detail, envelope)],
-    trigger: { detailType },
-    detail,
-    raw: envelope,
+/**
+ * The normalizer of a service's state-change events: one shape per detail-type. A detail-type
+ * without a shape (endpoints, batch inference: not training) is rejected.
+ */
+export function stateChangeNormalizer(
+  source: Source,
+  shapes: Readonly<Record<string, StateChangeShape>>,
+): EnvelopeNormalizer {
+  return (detail, envelope) => {
+    const detailType = str(envelope, 'detail-type') ?? '';
+    const shape = Object.hasOwn(shapes, detailType) ? shapes[detailType] : undefined;
+    if (!shape) throw new UnsupportedEventError(`unsupported state change "${detailType}"`);
+    return {
+      eventId: str(envelope, 'id') || syntheticId('sc', envelope),
+      eventTime: toIsoTime(envelope.time) ?? toIsoTime(detail.lastModifiedTime) ?? UNKNOWN_TIME,
+      source,
+      account: str(envelope, 'account') || 'unknown',
+      region: str(envelope, 'region') || 'unknown',
+      resources: [resourceOf(shape, detail, envelope)],
+      trigger: { detailType },
+      detail,
+      raw: envelope,
+    };
   };
+}
+
+/** The `on:` block of a state-change source: `{ source: sagemaker, detailType: [...] }`. */
+export interface StateChangeTrigger<S extends Source> {
+  source: S;
+  detailType: string[];
+}
+
+/**
+ * A service whose EventBridge state-change events (source `aws.<source>`) tpguard reads: rules name
+ * detail-types; one pattern per service; routed with the other state changes.
+ * @example export const bedrockStateSource = stateChangeSource('bedrock-state', 'bedrock', BEDROCK_STATE_SHAPES)
+ */
+export function stateChangeSource<S extends Source>(
+  name: string,
+  source: S,
+  shapes: Readonly<Record<string, StateChangeShape>>,
+): SourceDefinition<StateChangeTrigger<S>> {
+  const normalize = stateChangeNormalizer(source, shapes);
+  const detailTypes = Object.keys(shapes);
+  return defineSource<StateChangeTrigger<S>>({
+    name,
+    source,
+    detailTypes: Object.fromEntries(detailTypes.map((dt) => [dt, normalize])),
+    trigger: z.strictObject({ source: z.literal(source), detailType: z.array(z.string().min(1)).min(1) }) as z.ZodType<
+      StateChangeTrigger<S>
+    >,
+    example: { source, detailType: detailTypes.slice(0, 1) },
+    triggerKeys: (on) => on.detailType.map((t) => ({ key: `dt|${t}`, prefix: false })),
+    observationKey: (t) => `dt|${t.detailType}`,
+    describeTrigger: (on) => `${on.source} ${on.detailType.join(',')}`,
+    patterns: (triggers) => [
+      {
+        name: `${pascal(source)}StateChange`,
+        pattern: { source: [`aws.${source}`], 'detail-type': sortedUnique(triggers.flatMap((on) => on.detailType)) },
+      },
+    ],
+    route: { target: 'statechange', functionKey: 'ingestConfig' },
+  });
 }

@@ -28,7 +28,14 @@ export const LAYERS: Readonly<Record<string, readonly string[]>> = {
     'shared/exceptions',
     'shared/notify',
   ],
-  'shared/report': ['shared/kernel', 'shared/config', 'shared/policy', 'shared/exceptions', 'shared/review'],
+  'shared/report': [
+    'shared/kernel',
+    'shared/sources',
+    'shared/config',
+    'shared/policy',
+    'shared/exceptions',
+    'shared/review',
+  ],
 };
 const DOMAIN = Object.keys(LAYERS);
 const ADAPTERS: Readonly<Record<string, readonly string[]>> = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { GeneratedPattern } from '../../shared/policy/index.js';
+import type { GeneratedPattern } from '../../shared/sources/index.js';
 import { BuildError, PatternTooLargeError } from '../../scripts/build-errors.js';
 import { DEPLOYED_FUNCTIONS } from '../../scripts/build-functions.js';
 import { prerequisites } from '../../scripts/build.js';

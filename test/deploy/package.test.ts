@@ -7,9 +7,10 @@ import { EnvVars } from '../../shared/adapters/lambda/index.js';
 import { TABLE_DEFINITION, TABLE_TTL } from '../../shared/adapters/aws/index.js';
 import { TRANSITION_DETAIL_TYPES } from '../../shared/drift/index.js';
 import { loadPolicyPack, type PolicyPack } from '../../shared/policy/index.js';
-import { generatePatterns, type GeneratedPattern } from '../../shared/policy/index.js';
+import { generatePatterns } from '../../shared/policy/index.js';
+import { type GeneratedPattern, INGEST_ROUTES } from '../../shared/sources/index.js';
 import type { BundleReport } from '../../scripts/build-bundle.js';
-import { DEPLOYED_FUNCTIONS, INGEST_TARGETS, logicalIds } from '../../scripts/build-functions.js';
+import { DEPLOYED_FUNCTIONS, logicalIds } from '../../scripts/build-functions.js';
 import { toSchedulerCron } from '../../scripts/build-settings.js';
 import { awsCallsOf } from './support/aws-calls.js';
 import { copyProject, offlineEnv, PROJECT_ROOT, readTemplate, run, type Run } from './support/package-run.js';
@@ -441,7 +442,7 @@ describe('Stack: events', () => {
       // Assess
       expect(rule?.Properties.EventPattern, p.name).toEqual(p.pattern);
       expect(rule!.Properties.EventBusName, p.name).toBeUndefined(); // the default bus
-      expect(isRefTo(targetsOf(rule!)[0]!.Arn, logicalIds(INGEST_TARGETS[p.target]).fn, 'Arn'), p.name).toBe(true);
+      expect(isRefTo(targetsOf(rule!)[0]!.Arn, logicalIds(INGEST_ROUTES[p.target]!).fn, 'Arn'), p.name).toBe(true);
     }
   });
 

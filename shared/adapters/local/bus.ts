@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { transitionBusEvent } from '../../drift/index.js';
 import type { Publisher } from '../../drift/index.js';
 import { TPGUARD_EVENT_SOURCE, type DriftTransition } from '../../drift/index.js';
-import type { BusEnvelope } from '../../ingest/index.js';
+import type { BusEnvelope } from '../../sources/index.js';
 import { matchesPattern } from '../../policy/index.js';
 import { describeError } from '../../kernel/index.js';
 

@@ -1,13 +1,12 @@
 import type { TpguardConfig } from '../../config/index.js';
 import type { ExceptionMatcher } from '../../drift/index.js';
 import type { TransitionKind } from '../../drift/index.js';
-import type { IntakeResult } from '../../sources/index.js';
-import { envelopeOf, type BusEnvelope } from '../../ingest/index.js';
+import { type BusEnvelope, envelopeOf, type GeneratedPattern, type IntakeResult } from '../../sources/index.js';
 import { emptyResult, ingestEvent, recordRejection, type IngestDeps, type IngestResult } from '../../ingest/index.js';
 import type { IngestTelemetry } from '../../ingest/index.js';
 import { createEvaluator } from '../../policy/index.js';
 import type { PolicyPack } from '../../policy/index.js';
-import { generatePatterns, matchesPattern, type GeneratedPattern } from '../../policy/index.js';
+import { generatePatterns, matchesPattern } from '../../policy/index.js';
 import { createExceptionMatcher } from '../../exceptions/index.js';
 import { DynamoExceptionStore } from '../aws/index.js';
 import { DynamoSightings } from '../aws/index.js';

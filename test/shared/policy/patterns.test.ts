@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { intake } from '../../../shared/sources/index.js';
 import { loadPolicyPack, type PolicyPack } from '../../../shared/policy/load.js';
-import { generatePatterns, matchesPattern, type GeneratedPattern } from '../../../shared/policy/patterns.js';
+import { generatePatterns, matchesPattern } from '../../../shared/policy/patterns.js';
+import type { GeneratedPattern } from '../../../shared/sources/index.js';
 import { TriggerIndex } from '../../../shared/policy/trigger-index.js';
 import { loadJson, loadShape, tempDir } from '../../helpers/fixtures.js';
 import { writePack } from '../../helpers/pack.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { intake, intakeRecord, SUPPORTED_DETAIL_TYPES, type IntakeResult } from '../../../shared/sources/intake.js';
+import { intake, intakeRecord, type IntakeResult } from '../../../shared/sources/intake.js';
+import { SUPPORTED_DETAIL_TYPES } from '../../../shared/sources/registry.js';
 import { loadShape } from '../../helpers/fixtures.js';
 
 type Json = Record<string, any>;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeStateChange, STATE_CHANGE_SHAPES } from '../../../shared/sources/state-change.js';
+import { BEDROCK_STATE_SHAPES, normalizeBedrockStateChange } from '../../../shared/sources/bedrock-state.js';
+import { normalizeSageMakerStateChange, SAGEMAKER_STATE_SHAPES } from '../../../shared/sources/sagemaker-state.js';
 import { loadShape } from '../../helpers/fixtures.js';
 
 type Json = Record<string, any>;
@@ -58,6 +59,13 @@ const CASES = [
     },
   },
 ] as const;
+
+/** Every state-change detail-type tpguard reads, SageMaker's and Bedrock's. */
+const STATE_CHANGE_SHAPES = { ...SAGEMAKER_STATE_SHAPES, ...BEDROCK_STATE_SHAPES };
+
+/** The normalizer of the event's service (`aws.sagemaker` or `aws.bedrock`). */
+const normalizeStateChange = (detail: Json, event: Json) =>
+  (event.source === 'aws.bedrock' ? normalizeBedrockStateChange : normalizeSageMakerStateChange)(detail, event);
 
 describe('Function: normalizeStateChange', () => {
   it.each(CASES)('reads $file', ({ file, source, eventTime, resource }) => {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LocalBus, LocalBusPublisher, TRANSITION_PATTERN } from '../../../../shared/adapters/local/bus.js';
 import type { DriftTransition } from '../../../../shared/drift/index.js';
-import type { BusEnvelope } from '../../../../shared/ingest/index.js';
-import { envelopeOf } from '../../../../shared/ingest/index.js';
+import { type BusEnvelope, envelopeOf } from '../../../../shared/sources/index.js';
 import { intake } from '../../../../shared/sources/index.js';
 import { generatePatterns } from '../../../../shared/policy/index.js';
 import { loadPolicyPack } from '../../../../shared/policy/index.js';

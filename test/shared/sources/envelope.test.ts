@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { envelopeOf } from '../../../shared/ingest/envelope.js';
+import { envelopeOf } from '../../../shared/sources/registry.js';
 import { intake } from '../../../shared/sources/index.js';
-import { fixtureEvent } from './ingest-fixture.js';
+import { fixtureEvent } from '../ingest/ingest-fixture.js';
 
 function only(value: unknown) {
   const [item] = [...intake(value, 'test')];
