@@ -25,8 +25,8 @@ export interface FieldRead {
   ops: string[] | null;
   /** The CEL text of the read. */
   text: string;
-  /** Read after a presence test of the same field (`has(x) && x`, `x.?y.hasValue() && x.y`). */
-  guarded?: boolean;
+  /** Paths tested present before this read (`has(x.y) && x.y.z`, `x.?y.hasValue() && x.y.z`), as plain keys. */
+  guards?: string[];
   /** The reads of one domain-function call, which are alternatives (any of them may exist). */
   fnCall?: number;
   /** The argument path of that call. */
@@ -45,7 +45,10 @@ export interface WholeRead {
 }
 
 type Node = { op: string; args: unknown; start: number; end: number };
-type Path = Omit<FieldRead, 'ops' | 'text'>;
+type Path = Omit<FieldRead, 'ops' | 'text'> & {
+  /** Inside an optional chain: after `.?`, a plain `.x` is optional too, until `orValue`/`value` ends it. */
+  chain?: boolean;
+};
 type Binding = { paths?: Path[]; literals?: string[] };
 type Scope = Map<string, Binding>;
 interface Ctx {
@@ -100,6 +103,15 @@ function eventNameFact(n: Node | undefined): { pos?: Set<string>; neg?: Set<stri
   }
   return undefined;
 }
+
+/** The operands of a chain of one operator: `a || b || c` -> [a, b, c] (bounded by the parser's depth limit). */
+function flatten(n: Node, op: '||' | '&&'): Node[] {
+  if (n.op !== op) return [n];
+  const [l, r] = n.args as [Node, Node];
+  return [...flatten(l, op), ...flatten(r, op)];
+}
+const disjuncts = (n: Node) => flatten(n, '||');
+const conjuncts = (n: Node) => flatten(n, '&&');
 
 function narrow(ops: Set<string> | null, fact: ReturnType<typeof eventNameFact>, negate = false): Set<string> | null {
   if (!fact || !ops) return ops;
@@ -168,18 +180,19 @@ class ReadCollector {
       case '.?': {
         const [baseNode, name] = n.args as [Node, string];
         const base = this.pathOf(baseNode, scope);
-        return base?.map((p) => ({
-          ...p,
-          elemRoot: undefined,
-          segs: [...p.segs, { k: 'field', name, opt: n.op === '.?' }],
-        }));
+        return base?.map((p) => {
+          const opt = n.op === '.?' || p.chain === true;
+          return { ...p, elemRoot: undefined, chain: opt, segs: [...p.segs, { k: 'field', name, opt }] };
+        });
       }
       case '[]':
       case '[?]':
         return this.indexPath(n, scope);
       case 'rcall': {
         const [name, recv] = n.args as [string, Node, Node[]];
-        return OPTIONAL_METHODS.has(name) ? this.pathOf(recv, scope) : undefined;
+        if (!OPTIONAL_METHODS.has(name)) return undefined;
+        // orValue()/value() end the optional chain; hasValue() gives a bool (no path is read through it).
+        return this.pathOf(recv, scope)?.map((p) => ({ ...p, chain: false }));
       }
       case 'call':
         return this.viewPath(n, scope);
@@ -192,15 +205,23 @@ class ReadCollector {
     const [baseNode, key] = n.args as [Node, Node];
     const base = this.pathOf(baseNode, scope);
     if (!base) return undefined;
-    const opt = n.op === '[?]';
+    const optional = (p: Path) => n.op === '[?]' || p.chain === true;
     const lit = strLit(key);
-    if (lit !== undefined) return base.map((p) => ({ ...p, segs: [...p.segs, { k: 'field', name: lit, opt }] }));
-    if (key.op === 'value') return base.map((p) => ({ ...p, segs: [...p.segs, { k: 'elem', opt }] }));
+    if (lit !== undefined)
+      return base.map((p) => ({
+        ...p,
+        chain: optional(p),
+        segs: [...p.segs, { k: 'field', name: lit, opt: optional(p) }],
+      }));
+    if (key.op === 'value')
+      return base.map((p) => ({ ...p, chain: optional(p), segs: [...p.segs, { k: 'elem', opt: optional(p) }] }));
     const bound = key.op === 'id' ? scope.get(key.args as string)?.literals : undefined;
     // a macro variable over a list of string literals: one path per literal
     if (bound)
-      return base.flatMap((p) => bound.map((name) => ({ ...p, segs: [...p.segs, { k: 'field', name, opt }] })));
-    return base.map((p) => ({ ...p, segs: [...p.segs, { k: 'dyn', opt }] }));
+      return base.flatMap((p) =>
+        bound.map((name) => ({ ...p, chain: optional(p), segs: [...p.segs, { k: 'field', name, opt: optional(p) }] })),
+      );
+    return base.map((p) => ({ ...p, chain: optional(p), segs: [...p.segs, { k: 'dyn', opt: optional(p) }] }));
   }
 
   /** Functions whose result is a view of their argument: asList, parseJson, configItem, tuningDefinitions. */
@@ -228,7 +249,7 @@ class ReadCollector {
         via: via ?? p.via,
         ops: ctx.ops ? [...ctx.ops] : null,
         text: this.text(n),
-        ...(ctx.guarded?.has(plainKey(p)) ? { guarded: true } : {}),
+        ...(ctx.guarded && ctx.guarded.size > 0 ? { guards: [...ctx.guarded] } : {}),
       });
   }
 
@@ -262,7 +283,10 @@ class ReadCollector {
       case '||': {
         const [l, r] = n.args as [Node, Node];
         this.walk(l, scope, ctx, depth + 1);
-        this.walk(r, scope, { ...ctx, ops: narrow(ctx.ops, eventNameFact(l), true) }, depth + 1);
+        // the right side runs only when every disjunct of the left is false
+        let ops = ctx.ops;
+        for (const f of disjuncts(l)) ops = narrow(ops, eventNameFact(f), true);
+        this.walk(r, scope, { ...ctx, ops }, depth + 1);
         return;
       }
       case '?:': {
@@ -291,7 +315,9 @@ class ReadCollector {
     const guarded = new Set(ctx.guarded ?? []);
     for (const p of this.paths.slice(before))
       if (p.segs.some((s) => s.opt) || p.via === 'has') guarded.add(plainKey(p));
-    this.walk(r, scope, { ...ctx, guarded, ops: narrow(ctx.ops, eventNameFact(l)) }, depth + 1);
+    let ops = ctx.ops;
+    for (const f of conjuncts(l)) ops = narrow(ops, eventNameFact(f));
+    this.walk(r, scope, { ...ctx, guarded, ops }, depth + 1);
   }
 
   private walkCall(n: Node, scope: Scope, ctx: Ctx, depth: number): void {

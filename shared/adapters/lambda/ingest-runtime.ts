@@ -61,6 +61,8 @@ export async function loadIngestRuntime(
     intake: functionName,
   };
   logger.info('ingest ready', { packVersion: pack.version, rules: pack.rules.length });
+  // Once per container, not per event: which rules judge only part of what they check.
+  for (const note of deps.evaluator.notes) logger.warn(note.message, { configKey: note.key, rules: note.rules });
   const sightings = new DynamoSightings(doc, tableName);
   return { deps, logger, metrics, recordSightings: (event) => recordSightings(event, sightings, config) };
 }
