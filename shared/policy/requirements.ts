@@ -7,7 +7,8 @@ import {
 } from '../config/index.js';
 import { RESOURCE_TYPE_NAMES } from '../sources/index.js';
 import type { PackProblem } from './errors.js';
-import { type FieldRead, pathText, readsOf } from './reads.js';
+import { policyEnvironment } from './cel.js';
+import { type FieldRead, pathText, type Segment } from './reads.js';
 import type { Rule } from './schema.js';
 import { suggestion } from './suggest.js';
 
@@ -29,12 +30,58 @@ function expressionsOf(rule: Rule): [string, string][] {
   ].filter((e): e is [string, string] => e[1] !== '');
 }
 
+type Node = { op: string; args: unknown };
+const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null && 'op' in v;
+const SELECT = new Set(['.', '.?', '[]', '[?]']);
+
+/** The nodes directly under a node (CEL AST: args are a node, a list, or a call's tuple). */
+function children(n: Node): Node[] {
+  const out: Node[] = [];
+  const add = (v: unknown): void => {
+    if (isNode(v)) out.push(v);
+    else if (Array.isArray(v)) for (const x of v) add(x);
+  };
+  add(n.args);
+  return out;
+}
+
+/** `config.a.b[?'c']` as segments, or undefined when the chain is not rooted at `config`. */
+function configChain(n: Node): Segment[] | undefined {
+  const segs: Segment[] = [];
+  let cur: Node = n;
+  while (SELECT.has(cur.op)) {
+    const [base, key] = cur.args as [Node, Node | string];
+    const opt = cur.op === '.?' || cur.op === '[?]';
+    if (typeof key === 'string') segs.unshift({ k: 'field', name: key, opt });
+    else if (key.op === 'value' && typeof key.args === 'string') segs.unshift({ k: 'field', name: key.args, opt });
+    else segs.unshift({ k: 'dyn', opt });
+    cur = base;
+  }
+  return cur.op === 'id' && cur.args === 'config' ? segs : undefined;
+}
+
+/**
+ * The `config` paths of a rule's expressions: a plain walk of the AST (linear; it runs when every
+ * pack loads, a Lambda cold start included), not the full read collector.
+ */
 function configReads(rule: Rule): { field: string; read: FieldRead }[] {
-  return expressionsOf(rule).flatMap(([field, expr]) =>
-    readsOf(expr)
-      .paths.filter((p) => p.root === 'config')
-      .map((read) => ({ field, read })),
-  );
+  const out: { field: string; read: FieldRead }[] = [];
+  for (const [field, expr] of expressionsOf(rule)) {
+    const stack: Node[] = [policyEnvironment().parse(expr).ast as unknown as Node];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      const segs = SELECT.has(n.op) ? configChain(n) : undefined;
+      if (segs) {
+        out.push({ field, read: { root: 'config', segs, ops: null, text: '' } });
+        // the longest chain only; an index key may still read config
+        for (const s of [n, ...children(n)])
+          if (SELECT.has(s.op)) stack.push(...children(s).filter((c) => !SELECT.has(c.op) && c.op !== 'id'));
+        continue;
+      }
+      stack.push(...children(n));
+    }
+  }
+  return out;
 }
 
 const fieldName = (read: FieldRead, i: number): string | undefined => {
