@@ -18,7 +18,7 @@ import {
   type CompiledRule,
   type PolicyPack,
 } from '../shared/policy/index.js';
-import { type Rule } from '../shared/policy/index.js';
+import type { Rule } from '../shared/policy/index.js';
 import { SEVERITIES } from '../shared/kernel/index.js';
 import { describeError } from '../shared/kernel/index.js';
 

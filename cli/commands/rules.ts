@@ -4,7 +4,8 @@ import { checkPackPaths, generatePatterns, missingConfiguration, PolicyPackError
 import type { CompiledRule, PolicyPack } from '../../shared/policy/index.js';
 import { runRuleTests } from '../../shared/policy/index.js';
 import { describeTrigger } from '../../shared/sources/index.js';
-import { CliError, Exit, loadContext, policyDir } from '../context.js';
+import { Exit, loadContext, policyDir } from '../context.js';
+import { CliError } from '../errors.js';
 import { renderTable } from '../table.js';
 import { loadPolicyPack } from '../../shared/policy/index.js';
 import { storeOptions, type StoreOptions } from '../store-options.js';

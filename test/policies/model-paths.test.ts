@@ -9,10 +9,10 @@ import {
   type PolicyPack,
   unresolvedKeys,
 } from '../../shared/policy/index.js';
-import { REPO_ROOT } from '../helpers/fixtures.js';
+import { CORPUS_DIR, REPO_ROOT } from '../helpers/fixtures.js';
 
-/** Public samples copied into the repository with their attribution (model-samples/ATTRIBUTION.md). */
-const SAMPLES = join(REPO_ROOT, 'test', 'policies', 'model-samples');
+/** The public sample events in the repository (test/corpus/public, each with its source and license). */
+const SAMPLES = CORPUS_DIR;
 
 /** A typo seeded into one rule, and the one error `rules validate` must give for it. */
 interface Seed {
@@ -182,18 +182,18 @@ const SEEDS: Seed[] = [
  * a gap in the conventions. Anything else that does not resolve fails the test.
  */
 const KNOWN_BAD_SAMPLES: Readonly<Record<string, { keys: string[]; why: string }>> = {
-  'test/policies/model-samples/panther-analysis/ct_kms_PutKeyPolicy_wildcard.json': {
+  'test/corpus/public/panther-analysis/ct_kms_PutKeyPolicy_wildcard.json': {
     keys: [
       'kms.amazonaws.com PutKeyPolicy req: policy.Statement',
       'kms.amazonaws.com PutKeyPolicy req: policy.Version',
     ],
     why: 'synthetic: the policy logged as an object; CloudTrail logs PutKeyPolicy.Policy as a string',
   },
-  'test/policies/model-samples/panther-analysis/ct_kms_ScheduleKeyDeletion.json': {
+  'test/corpus/public/panther-analysis/ct_kms_ScheduleKeyDeletion.json': {
     keys: ['kms.amazonaws.com ScheduleKeyDeletion req: overridePendingWindowCheck'],
     why: 'a parameter the public KMS model does not have (the sample does not say where it comes from)',
   },
-  'test/policies/model-samples/aws-config-rdk/AWS_IAM_Role.json': {
+  'test/corpus/public/aws-config-rdk/AWS_IAM_Role.json': {
     keys: [
       'config AWS::IAM::Role: configuration.assumeRolePolicyDocument.Statement',
       'config AWS::IAM::Role: configuration.assumeRolePolicyDocument.Version',

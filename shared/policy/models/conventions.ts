@@ -1,7 +1,7 @@
 /**
  * How CloudTrail, GuardDuty, AWS Config and the state-change events write an API shape as JSON:
  * the naming rules per protocol, and every exception to them, each with the public record that
- * shows it (copies in test/policies/model-samples/, listed with their sources in ATTRIBUTION.md
+ * shows it (the public events in test/corpus/public/, each with its source and license in INDEX.md
  * there). The resolver (views.ts) is generic; this file is the knowledge.
  */
 
