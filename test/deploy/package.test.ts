@@ -192,7 +192,7 @@ describe('Packages: one esbuild bundle per function', () => {
 });
 
 describe('Stack: functions', () => {
-  it(`deploys the ${DEPLOYED_FUNCTIONS.length} functions on nodejs22.x / arm64 with the pack version`, () => {
+  it(`deploys the ${DEPLOYED_FUNCTIONS.length} functions on nodejs24.x / arm64 with the pack version`, () => {
     // Act
     const functions = ofType(main, 'AWS::Lambda::Function');
 
@@ -200,7 +200,7 @@ describe('Stack: functions', () => {
     expect(functions.map(([id]) => id).sort()).toEqual(DEPLOYED_FUNCTIONS.map((f) => logicalIds(f.key).fn).sort());
     for (const [id, fn] of functions) {
       expect(fn.Properties, id).toMatchObject({
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
         TracingConfig: { Mode: 'Active' },
