@@ -30,6 +30,7 @@ export interface CfnExtension {
 
 export interface CfnFragment {
   Resources: Record<string, CfnResource>;
+  Outputs?: Record<string, unknown>;
   /** serverless `resources.extensions`, by logical id. */
   extensions?: Record<string, CfnExtension>;
 }
@@ -431,19 +432,28 @@ export function forwarderResources(patterns: readonly GeneratedPattern[]): CfnFr
   return { Resources };
 }
 
-/** Merges fragments; a logical id (or extension) defined twice is a bug in the generator. */
+/** Merges fragments; a logical id (or output, or extension) defined twice is a bug in the generator. */
 export function mergeFragments(...fragments: CfnFragment[]): CfnFragment {
   const Resources: Record<string, CfnResource> = {};
+  const Outputs: Record<string, unknown> = {};
   const extensions: Record<string, CfnExtension> = {};
   for (const f of fragments) {
     for (const [id, r] of Object.entries(f.Resources)) {
       if (id in Resources) throw new BuildError(`logical id ${id} generated twice`);
       Resources[id] = r;
     }
+    for (const [id, o] of Object.entries(f.Outputs ?? {})) {
+      if (id in Outputs) throw new BuildError(`output ${id} generated twice`);
+      Outputs[id] = o;
+    }
     for (const [id, e] of Object.entries(f.extensions ?? {})) {
       if (id in extensions) throw new BuildError(`extension of ${id} generated twice`);
       extensions[id] = e;
     }
   }
-  return Object.keys(extensions).length > 0 ? { Resources, extensions } : { Resources };
+  return {
+    Resources,
+    ...(Object.keys(Outputs).length > 0 ? { Outputs } : {}),
+    ...(Object.keys(extensions).length > 0 ? { extensions } : {}),
+  };
 }

@@ -3,8 +3,8 @@
  *
  *   .build/patterns.json         the EventBridge patterns of the pack (as `tpguard rules patterns`)
  *   .build/deploy.json           pack version, timezone, schedules, opt-ins from tpguard.config.yaml
- *   .build/main-stack.json       ingest rules, roles, alarms, bus policies, log group keys and
- *                                cdk-nag suppressions merged into serverless.yml
+ *   .build/main-stack.json       ingest rules, roles, alarms, operator policies and outputs, bus
+ *                                policies, log group keys and cdk-nag suppressions merged into serverless.yml
  *   .build/forwarder-stack.json  the member-account forwarding rules (forwarder/serverless.yml)
  *   .build/artifacts/<fn>.zip    one reproducible package per function: index.mjs (+ map),
  *                                tpguard.config.yaml and policies/
@@ -29,6 +29,7 @@ import { MissingHandlerError, SlackParameterError } from './build-errors.js';
 import { DEPLOYED_FUNCTIONS } from './build-functions.js';
 import { organizationBusPolicy, tpguardBusPolicy } from './build-bus.js';
 import { DEAD_LETTER_QUEUE_SUPPRESSIONS, DEPLOYMENT_BUCKET_SUPPRESSIONS, suppressionExtensions } from './build-nag.js';
+import { operatorResources } from './build-operators.js';
 import { deploySettings, slackParameterNames, slackParameterProblems } from './build-settings.js';
 import {
   STATIC_IDS,
@@ -113,6 +114,11 @@ export async function buildAll(root: string): Promise<{ reports: BundleReport[];
         slackParameters: slackParameterNames(config),
       }),
       alarmResources(DEPLOYED_FUNCTIONS, [STATIC_IDS.eventsDlq, STATIC_IDS.failureQueue]),
+      operatorResources({
+        packVersion: pack.version,
+        patterns: patterns.map((p) => p.name),
+        functions: DEPLOYED_FUNCTIONS.map((f) => f.key),
+      }),
       tpguardBusPolicy(DEPLOYED_FUNCTIONS),
       organizationBusPolicy(patterns),
       functionExtensions(DEPLOYED_FUNCTIONS),
