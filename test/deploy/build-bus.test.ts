@@ -3,7 +3,7 @@ import { FORWARDER_ROLE_PATH, organizationBusPolicy, tpguardBusPolicy } from '..
 import { DEPLOYED_FUNCTIONS, logicalIds } from '../../scripts/build-functions.js';
 import type { GeneratedPattern } from '../../shared/sources/index.js';
 
-type Json = Record<string, any>;
+type Json = Record<string, any>; // template fragments under test, read by path
 
 const PUBLISHING_ROLES = [
   'ingestCloudtrail',

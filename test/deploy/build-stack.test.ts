@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { GeneratedPattern } from '../../shared/sources/index.js';
 import { BuildError, PatternTooLargeError } from '../../scripts/build-errors.js';
 import { DEPLOYED_FUNCTIONS, logicalIds } from '../../scripts/build-functions.js';
+import { FUNCTION_SUPPRESSIONS, nagMetadata } from '../../scripts/build-nag.js';
 import { prerequisites } from '../../scripts/build.js';
 import {
   forwarderResources,
@@ -42,8 +43,10 @@ describe('Function: ingestResources', () => {
     const { Resources } = ingestResources([cloudtrail(['PutBucketPolicy'])], ['Drift Opened']);
 
     // Assess
-    const statements = (Resources.EventsDeadLetterQueuePolicy!.Properties as any).PolicyDocument.Statement;
-    expect(statements.find((s: { Sid: string }) => s.Sid === 'AlertSubscriptionRedrive')).toEqual({
+    const policy = Resources.EventsDeadLetterQueuePolicy?.Properties as {
+      PolicyDocument: { Statement: { Sid: string }[] };
+    };
+    expect(policy.PolicyDocument.Statement.find((s) => s.Sid === 'AlertSubscriptionRedrive')).toEqual({
       Sid: 'AlertSubscriptionRedrive',
       Effect: 'Allow',
       Principal: { Service: 'sns.amazonaws.com' },
@@ -84,9 +87,11 @@ describe('Function: roleResources', () => {
     const none = roleResources(DEPLOYED_FUNCTIONS, { securityHub: false, slackParameters: [] });
 
     // Assess
+    type Statement = { Action: string[]; Resource: unknown };
+    type Policies = { Policies: { PolicyDocument: { Statement: Statement[] } }[] };
     const ssm = (f: typeof some, key: string) =>
-      (f.Resources[`${key}Role`]!.Properties as any).Policies[0].PolicyDocument.Statement.filter(
-        (s: { Action: string[] }) => s.Action.includes('ssm:GetParameter'),
+      (f.Resources[`${key}Role`]!.Properties as Policies).Policies[0]?.PolicyDocument.Statement.filter((s) =>
+        s.Action.includes('ssm:GetParameter'),
       );
     expect(ssm(some, 'Notify')).toEqual([
       expect.objectContaining({
@@ -123,8 +128,11 @@ describe('Function: functionExtensions', () => {
       expect(extensions?.[ids.logGroup], f.key).toEqual({
         Properties: { KmsKeyId: { 'Fn::GetAtt': ['TpguardKey', 'Arn'] } },
       });
-      const rules = (extensions?.[ids.fn]?.Metadata as any).cdk_nag.rules_to_suppress.map((r: { id: string }) => r.id);
-      expect(rules, f.key).toEqual(['AwsSolutions-L1', 'Serverless-LambdaLatestVersion', 'Serverless-LambdaDLQ']);
+      expect(extensions?.[ids.fn]?.Metadata, f.key).toEqual(nagMetadata(...FUNCTION_SUPPRESSIONS));
+      expect(
+        FUNCTION_SUPPRESSIONS.map((r) => r.id),
+        f.key,
+      ).toEqual(['AwsSolutions-L1', 'Serverless-LambdaLatestVersion', 'Serverless-LambdaDLQ']);
     }
   });
 });
