@@ -44,7 +44,7 @@ export function tpguardBusPolicy(functions: readonly DeployedFunction[]): CfnFra
       {
         Sid: 'StackPublishers',
         Effect: 'Allow',
-        Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' } },
+        Principal: { AWS: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:root` } },
         Action: 'events:PutEvents',
         Resource: BUS_ARN,
         Condition: {
@@ -83,13 +83,15 @@ export function organizationBusPolicy(patterns: readonly GeneratedPattern[]): Cf
         Condition: STATIC_IDS.organizationCondition,
         Properties: {
           EventBusName: 'default',
-          StatementId: '${self:service}-${sls:stage}-organization',
+          StatementId: `\${self:service}-\${sls:stage}-organization`,
           Statement: {
             Sid: 'OrganizationForwarders',
             Effect: 'Allow',
             Principal: '*',
             Action: 'events:PutEvents',
-            Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default' },
+            Resource: {
+              'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/default`,
+            },
             Condition: {
               StringEquals: {
                 'aws:PrincipalOrgID': { Ref: STATIC_IDS.organizationParameter },

@@ -69,7 +69,7 @@ const sub = (s: string) => ({ 'Fn::Sub': s });
  * depend on the bus.
  */
 export const BUS_ARN = sub(
-  'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/${self:service}-${sls:stage}',
+  `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/\${self:service}-\${sls:stage}`,
 );
 
 /** Rule name in the template: `Ingest` + pattern name, e.g. `IngestCloudTrailSagemaker`. */
@@ -231,6 +231,7 @@ const ACCESS_STATEMENTS: Readonly<Record<Access, (opts: RoleOptions) => Record<s
   // The resource forms AWS defines: findings are imported as the account's own default product,
   // and updated through the account's hub.
   securityHub: () => [
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not a JS template
     { Action: ['securityhub:BatchImportFindings'], Resource: [product('product/${AWS::AccountId}/default')] },
     { Action: ['securityhub:BatchUpdateFindings'], Resource: [product('hub/default')] },
   ],

@@ -4,7 +4,8 @@ import { isDriftId } from '../../shared/drift/index.js';
 import { resolveManually } from '../../shared/drift/index.js';
 import type { DriftRecord, DriftStatus, DriftTransition } from '../../shared/drift/index.js';
 import { renderTable } from '../table.js';
-import { CliError, Exit } from '../context.js';
+import { Exit } from '../context.js';
+import { CliError } from '../errors.js';
 import { labelOf, storeOptions, withStore, type StoreOptions } from '../store.js';
 import { bySeverityThenRecent, transitionLine } from './replay.js';
 

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { Json } from '../helpers/fixtures.js';
 import { FORWARDER_ROLE_PATH, organizationBusPolicy, tpguardBusPolicy } from '../../scripts/build-bus.js';
 import { DEPLOYED_FUNCTIONS, logicalIds } from '../../scripts/build-functions.js';
 import type { GeneratedPattern } from '../../shared/sources/index.js';
-
-type Json = Record<string, any>; // template fragments under test, read by path
 
 const PUBLISHING_ROLES = [
   'ingestCloudtrail',
@@ -25,7 +24,7 @@ describe('Function: tpguardBusPolicy', () => {
     const allowed = { 'Fn::If': ['HasOperatorRoles', expect.anything(), PUBLISHING_ROLES] };
     expect(allow).toMatchObject({
       Effect: 'Allow',
-      Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' } },
+      Principal: { AWS: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:root` } },
       Action: 'events:PutEvents',
       Condition: { ArnLike: { 'aws:PrincipalArn': allowed }, StringEquals: { 'events:source': 'tpguard' } },
     });
@@ -84,7 +83,7 @@ describe('Function: organizationBusPolicy', () => {
           'events:source': ['aws.guardduty', 'aws.iam', 'aws.s3'],
           'events:detail-type': ['AWS API Call via CloudTrail', 'GuardDuty Finding'],
         },
-        ArnLike: { 'aws:PrincipalArn': { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/tpguard-forwarder/*' } },
+        ArnLike: { 'aws:PrincipalArn': { 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/tpguard-forwarder/*` } },
       },
     });
     expect(FORWARDER_ROLE_PATH).toBe('/tpguard-forwarder/');

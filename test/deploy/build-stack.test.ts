@@ -97,9 +97,9 @@ describe('Function: roleResources', () => {
       expect.objectContaining({
         Resource: [
           {
-            'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/tpguard/slack/ml-platform',
+            'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/tpguard/slack/ml-platform`,
           },
-          { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/tpguard/slack/vision' },
+          { 'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/tpguard/slack/vision` },
         ],
       }),
     ]);
@@ -112,7 +112,7 @@ describe('Function: roleResources', () => {
     const text = JSON.stringify(roleResources(DEPLOYED_FUNCTIONS, { securityHub: false, slackParameters: SLACK }));
 
     // Assess
-    expect(text).toContain('event-bus/${self:service}-${sls:stage}');
+    expect(text).toContain(`event-bus/\${self:service}-\${sls:stage}`);
     expect(text).not.toContain('"TpguardBus"');
   });
 });

@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Json } from '../helpers/fixtures.js';
 import { DEAD_LETTER_QUEUE_SUPPRESSIONS, nagMetadata, XRAY_SUPPRESSIONS } from '../../scripts/build-nag.js';
 import { type NagResult, nagTemplate } from './support/nag.js';
-
-type Json = Record<string, any>; // template fragments under test, read by path
 
 const dir = mkdtempSync(join(tmpdir(), 'tpguard-nag-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -10,10 +10,11 @@ import { loadPolicyPack, type PolicyPack } from '../../shared/policy/index.js';
 import { generatePatterns } from '../../shared/policy/index.js';
 import { type GeneratedPattern, INGEST_ROUTES } from '../../shared/sources/index.js';
 import type { BundleReport } from '../../scripts/build-bundle.js';
-import { DEPLOYED_FUNCTIONS, logicalIds } from '../../scripts/build-functions.js';
+import { DEPLOYED_FUNCTIONS, logicalIds, Trigger } from '../../scripts/build-functions.js';
 import { FORWARDER_ROLE_PATH } from '../../scripts/build-bus.js';
 import { OPERATOR_POLICY_IDS } from '../../scripts/build-operators.js';
 import { slackParameterNames, toSchedulerCron } from '../../scripts/build-settings.js';
+import type { Json } from '../helpers/fixtures.js';
 import { awsCallsOf } from './support/aws-calls.js';
 import { formatFindings, type NagResult, nagTemplate } from './support/nag.js';
 import { copyProject, offlineEnv, PROJECT_ROOT, readTemplate, run, type Run } from './support/package-run.js';
@@ -160,6 +161,23 @@ describe('Packages: one esbuild bundle per function', () => {
     },
   );
 
+  it.each(DEPLOYED_FUNCTIONS.filter((f) => f.trigger === Trigger.ingest).map((f) => [f.key]))(
+    '%s: bundles only what ingest runs (no review, report or notify module)',
+    (key) => {
+      // Prepare
+      const report = bundles.find((b) => b.key === key)!;
+
+      // Act (the esbuild metafile's inputs that put bytes in the bundle)
+      const foreign = report.sources.filter((p) =>
+        /^shared\/(review|report|notify)\/|^shared\/adapters\/lambda\/(notify|review)-runtime/.test(p),
+      );
+
+      // Assess
+      expect(report.sources).toContain('shared/ingest/pipeline.ts');
+      expect(foreign).toEqual([]);
+    },
+  );
+
   it('pins every AWS SDK package to an exact version', () => {
     // Prepare
     const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
@@ -251,7 +269,8 @@ describe('Stack: functions', () => {
     const roles = DEPLOYED_FUNCTIONS.map((f) => fnOf(f.key).Properties.Role);
 
     // Assess
-    DEPLOYED_FUNCTIONS.forEach((f, i) => expect(isRefTo(roles[i], logicalIds(f.key).role, 'Arn'), f.key).toBe(true));
+    for (const [i, f] of DEPLOYED_FUNCTIONS.entries())
+      expect(isRefTo(roles[i], logicalIds(f.key).role, 'Arn'), f.key).toBe(true);
     expect(new Set(roles.map((r) => JSON.stringify(r))).size).toBe(DEPLOYED_FUNCTIONS.length);
     expect(main.Resources.IamRoleLambdaExecution).toBeUndefined();
   });
@@ -287,17 +306,17 @@ describe('Stack: functions', () => {
   it('lets CloudWatch Logs use the key for the log groups of this stack only', () => {
     // Act
     const statement = main.Resources.TpguardKey!.Properties.KeyPolicy.Statement.find(
-      (s: Record<string, any>) => s.Sid === 'FunctionLogGroups',
+      (s: Json) => s.Sid === 'FunctionLogGroups',
     );
 
     // Assess
-    expect(statement.Principal).toEqual({ Service: { 'Fn::Sub': 'logs.${AWS::Region}.amazonaws.com' } });
+    expect(statement.Principal).toEqual({ Service: { 'Fn::Sub': `logs.\${AWS::Region}.amazonaws.com` } });
     expect(statement.Action).toEqual(expect.arrayContaining(['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey']));
     expect(statement.Action.some((a: string) => a.includes('*'))).toBe(false);
     expect(statement.Condition).toEqual({
       ArnLike: {
         'kms:EncryptionContext:aws:logs:arn': {
-          'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/tpguard-ci-*',
+          'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/tpguard-ci-*`,
         },
       },
     });
@@ -354,7 +373,7 @@ describe('Stack: least-privilege IAM', () => {
     const parameters = slackParameterNames(config).map((name) => ({
       'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${name}`,
     }));
-    const bus = { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/tpguard-ci' };
+    const bus = { 'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/tpguard-ci` };
 
     for (const f of DEPLOYED_FUNCTIONS) {
       // Prepare
@@ -383,6 +402,7 @@ describe('Stack: least-privilege IAM', () => {
         resourcesOf('dynamodb:').every(
           (r) =>
             isRefTo(r, 'TpguardTable', 'Arn') ||
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not a JS template
             JSON.stringify(r) === JSON.stringify({ 'Fn::Sub': '${TpguardTable.Arn}/index/gsi1' }),
         ),
         f.key,
@@ -499,7 +519,7 @@ describe('Stack: data and encryption', () => {
     // Act
     const subscription = main.Resources.AlertEmailSubscription!;
     const keyStatement = main.Resources.TpguardKey!.Properties.KeyPolicy.Statement.find(
-      (s: Record<string, any>) => s.Sid === 'AlertSubscriptionRedrive',
+      (s: Json) => s.Sid === 'AlertSubscriptionRedrive',
     );
 
     // Assess
@@ -523,7 +543,7 @@ describe('Stack: data and encryption', () => {
   });
 });
 
-const targetsOf = (rule: Resource) => rule.Properties.Targets as Record<string, any>[];
+const targetsOf = (rule: Resource) => rule.Properties.Targets as Resource['Properties'][];
 
 describe('Stack: events', () => {
   it('subscribes the ingest functions with exactly the generated patterns', () => {
@@ -541,7 +561,7 @@ describe('Stack: events', () => {
   it('never uses a catch-all pattern, and CloudTrail patterns always list their eventNames', () => {
     for (const [id, rule] of [...ofType(main, 'AWS::Events::Rule'), ...ofType(forwarder, 'AWS::Events::Rule')]) {
       // Prepare
-      const pattern = rule.Properties.EventPattern as Record<string, any>;
+      const pattern = rule.Properties.EventPattern as Resource['Properties'];
 
       // Assess
       expect(rule.Properties.ScheduleExpression, id).toBeUndefined();
@@ -575,7 +595,7 @@ describe('Stack: events', () => {
             isRefTo(p.Properties.Queues[0], queueId),
           )?.[1];
           const allowed = policy?.Properties.PolicyDocument.Statement.find(
-            (s: Record<string, any>) => s.Effect === 'Allow',
+            (s: Resource['Properties']) => s.Effect === 'Allow',
           );
 
           // Assess
@@ -671,8 +691,8 @@ describe('Stack: events', () => {
       'Fn::GetAtt': [logicalIds(f.key).role, 'Arn'],
     }));
     const policy = main.Resources.TpguardBus!.Properties.Policy;
-    const deny = policy.Statement.find((s: Record<string, any>) => s.Effect === 'Deny');
-    const allow = policy.Statement.find((s: Record<string, any>) => s.Effect === 'Allow');
+    const deny = policy.Statement.find((s: Json) => s.Effect === 'Deny');
+    const allow = policy.Statement.find((s: Json) => s.Effect === 'Allow');
     const [condition, withOperators, rolesOnly] = deny.Condition.ArnNotLike['aws:PrincipalArn']['Fn::If'];
 
     // Assess
@@ -687,17 +707,19 @@ describe('Stack: events', () => {
     expect(allow.Condition.StringEquals).toEqual({ 'events:source': 'tpguard' });
     expect(allow.Resource).toEqual(deny.Resource);
     expect(allow.Resource).toEqual({
-      'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/tpguard-ci',
+      'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/tpguard-ci`,
     });
     expect(main.Parameters?.OperatorRoleArns?.Default).toBe('');
     expect(mainWithOrg.Parameters?.OperatorRoleArns?.Default).toBe(OPERATOR_ROLES);
-    expect(new RegExp(mainWithOrg.Parameters?.OperatorRoleArns?.AllowedPattern).test(OPERATOR_ROLES)).toBe(true);
+    expect(new RegExp(String(mainWithOrg.Parameters?.OperatorRoleArns?.AllowedPattern)).test(OPERATOR_ROLES)).toBe(
+      true,
+    );
   });
 });
 
 describe('Stack: alarms', () => {
   const alarms = () => ofType(main, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
-  const routed = (a: Record<string, any>) => a.AlarmActions.some((x: unknown) => isRefTo(x, 'AlertTopic'));
+  const routed = (a: Resource['Properties']) => a.AlarmActions.some((x: unknown) => isRefTo(x, 'AlertTopic'));
 
   it('alarms on errors and throttles of every function, to the alert topic', () => {
     for (const f of DEPLOYED_FUNCTIONS) {
