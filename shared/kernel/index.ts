@@ -4,3 +4,4 @@ export { globAny, globMatch } from './glob.js';
 export { isRecord, parseJson, rec, str } from './json.js';
 export { isSecretLike, REDACTED, redactSecrets, secretKeys } from './secrets.js';
 export { SEVERITIES, type Severity, SEVERITY_RANK } from './severity.js';
+export { MAX_REGEX_INPUT, spend, stepsSpent } from './work.js';

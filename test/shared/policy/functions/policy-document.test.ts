@@ -7,6 +7,7 @@ import {
   policyIsPublic,
   statementsOf,
 } from '../../../../shared/policy/functions/policy-document.js';
+import { measureWork } from '../../../helpers/work.js';
 
 const allow = (principal: unknown, extra: Record<string, unknown> = {}) => ({
   Version: '2012-10-17',
@@ -222,5 +223,39 @@ describe('Function: policyAllowsOnAnyResource', () => {
         'iam:PassRole',
       ),
     ).toBe(true);
+  });
+});
+
+describe('Function: policyAllowsOnAnyResource on hostile Action patterns', () => {
+  /** The attack of issue 13: `iam:***...*x` next to `iam:PassRole`, turned into a backtracking RegExp. */
+  const hostile = (stars: number) =>
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: `iam:${'*'.repeat(stars)}x`, Resource: '*' },
+        { Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' },
+      ],
+    });
+
+  it('builds no regular expression from the policy and still finds the PassRole grant', () => {
+    // Act
+    const work = measureWork(() => policyAllowsOnAnyResource(hostile(40), 'iam:PassRole'));
+
+    // Assess
+    expect(work.result).toBe(true);
+    expect(work.regexBuilt).toBe(0);
+  });
+
+  it('does work linear in the length of the Action pattern', () => {
+    // Act
+    const [small, large] = [1_000, 2_000].map((n) =>
+      measureWork(() => policyAllowsOnAnyResource(hostile(n), 'iam:GetRole')),
+    );
+
+    // Assess
+    expect(small!.result).toBe(false);
+    expect(large!.steps).toBeGreaterThan(0);
+    expect(large!.steps).toBeLessThanOrEqual(2 * small!.steps + 64);
+    expect(large!.regexBuilt).toBe(0);
   });
 });
