@@ -7,6 +7,8 @@ import {
 } from '../../../shared/sources/cloudtrail.js';
 import { UnsupportedEventError } from '../../../shared/sources/errors.js';
 import { loadShape } from '../../helpers/fixtures.js';
+import { MAX_REGEX_INPUT } from '../../../shared/kernel/index.js';
+import { measureWork, workOf } from '../../helpers/work.js';
 
 type Json = Record<string, any>;
 
@@ -361,5 +363,33 @@ describe('Function: normalizeCloudTrail (canonical resource ids)', () => {
     // Assess
     expect(key?.id).toBe('alias/ml-training');
     expect(t?.id).toBe('org-trail');
+  });
+});
+
+describe('Function: normalizeCloudTrail on hostile resource names (attack 13)', () => {
+  /** The attack of issue 13: `/:(key\/.+|alias\/.+)$/` retried at every `:key/`, quadratic. */
+  const hostileKey = (n: number) => ({
+    eventSource: 'kms.amazonaws.com',
+    eventName: 'DisableKey',
+    eventID: 'e-13',
+    eventTime: '2026-11-02T10:00:00Z',
+    requestParameters: { keyId: `arn:${':key/a'.repeat(n)}\n` },
+  });
+
+  it('runs no regular expression on more than MAX_REGEX_INPUT characters of a 12 KB key id', () => {
+    // Act
+    const work = measureWork(() => normalizeCloudTrail(hostileKey(2_000)));
+
+    // Assess
+    expect(work.result.resources).toHaveLength(1);
+    expect(work.longestRegexInput).toBeLessThanOrEqual(MAX_REGEX_INPUT);
+  });
+
+  it('does work linear in the length of the key id', () => {
+    // Act
+    const [small, large] = [2_000, 4_000].map((n) => workOf(measureWork(() => normalizeCloudTrail(hostileKey(n)))));
+
+    // Assess
+    expect(large!).toBeLessThanOrEqual(2 * small! + 16);
   });
 });
