@@ -1,3 +1,4 @@
+export { type ArnParts, MAX_ARN, parseArn } from './arn.js';
 export { type Clock, fixedClock, InvalidTimestampError, parseIsoTime, systemClock } from './clock.js';
 export { describeError, FileLoadError, TpguardError } from './errors.js';
 export { globAny, globMatch } from './glob.js';

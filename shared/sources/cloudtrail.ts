@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { isRecord, rec, str } from '../kernel/index.js';
+import { isRecord, MAX_ARN, parseArn, rec, str } from '../kernel/index.js';
 import { addAll, defineSource, type PatternDraft, pascal, sortedUnique } from './definition.js';
 import { UnsupportedEventError } from './errors.js';
 import { toIsoTime, UNKNOWN_TIME } from './time.js';
@@ -24,18 +24,32 @@ function param(
   return (req, account, region) => {
     const raw = str(req, key);
     if (!raw) return undefined;
+    // Longer than any ARN or name AWS accepts: kept as it is, evaluation reports it (never parsed).
+    if (raw.length > MAX_ARN) return { type, id: raw, name: raw };
     const isArn = raw.startsWith('arn:');
     const id = (isArn && fromArn?.(raw)) || raw;
-    const ref: ResourceRef = { type, id, name: id.includes(':') ? id.split(/[:/]/).pop() : id };
+    const ref: ResourceRef = { type, id, name: lastName(id) };
     if (isArn) ref.arn = raw;
     else if (arn) ref.arn = arn(id, account, region);
     return ref;
   };
 }
 
+/** The name in an id that holds colons (an ARN): the part after its last `:` or `/`; other ids as they are. */
+function lastName(id: string): string {
+  return id.includes(':') ? id.slice(Math.max(id.lastIndexOf(':'), id.lastIndexOf('/')) + 1) : id;
+}
+
 /** Canonical ids from ARNs: `key/<id>` and `alias/<name>`, `function:<name>`, `trail/<name>`, `rule/[bus/]<name>`. */
-const kmsIdFromArn = (a: string) => /:(key\/.+|alias\/.+)$/.exec(a)?.[1]?.replace(/^key\//, '');
-const lambdaNameFromArn = (a: string) => /:function:([^:]+)/.exec(a)?.[1];
+function kmsIdFromArn(a: string): string | undefined {
+  const resource = parseArn(a)?.resource;
+  if (resource?.startsWith('key/')) return resource.slice(4) || undefined;
+  return resource?.startsWith('alias/') && resource.length > 6 ? resource : undefined;
+}
+function lambdaNameFromArn(a: string): string | undefined {
+  const resource = parseArn(a)?.resource;
+  return resource?.startsWith('function:') ? resource.split(':')[1] || undefined : undefined;
+}
 const lastSegment = (a: string) => a.split('/').pop();
 
 const sm = (kind: string) => (id: string, a: string, r: string) =>
