@@ -39,11 +39,10 @@ async function scanCorpus(): Promise<Map<string, Seen>> {
   const of = (where: string): Seen => {
     const file = relative(CORPUS_DIR, where).replace(/:\d+$/, '');
     let s = seen.get(file);
-    if (!s)
-      seen.set(
-        file,
-        (s = { violations: new Set(), cannotEvaluate: new Set(), rejected: [], skipped: [], observations: 0 }),
-      );
+    if (!s) {
+      s = { violations: new Set(), cannotEvaluate: new Set(), rejected: [], skipped: [], observations: 0 };
+      seen.set(file, s);
+    }
     return s;
   };
   for await (const item of readInputs([CORPUS_DIR], { onSkip: (file, reason) => of(file).skipped.push(reason) })) {

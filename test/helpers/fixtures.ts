@@ -42,3 +42,9 @@ export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   for await (const item of items) out.push(item);
   return out;
 }
+
+/**
+ * A JSON fixture as tests read and mutate it, at any depth (`event.detail.requestParameters.x = ...`).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: fixtures are edited at any depth; a recursive unknown type would need a cast per access
+export type Json = Record<string, any>;

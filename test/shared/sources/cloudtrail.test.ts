@@ -6,11 +6,9 @@ import {
   tagsFromList,
 } from '../../../shared/sources/cloudtrail.js';
 import { UnsupportedEventError } from '../../../shared/sources/errors.js';
-import { loadShape } from '../../helpers/fixtures.js';
+import { loadShape, type Json } from '../../helpers/fixtures.js';
 import { MAX_REGEX_INPUT } from '../../../shared/kernel/index.js';
 import { measureWork, workOf } from '../../helpers/work.js';
-
-type Json = Record<string, any>;
 
 describe('Function: normalizeCloudTrail', () => {
   it('reads an EventBridge "AWS API Call via CloudTrail" event', () => {
