@@ -1,0 +1,49 @@
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../shared/config/index.js';
+import { createEvaluator, evaluate, type Evaluator, type Finding } from '../../shared/policy/index.js';
+import { loadPolicyPack } from '../../shared/policy/index.js';
+import { intake } from '../../shared/sources/index.js';
+import { loadJson, REPO_ROOT } from '../helpers/fixtures.js';
+
+/**
+ * The inputs of the adversarial review of issue 13 (copies under fixtures/attacks/, numbered as
+ * in the review), scanned with the pack and its test configuration: each gives the verdict an
+ * honest monitor gives, not the one the attacker wanted.
+ */
+const attack = (file: string) => loadJson(`test/policies/fixtures/attacks/${file}`);
+
+function findings(ev: Evaluator, doc: unknown): Finding[] {
+  return [...intake(doc, 'attack')].flatMap((r) => {
+    if (!r.ok) throw new Error(`fixture rejected: ${r.rejection.reason}`);
+    return evaluate(ev, r.observation);
+  });
+}
+
+/** `ruleId verdict` of the given rules, in pack order. */
+const verdicts = (ev: Evaluator, file: string, ruleIds: string[]) =>
+  findings(ev, attack(file))
+    .filter((f) => ruleIds.includes(f.ruleId))
+    .map((f) => `${f.ruleId} ${f.verdict}`);
+
+describe('Attacks of the adversarial review (issue 13): verdicts', () => {
+  let ev: Evaluator;
+
+  beforeAll(async () => {
+    const pack = await loadPolicyPack(join(REPO_ROOT, 'policies'));
+    ev = createEvaluator(pack, await loadConfig(join(REPO_ROOT, 'policies', 'test.config.yaml')));
+  });
+
+  it('11: reports iam:PassRole on * next to an Action of forty wildcards (it was a 98 s ReDoS)', () => {
+    expect(verdicts(ev, '01-redos-passrole-40.json', ['TPS-IAM-02'])).toEqual(['TPS-IAM-02 violation']);
+  });
+
+  it('4: a KMS alias of a foreign account is not the approved alias of the same name', () => {
+    const rules = ['TPS-SM-03', 'TPS-SM-04'];
+    expect(verdicts(ev, '05-kms-foreign-alias.json', rules)).toEqual(['TPS-SM-03 violation', 'TPS-SM-04 violation']);
+    expect(verdicts(ev, '05b-kms-foreign-key-control.json', rules)).toEqual([
+      'TPS-SM-03 violation',
+      'TPS-SM-04 violation',
+    ]);
+  });
+});
