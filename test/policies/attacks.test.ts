@@ -46,4 +46,19 @@ describe('Attacks of the adversarial review (issue 13): verdicts', () => {
       'TPS-SM-04 violation',
     ]);
   });
+
+  it('3: an Allow with NotAction, NotResource, or PassRole on arn:aws:iam::*:role/* grants what it does not name', () => {
+    const iam = ['TPS-IAM-02'];
+    expect(verdicts(ev, '07a-iam-notaction-admin.json', iam)).toEqual(['TPS-IAM-02 violation']);
+    expect(verdicts(ev, '07c-iam-passrole-notresource.json', iam)).toEqual(['TPS-IAM-02 violation']);
+    expect(verdicts(ev, '07d-iam-passrole-any-role-arn.json', iam)).toEqual(['TPS-IAM-02 violation']);
+  });
+
+  it('3: a condition naming everyone (arn:*, o-*, the internet in two halves) does not make a public policy private', () => {
+    const s3 = ['TPS-S3-01'];
+    expect(verdicts(ev, '08a-s3-public-principalarn-wildcard.json', s3)).toEqual(['TPS-S3-01 violation']);
+    expect(verdicts(ev, '08b-s3-public-sourceip-halves.json', s3)).toEqual(['TPS-S3-01 violation']);
+    expect(verdicts(ev, '08c-s3-public-orgid-wildcard.json', s3)).toEqual(['TPS-S3-01 violation']);
+    expect(verdicts(ev, '09a-sg-two-halves.json', ['TPS-NET-01'])).toEqual(['TPS-NET-01 violation']);
+  });
 });

@@ -72,3 +72,13 @@ describe('Function: s3BucketOf', () => {
     expect(s3BucketOf(undefined)).toBe('');
   });
 });
+
+describe('Function: isWorldCidr with the internet in pieces (attack 3)', () => {
+  it('takes a prefix wider than /8 (IPv4) or /16 (IPv6) for the internet', () => {
+    // Act & Assess
+    for (const cidr of ['0.0.0.0/1', '128.0.0.0/1', '64.0.0.0/2', '2000::/3', '::/1'])
+      expect(isWorldCidr(cidr), cidr).toBe(true);
+    for (const cidr of ['10.0.0.0/8', '172.16.0.0/12', '198.51.100.0/24', '2001:db8::/32', '203.0.113.9'])
+      expect(isWorldCidr(cidr), cidr).toBe(false);
+  });
+});
