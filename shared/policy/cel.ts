@@ -68,7 +68,13 @@ export const CEL_FUNCTIONS: readonly CelFunction[] = [
   {
     signature: 'policyAllowsOnAnyResource(dyn, string): bool',
     handler: (d: unknown, a: string) => policyAllowsOnAnyResource(d, a),
-    description: 'an Allow of the action on Resource "*"',
+    description: 'an Allow of the action (NotAction included) on Resource "*" (or any NotResource)',
+  },
+  {
+    signature: 'policyAllowsOnAnyResource(dyn, string, string): bool',
+    handler: (d: unknown, a: string, prefix: string) => policyAllowsOnAnyResource(d, a, prefix),
+    description:
+      'an Allow of the action on every resource whose ARN starts with the prefix (arn:aws:iam::*:role/* too)',
   },
   {
     signature: 'secretKeys(dyn): list',

