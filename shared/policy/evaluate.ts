@@ -1,7 +1,7 @@
 import type { Observation, ResourceRef } from '../sources/index.js';
 import { inScope } from '../config/index.js';
 import type { TpguardConfig } from '../config/index.js';
-import { isRecord } from '../kernel/index.js';
+import { isRecord, nestedDeeperThan } from '../kernel/index.js';
 import type { CompiledRule, PolicyPack } from './load.js';
 import type { Severity } from '../kernel/index.js';
 import type { Verdict } from './schema.js';
@@ -129,18 +129,7 @@ function identifiable(r: ResourceRef): boolean {
   return r.id.length <= MAX_RESOURCE_ID && (r.arn === undefined || r.arn.length <= MAX_RESOURCE_ID);
 }
 
-/** True when `value` nests objects or arrays deeper than `max` (iterative: no stack to exhaust). */
-export function nestedDeeperThan(value: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
-    if (typeof v !== 'object' || v === null) continue;
-    if (depth >= max) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v))
-      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
-  }
-  return false;
-}
+export { nestedDeeperThan } from '../kernel/index.js';
 
 /**
  * Evaluates one observation: only the rules its trigger can match, only on in-scope

@@ -42,13 +42,14 @@ export function parseImage(ref: unknown): ImageRef {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
   }
-  const ecr = ECR.exec(registry);
+  // A DNS name is at most 253 characters: a longer registry is no host, and never reaches the pattern.
+  const ecr = registry.length <= 253 ? ECR.exec(registry) : null;
   return {
     registry,
     repository: rest,
     tag,
     digest,
-    pinned: /^sha256:[a-f0-9]{64}$/.test(digest),
+    pinned: digest.length === 71 && /^sha256:[a-f0-9]{64}$/.test(digest),
     ecr: ecr !== null,
     account: ecr?.[1] ?? '',
     region: ecr?.[2] ?? '',
