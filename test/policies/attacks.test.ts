@@ -61,4 +61,10 @@ describe('Attacks of the adversarial review (issue 13): verdicts', () => {
     expect(verdicts(ev, '08c-s3-public-orgid-wildcard.json', s3)).toEqual(['TPS-S3-01 violation']);
     expect(verdicts(ev, '09a-sg-two-halves.json', ['TPS-NET-01'])).toEqual(['TPS-NET-01 violation']);
   });
+
+  it('5: an image from a look-alike registry, a squatted bucket name and an https S3 URL are not approved', () => {
+    expect(verdicts(ev, '06-image-foreign-registry.json', ['TPS-SM-06'])).toEqual(['TPS-SM-06 violation']);
+    expect(verdicts(ev, '06b-data-location-squatted-bucket.json', ['TPS-SM-09'])).toEqual(['TPS-SM-09 violation']);
+    expect(verdicts(ev, '10-https-s3uri.json', ['TPS-SM-09'])).toEqual(['TPS-SM-09 violation']);
+  });
 });
