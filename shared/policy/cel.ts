@@ -1,6 +1,6 @@
 import { Environment } from '@marcbachmann/cel-js';
 import { globAny, globMatch } from '../kernel/index.js';
-import { parseImage } from './functions/image.js';
+import { imageApproved, parseImage } from './functions/image.js';
 import { isWorldCidr, opensToWorld, s3BucketOf } from './functions/network.js';
 import {
   policyAllowedActions,
@@ -14,7 +14,7 @@ import { configItem } from './functions/config-item.js';
 import { isSampleFinding } from './functions/guardduty.js';
 import { kmsKeyMatches } from './functions/kms.js';
 import { callerMatches } from './functions/principal.js';
-import { s3AclIsPublic, s3Uris } from './functions/s3.js';
+import { dataLocationApproved, s3AclIsPublic, s3Uris } from './functions/s3.js';
 import { distributedTraining, tuningDefinitions } from './functions/sagemaker.js';
 import { asList as listOf, parseJsonValue } from './functions/values.js';
 
@@ -91,6 +91,12 @@ export const CEL_FUNCTIONS: readonly CelFunction[] = [
     handler: (r: unknown) => ({ ...parseImage(r) }),
     description: 'registry, repository, tag, digest, pinned, ecr, account, region',
   },
+  {
+    signature: 'imageApproved(dyn, list): bool',
+    handler: (r: unknown, l: unknown[]) => imageApproved(r, asList(l)),
+    description:
+      'an image reference matches an approved glob: registry host exactly (label by label), then repository, tag, digest',
+  },
   { signature: 'isWorldCidr(dyn): bool', handler: (c: unknown) => isWorldCidr(c), description: 'any /0 prefix' },
   {
     signature: 'opensToWorld(dyn): bool',
@@ -105,7 +111,13 @@ export const CEL_FUNCTIONS: readonly CelFunction[] = [
   {
     signature: 's3Uris(dyn): list',
     handler: (v: unknown) => s3Uris(v),
-    description: 'every s3:// URI anywhere in a value (inputs, outputs, checkpoints, code)',
+    description:
+      'every data location in a value: s3:// URIs and https S3 URLs as s3://bucket/key, and any other value of an s3Uri/s3OutputPath field',
+  },
+  {
+    signature: 'dataLocationApproved(dyn, list): bool',
+    handler: (u: unknown, l: unknown[]) => dataLocationApproved(u, asList(l)),
+    description: 'an s3:// location is in an approved s3://<bucket>/<key glob>: the bucket exactly, the key by glob',
   },
   {
     signature: 's3AclIsPublic(dyn): bool',

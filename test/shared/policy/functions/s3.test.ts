@@ -99,7 +99,8 @@ describe('Function: s3Uris and dataLocationApproved (attack 5)', () => {
     expect(dataLocationApproved('s3://ml-artifacts-models/nlp/v1/', approved)).toBe(false);
     expect(dataLocationApproved('s3://ml-training-fraud-data/curated/x', approved)).toBe(true);
     expect(dataLocationApproved('S3://ml-training/x', approved)).toBe(true);
-    expect(dataLocationApproved('https://ml-training.s3.amazonaws.com/x', approved)).toBe(false);
+    expect(dataLocationApproved('https://ml-training.s3.amazonaws.com/x', approved)).toBe(true);
+    expect(dataLocationApproved('https://exfil.example/ml-training/x', approved)).toBe(false);
     expect(dataLocationApproved('s3://ml-training/x', ['s3://ml-*/*'])).toBe(false);
   });
 });
