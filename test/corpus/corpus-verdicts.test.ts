@@ -66,9 +66,7 @@ describe('Corpus: verdicts on the public sample events', () => {
   let files: string[];
 
   beforeAll(async () => {
-    expect(existsSync(CORPUS_DIR), `the public corpus must be checked out beside the repository at ${CORPUS_DIR}`).toBe(
-      true,
-    );
+    expect(existsSync(CORPUS_DIR), `the public corpus is missing at ${CORPUS_DIR}`).toBe(true);
     expected = parse(await readFile(join(REPO_ROOT, 'test', 'corpus', 'expected.yaml'), 'utf8')) as Record<
       string,
       Expected

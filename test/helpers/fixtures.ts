@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 /** The repository root (test/helpers/../..). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The public corpus of published sample events, beside the repository (`../shared/corpus/public`). */
-export const CORPUS_DIR = resolve(REPO_ROOT, '..', 'shared', 'corpus', 'public');
+/** The public corpus of published sample events (test/corpus/public, with its sources and licenses). */
+export const CORPUS_DIR = resolve(REPO_ROOT, 'test', 'corpus', 'public');
 
 /** The shape fixtures: one realistic event per input shape tpguard reads. */
 export const SHAPES_DIR = join(REPO_ROOT, 'events', 'shapes');
