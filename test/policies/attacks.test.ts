@@ -4,7 +4,9 @@ import { loadConfig } from '../../shared/config/index.js';
 import { createEvaluator, evaluate, type Evaluator, type Finding } from '../../shared/policy/index.js';
 import { loadPolicyPack } from '../../shared/policy/index.js';
 import { intake } from '../../shared/sources/index.js';
-import { loadJson, REPO_ROOT } from '../helpers/fixtures.js';
+import { MAX_REGEX_INPUT } from '../../shared/kernel/index.js';
+import { type Json, loadJson, REPO_ROOT } from '../helpers/fixtures.js';
+import { measureWork, workOf } from '../helpers/work.js';
 
 /**
  * The inputs of the adversarial review of issue 13 (copies under fixtures/attacks/, numbered as
@@ -66,5 +68,22 @@ describe('Attacks of the adversarial review (issue 13): verdicts', () => {
     expect(verdicts(ev, '06-image-foreign-registry.json', ['TPS-SM-06'])).toEqual(['TPS-SM-06 violation']);
     expect(verdicts(ev, '06b-data-location-squatted-bucket.json', ['TPS-SM-09'])).toEqual(['TPS-SM-09 violation']);
     expect(verdicts(ev, '10-https-s3uri.json', ['TPS-SM-09'])).toEqual(['TPS-SM-09 violation']);
+  });
+
+  it('12: a training job with a 200 KB environment value of -eyJ runs is judged in work linear in its size', () => {
+    // Prepare: the recipe of the review's 02-redos-jwt-env-200000.json (generated: 200 KB)
+    const job = (length: number) => {
+      const event = loadJson<Json>('events/cloudtrail/sagemaker-create-training-job-open.json');
+      event.detail.requestParameters.environment = { HP: `-eyJ${'aaaaaaaa-eyJ'.repeat(length / 12)}` };
+      return event;
+    };
+
+    // Act
+    const [half, whole] = [100_000, 200_000].map((n) => measureWork(() => findings(ev, job(n))));
+
+    // Assess
+    expect(whole!.result.find((f) => f.ruleId === 'TPS-SM-10')?.verdict).toBe('pass');
+    expect(whole!.longestRegexInput).toBeLessThanOrEqual(MAX_REGEX_INPUT);
+    expect(workOf(whole!)).toBeLessThanOrEqual(2 * workOf(half!) + 64);
   });
 });
