@@ -86,4 +86,26 @@ describe('Attacks of the adversarial review (issue 13): verdicts', () => {
     expect(whole!.longestRegexInput).toBeLessThanOrEqual(MAX_REGEX_INPUT);
     expect(workOf(whole!)).toBeLessThanOrEqual(2 * workOf(half!) + 64);
   });
+
+  it('1: a truncated field silences only the rules that read it', () => {
+    // UpdatePipeline by a data scientist with an unapproved role and a truncated pipelineDefinition
+    expect(verdicts(ev, '03-truncated-update-pipeline.json', ['TPS-SM-21', 'TPS-SM-22'])).toEqual([
+      'TPS-SM-21 violation',
+      'TPS-SM-22 violation',
+    ]);
+    // CreateTrainingJob with truncated hyperParameters: only the rules reading them (or all of req) are blind
+    const job = findings(ev, attack('03b-truncated-training-job.json'));
+    const verdict = (id: string) => job.find((f) => f.ruleId === id)?.verdict;
+    expect(['TPS-SM-01', 'TPS-SM-02', 'TPS-SM-05'].map(verdict)).toEqual(['violation', 'violation', 'violation']);
+    expect(['TPS-SM-09', 'TPS-SM-10'].map(verdict)).toEqual(['cannot-evaluate', 'cannot-evaluate']);
+    expect(job.find((f) => f.ruleId === 'TPS-SM-10')?.reason).toBe(
+      'CloudTrail truncated requestParameters.hyperParameters (omitted: true)',
+    );
+  });
+
+  it('1: nesting 2,000 deep in a field no rule reads silences no rule', () => {
+    const job = findings(ev, attack('11-deep-nesting.json'));
+    expect(job.length).toBe(10);
+    expect(job.filter((f) => f.verdict === 'cannot-evaluate')).toEqual([]);
+  });
 });
