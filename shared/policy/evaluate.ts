@@ -1,7 +1,9 @@
 import type { Observation, ResourceRef } from '../sources/index.js';
 import { inScope } from '../config/index.js';
 import type { TpguardConfig } from '../config/index.js';
-import { isRecord, nestedDeeperThan } from '../kernel/index.js';
+import { isRecord } from '../kernel/index.js';
+import { blindReason, eventView, type EventView } from './blind-spots.js';
+import { fieldPrefixesOfRule } from './field-reads.js';
 import type { CompiledRule, PolicyPack } from './load.js';
 import type { Severity } from '../kernel/index.js';
 import type { Verdict } from './schema.js';
@@ -31,17 +33,10 @@ export function createEvaluator(pack: PolicyPack, config: TpguardConfig): Evalua
   return { pack, config, index: new TriggerIndex(pack.rules) };
 }
 
-/** CloudTrail truncates oversized fields and marks them `"omitted": true`. */
-function truncatedField(value: unknown, depth = 0): boolean {
-  if (!isRecord(value) || depth > 3) return false;
-  if (value.omitted === true) return true;
-  return Object.values(value).some((v) => truncatedField(v, depth + 1));
-}
-
-function baseContext(obs: Observation, config: TpguardConfig): Record<string, unknown> {
-  const detail = obs.detail;
+function baseContext(obs: Observation, view: EventView, config: TpguardConfig): Record<string, unknown> {
+  const detail = view.detail;
   return {
-    event: obs.raw,
+    event: view.raw,
     detail,
     req: isRecord(detail.requestParameters) ? detail.requestParameters : {},
     resp: isRecord(detail.responseElements) ? detail.responseElements : {},
@@ -86,14 +81,6 @@ function resourcesFor(c: CompiledRule, obs: Observation, ctx: Record<string, unk
 
 function judge(c: CompiledRule, ctx: Record<string, unknown>, resource: ResourceRef, obs: Observation): Finding {
   const base = { ruleId: c.rule.id, title: c.rule.title, severity: c.rule.severity, resource, resolves: false };
-  if (truncatedField(ctx.req) || truncatedField(ctx.resp)) {
-    return {
-      ...base,
-      severity: 'informational',
-      verdict: 'cannot-evaluate',
-      reason: 'CloudTrail truncated a field (omitted: true)',
-    };
-  }
   const vars = { ...ctx, resource };
   let violated: unknown;
   try {
@@ -131,6 +118,12 @@ function identifiable(r: ResourceRef): boolean {
 
 export { nestedDeeperThan } from '../kernel/index.js';
 
+/** A finding for a rule that cannot judge the event, with the reason. */
+function cannotEvaluate(c: CompiledRule, resource: ResourceRef, reason: string): Finding {
+  const { id: ruleId, title } = c.rule;
+  return { ruleId, title, severity: 'informational', verdict: 'cannot-evaluate', resource, resolves: false, reason };
+}
+
 /**
  * Evaluates one observation: only the rules its trigger can match, only on in-scope
  * resources, failed calls only for rules that include them. Pure and synchronous.
@@ -139,40 +132,29 @@ export { nestedDeeperThan } from '../kernel/index.js';
 export function evaluate(ev: Evaluator, obs: Observation, only?: ReadonlySet<string>): Finding[] {
   const candidates = ev.index.lookup(obs.trigger);
   if (candidates.length === 0) return [];
-  const ctx = baseContext(obs, ev.config);
-  const tooDeep = nestedDeeperThan(obs.raw, MAX_EVENT_DEPTH);
+  const rules = candidates.filter(
+    (c) =>
+      (!only || only.has(c.rule.id)) &&
+      (!obs.errorCode || (c.rule.on.source === 'cloudtrail' && c.rule.on.includeFailed)),
+  );
+  const readsEnvelope = rules.some((c) => fieldPrefixesOfRule(c).some((p) => p.tree === 'event'));
+  // Truncated fields and subtrees too deep to evaluate blind only the rules that read them.
+  const view = eventView(obs.raw, obs.detail, MAX_EVENT_DEPTH, readsEnvelope);
+  const ctx = baseContext(obs, view, ev.config);
   const out: Finding[] = [];
-  for (const c of candidates) {
-    if (only && !only.has(c.rule.id)) continue;
-    if (obs.errorCode && !(c.rule.on.source === 'cloudtrail' && c.rule.on.includeFailed)) continue;
-    const resources = tooDeep ? `event nested deeper than ${MAX_EVENT_DEPTH} levels` : resourcesFor(c, obs, ctx);
+  for (const c of rules) {
+    const blind = view.spots.length > 0 ? blindReason(fieldPrefixesOfRule(c), view.spots, MAX_EVENT_DEPTH) : undefined;
+    const resources = resourcesFor(c, obs, ctx);
     if (typeof resources === 'string') {
-      out.push({
-        ruleId: c.rule.id,
-        title: c.rule.title,
-        severity: 'informational',
-        verdict: 'cannot-evaluate',
-        resource: { type: c.rule.resource.type, id: 'unknown' },
-        resolves: false,
-        reason: resources,
-      });
+      out.push(cannotEvaluate(c, { type: c.rule.resource.type, id: 'unknown' }, blind ?? resources));
       continue;
     }
     for (const resource of resources) {
       if (!inScope(resource, ev.config)) continue;
-      out.push(
-        identifiable(resource)
-          ? judge(c, ctx, resource, obs)
-          : {
-              ruleId: c.rule.id,
-              title: c.rule.title,
-              severity: 'informational',
-              verdict: 'cannot-evaluate',
-              resource: { type: resource.type, id: resource.id.slice(0, 64) },
-              resolves: false,
-              reason: `resource id or ARN longer than ${MAX_RESOURCE_ID} characters`,
-            },
-      );
+      if (!identifiable(resource)) {
+        const short = { type: resource.type, id: resource.id.slice(0, 64) };
+        out.push(cannotEvaluate(c, short, `resource id or ARN longer than ${MAX_RESOURCE_ID} characters`));
+      } else out.push(blind ? cannotEvaluate(c, resource, blind) : judge(c, ctx, resource, obs));
     }
   }
   return out;
