@@ -109,4 +109,64 @@ describe('Attacks of the adversarial review (issue 13): verdicts', () => {
     expect(job.length).toBe(10);
     expect(job.filter((f) => f.verdict === 'cannot-evaluate')).toEqual([]);
   });
+
+  describe('6: drift is resolved only by an observation that covers what opened it', () => {
+    /** The drift keys (resource ids) a file opens (violations) and resolves (passes that resolve) for a rule. */
+    const keys = (file: string, ruleId: string) => {
+      const fs = findings(ev, attack(file)).filter((f) => f.ruleId === ruleId);
+      return {
+        opened: fs.filter((f) => f.verdict === 'violation').map((f) => f.resource.id),
+        resolved: fs.filter((f) => f.verdict === 'pass' && f.resolves).map((f) => f.resource.id),
+        verdicts: fs.map((f) => f.verdict),
+      };
+    };
+
+    it('TPS-NET-01: revoking port 8888 resolves the 8888 opening, not the one of port 22', () => {
+      const open = keys('09b-1-sg-open-22.json', 'TPS-NET-01');
+      const revoke = keys('09b-2-sg-revoke-unrelated-port.json', 'TPS-NET-01');
+      expect(open.opened).toHaveLength(2);
+      expect(revoke.resolved).toHaveLength(1);
+      expect(open.opened).toContain(revoke.resolved[0]);
+      expect(open.opened.filter((id) => !revoke.resolved.includes(id))).toHaveLength(1);
+    });
+
+    it('TPS-IAM-01: detaching PowerUserAccess resolves its attachment, not that of AdministratorAccess', () => {
+      const admin = keys('09c-1-attach-admin.json', 'TPS-IAM-01');
+      const power = keys('09c-2-attach-poweruser.json', 'TPS-IAM-01');
+      const detach = keys('09c-3-detach-poweruser.json', 'TPS-IAM-01');
+      expect(admin.opened).toHaveLength(1);
+      expect(detach.resolved).toEqual(power.opened);
+      expect(detach.resolved).not.toContain(admin.opened[0]);
+    });
+
+    it('TPS-AUD-06: a same-named rule on another bus is another rule', () => {
+      const real = keys('27-1-disable-real-rule.json', 'TPS-AUD-06');
+      const decoy = keys('27-3-enable-decoy-other-bus.json', 'TPS-AUD-06');
+      expect(real.opened).toHaveLength(1);
+      expect(decoy.resolved).toHaveLength(1);
+      expect(decoy.resolved).not.toContain(real.opened[0]);
+    });
+
+    it('Config: a ResourceNotRecorded item is cannot-evaluate, never a compliant state that resolves', () => {
+      expect(keys('18-0-config-bucket-noncompliant.json', 'TPS-CFG-01').opened).toHaveLength(1);
+      const blind = findings(ev, attack('18-2-config-bucket-resource-not-recorded.json'));
+      expect(blind.length).toBeGreaterThan(0);
+      expect(blind.filter((f) => f.verdict !== 'cannot-evaluate' || f.resolves)).toEqual([]);
+    });
+
+    it('a recorder that stops recording watched types, and a GuardDuty filter that archives findings, are violations', () => {
+      expect(keys('18-1-put-configuration-recorder-exclude.json', 'TPS-AUD-11').verdicts).toEqual(['violation']);
+      expect(keys('18b-guardduty-createfilter-archive.json', 'TPS-GD-10').verdicts).toEqual(['violation']);
+    });
+  });
+
+  it('7: a Lambda qualifier is not the function, and IAM role names match scope globs whatever their case', () => {
+    expect(verdicts(ev, '17b-lambda-addpermission-alias.json', ['TPS-AUD-07'])).toEqual(
+      verdicts(ev, '17b-control-lambda-addpermission-name.json', ['TPS-AUD-07']),
+    );
+    expect(findings(ev, attack('17b-lambda-addpermission-alias.json')).map((f) => f.resource.id)).toEqual([
+      'tpguard-prod-notify',
+    ]);
+    expect(verdicts(ev, '17d-iam-role-lowercase.json', ['TPS-IAM-01'])).toEqual(['TPS-IAM-01 violation']);
+  });
 });
