@@ -1,7 +1,8 @@
 import { Environment } from '@marcbachmann/cel-js';
 import { globAny, globMatch } from '../kernel/index.js';
 import { imageApproved, parseImage } from './functions/image.js';
-import { isWorldCidr, opensToWorld, s3BucketOf } from './functions/network.js';
+import { isWorldCidr, opensToWorld, s3BucketOf, worldOpenings } from './functions/network.js';
+import { recorderSkips } from './functions/config-recorder.js';
 import {
   policyAllowedActions,
   policyAllowsOnAnyResource,
@@ -102,6 +103,16 @@ export const CEL_FUNCTIONS: readonly CelFunction[] = [
     signature: 'opensToWorld(dyn): bool',
     handler: (r: unknown) => opensToWorld(r),
     description: 'security-group request opens a rule to /0',
+  },
+  {
+    signature: 'worldOpenings(dyn): list',
+    handler: (r: unknown) => worldOpenings(r),
+    description: 'what a security-group request opens to the internet: one `tcp 22-22 from 0.0.0.0/0` per entry',
+  },
+  {
+    signature: 'recorderSkips(dyn, list): list',
+    handler: (r: unknown, l: unknown[]) => recorderSkips(r, asList(l)),
+    description: 'the listed Config resource types a PutConfigurationRecorder recording group does not record',
   },
   {
     signature: 's3Bucket(dyn): string',

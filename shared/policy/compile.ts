@@ -18,6 +18,8 @@ export interface CompiledRule {
   violation: (ctx: Record<string, unknown>) => unknown;
   resolve?: (ctx: Record<string, unknown>) => unknown;
   resourceId?: (ctx: Record<string, unknown>) => unknown;
+  /** The compiled `resource.facets` (schema.ts). */
+  facets?: (ctx: Record<string, unknown>) => unknown;
 }
 
 /** A loaded, validated, compiled policy pack. */
@@ -74,7 +76,11 @@ export function compileRule(rule: Rule, file: string, area: string, problems: Pa
   const resourceId = rule.resource.id
     ? compileExpression(rule.resource.id, 'resource.id', false, problems, where)
     : undefined;
-  return violation ? { rule, area, file, violation, resolve: resolveFn, resourceId } : undefined;
+  const facets = rule.resource.facets
+    ? compileExpression(rule.resource.facets, 'resource.facets', false, problems, where)
+    : undefined;
+  if (rule.resource.facets && !facets) return undefined;
+  return violation ? { rule, area, file, violation, resolve: resolveFn, resourceId, facets } : undefined;
 }
 
 /** Rebuilds a pack from its snapshot: every rule validated again and its CEL compiled. */

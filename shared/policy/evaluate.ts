@@ -59,6 +59,7 @@ function message(err: unknown): string {
 
 function resourcesFor(c: CompiledRule, obs: Observation, ctx: Record<string, unknown>): ResourceRef[] | string {
   const type = c.rule.resource.type;
+  let list: ResourceRef[];
   if (c.resourceId) {
     let id: unknown;
     try {
@@ -67,16 +68,37 @@ function resourcesFor(c: CompiledRule, obs: Observation, ctx: Record<string, unk
       return `resource.id: ${message(err)}`;
     }
     if (typeof id !== 'string' || id.length === 0) return `resource.id did not give a ${type} id`;
-    return [
+    list = [
       obs.resources.find((r) => r.type === type && (r.id === id || r.name === id || r.arn === id)) ?? {
         type,
         id,
         name: id,
       },
     ];
+  } else list = obs.resources.filter((r) => r.type === type);
+  if (list.length === 0) return `no ${type} in the event`;
+  return c.facets ? facetsOf(c, list, ctx) : list;
+}
+
+/**
+ * Each resource split into the parts the rule judges one by one (`resource.facets`): `<id> (<facet>)`,
+ * with the name, ARN and tags of the resource (scope and owners see the resource itself).
+ */
+function facetsOf(c: CompiledRule, list: ResourceRef[], ctx: Record<string, unknown>): ResourceRef[] | string {
+  const out: ResourceRef[] = [];
+  for (const resource of list) {
+    let facets: unknown;
+    try {
+      facets = c.facets!({ ...ctx, resource });
+    } catch (err) {
+      return `resource.facets: ${message(err)}`;
+    }
+    const names = Array.isArray(facets) ? facets : [facets];
+    if (!names.every((f) => typeof f === 'string' && f.length > 0)) return 'resource.facets did not give strings';
+    if (names.length === 0) out.push(resource);
+    for (const f of names as string[]) out.push({ ...resource, id: `${resource.id} (${f})` });
   }
-  const list = obs.resources.filter((r) => r.type === type);
-  return list.length > 0 ? list : `no ${type} in the event`;
+  return out;
 }
 
 function judge(c: CompiledRule, ctx: Record<string, unknown>, resource: ResourceRef, obs: Observation): Finding {
@@ -91,7 +113,8 @@ function judge(c: CompiledRule, ctx: Record<string, unknown>, resource: Resource
   if (typeof violated !== 'boolean')
     return { ...base, severity: 'informational', verdict: 'cannot-evaluate', reason: 'violation did not give a bool' };
   if (violated) return { ...base, verdict: 'violation' };
-  let resolves = obs.source === 'config'; // configuration items carry the whole state
+  // Configuration items carry the whole state, unless the recorder did not record it.
+  let resolves = obs.source === 'config' && obs.detail.configurationItemStatus !== 'ResourceNotRecorded';
   if (c.resolve) {
     try {
       resolves = c.resolve(vars) === true;

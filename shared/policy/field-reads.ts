@@ -76,7 +76,8 @@ const cache = new WeakMap<CompiledRule, FieldPrefix[]>();
 export function fieldPrefixesOfRule(c: CompiledRule): FieldPrefix[] {
   let prefixes = cache.get(c);
   if (!prefixes) {
-    const exprs = [c.rule.violation, c.rule.resolve, c.rule.resource.id].filter((e): e is string => !!e);
+    const { violation, resolve, resource } = c.rule;
+    const exprs = [violation, resolve, resource.id, resource.facets].filter((e): e is string => !!e);
     prefixes = exprs.flatMap(fieldPrefixes);
     cache.set(c, prefixes);
   }

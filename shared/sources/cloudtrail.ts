@@ -50,6 +50,38 @@ function lambdaNameFromArn(a: string): string | undefined {
   const resource = parseArn(a)?.resource;
   return resource?.startsWith('function:') ? resource.split(':')[1] || undefined : undefined;
 }
+
+/**
+ * A Lambda function as its request names it: `name`, `name:qualifier` (a version or alias),
+ * `123456789012:function:name[:qualifier]` or a full ARN, keyed by the function name (the
+ * qualifier is not another function: `tpguard-prod-notify:live` is `tpguard-prod-notify`).
+ */
+function lambdaFunction(req: Record<string, unknown>, account: string, region: string): ResourceRef | undefined {
+  const raw = str(req, 'functionName');
+  if (!raw) return undefined;
+  if (raw.length > MAX_ARN) return { type: 'lambda-function', id: raw, name: raw };
+  const parts = raw.split(':');
+  const name = raw.startsWith('arn:') ? lambdaNameFromArn(raw) : parts[1] === 'function' ? parts[2] : parts[0];
+  if (!name) return { type: 'lambda-function', id: raw, name: raw };
+  const arn = raw.startsWith('arn:') ? raw : `arn:aws:lambda:${region}:${account}:function:${name}`;
+  return { type: 'lambda-function', id: name, name, arn };
+}
+
+/**
+ * An EventBridge rule, keyed by its bus and name: `<bus>/<name>`, the bare name on the default bus.
+ * A rule of the same name on another bus is another rule (enabling a decoy on `decoy-bus` must not
+ * resolve the drift of tpguard's own rule). `name` (PutRule, EnableRule...) or `rule` (PutTargets).
+ */
+function eventBridgeRule(req: Record<string, unknown>, account: string, region: string): ResourceRef | undefined {
+  const name = str(req, 'name') ?? str(req, 'rule');
+  if (!name) return undefined;
+  if (name.length > MAX_ARN) return { type: 'eventbridge-rule', id: name, name };
+  const given = str(req, 'eventBusName') ?? 'default';
+  const arnBus = parseArn(given)?.resource;
+  const bus = arnBus?.startsWith('event-bus/') ? arnBus.slice('event-bus/'.length) : given;
+  const id = bus === 'default' || bus === '' ? name : `${bus}/${name}`;
+  return { type: 'eventbridge-rule', id, name, arn: `arn:aws:events:${region}:${account}:rule/${id}` };
+}
 const lastSegment = (a: string) => a.split('/').pop();
 
 const sm = (kind: string) => (id: string, a: string, r: string) =>
@@ -94,15 +126,8 @@ const EXTRACTORS: Record<string, Extractor[]> = Object.assign(Object.create(null
   ],
   'guardduty.amazonaws.com': [param('detectorId', 'guardduty-detector')],
   'config.amazonaws.com': [param('configurationRecorderName', 'config-recorder')],
-  'events.amazonaws.com': [param('name', 'eventbridge-rule', (id, a, r) => `arn:aws:events:${r}:${a}:rule/${id}`)],
-  'lambda.amazonaws.com': [
-    param(
-      'functionName',
-      'lambda-function',
-      (id, a, r) => `arn:aws:lambda:${r}:${a}:function:${id}`,
-      lambdaNameFromArn,
-    ),
-  ],
+  'events.amazonaws.com': [eventBridgeRule],
+  'lambda.amazonaws.com': [lambdaFunction],
   'dynamodb.amazonaws.com': [
     param('tableName', 'dynamodb-table', (id, a, r) => `arn:aws:dynamodb:${r}:${a}:table/${id}`),
   ],

@@ -61,7 +61,10 @@ describe('Attacks of the adversarial review (issue 13): verdicts', () => {
     expect(verdicts(ev, '08a-s3-public-principalarn-wildcard.json', s3)).toEqual(['TPS-S3-01 violation']);
     expect(verdicts(ev, '08b-s3-public-sourceip-halves.json', s3)).toEqual(['TPS-S3-01 violation']);
     expect(verdicts(ev, '08c-s3-public-orgid-wildcard.json', s3)).toEqual(['TPS-S3-01 violation']);
-    expect(verdicts(ev, '09a-sg-two-halves.json', ['TPS-NET-01'])).toEqual(['TPS-NET-01 violation']);
+    expect(verdicts(ev, '09a-sg-two-halves.json', ['TPS-NET-01'])).toEqual([
+      'TPS-NET-01 violation',
+      'TPS-NET-01 violation',
+    ]);
   });
 
   it('5: an image from a look-alike registry, a squatted bucket name and an https S3 URL are not approved', () => {
@@ -156,7 +159,7 @@ describe('Attacks of the adversarial review (issue 13): verdicts', () => {
 
     it('a recorder that stops recording watched types, and a GuardDuty filter that archives findings, are violations', () => {
       expect(keys('18-1-put-configuration-recorder-exclude.json', 'TPS-AUD-11').verdicts).toEqual(['violation']);
-      expect(keys('18b-guardduty-createfilter-archive.json', 'TPS-GD-10').verdicts).toEqual(['violation']);
+      expect(keys('18b-guardduty-createfilter-archive.json', 'TPS-AUD-12').verdicts).toEqual(['violation']);
     });
   });
 

@@ -66,6 +66,36 @@ export function opensToWorld(req: unknown): boolean {
   });
 }
 
+const text = (v: unknown, max: number) =>
+  typeof v === 'string' || typeof v === 'number' ? String(v).slice(0, max) : '';
+
+/** `tcp 22-22 from 0.0.0.0/0`: what one world-open entry of a permission opens. */
+function opening(perm: Record<string, unknown>, cidr: string): string {
+  const protocol = text(perm.ipProtocol, 16) || '?';
+  const ports = protocol === '-1' ? 'all' : `${text(perm.fromPort, 8) || '?'}-${text(perm.toPort, 8) || '?'}`;
+  return `${protocol === '-1' ? 'all' : protocol} ${ports} from ${cidr.trim()}`;
+}
+
+/**
+ * What a security-group request opens to the internet, one entry per protocol, port range and
+ * world CIDR (`tcp 22-22 from 0.0.0.0/0`): the facets of TPS-NET-01, so that revoking port 8888
+ * resolves the drift of port 8888 and not the one of port 22. [] when nothing is world-open.
+ * @example worldOpenings({ ipPermissions: { items: [{ ipProtocol: 'tcp', fromPort: 22, toPort: 22, ipRanges: { items: [{ cidrIp: '0.0.0.0/0' }] } }] } }) // ['tcp 22-22 from 0.0.0.0/0']
+ */
+export function worldOpenings(req: unknown): string[] {
+  if (!isRecord(req)) return [];
+  const out = new Set<string>();
+  for (const cidr of [req.cidrIp, req.cidrIpv6]) if (isWorldCidr(cidr)) out.add(opening(req, cidr as string));
+  for (const perm of items(req.ipPermissions)) {
+    if (!isRecord(perm)) continue;
+    for (const r of items(perm.ipRanges))
+      if (isRecord(r) && isWorldCidr(r.cidrIp)) out.add(opening(perm, r.cidrIp as string));
+    for (const r of items(perm.ipv6Ranges))
+      if (isRecord(r) && isWorldCidr(r.cidrIpv6)) out.add(opening(perm, r.cidrIpv6 as string));
+  }
+  return [...out];
+}
+
 /** The bucket of an `s3://bucket/key` URI or an S3 ARN; '' for anything else. */
 export function s3BucketOf(uri: unknown): string {
   if (typeof uri !== 'string') return '';

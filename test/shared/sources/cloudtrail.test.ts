@@ -391,3 +391,54 @@ describe('Function: normalizeCloudTrail on hostile resource names (attack 13)', 
     expect(large!).toBeLessThanOrEqual(2 * small! + 16);
   });
 });
+
+describe('Function: normalizeCloudTrail (Lambda qualifiers and EventBridge buses, attacks 6 and 7)', () => {
+  const call = (eventSource: string, eventName: string, requestParameters: Record<string, unknown>) =>
+    normalizeCloudTrail({
+      eventSource,
+      eventName,
+      eventID: 'e-1',
+      eventTime: '2026-11-02T10:00:00Z',
+      awsRegion: 'eu-west-1',
+      recipientAccountId: '111122223333',
+      requestParameters,
+    }).resources[0];
+
+  it('keys a Lambda function by its name whatever the qualifier or partial ARN', () => {
+    // Act & Assess
+    for (const functionName of [
+      'tpguard-prod-notify',
+      'tpguard-prod-notify:live',
+      'tpguard-prod-notify:7',
+      '111122223333:function:tpguard-prod-notify',
+      '111122223333:function:tpguard-prod-notify:live',
+      'arn:aws:lambda:eu-west-1:111122223333:function:tpguard-prod-notify:live',
+    ])
+      expect(call('lambda.amazonaws.com', 'AddPermission20150331v2', { functionName }), functionName).toMatchObject({
+        id: 'tpguard-prod-notify',
+        name: 'tpguard-prod-notify',
+      });
+  });
+
+  it('keys an EventBridge rule by bus and name, the bare name on the default bus', () => {
+    // Act & Assess
+    expect(call('events.amazonaws.com', 'DisableRule', { name: 'tpguard-x' })).toMatchObject({
+      id: 'tpguard-x',
+      name: 'tpguard-x',
+    });
+    expect(call('events.amazonaws.com', 'EnableRule', { name: 'tpguard-x', eventBusName: 'default' })?.id).toBe(
+      'tpguard-x',
+    );
+    expect(call('events.amazonaws.com', 'EnableRule', { name: 'tpguard-x', eventBusName: 'decoy-bus' })).toMatchObject({
+      id: 'decoy-bus/tpguard-x',
+      name: 'tpguard-x',
+      arn: 'arn:aws:events:eu-west-1:111122223333:rule/decoy-bus/tpguard-x',
+    });
+    expect(
+      call('events.amazonaws.com', 'PutTargets', {
+        rule: 'tpguard-x',
+        eventBusName: 'arn:aws:events:eu-west-1:111122223333:event-bus/decoy-bus',
+      })?.id,
+    ).toBe('decoy-bus/tpguard-x');
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isWorldCidr, opensToWorld, s3BucketOf } from '../../../../shared/policy/functions/network.js';
+import { isWorldCidr, opensToWorld, s3BucketOf, worldOpenings } from '../../../../shared/policy/functions/network.js';
 
 describe('Function: isWorldCidr', () => {
   it('takes any /0 prefix for the whole internet, whatever the address', () => {
@@ -79,5 +79,40 @@ describe('Function: isWorldCidr with the internet in pieces (attack 3)', () => {
       expect(isWorldCidr(cidr), cidr).toBe(true);
     for (const cidr of ['10.0.0.0/8', '172.16.0.0/12', '198.51.100.0/24', '2001:db8::/32', '203.0.113.9'])
       expect(isWorldCidr(cidr), cidr).toBe(false);
+  });
+});
+
+describe('Function: worldOpenings', () => {
+  it('names each world-open protocol, port range and range of a request once', () => {
+    // Prepare
+    const req = {
+      groupId: 'sg-0ml5a1b2c3d4e5f60',
+      ipPermissions: {
+        items: [
+          {
+            ipProtocol: 'tcp',
+            fromPort: 22,
+            toPort: 22,
+            ipRanges: { items: [{ cidrIp: '0.0.0.0/0' }, { cidrIp: '10.0.0.0/8' }] },
+          },
+          { ipProtocol: 'tcp', fromPort: 8888, toPort: 8888, ipv6Ranges: { items: [{ cidrIpv6: '::/0' }] } },
+          { ipProtocol: '-1', ipRanges: { items: [{ cidrIp: '0.0.0.0/1' }, { cidrIp: '0.0.0.0/1' }] } },
+        ],
+      },
+    };
+
+    // Act & Assess
+    expect(worldOpenings(req)).toEqual([
+      'tcp 22-22 from 0.0.0.0/0',
+      'tcp 8888-8888 from ::/0',
+      'all all from 0.0.0.0/1',
+    ]);
+    expect(worldOpenings({ ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIp: '0.0.0.0/0' })).toEqual([
+      'tcp 443-443 from 0.0.0.0/0',
+    ]);
+    expect(worldOpenings({ ipPermissions: [{ ipProtocol: 'tcp', ipRanges: [{ cidrIp: '10.1.0.0/16' }] }] })).toEqual(
+      [],
+    );
+    expect(worldOpenings('x')).toEqual([]);
   });
 });
