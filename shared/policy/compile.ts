@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { formatIssue } from '../config/index.js';
 import { policyEnvironment } from './cel.js';
 import { PolicyPackError, type PackProblem } from './errors.js';
+import { approvedKeysOf, configPathProblems } from './requirements.js';
 import { RuleSchema, type Rule } from './schema.js';
 
 /**
@@ -20,6 +21,8 @@ export interface CompiledRule {
   resourceId?: (ctx: Record<string, unknown>) => unknown;
   /** The compiled `resource.facets` (schema.ts). */
   facets?: (ctx: Record<string, unknown>) => unknown;
+  /** The `approved` lists the rule's CEL reads (derived at load). */
+  needs: string[];
 }
 
 /** A loaded, validated, compiled policy pack. */
@@ -79,8 +82,12 @@ export function compileRule(rule: Rule, file: string, area: string, problems: Pa
   const facets = rule.resource.facets
     ? compileExpression(rule.resource.facets, 'resource.facets', false, problems, where)
     : undefined;
-  if (rule.resource.facets && !facets) return undefined;
-  return violation ? { rule, area, file, violation, resolve: resolveFn, resourceId, facets } : undefined;
+  if (!violation || (rule.resource.facets && !facets)) return undefined;
+  const configProblems = configPathProblems(rule, where);
+  problems.push(...configProblems);
+  return configProblems.length > 0
+    ? undefined
+    : { rule, area, file, violation, resolve: resolveFn, resourceId, facets, needs: approvedKeysOf(rule) };
 }
 
 /** Rebuilds a pack from its snapshot: every rule validated again and its CEL compiled. */

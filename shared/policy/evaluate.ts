@@ -1,6 +1,7 @@
 import type { Observation, ResourceRef } from '../sources/index.js';
 import { inScope } from '../config/index.js';
 import type { TpguardConfig } from '../config/index.js';
+import { celConfigOf, configurationNotes, type ConfigurationNote, verdictOfError } from './requirements.js';
 import { isRecord } from '../kernel/index.js';
 import { blindReason, eventView, type EventView } from './blind-spots.js';
 import { fieldPrefixesOfRule } from './field-reads.js';
@@ -18,7 +19,7 @@ export interface Finding {
   resource: ResourceRef;
   /** For a pass: whether it resolves earlier drift of this rule and resource. */
   resolves: boolean;
-  /** Why a rule could not be evaluated. */
+  /** Why a rule could not be evaluated, or which configuration it lacks. */
   reason?: string;
 }
 
@@ -27,13 +28,23 @@ export interface Evaluator {
   pack: PolicyPack;
   config: TpguardConfig;
   index: TriggerIndex;
+  /** `config` as rules see it: `approved` lists that are empty and mean "not configured" left out. */
+  celConfig: Record<string, unknown>;
+  /** One line per `approved` key the pack needs and the configuration leaves empty: say them once per run. */
+  notes: ConfigurationNote[];
 }
 
 export function createEvaluator(pack: PolicyPack, config: TpguardConfig): Evaluator {
-  return { pack, config, index: new TriggerIndex(pack.rules) };
+  return {
+    pack,
+    config,
+    index: new TriggerIndex(pack.rules),
+    celConfig: celConfigOf(config),
+    notes: configurationNotes(pack.rules, config),
+  };
 }
 
-function baseContext(obs: Observation, view: EventView, config: TpguardConfig): Record<string, unknown> {
+function baseContext(obs: Observation, view: EventView, celConfig: Record<string, unknown>): Record<string, unknown> {
   const detail = view.detail;
   return {
     event: view.raw,
@@ -41,7 +52,7 @@ function baseContext(obs: Observation, view: EventView, config: TpguardConfig): 
     req: isRecord(detail.requestParameters) ? detail.requestParameters : {},
     resp: isRecord(detail.responseElements) ? detail.responseElements : {},
     actor: obs.actor ?? {},
-    config: { scope: config.scope, approved: config.approved },
+    config: celConfig,
     obs: {
       eventId: obs.eventId,
       eventTime: obs.eventTime,
@@ -108,7 +119,10 @@ function judge(c: CompiledRule, ctx: Record<string, unknown>, resource: Resource
   try {
     violated = c.violation(vars);
   } catch (err) {
-    return { ...base, severity: 'informational', verdict: 'cannot-evaluate', reason: `violation: ${message(err)}` };
+    // CEL's `||` and `&&` absorb an error when the other side decides, so an absent field or an
+    // unconfigured list only ends here when nothing the event carries settles the verdict.
+    const { verdict, reason } = verdictOfError(err, c.rule.violation);
+    return { ...base, severity: 'informational', verdict, reason: `violation: ${reason}` };
   }
   if (typeof violated !== 'boolean')
     return { ...base, severity: 'informational', verdict: 'cannot-evaluate', reason: 'violation did not give a bool' };
@@ -163,7 +177,7 @@ export function evaluate(ev: Evaluator, obs: Observation, only?: ReadonlySet<str
   const readsEnvelope = rules.some((c) => fieldPrefixesOfRule(c).some((p) => p.tree === 'event'));
   // Truncated fields and subtrees too deep to evaluate blind only the rules that read them.
   const view = eventView(obs.raw, obs.detail, MAX_EVENT_DEPTH, readsEnvelope);
-  const ctx = baseContext(obs, view, ev.config);
+  const ctx = baseContext(obs, view, ev.celConfig);
   const out: Finding[] = [];
   for (const c of rules) {
     const blind = view.spots.length > 0 ? blindReason(fieldPrefixesOfRule(c), view.spots, MAX_EVENT_DEPTH) : undefined;
