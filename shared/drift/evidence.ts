@@ -1,5 +1,5 @@
 import type { Observation, ResourceRef } from '../sources/index.js';
-import { isSecretLike, REDACTED } from '../kernel/index.js';
+import { isSecretLike, MAX_REGEX_INPUT, REDACTED, spend } from '../kernel/index.js';
 import type { CompiledRule } from '../policy/index.js';
 import { isRecord } from '../kernel/index.js';
 
@@ -11,6 +11,15 @@ const SECRET_NAME = /secret|token|passw(or)?d|passwd|api[_-]?key|private[_-]?key
 /** Values kept under such names: references to a secret store, numbers, booleans, empty. */
 const PLAIN =
   /^(arn:aws[\w-]*:(secretsmanager|ssm|kms):.*|\{\{resolve:.*|ssm:.*|env:.*|\$\{.*|-?\d+(\.\d+)?([eE][-+]?\d+)?|true|false|)$/;
+
+/**
+ * A value under a secret-sounding name: redacted unless plainly not a secret. A name or value too
+ * long to test within {@link MAX_REGEX_INPUT} is taken for a secret (fail closed).
+ */
+function secretByName(key: string, value: string): boolean {
+  if (key.length > MAX_REGEX_INPUT) return true;
+  return SECRET_NAME.test(key) && (value.length > MAX_REGEX_INPUT || !PLAIN.test(value));
+}
 
 const ROOTS = { req: ['requestParameters'], resp: ['responseElements'], detail: [], event: [] } as const;
 type Root = keyof typeof ROOTS;
@@ -84,6 +93,7 @@ function storableNumber(n: number): boolean {
  * @example redactDeep({ env: { DB_PASSWORD: 'hunter2', KEY: 'AKIAIOSFODNN7EXAMPLE' } }) // both '***REDACTED***'
  */
 export function redactDeep(value: unknown, depth = 0): unknown {
+  spend();
   if (depth > 32) return REDACTED;
   if (typeof value === 'string') return isSecretLike('', value) ? REDACTED : value;
   if (typeof value === 'number') return storableNumber(value) ? value : String(value);
@@ -94,7 +104,7 @@ export function redactDeep(value: unknown, depth = 0): unknown {
     // As the JSON parser does: an own `constructor` key made the DynamoDB marshaller throw (a
     // training job's environment variable named so stopped its event from ever being recorded).
     if (k === '__proto__' || k === 'constructor' || k === 'prototype') continue;
-    if (typeof v === 'string') out[k] = (SECRET_NAME.test(k) && !PLAIN.test(v)) || isSecretLike(k, v) ? REDACTED : v;
+    if (typeof v === 'string') out[k] = secretByName(k, v) || isSecretLike(k, v) ? REDACTED : v;
     else out[k] = redactDeep(v, depth + 1);
   }
   return out;

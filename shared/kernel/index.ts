@@ -1,8 +1,10 @@
+export { type ArnParts, MAX_ARN, parseArn } from './arn.js';
 export { type Clock, fixedClock, parseIsoTime, systemClock } from './clock.js';
 export { describeError, FileLoadError, InvalidTimestampError, JsonParseError, TpguardError } from './errors.js';
 export { globAny, globMatch } from './glob.js';
-export { isRecord, parseJson, rec, str } from './json.js';
+export { isRecord, nestedDeeperThan, parseJson, rec, str } from './json.js';
 export { isSecretLike, REDACTED, redactSecrets, secretKeys } from './secrets.js';
 export { SEVERITIES, type Severity, SEVERITY_RANK } from './severity.js';
 export { silentTelemetry, type Telemetry } from './telemetry.js';
 export { type Actor, actorLabel, sameIdentity } from './actor.js';
+export { MAX_REGEX_INPUT, spend, stepsSpent } from './work.js';

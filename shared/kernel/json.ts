@@ -1,4 +1,5 @@
 import { JsonParseError } from './errors.js';
+import { spend } from './work.js';
 
 /**
  * Defensive JSON parsing for untrusted input: size cap, and objects whose
@@ -34,6 +35,28 @@ export function parseJson(text: string, maxBytes = MAX_DOCUMENT_BYTES): unknown 
   } catch (err) {
     const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw new JsonParseError(`invalid JSON: ${msg}`, { cause: err });
+  }
+}
+
+/**
+ * True when `value` nests objects or arrays deeper than `max` (iterative: no stack to exhaust;
+ * one step per container visited).
+ */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  let visited = 0;
+  try {
+    while (stack.length > 0) {
+      const [v, depth] = stack.pop()!;
+      visited++;
+      if (typeof v !== 'object' || v === null) continue;
+      if (depth >= max) return true;
+      for (const child of Array.isArray(v) ? v : Object.values(v as object))
+        if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+    return false;
+  } finally {
+    spend(visited);
   }
 }
 
