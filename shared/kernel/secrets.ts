@@ -1,3 +1,5 @@
+import { hasCredentialFormat } from './credential-formats.js';
+import { foldName } from './fold.js';
 import { isRecord } from './json.js';
 
 /**
@@ -87,9 +89,21 @@ const POINTER_WORDS = new Set([
 /** Values that are locations, not credentials: paths, s3:// and http(s) URLs without user info, ARNs. */
 const LOCATION = /^(\.{0,2}\/|~\/|[a-z][a-z0-9+.-]*:\/\/[^@\s]*$|arn:)/i;
 
-/** True when a field name says its value is a credential. */
-function isSecretName(name: string): boolean {
-  const words = name
+const secretNames = new Map<string, boolean>();
+
+/** True when a field name says its value is a credential (look-alike letters folded: `pаssword`). */
+export function isSecretName(name: string): boolean {
+  let yes = secretNames.get(name);
+  if (yes === undefined) {
+    yes = secretName(name);
+    if (secretNames.size > 10_000) secretNames.clear();
+    secretNames.set(name, yes);
+  }
+  return yes;
+}
+
+function secretName(name: string): boolean {
+  const words = foldName(name.replace(/([a-z0-9])([A-Z])/g, '$1_$2'))
     .split(/[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])/)
     .filter(Boolean)
     .map((w) => w.toLowerCase());
@@ -127,6 +141,7 @@ export function isSecretLike(name: string, value: unknown): boolean {
   if (typeof value !== 'string' || value.length < 8) return false;
   if (REFERENCE.test(value)) return false;
   if (VALUE_PATTERNS.some((re) => re.test(value))) return true;
+  if (hasCredentialFormat(value.length > 8192 ? value.slice(0, 8192) : value)) return true;
   const m = AWS_SECRET.exec(value);
   if (m && /[A-Z]/.test(m[0]) && /[a-z]/.test(m[0]) && /\d/.test(m[0]) && entropy(m[0]) > 4) return true;
   return (
@@ -144,20 +159,3 @@ export function secretKeys(map: unknown): string[] {
 }
 
 export const REDACTED = '***REDACTED***';
-
-/**
- * A deep copy of `value` with secret-like strings replaced by {@link REDACTED}.
- * Depth and size are bounded so that hostile input cannot exhaust the stack.
- */
-export function redactSecrets<T>(value: T, depth = 0): T {
-  if (depth > 32) return REDACTED as T;
-  if (typeof value === 'string') return (isSecretLike('', value) ? REDACTED : value) as T;
-  if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1)) as T;
-  if (!isRecord(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (k === '__proto__') continue;
-    out[k] = typeof v === 'string' && isSecretLike(k, v) ? REDACTED : redactSecrets(v, depth + 1);
-  }
-  return out as T;
-}
