@@ -404,7 +404,7 @@ function keysOnly(value: unknown, depth: number): unknown {
       if (typeof name !== 'string') return OMITTED;
       return {
         name: redactString('', name),
-        value: typeof v === 'string' && isSecretValue(name, v) ? REDACTED : OMITTED,
+        value: v === REDACTED || (typeof v === 'string' && isSecretValue(name, v)) ? REDACTED : OMITTED,
       };
     });
   }
@@ -414,7 +414,8 @@ function keysOnly(value: unknown, depth: number): unknown {
     if (k === '__proto__' || k === 'constructor' || k === 'prototype') continue;
     const key = redactString('', k);
     if (isRecord(v) || Array.isArray(v)) out[key] = keysOnly(v, depth + 1);
-    else out[key] = typeof v === 'string' && isSecretValue(k, v) ? REDACTED : OMITTED;
+    // Redacting twice (evidence, then the alert facts) keeps the first verdict.
+    else out[key] = v === REDACTED || (typeof v === 'string' && isSecretValue(k, v)) ? REDACTED : OMITTED;
   }
   return out;
 }
@@ -441,18 +442,38 @@ export function redactSecrets<T>(value: T, options: RedactOptions = {}): T {
   return walk(value, options.depth ?? 0, options) as T;
 }
 
+/** `{ key, value }` shapes (tag lists, ECS environment lists, CloudFormation parameters): the value is named by the key. */
+const NAME_VALUE_FIELDS: readonly (readonly [string, string])[] = [
+  ['key', 'value'],
+  ['Key', 'Value'],
+  ['name', 'value'],
+  ['Name', 'Value'],
+  ['ParameterKey', 'ParameterValue'],
+  ['parameterKey', 'parameterValue'],
+];
+
+function namedValue(record: Record<string, unknown>): [string, string] | undefined {
+  for (const [k, v] of NAME_VALUE_FIELDS) {
+    const name = record[k];
+    if (typeof name === 'string' && typeof record[v] === 'string') return [name, v];
+  }
+  return undefined;
+}
+
 function walk(value: unknown, depth: number, o: RedactOptions): unknown {
   if (depth > 32) return REDACTED;
   if (typeof value === 'string') return redactString('', value, 0);
   if (typeof value === 'number') return o.number ? o.number(value) : value;
   if (Array.isArray(value)) return value.map((v) => walk(v, depth + 1, o));
   if (!isRecord(value)) return value;
+  const named = namedValue(value);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     // As the JSON parser does: an own `constructor` key made the DynamoDB marshaller throw.
     if (k === '__proto__' || k === 'constructor' || k === 'prototype') continue;
     const key = mayHoldCredential(k) ? redactString('', k) : k;
     if ((isRecord(v) || Array.isArray(v)) && isKeysOnly(k)) out[key] = keysOnly(v, 0);
+    else if (typeof v === 'string' && named?.[1] === k) out[key] = redactString(named[0], v);
     else if (typeof v === 'string') out[key] = redactString(k, v);
     else out[key] = walk(v, depth + 1, o);
   }

@@ -85,6 +85,10 @@ describe('Function: redactSecrets', () => {
         Environment: { HF_TOKEN: 'hf_EXAMPLEzyw2MzP0ZvzOMhfWuBByReQMsm9', NOTE: 'x\nOpen in the AWS console: evil' },
         hyperParameters: { epochs: '3', 'p\u0430ssword': 'Tr0ub4dor&3xyz' },
         containerArguments: ['--db', 'postgres://app:Pg-Pa55word-EXAMPLE@db.example.com/ml'],
+        tags: [
+          { key: 'db-password', value: 'tag-EXAMPLE-pw' },
+          { key: 'owner', value: 'nlp' },
+        ],
       },
     };
     // Act
@@ -96,9 +100,14 @@ describe('Function: redactSecrets', () => {
         Environment: { HF_TOKEN: REDACTED, NOTE: OMITTED },
         hyperParameters: { epochs: OMITTED, 'p\u0430ssword': REDACTED },
         containerArguments: ['--db', `postgres://${REDACTED}@db.example.com/ml`],
+        tags: [
+          { key: 'db-password', value: REDACTED },
+          { key: 'owner', value: 'nlp' },
+        ],
       },
     });
     expect(doc.requestParameters.Environment.HF_TOKEN).toMatch(/^hf_/);
+    expect(redactSecrets(out)).toEqual(out); // twice (evidence, then alert facts) is once
   });
 
   it('survives hostile nesting and drops prototype keys', () => {
