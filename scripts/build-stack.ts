@@ -18,6 +18,7 @@ export interface CfnResource {
 
 export interface CfnFragment {
   Resources: Record<string, CfnResource>;
+  Outputs?: Record<string, unknown>;
 }
 
 /** EventBridge's default limit on the size of one event pattern, in characters. */
@@ -348,14 +349,19 @@ export function forwarderResources(patterns: readonly GeneratedPattern[]): CfnFr
   return { Resources };
 }
 
-/** Merges fragments; a logical id defined twice is a bug in the generator. */
+/** Merges fragments; a logical id (or output) defined twice is a bug in the generator. */
 export function mergeFragments(...fragments: CfnFragment[]): CfnFragment {
   const Resources: Record<string, CfnResource> = {};
+  const Outputs: Record<string, unknown> = {};
   for (const f of fragments) {
     for (const [id, r] of Object.entries(f.Resources)) {
       if (id in Resources) throw new BuildError(`logical id ${id} generated twice`);
       Resources[id] = r;
     }
+    for (const [id, o] of Object.entries(f.Outputs ?? {})) {
+      if (id in Outputs) throw new BuildError(`output ${id} generated twice`);
+      Outputs[id] = o;
+    }
   }
-  return { Resources };
+  return Object.keys(Outputs).length > 0 ? { Resources, Outputs } : { Resources };
 }

@@ -131,8 +131,10 @@ export async function recordFinding(store: DriftStore, f: ObservedFinding, recor
 export interface OperatorChange {
   driftId: string;
   intent: StateIntent;
-  /** Who: the operator's name, or the job (`review-reminder`). */
+  /** Who: the operator's identity (role session ARN deployed, typed name locally), or the job (`review-reminder`). */
   by: string;
+  /** The display name typed beside a proven identity in `by`. */
+  byName?: string;
   /** Why: kept in history and on the record. */
   reason: string;
   /** The statuses the record must have. */
@@ -192,6 +194,7 @@ export async function applyOperatorChange(store: DriftStore, c: OperatorChange):
     onlyFrom: c.onlyFrom,
     operator: true,
   };
+  if (c.byName) change.actorName = c.byName;
   if (c.exceptionId) change.exceptionId = c.exceptionId;
   const result = await store.applyChange(change);
   if (!result.applied) {
@@ -212,12 +215,14 @@ export async function applyOperatorChange(store: DriftStore, c: OperatorChange):
   };
   if (transition) entry.transition = transition.kind;
   if (c.exceptionId) entry.exceptionId = c.exceptionId;
+  if (c.byName) entry.actorName = c.byName;
   await store.putHistory(entry);
   return transition;
 }
 
 /**
- * Resolves open or suppressed drift by hand (`tpguard drift resolve`).
+ * Resolves open or suppressed drift by hand (`tpguard drift resolve`). `by` is the operator's
+ * identity; `byName` the display name typed beside a proven identity.
  * @example const t = await resolveManually(store, 'd-0123…', 'alice', 'bucket deleted', new Date())
  */
 export async function resolveManually(
@@ -226,6 +231,7 @@ export async function resolveManually(
   by: string,
   reason: string,
   now: Date,
+  byName?: string,
 ): Promise<DriftTransition> {
   const t = await applyOperatorChange(store, {
     driftId,
@@ -234,6 +240,7 @@ export async function resolveManually(
     reason,
     onlyFrom: ['open', 'suppressed'],
     now,
+    ...(byName ? { byName } : {}),
   });
   // open/suppressed -> resolve always makes the 'resolved' transition.
   return t!;

@@ -25,6 +25,29 @@ export class ExceptionNotFoundError extends ExceptionError {
   }
 }
 
+/** Four eyes: the identity that added an exception cannot approve it. */
+export class DistinctApproverError extends ExceptionError {
+  public readonly exceptionId: string;
+  public constructor(exceptionId: string, identity: string, options?: { cause?: unknown }) {
+    super(
+      `exception ${exceptionId}: ${identity} added it and cannot approve it too (reviews.requireDistinctApprover: another identity approves)`,
+      options,
+    );
+    this.name = 'DistinctApproverError';
+    this.exceptionId = exceptionId;
+  }
+}
+
+/** Only a pending exception can be approved (active, revoked and expired ones cannot). */
+export class ExceptionNotPendingError extends ExceptionError {
+  public readonly exceptionId: string;
+  public constructor(exceptionId: string, state: string, options?: { cause?: unknown }) {
+    super(`exception ${exceptionId} is ${state}, not pending approval`, options);
+    this.name = 'ExceptionNotPendingError';
+    this.exceptionId = exceptionId;
+  }
+}
+
 export class ExceptionAlreadyRevokedError extends ExceptionError {
   public readonly exceptionId: string;
   public constructor(exceptionId: string, revokedAt: string, options?: { cause?: unknown }) {

@@ -15,3 +15,4 @@ export {
 export { isSecretLike, REDACTED, secretKeys } from './secrets.js';
 export { SEVERITIES, type Severity, SEVERITY_RANK } from './severity.js';
 export { escapeControls, stringifyForTerminal, terminalJson } from './text.js';
+export { type Actor, actorLabel, sameIdentity } from './actor.js';

@@ -36,6 +36,32 @@ export class ReviewAlreadyCompletedError extends ReviewError {
   }
 }
 
+/** Four eyes: the identity that recorded the pack version under review cannot sign the review off. */
+export class DistinctReviewerError extends ReviewError {
+  public readonly taskId: string;
+  public constructor(taskId: string, identity: string, packVersion: string, options?: { cause?: unknown }) {
+    super(
+      `review task ${taskId}: ${identity} recorded pack ${packVersion} and cannot sign its review off too (reviews.requireDistinctApprover)`,
+      options,
+    );
+    this.name = 'DistinctReviewerError';
+    this.taskId = taskId;
+  }
+}
+
+/** Four eyes: nobody recorded the pack version under review, so its author is unknown. */
+export class UnknownPackChangeError extends ReviewError {
+  public readonly packVersion: string;
+  public constructor(packVersion: string, options?: { cause?: unknown }) {
+    super(
+      `pack ${packVersion}: who put it in force is not recorded, so four eyes cannot be checked (whoever deploys it runs: tpguard rules publish)`,
+      options,
+    );
+    this.name = 'UnknownPackChangeError';
+    this.packVersion = packVersion;
+  }
+}
+
 /** The schedule has no occurrence at or before the given time. */
 export class NoReviewPeriodError extends ReviewError {
   public constructor(schedule: string, at: string, options?: { cause?: unknown }) {

@@ -1,7 +1,21 @@
 export { driftActivity, transitionsInWindow } from './activity.js';
 export { endOfLocalDay, fromWallTime, localDate } from './calendar.js';
-export { completeReview, openReviewPeriod, type ReviewDeps, sendReminders, type SentReminder } from './cycle.js';
-export { ReviewAlreadyCompletedError, ReviewConfigError, ReviewError, ReviewTaskNotFoundError } from './errors.js';
+export {
+  completeReview,
+  openReviewPeriod,
+  recordPackChange,
+  type ReviewDeps,
+  sendReminders,
+  type SentReminder,
+} from './cycle.js';
+export {
+  DistinctReviewerError,
+  ReviewAlreadyCompletedError,
+  ReviewConfigError,
+  ReviewError,
+  ReviewTaskNotFoundError,
+  UnknownPackChangeError,
+} from './errors.js';
 export { driftFactsFrom } from './facts.js';
 export { contentLines } from './messages.js';
 export { createReviewMessenger } from './messenger.js';
@@ -20,6 +34,7 @@ export { GUARDDUTY_FINDINGS_PATTERN, recordSightings } from './threat-watch.js';
 export {
   type Decision,
   Decisions,
+  type PackChange,
   type PackChanges,
   type ReviewTask,
   type SignOff,

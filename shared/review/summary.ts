@@ -16,6 +16,7 @@ export function summarizeTask(task: ReviewTask, now: Date): TaskSummary {
     openedAt: task.openedAt,
     dueAt: task.dueAt,
     completedBy: task.completedBy ?? null,
+    ...(task.completedByName ? { completedByName: task.completedByName } : {}),
     completedAt: task.completedAt ?? null,
     decision: task.decision ?? null,
     onTime: task.completedAt ? task.completedAt <= task.dueAt : null,

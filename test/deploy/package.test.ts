@@ -11,6 +11,7 @@ import { generatePatterns } from '../../shared/policy/index.js';
 import { type GeneratedPattern, INGEST_ROUTES } from '../../shared/sources/index.js';
 import type { BundleReport } from '../../scripts/build-bundle.js';
 import { DEPLOYED_FUNCTIONS, logicalIds } from '../../scripts/build-functions.js';
+import { OPERATOR_POLICY_IDS } from '../../scripts/build-operators.js';
 import { toSchedulerCron } from '../../scripts/build-settings.js';
 import { awsCallsOf } from './support/aws-calls.js';
 import { copyProject, offlineEnv, PROJECT_ROOT, readTemplate, run, type Run } from './support/package-run.js';
@@ -267,7 +268,9 @@ describe('Stack: least-privilege IAM', () => {
         for (const action of asList(s.Action)) expect(action, `${id} ${s.Sid}`).not.toContain('*');
       }
     }
-    expect(ofType(main, 'AWS::IAM::Policy').length + ofType(main, 'AWS::IAM::ManagedPolicy').length).toBe(0);
+    // Besides the roles, only the operators' managed policies (test/deploy/operator-policies.test.ts).
+    expect(ofType(main, 'AWS::IAM::Policy').length).toBe(0);
+    expect(ofType(main, 'AWS::IAM::ManagedPolicy').map(([id]) => id)).toEqual(Object.values(OPERATOR_POLICY_IDS));
   });
 
   it('scopes every resource, except the actions AWS only grants on *', () => {

@@ -47,6 +47,7 @@ interface Slot {
   eventId: string;
   at: string;
   by?: string;
+  byName?: string;
   note?: string;
 }
 
@@ -77,6 +78,7 @@ function mark(c: StateChange, kind?: TransitionKind): Slot {
   const slot: Slot = { eventId: c.eventId, at: c.eventTime };
   if (kind) slot.kind = kind;
   if (c.actor) slot.by = c.actor;
+  if (c.actorName) slot.byName = c.actorName;
   if (c.note) slot.note = c.note;
   return slot;
 }
@@ -202,6 +204,7 @@ export function recordOf(item: Record<string, unknown>): DriftRecord {
   if (record.status === 'resolved' && slot) {
     record.resolvedAt = slot.at;
     if (slot.by) record.resolvedBy = slot.by;
+    if (slot.byName) record.resolvedByName = slot.byName;
     if (slot.note) record.resolvedReason = slot.note;
   }
   if (record.status !== 'suppressed') delete record.exceptionId;
