@@ -3,6 +3,7 @@ import { PolicyPackError } from '../shared/policy/index.js';
 import { FileLoadError, describeError } from '../shared/kernel/index.js';
 import { CliError, Exit } from './context.js';
 import { NOW_OPTION } from './clock.js';
+import { safe } from './terminal.js';
 
 type Register = (program: Command) => void;
 
@@ -72,15 +73,16 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? Exit.ok : Exit.usage;
     }
     if (process.env.TPGUARD_DEBUG) console.error(err);
+    // Messages name files, ids and values given on the command line or read from files: escaped.
     if (err instanceof PolicyPackError) {
-      for (const p of err.message.split('\n')) process.stderr.write(`${p}\n`);
+      for (const p of err.message.split('\n')) process.stderr.write(`${safe(p)}\n`);
       return Exit.usage;
     }
-    if (err instanceof FileLoadError) process.stderr.write(`${err.toLine()}\n`);
+    if (err instanceof FileLoadError) process.stderr.write(`${safe(err.toLine())}\n`);
     else if (err instanceof CliError) {
-      process.stderr.write(`tpguard: ${err.message}\n`);
+      process.stderr.write(`tpguard: ${safe(err.message)}\n`);
       return err.exitCode;
-    } else process.stderr.write(`tpguard: ${describeError(err)}\n`);
+    } else process.stderr.write(`tpguard: ${safe(describeError(err))}\n`);
     return Exit.usage;
   } finally {
     process.exitCode = outer;

@@ -41,6 +41,7 @@ import { createReviewMessenger, driftFactsFrom, type ReviewDeps } from '../share
 import { commandClock } from './clock.js';
 import { CliError, loadContext } from './context.js';
 import { checkStoreChoice, type StoreOptions } from './store-options.js';
+import { safe } from './terminal.js';
 
 export { storeOptions, type StoreOptions } from './store-options.js';
 
@@ -101,7 +102,7 @@ export interface StoreDisplay {
 export const REVIEW_DISPLAY: StoreDisplay = {
   onTransition: (t) =>
     void process.stdout.write(
-      `  drift ${t.kind.padEnd(10)} ${t.record.severity.padEnd(8)} ${t.record.ruleId} ${t.record.resourceType}/${t.record.resourceId} (owner ${t.record.owner ?? 'default'})\n`,
+      `  drift ${t.kind.padEnd(10)} ${t.record.severity.padEnd(8)} ${t.record.ruleId} ${safe(`${t.record.resourceType}/${t.record.resourceId} (owner ${t.record.owner ?? 'default'})`)}\n`,
     ),
   log: (line) => void process.stdout.write(`  message ${line}\n`),
 };
@@ -189,7 +190,7 @@ async function embeddedSide(dataDir: string, ctx: Context, display: StoreDisplay
             await notifier(transitionEnvelope(t));
           } catch (err) {
             // As on the local bus: the transition stands, the failed delivery is reported.
-            process.stderr.write(`notifier: ${t.kind} ${t.eventId}: ${describeError(err)}\n`);
+            process.stderr.write(`${safe(`notifier: ${t.kind} ${t.eventId}: ${describeError(err)}`)}\n`);
           }
         }
       },

@@ -5,6 +5,7 @@ import { createEvaluator, evaluate, type Finding } from '../../shared/policy/ind
 import { SEVERITY_RANK } from '../../shared/kernel/index.js';
 import { CliError, Exit, loadContext } from '../context.js';
 import { renderTable } from '../table.js';
+import { rejectionPrinter, safe, safeJson } from '../terminal.js';
 
 const FORMATS = ['table', 'json', 'ndjson'] as const;
 type Format = (typeof FORMATS)[number];
@@ -106,9 +107,10 @@ export async function runScan(
   let files = 0;
   let violations = 0;
   const progress = progressReporter();
+  const rejections = rejectionPrinter((line) => void process.stderr.write(`${line}\n`));
   const inputs = readInputs(paths, {
     onFile: () => void files++,
-    onSkip: (file, reason) => process.stderr.write(`${file}: skipped: ${reason}\n`),
+    onSkip: (file, reason) => process.stderr.write(`${safe(file)}: skipped: ${safe(reason)}\n`),
   });
   for await (const item of inputs) {
     if (!item.ok) {
@@ -116,7 +118,7 @@ export async function runScan(
       // Only the json format lists them in its output; the others need the count only.
       if (format === 'json') rejected.push(item.rejection);
       progress.done();
-      process.stderr.write(`${item.rejection.where}: ${item.rejection.reason}\n`);
+      rejections.print(item.rejection);
       continue;
     }
     events++;
@@ -125,13 +127,14 @@ export async function runScan(
       if (f.verdict === 'violation') violations++;
       else if (!opts.all) continue;
       const row = toRow(item.observation, f, item.where);
-      if (format === 'ndjson') out.write(`${JSON.stringify(row)}\n`);
+      if (format === 'ndjson') out.write(`${safeJson(row)}\n`);
       else rows.push(row);
     }
   }
   progress.done();
+  rejections.flush();
   const summary = { packVersion: pack.version, rules: pack.rules.length, events, rejected: rejectedCount, violations };
-  if (format === 'json') out.write(`${JSON.stringify({ summary, results: rows, rejected }, null, 2)}\n`);
+  if (format === 'json') out.write(`${safeJson({ summary, results: rows, rejected }, 2)}\n`);
   if (format === 'table') out.write(renderScanTable(rows, summary));
   if (rejectedCount > 0) return Exit.usage;
   return violations > 0 ? Exit.findings : Exit.ok;

@@ -8,10 +8,11 @@ import { gunzipSync } from 'node:zlib';
 import type { LocalRuntime, RunSummary } from '../../shared/adapters/local/index.js';
 import { intake, type IntakeResult } from '../../shared/sources/index.js';
 import { readInputs } from '../../shared/events/index.js';
-import { describeError } from '../../shared/kernel/index.js';
+import { describeError, redactString } from '../../shared/kernel/index.js';
 import { parseJson } from '../../shared/kernel/index.js';
 import { CliError } from '../context.js';
 import { openRuntime, runtimeOptions, type RuntimeOptions } from './replay.js';
+import { MAX_PRINTED_REJECTIONS, rejectionPrinter, safe, safeJson } from '../terminal.js';
 
 /** Largest request body accepted by POST /events. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -86,7 +87,8 @@ export function parseEventsBody(body: Buffer): IntakeResult[] {
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = `${JSON.stringify(body, null, 2)}\n`;
+  // Answers are read in terminals (curl): escaped like every other output.
+  const text = `${safeJson(body, 2)}\n`;
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
@@ -98,7 +100,11 @@ function answer(run: RunSummary, items: IntakeResult[]) {
   const rejected = items.flatMap((i) => (i.ok ? [] : [i.rejection]));
   return {
     accepted: items.length - rejected.length,
-    rejected,
+    // The first 20 reasons (redacted: a reason may quote a field), and how many there were.
+    rejected: rejected
+      .slice(0, MAX_PRINTED_REJECTIONS)
+      .map((r) => ({ where: r.where, reason: redactString('', r.reason) })),
+    rejectedTotal: rejected.length,
     routed: run.routed,
     unrouted: run.unrouted,
     findings: run.findings,
@@ -184,20 +190,22 @@ export async function watchInbox(
     const info = await stat(file).catch(() => undefined);
     if (!info?.isFile() || seen.get(name) === `${info.size}:${info.mtimeMs}`) return;
     seen.set(name, `${info.size}:${info.mtimeMs}`);
-    const rejected: string[] = [];
+    const lines: string[] = [];
+    const rejections = rejectionPrinter((line) => void lines.push(line), 'rejected ');
     const run = await serial(() =>
       rt.ingest(
         (async function* () {
           for await (const item of readInputs([file])) {
-            if (!item.ok) rejected.push(`${item.rejection.where}: ${item.rejection.reason}`);
+            if (!item.ok) rejections.print(item.rejection);
             yield item;
           }
         })(),
       ),
     );
-    for (const r of rejected) log(`rejected ${r}`);
+    rejections.flush();
+    for (const line of lines) log(line);
     log(
-      `inbox ${name}: ${run.inputs - run.rejected} events, ${run.rejected} rejected, ${Object.values(run.transitions).reduce((a, b) => a + b, 0)} transitions`,
+      `inbox ${safe(name)}: ${run.inputs - run.rejected} events, ${run.rejected} rejected, ${Object.values(run.transitions).reduce((a, b) => a + b, 0)} transitions`,
     );
   };
   const schedule = (name: string | null) => {
@@ -206,7 +214,10 @@ export async function watchInbox(
     // Writers take a moment: wait until the file has been quiet for 200 ms.
     timers.set(
       name,
-      setTimeout(() => void ingestFile(name).catch((err: unknown) => log(`inbox ${name}: ${describeError(err)}`)), 200),
+      setTimeout(
+        () => void ingestFile(name).catch((err: unknown) => log(`inbox ${safe(name)}: ${safe(describeError(err))}`)),
+        200,
+      ),
     );
   };
   const watcher = watch(dir, (_event, name) => schedule(name));
