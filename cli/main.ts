@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
-import { PolicyPackError } from '../shared/policy/index.js';
-import { FileLoadError, describeError } from '../shared/kernel/index.js';
-import { CliError, Exit } from './context.js';
+import { describeError, TpguardError } from '../shared/kernel/index.js';
+import { Exit } from './context.js';
+import { CliError } from './errors.js';
 import { NOW_OPTION } from './clock.js';
 import { safe } from './terminal.js';
 
@@ -29,7 +29,7 @@ export function commandOf(args: readonly string[]): string | undefined {
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--now') i++;
-    else if (!a.startsWith('-')) return Object.prototype.hasOwnProperty.call(COMMANDS, a) ? a : undefined;
+    else if (!a.startsWith('-')) return Object.hasOwn(COMMANDS, a) ? a : undefined;
   }
   return undefined;
 }
@@ -74,15 +74,12 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (process.env.TPGUARD_DEBUG) console.error(err);
     // Messages name files, ids and values given on the command line or read from files: escaped.
-    if (err instanceof PolicyPackError) {
-      for (const p of err.message.split('\n')) process.stderr.write(`${safe(p)}\n`);
-      return Exit.usage;
+    if (err instanceof TpguardError) {
+      for (const line of err.toLines()) process.stderr.write(`${safe(line)}\n`);
+      return err instanceof CliError ? err.exitCode : Exit.usage;
     }
-    if (err instanceof FileLoadError) process.stderr.write(`${safe(err.toLine())}\n`);
-    else if (err instanceof CliError) {
-      process.stderr.write(`tpguard: ${safe(err.message)}\n`);
-      return err.exitCode;
-    } else process.stderr.write(`tpguard: ${safe(describeError(err))}\n`);
+    // Not raised on purpose: one line, no stack (TPGUARD_DEBUG=1 prints it above).
+    process.stderr.write(`tpguard: ${safe(describeError(err))}\n`);
     return Exit.usage;
   } finally {
     process.exitCode = outer;

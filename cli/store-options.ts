@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { CliError, type LoadOptions } from './context.js';
+import { type LoadOptions } from './context.js';
+import { CliError } from './errors.js';
 
 /**
  * The store options, apart from the store itself (cli/store.ts) so that registering them loads

@@ -39,7 +39,8 @@ import {
 import type { PolicyPack } from '../shared/policy/index.js';
 import { createReviewMessenger, driftFactsFrom, type ReviewDeps } from '../shared/review/index.js';
 import { commandClock } from './clock.js';
-import { CliError, loadContext } from './context.js';
+import { loadContext } from './context.js';
+import { CliError } from './errors.js';
 import { checkStoreChoice, type StoreOptions } from './store-options.js';
 import { safe } from './terminal.js';
 

@@ -167,11 +167,13 @@ const ACCESS_STATEMENTS: Readonly<Record<Access, () => Record<string, unknown>[]
     },
   ],
   slackWebhooks: () => [
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not a JS template
     { Resource: [sub('arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/tpguard/slack/*')] },
   ],
   // The resource forms AWS defines: findings are imported as the account's own default product,
   // and updated through the account's hub.
   securityHub: () => [
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not a JS template
     { Action: ['securityhub:BatchImportFindings'], Resource: [product('product/${AWS::AccountId}/default')] },
     { Action: ['securityhub:BatchUpdateFindings'], Resource: [product('hub/default')] },
   ],

@@ -63,8 +63,8 @@ export function sizeTable(reports: readonly BundleReport[]): string {
 /** What an account must record for the pack's rules to see anything (derived from the patterns). */
 export function prerequisites(patterns: readonly GeneratedPattern[]): string {
   const list = (xs: string[]) => (xs.length > 0 ? [...new Set(xs)].sort().join(', ') : 'none');
-  const detail = (p: GeneratedPattern) => p.pattern.detail as Record<string, any> | undefined;
-  const trail = patterns.filter((p) => p.target === 'cloudtrail').map((p) => detail(p)?.eventSource[0] as string);
+  const detail = (p: GeneratedPattern) => p.pattern.detail as { eventSource?: string[] } | undefined;
+  const trail = patterns.filter((p) => p.target === 'cloudtrail').map((p) => detail(p)?.eventSource?.[0] as string);
   const config = patterns
     .filter((p) => p.target === 'config')
     .flatMap((p) => JSON.stringify(detail(p)).match(/AWS::[\w:]+/g) ?? []);

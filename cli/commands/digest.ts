@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { DigestRun } from '../../shared/notify/index.js';
 import { DeliveryFailedError } from '../../shared/notify/index.js';
-import { CliError, Exit } from '../context.js';
+import { Exit } from '../context.js';
+import { CliError } from '../errors.js';
 import { openStore, storeOptions, type StoreOptions } from '../store.js';
 
 /** `digest: 3 open drift; 1 drift escalated; digests sent: email nlp, slack fraud`. */

@@ -6,7 +6,7 @@ import type { RiskException } from '../../shared/exceptions/index.js';
 import { endOfLocalDay } from '../../shared/review/index.js';
 import { resolveReviewSettings } from '../../shared/review/index.js';
 import { actorLabel, InvalidTimestampError, parseIsoTime } from '../../shared/kernel/index.js';
-import { CliError } from '../context.js';
+import { CliError } from '../errors.js';
 import { renderTable } from '../table.js';
 import { labelOf, REVIEW_DISPLAY, storeOptions, withStore, type Store, type StoreOptions } from '../store.js';
 import { safeJson } from '../terminal.js';

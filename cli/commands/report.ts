@@ -10,7 +10,8 @@ import { endOfLocalDay, fromWallTime } from '../../shared/review/index.js';
 import { resolveReviewSettings } from '../../shared/review/index.js';
 import { InvalidTimestampError, parseIsoTime } from '../../shared/kernel/index.js';
 import { actorLabel, isRecord } from '../../shared/kernel/index.js';
-import { CliError, PACKAGE_ROOT } from '../context.js';
+import { PACKAGE_ROOT } from '../context.js';
+import { CliError } from '../errors.js';
 import { requireDeployedPack, storeOptions, withStore, type Store, type StoreOptions } from '../store.js';
 
 interface ReportOptions extends StoreOptions {

@@ -13,7 +13,7 @@ import { resolveReviewSettings } from '../../shared/review/index.js';
 import { summarizeTask } from '../../shared/review/index.js';
 import { Decisions, type Decision, type ReviewTask, type TaskSummary } from '../../shared/review/index.js';
 import { actorLabel } from '../../shared/kernel/index.js';
-import { CliError } from '../context.js';
+import { CliError } from '../errors.js';
 import { renderTable } from '../table.js';
 import { requireDeployedPack, REVIEW_DISPLAY, storeOptions, withStore, type StoreOptions } from '../store.js';
 import { safeJson } from '../terminal.js';

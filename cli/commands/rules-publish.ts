@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { actorLabel } from '../../shared/kernel/index.js';
 import { recordPackChange } from '../../shared/review/index.js';
-import { CliError } from '../context.js';
+import { CliError } from '../errors.js';
 import { requireDeployedPack, withStore, type StoreOptions } from '../store.js';
 
 /**

@@ -1,5 +1,6 @@
+import { TpguardError } from '../kernel/index.js';
 /** Errors of risk-acceptance exceptions. */
-export class ExceptionError extends Error {
+export class ExceptionError extends TpguardError {
   public constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ExceptionError';

@@ -1,5 +1,6 @@
+import { TpguardError } from '../kernel/index.js';
 /** Errors of the review cycle and exceptions. */
-export class ReviewError extends Error {
+export class ReviewError extends TpguardError {
   public constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ReviewError';

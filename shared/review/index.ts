@@ -19,18 +19,16 @@ export {
 export { driftFactsFrom } from './facts.js';
 export { contentLines } from './messages.js';
 export { createReviewMessenger } from './messenger.js';
-export { type PackSnapshot } from './pack-snapshot.js';
+export type { PackSnapshot } from './pack-snapshot.js';
 export { currentPeriod } from './period.js';
-export {
-  type DriftFacts,
-  type FindingSighting,
-  type FindingSightings,
-  type ReviewStore,
+export type {
+  DriftFacts,
+  FindingSightings,
+  ReviewStore,
 } from './ports.js';
 export { areasByOwner, resolveReviewSettings } from './settings.js';
 export { reviewStatusLines } from './status.js';
 export { summarizeTask } from './summary.js';
-export { GUARDDUTY_FINDINGS_PATTERN, recordSightings } from './threat-watch.js';
 export {
   type Decision,
   Decisions,
@@ -40,3 +38,4 @@ export {
   type SignOff,
   type TaskSummary,
 } from './types.js';
+export { type ReviewMetric, ReviewMetrics } from './telemetry.js';

@@ -1,5 +1,5 @@
+import type { FindingSighting } from '../ingest/index.js';
 import type { DriftHistoryEntry, DriftRecord } from '../drift/index.js';
-import type { ResourceRef } from '../sources/index.js';
 import type { SlackMessage } from '../notify/index.js';
 import type { PackSnapshot } from './pack-snapshot.js';
 import type { PackChange, ReviewTask, SignOff } from './types.js';
@@ -38,17 +38,6 @@ export interface DriftFacts {
 export interface DriftFactsSource {
   /** Records as they are now, and history entries with eventTime < `to` (ISO). */
   facts(to: string): Promise<DriftFacts>;
-}
-
-/** A GuardDuty finding type seen on a resource (what the threat delta is computed from). */
-export interface FindingSighting {
-  findingType: string;
-  account: string;
-  region: string;
-  resource: ResourceRef;
-  firstSeen: string;
-  lastSeen: string;
-  count: number;
 }
 
 export interface FindingSightings {

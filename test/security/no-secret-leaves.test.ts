@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serialQueue, startEventServer } from '../../cli/commands/serve.js';
 import { DynamoDriftStore, EventBridgePublisher } from '../../shared/adapters/aws/index.js';
-import { powertoolsTelemetry as notifyTelemetryOf } from '../../shared/adapters/lambda/index.js';
-import { powertoolsTelemetry as ingestTelemetryOf } from '../../shared/adapters/lambda/powertools.js';
+import { powertoolsTelemetry } from '../../shared/adapters/lambda/powertools.js';
 import { openLocalTable, startLocalRuntime } from '../../shared/adapters/local/index.js';
 import { loadConfig } from '../../shared/config/index.js';
 import type { DriftRecord, DriftTransition } from '../../shared/drift/index.js';
@@ -165,7 +164,7 @@ describe('No secret leaves (issue 13, attacker review items 16, 17, 25)', () => 
       store,
       publisher,
       clock,
-      telemetry: ingestTelemetryOf(logger, metrics),
+      telemetry: powertoolsTelemetry(logger, metrics),
       intake: 'ingest-cloudtrail',
     };
     const rejectedEvent = {
@@ -175,7 +174,7 @@ describe('No secret leaves (issue 13, attacker review items 16, 17, 25)', () => 
       note: JUNK_LINE,
     };
     const { dispatcher, sent } = recordingDispatcher();
-    const telemetry = notifyTelemetryOf(logger, metrics);
+    const telemetry = powertoolsTelemetry(logger, metrics);
     try {
       // Act
       const { output: ingestLogs } = await captureStdout(async () => {

@@ -176,7 +176,7 @@ export function updateFor(c: StateChange): UpdateSpec {
   let condition = '(attribute_not_exists(pk) OR lastSeen < :t OR (lastSeen = :t AND lastEventId < :id))';
   if (c.onlyFrom && c.onlyFrom.length > 0) {
     condition += ` AND #status IN (${c.onlyFrom.map((_, i) => `:from${i}`).join(', ')})`;
-    c.onlyFrom.forEach((s, i) => (values[`:from${i}`] = s));
+    for (const [i, s] of c.onlyFrom.entries()) values[`:from${i}`] = s;
   }
   return {
     UpdateExpression: `SET ${set.join(', ')}${add} REMOVE ${remove.join(', ')}`,

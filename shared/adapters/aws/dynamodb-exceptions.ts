@@ -9,7 +9,7 @@ import { ExceptionAlreadyRevokedError, ExceptionError, ExceptionNotFoundError } 
 import { DistinctApproverError, ExceptionNotPendingError, exceptionState } from '../../exceptions/index.js';
 import type { ExceptionApproval, RiskException } from '../../exceptions/index.js';
 import type { ExceptionStore } from '../../exceptions/index.js';
-import { isConditionFailure } from './dynamodb-review.js';
+import { isConditionFailure } from './conditional.js';
 
 /**
  * Exceptions in the single table: pk `EXCEPTION#<id>`, sk `STATE`, gsi1pk `EXCEPTION`,

@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
   PutCommand,
@@ -6,6 +5,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from './conditional.js';
 import { ReviewAlreadyCompletedError, ReviewTaskNotFoundError } from '../../review/index.js';
 import type { PackSnapshot } from '../../review/index.js';
 import type { ReviewStore } from '../../review/index.js';
@@ -19,13 +19,6 @@ import type { PackChange, ReviewTask, SignOff } from '../../review/index.js';
  * Kept without TTL: they are the audit evidence of the review cycle.
  */
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'itemType'] as const;
-
-export function isConditionFailure(err: unknown): boolean {
-  return (
-    err instanceof ConditionalCheckFailedException ||
-    (err instanceof Error && err.name === 'ConditionalCheckFailedException')
-  );
-}
 
 /** Splits `<period>/<owner>`; undefined when the id has another shape. */
 export function parseTaskId(taskId: string): { period: string; owner: string } | undefined {

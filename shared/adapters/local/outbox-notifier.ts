@@ -86,7 +86,7 @@ export function createLocalNotifier(o: LocalNotifierOptions): LocalNotifier {
     },
   };
   const handler = async (event: unknown): Promise<DeliveryResult[]> => {
-    let transition;
+    let transition: ReturnType<typeof parseTransitionEvent>;
     try {
       transition = parseTransitionEvent(event);
     } catch (err) {
