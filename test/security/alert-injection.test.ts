@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { REPO_ROOT, tempDir } from '../helpers/fixtures.js';
+import { type Json, REPO_ROOT, tempDir } from '../helpers/fixtures.js';
 
 /**
  * Issue 13, "Output that event data cannot hijack" (attacker review items 16 and 20): a newline in
@@ -18,7 +18,7 @@ const FAKE_LINK = 'Open in the AWS console: https://evil.example/login';
 interface OutboxEntry {
   channel: string;
   ruleId: string;
-  payload: Record<string, any>;
+  payload: Json;
 }
 
 let dir: string;

@@ -19,7 +19,7 @@ import { MemoryLedger } from '../../shared/notify/ledger.js';
 import { notifyTransition, ownAccountHub, ruleCatalog } from '../../shared/notify/index.js';
 import { createEvaluator, loadPolicyPack } from '../../shared/policy/index.js';
 import { runCli } from '../helpers/cli.js';
-import { REPO_ROOT, tempDir } from '../helpers/fixtures.js';
+import { type Json, REPO_ROOT, tempDir } from '../helpers/fixtures.js';
 import { captureStdout } from '../functions/ingest-handler-fixture.js';
 import { recordingDispatcher } from '../shared/notify/support.js';
 import { allNeedles, SECRET_SHAPES, SECRET_TAGS } from './secret-corpus.js';
@@ -34,7 +34,6 @@ const FIXTURES = join(import.meta.dirname, 'fixtures');
 const CONFIG = join(FIXTURES, 'tpguard.config.yaml');
 const POLICIES = join(REPO_ROOT, 'policies');
 
-type Json = Record<string, any>;
 
 async function baseEvent(): Promise<Json> {
   return JSON.parse(await readFile(join(FIXTURES, '24-listed-secrets-email-newline.json'), 'utf8')) as Json;
