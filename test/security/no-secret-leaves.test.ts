@@ -34,7 +34,6 @@ const FIXTURES = join(import.meta.dirname, 'fixtures');
 const CONFIG = join(FIXTURES, 'tpguard.config.yaml');
 const POLICIES = join(REPO_ROOT, 'policies');
 
-
 async function baseEvent(): Promise<Json> {
   return JSON.parse(await readFile(join(FIXTURES, '24-listed-secrets-email-newline.json'), 'utf8')) as Json;
 }
