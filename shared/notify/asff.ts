@@ -193,7 +193,7 @@ export function renderFinding(f: AlertFacts, target: AsffTarget): SecurityHubUpd
     ProductFields: productFields(f),
     Resources: [
       {
-        Type: RESOURCE_TYPES[f.resourceType] ?? 'Other',
+        Type: Object.hasOwn(RESOURCE_TYPES, f.resourceType) ? RESOURCE_TYPES[f.resourceType]! : 'Other',
         // Only names AWS would refuse hold <, > or &: escaping them loses no real resource.
         Id: truncate(escapeMrkdwn(f.resourceArn ?? f.resourceId), ASFF_LIMITS.resourceId),
         Partition: partitionOf(f.region),
