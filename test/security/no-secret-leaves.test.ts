@@ -213,6 +213,45 @@ describe('No secret leaves (issue 13, attacker review items 16, 17, 25)', () => 
     }
   });
 
+  it("the review's own repro files (15 and 24): replay, outbox, drift list --format json and drift show hold none of their secrets", async () => {
+    // Prepare
+    const data = join(dir, 'repro');
+    const secrets = [
+      'S3cr3tPassw0rd',
+      'hunter2',
+      'Pg-Pa55word!',
+      'sk_live_51Habcdefghijklmnopqrstuv',
+      'AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW',
+      'hf_QmT4xE8rLp2VbN6sZk9WcY3aJd7GfH1uKo',
+      'AKIAIOSFODNN7EXAMPLE',
+      'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      'YWRtaW46aHVudGVyMg==',
+      'eyJwYXNzd29yZCI6Imh1bnRlcjIifQ==',
+      'sk_test_51HZxQ2abc',
+      'Zk9s2LpQ7rT1vW3y',
+      'Tr0ub4dor&3xyz',
+    ];
+    const run = (args: string[]) => cli([...args, '--data-dir', data]);
+    // Act
+    const replay = await run([
+      'replay',
+      join(FIXTURES, '24-listed-secrets-email-newline.json'),
+      join(FIXTURES, '15-secret-shapes.json'),
+    ]);
+    const list = await run(['drift', 'list', '--all', '--format', 'json']);
+    const records = JSON.parse(list.stdout) as DriftRecord[];
+    const shows: string[] = [];
+    for (const r of records.filter((x) => ['TPS-SM-09', 'TPS-SM-10'].includes(x.ruleId)))
+      shows.push((await run(['drift', 'show', r.driftId])).stdout);
+    const outbox = await readFile(join(data, 'outbox.ndjson'), 'utf8');
+    // Assess
+    expect(replay.code, replay.stderr).toBe(0);
+    expect(shows.length).toBeGreaterThan(0);
+    const everything = [replay.stdout, replay.stderr, outbox, list.stdout, ...shows].join('\n');
+    expect(secrets.filter((x) => everything.includes(x))).toEqual([]);
+    expect(everything.includes('requestParameters.environment.DB_PASS: ***REDACTED***')).toBe(true);
+  }, 120_000);
+
   it('serve answers hold none (POST /events, GET /drift)', async () => {
     // Prepare
     const rt = await startLocalRuntime({
