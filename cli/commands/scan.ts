@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { readInputs } from '../../shared/events/index.js';
 import type { Observation, Rejection } from '../../shared/sources/index.js';
 import { createEvaluator, evaluate, type Finding } from '../../shared/policy/index.js';
-import { SEVERITY_RANK } from '../../shared/kernel/index.js';
+import { redactString, SEVERITY_RANK } from '../../shared/kernel/index.js';
 import { Exit, loadContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { renderTable } from '../table.js';
@@ -54,7 +54,8 @@ function toRow(obs: Observation, f: Finding, where: string): ScanRow {
   };
   if (obs.trigger.eventName) row.eventName = obs.trigger.eventName;
   if (obs.actor?.arn) row.actor = obs.actor.arn;
-  if (f.reason) row.reason = f.reason;
+  // A reason may quote a field of the event (a CEL error): redacted like the logs.
+  if (f.reason) row.reason = redactString('', f.reason);
   return row;
 }
 
