@@ -1,3 +1,5 @@
+import { hasCredentialFormat } from './credential-formats.js';
+import { foldName } from './fold.js';
 import { isRecord } from './json.js';
 import { MAX_REGEX_INPUT, spend } from './work.js';
 
@@ -111,10 +113,22 @@ function windows(text: string): string[] {
   return out;
 }
 
-/** True when a field name says its value is a credential. */
-function isSecretName(name: string): boolean {
+const secretNames = new Map<string, boolean>();
+
+/** True when a field name says its value is a credential (look-alike letters folded: `pаssword`). */
+export function isSecretName(name: string): boolean {
   if (name.length > MAX_NAME) return true;
-  const words = name
+  let yes = secretNames.get(name);
+  if (yes === undefined) {
+    yes = secretName(name);
+    if (secretNames.size > 10_000) secretNames.clear();
+    secretNames.set(name, yes);
+  }
+  return yes;
+}
+
+function secretName(name: string): boolean {
+  const words = foldName(name.replace(/([a-z0-9])([A-Z])/g, '$1_$2'))
     .split(/[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])/)
     .filter(Boolean)
     .map((w) => w.toLowerCase());
@@ -154,6 +168,7 @@ export function isSecretLike(name: string, value: unknown): boolean {
   if (REFERENCE.test(value.slice(0, 256))) return false;
   for (const w of windows(value)) {
     if (VALUE_PATTERNS.some((re) => re.test(w))) return true;
+    if (hasCredentialFormat(w)) return true;
     const m = AWS_SECRET.exec(w);
     if (m && /[A-Z]/.test(m[0]) && /[a-z]/.test(m[0]) && /\d/.test(m[0]) && entropy(m[0]) > 4) return true;
   }
@@ -173,21 +188,3 @@ export function secretKeys(map: unknown): string[] {
 }
 
 export const REDACTED = '***REDACTED***';
-
-/**
- * A deep copy of `value` with secret-like strings replaced by {@link REDACTED}.
- * Depth and size are bounded so that hostile input cannot exhaust the stack.
- */
-export function redactSecrets<T>(value: T, depth = 0): T {
-  spend();
-  if (depth > 32) return REDACTED as T;
-  if (typeof value === 'string') return (isSecretLike('', value) ? REDACTED : value) as T;
-  if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1)) as T;
-  if (!isRecord(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (k === '__proto__') continue;
-    out[k] = typeof v === 'string' && isSecretLike(k, v) ? REDACTED : redactSecrets(v, depth + 1);
-  }
-  return out as T;
-}

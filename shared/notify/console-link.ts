@@ -58,6 +58,6 @@ const fallback: LinkBuilder = (t, q) => `/cloudtrail/home${q}#/events?ResourceNa
  * // 'https://console.aws.amazon.com/s3/buckets/ml-training-data?region=eu-west-1'
  */
 export function consoleUrl(target: LinkTarget, base = 'https://console.aws.amazon.com'): string {
-  const builder = LINKS[target.resourceType] ?? fallback;
+  const builder = Object.hasOwn(LINKS, target.resourceType) ? LINKS[target.resourceType]! : fallback;
   return `${base.replace(/\/+$/, '')}${builder(target, `?region=${enc(target.region)}`)}`;
 }

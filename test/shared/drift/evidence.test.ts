@@ -47,7 +47,7 @@ describe('Function: evidenceOf', () => {
             AWS_ACCESS_KEY_ID: '***REDACTED***',
             AWS_SECRET_ACCESS_KEY: '***REDACTED***',
             DB_PASSWORD: '***REDACTED***',
-            HF_HOME: '/opt/ml/hf',
+            HF_HOME: '[value not kept]', // only the keys of an environment are kept
           },
         },
       },

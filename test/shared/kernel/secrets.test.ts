@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { entropy, isSecretLike, REDACTED, redactSecrets, secretKeys } from '../../../shared/kernel/secrets.js';
+import { OMITTED, redactSecrets } from '../../../shared/kernel/redaction.js';
+import { entropy, isSecretLike, REDACTED, secretKeys } from '../../../shared/kernel/secrets.js';
 import { MAX_REGEX_INPUT } from '../../../shared/kernel/work.js';
 import { measureWork, workOf } from '../../helpers/work.js';
 
@@ -105,7 +106,7 @@ describe('Function: secretKeys', () => {
 });
 
 describe('Function: redactSecrets', () => {
-  it('replaces secret values anywhere in a document and leaves the rest', () => {
+  it('replaces secret values anywhere in a document, keeps only the keys of environment and hyperParameters', () => {
     // Prepare
     const doc = {
       requestParameters: {
@@ -121,8 +122,8 @@ describe('Function: redactSecrets', () => {
     // Assess
     expect(redacted).toEqual({
       requestParameters: {
-        environment: { HF_TOKEN: REDACTED, WANDB_PROJECT: 'llm-exp' },
-        hyperParameters: { tokenizer: 'bert-base-uncased' },
+        environment: { HF_TOKEN: REDACTED, WANDB_PROJECT: OMITTED },
+        hyperParameters: { tokenizer: OMITTED },
         args: ['--key', REDACTED],
       },
     });
