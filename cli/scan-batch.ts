@@ -3,6 +3,7 @@ import { createEvaluator, type Evaluator, evaluate, lazyRule, type PackSnapshot 
 import type { TpguardConfig } from '../shared/config/index.js';
 import type { IntakeResult, Rejection } from '../shared/sources/index.js';
 import { type ScanRow, toRow } from './scan-rows.js';
+import { safeJson } from './terminal.js';
 
 /**
  * What `tpguard scan` computes per record, the same in the main thread (`--jobs 1`, stdin) and
@@ -62,7 +63,7 @@ export class BatchBuilder {
       if (f.verdict === 'violation') b.violations++;
       else if (!this.settings.all) continue;
       const row = toRow(item.observation, f, item.where);
-      if (this.settings.format === 'ndjson') b.out += `${JSON.stringify(row)}\n`;
+      if (this.settings.format === 'ndjson') b.out += `${safeJson(row)}\n`;
       else b.rows.push(row);
     }
   }
@@ -127,6 +128,6 @@ export interface ScanWorkerData {
 
 /** The evaluator of a pack the main thread loaded and validated (rules compiled on first use). */
 export function evaluatorFrom(data: ScanWorkerData): Evaluator {
-  const rules = data.snapshot.rules.map((r) => lazyRule(r.rule, r.file, r.area));
+  const rules = data.snapshot.rules.map((r) => lazyRule(r.rule, r.file, r.area, r.needs));
   return createEvaluator({ version: data.snapshot.version, dir: data.dir, root: data.root, rules }, data.config);
 }

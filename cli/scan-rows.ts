@@ -1,5 +1,6 @@
 import type { Observation } from '../shared/sources/index.js';
 import type { Finding } from '../shared/policy/index.js';
+import { redactString } from '../shared/kernel/index.js';
 
 /** One line of `--format ndjson`, one (event, rule, resource) verdict. */
 export interface ScanRow {
@@ -37,6 +38,7 @@ export function toRow(obs: Observation, f: Finding, where: string): ScanRow {
   };
   if (obs.trigger.eventName) row.eventName = obs.trigger.eventName;
   if (obs.actor?.arn) row.actor = obs.actor.arn;
-  if (f.reason) row.reason = f.reason;
+  // A reason may quote a field of the event (a CEL error): redacted like the logs.
+  if (f.reason) row.reason = redactString('', f.reason);
   return row;
 }

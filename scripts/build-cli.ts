@@ -12,7 +12,7 @@
  * Every output sits directly in dist/, so `import.meta.url` of any chunk resolves the package
  * root as `..`, as it does for cli/*.ts (cli/context.ts: PACKAGE_ROOT).
  */
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -33,6 +33,18 @@ export const CLI_ENTRIES = { main: 'cli/main.ts', 'scan-worker': 'cli/scan-worke
  */
 export const CLI_EXTERNAL = ['@aws-sdk/*', '@aws-lambda-powertools/*', '@middy/*', 'dynalite', 'nodemailer'] as const;
 
+/**
+ * The CLI runs on whatever Node the user has, so it targets the oldest line `engines` accepts
+ * (package.json: `>=22`), not the functions' Lambda runtime (node24); a test keeps the two equal.
+ */
+export const CLI_TARGET = 'node22';
+
+/**
+ * Data files the bundled code reads beside itself (`new URL('./x', import.meta.url)`): every chunk
+ * sits in dist/, so each is copied there. The AWS API models extract is read by `rules validate`.
+ */
+export const CLI_DATA_FILES = ['shared/policy/models/aws-models.json'] as const;
+
 /** Written last: its presence says the build completed (bin/tpguard.mjs compares source times against it). */
 export const CLI_STAMP = '.built';
 
@@ -46,6 +58,7 @@ export async function buildCli(root: string, outDir = join(root, CLI_DIST)): Pro
   const result = await build({
     ...ESBUILD_OPTIONS,
     mainFields: [...ESBUILD_OPTIONS.mainFields],
+    target: CLI_TARGET,
     absWorkingDir: resolve(root),
     entryPoints: CLI_ENTRIES,
     outdir: outDir,
@@ -61,6 +74,12 @@ export async function buildCli(root: string, outDir = join(root, CLI_DIST)): Pro
     await writeFile(tmp, out.contents);
     await rename(tmp, out.path);
     written.add(basename(out.path));
+  }
+  for (const f of CLI_DATA_FILES) {
+    const tmp = join(outDir, `${basename(f)}.${process.pid}.tmp`);
+    await copyFile(join(root, f), tmp);
+    await rename(tmp, join(outDir, basename(f)));
+    written.add(basename(f));
   }
   // Chunks of an earlier build are dropped, so dist/ (and the published tarball) holds this build only.
   for (const f of await readdir(outDir))

@@ -9,6 +9,7 @@ import { SCAN_FORMATS, type ScanFormat, type ScanSettings, type ScanWorkerData }
 import { type ScanSink, scanInProcess, scanParallel } from '../scan-parallel.js';
 import type { ScanRow } from '../scan-rows.js';
 import { renderTable } from '../table.js';
+import { rejectionPrinter, safe, safeJson } from '../terminal.js';
 
 export type { ScanRow } from '../scan-rows.js';
 
@@ -82,9 +83,10 @@ export async function runScan(
   let files = 0;
   let violations = 0;
   const progress = progressReporter();
+  const rejections = rejectionPrinter((line) => void process.stderr.write(`${line}\n`));
   const sink: ScanSink = {
     file: () => void files++,
-    skipped: (file, reason) => process.stderr.write(`${file}: skipped: ${reason}\n`),
+    skipped: (file, reason) => process.stderr.write(`${safe(file)}: skipped: ${safe(reason)}\n`),
     batch: (b) => {
       events += b.events;
       violations += b.violations;
@@ -95,7 +97,7 @@ export async function runScan(
         // Only the json format lists them in its output; the others need the count only.
         if (settings.format === 'json') rejected.push(...b.rejected);
         progress.done();
-        process.stderr.write(b.rejected.map((r) => `${r.where}: ${r.reason}\n`).join(''));
+        for (const r of b.rejected) rejections.print(r);
       }
       progress.tick(events, files);
     },
@@ -106,16 +108,33 @@ export async function runScan(
     await scanParallel(paths, jobs, data, ev, sink);
   }
   progress.done();
-  const summary = { packVersion: pack.version, rules: pack.rules.length, events, rejected: rejectedCount, violations };
-  if (settings.format === 'json') out.write(`${JSON.stringify({ summary, results: rows, rejected }, null, 2)}\n`);
+  rejections.flush();
+  const summary = {
+    packVersion: pack.version,
+    rules: pack.rules.length,
+    events,
+    rejected: rejectedCount,
+    violations,
+    notConfigured: ev.notes,
+  };
+  if (settings.format === 'json') out.write(`${safeJson({ summary, results: rows, rejected }, 2)}\n`);
   if (settings.format === 'table') out.write(renderScanTable(rows, summary));
+  // One line per approved list the pack needs and the configuration leaves empty (not per resource).
+  if (settings.format === 'ndjson') for (const n of ev.notes) process.stderr.write(`${n.message}\n`);
   if (rejectedCount > 0) return Exit.usage;
   return violations > 0 ? Exit.findings : Exit.ok;
 }
 
 function renderScanTable(
   rows: ScanRow[],
-  s: { packVersion: string; rules: number; events: number; rejected: number; violations: number },
+  s: {
+    packVersion: string;
+    rules: number;
+    events: number;
+    rejected: number;
+    violations: number;
+    notConfigured: { message: string }[];
+  },
 ): string {
   const sorted = [...rows].sort(
     (a, b) =>
@@ -163,6 +182,7 @@ function renderScanTable(
   parts.push(
     `${s.events} events evaluated against ${s.rules} rules (pack ${s.packVersion}): ${s.violations} violations, ${s.rejected} rejected inputs`,
   );
+  for (const n of s.notConfigured) parts.push(n.message);
   return `${parts.join('\n')}\n`;
 }
 

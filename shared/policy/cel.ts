@@ -1,11 +1,13 @@
 import { Environment } from '@marcbachmann/cel-js';
 import { globAny, globMatch } from '../kernel/index.js';
-import { parseImage } from './functions/image.js';
-import { isWorldCidr, opensToWorld, s3BucketOf } from './functions/network.js';
+import { imageApproved, parseImage } from './functions/image.js';
+import { isWorldCidr, opensToWorld, s3BucketOf, worldOpenings } from './functions/network.js';
+import { recorderSkips } from './functions/config-recorder.js';
 import {
   policyAllowedActions,
   policyAllowsOnAnyResource,
   policyForeignAccounts,
+  policyForeignOrganizations,
   policyIsPublic,
 } from './functions/policy-document.js';
 import { isSecretLike, secretKeys } from '../kernel/index.js';
@@ -14,7 +16,7 @@ import { configItem } from './functions/config-item.js';
 import { isSampleFinding } from './functions/guardduty.js';
 import { kmsKeyMatches } from './functions/kms.js';
 import { callerMatches } from './functions/principal.js';
-import { s3AclIsPublic, s3Uris } from './functions/s3.js';
+import { dataLocationApproved, s3AclIsPublic, s3Uris } from './functions/s3.js';
 import { distributedTraining, tuningDefinitions } from './functions/sagemaker.js';
 import { asList as listOf, parseJsonValue } from './functions/values.js';
 
@@ -30,10 +32,25 @@ export const CEL_VARIABLES = {
   obs: 'eventId, eventTime, source, account, region, errorCode',
 } as const;
 
-interface CelFunction {
+/**
+ * What a domain function reads of its first argument, for the path checks of `rules validate`:
+ * - `view`: its result is the argument seen another way (`same`, as a `list`, the `configItem` view);
+ * - `elements`: its result is a list of these sub-objects of the argument;
+ * - `fields`: it reads these members (alternatives: a request has some of them);
+ * - `whole`: it walks whatever it is given (not checkable by path).
+ * Paths are dotted, `[]` for a list element. Kept beside each function's unit tests.
+ */
+export type FunctionReads =
+  | { view: 'same' | 'list' | 'configItem' }
+  | { elements: readonly string[] }
+  | { fields: readonly string[] }
+  | { whole: true };
+
+export interface CelFunction {
   signature: string;
   handler: (...args: never[]) => unknown;
   description: string;
+  reads?: FunctionReads;
 }
 
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
@@ -54,26 +71,44 @@ export const CEL_FUNCTIONS: readonly CelFunction[] = [
     signature: 'policyIsPublic(dyn): bool',
     handler: (d: unknown) => policyIsPublic(d),
     description: 'an Allow to * without a restricting condition',
+    reads: { whole: true },
   },
   {
     signature: 'policyForeignAccounts(dyn, list): list',
     handler: (d: unknown, l: unknown[]) => policyForeignAccounts(d, asList(l)),
-    description: 'accounts granted that are not in the list',
+    description: 'accounts granted (as principals, or by a condition on a public or service principal) not in the list',
+    reads: { whole: true },
+  },
+  {
+    signature: 'policyForeignOrganizations(dyn, list): list',
+    handler: (d: unknown, l: unknown[]) => policyForeignOrganizations(d, asList(l)),
+    description: 'organizations a condition grants to that are not in the list ([] when the list is empty)',
+    reads: { whole: true },
   },
   {
     signature: 'policyActions(dyn): list',
     handler: (d: unknown) => policyAllowedActions(d),
     description: 'actions of the Allow statements',
+    reads: { whole: true },
   },
   {
     signature: 'policyAllowsOnAnyResource(dyn, string): bool',
     handler: (d: unknown, a: string) => policyAllowsOnAnyResource(d, a),
-    description: 'an Allow of the action on Resource "*"',
+    description: 'an Allow of the action (NotAction included) on Resource "*" (or any NotResource)',
+    reads: { whole: true },
+  },
+  {
+    signature: 'policyAllowsOnAnyResource(dyn, string, string): bool',
+    handler: (d: unknown, a: string, prefix: string) => policyAllowsOnAnyResource(d, a, prefix),
+    description:
+      'an Allow of the action on every resource whose ARN starts with the prefix (arn:aws:iam::*:role/* too)',
+    reads: { whole: true },
   },
   {
     signature: 'secretKeys(dyn): list',
     handler: (m: unknown) => secretKeys(m),
     description: 'names of entries whose values look like secrets',
+    reads: { whole: true },
   },
   {
     signature: 'isSecretLike(string, dyn): bool',
@@ -85,11 +120,50 @@ export const CEL_FUNCTIONS: readonly CelFunction[] = [
     handler: (r: unknown) => ({ ...parseImage(r) }),
     description: 'registry, repository, tag, digest, pinned, ecr, account, region',
   },
+  {
+    signature: 'imageApproved(dyn, list): bool',
+    handler: (r: unknown, l: unknown[]) => imageApproved(r, asList(l)),
+    description:
+      'an image reference matches an approved glob: registry host exactly (label by label), then repository, tag, digest',
+  },
   { signature: 'isWorldCidr(dyn): bool', handler: (c: unknown) => isWorldCidr(c), description: 'any /0 prefix' },
   {
     signature: 'opensToWorld(dyn): bool',
     handler: (r: unknown) => opensToWorld(r),
     description: 'security-group request opens a rule to /0',
+    reads: {
+      fields: [
+        'cidrIp',
+        'cidrIpv6',
+        'ipPermissions.items[].ipRanges.items[].cidrIp',
+        'ipPermissions.items[].ipv6Ranges.items[].cidrIpv6',
+      ],
+    },
+  },
+  {
+    signature: 'worldOpenings(dyn): list',
+    handler: (r: unknown) => worldOpenings(r),
+    description: 'what a security-group request opens to the internet: one `tcp 22-22 from 0.0.0.0/0` per entry',
+    reads: {
+      fields: [
+        'cidrIp',
+        'cidrIpv6',
+        'ipProtocol',
+        'fromPort',
+        'toPort',
+        'ipPermissions.items[].ipProtocol',
+        'ipPermissions.items[].fromPort',
+        'ipPermissions.items[].toPort',
+        'ipPermissions.items[].ipRanges.items[].cidrIp',
+        'ipPermissions.items[].ipv6Ranges.items[].cidrIpv6',
+      ],
+    },
+  },
+  {
+    signature: 'recorderSkips(dyn, list): list',
+    handler: (r: unknown, l: unknown[]) => recorderSkips(r, asList(l)),
+    description: 'the listed Config resource types a PutConfigurationRecorder recording group does not record',
+    reads: { whole: true },
   },
   {
     signature: 's3Bucket(dyn): string',
@@ -99,42 +173,74 @@ export const CEL_FUNCTIONS: readonly CelFunction[] = [
   {
     signature: 's3Uris(dyn): list',
     handler: (v: unknown) => s3Uris(v),
-    description: 'every s3:// URI anywhere in a value (inputs, outputs, checkpoints, code)',
+    description:
+      'every data location in a value: s3:// URIs and https S3 URLs as s3://bucket/key, and any other value of an s3Uri/s3OutputPath field',
+    reads: { whole: true },
+  },
+  {
+    signature: 'dataLocationApproved(dyn, list): bool',
+    handler: (u: unknown, l: unknown[]) => dataLocationApproved(u, asList(l)),
+    description: 'an s3:// location is in an approved s3://<bucket>/<key glob>: the bucket exactly, the key by glob',
   },
   {
     signature: 's3AclIsPublic(dyn): bool',
     handler: (r: unknown) => s3AclIsPublic(r),
     description: 'PutBucketAcl request grants to AllUsers/AuthenticatedUsers (canned ACL, grant header or grant)',
+    reads: {
+      fields: [
+        'x-amz-acl',
+        'x-amz-grant-read',
+        'x-amz-grant-write',
+        'x-amz-grant-read-acp',
+        'x-amz-grant-write-acp',
+        'x-amz-grant-full-control',
+        'AccessControlPolicy.AccessControlList.Grant[].Grantee.URI',
+      ],
+    },
   },
   {
     signature: 'asList(dyn): list',
     handler: (v: unknown) => listOf(v),
     description: 'a list whatever the shape (XML bodies log one element as an object)',
+    reads: { view: 'list' },
   },
   {
     signature: 'parseJson(dyn): dyn',
     handler: (v: unknown) => parseJsonValue(v),
     description: 'the value of a JSON string (also URL-encoded or encoded twice); other values unchanged',
+    reads: { view: 'same' },
   },
   {
     signature: 'configItem(dyn): map',
     handler: (d: unknown) => ({ ...configItem(d) }),
     description: 'status, deleted, configuration, supplementary of a configuration item (decoded)',
+    reads: { view: 'configItem' },
   },
   {
     signature: 'tuningDefinitions(dyn): list',
     handler: (r: unknown) => tuningDefinitions(r),
     description: 'trainingJobDefinition and every trainingJobDefinitions[] of a tuning job',
+    reads: { elements: ['trainingJobDefinition', 'trainingJobDefinitions[]'] },
   },
   {
     signature: 'distributedTraining(dyn): bool',
     handler: (s: unknown) => distributedTraining(s),
     description: 'a job spec runs more than one instance',
+    reads: {
+      fields: [
+        'resourceConfig.instanceCount',
+        'resourceConfig.instanceGroups[].instanceCount',
+        'hyperParameterTuningResourceConfig.instanceCount',
+        'hyperParameterTuningResourceConfig.instanceConfigs[].instanceCount',
+        'processingResources.clusterConfig.instanceCount',
+      ],
+    },
   },
   {
     signature: 'isSampleFinding(dyn): bool',
     handler: (f: unknown) => isSampleFinding(f),
     description: 'GuardDuty sample finding (service.additionalInfo.sample)',
+    reads: { fields: ['service.additionalInfo.sample', 'service.additionalInfo.value'] },
   },
   {
     signature: 'callerMatches(dyn, list): bool',
@@ -150,6 +256,14 @@ export const CEL_FUNCTIONS: readonly CelFunction[] = [
     signature: 'logsManagementWrites(dyn): bool',
     handler: (r: unknown) => logsManagementWrites(r),
     description: 'PutEventSelectors request still logs write management events',
+    reads: {
+      fields: [
+        'advancedEventSelectors[].fieldSelectors[].field',
+        'advancedEventSelectors[].fieldSelectors[].equals',
+        'eventSelectors[].includeManagementEvents',
+        'eventSelectors[].readWriteType',
+      ],
+    },
   },
 ];
 

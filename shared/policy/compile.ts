@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { formatIssue } from '../config/index.js';
 import { policyEnvironment } from './cel.js';
 import { PolicyPackError, type PackProblem } from './errors.js';
+import { approvedKeysOf, configPathProblems } from './requirements.js';
 import { RuleSchema, type Rule } from './schema.js';
 
 /**
@@ -18,6 +19,10 @@ export interface CompiledRule {
   violation: (ctx: Record<string, unknown>) => unknown;
   resolve?: (ctx: Record<string, unknown>) => unknown;
   resourceId?: (ctx: Record<string, unknown>) => unknown;
+  /** The compiled `resource.facets` (schema.ts). */
+  facets?: (ctx: Record<string, unknown>) => unknown;
+  /** The `approved` lists the rule's CEL reads (derived at load). */
+  needs: string[];
 }
 
 /** A loaded, validated, compiled policy pack. */
@@ -56,16 +61,24 @@ export function compileExpression(
 /** The file the build writes beside the packaged rule files. */
 export const PACK_SNAPSHOT_FILE = 'pack.snapshot.json';
 
-/** A validated pack as data: its version (the hash of the YAML files) and each rule's fields. */
+/**
+ * A validated pack as data: its version (the hash of the YAML files) and each rule's fields, with
+ * the `approved` lists it reads (`needs`: derived from its CEL, which a lazy rule has not parsed).
+ */
 export interface PackSnapshot {
   version: string;
-  rules: { file: string; area: string; rule: Rule }[];
+  rules: { file: string; area: string; rule: Rule; needs?: string[] }[];
 }
 
 /** @example await writeFile('pack.snapshot.json', JSON.stringify(snapshotOf(pack))) */
 export function snapshotOf(pack: PolicyPack): PackSnapshot {
-  return { version: pack.version, rules: pack.rules.map((c) => ({ file: c.file, area: c.area, rule: c.rule })) };
+  return {
+    version: pack.version,
+    rules: pack.rules.map((c) => ({ file: c.file, area: c.area, rule: c.rule, needs: c.needs })),
+  };
 }
+
+const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((k) => typeof k === 'string');
 
 export function compileRule(rule: Rule, file: string, area: string, problems: PackProblem[]): CompiledRule | undefined {
   const where: PackProblem = { file, ruleId: rule.id, message: '' };
@@ -74,7 +87,15 @@ export function compileRule(rule: Rule, file: string, area: string, problems: Pa
   const resourceId = rule.resource.id
     ? compileExpression(rule.resource.id, 'resource.id', false, problems, where)
     : undefined;
-  return violation ? { rule, area, file, violation, resolve: resolveFn, resourceId } : undefined;
+  const facets = rule.resource.facets
+    ? compileExpression(rule.resource.facets, 'resource.facets', false, problems, where)
+    : undefined;
+  if (!violation || (rule.resource.facets && !facets)) return undefined;
+  const configProblems = configPathProblems(rule, where);
+  problems.push(...configProblems);
+  return configProblems.length > 0
+    ? undefined
+    : { rule, area, file, violation, resolve: resolveFn, resourceId, facets, needs: approvedKeysOf(rule) };
 }
 
 /**
@@ -82,7 +103,7 @@ export function compileRule(rule: Rule, file: string, area: string, problems: Pa
  * every expression compiled, so compiling all 81 rules at load is work thrown away for the rules
  * an invocation or a scan never meets (a cold start compiles only its triggers' rules).
  */
-export function lazyRule(rule: Rule, file: string, area: string): CompiledRule {
+export function lazyRule(rule: Rule, file: string, area: string, needs?: unknown): CompiledRule {
   const lazy = (expr: string, field: string): Compiled => {
     let fn: Compiled | undefined;
     return (ctx) => {
@@ -96,6 +117,8 @@ export function lazyRule(rule: Rule, file: string, area: string): CompiledRule {
       return fn(ctx);
     };
   };
+  // From the snapshot when it lists them; else derived (a CEL parse) when first asked for.
+  let approved = isStringList(needs) ? needs : undefined;
   return {
     rule,
     area,
@@ -103,6 +126,11 @@ export function lazyRule(rule: Rule, file: string, area: string): CompiledRule {
     violation: lazy(rule.violation, 'violation'),
     resolve: rule.resolve ? lazy(rule.resolve, 'resolve') : undefined,
     resourceId: rule.resource.id ? lazy(rule.resource.id, 'resource.id') : undefined,
+    facets: rule.resource.facets ? lazy(rule.resource.facets, 'resource.facets') : undefined,
+    get needs() {
+      approved ??= approvedKeysOf(rule);
+      return approved;
+    },
   };
 }
 
@@ -136,7 +164,7 @@ export function packFromSnapshot(
       // the schema has no other transform): validating them again was most of what an ingest
       // function's init added to its middy + Powertools baseline (`npm run bench -- --only cold`).
       if (!isRuleLike(entry?.rule)) problems.push({ file, message: `${String(entry?.file)}: not a rule` });
-      else rules.push(lazyRule(entry.rule, entry.file, entry.area));
+      else rules.push(lazyRule(entry.rule, entry.file, entry.area, entry.needs));
       continue;
     }
     const parsed = RuleSchema.safeParse(entry?.rule);

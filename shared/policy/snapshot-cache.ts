@@ -31,7 +31,7 @@ export async function rulesFromSnapshotFile(
     const area = basename(dirname(f));
     if (basename(String(entry?.file)) !== basename(f) || entry?.area !== area || !isRuleLike(entry.rule))
       return undefined;
-    rules.push(lazyRule(entry.rule, f, area));
+    rules.push(lazyRule(entry.rule, f, area, entry.needs));
   }
   return rules;
 }

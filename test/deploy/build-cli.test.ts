@@ -1,7 +1,7 @@
 import { readFileSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI_STAMP } from '../../scripts/build-cli.js';
+import { CLI_STAMP, CLI_TARGET } from '../../scripts/build-cli.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import { copyProject, run } from './support/package-run.js';
 
@@ -27,6 +27,14 @@ describe('npm run build:cli', () => {
     expect(pkg.scripts['build:cli']).toBe(pkg.scripts.prepare);
     expect(bin).toContain("import('../dist/main.js')");
     expect(bin).not.toMatch(/tsx/);
+  });
+
+  it('targets the oldest Node line package.json engines accepts', () => {
+    // Act
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { engines: { node: string } };
+
+    // Assess
+    expect(pkg.engines.node).toBe(`>=${CLI_TARGET.slice('node'.length)}`);
   });
 
   it('keeps the YAML parser, zod and CEL out of what every command loads (--version starts fast)', () => {

@@ -138,7 +138,7 @@ describe('Traps: events that look like violations and are not, and the reverse',
     ]);
   });
 
-  it('reports a truncated field (omitted: true) as an informational cannot-evaluate, never a pass', () => {
+  it('reports a truncated field (omitted: true) as an informational cannot-evaluate for the rules reading it, never a pass', () => {
     // Prepare
     const truncatedPolicy = ct('s3-put-bucket-policy-restricted-compliant.json');
     truncatedPolicy.detail.requestParameters.bucketPolicy = { omitted: true, originalSize: 131072 };
@@ -148,9 +148,10 @@ describe('Traps: events that look like violations and are not, and the reverse',
     const bucket = findings(ev, truncatedPolicy);
 
     // Assess
+    // The pipeline rules read the caller and RoleArn, not the truncated definition: they judge the call.
     expect(pipeline.map((f) => `${f.ruleId} ${f.verdict} ${f.severity}`)).toEqual([
-      'TPS-SM-21 cannot-evaluate informational',
-      'TPS-SM-22 cannot-evaluate informational',
+      'TPS-SM-21 pass medium',
+      'TPS-SM-22 pass high',
     ]);
     expect(bucket.map((f) => `${f.ruleId} ${f.verdict} ${f.severity}`)).toEqual([
       'TPS-S3-01 cannot-evaluate informational',
@@ -171,11 +172,12 @@ describe('Traps: events that look like violations and are not, and the reverse',
     smVpc.subnetIds = smVpc.subnets;
     delete smVpc.subnets;
 
-    // Act + Assess
+    // Act + Assess: the other service's key is not read as subnets (never a pass); a vpcConfig without
+    // the subnets its API requires is a record the rule cannot judge
     expect(verdicts(ev, bedrock, 'TPS-BR-01')).toEqual(['TPS-BR-01 pass']);
-    expect(verdicts(ev, bedrockWithSageMakerKey, 'TPS-BR-01')).toEqual(['TPS-BR-01 violation']);
+    expect(verdicts(ev, bedrockWithSageMakerKey, 'TPS-BR-01')).toEqual(['TPS-BR-01 cannot-evaluate']);
     expect(verdicts(ev, sagemaker, 'TPS-SM-02')).toEqual(['TPS-SM-02 pass']);
-    expect(verdicts(ev, sagemakerWithBedrockKey, 'TPS-SM-02')).toEqual(['TPS-SM-02 violation']);
+    expect(verdicts(ev, sagemakerWithBedrockKey, 'TPS-SM-02')).toEqual(['TPS-SM-02 cannot-evaluate']);
   });
 
   it('treats GuardDuty sample findings as informational only', () => {

@@ -144,8 +144,8 @@ describe('Function: readInputs', () => {
     // Assess
     expect(rejections(results)).toEqual([
       { where: missing, reason: 'cannot read: ENOENT' },
-      { where: broken, reason: expect.stringMatching(/^invalid JSON: /) },
-      { where: corruptGz, reason: expect.stringMatching(/^cannot read: |^invalid JSON: /) },
+      { where: broken, reason: expect.stringMatching(/^invalid JSON at position \d+ /) },
+      { where: corruptGz, reason: expect.stringMatching(/^cannot read: |^invalid JSON at position \d+ /) },
       { where: empty, reason: 'invalid JSON: empty document' },
     ]);
     expect(rejections(results).every((r) => !r.reason.includes('\n'))).toBe(true);
@@ -164,7 +164,9 @@ describe('Function: readInputs', () => {
 
     // Assess
     expect(results.map((r) => r.ok)).toEqual([false, true, true, true]);
-    expect(rejections(results)).toEqual([{ where: `${file}:0`, reason: expect.stringMatching(/^invalid JSON: /) }]);
+    expect(rejections(results)).toEqual([
+      { where: `${file}:0`, reason: expect.stringMatching(/^invalid JSON at position \d+ /) },
+    ]);
     expect(results[1]).toMatchObject({ where: `${file}:1` });
   });
 
@@ -180,8 +182,31 @@ describe('Function: readInputs', () => {
     // Assess
     expect(results.map((r) => r.ok)).toEqual([true, false, true, false]);
     expect(rejections(results)).toEqual([
-      { where: `${file}:1`, reason: expect.stringMatching(/^invalid JSON: /) },
+      { where: `${file}:1`, reason: expect.stringMatching(/^invalid JSON at position \d+ /) },
       { where: `${file}:3`, reason: `line too long (${MAX_LINE_BYTES + 1} bytes, limit ${MAX_LINE_BYTES})` },
+    ]);
+  });
+
+  it('reads an NDJSON line whose strings hold U+2028 and U+2029 as one event (Node 24 readline ends lines there)', async () => {
+    // Prepare
+    const file = join(dir, 'separators.ndjson');
+    const event = loadShape<Json>('guardduty-malware-scan-result.json');
+    const marked = { ...event, detail: { ...event.detail, description: 'line\u2028separator\u2029paragraph' } };
+    const text = `${JSON.stringify(marked)}\r\n${JSON.stringify(loadShape('config-rules-compliance-change.json'))}\n`;
+    await writeText(file, text);
+
+    // Act
+    const fromFile = await collect(readInputs([file]));
+    const fromStdin = await collect(readInputs(['-'], { stdin: Readable.from([text]) }));
+
+    // Assess
+    expect(summary(fromFile)).toEqual([
+      `${file}:0 0d9c8b7a-6f5e-4d3c-9b2a-1f0e9d8c7b01`,
+      `${file}:1 e1d2c3b4-a5f6-4e7d-8c9b-0a1f2e3d4c02`,
+    ]);
+    expect(summary(fromStdin)).toEqual([
+      '<stdin>:0 0d9c8b7a-6f5e-4d3c-9b2a-1f0e9d8c7b01',
+      '<stdin>:1 e1d2c3b4-a5f6-4e7d-8c9b-0a1f2e3d4c02',
     ]);
   });
 
