@@ -4,7 +4,7 @@ import { formatIssue } from '../config/index.js';
 import { policyEnvironment } from './cel.js';
 import { PolicyPackError, type PackProblem } from './errors.js';
 import { approvedKeysOf, configPathProblems } from './requirements.js';
-import { RuleSchema, type Rule } from './schema.js';
+import { ruleSchema, type Rule } from './schema.js';
 
 /**
  * Compiling rules, and packs as data (snapshots), without the YAML parser: what the deployed
@@ -167,7 +167,7 @@ export function packFromSnapshot(
       else rules.push(lazyRule(entry.rule, entry.file, entry.area, entry.needs));
       continue;
     }
-    const parsed = RuleSchema.safeParse(entry?.rule);
+    const parsed = ruleSchema().safeParse(entry?.rule);
     if (!parsed.success) {
       problems.push({ file, message: `${String(entry?.file)}: ${formatIssue(parsed.error.issues[0]!)}` });
       continue;

@@ -8,7 +8,7 @@ import { parseYaml } from '../config/index.js';
 import { compileRule, type CompiledRule, type PolicyPack } from './compile.js';
 import { rulesFromSnapshotFile } from './snapshot-cache.js';
 import { PolicyPackError, type PackProblem } from './errors.js';
-import { RULE_KEY_ORDER, RuleSchema } from './schema.js';
+import { RULE_KEY_ORDER, ruleSchema } from './schema.js';
 
 export * from './compile.js';
 
@@ -75,7 +75,7 @@ function parseRuleFile(
   }
   const data: unknown = yaml.data;
   const id = typeof (data as { id?: unknown })?.id === 'string' ? (data as { id: string }).id : undefined;
-  const parsed = RuleSchema.safeParse(data);
+  const parsed = ruleSchema().safeParse(data);
   if (!parsed.success) {
     problems.push({ file, ruleId: id, message: formatIssue(parsed.error.issues[0]!) });
     return undefined;
