@@ -108,6 +108,10 @@ function expectOk(r: Run, what: string, codes = [0]): void {
   if (!codes.includes(r.code)) throw new Error(`${what} exited ${r.code}: ${r.stderr.slice(0, 500)}`);
 }
 
+/** How many rules the shipped pack has (the snapshot the CLI build wrote). */
+const packRules = (): number =>
+  (JSON.parse(readFileSync(join(ROOT, 'dist', 'pack.snapshot.json'), 'utf8')) as { rules: unknown[] }).rules.length;
+
 /** The (eventSource, eventName) pairs the pack listens to: what jq and DuckDB select. */
 function watchedPairs(): [string, string][] {
   const snapshot = JSON.parse(readFileSync(join(ROOT, 'dist', 'pack.snapshot.json'), 'utf8')) as {
@@ -147,7 +151,9 @@ async function runners(m: ArchiveManifest, work: string, log: (s: string) => voi
   for (const jobs of [1, undefined]) {
     const args = scan(jobs);
     list.push({
-      name: jobs ? 'tpguard scan --jobs 1 (81 rules)' : `tpguard scan (${availableParallelism()} worker threads)`,
+      name: jobs
+        ? `tpguard scan --jobs 1 (${packRules()} rules)`
+        : `tpguard scan --jobs ${availableParallelism()} (this thread and ${availableParallelism() - 1} worker threads)`,
       command: `npx tpguard ${shown(args.slice(1))}`,
       run: () => measureNode(args),
       check: (r) => {
