@@ -3,4 +3,5 @@ export { loadConfig, parseConfig, parseYaml } from './load.js';
 export { type Contact, contactOf, DEFAULT_OWNER, resolveOwner } from './owners.js';
 export { CONTROL_OWNER, cronOf, QUARTERLY, type ReviewsConfig, ReviewsSchema } from './reviews.js';
 export { ConfigSchema, type TpguardConfig } from './schema.js';
+export { INGEST_DEFAULTS, type IngestConfig, IngestSchema } from './ingest.js';
 export { inScope } from './scope.js';

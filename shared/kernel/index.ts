@@ -1,4 +1,11 @@
-export { type Clock, fixedClock, InvalidTimestampError, parseIsoTime, systemClock } from './clock.js';
+export {
+  type Clock,
+  DEFAULT_MAX_FUTURE_SKEW_MINUTES,
+  fixedClock,
+  InvalidTimestampError,
+  parseIsoTime,
+  systemClock,
+} from './clock.js';
 export { describeError, FileLoadError, TpguardError } from './errors.js';
 export { globAny, globMatch } from './glob.js';
 export { isRecord, parseJson, rec, str } from './json.js';

@@ -18,6 +18,30 @@ export interface Finding {
   resolves: boolean;
   /** Why a rule could not be evaluated. */
   reason?: string;
+  /** What kind of reason, for a cannot-evaluate verdict (see {@link unverifiable}). */
+  cause?: CannotEvaluateCause;
+}
+
+/**
+ * Why a rule could not judge an event. The event's content decides `truncated`, `too-deep`,
+ * `oversized` and `error` (an expression failing on a field that is there): whoever made the call
+ * chose that content, so these must not silence the rule. `absent` (a field the event does not
+ * carry) and `no-resource` (nothing to judge) are the event not being about what the rule checks.
+ */
+export const CannotEvaluateCauses = ['truncated', 'too-deep', 'oversized', 'error', 'absent', 'no-resource'] as const;
+export type CannotEvaluateCause = (typeof CannotEvaluateCauses)[number];
+
+const UNVERIFIABLE: ReadonlySet<CannotEvaluateCause> = new Set(['truncated', 'too-deep', 'oversized', 'error']);
+
+/**
+ * True for a cannot-evaluate finding caused by what the event carries, on an identified resource:
+ * recorded as `unverifiable` drift (and alerted), not only logged.
+ * @example unverifiable({ verdict: 'cannot-evaluate', cause: 'truncated', ... }) // true
+ */
+export function unverifiable(f: Finding): boolean {
+  return (
+    f.verdict === 'cannot-evaluate' && f.cause !== undefined && UNVERIFIABLE.has(f.cause) && f.resource.id !== 'unknown'
+  );
 }
 
 /** A pack ready to evaluate observations against one configuration. */
@@ -62,6 +86,13 @@ function message(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
 }
 
+/** A field the event does not carry (CEL's no_such_key), or any other failure of the expression. */
+function causeOf(err: unknown): CannotEvaluateCause {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'no_such_key'
+    ? 'absent'
+    : 'error';
+}
+
 function resourcesFor(c: CompiledRule, obs: Observation, ctx: Record<string, unknown>): ResourceRef[] | string {
   const type = c.rule.resource.type;
   if (c.resourceId) {
@@ -92,6 +123,7 @@ function judge(c: CompiledRule, ctx: Record<string, unknown>, resource: Resource
       severity: 'informational',
       verdict: 'cannot-evaluate',
       reason: 'CloudTrail truncated a field (omitted: true)',
+      cause: 'truncated',
     };
   }
   const vars = { ...ctx, resource };
@@ -99,10 +131,22 @@ function judge(c: CompiledRule, ctx: Record<string, unknown>, resource: Resource
   try {
     violated = c.violation(vars);
   } catch (err) {
-    return { ...base, severity: 'informational', verdict: 'cannot-evaluate', reason: `violation: ${message(err)}` };
+    return {
+      ...base,
+      severity: 'informational',
+      verdict: 'cannot-evaluate',
+      reason: `violation: ${message(err)}`,
+      cause: causeOf(err),
+    };
   }
   if (typeof violated !== 'boolean')
-    return { ...base, severity: 'informational', verdict: 'cannot-evaluate', reason: 'violation did not give a bool' };
+    return {
+      ...base,
+      severity: 'informational',
+      verdict: 'cannot-evaluate',
+      reason: 'violation did not give a bool',
+      cause: 'error',
+    };
   if (violated) return { ...base, verdict: 'violation' };
   let resolves = obs.source === 'config'; // configuration items carry the whole state
   if (c.resolve) {
@@ -143,6 +187,26 @@ export function nestedDeeperThan(value: unknown, max: number): boolean {
 }
 
 /**
+ * An event nested too deep for CEL: no rule expression runs on it, so each resource the normalizer
+ * found (no expression needed) cannot be verified; without one, there is nothing to record.
+ */
+function tooDeepFindings(c: CompiledRule, obs: Observation, config: TpguardConfig): Finding[] {
+  const reason = `event nested deeper than ${MAX_EVENT_DEPTH} levels`;
+  const base = { ruleId: c.rule.id, title: c.rule.title, severity: 'informational' as const, resolves: false, reason };
+  const found = obs.resources.filter((r) => r.type === c.rule.resource.type && identifiable(r) && inScope(r, config));
+  if (found.length === 0)
+    return [
+      {
+        ...base,
+        verdict: 'cannot-evaluate',
+        resource: { type: c.rule.resource.type, id: 'unknown' },
+        cause: 'too-deep',
+      },
+    ];
+  return found.map((resource) => ({ ...base, verdict: 'cannot-evaluate', resource, cause: 'too-deep' }));
+}
+
+/**
  * Evaluates one observation: only the rules its trigger can match, only on in-scope
  * resources, failed calls only for rules that include them. Pure and synchronous.
  * @example evaluate(evaluator, observation).filter((f) => f.verdict === 'violation')
@@ -156,7 +220,11 @@ export function evaluate(ev: Evaluator, obs: Observation, only?: ReadonlySet<str
   for (const c of candidates) {
     if (only && !only.has(c.rule.id)) continue;
     if (obs.errorCode && !(c.rule.on.source === 'cloudtrail' && c.rule.on.includeFailed)) continue;
-    const resources = tooDeep ? `event nested deeper than ${MAX_EVENT_DEPTH} levels` : resourcesFor(c, obs, ctx);
+    if (tooDeep) {
+      out.push(...tooDeepFindings(c, obs, ev.config));
+      continue;
+    }
+    const resources = resourcesFor(c, obs, ctx);
     if (typeof resources === 'string') {
       out.push({
         ruleId: c.rule.id,
@@ -166,6 +234,7 @@ export function evaluate(ev: Evaluator, obs: Observation, only?: ReadonlySet<str
         resource: { type: c.rule.resource.type, id: 'unknown' },
         resolves: false,
         reason: resources,
+        cause: 'no-resource',
       });
       continue;
     }
@@ -182,6 +251,7 @@ export function evaluate(ev: Evaluator, obs: Observation, only?: ReadonlySet<str
               resource: { type: resource.type, id: resource.id.slice(0, 64) },
               resolves: false,
               reason: `resource id or ARN longer than ${MAX_RESOURCE_ID} characters`,
+              cause: 'oversized',
             },
       );
     }

@@ -61,7 +61,7 @@ export function emptySummary(): RunSummary {
     findings: 0,
     violations: 0,
     cannotEvaluate: 0,
-    transitions: { opened: 0, resolved: 0, reopened: 0, suppressed: 0, escalated: 0 },
+    transitions: { opened: 0, resolved: 0, reopened: 0, suppressed: 0, escalated: 0, unverifiable: 0 },
     republished: 0,
     errors: [],
   };
