@@ -14,7 +14,7 @@ import { loadConfig } from '../shared/config/index.js';
 import { createExceptionMatcher } from '../shared/exceptions/index.js';
 import { intake } from '../shared/sources/index.js';
 import type { IngestDeps } from '../shared/ingest/index.js';
-import { silentTelemetry } from '../shared/ingest/index.js';
+import { silentTelemetry } from '../shared/kernel/index.js';
 import { createEvaluator, evaluate } from '../shared/policy/index.js';
 import { loadPolicyPack } from '../shared/policy/index.js';
 import { systemClock } from '../shared/kernel/index.js';
@@ -111,7 +111,9 @@ function meter(doc: ReturnType<typeof documentClient>): {
   return {
     counts,
     capacity,
-    reset: () => [counts, capacity].forEach((o) => Object.keys(o).forEach((k) => delete o[k])),
+    reset: () => {
+      for (const o of [counts, capacity]) for (const k of Object.keys(o)) delete o[k];
+    },
   };
 }
 

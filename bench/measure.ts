@@ -44,7 +44,9 @@ export function measureNode(
     if (head.length < 4096) head += b.toString('utf8');
     for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) lines++;
   });
-  child.stderr.on('data', (b: Buffer) => void (stderr.length < 65_536 && (stderr += b.toString('utf8'))));
+  child.stderr.on('data', (b: Buffer) => {
+    if (stderr.length < 65_536) stderr += b.toString('utf8');
+  });
   return new Promise((done, fail) => {
     child.on('error', fail);
     child.on('close', (code) => {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidTimestampError, fixedClock, systemClock, type Clock } from '../shared/kernel/index.js';
-import { CliError } from './context.js';
+import { CliError } from './errors.js';
 
 /** The global `--now ISO-8601` option: every command that reads the clock honours it. */
 export const NOW_OPTION = [

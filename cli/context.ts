@@ -13,16 +13,6 @@ export const DEFAULT_CONFIG_FILE = 'tpguard.config.yaml';
 /** Exit statuses, the same for every command. */
 export const Exit = { ok: 0, findings: 1, usage: 2 } as const;
 
-/** An error meant for the user: one line, and the exit status to use. */
-export class CliError extends Error {
-  public readonly exitCode: number;
-  public constructor(message: string, exitCode: number = Exit.usage) {
-    super(message);
-    this.name = 'CliError';
-    this.exitCode = exitCode;
-  }
-}
-
 /** `--config FILE`, else `./tpguard.config.yaml` when present, else the defaults. */
 export function configPath(option: string | undefined): string | undefined {
   if (option) return option;

@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
-import { PolicyPackError } from '../shared/policy/index.js';
-import { FileLoadError, describeError } from '../shared/kernel/index.js';
-import { CliError, Exit } from './context.js';
+import { describeError, TpguardError } from '../shared/kernel/index.js';
+import { Exit } from './context.js';
+import { CliError } from './errors.js';
 import { NOW_OPTION } from './clock.js';
 
 type Register = (program: Command) => void;
@@ -28,7 +28,7 @@ export function commandOf(args: readonly string[]): string | undefined {
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--now') i++;
-    else if (!a.startsWith('-')) return Object.prototype.hasOwnProperty.call(COMMANDS, a) ? a : undefined;
+    else if (!a.startsWith('-')) return Object.hasOwn(COMMANDS, a) ? a : undefined;
   }
   return undefined;
 }
@@ -72,15 +72,12 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? Exit.ok : Exit.usage;
     }
     if (process.env.TPGUARD_DEBUG) console.error(err);
-    if (err instanceof PolicyPackError) {
-      for (const p of err.message.split('\n')) process.stderr.write(`${p}\n`);
-      return Exit.usage;
+    if (err instanceof TpguardError) {
+      for (const line of err.toLines()) process.stderr.write(`${line}\n`);
+      return err instanceof CliError ? err.exitCode : Exit.usage;
     }
-    if (err instanceof FileLoadError) process.stderr.write(`${err.toLine()}\n`);
-    else if (err instanceof CliError) {
-      process.stderr.write(`tpguard: ${err.message}\n`);
-      return err.exitCode;
-    } else process.stderr.write(`tpguard: ${describeError(err)}\n`);
+    // Not raised on purpose: one line, no stack (TPGUARD_DEBUG=1 prints it above).
+    process.stderr.write(`tpguard: ${describeError(err)}\n`);
     return Exit.usage;
   } finally {
     process.exitCode = outer;

@@ -18,6 +18,7 @@ export interface CfnResource {
 
 export interface CfnFragment {
   Resources: Record<string, CfnResource>;
+  Outputs?: Record<string, unknown>;
 }
 
 /** EventBridge's default limit on the size of one event pattern, in characters. */
@@ -166,11 +167,13 @@ const ACCESS_STATEMENTS: Readonly<Record<Access, () => Record<string, unknown>[]
     },
   ],
   slackWebhooks: () => [
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not a JS template
     { Resource: [sub('arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/tpguard/slack/*')] },
   ],
   // The resource forms AWS defines: findings are imported as the account's own default product,
   // and updated through the account's hub.
   securityHub: () => [
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not a JS template
     { Action: ['securityhub:BatchImportFindings'], Resource: [product('product/${AWS::AccountId}/default')] },
     { Action: ['securityhub:BatchUpdateFindings'], Resource: [product('hub/default')] },
   ],
@@ -348,14 +351,19 @@ export function forwarderResources(patterns: readonly GeneratedPattern[]): CfnFr
   return { Resources };
 }
 
-/** Merges fragments; a logical id defined twice is a bug in the generator. */
+/** Merges fragments; a logical id (or output) defined twice is a bug in the generator. */
 export function mergeFragments(...fragments: CfnFragment[]): CfnFragment {
   const Resources: Record<string, CfnResource> = {};
+  const Outputs: Record<string, unknown> = {};
   for (const f of fragments) {
     for (const [id, r] of Object.entries(f.Resources)) {
       if (id in Resources) throw new BuildError(`logical id ${id} generated twice`);
       Resources[id] = r;
     }
+    for (const [id, o] of Object.entries(f.Outputs ?? {})) {
+      if (id in Outputs) throw new BuildError(`output ${id} generated twice`);
+      Outputs[id] = o;
+    }
   }
-  return { Resources };
+  return Object.keys(Outputs).length > 0 ? { Resources, Outputs } : { Resources };
 }

@@ -3,7 +3,7 @@
  *
  *   .build/patterns.json         the EventBridge patterns of the pack (as `tpguard rules patterns`)
  *   .build/deploy.json           pack version, timezone, schedules, opt-ins from tpguard.config.yaml
- *   .build/main-stack.json       ingest rules, roles and alarms merged into serverless.yml
+ *   .build/main-stack.json       ingest rules, roles, alarms, operator policies and outputs merged into serverless.yml
  *   .build/forwarder-stack.json  the member-account forwarding rules (forwarder/serverless.yml)
  *   .build/artifacts/<fn>.zip    one reproducible package per function: index.mjs (+ map),
  *                                tpguard.config.yaml and policies/
@@ -26,6 +26,7 @@ import { describeError, FileLoadError } from '../shared/kernel/index.js';
 import { bundleFunction, packEntries, type BundleReport } from './build-bundle.js';
 import { MissingHandlerError, SlackParameterError } from './build-errors.js';
 import { DEPLOYED_FUNCTIONS } from './build-functions.js';
+import { operatorResources } from './build-operators.js';
 import { deploySettings, slackParameterProblems } from './build-settings.js';
 import {
   STATIC_IDS,
@@ -62,8 +63,8 @@ export function sizeTable(reports: readonly BundleReport[]): string {
 /** What an account must record for the pack's rules to see anything (derived from the patterns). */
 export function prerequisites(patterns: readonly GeneratedPattern[]): string {
   const list = (xs: string[]) => (xs.length > 0 ? [...new Set(xs)].sort().join(', ') : 'none');
-  const detail = (p: GeneratedPattern) => p.pattern.detail as Record<string, any> | undefined;
-  const trail = patterns.filter((p) => p.target === 'cloudtrail').map((p) => detail(p)?.eventSource[0] as string);
+  const detail = (p: GeneratedPattern) => p.pattern.detail as { eventSource?: string[] } | undefined;
+  const trail = patterns.filter((p) => p.target === 'cloudtrail').map((p) => detail(p)?.eventSource?.[0] as string);
   const config = patterns
     .filter((p) => p.target === 'config')
     .flatMap((p) => JSON.stringify(detail(p)).match(/AWS::[\w:]+/g) ?? []);
@@ -106,6 +107,11 @@ export async function buildAll(root: string): Promise<{ reports: BundleReport[];
       ingestResources(patterns, Object.values(TRANSITION_DETAIL_TYPES)),
       roleResources(DEPLOYED_FUNCTIONS, { securityHub: settings.securityHub === 'true' }),
       alarmResources(DEPLOYED_FUNCTIONS, [STATIC_IDS.eventsDlq, STATIC_IDS.failureQueue]),
+      operatorResources({
+        packVersion: pack.version,
+        patterns: patterns.map((p) => p.name),
+        functions: DEPLOYED_FUNCTIONS.map((f) => f.key),
+      }),
     ),
   );
   await writeJson(root, 'forwarder-stack.json', forwarderResources(patterns));

@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describeTrigger } from '../shared/sources/index.js';
 import { PolicyPackError } from '../shared/policy/index.js';
 import { loadPolicyPack, type CompiledRule, type PolicyPack } from '../shared/policy/index.js';
-import { type Rule } from '../shared/policy/index.js';
+import type { Rule } from '../shared/policy/index.js';
 import { SEVERITIES } from '../shared/kernel/index.js';
 import { describeError } from '../shared/kernel/index.js';
 

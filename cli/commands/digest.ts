@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
-import { createLocalNotifier } from '../../shared/adapters/local/index.js';
 import type { DigestRun } from '../../shared/notify/index.js';
 import { DeliveryFailedError } from '../../shared/notify/index.js';
-import { commandClock } from '../clock.js';
-import { CliError, Exit, loadContext } from '../context.js';
-import { openRuntime, runtimeOptions, type RuntimeOptions } from './replay.js';
+import { Exit } from '../context.js';
+import { CliError } from '../errors.js';
+import { openStore, storeOptions, type StoreOptions } from '../store.js';
 
 /** `digest: 3 open drift; 1 drift escalated; digests sent: email nlp, slack fraud`. */
 export function digestSummary(run: DigestRun): string {
@@ -14,24 +13,15 @@ export function digestSummary(run: DigestRun): string {
   return `digest: ${run.open} open drift; ${escalated} drift escalated to the default owners; digests sent: ${sent.join(', ') || 'none'}${again > 0 ? `; ${again} already sent today` : ''}`;
 }
 
-/** Runs the daily digest and escalation over the local store; returns the exit status. */
+/** Runs the daily digest and escalation over the store the options choose; returns the exit status. */
 export async function runDigestCommand(
-  opts: RuntimeOptions,
+  opts: StoreOptions,
   cmd: Command,
   out: NodeJS.WritableStream = process.stdout,
 ): Promise<number> {
-  const { config, pack } = await loadContext(opts);
-  const rt = await openRuntime(opts, cmd, 'digest', { printTransitions: false });
+  const rt = await openStore(opts, cmd, { log: (line) => void out.write(`  ${line}\n`) });
   try {
-    const notifier = createLocalNotifier({
-      dataDir: opts.dataDir,
-      config,
-      pack,
-      table: rt.table,
-      clock: commandClock(cmd),
-      log: (line) => void out.write(`  ${line}\n`),
-    });
-    const run = await notifier.digest(rt.store);
+    const run = await rt.digest();
     out.write(`${digestSummary(run)}\n`);
     return Exit.ok;
   } catch (err) {
@@ -43,7 +33,7 @@ export async function runDigestCommand(
 }
 
 export function registerDigest(program: Command): void {
-  runtimeOptions(
+  storeOptions(
     program
       .command('digest')
       .description(
@@ -54,7 +44,7 @@ export function registerDigest(program: Command): void {
       'after',
       '\nEach escalation is sent once per open episode and each digest once per owner, channel and day,\nso running it twice the same day sends nothing new. Deployed, EventBridge Scheduler runs functions/digest daily.\n\nExamples:\n  $ tpguard digest\n  $ tpguard --now 2026-11-04T09:00:00Z digest --data-dir /tmp/tpguard',
     )
-    .action(async (opts: RuntimeOptions, cmd: Command) => {
+    .action(async (opts: StoreOptions, cmd: Command) => {
       process.exitCode = await runDigestCommand(opts, cmd);
     });
 }

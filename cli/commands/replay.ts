@@ -13,7 +13,8 @@ import type { DriftRecord, DriftTransition } from '../../shared/drift/index.js';
 import { readInputs } from '../../shared/events/index.js';
 import { SEVERITIES, SEVERITY_RANK } from '../../shared/kernel/index.js';
 import { commandClock } from '../clock.js';
-import { CliError, Exit, loadContext, type LoadOptions } from '../context.js';
+import { Exit, loadContext, type LoadOptions } from '../context.js';
+import { CliError } from '../errors.js';
 
 /** Options of every command that runs the local monitor. */
 export interface RuntimeOptions extends LoadOptions {

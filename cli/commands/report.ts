@@ -4,14 +4,15 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { generatePatterns } from '../../shared/policy/index.js';
-import { buildEvidence } from '../../shared/report/index.js';
+import { buildEvidence, type ReportOrigin } from '../../shared/report/index.js';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../shared/report/index.js';
 import { endOfLocalDay, fromWallTime } from '../../shared/review/index.js';
 import { resolveReviewSettings } from '../../shared/review/index.js';
 import { InvalidTimestampError, parseIsoTime } from '../../shared/kernel/index.js';
-import { isRecord } from '../../shared/kernel/index.js';
-import { CliError, PACKAGE_ROOT } from '../context.js';
-import { storeOptions, withReviewRuntime, type StoreOptions } from './review-runtime.js';
+import { actorLabel, isRecord } from '../../shared/kernel/index.js';
+import { PACKAGE_ROOT } from '../context.js';
+import { CliError } from '../errors.js';
+import { requireDeployedPack, storeOptions, withStore, type Store, type StoreOptions } from '../store.js';
 
 interface ReportOptions extends StoreOptions {
   format: string;
@@ -67,44 +68,87 @@ export async function deployedFunctions(): Promise<{ functions: string[]; source
   return { functions: files.sort(), source: 'functions/' };
 }
 
+/**
+ * What the report cites as deployed: against a stack, its outputs (the patterns and functions it
+ * was deployed with) and where the facts came from; locally, the patterns generated from the pack
+ * and the functions of serverless.yml.
+ */
+async function deploymentOf(store: Store): Promise<{
+  patterns: { name: string }[];
+  functions: string[];
+  source: string;
+  origin?: ReportOrigin;
+}> {
+  const d = store.deployment;
+  if (!d) {
+    const local = await deployedFunctions();
+    return { patterns: generatePatterns(store.pack), functions: local.functions, source: local.source };
+  }
+  const change = await store.deps.store.getPackChange(d.stack?.packVersion ?? store.pack.version);
+  const origin: ReportOrigin = {
+    account: d.account,
+    region: d.region,
+    ...(d.stack ? { stack: d.stack.stackName } : {}),
+    table: d.tableName,
+    ...(d.stack?.packVersion ? { packVersion: d.stack.packVersion } : {}),
+    ...(change
+      ? { packRecordedBy: actorLabel(change.changedBy, change.changedByName), packRecordedAt: change.changedAt }
+      : {}),
+    ...(d.stack?.lastUpdated ? { stackUpdatedAt: d.stack.lastUpdated } : {}),
+    generatedBy: d.identity,
+  };
+  if (d.stack?.patterns && d.stack.functions)
+    return {
+      patterns: d.stack.patterns.map((name) => ({ name })),
+      functions: d.stack.functions,
+      source: `stack ${d.stack.stackName} outputs`,
+      origin,
+    };
+  // A stack without these outputs (deployed before they existed), or a table named with --table.
+  const local = await deployedFunctions();
+  return {
+    patterns: generatePatterns(store.pack),
+    functions: local.functions,
+    source: `${local.source}; not read from the deployment`,
+    origin,
+  };
+}
+
 async function report(opts: ReportOptions, cmd: Command): Promise<void> {
   if (!(REPORT_FORMATS as readonly string[]).includes(opts.format))
     throw new CliError(`--format must be one of ${REPORT_FORMATS.join(', ')}`);
-  const text = await withReviewRuntime(
-    opts,
-    cmd,
-    async (rt) => {
-      const tz = resolveReviewSettings(rt.config).timezone;
-      const now = rt.clock.now();
-      const to = opts.to ? windowBound(opts.to, 'to', tz) : now.toISOString();
-      const from = opts.from
-        ? windowBound(opts.from, 'from', tz)
-        : new Date(Date.parse(to) - DEFAULT_WINDOW_DAYS * 86_400_000).toISOString();
-      if (from >= to) throw new CliError(`--from (${from}) must be before --to (${to})`);
-      const [facts, tasks, exceptions, deployment] = await Promise.all([
-        rt.deps.drift.facts(to),
-        rt.deps.store.listTasks(),
-        rt.deps.exceptions.list(),
-        deployedFunctions(),
-      ]);
-      const evidence = buildEvidence({
-        now,
-        from,
-        to,
-        timezone: tz,
-        pack: rt.pack,
-        config: rt.config,
-        patterns: generatePatterns(rt.pack),
-        functions: deployment.functions,
-        deploymentSource: deployment.source,
-        facts,
-        tasks,
-        exceptions,
-      });
-      return renderReport(evidence, opts.format as ReportFormat);
-    },
-    () => undefined,
-  );
+  const text = await withStore(opts, cmd, async (rt) => {
+    requireDeployedPack(rt);
+    const tz = resolveReviewSettings(rt.config).timezone;
+    const now = rt.clock.now();
+    const to = opts.to ? windowBound(opts.to, 'to', tz) : now.toISOString();
+    const from = opts.from
+      ? windowBound(opts.from, 'from', tz)
+      : new Date(Date.parse(to) - DEFAULT_WINDOW_DAYS * 86_400_000).toISOString();
+    if (from >= to) throw new CliError(`--from (${from}) must be before --to (${to})`);
+    const [facts, tasks, exceptions, deployment] = await Promise.all([
+      rt.deps.drift.facts(to),
+      rt.deps.store.listTasks(),
+      rt.deps.exceptions.list(),
+      deploymentOf(rt),
+    ]);
+    const evidence = buildEvidence({
+      now,
+      from,
+      to,
+      timezone: tz,
+      pack: rt.pack,
+      config: rt.config,
+      patterns: deployment.patterns,
+      functions: deployment.functions,
+      deploymentSource: deployment.source,
+      facts,
+      tasks,
+      exceptions,
+      ...(deployment.origin ? { origin: deployment.origin } : {}),
+    });
+    return renderReport(evidence, opts.format as ReportFormat);
+  });
   if (!opts.out) {
     process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     return;
@@ -130,7 +174,7 @@ export function registerReport(program: Command): void {
     .option('--to <date>', 'end of the period, inclusive for a date (default: now, or --now)')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ tpguard report --format html --out mds-01.html\n  $ tpguard report --format json --from 2027-01-01 --to 2027-06-30 | jq ".caiq"',
+      '\nFrom a deployed stack (--stage) the report names the account, region, stack and the pack version it runs,\ncites the patterns and functions of the stack\'s outputs, and the AWS identities that signed off.\n\nExamples:\n  $ tpguard report --format html --out mds-01.html\n  $ tpguard report --format json --from 2027-01-01 --to 2027-06-30 | jq ".caiq"\n  $ tpguard report --stage prod --region eu-west-1 --format html --out mds-01-prod.html',
     )
     .action((opts: ReportOptions, cmd: Command) => report(opts, cmd));
 }

@@ -12,9 +12,10 @@ import { currentPeriod } from '../../shared/review/index.js';
 import { resolveReviewSettings } from '../../shared/review/index.js';
 import { summarizeTask } from '../../shared/review/index.js';
 import { Decisions, type Decision, type ReviewTask, type TaskSummary } from '../../shared/review/index.js';
-import { CliError } from '../context.js';
+import { actorLabel } from '../../shared/kernel/index.js';
+import { CliError } from '../errors.js';
 import { renderTable } from '../table.js';
-import { storeOptions, withReviewRuntime, type StoreOptions } from './review-runtime.js';
+import { requireDeployedPack, REVIEW_DISPLAY, storeOptions, withStore, type StoreOptions } from '../store.js';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
 
@@ -35,35 +36,46 @@ function describeSent(s: SentReminder): string {
 }
 
 async function run(opts: StoreOptions, cmd: Command): Promise<void> {
-  await withReviewRuntime(opts, cmd, async (rt) =>
-    asCli(async () => {
-      const settings = resolveReviewSettings(rt.config);
-      const p = currentPeriod(settings, rt.clock.now());
-      out(
-        `review period ${p.id}: opened ${p.opensAt}, due ${p.dueAt} (${settings.timezone}); covers ${p.coversFrom.slice(0, 10)} .. ${p.coversTo.slice(0, 10)}`,
-      );
-      const r = await openReviewPeriod(rt.deps);
-      for (const t of r.created)
+  await withStore(
+    opts,
+    cmd,
+    async (rt) =>
+      asCli(async () => {
+        requireDeployedPack(rt);
+        const settings = resolveReviewSettings(rt.config);
+        const p = currentPeriod(settings, rt.clock.now());
         out(
-          `opened ${t.taskId} (${t.scope === 'control' ? 'control MDS-01' : `areas ${t.contents.areas.join(', ')}`}): ${t.contents.driftOpened} drift opened, ${t.contents.driftResolved} resolved in the period`,
+          `review period ${p.id}: opened ${p.opensAt}, due ${p.dueAt} (${settings.timezone}); covers ${p.coversFrom.slice(0, 10)} .. ${p.coversTo.slice(0, 10)}`,
         );
-      for (const id of r.existing) out(`already open: ${id}`);
-      out(`${r.created.length} task(s) opened, ${r.existing.length} already open; pack ${rt.pack.version} snapshotted`);
-    }),
+        const r = await openReviewPeriod(rt.deps);
+        for (const t of r.created)
+          out(
+            `opened ${t.taskId} (${t.scope === 'control' ? 'control MDS-01' : `areas ${t.contents.areas.join(', ')}`}): ${t.contents.driftOpened} drift opened, ${t.contents.driftResolved} resolved in the period`,
+          );
+        for (const id of r.existing) out(`already open: ${id}`);
+        out(
+          `${r.created.length} task(s) opened, ${r.existing.length} already open; pack ${rt.pack.version} snapshotted`,
+        );
+      }),
+    REVIEW_DISPLAY,
   );
 }
 
 async function remind(opts: StoreOptions, cmd: Command): Promise<void> {
-  await withReviewRuntime(opts, cmd, async (rt) =>
-    asCli(async () => {
-      const sent = await sendReminders(rt.deps);
-      for (const s of sent) out(describeSent(s));
-      const exceptions = await rt.deps.exceptions.list();
-      const r = await reconcileExceptions({ drift: rt.drift, publisher: rt.publisher, exceptions, clock: rt.clock });
-      out(
-        `${sent.length} reminder(s)/escalation(s) sent; exceptions: ${r.reopened.length} drift reopened, ${r.suppressed.length} suppressed`,
-      );
-    }),
+  await withStore(
+    opts,
+    cmd,
+    async (rt) =>
+      asCli(async () => {
+        const sent = await sendReminders(rt.deps);
+        for (const s of sent) out(describeSent(s));
+        const exceptions = await rt.deps.exceptions.list();
+        const r = await reconcileExceptions({ drift: rt.drift, publisher: rt.publisher, exceptions, clock: rt.clock });
+        out(
+          `${sent.length} reminder(s)/escalation(s) sent; exceptions: ${r.reopened.length} drift reopened, ${r.suppressed.length} suppressed`,
+        );
+      }),
+    REVIEW_DISPLAY,
   );
 }
 
@@ -73,7 +85,7 @@ function listRows(tasks: TaskSummary[]): string[][] {
     t.owner,
     t.status,
     t.dueAt.slice(0, 16).replace('T', ' '),
-    t.completedBy ?? '-',
+    t.completedBy ? actorLabel(t.completedBy, t.completedByName) : '-',
     t.completedAt ? t.completedAt.slice(0, 10) : '-',
     t.remindersSent.join(' ') || '-',
     t.escalatedAt ? t.escalatedAt.slice(0, 10) : '-',
@@ -82,7 +94,7 @@ function listRows(tasks: TaskSummary[]): string[][] {
 
 async function list(opts: StoreOptions & { format: string; period?: string }, cmd: Command): Promise<void> {
   if (!['table', 'json'].includes(opts.format)) throw new CliError('--format must be table or json');
-  await withReviewRuntime(opts, cmd, async (rt) => {
+  await withStore(opts, cmd, async (rt) => {
     const now = rt.clock.now();
     const tasks = (await rt.deps.store.listTasks())
       .filter((t) => !opts.period || t.period === opts.period)
@@ -109,7 +121,7 @@ function showText(t: ReviewTask, s: TaskSummary): string[] {
   ];
   if (t.completedBy)
     lines.push(
-      `signed off by ${t.completedBy} at ${t.completedAt} (${s.onTime ? 'on time' : 'late'}); decision ${t.decision}; pack reviewed ${t.reviewedPackVersion}`,
+      `signed off by ${actorLabel(t.completedBy, t.completedByName)} at ${t.completedAt} (${s.onTime ? 'on time' : 'late'}); decision ${t.decision}; pack reviewed ${t.reviewedPackVersion}`,
       `notes: ${t.notes}`,
     );
   return lines;
@@ -117,7 +129,7 @@ function showText(t: ReviewTask, s: TaskSummary): string[] {
 
 async function show(id: string, opts: StoreOptions & { format: string }, cmd: Command): Promise<void> {
   if (!['text', 'json'].includes(opts.format)) throw new CliError('--format must be text or json');
-  await withReviewRuntime(opts, cmd, async (rt) => {
+  await withStore(opts, cmd, async (rt) => {
     const task = await rt.deps.store.getTask(id);
     if (!task) throw new CliError(`no review task ${id} (see: tpguard review list)`);
     const summary = summarizeTask(task, rt.clock.now());
@@ -137,17 +149,20 @@ async function complete(
   if (!(Decisions as readonly string[]).includes(opts.decision))
     throw new CliError(`--decision must be ${Decisions.join(' or ')}`);
   if (!opts.by.trim() || !opts.notes.trim()) throw new CliError('--by and --notes must not be empty');
-  await withReviewRuntime(opts, cmd, async (rt) =>
+  await withStore(opts, cmd, async (rt) =>
     asCli(async () => {
+      requireDeployedPack(rt);
+      const actor = rt.actor(opts.by)!;
       const t = await completeReview(rt.deps, {
         taskId: id,
-        by: opts.by.trim(),
+        by: actor.id,
+        ...(actor.name ? { byName: actor.name } : {}),
         notes: opts.notes.trim(),
         decision: opts.decision as Decision,
       });
       const onTime = t.completedAt! <= t.dueAt;
       out(
-        `${t.taskId} signed off by ${t.completedBy} at ${t.completedAt} (${onTime ? 'on time' : 'late'}, due ${t.dueAt}); decision ${t.decision}; pack ${t.reviewedPackVersion}`,
+        `${t.taskId} signed off by ${actorLabel(t.completedBy!, t.completedByName)} at ${t.completedAt} (${onTime ? 'on time' : 'late'}, due ${t.dueAt}); decision ${t.decision}; pack ${t.reviewedPackVersion}`,
       );
     }),
   );
@@ -196,12 +211,12 @@ export function registerReview(program: Command): void {
       .description('sign a task off: who, when, notes, decision and the pack version reviewed')
       .argument('<id>', 'task id'),
   )
-    .requiredOption('--by <name>', 'who signs off')
+    .requiredOption('--by <name>', 'who signs off (against a deployed stack: a display name beside your AWS identity)')
     .requiredOption('--notes <text>', 'what was checked and decided')
     .option('--decision <decision>', 'keep (pack stays) or update (pack changes follow)', 'keep')
     .addHelpText(
       'after',
-      '\nExample:\n  $ tpguard review complete 2027-Q2/reviewers --by "Dana Ruiz" --notes "Added TPS-S3-07 for the new finding types" --decision update',
+      '\nAgainst a deployed stack (--stage) the sign-off records your AWS identity, with --by beside it.\n\nExamples:\n  $ tpguard review complete 2027-Q2/reviewers --by "Dana Ruiz" --notes "Added TPS-S3-07 for the new finding types" --decision update\n  $ tpguard review complete 2027-Q2/reviewers --stage prod --region eu-west-1 --by "Dana Ruiz" --notes "no change needed"',
     )
     .action((id: string, opts: StoreOptions & { by: string; notes: string; decision: string }, cmd: Command) =>
       complete(id, opts, cmd),

@@ -3,9 +3,11 @@ import { generatePatterns } from '../../shared/policy/index.js';
 import type { CompiledRule, PolicyPack } from '../../shared/policy/index.js';
 import { runRuleTests } from '../../shared/policy/index.js';
 import { describeTrigger } from '../../shared/sources/index.js';
-import { CliError, Exit, loadContext, policyDir } from '../context.js';
+import { Exit, loadContext, policyDir } from '../context.js';
+import { CliError } from '../errors.js';
 import { renderTable } from '../table.js';
 import { loadPolicyPack } from '../../shared/policy/index.js';
+import { storeOptions, type StoreOptions } from '../store-options.js';
 
 /** The JSON form of a rule in `rules list --format json`. */
 export function ruleSummary(c: CompiledRule) {
@@ -101,4 +103,20 @@ export function registerRules(program: Command): void {
       const { pack: p } = await loadContext(opts);
       process.stdout.write(`${JSON.stringify({ packVersion: p.version, patterns: generatePatterns(p) }, null, 2)}\n`);
     });
+
+  storeOptions(
+    rules
+      .command('publish')
+      .description(
+        'record who put this pack version in force (run by whoever deploys it); with four eyes they cannot sign its review off',
+      ),
+  )
+    .option('--by <name>', 'who (deployed: a display name beside your AWS identity; required locally)')
+    .addHelpText(
+      'after',
+      '\nAgainst a stack the pack must be the version it runs (its PackVersion output); the first record of a version stands.\n\nExamples:\n  $ npm run deploy -- --stage prod --region eu-west-1 && npx tpguard rules publish --stage prod --region eu-west-1\n  $ tpguard rules publish --by "Pat Platform"',
+    )
+    .action(async (opts: StoreOptions & { by?: string }, cmd: Command) =>
+      (await import('./rules-publish.js')).publishPack(opts, cmd),
+    );
 }

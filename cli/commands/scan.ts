@@ -3,7 +3,8 @@ import { readInputs } from '../../shared/events/index.js';
 import type { Observation, Rejection } from '../../shared/sources/index.js';
 import { createEvaluator, evaluate, type Finding } from '../../shared/policy/index.js';
 import { SEVERITY_RANK } from '../../shared/kernel/index.js';
-import { CliError, Exit, loadContext } from '../context.js';
+import { Exit, loadContext } from '../context.js';
+import { CliError } from '../errors.js';
 import { renderTable } from '../table.js';
 
 const FORMATS = ['table', 'json', 'ndjson'] as const;

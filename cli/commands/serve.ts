@@ -10,7 +10,7 @@ import { intake, type IntakeResult } from '../../shared/sources/index.js';
 import { readInputs } from '../../shared/events/index.js';
 import { describeError } from '../../shared/kernel/index.js';
 import { parseJson } from '../../shared/kernel/index.js';
-import { CliError } from '../context.js';
+import { CliError, HttpError } from '../errors.js';
 import { openRuntime, runtimeOptions, type RuntimeOptions } from './replay.js';
 
 /** Largest request body accepted by POST /events. */
@@ -27,16 +27,6 @@ export function serialQueue(): <T>(fn: () => Promise<T>) => Promise<T> {
     tail = next.catch(() => undefined);
     return next;
   };
-}
-
-class HttpError extends Error {
-  public constructor(
-    public readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'HttpError';
-  }
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -211,7 +201,9 @@ export async function watchInbox(
   };
   const watcher = watch(dir, (_event, name) => schedule(name));
   for (const name of (await readdir(dir)).sort()) schedule(name);
-  watcher.on('close', () => timers.forEach((t) => clearTimeout(t)));
+  watcher.on('close', () => {
+    for (const t of timers.values()) clearTimeout(t);
+  });
   return watcher;
 }
 

@@ -11,7 +11,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../cli/main.ts';
+import { main } from '../../cli/main.js';
 
 const OUT = new URL('.', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'tpguard-report-demo-'));
@@ -19,9 +19,10 @@ const dir = mkdtempSync(join(tmpdir(), 'tpguard-report-demo-'));
 async function tpguard(now: string, ...args: string[]): Promise<string> {
   let out = '';
   const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => (
-    (out += String(chunk)), true
-  )) as typeof process.stdout.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  }) as typeof process.stdout.write;
   try {
     const code = await main(['node', 'tpguard', '--now', now, ...args, '--data-dir', dir]);
     if (code > 1) throw new Error(`tpguard ${args.join(' ')} exited ${code}`);

@@ -28,7 +28,7 @@ export function configFromData(data: unknown, file: string): TpguardConfig {
 
 /** Where the build writes a configuration's snapshot: `tpguard.config.yaml` -> `tpguard.config.snapshot.json`. */
 export function configSnapshotPath(file: string): string {
-  return file.replace(/\.ya?ml$/, '') + '.snapshot.json';
+  return `${file.replace(/\.ya?ml$/, '')}.snapshot.json`;
 }
 
 /**

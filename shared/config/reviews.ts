@@ -60,5 +60,11 @@ export const ReviewsSchema = z.strictObject({
     .default({}),
   /** Longest time a risk-acceptance exception may run. */
   exceptionMaxDays: z.number().int().min(1).max(1096).default(365),
+  /**
+   * Four eyes: an exception takes effect only once an identity other than the one who added it
+   * approves it (`tpguard exception approve`), and a review is signed off only by an identity other
+   * than the one who recorded the pack version it reviews (`tpguard rules publish`).
+   */
+  requireDistinctApprover: z.boolean().default(false),
 });
 export type ReviewsConfig = z.infer<typeof ReviewsSchema>;

@@ -1,7 +1,8 @@
+import { TpguardError } from '../kernel/index.js';
 import type { DriftStatus } from './types.js';
 
 /** Base class of the drift area's errors. */
-export class DriftError extends Error {
+export class DriftError extends TpguardError {
   public constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'DriftError';

@@ -32,7 +32,10 @@ export function fieldsReadBy(rule: CompiledRule): FieldRef[] {
   const seen = new Set<string>();
   const add = (root: Root, keys: string[]) => {
     const id = `${root}.${keys.join('.')}`;
-    if (!seen.has(id)) refs.push({ root, keys }), seen.add(id);
+    if (!seen.has(id)) {
+      refs.push({ root, keys });
+      seen.add(id);
+    }
   };
   for (const m of text.matchAll(/\b(req|resp|detail|event)\b/g)) {
     const keys: string[] = [];

@@ -52,6 +52,7 @@ export function recordAsOf(record: DriftRecord, t: TimelineTransition): DriftRec
   delete view.resolvedAt;
   delete view.resolvedBy;
   delete view.resolvedReason;
+  delete view.resolvedByName;
   if (t.kind === 'resolved') {
     view.resolvedAt = t.eventTime;
     if (t.by) view.resolvedBy = t.by;

@@ -179,8 +179,10 @@ export async function recordFinding(store: DriftStore, f: ObservedFinding, recor
 export interface OperatorChange {
   driftId: string;
   intent: StateIntent;
-  /** Who: the operator's name, or the job (`review-reminder`). */
+  /** Who: the operator's identity (role session ARN deployed, typed name locally), or the job (`review-reminder`). */
   by: string;
+  /** The display name typed beside a proven identity in `by`. */
+  byName?: string;
   /** Why: kept in history and on the record. */
   reason: string;
   /** The statuses the record must have. */
@@ -254,6 +256,7 @@ export async function applyOperatorChange(store: DriftStore, c: OperatorChange):
     operator: true,
     expect: { lastSeen: record.lastSeen, lastEventId: record.lastEventId },
   };
+  if (c.byName) change.actorName = c.byName;
   if (c.exceptionId) change.exceptionId = c.exceptionId;
   const result = await store.applyChange(change);
   if (!result.applied) {
@@ -274,12 +277,14 @@ export async function applyOperatorChange(store: DriftStore, c: OperatorChange):
   };
   if (transition) entry.transition = transition.kind;
   if (c.exceptionId) entry.exceptionId = c.exceptionId;
+  if (c.byName) entry.actorName = c.byName;
   await store.putHistory(entry);
   return transition;
 }
 
 /**
- * Resolves open or suppressed drift by hand (`tpguard drift resolve`).
+ * Resolves open or suppressed drift by hand (`tpguard drift resolve`). `by` is the operator's
+ * identity; `byName` the display name typed beside a proven identity.
  * @example const t = await resolveManually(store, 'd-0123…', 'alice', 'bucket deleted', new Date())
  */
 export async function resolveManually(
@@ -288,6 +293,7 @@ export async function resolveManually(
   by: string,
   reason: string,
   now: Date,
+  byName?: string,
 ): Promise<DriftTransition> {
   const t = await applyOperatorChange(store, {
     driftId,
@@ -296,6 +302,7 @@ export async function resolveManually(
     reason,
     onlyFrom: ['open', 'suppressed'],
     now,
+    ...(byName ? { byName } : {}),
   });
   // open/suppressed -> resolve always makes the 'resolved' transition.
   return t!;

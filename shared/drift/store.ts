@@ -28,6 +28,8 @@ export interface StateChange {
   eventTime: string;
   /** Principal of the observation, or the operator for manual actions. */
   actor?: string;
+  /** The operator's display name beside a proven identity in `actor` (manual actions). */
+  actorName?: string;
   /** The exception that suppresses (intent `suppress`). */
   exceptionId?: string;
   /** Why, for manual actions (kept with the resolution). */

@@ -62,8 +62,13 @@ export interface DriftRecord {
   packVersion: string;
   openedAt?: string;
   resolvedAt?: string;
-  /** Who or what resolved it: a principal ARN for an event, or the operator's name. */
+  /**
+   * Who or what resolved it: a principal ARN for an event; for a manual resolution the operator's
+   * proven identity against a deployed stack (the role session ARN), else the name typed locally.
+   */
   resolvedBy?: string;
+  /** The display name the operator typed (`--by`) beside a proven `resolvedBy`. */
+  resolvedByName?: string;
   /** The operator's reason, for drift resolved by hand. */
   resolvedReason?: string;
   /** Exception that suppresses it. */
@@ -104,6 +109,8 @@ export interface DriftHistoryEntry {
   /** The transition this observation made, if any. */
   transition?: TransitionKind;
   actor?: string;
+  /** The display name typed beside a proven operator identity in `actor` (manual entries). */
+  actorName?: string;
   packVersion: string;
   evidence?: Record<string, unknown>;
   note?: string;

@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -47,7 +48,7 @@ export async function* readInputs(paths: readonly string[], options: ReadOptions
       yield* readStream(options.stdin ?? process.stdin, '<stdin>');
       continue;
     }
-    let info;
+    let info: Awaited<ReturnType<typeof stat>>;
     try {
       info = await stat(path);
     } catch (err) {
@@ -110,7 +111,7 @@ interface Skipped {
 }
 
 async function* eventFiles(dir: string, options: ReadOptions): AsyncGenerator<string | IntakeResult | Skipped> {
-  let entries;
+  let entries: Dirent[];
   try {
     entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
   } catch (err) {
@@ -138,7 +139,7 @@ type Sniffed = 'json' | 'gzip' | 'other' | { error: string };
 
 /** Sniffs the first bytes: JSON documents start with `{` or `[`, gzip with 1f 8b. */
 async function sniff(file: string): Promise<Sniffed> {
-  let handle;
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {
     handle = await open(file, 'r');
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(64), 0, 64, 0);

@@ -1,5 +1,6 @@
+import { TpguardError } from '../kernel/index.js';
 /** Errors of risk-acceptance exceptions. */
-export class ExceptionError extends Error {
+export class ExceptionError extends TpguardError {
   public constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ExceptionError';
@@ -21,6 +22,29 @@ export class ExceptionNotFoundError extends ExceptionError {
   public constructor(exceptionId: string, options?: { cause?: unknown }) {
     super(`no exception ${exceptionId} (see: tpguard exception list)`, options);
     this.name = 'ExceptionNotFoundError';
+    this.exceptionId = exceptionId;
+  }
+}
+
+/** Four eyes: the identity that added an exception cannot approve it. */
+export class DistinctApproverError extends ExceptionError {
+  public readonly exceptionId: string;
+  public constructor(exceptionId: string, identity: string, options?: { cause?: unknown }) {
+    super(
+      `exception ${exceptionId}: ${identity} added it and cannot approve it too (reviews.requireDistinctApprover: another identity approves)`,
+      options,
+    );
+    this.name = 'DistinctApproverError';
+    this.exceptionId = exceptionId;
+  }
+}
+
+/** Only a pending exception can be approved (active, revoked and expired ones cannot). */
+export class ExceptionNotPendingError extends ExceptionError {
+  public readonly exceptionId: string;
+  public constructor(exceptionId: string, state: string, options?: { cause?: unknown }) {
+    super(`exception ${exceptionId} is ${state}, not pending approval`, options);
+    this.name = 'ExceptionNotPendingError';
     this.exceptionId = exceptionId;
   }
 }

@@ -1,8 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { ResourceRef } from '../sources/index.js';
 import { globAny, globMatch } from '../kernel/index.js';
-import { InvalidExceptionError } from './errors.js';
-import { ExceptionStates, type ExceptionState, type NewException, type RiskException } from './types.js';
+import { sameIdentity, type Actor } from '../kernel/index.js';
+import { DistinctApproverError, ExceptionNotPendingError, InvalidExceptionError } from './errors.js';
+import {
+  ExceptionStates,
+  type ExceptionApproval,
+  type ExceptionState,
+  type NewException,
+  type RiskException,
+} from './types.js';
 
 /**
  * The state of an exception at `at`: active until it expires or is revoked. It covers
@@ -13,6 +20,7 @@ export function exceptionState(exc: RiskException, at: string): ExceptionState {
   const t = Date.parse(at);
   if (exc.revokedAt && Date.parse(exc.revokedAt) <= t) return ExceptionStates.revoked;
   if (Date.parse(exc.expiresAt) <= t) return ExceptionStates.expired;
+  if (exc.status === 'pending') return ExceptionStates.pending;
   return ExceptionStates.active;
 }
 
@@ -44,13 +52,15 @@ export function matchException(
   return best?.exceptionId;
 }
 
+type RequiredText = 'ruleId' | 'resource' | 'reason' | 'approvedBy';
+
 /**
  * Validates a request and builds the exception. The id is a hash of its content and creation
  * time, so the same request recorded twice at the same instant is one exception.
  * @example createException({ ruleId: 'TPS-S3-02', resource: 'ml-training-legacy', reason: 'migration', approvedBy: 'CISO', expiresAt: '2027-06-30T22:00:00Z' }, now, 365)
  */
 export function createException(req: NewException, now: Date, maxDays: number): RiskException {
-  const fields: [keyof NewException, string][] = [
+  const fields: [RequiredText, string][] = [
     ['ruleId', '--rule'],
     ['resource', '--resource'],
     ['reason', '--reason'],
@@ -69,6 +79,8 @@ export function createException(req: NewException, now: Date, maxDays: number): 
   if (expires <= now.getTime()) throw new InvalidExceptionError('--expires', `${req.expiresAt} is not in the future`);
   if (expires - now.getTime() > maxDays * 86_400_000)
     throw new InvalidExceptionError('--expires', `more than reviews.exceptionMaxDays (${maxDays}) days away`);
+  if (req.requireApproval && !req.createdBy?.trim())
+    throw new InvalidExceptionError('--by', 'required: four eyes need to know who adds the exception');
   const createdAt = now.toISOString();
   const hash = createHash('sha256')
     .update([req.ruleId, req.resource, req.approvedBy, req.expiresAt, createdAt].join('\0'))
@@ -79,8 +91,23 @@ export function createException(req: NewException, now: Date, maxDays: number): 
     resource: req.resource.trim(),
     reason: req.reason.trim(),
     approvedBy: req.approvedBy.trim(),
+    ...(req.createdBy?.trim() ? { createdBy: req.createdBy.trim() } : {}),
+    ...(req.createdByName?.trim() ? { createdByName: req.createdByName.trim() } : {}),
     createdAt,
     expiresAt: new Date(expires).toISOString(),
-    status: 'active',
+    status: req.requireApproval ? 'pending' : 'active',
   };
+}
+
+/**
+ * The approval of a pending exception by `approver` at `at`, checked: it must still be pending
+ * and not expired, and (four eyes) the approver must not be the identity that added it.
+ * @example const approval = approvalOf(exc, { id: 'arn:aws:sts::111122223333:assumed-role/SecurityAdmin/chris' }, now)
+ */
+export function approvalOf(exc: RiskException, approver: Actor, at: Date): ExceptionApproval {
+  const state = exceptionState(exc, at.toISOString());
+  if (state !== ExceptionStates.pending) throw new ExceptionNotPendingError(exc.exceptionId, state);
+  if (!approver.id.trim() || (exc.createdBy !== undefined && sameIdentity(exc.createdBy, approver.id)))
+    throw new DistinctApproverError(exc.exceptionId, approver.id);
+  return { by: approver.id, ...(approver.name ? { name: approver.name } : {}), at: at.toISOString() };
 }

@@ -1,2 +1,16 @@
-export { emptyResult, type IngestDeps, ingestEvent, type IngestResult, recordRejection } from './pipeline.js';
-export { type IngestTelemetry, silentTelemetry } from './telemetry.js';
+export {
+  emptyResult,
+  type IngestDeps,
+  ingestEvent,
+  ingestNormalized,
+  type IngestResult,
+  recordRejection,
+} from './pipeline.js';
+export type { IngestTelemetry } from './telemetry.js';
+export {
+  type FindingSighting,
+  GUARDDUTY_FINDINGS_PATTERN,
+  recordObservationSightings,
+  recordSightings,
+  type SightingSink,
+} from './sightings.js';

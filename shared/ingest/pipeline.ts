@@ -14,11 +14,11 @@ import type { DriftTransition } from '../drift/index.js';
 import { intake } from '../sources/index.js';
 import type { Observation, Rejection } from '../sources/index.js';
 import { evaluate, type Evaluator, type Finding, unverifiable } from '../policy/index.js';
-import { redactSecrets } from '../kernel/index.js';
+import { redactSecrets, silentTelemetry } from '../kernel/index.js';
 import type { CompiledRule } from '../policy/index.js';
 import { DEFAULT_MAX_FUTURE_SKEW_MINUTES, type Clock } from '../kernel/index.js';
 import { rejectedInputOf } from './rejected.js';
-import { IngestMetrics, silentTelemetry, type IngestTelemetry } from './telemetry.js';
+import { IngestMetrics, type IngestTelemetry } from './telemetry.js';
 
 /** Everything the pipeline needs, injected: the same code runs in Lambda and locally. */
 export interface IngestDeps {
@@ -68,7 +68,10 @@ const rulesById = new WeakMap<Evaluator, Map<string, CompiledRule>>();
 
 function ruleOf(ev: Evaluator, ruleId: string): CompiledRule {
   let map = rulesById.get(ev);
-  if (!map) rulesById.set(ev, (map = new Map(ev.pack.rules.map((r) => [r.rule.id, r]))));
+  if (!map) {
+    map = new Map(ev.pack.rules.map((r) => [r.rule.id, r]));
+    rulesById.set(ev, map);
+  }
   return map.get(ruleId)!;
 }
 
@@ -236,16 +239,35 @@ export async function publishTransitions(acc: IngestResult, deps: IngestDeps): P
  */
 export async function ingestEvent(event: unknown, deps: IngestDeps, where = 'event'): Promise<IngestResult> {
   const acc = emptyResult();
-  const t = deps.telemetry ?? silentTelemetry;
   for (const item of intake(event, where)) {
     const rejection = item.ok ? futureRejection(item.observation, deps, item.where) : item.rejection;
     if (item.ok && !rejection) await ingestObservation(item.observation, deps, acc);
     else await recordRejection(rejection!, event, deps, acc);
   }
+  await finishIngest(acc, deps);
+  return acc;
+}
+
+/**
+ * The pipeline for an observation already normalized (the local bus routes the observation intake
+ * made, not its envelope): evaluate -> record -> publish.
+ * @example const result = await ingestNormalized(observation, deps)
+ */
+export async function ingestNormalized(obs: Observation, deps: IngestDeps, where = 'event'): Promise<IngestResult> {
+  const acc = emptyResult();
+  const rejection = futureRejection(obs, deps, where);
+  if (rejection) await recordRejection(rejection, obs.raw, deps, acc);
+  else await ingestObservation(obs, deps, acc);
+  await finishIngest(acc, deps);
+  return acc;
+}
+
+/** Counts duplicates and stale findings, then publishes the transitions. */
+async function finishIngest(acc: IngestResult, deps: IngestDeps): Promise<void> {
+  const t = deps.telemetry ?? silentTelemetry;
   for (const outcome of [Outcomes.duplicate, Outcomes.stale] as const) {
     if (acc.outcomes[outcome] > 0)
       t.count(outcome === Outcomes.duplicate ? IngestMetrics.duplicates : IngestMetrics.stale, acc.outcomes[outcome]);
   }
   await publishTransitions(acc, deps);
-  return acc;
 }

@@ -1,3 +1,5 @@
+import type { Telemetry } from '../kernel/index.js';
+
 /**
  * What the ingest pipeline reports: counts (Powertools Metrics when deployed) and structured log
  * lines (Powertools Logger). Log fields carry ids, rule ids and transitions, never event content.
@@ -15,15 +17,4 @@ export const IngestMetrics = {
 } as const;
 export type IngestMetric = (typeof IngestMetrics)[keyof typeof IngestMetrics];
 
-export interface IngestTelemetry {
-  count(metric: IngestMetric, n?: number): void;
-  info(message: string, fields: Record<string, unknown>): void;
-  warn(message: string, fields: Record<string, unknown>): void;
-}
-
-/** Reports nothing (tests, CLI commands that print their own summary). */
-export const silentTelemetry: IngestTelemetry = {
-  count: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-};
+export type IngestTelemetry = Telemetry<IngestMetric>;

@@ -1,3 +1,5 @@
+import { InvalidTimestampError } from './errors.js';
+
 /**
  * The one way code learns the time. Pure layers receive a {@link Clock}; the CLI builds a
  * fixed one from `--now`, so demos and tests can move through a quarter.
@@ -16,16 +18,6 @@ export const DEFAULT_MAX_FUTURE_SKEW_MINUTES = 15;
 
 /** The machine's clock. Only adapters, functions and the CLI create it. */
 export const systemClock: Clock = { now: () => new Date() };
-
-/** Thrown when a `--now` or other timestamp is not an ISO-8601 date-time. */
-export class InvalidTimestampError extends Error {
-  public readonly value: string;
-  public constructor(value: string, options?: { cause?: unknown }) {
-    super(`not an ISO-8601 date-time: ${value} (example: 2027-04-01T09:00:00Z)`, options);
-    this.name = 'InvalidTimestampError';
-    this.value = value;
-  }
-}
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
 

@@ -1,21 +1,17 @@
 /**
- * Base class of every error tpguard raises on purpose. Subclasses carry typed
- * context (file, ruleId, record) so callers can print one precise line.
+ * Base class of every error tpguard raises on purpose. Subclasses carry typed context (file,
+ * ruleId, record) so callers can print one precise line; each area keeps its errors in its
+ * errors.ts, names them `...Error`, sets `this.name` and passes `{ cause }`.
  */
 export class TpguardError extends Error {
   public constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'TpguardError';
   }
-}
 
-/** An input that can never be processed (bad shape, bad JSON): reject it, do not retry it. */
-export class InputRejectedError extends TpguardError {
-  public readonly where: string;
-  public constructor(where: string, reason: string, options?: { cause?: unknown }) {
-    super(reason, options);
-    this.name = 'InputRejectedError';
-    this.where = where;
+  /** What a terminal shows: one line per problem, never a stack trace. */
+  public toLines(): string[] {
+    return [`tpguard: ${this.message.split('\n')[0]}`];
   }
 }
 
@@ -30,6 +26,27 @@ export class FileLoadError extends TpguardError {
   /** One line for a terminal: `file: message`. */
   public toLine(): string {
     return `${this.file}: ${this.message}`;
+  }
+  public override toLines(): string[] {
+    return [this.toLine()];
+  }
+}
+
+/** Thrown when a `--now` or other timestamp is not an ISO-8601 date-time. */
+export class InvalidTimestampError extends TpguardError {
+  public readonly value: string;
+  public constructor(value: string, options?: { cause?: unknown }) {
+    super(`not an ISO-8601 date-time: ${value} (example: 2027-04-01T09:00:00Z)`, options);
+    this.name = 'InvalidTimestampError';
+    this.value = value;
+  }
+}
+
+/** Untrusted JSON that is too large, malformed or nested too deeply. */
+export class JsonParseError extends TpguardError {
+  public constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'JsonParseError';
   }
 }
 

@@ -1,13 +1,8 @@
-export {
-  type Clock,
-  DEFAULT_MAX_FUTURE_SKEW_MINUTES,
-  fixedClock,
-  InvalidTimestampError,
-  parseIsoTime,
-  systemClock,
-} from './clock.js';
-export { describeError, FileLoadError, TpguardError } from './errors.js';
+export { type Clock, DEFAULT_MAX_FUTURE_SKEW_MINUTES, fixedClock, parseIsoTime, systemClock } from './clock.js';
+export { describeError, FileLoadError, InvalidTimestampError, JsonParseError, TpguardError } from './errors.js';
 export { globAny, globMatch } from './glob.js';
 export { isRecord, parseJson, rec, str } from './json.js';
 export { isSecretLike, REDACTED, redactSecrets, secretKeys } from './secrets.js';
 export { SEVERITIES, type Severity, SEVERITY_RANK } from './severity.js';
+export { silentTelemetry, type Telemetry } from './telemetry.js';
+export { type Actor, actorLabel, sameIdentity } from './actor.js';

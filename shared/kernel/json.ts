@@ -1,3 +1,5 @@
+import { JsonParseError } from './errors.js';
+
 /**
  * Defensive JSON parsing for untrusted input: size cap, and objects whose
  * `__proto__`/`constructor`/`prototype` keys are dropped so that nothing a
@@ -6,13 +8,6 @@
 export const MAX_DOCUMENT_BYTES = 512 * 1024 * 1024;
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-export class JsonParseError extends Error {
-  public constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'JsonParseError';
-  }
-}
 
 /**
  * Text that may hold a forbidden key: the key itself, or any `\u` escape (JSON.parse turns

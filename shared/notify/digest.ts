@@ -3,7 +3,7 @@ import type { DriftStore } from '../drift/index.js';
 import type { DriftRecord, DriftTransition } from '../drift/index.js';
 import { SEVERITY_RANK, type Severity } from '../kernel/index.js';
 import { consoleUrl } from './console-link.js';
-import { type Dispatcher, type Outbound } from './dispatch.js';
+import type { Dispatcher, Outbound } from './dispatch.js';
 import { emailSubject, MAX_BODY } from './email.js';
 import { DeliveryFailedError } from './errors.js';
 import { openSince } from './facts.js';

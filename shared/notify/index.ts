@@ -31,13 +31,13 @@ export {
 } from './notifier.js';
 export { ownAccountHub, planDeliveries, sameAccountHub } from './routing.js';
 export { renderSlack, validateSlackMessage } from './slack.js';
-export { NotifyMetrics, type NotifyTelemetry, silentNotifyTelemetry } from './telemetry.js';
+export { NotifyMetrics, type NotifyTelemetry } from './telemetry.js';
 export { parseTransitionEvent } from './transition-schema.js';
-export {
-  type Channel,
-  type EmailMessage,
-  type MessageKind,
-  type SlackBlock,
-  type SlackMessage,
-  type SlackTextObject,
+export type {
+  Channel,
+  EmailMessage,
+  MessageKind,
+  SlackBlock,
+  SlackMessage,
+  SlackTextObject,
 } from './types.js';

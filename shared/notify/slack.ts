@@ -150,7 +150,8 @@ const BLOCK_CHECKS: Readonly<Record<SlackBlock['type'], (b: SlackBlock, where: s
     if (!s.text && !s.fields?.length) out.push(`${w}: a section needs text or fields`);
     if ((s.fields?.length ?? 0) > SLACK_LIMITS.fields)
       out.push(`${w}: ${s.fields!.length} fields (limit ${SLACK_LIMITS.fields})`);
-    s.fields?.forEach((fl, i) => out.push(...textProblems(`${w}.fields[${i}]`, fl, SLACK_LIMITS.fieldText)));
+    for (const [i, fl] of (s.fields ?? []).entries())
+      out.push(...textProblems(`${w}.fields[${i}]`, fl, SLACK_LIMITS.fieldText));
     return out;
   },
   context: (b, w) => {
@@ -159,7 +160,7 @@ const BLOCK_CHECKS: Readonly<Record<SlackBlock['type'], (b: SlackBlock, where: s
       c.elements.length > SLACK_LIMITS.contextElements
         ? [`${w}: ${c.elements.length} elements (limit ${SLACK_LIMITS.contextElements})`]
         : [];
-    c.elements.forEach((e, i) => out.push(...textProblems(`${w}.elements[${i}]`, e, SLACK_LIMITS.text)));
+    for (const [i, e] of c.elements.entries()) out.push(...textProblems(`${w}.elements[${i}]`, e, SLACK_LIMITS.text));
     return out;
   },
   divider: () => [],
@@ -183,8 +184,7 @@ export function validateSlackMessage(m: SlackMessage): string[] {
   else if (m.text.length > SLACK_LIMITS.text)
     out.push(`text: ${m.text.length} characters (limit ${SLACK_LIMITS.text})`);
   if (m.blocks.length > SLACK_LIMITS.blocks) out.push(`blocks: ${m.blocks.length} (limit ${SLACK_LIMITS.blocks})`);
-  m.blocks.forEach((b, i) =>
-    out.push(...(BLOCK_CHECKS[b.type]?.(b, `blocks[${i}]`) ?? [`blocks[${i}]: unknown type`])),
-  );
+  for (const [i, b] of m.blocks.entries())
+    out.push(...(BLOCK_CHECKS[b.type]?.(b, `blocks[${i}]`) ?? [`blocks[${i}]: unknown type`]));
   return out;
 }

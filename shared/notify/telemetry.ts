@@ -1,3 +1,5 @@
+import type { Telemetry } from '../kernel/index.js';
+
 /**
  * What the notifier reports: counts (Powertools Metrics when deployed) and structured log lines
  * (Powertools Logger). Fields carry channels, owners, ids and recipients' references, never a
@@ -13,17 +15,4 @@ export const NotifyMetrics = {
 } as const;
 export type NotifyMetric = (typeof NotifyMetrics)[keyof typeof NotifyMetrics];
 
-export interface NotifyTelemetry {
-  count(metric: NotifyMetric, n?: number): void;
-  info(message: string, fields: Record<string, unknown>): void;
-  warn(message: string, fields: Record<string, unknown>): void;
-  error(message: string, fields: Record<string, unknown>): void;
-}
-
-/** Reports nothing (tests). */
-export const silentNotifyTelemetry: NotifyTelemetry = {
-  count: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
+export type NotifyTelemetry = Telemetry<NotifyMetric>;

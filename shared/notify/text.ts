@@ -19,11 +19,14 @@ export function truncate(text: string, max: number, ascii = false): string {
 
 /** Visible ASCII only: other characters become `?`, line breaks and controls become spaces. */
 export function toAscii(text: string): string {
-  return text
-    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
-    .replace(/[^\x20-\x7e]/gu, '?')
-    .replace(/ {2,}/g, ' ')
-    .trim();
+  return (
+    text
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: this sanitizer exists to strip control characters
+      .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+      .replace(/[^\x20-\x7e]/gu, '?')
+      .replace(/ {2,}/g, ' ')
+      .trim()
+  );
 }
 
 /**

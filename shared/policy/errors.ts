@@ -1,3 +1,5 @@
+import { TpguardError } from '../kernel/index.js';
+
 /** One problem of a policy pack, printed as `file: rule id: message`. */
 export interface PackProblem {
   file: string;
@@ -10,11 +12,23 @@ export function formatProblem(p: PackProblem): string {
 }
 
 /** A policy pack that does not load; it is refused as a whole. */
-export class PolicyPackError extends Error {
+export class PolicyPackError extends TpguardError {
   public readonly problems: readonly PackProblem[];
-  public constructor(problems: readonly PackProblem[]) {
-    super(problems.map(formatProblem).join('\n'));
+  public constructor(problems: readonly PackProblem[], options?: { cause?: unknown }) {
+    super(problems.map(formatProblem).join('\n'), options);
     this.name = 'PolicyPackError';
     this.problems = problems;
+  }
+  /** One line per problem: `file: rule id: message`. */
+  public override toLines(): string[] {
+    return this.problems.map(formatProblem);
+  }
+}
+
+/** Thrown for a configuration item that does not carry the state (oversized-item summaries). */
+export class IncompleteConfigItemError extends TpguardError {
+  public constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'IncompleteConfigItemError';
   }
 }

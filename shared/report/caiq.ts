@@ -1,3 +1,4 @@
+import { actorLabel } from '../kernel/index.js';
 import type { PackChanges } from '../review/index.js';
 import { CAIQ_QUESTIONS } from './control.js';
 import { compactIds, countList, dayIn, hours, plural, severityList } from './format.js';
@@ -11,6 +12,14 @@ export function packChange(c: PackChanges): string {
   if (c.added.length + c.removed.length + c.modified.length === 0)
     return `unchanged since the last review (pack ${c.toVersion})`;
   return `pack ${c.fromVersion} to ${c.toVersion}: ${c.added.length} rules added${c.added.length ? ` (${compactIds(c.added)})` : ''}, ${c.removed.length} removed${c.removed.length ? ` (${compactIds(c.removed)})` : ''}, ${c.modified.length} modified${c.modified.length ? ` (${compactIds(c.modified)})` : ''}`;
+}
+
+/** `CISO office`, with the identities behind it when recorded: `CISO office (approved by <identity>; added by <identity>)`. */
+export function approverText(e: EvidenceReport['exceptions'][number]): string {
+  const who = [e.approval ? `approved by ${e.approval.by}` : '', e.addedBy ? `added by ${e.addedBy}` : ''].filter(
+    Boolean,
+  );
+  return who.length > 0 ? `${e.approvedBy} (${who.join('; ')})` : e.approvedBy;
 }
 
 function implemented(r: Facts): CaiqAnswer {
@@ -46,14 +55,14 @@ function reviewedAnswer(r: Facts): CaiqAnswer {
       .filter((t) => t.completedBy)
       .map(
         (t) =>
-          `${t.id}: signed off by ${t.completedBy} on ${day(t.completedAt!)} (due ${day(t.dueAt)}, ${t.onTime ? 'on time' : 'late'}; decision: ${t.decision ?? 'n/a'}).`,
+          `${t.id}: signed off by ${actorLabel(t.completedBy!, t.completedByName)} on ${day(t.completedAt!)} (due ${day(t.dueAt)}, ${t.onTime ? 'on time' : 'late'}; decision: ${t.decision ?? 'n/a'}).`,
       ),
     ...v.packChanges.map((c) => `Pack changes reviewed in ${c.period}: ${packChange(c)}.`),
     ...v.threatDelta.map(
       (d) =>
         `New threats put before the ${d.period} review (GuardDuty finding types no rule maps): ${d.findingTypes.join(', ') || 'none'}.`,
     ),
-    `Exceptions (risk acceptance, time-boxed): ${r.exceptions.length} in the period${r.exceptions.length ? `, approved by ${[...new Set(r.exceptions.map((e) => e.approvedBy))].join(', ')}` : ''}.`,
+    `Exceptions (risk acceptance, time-boxed): ${r.exceptions.length} in the period${r.exceptions.length ? `, approved by ${[...new Set(r.exceptions.map(approverText))].join(', ')}` : ''}.`,
   ];
   let answer: CaiqAnswerValue = 'No';
   let summary = 'No review task was opened in the period.';

@@ -3,7 +3,7 @@ import { exceptionState } from '../exceptions/index.js';
 import type { RiskException } from '../exceptions/index.js';
 import type { PolicyPack } from '../policy/index.js';
 import type { GeneratedPattern } from '../sources/index.js';
-import { SEVERITIES, type Severity } from '../kernel/index.js';
+import { actorLabel, SEVERITIES, type Severity } from '../kernel/index.js';
 import { driftActivity } from '../review/index.js';
 import { localDate } from '../review/index.js';
 import { CONTROL_OWNER } from '../config/index.js';
@@ -14,7 +14,7 @@ import { answerCaiq } from './caiq.js';
 import { buildCharts } from './charts-data.js';
 import { CONTROL, OWNERSHIP, STANDARDS } from './control.js';
 import { guidelineEvidence } from './guidelines.js';
-import type { EvidenceReport, ExceptionSummary, StandardMapping } from './types.js';
+import type { EvidenceReport, ExceptionSummary, ReportOrigin, StandardMapping } from './types.js';
 
 /** Everything the report is computed from; the CLI reads it from the store and the files. */
 export interface EvidenceInput {
@@ -25,13 +25,16 @@ export interface EvidenceInput {
   timezone: string;
   pack: PolicyPack;
   config: TpguardConfig;
-  patterns: GeneratedPattern[];
+  /** The EventBridge patterns in force: generated from the pack, or named by a deployed stack's outputs. */
+  patterns: readonly Pick<GeneratedPattern, 'name'>[];
   functions: string[];
   /** Where the function list comes from (e.g. `serverless.yml`). */
   deploymentSource: string;
   facts: DriftFacts;
   tasks: ReviewTask[];
   exceptions: RiskException[];
+  /** Where the facts were read from, when that is a deployed stack. */
+  origin?: ReportOrigin;
 }
 
 function standards(pack: PolicyPack): StandardMapping[] {
@@ -60,6 +63,8 @@ function exceptionsIn(list: readonly RiskException[], from: string, to: string, 
       ruleId: e.ruleId,
       resource: e.resource,
       approvedBy: e.approvedBy,
+      ...(e.createdBy ? { addedBy: actorLabel(e.createdBy, e.createdByName) } : {}),
+      ...(e.approval ? { approval: { by: actorLabel(e.approval.by, e.approval.name), at: e.approval.at } } : {}),
       reason: e.reason,
       createdAt: e.createdAt,
       expiresAt: e.expiresAt,
@@ -81,7 +86,9 @@ function reviewed(tasks: readonly ReviewTask[], from: string, to: string, now: D
     completedOnTime: summaries.filter((s) => s.onTime === true).length,
     open: summaries.filter((s) => s.status === 'open').length,
     overdue: summaries.filter((s) => s.status === 'overdue').length,
-    reviewers: [...new Set(summaries.flatMap((s) => (s.completedBy ? [s.completedBy] : [])))].sort(),
+    reviewers: [
+      ...new Set(summaries.flatMap((s) => (s.completedBy ? [actorLabel(s.completedBy, s.completedByName)] : []))),
+    ].sort(),
     packChanges: control.map((t) => ({ period: t.period, ...t.contents.packChanges })),
     threatDelta: control.map((t) => ({
       period: t.period,
@@ -105,6 +112,7 @@ export function buildEvidence(input: EvidenceInput): EvidenceReport {
   }
   const report: EvidenceReport = {
     generatedAt: input.now.toISOString(),
+    ...(input.origin ? { origin: input.origin } : {}),
     window: {
       from,
       to,

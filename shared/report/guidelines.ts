@@ -2,7 +2,7 @@ import type { CompiledRule, PolicyPack } from '../policy/index.js';
 import { driftActivity } from '../review/index.js';
 import type { DriftFacts } from '../review/index.js';
 import { DATA_TITLE, GUIDELINES } from './control.js';
-import { packChange } from './caiq.js';
+import { approverText, packChange } from './caiq.js';
 import { compactIds, untilDayIn, hours, plural, severityList } from './format.js';
 import type { EvidenceReport, GuidelineEvidence } from './types.js';
 
@@ -42,7 +42,7 @@ function reviewLines(r: EvidenceReport): string[] {
       (d) =>
         `${d.period}: ${plural(d.findingTypes.length, 'GuardDuty finding type')} without a rule put before the reviewers${d.findingTypes.length ? ` (${d.findingTypes.join(', ')})` : ''}.`,
     ),
-    `${plural(r.exceptions.length, 'exception')} (time-boxed risk acceptance) in the period: ${r.exceptions.map((e) => `${e.exceptionId} ${e.ruleId} on ${e.resource}, approved by ${e.approvedBy}, valid through ${untilDayIn(r.window.timezone)(e.expiresAt)} (${e.state})`).join('; ') || 'none'}.`,
+    `${plural(r.exceptions.length, 'exception')} (time-boxed risk acceptance) in the period: ${r.exceptions.map((e) => `${e.exceptionId} ${e.ruleId} on ${e.resource}, approved by ${approverText(e)}, valid through ${untilDayIn(r.window.timezone)(e.expiresAt)} (${e.state})`).join('; ') || 'none'}.`,
   ];
 }
 

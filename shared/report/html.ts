@@ -1,5 +1,7 @@
 import { escapeXml as x } from './escape.js';
-import { compactIds, countList, dayIn, untilDayIn, hours, severityList } from './format.js';
+import { actorLabel } from '../kernel/index.js';
+import { approverText } from './caiq.js';
+import { compactIds, countList, dayIn, untilDayIn, hours, originLine, severityList } from './format.js';
 import { breakdownChart, timelineChart } from './svg.js';
 import type { EvidenceReport } from './types.js';
 
@@ -90,7 +92,7 @@ function reviews(r: EvidenceReport): string {
     x(t.owner),
     `<span class="status-${x(t.status)}">${x(t.status)}</span>`,
     x(day(t.dueAt)),
-    x(t.completedBy ?? '-'),
+    x(t.completedBy ? actorLabel(t.completedBy, t.completedByName) : '-'),
     x(t.completedAt ? day(t.completedAt) : '-'),
     t.onTime === null ? '-' : t.onTime ? 'yes' : 'no',
     x(t.decision ?? '-'),
@@ -105,7 +107,7 @@ function reviews(r: EvidenceReport): string {
         e.exceptionId,
         e.ruleId,
         e.resource,
-        e.approvedBy,
+        approverText(e),
         e.reason,
         day(e.createdAt),
         untilDayIn(r.window.timezone)(e.expiresAt),
@@ -134,6 +136,7 @@ export function renderHtml(r: EvidenceReport): string {
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"><title>${x(title)}</title><style>${CSS}</style></head>` +
     `<body><main><h1>${x(title)}</h1><p class="meta">Generated ${x(r.generatedAt)} by tpguard for ${x(r.window.firstDay)} to ${x(r.window.lastDay)} (${x(r.window.timezone)}); policy pack ${x(r.defined.packVersion)}.</p>` +
+    `${r.origin ? `<p class="meta">${x(originLine(r.origin))}</p>` : ''}` +
     `${r.caiq.map((q) => `<p><span class="answer ${x(q.answer)}">${x(q.id)} ${x(q.answer)}</span>${x(q.summary)}</p>`).join('')}${cards(r)}` +
     `${activity(r)}${control(r)}${caiq(r)}${guidelines(r)}${reviews(r)}${pack(r)}</main></body></html>\n`
   );

@@ -1,5 +1,7 @@
 import { escapeMd as e } from './escape.js';
-import { compactIds, countList, dayIn, untilDayIn, hours, severityList } from './format.js';
+import { actorLabel } from '../kernel/index.js';
+import { approverText } from './caiq.js';
+import { compactIds, countList, dayIn, untilDayIn, hours, originLine, severityList } from './format.js';
 import type { EvidenceReport } from './types.js';
 
 function table(headers: string[], rows: string[][]): string[] {
@@ -108,7 +110,7 @@ function reviewSection(r: EvidenceReport): string[] {
         t.owner,
         t.status,
         day(t.dueAt),
-        t.completedBy ?? '-',
+        t.completedBy ? actorLabel(t.completedBy, t.completedByName) : '-',
         t.completedAt ? day(t.completedAt) : '-',
         t.onTime === null ? '-' : t.onTime ? 'yes' : 'no',
         t.decision ?? '-',
@@ -125,7 +127,7 @@ function reviewSection(r: EvidenceReport): string[] {
         x.exceptionId,
         x.ruleId,
         x.resource,
-        x.approvedBy,
+        approverText(x),
         x.reason,
         day(x.createdAt),
         untilDayIn(r.window.timezone)(x.expiresAt),
@@ -158,6 +160,7 @@ export function renderMarkdown(r: EvidenceReport): string {
     '',
     `Generated ${r.generatedAt} by tpguard for ${r.window.firstDay} to ${r.window.lastDay} (${r.window.timezone}); policy pack ${r.defined.packVersion}.`,
     '',
+    ...(r.origin ? [e(originLine(r.origin)), ''] : []),
     ...r.caiq.map((q) => `- **${q.id} ${q.answer}**: ${e(q.summary)}`),
     '',
     ...controlSection(r),

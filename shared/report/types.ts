@@ -47,15 +47,42 @@ export interface ExceptionSummary {
   ruleId: string;
   resource: string;
   approvedBy: string;
+  /** Who recorded it (identity, and the display name beside it), when recorded. */
+  addedBy?: string;
+  /** Four eyes: the identity that approved it, and when. */
+  approval?: { by: string; at: string };
   reason: string;
   createdAt: string;
   expiresAt: string;
   state: string;
 }
 
+/**
+ * Where the evidence came from when it is read from a deployed stack (absent for the embedded
+ * store): the account, region, stack and table, the pack version the stack runs, who recorded
+ * that version, and the identity that generated the report.
+ */
+export interface ReportOrigin {
+  account: string;
+  region: string;
+  /** CloudFormation stack (absent when the table was named directly with `--table`). */
+  stack?: string;
+  table: string;
+  /** The pack version the stack was deployed with (its `PackVersion` output). */
+  packVersion?: string;
+  /** Who recorded that pack version (`tpguard rules publish`), and when. */
+  packRecordedBy?: string;
+  packRecordedAt?: string;
+  stackUpdatedAt?: string;
+  /** The identity that read the table to build this report. */
+  generatedBy: string;
+}
+
 /** The whole evidence report; the JSON format is exactly this object. */
 export interface EvidenceReport {
   generatedAt: string;
+  /** Present when the report was built from a deployed stack. */
+  origin?: ReportOrigin;
   /** [from, to) as instants; `firstDay`..`lastDay` the same window as local dates in `timezone` (inclusive). */
   window: { from: string; to: string; timezone: string; firstDay: string; lastDay: string };
   control: {

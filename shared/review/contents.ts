@@ -7,7 +7,8 @@ import type { PolicyPack } from '../policy/index.js';
 import { driftActivity } from './activity.js';
 import { diffSnapshots, type PackSnapshot } from './pack-snapshot.js';
 import type { ReviewPeriod } from './period.js';
-import type { DriftFacts, FindingSighting } from './ports.js';
+import type { FindingSighting } from '../ingest/index.js';
+import type { DriftFacts } from './ports.js';
 import type { ExpiringException, ReviewContents, RuleCount, ThreatDeltaEntry } from './types.js';
 
 /** How many of the noisiest rules a task lists. */

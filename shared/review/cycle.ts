@@ -1,9 +1,9 @@
 import type { TpguardConfig } from '../config/index.js';
 import type { PolicyPack } from '../policy/index.js';
-import type { Clock } from '../kernel/index.js';
+import { sameIdentity, type Actor, type Clock } from '../kernel/index.js';
 import { CONTROL_OWNER } from '../config/index.js';
 import { buildContents } from './contents.js';
-import { ReviewTaskNotFoundError } from './errors.js';
+import { DistinctReviewerError, ReviewTaskNotFoundError, UnknownPackChangeError } from './errors.js';
 import { renderReviewMessage } from './messages.js';
 import { snapshotPack, type PackSnapshot } from './pack-snapshot.js';
 import { currentPeriod, type ReviewPeriod } from './period.js';
@@ -11,7 +11,7 @@ import type { ExceptionStore } from '../exceptions/index.js';
 import type { DriftFactsSource, FindingSightings, ReviewMessenger, ReviewStore } from './ports.js';
 import { decideReminder, type ReminderAction } from './reminders.js';
 import { areasByOwner, resolveReviewSettings, taskContact, type ReviewSettings } from './settings.js';
-import { TaskScopes, type Decision, type ReviewTask } from './types.js';
+import { TaskScopes, type Decision, type PackChange, type ReviewTask } from './types.js';
 
 export const CONTROL_ID = 'MDS-01';
 
@@ -165,29 +165,70 @@ export async function sendReminders(deps: ReviewDeps): Promise<SentReminder[]> {
 /** What `review complete` records. */
 export interface CompleteRequest {
   taskId: string;
+  /** The reviewer's identity (the caller's AWS identity deployed, the typed `--by` locally). */
   by: string;
+  /** The display name typed beside a proven identity. */
+  byName?: string;
   notes: string;
   decision: Decision;
+}
+
+/** Stores the pack's snapshot unless its version has one (a read first: a reviewer may not write it). */
+async function snapshotIfAbsent(deps: Pick<ReviewDeps, 'store' | 'pack'>, at: string): Promise<void> {
+  if (await deps.store.getPackSnapshot(deps.pack.version)) return;
+  await deps.store.putPackSnapshot(snapshotPack(deps.pack, at));
 }
 
 /**
  * Signs a task off: who, when (the clock), notes, decision and the pack version reviewed
  * (whose rules are snapshotted, so the next review diffs against exactly what was signed off).
+ * With `reviews.requireDistinctApprover`, the identity that recorded the pack version under review
+ * (see {@link recordPackChange}) cannot sign it off, and an unrecorded version cannot be signed off.
  * @example await completeReview(deps, { taskId: '2027-Q2/reviewers', by: 'A. Auditor', notes: 'ok', decision: 'keep' })
  */
 export async function completeReview(
-  deps: Pick<ReviewDeps, 'store' | 'pack' | 'clock'>,
+  deps: Pick<ReviewDeps, 'store' | 'pack' | 'clock' | 'config'>,
   req: CompleteRequest,
 ): Promise<ReviewTask> {
   const task = await deps.store.getTask(req.taskId);
   if (!task) throw new ReviewTaskNotFoundError(req.taskId);
+  if (resolveReviewSettings(deps.config).requireDistinctApprover) {
+    const change = await deps.store.getPackChange(deps.pack.version);
+    if (!change) throw new UnknownPackChangeError(deps.pack.version);
+    if (sameIdentity(change.changedBy, req.by)) throw new DistinctReviewerError(req.taskId, req.by, deps.pack.version);
+  }
   const at = deps.clock.now().toISOString();
-  await deps.store.putPackSnapshot(snapshotPack(deps.pack, at));
+  await snapshotIfAbsent(deps, at);
   return deps.store.completeTask(req.taskId, {
     by: req.by,
+    ...(req.byName ? { byName: req.byName } : {}),
     at,
     notes: req.notes,
     decision: req.decision,
     packVersion: deps.pack.version,
   });
+}
+
+/**
+ * Records who put the pack version in force (run by whoever deploys it): the pack's snapshot, and
+ * the change record the four-eyes rule compares sign-offs with. The first record of a version
+ * stands; recording it again changes nothing and returns the record that stands.
+ * @example const { recorded, change } = await recordPackChange(deps, { id: 'arn:aws:sts::111122223333:assumed-role/Deployer/ci' })
+ */
+export async function recordPackChange(
+  deps: Pick<ReviewDeps, 'store' | 'pack' | 'clock'>,
+  actor: Actor,
+  where?: string,
+): Promise<{ recorded: boolean; change: PackChange }> {
+  const at = deps.clock.now().toISOString();
+  await snapshotIfAbsent(deps, at);
+  const change: PackChange = {
+    version: deps.pack.version,
+    changedBy: actor.id,
+    ...(actor.name ? { changedByName: actor.name } : {}),
+    changedAt: at,
+    ...(where ? { where } : {}),
+  };
+  if (await deps.store.putPackChange(change)) return { recorded: true, change };
+  return { recorded: false, change: (await deps.store.getPackChange(deps.pack.version)) ?? change };
 }

@@ -1,5 +1,6 @@
+import { TpguardError } from '../kernel/index.js';
 /** Errors of the review cycle and exceptions. */
-export class ReviewError extends Error {
+export class ReviewError extends TpguardError {
   public constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ReviewError';
@@ -33,6 +34,32 @@ export class ReviewAlreadyCompletedError extends ReviewError {
     super(`review task ${taskId} was already completed by ${completedBy} at ${completedAt}`, options);
     this.name = 'ReviewAlreadyCompletedError';
     this.taskId = taskId;
+  }
+}
+
+/** Four eyes: the identity that recorded the pack version under review cannot sign the review off. */
+export class DistinctReviewerError extends ReviewError {
+  public readonly taskId: string;
+  public constructor(taskId: string, identity: string, packVersion: string, options?: { cause?: unknown }) {
+    super(
+      `review task ${taskId}: ${identity} recorded pack ${packVersion} and cannot sign its review off too (reviews.requireDistinctApprover)`,
+      options,
+    );
+    this.name = 'DistinctReviewerError';
+    this.taskId = taskId;
+  }
+}
+
+/** Four eyes: nobody recorded the pack version under review, so its author is unknown. */
+export class UnknownPackChangeError extends ReviewError {
+  public readonly packVersion: string;
+  public constructor(packVersion: string, options?: { cause?: unknown }) {
+    super(
+      `pack ${packVersion}: who put it in force is not recorded, so four eyes cannot be checked (whoever deploys it runs: tpguard rules publish)`,
+      options,
+    );
+    this.name = 'UnknownPackChangeError';
+    this.packVersion = packVersion;
   }
 }
 

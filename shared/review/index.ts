@@ -1,27 +1,41 @@
 export { driftActivity, transitionsInWindow } from './activity.js';
 export { endOfLocalDay, fromWallTime, localDate } from './calendar.js';
-export { completeReview, openReviewPeriod, type ReviewDeps, sendReminders, type SentReminder } from './cycle.js';
-export { ReviewAlreadyCompletedError, ReviewConfigError, ReviewError, ReviewTaskNotFoundError } from './errors.js';
+export {
+  completeReview,
+  openReviewPeriod,
+  recordPackChange,
+  type ReviewDeps,
+  sendReminders,
+  type SentReminder,
+} from './cycle.js';
+export {
+  DistinctReviewerError,
+  ReviewAlreadyCompletedError,
+  ReviewConfigError,
+  ReviewError,
+  ReviewTaskNotFoundError,
+  UnknownPackChangeError,
+} from './errors.js';
 export { driftFactsFrom } from './facts.js';
 export { contentLines } from './messages.js';
 export { createReviewMessenger } from './messenger.js';
-export { type PackSnapshot } from './pack-snapshot.js';
+export type { PackSnapshot } from './pack-snapshot.js';
 export { currentPeriod } from './period.js';
-export {
-  type DriftFacts,
-  type FindingSighting,
-  type FindingSightings,
-  type ReviewStore,
+export type {
+  DriftFacts,
+  FindingSightings,
+  ReviewStore,
 } from './ports.js';
 export { areasByOwner, resolveReviewSettings } from './settings.js';
 export { reviewStatusLines } from './status.js';
 export { summarizeTask } from './summary.js';
-export { GUARDDUTY_FINDINGS_PATTERN, recordSightings } from './threat-watch.js';
 export {
   type Decision,
   Decisions,
+  type PackChange,
   type PackChanges,
   type ReviewTask,
   type SignOff,
   type TaskSummary,
 } from './types.js';
+export { type ReviewMetric, ReviewMetrics } from './telemetry.js';

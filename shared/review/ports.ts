@@ -1,8 +1,8 @@
+import type { FindingSighting } from '../ingest/index.js';
 import type { DriftHistoryEntry, DriftRecord } from '../drift/index.js';
-import type { ResourceRef } from '../sources/index.js';
 import type { SlackMessage } from '../notify/index.js';
 import type { PackSnapshot } from './pack-snapshot.js';
-import type { ReviewTask, SignOff } from './types.js';
+import type { PackChange, ReviewTask, SignOff } from './types.js';
 
 /**
  * The ports the review cycle and the report read and write through. The DynamoDB
@@ -24,6 +24,9 @@ export interface ReviewStore {
   /** Stores the snapshot unless the version exists; true when stored now. */
   putPackSnapshot(snapshot: PackSnapshot): Promise<boolean>;
   getPackSnapshot(version: string): Promise<PackSnapshot | undefined>;
+  /** Records who put a pack version in force, unless recorded already (the first record stands); true when stored now. */
+  putPackChange(change: PackChange): Promise<boolean>;
+  getPackChange(version: string): Promise<PackChange | undefined>;
 }
 
 /** What the store knows about drift: every record and its history up to `to`. */
@@ -35,17 +38,6 @@ export interface DriftFacts {
 export interface DriftFactsSource {
   /** Records as they are now, and history entries with eventTime < `to` (ISO). */
   facts(to: string): Promise<DriftFacts>;
-}
-
-/** A GuardDuty finding type seen on a resource (what the threat delta is computed from). */
-export interface FindingSighting {
-  findingType: string;
-  account: string;
-  region: string;
-  resource: ResourceRef;
-  firstSeen: string;
-  lastSeen: string;
-  count: number;
 }
 
 export interface FindingSightings {

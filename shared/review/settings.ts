@@ -15,6 +15,8 @@ export interface ReviewSettings {
   escalateTo: Contact;
   areaOwners: Record<string, string>;
   exceptionMaxDays: number;
+  /** Four eyes: approver differs from who adds an exception; sign-off differs from who recorded the pack. */
+  requireDistinctApprover: boolean;
 }
 
 /**
@@ -47,6 +49,7 @@ export function resolveReviewSettings(config: TpguardConfig): ReviewSettings {
     escalateTo: reviews.escalateTo ?? config.owners.default,
     areaOwners: reviews.areaOwners,
     exceptionMaxDays: reviews.exceptionMaxDays,
+    requireDistinctApprover: reviews.requireDistinctApprover,
   };
 }
 

@@ -85,7 +85,10 @@ export interface ReviewTask {
   /** Reminders sent, by key (`d14`, `d7`, ...), with the time they were recorded. */
   reminders: Record<string, string>;
   escalatedAt?: string;
+  /** Who signed off: the caller's AWS identity against a deployed stack, the typed `--by` locally. */
   completedBy?: string;
+  /** The display name typed beside a proven `completedBy`. */
+  completedByName?: string;
   completedAt?: string;
   notes?: string;
   decision?: Decision;
@@ -104,6 +107,8 @@ export interface TaskSummary {
   openedAt: string;
   dueAt: string;
   completedBy: string | null;
+  /** The display name beside a proven `completedBy` (only when one was recorded). */
+  completedByName?: string;
   completedAt: string | null;
   decision: Decision | null;
   onTime: boolean | null;
@@ -114,8 +119,23 @@ export interface TaskSummary {
 /** The sign-off of a task. */
 export interface SignOff {
   by: string;
+  byName?: string;
   at: string;
   notes: string;
   decision: Decision;
   packVersion: string;
+}
+
+/**
+ * Who put a pack version in force (`tpguard rules publish`, run by whoever deploys it): the
+ * "last change to the pack" the four-eyes rule compares a sign-off with. pk `PACK#<version>`, sk `CHANGE`.
+ */
+export interface PackChange {
+  version: string;
+  /** The identity that recorded it (the caller's AWS identity deployed, the typed `--by` locally). */
+  changedBy: string;
+  changedByName?: string;
+  changedAt: string;
+  /** Where it was recorded from: `stack tpguard-prod`, `table tpguard-prod` or `embedded store`. */
+  where?: string;
 }

@@ -84,5 +84,5 @@ export function fromConfigType(configType: string): string {
 }
 
 export function isKnownResourceType(t: string): t is ResourceType {
-  return Object.prototype.hasOwnProperty.call(RESOURCE_TYPES, t);
+  return Object.hasOwn(RESOURCE_TYPES, t);
 }

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 const ROOT = join(import.meta.dirname, '..', '..');
 
 /** Area -> the areas it may import. Adapters may use every domain area; domain areas never use adapters. */
-export const LAYERS: Readonly<Record<string, readonly string[]>> = {
+const LAYERS: Readonly<Record<string, readonly string[]>> = {
   'shared/kernel': [],
   'shared/sources': ['shared/kernel'],
   'shared/events': ['shared/kernel', 'shared/sources'],
@@ -23,6 +23,7 @@ export const LAYERS: Readonly<Record<string, readonly string[]>> = {
     'shared/kernel',
     'shared/sources',
     'shared/config',
+    'shared/ingest',
     'shared/policy',
     'shared/drift',
     'shared/exceptions',

@@ -2,10 +2,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicyPack } from '../../shared/policy/index.js';
 import { runCli } from '../helpers/cli.js';
-import { loadShape, tempDir } from '../helpers/fixtures.js';
+import { loadShape, tempDir, type Json } from '../helpers/fixtures.js';
 import { writePack, type RuleSpec } from '../helpers/pack.js';
-
-type Json = Record<string, any>;
 
 const suspended = loadShape<Json>('eventbridge-cloudtrail-s3-put-bucket-versioning-suspended.json');
 const enabled = structuredClone(suspended);

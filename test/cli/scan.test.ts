@@ -4,11 +4,9 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { progressReporter } from '../../cli/commands/scan.js';
 import { runCli, spawnCli } from '../helpers/cli.js';
-import { loadShape, SHAPES_DIR, tempDir } from '../helpers/fixtures.js';
+import { loadShape, SHAPES_DIR, tempDir, type Json } from '../helpers/fixtures.js';
 import { writePack, writeText } from '../helpers/pack.js';
 import { SCAN_CONFIG, SCAN_RULES } from '../helpers/sample-rules.js';
-
-type Json = Record<string, any>;
 
 /** The violations the scan pack finds in events/shapes: (eventId, ruleId, resourceId). */
 const SHAPE_VIOLATIONS = [

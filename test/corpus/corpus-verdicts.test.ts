@@ -39,11 +39,10 @@ async function scanCorpus(): Promise<Map<string, Seen>> {
   const of = (where: string): Seen => {
     const file = relative(CORPUS_DIR, where).replace(/:\d+$/, '');
     let s = seen.get(file);
-    if (!s)
-      seen.set(
-        file,
-        (s = { violations: new Set(), cannotEvaluate: new Set(), rejected: [], skipped: [], observations: 0 }),
-      );
+    if (!s) {
+      s = { violations: new Set(), cannotEvaluate: new Set(), rejected: [], skipped: [], observations: 0 };
+      seen.set(file, s);
+    }
     return s;
   };
   for await (const item of readInputs([CORPUS_DIR], { onSkip: (file, reason) => of(file).skipped.push(reason) })) {
@@ -67,9 +66,7 @@ describe('Corpus: verdicts on the public sample events', () => {
   let files: string[];
 
   beforeAll(async () => {
-    expect(existsSync(CORPUS_DIR), `the public corpus must be checked out beside the repository at ${CORPUS_DIR}`).toBe(
-      true,
-    );
+    expect(existsSync(CORPUS_DIR), `the public corpus is missing at ${CORPUS_DIR}`).toBe(true);
     expected = parse(await readFile(join(REPO_ROOT, 'test', 'corpus', 'expected.yaml'), 'utf8')) as Record<
       string,
       Expected

@@ -111,3 +111,19 @@ describe('Function: prerequisites', () => {
     expect(text).toContain('GuardDuty events: GuardDuty Finding');
   });
 });
+
+describe('Function: mergeFragments (outputs)', () => {
+  it('merges the outputs of the fragments, and refuses one defined twice', () => {
+    // Prepare
+    const a = { Resources: {}, Outputs: { PackVersion: { Value: 'v1' } } };
+    const b = { Resources: {}, Outputs: { Functions: { Value: 'notify' } } };
+
+    // Act
+    const merged = mergeFragments(a, b);
+
+    // Assess
+    expect(merged.Outputs).toEqual({ PackVersion: { Value: 'v1' }, Functions: { Value: 'notify' } });
+    expect(() => mergeFragments(a, a)).toThrow('output PackVersion generated twice');
+    expect(mergeFragments({ Resources: {} })).toEqual({ Resources: {} });
+  });
+});

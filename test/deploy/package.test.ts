@@ -10,7 +10,8 @@ import { loadPolicyPack, type PolicyPack } from '../../shared/policy/index.js';
 import { generatePatterns } from '../../shared/policy/index.js';
 import { type GeneratedPattern, INGEST_ROUTES } from '../../shared/sources/index.js';
 import type { BundleReport } from '../../scripts/build-bundle.js';
-import { DEPLOYED_FUNCTIONS, logicalIds } from '../../scripts/build-functions.js';
+import { DEPLOYED_FUNCTIONS, logicalIds, Trigger } from '../../scripts/build-functions.js';
+import { OPERATOR_POLICY_IDS } from '../../scripts/build-operators.js';
 import { toSchedulerCron } from '../../scripts/build-settings.js';
 import { awsCallsOf } from './support/aws-calls.js';
 import { copyProject, offlineEnv, PROJECT_ROOT, readTemplate, run, type Run } from './support/package-run.js';
@@ -132,6 +133,23 @@ describe('Packages: one esbuild bundle per function', () => {
     },
   );
 
+  it.each(DEPLOYED_FUNCTIONS.filter((f) => f.trigger === Trigger.ingest).map((f) => [f.key]))(
+    '%s: bundles only what ingest runs (no review, report or notify module)',
+    (key) => {
+      // Prepare
+      const report = bundles.find((b) => b.key === key)!;
+
+      // Act (the esbuild metafile's inputs that put bytes in the bundle)
+      const foreign = report.sources.filter((p) =>
+        /^shared\/(review|report|notify)\/|^shared\/adapters\/lambda\/(notify|review)-runtime/.test(p),
+      );
+
+      // Assess
+      expect(report.sources).toContain('shared/ingest/pipeline.ts');
+      expect(foreign).toEqual([]);
+    },
+  );
+
   it('pins every AWS SDK package to an exact version', () => {
     // Prepare
     const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
@@ -223,7 +241,8 @@ describe('Stack: functions', () => {
     const roles = DEPLOYED_FUNCTIONS.map((f) => fnOf(f.key).Properties.Role);
 
     // Assess
-    DEPLOYED_FUNCTIONS.forEach((f, i) => expect(isRefTo(roles[i], logicalIds(f.key).role, 'Arn'), f.key).toBe(true));
+    for (const [i, f] of DEPLOYED_FUNCTIONS.entries())
+      expect(isRefTo(roles[i], logicalIds(f.key).role, 'Arn'), f.key).toBe(true);
     expect(new Set(roles.map((r) => JSON.stringify(r))).size).toBe(DEPLOYED_FUNCTIONS.length);
     expect(main.Resources.IamRoleLambdaExecution).toBeUndefined();
   });
@@ -267,7 +286,9 @@ describe('Stack: least-privilege IAM', () => {
         for (const action of asList(s.Action)) expect(action, `${id} ${s.Sid}`).not.toContain('*');
       }
     }
-    expect(ofType(main, 'AWS::IAM::Policy').length + ofType(main, 'AWS::IAM::ManagedPolicy').length).toBe(0);
+    // Besides the roles, only the operators' managed policies (test/deploy/operator-policies.test.ts).
+    expect(ofType(main, 'AWS::IAM::Policy').length).toBe(0);
+    expect(ofType(main, 'AWS::IAM::ManagedPolicy').map(([id]) => id)).toEqual(Object.values(OPERATOR_POLICY_IDS));
   });
 
   it('scopes every resource, except the actions AWS only grants on *', () => {
@@ -311,6 +332,7 @@ describe('Stack: least-privilege IAM', () => {
         resourcesOf('dynamodb:').every(
           (r) =>
             isRefTo(r, 'TpguardTable', 'Arn') ||
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not a JS template
             JSON.stringify(r) === JSON.stringify({ 'Fn::Sub': '${TpguardTable.Arn}/index/gsi1' }),
         ),
         f.key,
@@ -431,7 +453,7 @@ describe('Stack: data and encryption', () => {
   });
 });
 
-const targetsOf = (rule: Resource) => rule.Properties.Targets as Record<string, any>[];
+const targetsOf = (rule: Resource) => rule.Properties.Targets as Resource['Properties'][];
 
 describe('Stack: events', () => {
   it('subscribes the ingest functions with exactly the generated patterns', () => {
@@ -449,7 +471,7 @@ describe('Stack: events', () => {
   it('never uses a catch-all pattern, and CloudTrail patterns always list their eventNames', () => {
     for (const [id, rule] of [...ofType(main, 'AWS::Events::Rule'), ...ofType(forwarder, 'AWS::Events::Rule')]) {
       // Prepare
-      const pattern = rule.Properties.EventPattern as Record<string, any>;
+      const pattern = rule.Properties.EventPattern as Resource['Properties'];
 
       // Assess
       expect(rule.Properties.ScheduleExpression, id).toBeUndefined();
@@ -483,7 +505,7 @@ describe('Stack: events', () => {
             isRefTo(p.Properties.Queues[0], queueId),
           )?.[1];
           const allowed = policy?.Properties.PolicyDocument.Statement.find(
-            (s: Record<string, any>) => s.Effect === 'Allow',
+            (s: Resource['Properties']) => s.Effect === 'Allow',
           );
 
           // Assess
@@ -558,7 +580,7 @@ describe('Stack: events', () => {
 
 describe('Stack: alarms', () => {
   const alarms = () => ofType(main, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
-  const routed = (a: Record<string, any>) => a.AlarmActions.some((x: unknown) => isRefTo(x, 'AlertTopic'));
+  const routed = (a: Resource['Properties']) => a.AlarmActions.some((x: unknown) => isRefTo(x, 'AlertTopic'));
 
   it('alarms on errors and throttles of every function, to the alert topic', () => {
     for (const f of DEPLOYED_FUNCTIONS) {

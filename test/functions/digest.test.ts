@@ -32,7 +32,10 @@ beforeAll(async () => {
     TPGUARD_SLACK_ML_SECURITY: 'https://hooks.slack.com/services/T/B/security',
     TPGUARD_SLACK_FRAUD: 'https://hooks.slack.com/services/T/B/fraud',
   };
-  for (const [k, v] of Object.entries(vars)) (saved[k] = process.env[k]), (process.env[k] = v);
+  for (const [k, v] of Object.entries(vars)) {
+    saved[k] = process.env[k];
+    process.env[k] = v;
+  }
   mod = await import('../../functions/digest.js');
 });
 afterAll(async () => {
@@ -86,7 +89,10 @@ describe('Function: digest handler (deployed wiring)', () => {
     // Prepare
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
     const posted: string[] = [];
-    vi.stubGlobal('fetch', async (url: string) => (posted.push(url), new Response('ok')));
+    vi.stubGlobal('fetch', async (url: string) => {
+      posted.push(url);
+      return new Response('ok');
+    });
     await driveHistory(fx.store, freshFacts('fraud'), ['violation']);
     await driveHistory(fx.store, freshFacts('fraud'), ['violation']);
     // Act

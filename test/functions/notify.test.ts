@@ -41,7 +41,10 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_DYNAMODB: fx.table.endpoint,
     POWERTOOLS_METRICS_NAMESPACE: 'tpguard',
   };
-  for (const [k, v] of Object.entries(vars)) (saved[k] = process.env[k]), (process.env[k] = v);
+  for (const [k, v] of Object.entries(vars)) {
+    saved[k] = process.env[k];
+    process.env[k] = v;
+  }
   mod = await import('../../functions/notify.js'); // the cold start: config, pack and senders, once
 });
 afterAll(async () => {

@@ -35,7 +35,10 @@ describe('Function: review-scheduler handler (deployed wiring)', () => {
       Parameter: { Name: input.Name, Value: `https://hooks.slack.com/services/T/B${input.Name}` },
     }));
     const posted: string[] = [];
-    vi.stubGlobal('fetch', async (url: string) => (posted.push(url), new Response('ok')));
+    vi.stubGlobal('fetch', async (url: string) => {
+      posted.push(url);
+      return new Response('ok');
+    });
 
     // Act
     const { result: first, output } = await captureStdout(() =>

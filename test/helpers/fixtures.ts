@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 /** The repository root (test/helpers/../..). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The public corpus of published sample events, beside the repository (`../shared/corpus/public`). */
-export const CORPUS_DIR = resolve(REPO_ROOT, '..', 'shared', 'corpus', 'public');
+/** The public corpus of published sample events (test/corpus/public, with its sources and licenses). */
+export const CORPUS_DIR = resolve(REPO_ROOT, 'test', 'corpus', 'public');
 
 /** The shape fixtures: one realistic event per input shape tpguard reads. */
 export const SHAPES_DIR = join(REPO_ROOT, 'events', 'shapes');
@@ -42,3 +42,9 @@ export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   for await (const item of items) out.push(item);
   return out;
 }
+
+/**
+ * A JSON fixture as tests read and mutate it, at any depth (`event.detail.requestParameters.x = ...`).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: fixtures are edited at any depth; a recursive unknown type would need a cast per access
+export type Json = Record<string, any>;

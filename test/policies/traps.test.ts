@@ -4,9 +4,7 @@ import { loadConfig } from '../../shared/config/index.js';
 import { intake } from '../../shared/sources/index.js';
 import { createEvaluator, evaluate, type Evaluator, type Finding } from '../../shared/policy/index.js';
 import { loadPolicyPack, type PolicyPack } from '../../shared/policy/index.js';
-import { loadJson, REPO_ROOT } from '../helpers/fixtures.js';
-
-type Json = Record<string, any>;
+import { loadJson, REPO_ROOT, type Json } from '../helpers/fixtures.js';
 
 /** Every finding of the whole pack for one event document. */
 function findings(ev: Evaluator, doc: unknown): Finding[] {
@@ -130,7 +128,7 @@ describe('Traps: events that look like violations and are not, and the reverse',
 
     // Assess
     for (const [file, asLogged, converted] of pairs) expect(converted, file as string).toEqual(asLogged);
-    expect(pairs.map((p) => p[1]).flat()).toEqual([
+    expect(pairs.flatMap((p) => p[1])).toEqual([
       'TPS-S3-01 violation',
       'TPS-S3-01 pass',
       'TPS-KMS-03 violation',

@@ -51,6 +51,7 @@ interface Slot {
   eventId: string;
   at: string;
   by?: string;
+  byName?: string;
   note?: string;
 }
 
@@ -77,10 +78,14 @@ const FACT_FIELDS = [
   'packVersion',
 ] as const;
 
-function mark(c: Pick<StateChange, 'eventId' | 'eventTime' | 'actor' | 'note'>, kind?: TransitionKind): Slot {
+function mark(
+  c: Pick<StateChange, 'eventId' | 'eventTime' | 'actor' | 'actorName' | 'note'>,
+  kind?: TransitionKind,
+): Slot {
   const slot: Slot = { eventId: c.eventId, at: c.eventTime };
   if (kind) slot.kind = kind;
   if (c.actor) slot.by = c.actor;
+  if (c.actorName) slot.byName = c.actorName;
   if (c.note) slot.note = c.note;
   return slot;
 }
@@ -219,7 +224,7 @@ export function updateFor(c: StateChange): UpdateSpec {
   }
   if (c.onlyFrom && c.onlyFrom.length > 0) {
     condition += ` AND #status IN (${c.onlyFrom.map((_, i) => `:from${i}`).join(', ')})`;
-    c.onlyFrom.forEach((s, i) => (values[`:from${i}`] = s));
+    for (const [i, s] of c.onlyFrom.entries()) values[`:from${i}`] = s;
   }
   return {
     UpdateExpression: `SET ${set.join(', ')}${add} REMOVE ${remove.join(', ')}`,
@@ -251,6 +256,7 @@ export function recordOf(item: Record<string, unknown>): DriftRecord {
   if (record.status === 'resolved' && slot) {
     record.resolvedAt = slot.at;
     if (slot.by) record.resolvedBy = slot.by;
+    if (slot.byName) record.resolvedByName = slot.byName;
     if (slot.note) record.resolvedReason = slot.note;
   }
   if (record.status !== 'suppressed') delete record.exceptionId;

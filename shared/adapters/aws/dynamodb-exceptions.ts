@@ -6,9 +6,10 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { ExceptionAlreadyRevokedError, ExceptionError, ExceptionNotFoundError } from '../../exceptions/index.js';
-import type { RiskException } from '../../exceptions/index.js';
+import { DistinctApproverError, ExceptionNotPendingError, exceptionState } from '../../exceptions/index.js';
+import type { ExceptionApproval, RiskException } from '../../exceptions/index.js';
 import type { ExceptionStore } from '../../exceptions/index.js';
-import { isConditionFailure } from './dynamodb-review.js';
+import { isConditionFailure } from './conditional.js';
 
 /**
  * Exceptions in the single table: pk `EXCEPTION#<id>`, sk `STATE`, gsi1pk `EXCEPTION`,
@@ -86,16 +87,23 @@ export class DynamoExceptionStore implements ExceptionStore {
     return out;
   }
 
-  public async revoke(exceptionId: string, by: string, at: string): Promise<RiskException> {
+  public async revoke(exceptionId: string, by: string, at: string, byName?: string): Promise<RiskException> {
     try {
       const res = await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: key(exceptionId),
-          UpdateExpression: 'SET #status = :revoked, revokedAt = :at, revokedBy = :by',
-          ConditionExpression: 'attribute_exists(pk) AND #status = :active',
+          UpdateExpression: `SET #status = :revoked, revokedAt = :at, revokedBy = :by${byName ? ', revokedByName = :name' : ''}`,
+          ConditionExpression: 'attribute_exists(pk) AND #status IN (:active, :pending)',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':revoked': 'revoked', ':active': 'active', ':at': at, ':by': by },
+          ExpressionAttributeValues: {
+            ':revoked': 'revoked',
+            ':active': 'active',
+            ':pending': 'pending',
+            ':at': at,
+            ':by': by,
+            ...(byName ? { ':name': byName } : {}),
+          },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -105,6 +113,42 @@ export class DynamoExceptionStore implements ExceptionStore {
       const exc = await this.get(exceptionId);
       if (!exc) throw new ExceptionNotFoundError(exceptionId, { cause: err });
       throw new ExceptionAlreadyRevokedError(exceptionId, exc.revokedAt ?? 'unknown', { cause: err });
+    }
+  }
+
+  /**
+   * Pending -> active with the approval, in one conditional write: the item must be pending and
+   * the approver must not be the identity that added it, so two concurrent approvals or a
+   * self-approval cannot both pass, whatever the caller checked before.
+   */
+  public async approve(exceptionId: string, approval: ExceptionApproval): Promise<RiskException> {
+    try {
+      const res = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: key(exceptionId),
+          UpdateExpression: 'SET #status = :active, approval = :approval',
+          ConditionExpression:
+            'attribute_exists(pk) AND #status = :pending AND validUntil > :at AND (attribute_not_exists(createdBy) OR createdBy <> :by)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':active': 'active',
+            ':pending': 'pending',
+            ':approval': approval,
+            ':at': approval.at,
+            ':by': approval.by,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return fromItem(res.Attributes ?? {});
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      const exc = await this.get(exceptionId);
+      if (!exc) throw new ExceptionNotFoundError(exceptionId, { cause: err });
+      const state = exceptionState(exc, approval.at);
+      if (state !== 'pending') throw new ExceptionNotPendingError(exceptionId, state, { cause: err });
+      throw new DistinctApproverError(exceptionId, approval.by, { cause: err });
     }
   }
 }

@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
   PutCommand,
@@ -6,25 +5,20 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from './conditional.js';
 import { ReviewAlreadyCompletedError, ReviewTaskNotFoundError } from '../../review/index.js';
 import type { PackSnapshot } from '../../review/index.js';
 import type { ReviewStore } from '../../review/index.js';
-import type { ReviewTask, SignOff } from '../../review/index.js';
+import type { PackChange, ReviewTask, SignOff } from '../../review/index.js';
 
 /**
  * Review tasks and pack snapshots in the single table:
  * - task: pk `REVIEW#<period>`, sk `TASK#<owner>`, gsi1pk `REVIEW`, gsi1sk `<dueAt>#<taskId>`;
- * - snapshot: pk `PACK#<version>`, sk `RULES`.
+ * - snapshot: pk `PACK#<version>`, sk `RULES`;
+ * - who put a pack version in force: pk `PACK#<version>`, sk `CHANGE`.
  * Kept without TTL: they are the audit evidence of the review cycle.
  */
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'itemType'] as const;
-
-export function isConditionFailure(err: unknown): boolean {
-  return (
-    err instanceof ConditionalCheckFailedException ||
-    (err instanceof Error && err.name === 'ConditionalCheckFailedException')
-  );
-}
 
 /** Splits `<period>/<owner>`; undefined when the id has another shape. */
 export function parseTaskId(taskId: string): { period: string; owner: string } | undefined {
@@ -145,8 +139,7 @@ export class DynamoReviewStore implements ReviewStore {
         new UpdateCommand({
           TableName: this.table,
           Key: taskKey(id.period, id.owner),
-          UpdateExpression:
-            'SET #status = :done, completedBy = :by, completedAt = :at, notes = :notes, decision = :decision, reviewedPackVersion = :pv',
+          UpdateExpression: `SET #status = :done, completedBy = :by, completedAt = :at, notes = :notes, decision = :decision, reviewedPackVersion = :pv${s.byName ? ', completedByName = :name' : ''}`,
           ConditionExpression: 'attribute_exists(pk) AND #status = :open',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -157,6 +150,7 @@ export class DynamoReviewStore implements ReviewStore {
             ':notes': s.notes,
             ':decision': s.decision,
             ':pv': s.packVersion,
+            ...(s.byName ? { ':name': s.byName } : {}),
           },
           ReturnValues: 'ALL_NEW',
         }),
@@ -193,5 +187,28 @@ export class DynamoReviewStore implements ReviewStore {
       new GetCommand({ TableName: this.table, Key: { pk: `PACK#${version}`, sk: 'RULES' } }),
     );
     return res.Item ? strip<PackSnapshot>(res.Item) : undefined;
+  }
+
+  public async putPackChange(change: PackChange): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: `PACK#${change.version}`, sk: 'CHANGE', itemType: 'pack-change', ...change },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  public async getPackChange(version: string): Promise<PackChange | undefined> {
+    const res = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { pk: `PACK#${version}`, sk: 'CHANGE' }, ConsistentRead: true }),
+    );
+    return res.Item ? strip<PackChange>(res.Item) : undefined;
   }
 }

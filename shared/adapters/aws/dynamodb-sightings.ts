@@ -1,6 +1,7 @@
 import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { FindingSighting, FindingSightings } from '../../review/index.js';
-import { isConditionFailure } from './dynamodb-review.js';
+import type { FindingSighting } from '../../ingest/index.js';
+import type { FindingSightings } from '../../review/index.js';
+import { isConditionFailure } from './conditional.js';
 
 /**
  * GuardDuty finding types seen on in-scope resources (the review's threat delta):

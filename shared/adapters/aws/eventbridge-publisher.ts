@@ -1,4 +1,4 @@
-import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { transitionBusEvent } from '../../drift/index.js';
 import { PublishError } from '../../drift/index.js';
 import type { Publisher } from '../../drift/index.js';

@@ -7,4 +7,12 @@ export { DynamoNotificationLedger } from './notification-ledger.js';
 export { createSecurityHubSender } from './securityhub.js';
 export { createSnsChatbotSender, createSnsEmailSender } from './sns.js';
 export { createWebhookResolver } from './ssm.js';
-export { GSI1, LOCAL_TABLE_NAME, TABLE_DEFINITION, TABLE_TTL } from './table-definition.js';
+export { GSI1, LOCAL_TABLE_NAME, stackNameFor, TABLE_DEFINITION, TABLE_TTL } from './table-definition.js';
+export type { AwsTarget, CallerIdentity, StackOutputs } from './stack.js';
+
+/**
+ * The STS and CloudFormation adapters (caller identity, stack outputs), loaded on demand: only a
+ * command run against a deployed stack pays for their SDK clients.
+ * @example const { callerIdentity, describeStack } = await loadStackAdapters()
+ */
+export const loadStackAdapters = () => import('./stack.js');

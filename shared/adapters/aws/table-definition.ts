@@ -10,6 +10,11 @@ export const GSI1 = 'gsi1';
 /** The local table name (`tpguard-<stage>` when deployed). */
 export const LOCAL_TABLE_NAME = 'tpguard';
 
+/** The CloudFormation stack of a stage (`${service}-${stage}`, serverless.yml's service `tpguard`). */
+export function stackNameFor(stage: string): string {
+  return `tpguard-${stage}`;
+}
+
 /** Deployed name of the table for a stage. */
 export function tableNameFor(stage: string): string {
   return `tpguard-${stage}`;

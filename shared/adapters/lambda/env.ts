@@ -1,15 +1,5 @@
-/**
- * Deployed configuration, read once at cold start. A missing variable fails the
- * init with a message naming it, instead of a confusing error on the first event.
- */
-export class MissingEnvironmentError extends Error {
-  public readonly variable: string;
-  public constructor(variable: string) {
-    super(`environment variable ${variable} is required`);
-    this.name = 'MissingEnvironmentError';
-    this.variable = variable;
-  }
-}
+import { isAbsolute, join } from 'node:path';
+import { MissingEnvironmentError } from './errors.js';
 
 /** The environment variables the functions read (set by serverless.yml). */
 export const EnvVars = {
@@ -34,4 +24,13 @@ export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): 
 export function optionalEnv(name: string, fallback: string, env: NodeJS.ProcessEnv = process.env): string {
   const value = env[name];
   return value === undefined || value === '' ? fallback : value;
+}
+
+/**
+ * A packaged file's path: relative paths resolve against the task root, where the package puts
+ * the configuration and pack snapshots beside the handler.
+ * @example packagedPath('policies', process.env) // '/var/task/policies'
+ */
+export function packagedPath(path: string, env: NodeJS.ProcessEnv = process.env): string {
+  return isAbsolute(path) ? path : join(env.LAMBDA_TASK_ROOT ?? process.cwd(), path);
 }

@@ -1,10 +1,18 @@
 export { EnvVars } from './env.js';
-export { loadIngestRuntime } from './ingest-runtime.js';
+export { MissingEnvironmentError } from './errors.js';
+export { createFunction, type FunctionContext, type FunctionSpec, type LambdaFunction } from './handler.js';
+export { type IngestFunctionDeps, type IngestSummary, ingestFunction } from './ingest-runtime.js';
 export {
-  accountOf,
-  createNotifyRuntime,
-  notifierDepsOf,
-  powertoolsTelemetry,
-  readNotifyEnvironment,
+  type DigestHandlerDeps,
+  digestFunction,
+  type NotifyHandlerDeps,
+  type NotifyResponse,
+  notifyFunction,
 } from './notify-runtime.js';
-export { loadReviewRuntime, type ReviewRuntime } from './review-runtime.js';
+export {
+  type ReminderResult,
+  type ReviewFunctionDeps,
+  reviewReminderFunction,
+  reviewSchedulerFunction,
+  type SchedulerResult,
+} from './review-runtime.js';

@@ -1,66 +1,78 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { isAbsolute, join } from 'node:path';
-import { loadConfigSnapshot } from '../../config/index.js';
-import type { IngestDeps } from '../../ingest/index.js';
-import { createEvaluator } from '../../policy/index.js';
-import { loadPackSnapshot } from '../../policy/index.js';
-import { systemClock } from '../../kernel/index.js';
-import { documentClient, DynamoDriftStore } from '../aws/index.js';
 import { createExceptionMatcher } from '../../exceptions/index.js';
-import { DynamoExceptionStore } from '../aws/index.js';
-import { DynamoSightings } from '../aws/index.js';
-import { recordSightings } from '../../review/index.js';
-import { EnvVars, optionalEnv, requireEnv } from './env.js';
-import { EventBridgePublisher } from '../aws/index.js';
-import { powertoolsFor, powertoolsTelemetry } from './powertools.js';
+import { type IngestDeps, type IngestResult, ingestEvent, recordSightings } from '../../ingest/index.js';
+import { systemClock } from '../../kernel/index.js';
+import { createEvaluator } from '../../policy/index.js';
+import {
+  DynamoDriftStore,
+  DynamoExceptionStore,
+  DynamoSightings,
+  documentClient,
+  EventBridgePublisher,
+} from '../aws/index.js';
+import { EnvVars, requireEnv } from './env.js';
+import type { FunctionSpec } from './handler.js';
 
-/** What an ingest function builds once per container. */
-export interface IngestRuntime {
-  deps: IngestDeps;
-  logger: Logger;
-  metrics: Metrics;
+/** Counts of what one invocation did (returned for tests and the Lambda console; EventBridge ignores it). */
+export type IngestSummary = Pick<IngestResult, 'events' | 'findings' | 'violations' | 'cannotEvaluate' | 'outcomes'> & {
+  rejected: number;
+  transitions: string[];
+};
+
+/** The pipeline's dependencies, and optionally where GuardDuty finding types are counted first. */
+export type IngestFunctionDeps = IngestDeps & {
   /** Counts the GuardDuty finding types of an event on in-scope resources (the review's threat delta). */
-  recordSightings: (event: unknown) => Promise<number>;
-}
+  recordSightings?: (event: unknown) => Promise<number>;
+};
 
-/** Packaged files are next to the handler: relative paths resolve against the task root. */
-function packaged(path: string, env: NodeJS.ProcessEnv): string {
-  return isAbsolute(path) ? path : join(env.LAMBDA_TASK_ROOT ?? process.cwd(), path);
+/**
+ * Handles one EventBridge event. Never throws for bad input (recorded as rejected); throws on
+ * store or publish failures so that Lambda retries and the dead-letter queue keeps what still fails.
+ */
+export async function ingestLambdaHandler(event: unknown, deps: IngestFunctionDeps): Promise<IngestSummary> {
+  await deps.recordSightings?.(event);
+  const r = await ingestEvent(event, deps);
+  return {
+    events: r.events,
+    findings: r.findings,
+    violations: r.violations,
+    cannotEvaluate: r.cannotEvaluate,
+    outcomes: r.outcomes,
+    rejected: r.rejected.length,
+    transitions: r.transitions.map((t) => `${t.kind} ${t.record.driftId}`),
+  };
 }
 
 /**
- * Builds an ingest function's dependencies at init (top-level await): environment read once
- * (a missing variable fails the cold start naming it), configuration and policy pack loaded
- * from the packaged files (test-case files are not packaged, so not checked), DynamoDB store,
- * EventBridge publisher, Powertools telemetry.
- * @example const runtime = await loadIngestRuntime('ingest-cloudtrail')
+ * An ingest function: the pipeline (intake -> evaluate -> record -> publish) on the DynamoDB store,
+ * the tpguard bus and the store's active exceptions. With `sightings`, it also counts every
+ * GuardDuty finding's type for the quarterly review, mapped by a rule or not.
+ * @example export const { lambdaHandler, handler } = await createFunction(ingestFunction('ingest-config'))
  */
-export async function loadIngestRuntime(
-  functionName: string,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<IngestRuntime> {
-  const tableName = requireEnv(EnvVars.table, env);
-  const busName = requireEnv(EnvVars.busName, env);
-  const config = await loadConfigSnapshot(packaged(optionalEnv(EnvVars.configFile, 'tpguard.config.yaml', env), env));
-  const pack = await loadPackSnapshot(packaged(optionalEnv(EnvVars.policyDir, 'policies', env), env));
-  const { logger, metrics } = powertoolsFor(functionName);
-  const expected = env[EnvVars.packVersion];
-  if (expected && expected !== pack.version)
-    logger.warn('policy pack differs from the deployed version', { expected, loaded: pack.version });
-  const doc = documentClient();
-  const deps: IngestDeps = {
-    evaluator: createEvaluator(pack, config),
-    store: new DynamoDriftStore(doc, { tableName }),
-    // Active exceptions (shared/exceptions), read at most once a minute per container.
-    exceptions: createExceptionMatcher(new DynamoExceptionStore(doc, tableName), systemClock),
-    publisher: new EventBridgePublisher(new EventBridgeClient({}), { busName }),
-    clock: systemClock,
-    telemetry: powertoolsTelemetry(logger, metrics),
-    intake: functionName,
+export function ingestFunction(
+  service: string,
+  options: { sightings?: boolean } = {},
+): FunctionSpec<IngestFunctionDeps, unknown, IngestFunctionDeps, IngestSummary> {
+  return {
+    service,
+    requires: [EnvVars.table, EnvVars.busName],
+    init: ({ env, config, pack, telemetry }) => {
+      const tableName = requireEnv(EnvVars.table, env);
+      const doc = documentClient();
+      const sightings = options.sightings ? new DynamoSightings(doc, tableName) : undefined;
+      return {
+        evaluator: createEvaluator(pack, config),
+        store: new DynamoDriftStore(doc, { tableName }),
+        // Active exceptions (shared/exceptions), read at most once a minute per container.
+        exceptions: createExceptionMatcher(new DynamoExceptionStore(doc, tableName), systemClock),
+        publisher: new EventBridgePublisher(new EventBridgeClient({}), { busName: requireEnv(EnvVars.busName, env) }),
+        clock: systemClock,
+        telemetry,
+        intake: service,
+        ...(sightings ? { recordSightings: (event: unknown) => recordSightings(event, sightings, config) } : {}),
+      };
+    },
+    deps: (runtime) => runtime,
+    lambdaHandler: ingestLambdaHandler,
   };
-  logger.info('ingest ready', { packVersion: pack.version, rules: pack.rules.length });
-  const sightings = new DynamoSightings(doc, tableName);
-  return { deps, logger, metrics, recordSightings: (event) => recordSightings(event, sightings, config) };
 }

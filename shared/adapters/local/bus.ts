@@ -2,15 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { transitionBusEvent } from '../../drift/index.js';
 import type { Publisher } from '../../drift/index.js';
 import { TPGUARD_EVENT_SOURCE, type DriftTransition } from '../../drift/index.js';
-import type { BusEnvelope } from '../../sources/index.js';
+import type { BusEnvelope, Observation } from '../../sources/index.js';
 import { matchesPattern } from '../../policy/index.js';
 import { describeError } from '../../kernel/index.js';
 
-/** A subscriber of the local bus: receives the EventBridge-shaped event. */
-export type BusHandler = (event: BusEnvelope) => unknown;
+/**
+ * A subscriber of the local bus: receives the EventBridge-shaped event and, for an AWS event that
+ * local intake already normalized, that observation (so it is not normalized a second time).
+ */
+export type BusHandler = (event: BusEnvelope, observation?: Observation) => unknown;
 
 /** A subscriber that failed on an event (EventBridge would retry it, then dead-letter it). */
-export interface DeliveryError {
+export interface BusDeliveryFailure {
   subscriber: string;
   eventId: string;
   detailType: string;
@@ -40,7 +43,7 @@ interface Subscription {
  */
 export class LocalBus {
   private readonly subscriptions: Subscription[] = [];
-  private readonly errorListeners: ((e: DeliveryError) => void)[] = [];
+  private readonly errorListeners: ((e: BusDeliveryFailure) => void)[] = [];
 
   /**
    * Calls `handler` for every event matching `pattern` (an EventBridge event pattern). Handlers
@@ -60,21 +63,24 @@ export class LocalBus {
   }
 
   /** Called for each failed delivery (the bus itself never throws for a subscriber). */
-  public onError(listener: (e: DeliveryError) => void): void {
+  public onError(listener: (e: BusDeliveryFailure) => void): void {
     this.errorListeners.push(listener);
   }
 
-  /** Delivers one event; returns how many subscribers matched and which failed. */
-  public async put(event: BusEnvelope): Promise<{ matched: number; errors: DeliveryError[] }> {
-    const errors: DeliveryError[] = [];
+  /** Delivers one event (with the observation it came from, if any); returns how many subscribers matched and which failed. */
+  public async put(
+    event: BusEnvelope,
+    observation?: Observation,
+  ): Promise<{ matched: number; errors: BusDeliveryFailure[] }> {
+    const errors: BusDeliveryFailure[] = [];
     let matched = 0;
     for (const sub of [...this.subscriptions]) {
       if (!matchesPattern(sub.pattern, event)) continue;
       matched++;
       try {
-        await sub.handler(event);
+        await sub.handler(event, observation);
       } catch (err) {
-        const e: DeliveryError = {
+        const e: BusDeliveryFailure = {
           subscriber: sub.name,
           eventId: event.id,
           detailType: event['detail-type'],

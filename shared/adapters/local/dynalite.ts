@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { documentClient } from '../aws/index.js';
 import { LOCAL_TABLE_NAME, TABLE_DEFINITION } from '../aws/index.js';
+import { EmbeddedStoreError } from './errors.js';
 
 /** Credentials and region for the embedded store: never the machine's AWS profile, never a network call. */
 const LOCAL_CLIENT = {
@@ -17,16 +18,6 @@ const LOCAL_CLIENT = {
 
 /** Where a running tpguard process advertises its embedded store, so other commands share it. */
 const ENDPOINT_FILE = 'dynalite.json';
-
-/** The embedded DynamoDB cannot open its data folder. */
-export class EmbeddedStoreError extends Error {
-  public readonly dataDir: string;
-  public constructor(dataDir: string, message: string, options?: { cause?: unknown }) {
-    super(`${dataDir}: ${message}`, options);
-    this.name = 'EmbeddedStoreError';
-    this.dataDir = dataDir;
-  }
-}
 
 /** An open local table: the client to use and how to let go of it. */
 export interface LocalTable {

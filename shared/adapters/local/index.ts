@@ -1,5 +1,6 @@
 export { TRANSITION_PATTERN, transitionEnvelope } from './bus.js';
-export { EmbeddedStoreError, ensureTable, type LocalTable, openLocalTable } from './dynalite.js';
+export { ensureTable, type LocalTable, openLocalTable } from './dynalite.js';
+export { EmbeddedStoreError } from './errors.js';
 export { createLocalNotifier } from './outbox-notifier.js';
 export { createOutboxDispatcher } from './outbox.js';
 export { DEFAULT_DATA_DIR, type LocalRuntime, type RunSummary, startLocalRuntime } from './runtime.js';

@@ -1,8 +1,21 @@
 import type { TpguardConfig } from '../../config/index.js';
 import type { ExceptionMatcher } from '../../drift/index.js';
 import type { TransitionKind } from '../../drift/index.js';
-import { type BusEnvelope, envelopeOf, type GeneratedPattern, type IntakeResult } from '../../sources/index.js';
-import { emptyResult, ingestEvent, recordRejection, type IngestDeps, type IngestResult } from '../../ingest/index.js';
+import {
+  type BusEnvelope,
+  envelopeOf,
+  type GeneratedPattern,
+  type IntakeResult,
+  type Observation,
+} from '../../sources/index.js';
+import {
+  emptyResult,
+  ingestEvent,
+  ingestNormalized,
+  recordRejection,
+  type IngestDeps,
+  type IngestResult,
+} from '../../ingest/index.js';
 import type { IngestTelemetry } from '../../ingest/index.js';
 import { createEvaluator } from '../../policy/index.js';
 import type { PolicyPack } from '../../policy/index.js';
@@ -10,11 +23,11 @@ import { generatePatterns, matchesPattern } from '../../policy/index.js';
 import { createExceptionMatcher } from '../../exceptions/index.js';
 import { DynamoExceptionStore } from '../aws/index.js';
 import { DynamoSightings } from '../aws/index.js';
-import { GUARDDUTY_FINDINGS_PATTERN, recordSightings } from '../../review/index.js';
+import { GUARDDUTY_FINDINGS_PATTERN, recordObservationSightings, recordSightings } from '../../ingest/index.js';
 import { systemClock, type Clock } from '../../kernel/index.js';
 import { DynamoDriftStore } from '../aws/index.js';
 import { openLocalTable, type LocalTable } from './dynalite.js';
-import { LocalBus, LocalBusPublisher, type DeliveryError } from './bus.js';
+import { LocalBus, LocalBusPublisher, type BusDeliveryFailure } from './bus.js';
 
 /** The data folder every local command shares by default (embedded DynamoDB, outbox, inbox). */
 export const DEFAULT_DATA_DIR = '.tpguard';
@@ -49,7 +62,7 @@ export interface RunSummary {
   /** Transitions published again for duplicate deliveries (at least once; the notifier dedupes). */
   republished: number;
   /** Handler failures (EventBridge would retry, then dead-letter). */
-  errors: DeliveryError[];
+  errors: BusDeliveryFailure[];
 }
 
 export function emptySummary(): RunSummary {
@@ -76,8 +89,8 @@ export interface LocalRuntime {
   patterns: GeneratedPattern[];
   /** Totals since the runtime started. */
   summary: RunSummary;
-  /** Routes one AWS event through the bus, as EventBridge would. */
-  route(event: BusEnvelope): Promise<void>;
+  /** Routes one AWS event through the bus, as EventBridge would (with its observation when intake made one). */
+  route(event: BusEnvelope, observation?: Observation): Promise<void>;
   /** Feeds intake results (from `readInputs` or `intake`): rejections recorded, observations routed. */
   ingest(items: AsyncIterable<IntakeResult> | Iterable<IntakeResult>): Promise<RunSummary>;
   close(): Promise<void>;
@@ -137,13 +150,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   let current = summary;
   const patterns = generatePatterns(options.pack);
   for (const p of patterns) {
-    bus.subscribe(p.pattern, async (event) => addResult(current, await ingestEvent(event, deps)), `ingest-${p.target}`);
+    bus.subscribe(
+      p.pattern,
+      async (event, observation) =>
+        addResult(current, observation ? await ingestNormalized(observation, deps) : await ingestEvent(event, deps)),
+      `ingest-${p.target}`,
+    );
   }
-  const route = async (event: BusEnvelope) => {
+  const route = async (event: BusEnvelope, observation?: Observation) => {
     // The review's threat watch sees every GuardDuty finding, mapped or not (not counted as routed).
     if (matchesPattern(GUARDDUTY_FINDINGS_PATTERN as Record<string, unknown>, event))
-      await recordSightings(event, sightings, options.config);
-    const { matched, errors } = await bus.put(event);
+      await (observation
+        ? recordObservationSightings(observation, sightings, options.config)
+        : recordSightings(event, sightings, options.config));
+    const { matched, errors } = await bus.put(event, observation);
     if (matched === 0) current.unrouted++;
     else current.routed++;
     current.errors.push(...errors);
@@ -154,7 +174,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     try {
       for await (const item of items) {
         run.inputs++;
-        if (item.ok) await route(envelopeOf(item.observation));
+        if (item.ok) await route(envelopeOf(item.observation), item.observation);
         else {
           run.rejected++;
           await recordRejection(item.rejection, undefined, deps, emptyResult());

@@ -1,3 +1,4 @@
+import { IncompleteConfigItemError } from '../errors.js';
 import { isRecord, str } from '../../kernel/index.js';
 import { parseJsonEntries, parseJsonValue } from './values.js';
 
@@ -9,14 +10,6 @@ export interface ConfigItemView {
   configuration: Record<string, unknown>;
   /** `supplementaryConfiguration`, each entry decoded from its JSON string when it is one. */
   supplementary: Record<string, unknown>;
-}
-
-/** Thrown for an item that does not carry the state (oversized-item summaries). */
-export class IncompleteConfigItemError extends Error {
-  public constructor(message: string) {
-    super(message);
-    this.name = 'IncompleteConfigItemError';
-  }
 }
 
 const DELETED = new Set(['ResourceDeleted', 'ResourceDeletedNotRecorded', 'ResourceNotRecorded']);

@@ -1,6 +1,7 @@
 /** Read-only helpers over a packaged CloudFormation template. */
 export interface Resource {
   Type: string;
+  // biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties, read at any depth by the template assertions
   Properties: Record<string, any>;
   Condition?: string;
   DependsOn?: string | string[];
@@ -10,7 +11,7 @@ export interface Resource {
 
 export interface Template {
   Resources: Record<string, Resource>;
-  Parameters?: Record<string, Record<string, any>>;
+  Parameters?: Record<string, Record<string, unknown>>;
   Conditions?: Record<string, unknown>;
   Outputs?: Record<string, unknown>;
 }

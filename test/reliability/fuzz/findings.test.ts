@@ -40,7 +40,9 @@ async function read(file: string): Promise<IntakeResult[]> {
 
 describe('Function: fuzz findings (regressions)', () => {
   let dir: string;
-  beforeAll(() => void (dir = mkdtempSync(join(tmpdir(), 'tpguard-findings-'))));
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tpguard-findings-'));
+  });
   afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });
     await (await loadFunctions()).close();
@@ -128,7 +130,7 @@ describe('Function: fuzz findings (regressions)', () => {
     const value = parseJson('{"\\u005f_proto__": {"isAdmin": true}, "a": 1}') as Record<string, unknown>;
 
     // Assess
-    expect(Object.prototype.hasOwnProperty.call(value, '__proto__')).toBe(false);
+    expect(Object.hasOwn(value, '__proto__')).toBe(false);
     expect((Object.assign({}, value) as Record<string, unknown>).isAdmin).toBeUndefined();
   });
 

@@ -120,7 +120,9 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     endpoint: `http://127.0.0.1:${port}`,
     requests: state.requests,
     faults: state.faults,
-    setPlan: (plan) => void (state.plan = plan),
+    setPlan: (plan) => {
+      state.plan = plan;
+    },
     reset: () => {
       state.plan = () => undefined;
       for (const k of Object.keys(state.requests)) delete state.requests[k];

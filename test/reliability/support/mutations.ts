@@ -248,7 +248,9 @@ const NODE_MUTATIONS: Record<
     if (Array.isArray(parent)) parent.splice(Number(key), 1);
     else delete parent[key];
   },
-  replace: (parent, key, m) => void (parent[key] = structuredClone((m as { value: unknown }).value)),
+  replace: (parent, key, m) => {
+    parent[key] = structuredClone((m as { value: unknown }).value);
+  },
   hugeString: (parent, key, m) => {
     const { unit, size } = m as { unit: string; size: number };
     parent[key] = unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
@@ -259,8 +261,9 @@ const NODE_MUTATIONS: Record<
     // 100,000 structuredClone calls cost seconds.
     parent[key] = JSON.parse(`[${new Array<string>(size).fill(JSON.stringify(element)).join(',')}]`);
   },
-  deepNest: (parent, key, m) =>
-    void (parent[key] = deep((m as { depth: number }).depth, (m as { asArray: boolean }).asArray)),
+  deepNest: (parent, key, m) => {
+    parent[key] = deep((m as { depth: number }).depth, (m as { asArray: boolean }).asArray);
+  },
   protoKey: (parent, key, m) => {
     const target = parent[key];
     const holder = isRecord(target) ? target : parent;
@@ -286,12 +289,22 @@ function mutateEnvelope(event: unknown, m: Extract<Mutation, { kind: 'envelope' 
   if (m.variant === 'primitive') return [null, 42, 'not an event', true][m.detailType.length % 4];
   if (!isRecord(event)) return event;
   const edits: Record<Exclude<EnvelopeVariant, 'primitive'>, () => void> = {
-    detailType: () => void ('detail-type' in event && (event['detail-type'] = m.detailType)),
+    detailType: () => {
+      if ('detail-type' in event) event['detail-type'] = m.detailType;
+    },
     dropDetailType: () => void delete event['detail-type'],
-    sourceArray: () => void (event.source = ['aws.s3', 'aws.iam']),
-    detailString: () => void ('detail' in event && (event.detail = jsonText(event.detail))),
-    detailArray: () => void ('detail' in event && (event.detail = [event.detail])),
-    addDetailType: () => void (event['detail-type'] = m.detailType),
+    sourceArray: () => {
+      event.source = ['aws.s3', 'aws.iam'];
+    },
+    detailString: () => {
+      if ('detail' in event) event.detail = jsonText(event.detail);
+    },
+    detailArray: () => {
+      if ('detail' in event) event.detail = [event.detail];
+    },
+    addDetailType: () => {
+      event['detail-type'] = m.detailType;
+    },
   };
   edits[m.variant]();
   return event;

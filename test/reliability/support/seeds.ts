@@ -3,9 +3,9 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isRecord } from '../../../shared/kernel/index.js';
 
-/** The checkout, and the public corpus that lives beside it (absent on a bare CI checkout). */
+/** The checkout, and the public corpus it carries (test/corpus/public). */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-export const CORPUS = resolve(ROOT, '../shared/corpus/public');
+export const CORPUS = resolve(ROOT, 'test/corpus/public');
 
 /** One seed file: its bytes, and its parsed value when it is JSON. */
 export interface SeedFile {

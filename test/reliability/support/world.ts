@@ -18,10 +18,9 @@ import { loadConfig } from '../../../shared/config/index.js';
 import type { TpguardConfig } from '../../../shared/config/index.js';
 import { DriftStatuses, type DriftRecord, type DriftTransition } from '../../../shared/drift/index.js';
 import type { IngestDeps } from '../../../shared/ingest/index.js';
-import { silentTelemetry } from '../../../shared/ingest/index.js';
+import { silentTelemetry } from '../../../shared/kernel/index.js';
 import type { Dispatcher, Outbound } from '../../../shared/notify/index.js';
 import { ruleCatalog } from '../../../shared/notify/index.js';
-import { silentNotifyTelemetry } from '../../../shared/notify/index.js';
 import { createEvaluator, type Evaluator } from '../../../shared/policy/index.js';
 import { loadPolicyPack } from '../../../shared/policy/index.js';
 import type { Clock } from '../../../shared/kernel/index.js';
@@ -197,7 +196,7 @@ export async function createWorld(): Promise<World> {
     catalog: ruleCatalog(evaluator.pack),
     config,
     clock,
-    telemetry: silentNotifyTelemetry,
+    telemetry: silentTelemetry,
     dispatcher: recorded(sent, {
       email: createSnsEmailSender(new SNSClient({ region: 'eu-west-1' }), TOPIC),
       slack: createSlackSender(async () => SLACK_URL, {
@@ -246,8 +245,14 @@ function recorded(
 ): Dispatcher {
   const note = (m: Outbound) => sent.push(`${m.channel}|${m.driftId}|${m.kind}#${m.eventId}`);
   return {
-    email: async (m) => void (await senders.email(m), note(m)),
-    slack: async (m) => void (await senders.slack(m), note(m)),
+    email: async (m) => {
+      await senders.email(m);
+      note(m);
+    },
+    slack: async (m) => {
+      await senders.slack(m);
+      note(m);
+    },
   };
 }
 

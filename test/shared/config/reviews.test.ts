@@ -21,6 +21,7 @@ describe('Function: parseConfig (reviews)', () => {
       reviewers: { email: ['leads@example.com'] },
       areaOwners: {},
       exceptionMaxDays: 365,
+      requireDistinctApprover: false,
     });
   });
 

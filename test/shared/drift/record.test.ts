@@ -304,6 +304,20 @@ describe('Function: resolveManually', () => {
     expect(manual).toMatchObject({ actor: 'alice', note: 'bucket deleted', transition: 'resolved' });
   });
 
+  it('keeps the display name beside a proven identity, in the record and in history', async () => {
+    // Prepare
+    const facts = factsFor();
+    const sam = 'arn:aws:sts::111122223333:assumed-role/SecurityAdmin/sam';
+    await recordFinding(fx.store, finding(facts, 'e-1', 1, 'violation'), NOW);
+    // Act
+    const t = await resolveManually(fx.store, facts.driftId, sam, 'bucket deleted', new Date(NOW), 'Sam Admin');
+    // Assess
+    expect(t.record).toMatchObject({ resolvedBy: sam, resolvedByName: 'Sam Admin' });
+    expect(await fx.store.getRecord(facts.driftId)).toMatchObject({ resolvedBy: sam, resolvedByName: 'Sam Admin' });
+    const manual = (await fx.store.listHistory(facts.driftId)).find((h) => h.verdict === 'manual');
+    expect(manual).toMatchObject({ actor: sam, actorName: 'Sam Admin' });
+  });
+
   it('refuses to resolve drift that is not open, and an unknown id', async () => {
     // Prepare
     const facts = factsFor();

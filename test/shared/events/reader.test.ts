@@ -5,10 +5,8 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { IntakeResult } from '../../../shared/sources/index.js';
 import { MAX_LINE_BYTES, readInputs } from '../../../shared/events/reader.js';
-import { collect, loadShape, SHAPES_DIR, tempDir } from '../../helpers/fixtures.js';
+import { collect, loadShape, SHAPES_DIR, tempDir, type Json } from '../../helpers/fixtures.js';
 import { writeText } from '../../helpers/pack.js';
-
-type Json = Record<string, any>;
 
 const summary = (results: IntakeResult[]) =>
   results.map((r) =>

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidExceptionError } from '../../../shared/exceptions/errors.js';
-import { createException, exceptionState, matchException } from '../../../shared/exceptions/match.js';
+import {
+  DistinctApproverError,
+  ExceptionNotPendingError,
+  InvalidExceptionError,
+} from '../../../shared/exceptions/errors.js';
+import { approvalOf, createException, exceptionState, matchException } from '../../../shared/exceptions/match.js';
 
 const NOW = new Date('2027-04-01T07:00:00Z');
 const REQUEST = {
@@ -90,5 +94,46 @@ describe('Function: matchException', () => {
     expect(matchException([short, long], 'TPS-S3-90', { id: 'ml-training-legacy-2019' }, '2027-05-01T00:00:00Z')).toBe(
       long.exceptionId,
     );
+  });
+});
+
+describe('Function: approvalOf (four eyes)', () => {
+  const SAM = 'arn:aws:sts::111122223333:assumed-role/SecurityAdmin/sam';
+  const CHRIS = 'arn:aws:sts::111122223333:assumed-role/SecurityAdmin/chris';
+  const pending = () => createException({ ...REQUEST, createdBy: SAM, requireApproval: true }, NOW, 365);
+
+  it('keeps an exception that needs approval pending, matching nothing, until approved', () => {
+    // Act
+    const exc = pending();
+
+    // Assess
+    expect(exc).toMatchObject({ status: 'pending', createdBy: SAM });
+    expect(exceptionState(exc, '2027-04-02T00:00:00Z')).toBe('pending');
+    expect(matchException([exc], 'TPS-S3-90', { id: 'ml-training-legacy-2019' }, '2027-04-02T00:00:00Z')).toBe(
+      undefined,
+    );
+  });
+
+  it('approves with another identity, and names the approver and the time', () => {
+    // Act
+    const approval = approvalOf(pending(), { id: CHRIS, name: 'Chris' }, new Date('2027-04-02T00:00:00Z'));
+
+    // Assess
+    expect(approval).toEqual({ by: CHRIS, name: 'Chris', at: '2027-04-02T00:00:00.000Z' });
+  });
+
+  it('refuses the identity that added it, an exception not pending, and one that expired', () => {
+    // Prepare
+    const exc = pending();
+    const at = new Date('2027-04-02T00:00:00Z');
+
+    // Act + Assess
+    expect(() => approvalOf(exc, { id: SAM, name: 'someone else, typed' }, at)).toThrow(DistinctApproverError);
+    expect(() => approvalOf({ ...exc, status: 'active' }, { id: CHRIS }, at)).toThrow(ExceptionNotPendingError);
+    expect(() => approvalOf(exc, { id: CHRIS }, new Date('2027-07-01T00:00:00Z'))).toThrow(/is expired/);
+  });
+
+  it('needs to know who adds an exception that needs approval', () => {
+    expect(() => createException({ ...REQUEST, requireApproval: true }, NOW, 365)).toThrow(/--by: required/);
   });
 });

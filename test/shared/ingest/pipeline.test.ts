@@ -116,7 +116,7 @@ describe('Function: ingestEvent', () => {
     for (const secret of ['AKIAIOSFODNN7EXAMPLE', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'hunter2'])
       expect(stored).not.toContain(secret);
     expect(
-      (t.evidence?.fields as { requestParameters: { environment: Record<string, string> } }).requestParameters
+      (t.evidence!.fields as { requestParameters: { environment: Record<string, string> } }).requestParameters
         .environment,
     ).toMatchObject({ HF_HOME: '/opt/ml/hf', DB_PASSWORD: '***REDACTED***' });
   });

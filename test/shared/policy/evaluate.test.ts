@@ -4,10 +4,8 @@ import { intake } from '../../../shared/sources/index.js';
 import type { Observation } from '../../../shared/sources/index.js';
 import { createEvaluator, evaluate, type Evaluator } from '../../../shared/policy/evaluate.js';
 import { loadPolicyPack, type PolicyPack } from '../../../shared/policy/load.js';
-import { loadShape, tempDir } from '../../helpers/fixtures.js';
+import { loadShape, tempDir, type Json } from '../../helpers/fixtures.js';
 import { writePack, type RuleSpec } from '../../helpers/pack.js';
-
-type Json = Record<string, any>;
 
 const RULES: RuleSpec[] = [
   {
@@ -265,6 +263,7 @@ describe('Function: evaluate', () => {
         resolves: false,
         resource: { type: 's3-bucket', id: 'unknown' },
         reason: 'no s3-bucket in the event',
+        cause: 'no-resource',
       },
     ]);
   });

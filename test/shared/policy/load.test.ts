@@ -192,7 +192,7 @@ describe('Function: loadPolicyPack', () => {
     // Prepare
     const dir = await writePack(root, [STOP_LOGGING]);
     const text = ruleYaml(VERSIONING);
-    const reordered = text.replace(/^severity: high\n/m, '') + 'severity: high\n';
+    const reordered = `${text.replace(/^severity: high\n/m, '')}severity: high\n`;
     await writeText(join(dir, 's3', 'versioning.yaml'), reordered);
 
     // Act

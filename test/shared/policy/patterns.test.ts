@@ -4,11 +4,9 @@ import { loadPolicyPack, type PolicyPack } from '../../../shared/policy/load.js'
 import { generatePatterns, matchesPattern } from '../../../shared/policy/patterns.js';
 import type { GeneratedPattern } from '../../../shared/sources/index.js';
 import { TriggerIndex } from '../../../shared/policy/trigger-index.js';
-import { loadJson, loadShape, tempDir } from '../../helpers/fixtures.js';
+import { loadJson, loadShape, tempDir, type Json } from '../../helpers/fixtures.js';
 import { writePack } from '../../helpers/pack.js';
 import { INDEX_RULES } from '../../helpers/sample-rules.js';
-
-type Json = Record<string, any>;
 
 const ENVELOPES = [
   'eventbridge-cloudtrail-s3-put-bucket-versioning-suspended.json',

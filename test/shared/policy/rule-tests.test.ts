@@ -1,10 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadPolicyPack } from '../../../shared/policy/load.js';
 import { runRuleTests } from '../../../shared/policy/rule-tests.js';
-import { loadShape, tempDir } from '../../helpers/fixtures.js';
+import { loadShape, tempDir, type Json } from '../../helpers/fixtures.js';
 import { writePack, type RuleSpec } from '../../helpers/pack.js';
-
-type Json = Record<string, any>;
 
 const suspended = loadShape<Json>('eventbridge-cloudtrail-s3-put-bucket-versioning-suspended.json');
 const enabled = structuredClone(suspended);

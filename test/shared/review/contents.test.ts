@@ -7,7 +7,8 @@ import { loadPolicyPack, type PolicyPack } from '../../../shared/policy/index.js
 import { buildContents, threatDelta } from '../../../shared/review/contents.js';
 import { snapshotPack } from '../../../shared/review/pack-snapshot.js';
 import { currentPeriod } from '../../../shared/review/period.js';
-import type { DriftFacts, FindingSighting } from '../../../shared/review/ports.js';
+import type { FindingSighting } from '../../../shared/ingest/index.js';
+import type { DriftFacts } from '../../../shared/review/ports.js';
 
 const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
 const FACTS = JSON.parse(readFileSync(`${FIXTURES}facts.json`, 'utf8')) as DriftFacts;

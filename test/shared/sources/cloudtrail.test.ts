@@ -6,9 +6,7 @@ import {
   tagsFromList,
 } from '../../../shared/sources/cloudtrail.js';
 import { UnsupportedEventError } from '../../../shared/sources/errors.js';
-import { loadShape } from '../../helpers/fixtures.js';
-
-type Json = Record<string, any>;
+import { loadShape, type Json } from '../../helpers/fixtures.js';
 
 describe('Function: normalizeCloudTrail', () => {
   it('reads an EventBridge "AWS API Call via CloudTrail" event', () => {

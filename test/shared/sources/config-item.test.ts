@@ -5,9 +5,7 @@ import {
   normalizeConfigChange,
   normalizeConfigItem,
 } from '../../../shared/sources/config-item.js';
-import { loadShape } from '../../helpers/fixtures.js';
-
-type Json = Record<string, any>;
+import { loadShape, type Json } from '../../helpers/fixtures.js';
 
 describe('Function: normalizeConfigChange', () => {
   it('reads "Config Configuration Item Change": type, id, name, ARN, tags and capture time', () => {

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UnsupportedEventError } from '../../../shared/sources/errors.js';
 import { isRawFinding, normalizeGuardDutyFinding, normalizeMalwareScan } from '../../../shared/sources/guardduty.js';
-import { loadShape } from '../../helpers/fixtures.js';
-
-type Json = Record<string, any>;
+import { loadShape, type Json } from '../../helpers/fixtures.js';
 
 describe('Function: normalizeGuardDutyFinding', () => {
   it('takes the affected buckets from s3BucketDetails[] and the principal from accessKeyDetails', () => {

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { intake, intakeRecord, type IntakeResult } from '../../../shared/sources/intake.js';
 import { SUPPORTED_DETAIL_TYPES } from '../../../shared/sources/registry.js';
-import { loadShape } from '../../helpers/fixtures.js';
-
-type Json = Record<string, any>;
+import { loadShape, type Json } from '../../helpers/fixtures.js';
 
 const ids = (results: IntakeResult[]) =>
   results.map((r) => (r.ok ? r.observation.eventId : `rejected ${r.rejection.where}`));

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BEDROCK_STATE_SHAPES, normalizeBedrockStateChange } from '../../../shared/sources/bedrock-state.js';
 import { normalizeSageMakerStateChange, SAGEMAKER_STATE_SHAPES } from '../../../shared/sources/sagemaker-state.js';
-import { loadShape } from '../../helpers/fixtures.js';
-
-type Json = Record<string, any>;
+import { loadShape, type Json } from '../../helpers/fixtures.js';
 
 const CASES = [
   {

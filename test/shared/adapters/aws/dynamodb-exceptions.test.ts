@@ -3,9 +3,11 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoExceptionStore, EXCEPTION_RETENTION_DAYS } from '../../../../shared/adapters/aws/dynamodb-exceptions.js';
 import { openLocalTable, type LocalTable } from '../../../../shared/adapters/local/index.js';
 import {
+  DistinctApproverError,
   ExceptionAlreadyRevokedError,
   ExceptionError,
   ExceptionNotFoundError,
+  ExceptionNotPendingError,
 } from '../../../../shared/exceptions/index.js';
 import { createException } from '../../../../shared/exceptions/index.js';
 import { createExceptionMatcher } from '../../../../shared/exceptions/index.js';
@@ -111,5 +113,60 @@ describe('Function: createExceptionMatcher', () => {
     expect(hits[0]).toMatch(/^EX-/);
     expect(revokedOne).toBeUndefined();
     expect(reads).toBe(2);
+  });
+
+  it('approves a pending exception once, in a write that refuses the identity that added it', async () => {
+    // Prepare
+    const sam = 'arn:aws:sts::111122223333:assumed-role/SecurityAdmin/sam';
+    const chris = 'arn:aws:sts::111122223333:assumed-role/SecurityAdmin/chris';
+    const exc = createException(
+      { ...request('ml-training-legacy-c'), createdBy: sam, createdByName: 'Sam', requireApproval: true },
+      NOW,
+      365,
+    );
+    await store.add(exc);
+
+    // Act: the store itself refuses a self-approval (a caller that skipped the check gains nothing)
+    const self = store.approve(exc.exceptionId, { by: sam, at: '2027-04-02T00:00:00.000Z' });
+    await expect(self).rejects.toThrow(DistinctApproverError);
+    const approved = await store.approve(exc.exceptionId, { by: chris, name: 'Chris', at: '2027-04-02T01:00:00.000Z' });
+    const again = store.approve(exc.exceptionId, { by: chris, at: '2027-04-02T02:00:00.000Z' });
+
+    // Assess
+    expect(approved).toMatchObject({
+      status: 'active',
+      createdBy: sam,
+      createdByName: 'Sam',
+      approval: { by: chris, name: 'Chris', at: '2027-04-02T01:00:00.000Z' },
+    });
+    await expect(again).rejects.toThrow(ExceptionNotPendingError);
+    await expect(store.approve('EX-00000000', { by: chris, at: '2027-04-02T00:00:00.000Z' })).rejects.toThrow(
+      ExceptionNotFoundError,
+    );
+  });
+
+  it('revokes a pending exception too, with the display name beside the identity', async () => {
+    // Prepare
+    const exc = createException(
+      { ...request('ml-training-legacy-d'), createdBy: 'alice', requireApproval: true },
+      NOW,
+      365,
+    );
+    await store.add(exc);
+
+    // Act
+    const revoked = await store.revoke(
+      exc.exceptionId,
+      'arn:aws:sts::1:assumed-role/A/b',
+      '2027-04-03T00:00:00.000Z',
+      'Bo',
+    );
+
+    // Assess
+    expect(revoked).toMatchObject({
+      status: 'revoked',
+      revokedBy: 'arn:aws:sts::1:assumed-role/A/b',
+      revokedByName: 'Bo',
+    });
   });
 });

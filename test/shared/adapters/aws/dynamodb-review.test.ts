@@ -135,4 +135,43 @@ describe('Class: DynamoReviewStore', () => {
     expect(await store.getPackSnapshot('dddddddddddd')).toEqual(snap);
     expect(await store.getPackSnapshot('eeeeeeeeeeee')).toBeUndefined();
   });
+
+  it('records the display name beside a proven identity on sign-off', async () => {
+    // Prepare
+    const task = taskOf('2032-Q2');
+    await store.putTaskIfAbsent(task);
+    const dana = 'arn:aws:sts::111122223333:assumed-role/Reviewer/dana';
+
+    // Act
+    const done = await store.completeTask(task.taskId, {
+      by: dana,
+      byName: 'Dana Ruiz',
+      at: '2032-04-20T10:00:00.000Z',
+      notes: 'ok',
+      decision: 'keep',
+      packVersion: 'cccccccccccc',
+    });
+
+    // Assess
+    expect(done).toMatchObject({ completedBy: dana, completedByName: 'Dana Ruiz' });
+  });
+
+  it('keeps the first record of who put a pack version in force', async () => {
+    // Prepare
+    const change = {
+      version: 'ffffffffffff',
+      changedBy: 'arn:aws:sts::111122223333:assumed-role/Deployer/ci',
+      changedAt: '2032-03-31T12:00:00.000Z',
+    };
+
+    // Act
+    const first = await store.putPackChange(change);
+    const second = await store.putPackChange({ ...change, changedBy: 'someone-later' });
+
+    // Assess
+    expect([first, second]).toEqual([true, false]);
+    expect(await store.getPackChange('ffffffffffff')).toEqual(change);
+    expect(await store.getPackChange('000000000000')).toBeUndefined();
+    expect(await store.getPackSnapshot('ffffffffffff')).toBeUndefined();
+  });
 });

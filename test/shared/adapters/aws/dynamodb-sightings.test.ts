@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoSightings } from '../../../../shared/adapters/aws/dynamodb-sightings.js';
 import { openLocalTable, type LocalTable } from '../../../../shared/adapters/local/index.js';
-import type { FindingSighting } from '../../../../shared/review/index.js';
+import type { FindingSighting } from '../../../../shared/ingest/index.js';
 
 let table: LocalTable;
 let sightings: DynamoSightings;

@@ -90,7 +90,10 @@ describe('Function: postSlackWebhook', () => {
     const { fetch, calls } = fakeFetch([{ status: 429, headers: { 'retry-after': '8' } }]);
     let clock = 0;
     const r = recorder();
-    const sleep = async (ms: number) => void (r.sleeps.push(ms), (clock += ms));
+    const sleep = async (ms: number) => {
+      r.sleeps.push(ms);
+      clock += ms;
+    };
     // Act
     const err = await postSlackWebhook(URL, MESSAGE, {
       fetch,
@@ -169,7 +172,13 @@ describe('Function: createSlackSender', () => {
     // Prepare
     const { fetch, calls } = fakeFetch([{ status: 200 }]);
     const resolved: string[] = [];
-    const send = createSlackSender(async (ref) => (resolved.push(ref), URL), { fetch });
+    const send = createSlackSender(
+      async (ref) => {
+        resolved.push(ref);
+        return URL;
+      },
+      { fetch },
+    );
     // Act
     await send({
       channel: 'slack',

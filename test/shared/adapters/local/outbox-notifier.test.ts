@@ -84,9 +84,10 @@ describe('Function: createLocalNotifier', () => {
   it('also posts to Slack for real when the env: webhook variable is set, and sends email through SMTP_URL', async () => {
     // Prepare
     const posted: string[] = [];
-    const fetch = (async (url: string | URL | Request) => (
-      posted.push(String(url)), new Response('ok')
-    )) as typeof globalThis.fetch;
+    const fetch = (async (url: string | URL | Request) => {
+      posted.push(String(url));
+      return new Response('ok');
+    }) as typeof globalThis.fetch;
     const mailed: string[][] = [];
     const config = shippedConfig();
     config.owners.teams.nlp = { email: ['nlp-ml@example.com'], slack: 'env:TPGUARD_SLACK_NLP' };
@@ -154,8 +155,10 @@ async function startSmtp(): Promise<{ server: Server; port: number; messages: st
         if (!line) continue;
         const verb = line.slice(0, 4).toUpperCase();
         if (verb === 'EHLO' || verb === 'HELO') socket.write('250 localhost\r\n');
-        else if (verb === 'DATA') (data = ''), socket.write('354 go ahead\r\n');
-        else if (verb === 'QUIT') socket.end('221 bye\r\n');
+        else if (verb === 'DATA') {
+          data = '';
+          socket.write('354 go ahead\r\n');
+        } else if (verb === 'QUIT') socket.end('221 bye\r\n');
         else socket.write('250 ok\r\n');
       }
     });

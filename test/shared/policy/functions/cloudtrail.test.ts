@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { logsManagementWrites } from '../../../../shared/policy/functions/cloudtrail.js';
-import { loadJson } from '../../../helpers/fixtures.js';
+import { loadJson, type Json } from '../../../helpers/fixtures.js';
 
-type Json = Record<string, any>;
 const req = (file: string) => loadJson<Json>(`events/cloudtrail/${file}`).detail.requestParameters;
 
 describe('Function: logsManagementWrites', () => {

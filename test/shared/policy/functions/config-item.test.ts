@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { configItem, IncompleteConfigItemError } from '../../../../shared/policy/functions/config-item.js';
-import { loadJson } from '../../../helpers/fixtures.js';
-
-type Json = Record<string, any>;
+import { configItem } from '../../../../shared/policy/functions/config-item.js';
+import { IncompleteConfigItemError } from '../../../../shared/policy/errors.js';
+import { loadJson, type Json } from '../../../helpers/fixtures.js';
 
 describe('Function: configItem', () => {
   it('reads the configuration and supplementary configuration of a change notification', () => {

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isSampleFinding } from '../../../../shared/policy/functions/guardduty.js';
-import { loadJson } from '../../../helpers/fixtures.js';
-
-type Json = Record<string, any>;
+import { loadJson, type Json } from '../../../helpers/fixtures.js';
 
 describe('Function: isSampleFinding', () => {
   it('recognizes a sample finding', () => {

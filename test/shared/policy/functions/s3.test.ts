@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { s3AclIsPublic, s3Uris } from '../../../../shared/policy/functions/s3.js';
-import { loadJson } from '../../../helpers/fixtures.js';
-
-type Json = Record<string, any>;
+import { loadJson, type Json } from '../../../helpers/fixtures.js';
 
 describe('Function: s3Uris', () => {
   it('collects every S3 URI of a training job request, once each', () => {

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { distributedTraining, tuningDefinitions } from '../../../../shared/policy/functions/sagemaker.js';
-import { loadJson } from '../../../helpers/fixtures.js';
-
-type Json = Record<string, any>;
+import { loadJson, type Json } from '../../../helpers/fixtures.js';
 
 describe('Function: tuningDefinitions', () => {
   it('returns every entry of trainingJobDefinitions', () => {

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { GUARDDUTY_FINDINGS_PATTERN, recordSightings } from '../../../shared/review/threat-watch.js';
+import { type FindingSighting, GUARDDUTY_FINDINGS_PATTERN, recordSightings } from '../../../shared/ingest/sightings.js';
 import { loadConfig } from '../../../shared/config/index.js';
 import { matchesPattern } from '../../../shared/policy/index.js';
-import type { FindingSighting } from '../../../shared/review/ports.js';
 import { eventAt } from '../../cli/review-support.js';
 
-const CONFIG = new URL('./fixtures/pack/tpguard.config.yaml', import.meta.url).pathname;
+const CONFIG = new URL('../review/fixtures/pack/tpguard.config.yaml', import.meta.url).pathname;
 
 describe('Function: recordSightings', () => {
   it('records one sighting per in-scope resource of a GuardDuty finding, whatever its type', async () => {
