@@ -346,6 +346,27 @@ describe('Function: resolveManually', () => {
   });
 });
 
+describe('Function: resolveManually (far-future times, attack 23)', () => {
+  it('resolves drift whose latest observation is dated in year 9999, and real events after the resolution apply again', async () => {
+    // Prepare: a record written before intake rejected far-future times (a write at any time is the store's to take)
+    const facts = factsFor();
+    const future = { ...finding(facts, 'e-future', 0, 'violation'), eventTime: '9999-12-31T23:59:59.999Z' };
+    await recordFinding(fx.store, future, NOW);
+    // Act
+    const t = await resolveManually(fx.store, facts.driftId, 'alice', 'forged time', new Date(NOW));
+    const real = await recordFinding(
+      fx.store,
+      { ...finding(facts, 'e-real', 0, 'violation'), eventTime: '2026-11-26T00:05:00.000Z' },
+      NOW,
+    );
+    // Assess
+    expect(t.kind).toBe('resolved');
+    expect(t.record.lastSeen).toBe(NOW);
+    expect(real.transition?.kind).toBe('reopened');
+    expect((await fx.store.getRecord(facts.driftId))?.status).toBe('open');
+  });
+});
+
 describe('Function: applyOperatorChange', () => {
   it('re-opens suppressed drift whose exception expired without counting an occurrence', async () => {
     // Prepare
