@@ -44,6 +44,8 @@ export interface IngestResult {
   cannotEvaluate: number;
   /** Of those, the ones the event's content caused on an identified resource: recorded as `unverifiable` drift. */
   unverifiable: number;
+  /** Verdicts a rule could not reach for want of configuration (an `approved` list still empty): counted only. */
+  notConfigured: number;
   outcomes: Record<Outcome, number>;
   /** Transitions published (including re-published ones of duplicate deliveries). */
   transitions: DriftTransition[];
@@ -59,6 +61,7 @@ export function emptyResult(): IngestResult {
     violations: 0,
     cannotEvaluate: 0,
     unverifiable: 0,
+    notConfigured: 0,
     outcomes,
     transitions: [],
   };
@@ -156,6 +159,11 @@ export async function ingestObservation(
   t.count(IngestMetrics.evaluated);
   const recordable: Recordable[] = [];
   for (const f of findings) {
+    if (f.verdict === 'not-configured') {
+      // Said once per run (the evaluator's notes), not once per event.
+      acc.notConfigured++;
+      continue;
+    }
     if (f.verdict === 'cannot-evaluate') {
       acc.cannotEvaluate++;
       t.count(IngestMetrics.cannotEvaluate);
