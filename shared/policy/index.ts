@@ -12,6 +12,7 @@ export {
   nestedDeeperThan,
   unverifiable,
 } from './evaluate.js';
+export { CEL_FUNCTIONS } from './cel.js';
 export { type CompiledRule, loadPolicyPack, type PolicyPack } from './load.js';
 export { generatePatterns, matchesPattern } from './patterns.js';
 export { type RuleTestResult, runRuleTests, TEST_CONFIG_FILE } from './rule-tests.js';
