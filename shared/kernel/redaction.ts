@@ -268,13 +268,12 @@ function looksRandom(v: string): boolean {
   return classes >= 2 && entropy(v) >= 3.5;
 }
 
-/** Cuts a string to {@link MAX_SCANNED_CHARS} at a separator, so no credential is cut in half and kept. */
-function capped(v: string): string {
-  if (v.length <= MAX_SCANNED_CHARS) return v;
-  let cut = MAX_SCANNED_CHARS;
+/** The first {@link MAX_SCANNED_CHARS} of a string, cut at a separator so no credential is cut in half and kept. */
+function scannedPart(v: string): string {
+  // The last separator in the final KiB before the cap (one search on a bounded slice).
   const floor = MAX_SCANNED_CHARS - 1024;
-  while (cut > floor && !/[\s,;&"'<>]/.test(v[cut - 1]!)) cut--;
-  return `${v.slice(0, cut)}…[${v.length} chars]`;
+  const tail = /[\s,;&"'<>][^\s,;&"'<>]*$/.exec(v.slice(floor, MAX_SCANNED_CHARS));
+  return v.slice(0, tail ? floor + tail.index + 1 : floor);
 }
 
 /** `Authorization: <scheme> <credential>` in text: the whole header value goes. */
@@ -364,7 +363,12 @@ const MAX_DECODE_DEPTH = 2;
  * @example redactString('MLFLOW_TRACKING_URI', 'https://admin:pw@mlflow.example.com') // 'https://***REDACTED***@mlflow.example.com'
  */
 export function redactString(name: string, value: string, depth = 0): string {
-  const v = capped(value);
+  if (value.length <= MAX_SCANNED_CHARS) return redactScanned(name, value, depth);
+  // Only the scanned part is kept, marked with the length it had.
+  return `${redactScanned(name, scannedPart(value), depth)}…[${value.length} chars]`;
+}
+
+function redactScanned(name: string, v: string, depth: number): string {
   const trimmed = v.trim();
   if (NEUTRAL.test(trimmed)) return v;
   const cls = credentialNameClass(name);

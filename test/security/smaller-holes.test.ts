@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contactOf, loadConfig, resolveOwner } from '../../shared/config/index.js';
 import type { DriftRecord } from '../../shared/drift/index.js';
 import { DeliveryFailedError, runDigest } from '../../shared/notify/index.js';
-import { MemoryLedger } from '../../shared/notify/ledger.js';
+import { MemoryLedger } from '../../shared/notify/index.js';
 import { resourceGlobTooBroad } from '../../shared/exceptions/index.js';
 import { runCli } from '../helpers/cli.js';
 import { REPO_ROOT, tempDir } from '../helpers/fixtures.js';
