@@ -49,8 +49,16 @@ describe('Function: ingestEvent (cannot-evaluate does not silence)', () => {
     expect(await record()).toMatchObject({ status: 'unverifiable', lastIntent: 'unverifiable' });
     const history = await fx.store.listHistory((await record())!.driftId);
     expect(history.map((h) => [h.verdict, h.intent, h.reason])).toEqual([
-      ['cannot-evaluate', 'unverifiable', 'CloudTrail truncated a field (omitted: true)'],
-      ['cannot-evaluate', 'unverifiable', 'CloudTrail truncated a field (omitted: true)'],
+      [
+        'cannot-evaluate',
+        'unverifiable',
+        'CloudTrail truncated requestParameters.VersioningConfiguration (omitted: true)',
+      ],
+      [
+        'cannot-evaluate',
+        'unverifiable',
+        'CloudTrail truncated requestParameters.VersioningConfiguration (omitted: true)',
+      ],
     ]);
   });
 

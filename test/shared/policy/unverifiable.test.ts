@@ -47,7 +47,13 @@ describe('Function: unverifiable', () => {
     // Act
     const truncated = judge((d) => (d.requestParameters.VersioningConfiguration = { omitted: true }));
     const unreadable = judge((d) => (d.requestParameters.VersioningConfiguration = { Status: ['Suspended'] }));
+    // Nesting too deep where the rule reads (the status); elsewhere it blinds nothing (evasion-eval).
     const deep = judge((d) => {
+      let v: Json = {};
+      d.requestParameters.VersioningConfiguration.Status = v;
+      for (let i = 0; i < 80; i++) v = v.next = {};
+    });
+    const deepElsewhere = judge((d) => {
       let v: Json = {};
       d.requestParameters.padding = v;
       for (let i = 0; i < 80; i++) v = v.next = {};
@@ -58,6 +64,7 @@ describe('Function: unverifiable', () => {
     expect(unreadable).toMatchObject({ cause: 'error', recorded: true });
     expect(deep).toMatchObject({ cause: 'too-deep', recorded: true });
     expect(deep.resource).not.toBe('unknown');
+    expect(deepElsewhere).toMatchObject({ cause: undefined, recorded: false });
     expect(oversized).toMatchObject({ cause: 'oversized', recorded: true });
   });
 
