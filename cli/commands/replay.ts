@@ -117,8 +117,8 @@ export function summaryLines(run: RunSummary, open: readonly DriftRecord[]): str
   const t = run.transitions;
   return [
     `events: ${run.inputs - run.rejected} read, ${run.routed} routed to the ingest handlers, ${run.unrouted} matched no rule; ${run.rejected} rejected`,
-    `findings: ${run.findings} recorded (${run.violations} violations), ${run.cannotEvaluate} could not be evaluated`,
-    `transitions: ${t.opened} opened, ${t.resolved} resolved, ${t.reopened} reopened, ${t.suppressed} suppressed${run.republished > 0 ? ` (${run.republished} published again for events seen before)` : ''}`,
+    `findings: ${run.findings} recorded (${run.violations} violations), ${run.cannotEvaluate} could not be evaluated (${run.unverifiable} recorded as unverifiable)`,
+    `transitions: ${t.opened} opened, ${t.resolved} resolved, ${t.reopened} reopened, ${t.suppressed} suppressed, ${t.unverifiable} unverifiable${run.late > 0 ? ` (${run.late} announced late: their events arrived after later ones)` : ''}${run.republished > 0 ? ` (${run.republished} published again for events seen before)` : ''}`,
     `open drift: ${open.length} (${bySeverity(open)})`,
   ];
 }

@@ -11,4 +11,5 @@ export {
   ScopeSchema,
   type TpguardConfig,
 } from './schema.js';
+export { INGEST_DEFAULTS, type IngestConfig, IngestSchema } from './ingest.js';
 export { inScope } from './scope.js';

@@ -8,6 +8,14 @@ export interface Clock {
   now(): Date;
 }
 
+/**
+ * How far ahead of the receiving clock an event may be dated (minutes) before it is rejected:
+ * clocks of AWS services and of this function differ by seconds, an event dated hours or years
+ * ahead is forged or broken (and, accepted, would order every real event after it as older).
+ * `ingest.maxFutureSkewMinutes` in tpguard.config.yaml overrides it.
+ */
+export const DEFAULT_MAX_FUTURE_SKEW_MINUTES = 15;
+
 /** The machine's clock. Only adapters, functions and the CLI create it. */
 export const systemClock: Clock = { now: () => new Date() };
 

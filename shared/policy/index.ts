@@ -1,6 +1,8 @@
 export { loadPackSnapshot, PACK_SNAPSHOT_FILE, snapshotOf } from './compile.js';
 export { PolicyPackError } from './errors.js';
 export {
+  type CannotEvaluateCause,
+  CannotEvaluateCauses,
   createEvaluator,
   evaluate,
   type Evaluator,
@@ -8,6 +10,7 @@ export {
   MAX_EVENT_DEPTH,
   MAX_RESOURCE_ID,
   nestedDeeperThan,
+  unverifiable,
 } from './evaluate.js';
 export { CEL_FUNCTIONS } from './cel.js';
 export { type CompiledRule, loadPolicyPack, type PolicyPack } from './load.js';

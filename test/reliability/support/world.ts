@@ -191,6 +191,7 @@ export async function createWorld(): Promise<World> {
     intake: 'reliability',
   };
   const notifyDeps = {
+    store,
     ledger: new DynamoNotificationLedger(doc, table.tableName),
     catalog: ruleCatalog(evaluator.pack),
     config,
@@ -324,6 +325,8 @@ export function stateOf(records: DriftRecord[]) {
 export function transitionOfEntry(e: PutEventsRequestEntry): {
   key: string;
   republished: boolean;
+  /** Published by the placement of a late observation. */
+  late: boolean;
   kind: string;
   driftId: string;
   eventId: string;
@@ -332,6 +335,7 @@ export function transitionOfEntry(e: PutEventsRequestEntry): {
   return {
     key: `${t.record.driftId}|${t.kind}#${t.eventId}`,
     republished: t.republished === true,
+    late: t.late === true,
     kind: t.kind,
     driftId: t.record.driftId,
     eventId: t.eventId,

@@ -134,4 +134,19 @@ describe('Function: reconcileExceptions', () => {
       `exception ${exc.exceptionId} was revoked by CISO office`,
     );
   });
+
+  it('suppresses drift whose latest observation is dated in year 9999 (attack 23: the operator is not locked out)', async () => {
+    // Prepare: a record written before intake rejected far-future times
+    const id = await violation('ml-training-rc-d', '9999-12-31T23:59:59.999Z');
+    const exc = exception('ml-training-rc-d', '2027-06-01T00:00:00.000Z');
+    const { published, publisher } = collector();
+
+    // Act
+    const result = await reconcileExceptions({ drift, publisher, exceptions: [exc], clock: fixedClock(NOW) });
+
+    // Assess
+    expect(result.suppressed.map((t) => t.record.driftId)).toEqual([id]);
+    expect(published.filter((t) => t.record.driftId === id).map((t) => t.kind)).toEqual(['suppressed']);
+    expect((await drift.getRecord(id))?.lastSeen).toBe(NOW.toISOString());
+  });
 });
