@@ -2,7 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { describeError, TpguardError } from '../shared/kernel/index.js';
 import { Exit } from './context.js';
 import { CliError } from './errors.js';
-import { NOW_OPTION } from './clock.js';
+import { tpguardCommand } from './invocation.js';
+import { NOW_OPTION, validateNow } from './clock.js';
 
 type Register = (program: Command) => void;
 
@@ -45,13 +46,43 @@ export async function buildProgram(args?: readonly string[]): Promise<Command> {
     )
     .version('0.1.0')
     .option(...NOW_OPTION)
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    // Every command refuses a bad --now, including those that never read the clock (scan).
+    .hook('preAction', (root) => void validateNow(root.opts<{ now?: string }>().now));
   const only = args ? commandOf(args) : undefined;
   const names = only ? [only] : Object.keys(COMMANDS);
   const registers = await Promise.all(names.map((n) => COMMANDS[n]!()));
   for (const register of registers) register(program);
+  oneLineUsageErrors(program);
   return program;
+}
+
+/** `tpguard drift list` for a subcommand. */
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/**
+ * Commander's usage errors as one line naming the command and its help, as every other error:
+ * `tpguard scan: missing required argument 'paths' (see tpguard scan --help)`. Commander puts a
+ * suggestion ("Did you mean ...?") on a line of its own; it is joined to the first.
+ */
+function oneLineUsageErrors(cmd: Command): void {
+  const path = commandPath(cmd);
+  cmd.configureOutput({
+    outputError: (text, write) => {
+      const message = text
+        .replace(/^error: /, '')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .join(' ');
+      write(`${path}: ${message} (see ${path} --help)\n`);
+    },
+  });
+  for (const sub of cmd.commands) oneLineUsageErrors(sub);
 }
 
 /**
@@ -73,7 +104,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (process.env.TPGUARD_DEBUG) console.error(err);
     if (err instanceof TpguardError) {
-      for (const line of err.toLines()) process.stderr.write(`${line}\n`);
+      // Domain errors point at a command as `(see: tpguard ...)`: say it as this user runs tpguard.
+      const see = `(see: ${tpguardCommand()} `;
+      for (const line of err.toLines()) process.stderr.write(`${line.replaceAll('(see: tpguard ', see)}\n`);
       return err instanceof CliError ? err.exitCode : Exit.usage;
     }
     // Not raised on purpose: one line, no stack (TPGUARD_DEBUG=1 prints it above).
