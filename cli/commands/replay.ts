@@ -59,7 +59,7 @@ export async function openRuntime(
   intake: string,
   display: { printTransitions: boolean; out?: NodeJS.WritableStream },
 ): Promise<LocalRuntime> {
-  const { config, pack } = await loadContext(opts);
+  const { config, pack } = await loadContext(opts, { noticeWithoutConfig: true });
   const out = display.out ?? process.stdout;
   const clock = commandClock(cmd);
   await mkdir(opts.dataDir, { recursive: true }).catch((err: NodeJS.ErrnoException) => {

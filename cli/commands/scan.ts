@@ -98,7 +98,7 @@ export async function runScan(
 ): Promise<number> {
   if (!FORMATS.includes(opts.format as Format)) throw new CliError(`--format must be one of ${FORMATS.join(', ')}`);
   const format = opts.format as Format;
-  const { config, pack } = await loadContext(opts);
+  const { config, pack } = await loadContext(opts, { noticeWithoutConfig: true });
   const ev = createEvaluator(pack, config);
   const rows: ScanRow[] = [];
   const rejected: Rejection[] = [];

@@ -4,3 +4,4 @@ export { type Contact, contactOf, DEFAULT_OWNER, resolveOwner } from './owners.j
 export { CONTROL_OWNER, cronOf, QUARTERLY, type ReviewsConfig, ReviewsSchema } from './reviews.js';
 export { ConfigSchema, type TpguardConfig } from './schema.js';
 export { inScope } from './scope.js';
+export { type ConfigCheck, checkConfigText } from './validate.js';
