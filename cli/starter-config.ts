@@ -44,6 +44,9 @@ approved:
   # 12-digit account ids that resource policies may grant access to (the resource's own account
   # is always allowed).
   accounts: []
+  # Your AWS Organizations id(s), o-...: a policy granting "*" restricted by aws:PrincipalOrgID to
+  # another organization is then reported. Empty: such grants are not judged (scan says so).
+  organizations: []
 
 owners:
   # Who hears about drift no team claims. Slack: ssm:/parameter/name (a SecureString, deployed)

@@ -128,6 +128,7 @@ export async function runScan(
     rejected: rejectedCount,
     violations,
     ...(filtering(filter) ? { filteredOut } : {}),
+    notConfigured: ev.notes,
   };
   const report = { rows, rejected, summary, pack, filter, version: tpguardVersion() };
   if (format === 'json') out.write(`${JSON.stringify({ summary, results: rows, rejected }, null, 2)}\n`);
@@ -137,6 +138,8 @@ export async function runScan(
     const color = colorEnabled({ isTTY: (out as { isTTY?: boolean }).isTTY, env: process.env, flag: opts.color });
     out.write(renderScanTable(rows, summary, color));
   }
+  // One line per approved list the pack needs and the configuration leaves empty (not per resource).
+  if (format === 'ndjson' || format === 'csv') for (const n of ev.notes) process.stderr.write(`${n.message}\n`);
   if (rejectedCount > 0) return Exit.usage;
   return failing ? Exit.findings : Exit.ok;
 }

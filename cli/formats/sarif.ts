@@ -148,6 +148,12 @@ export function renderSarif(report: ScanReport): string {
         invocations: [
           {
             executionSuccessful: report.rejected.length === 0,
+            // Rules that judge only part of what they could: an approved list is still empty.
+            toolConfigurationNotifications: report.summary.notConfigured.map((n) => ({
+              level: 'warning',
+              message: { text: n.message },
+              descriptor: { id: n.key },
+            })),
             toolExecutionNotifications: report.rejected.map((r) => {
               const { file } = splitWhere(r.where);
               return {

@@ -61,5 +61,6 @@ export function renderScanTable(rows: readonly ScanRow[], s: ScanSummary, color 
   parts.push(
     `${s.events} events evaluated against ${s.rules} rules (pack ${s.packVersion}): ${s.violations} violations${filtered}, ${s.rejected} rejected inputs`,
   );
+  for (const n of s.notConfigured) parts.push(n.message);
   return `${parts.join('\n')}\n`;
 }

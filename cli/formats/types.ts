@@ -1,4 +1,4 @@
-import type { PolicyPack } from '../../shared/policy/index.js';
+import type { ConfigurationNote, PolicyPack } from '../../shared/policy/index.js';
 import type { Rejection } from '../../shared/sources/index.js';
 import type { ScanFilter } from '../scan-filter.js';
 import type { ScanRow } from '../scan-rows.js';
@@ -13,6 +13,8 @@ export interface ScanSummary {
   violations: number;
   /** Violations the filters (`--severity`, `--account`, `--region`, `--rule`) left out; only when filtering. */
   filteredOut?: number;
+  /** One note per `approved` list the pack needs and the configuration leaves empty. */
+  notConfigured: readonly ConfigurationNote[];
 }
 
 /** Everything a whole-document format (table, json, sarif, junit) renders. */

@@ -44,7 +44,7 @@ describe('Function: renderScanTable with colour', () => {
     where: 'f.json',
   });
   const rows = [row('critical', 'TPS-A-01'), row('low', 'TPS-B-01'), row('medium', 'TPS-C-01')];
-  const summary = { packVersion: 'abc', rules: 3, events: 3, rejected: 0, violations: 3 };
+  const summary = { packVersion: 'abc', rules: 3, events: 3, rejected: 0, violations: 3, notConfigured: [] };
 
   it('colours the severity cells only, by severity, and keeps the columns where the plain table has them', () => {
     // Act

@@ -90,7 +90,11 @@ describe('Command: tpguard scan --format sarif', () => {
       });
       expect(result.locations[0].physicalLocation.artifactLocation.uri).toMatch(/^events\/cloudtrail\/.*\.json$/);
     }
-    expect(run.invocations[0]).toEqual({ executionSuccessful: true, toolExecutionNotifications: [] });
+    expect(run.invocations[0]).toEqual({
+      executionSuccessful: true,
+      toolConfigurationNotifications: [],
+      toolExecutionNotifications: [],
+    });
   });
 
   it('stays valid with hostile names and a rejected input, which becomes a tool execution notification', async () => {
@@ -106,6 +110,13 @@ describe('Command: tpguard scan --format sarif', () => {
       expect.arrayContaining(HOSTILE.slice(0, 4)),
     );
     expect(run.invocations[0].executionSuccessful).toBe(false);
+    // The configuration approves nothing: each empty list the pack reads is said once, as a warning.
+    expect(run.invocations[0].toolConfigurationNotifications.length).toBeGreaterThan(0);
+    for (const n of run.invocations[0].toolConfigurationNotifications)
+      expect(n).toMatchObject({
+        level: 'warning',
+        message: { text: expect.stringMatching(/^not configured: approved\./) },
+      });
     expect(run.invocations[0].toolExecutionNotifications).toEqual([
       {
         level: 'error',
