@@ -237,5 +237,8 @@ export async function reviewStatusBlock(
     new DynamoReviewStore(table.doc, table.tableName).listTasks(),
     new DynamoExceptionStore(table.doc, table.tableName).list(),
   ]);
-  return reviewStatusLines(tasks, exceptions, resolveReviewSettings(config), now);
+  // The status names a command as `(tpguard review run ...)`: say it as this user runs tpguard.
+  return reviewStatusLines(tasks, exceptions, resolveReviewSettings(config), now).map((l) =>
+    l.replaceAll('(tpguard ', `(${tpguardCommand()} `),
+  );
 }

@@ -12,6 +12,7 @@ import {
   revokedText,
   severityList,
 } from './format.js';
+import { provenanceLine } from './markdown.js';
 import { breakdownChart, timelineChart } from './svg.js';
 import type { EvidenceReport } from './types.js';
 
@@ -170,7 +171,7 @@ export function renderHtml(r: EvidenceReport): string {
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"><title>${x(title)}</title><style>${CSS}</style></head>` +
     `<body><main><h1>${x(title)}</h1><p class="meta">Generated ${x(r.generatedAt)} by tpguard ${x(r.provenance.tpguardVersion)} for ${x(r.window.firstDay)} to ${x(r.window.lastDay)} (${x(r.window.timezone)}); policy pack ${x(r.defined.packVersion)}.</p>` +
-    `<p class="provenance ${x(r.provenance.evidence)}"><b>${r.provenance.evidence === 'deployed' ? 'Deployed' : 'Evaluated locally'}.</b> ${x(r.provenance.statement)}</p>` +
+    `<p class="provenance ${x(r.provenance.evidence)}">${provenanceLine(r, (label, rest) => `<b>${x(label)}:</b> ${x(rest)}`)}</p>` +
     `${r.origin ? `<p class="meta">${x(originLine(r.origin))}</p>` : ''}` +
     `${r.caiq.map((q) => `<p><span class="answer ${x(q.answer)}">${x(q.id)} ${x(q.answer)}</span>${x(q.summary)}</p>`).join('')}${cards(r)}` +
     `${activity(r)}${control(r)}${caiq(r)}${guidelines(r)}${reviews(r)}${pack(r)}${appendix(r)}</main></body></html>\n`

@@ -162,6 +162,13 @@ function packSection(r: EvidenceReport): string[] {
   ];
 }
 
+/** The provenance statement with its label (`Deployed`, `Evaluated locally`) set apart. */
+export function provenanceLine(r: EvidenceReport, render: (label: string, rest: string) => string): string {
+  const s = r.provenance.statement;
+  const at = s.indexOf(': ');
+  return at < 0 ? render(s, '') : render(s.slice(0, at), s.slice(at + 2));
+}
+
 function appendixSection(r: EvidenceReport): string[] {
   const at = dayTimeIn(r.window.timezone);
   return [
@@ -197,7 +204,7 @@ export function renderMarkdown(r: EvidenceReport): string {
     '',
     `Generated ${r.generatedAt} by tpguard ${e(r.provenance.tpguardVersion)} for ${r.window.firstDay} to ${r.window.lastDay} (${r.window.timezone}); policy pack ${r.defined.packVersion}.`,
     '',
-    `**${r.provenance.evidence === 'deployed' ? 'Deployed' : 'Evaluated locally'}.** ${e(r.provenance.statement)}`,
+    provenanceLine(r, (label, rest) => `**${label}:** ${e(rest)}`),
     '',
     ...(r.origin ? [e(originLine(r.origin)), ''] : []),
     ...r.caiq.map((q) => `- **${q.id} ${q.answer}**: ${e(q.summary)}`),
