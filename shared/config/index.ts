@@ -12,3 +12,4 @@ export {
   type TpguardConfig,
 } from './schema.js';
 export { inScope } from './scope.js';
+export { type ConfigCheck, checkConfigText } from './validate.js';
