@@ -13,3 +13,4 @@ export {
 } from './schema.js';
 export { INGEST_DEFAULTS, type IngestConfig, IngestSchema } from './ingest.js';
 export { inScope } from './scope.js';
+export { type ConfigCheck, checkConfigText } from './validate.js';

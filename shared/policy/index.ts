@@ -1,5 +1,5 @@
 export { loadPackSnapshot, PACK_SNAPSHOT_FILE, snapshotOf } from './compile.js';
-export { PolicyPackError } from './errors.js';
+export { PolicyPackError, RuleFixturesMissingError } from './errors.js';
 export {
   type CannotEvaluateCause,
   CannotEvaluateCauses,
@@ -15,7 +15,13 @@ export {
 export { CEL_FUNCTIONS } from './cel.js';
 export { type CompiledRule, loadPolicyPack, type PolicyPack } from './load.js';
 export { generatePatterns, matchesPattern } from './patterns.js';
-export { type RuleTestResult, runRuleTests, TEST_CONFIG_FILE } from './rule-tests.js';
+export {
+  missingFixtures,
+  type RuleTestOptions,
+  type RuleTestResult,
+  runRuleTests,
+  TEST_CONFIG_FILE,
+} from './rule-tests.js';
 export { type Rule, RULE_KEY_ORDER } from './schema.js';
 export { checkPackPaths, type PathCheck, plainPath } from './models/check.js';
 export {

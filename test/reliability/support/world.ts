@@ -9,7 +9,8 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { join } from 'node:path';
 import { documentClient, DynamoDriftStore } from '../../../shared/adapters/aws/index.js';
-import { openLocalTable, type LocalTable } from '../../../shared/adapters/local/index.js';
+import type { LocalTable } from '../../../shared/adapters/local/index.js';
+import { openTestTable } from '../../helpers/dynamodb.js';
 import { EventBridgePublisher } from '../../../shared/adapters/aws/index.js';
 import { DynamoNotificationLedger } from '../../../shared/adapters/aws/index.js';
 import { createSlackSender } from '../../../shared/adapters/http/index.js';
@@ -154,7 +155,7 @@ export function busEvent(entry: PutEventsRequestEntry, n: number): Record<string
  */
 export async function createWorld(): Promise<World> {
   const { handlers, evaluator, config } = await loadFunctions();
-  const table = await openLocalTable();
+  const table = await openTestTable();
   const proxy = await startFaultProxy(table.endpoint);
   // The deployed client: SDK defaults (standard retry mode, 3 attempts), only the endpoint differs.
   const doc = documentClient({

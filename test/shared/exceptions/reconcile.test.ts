@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDriftStore } from '../../../shared/adapters/aws/index.js';
-import { openLocalTable, type LocalTable } from '../../../shared/adapters/local/index.js';
+import type { LocalTable } from '../../../shared/adapters/local/index.js';
+import { openTestTable } from '../../helpers/dynamodb.js';
 import { driftIdOf } from '../../../shared/drift/index.js';
 import { recordFinding } from '../../../shared/drift/index.js';
 import type { DriftTransition } from '../../../shared/drift/index.js';
@@ -13,7 +14,7 @@ let table: LocalTable;
 let drift: DynamoDriftStore;
 
 beforeAll(async () => {
-  table = await openLocalTable();
+  table = await openTestTable();
   drift = new DynamoDriftStore(table.doc, { tableName: table.tableName });
 });
 afterAll(async () => table.close());

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDriftStore } from '../../../shared/adapters/aws/index.js';
-import { openLocalTable, type LocalTable } from '../../../shared/adapters/local/index.js';
+import type { LocalTable } from '../../../shared/adapters/local/index.js';
+import { openTestTable } from '../../helpers/dynamodb.js';
 import { DynamoNotificationLedger } from '../../../shared/adapters/aws/index.js';
 import type { DriftTransition } from '../../../shared/drift/index.js';
 import { intentOf, recordFinding } from '../../../shared/drift/index.js';
@@ -28,7 +29,7 @@ let table: LocalTable;
 let store: DynamoDriftStore;
 
 beforeAll(async () => {
-  table = await openLocalTable(); // dynalite in memory on 127.0.0.1, random free port
+  table = await openTestTable(); // dynalite in memory, or TPGUARD_TEST_DYNAMODB_ENDPOINT
   store = new DynamoDriftStore(table.doc, { tableName: table.tableName });
 });
 afterAll(async () => {

@@ -1,7 +1,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDriftStore } from '../../../../shared/adapters/aws/dynamodb-drift-store.js';
-import { openLocalTable, type LocalTable } from '../../../../shared/adapters/local/index.js';
+import type { LocalTable } from '../../../../shared/adapters/local/index.js';
+import { openTestTable } from '../../../helpers/dynamodb.js';
 import { DynamoNotificationLedger } from '../../../../shared/adapters/aws/notification-ledger.js';
 import type { DriftTransition } from '../../../../shared/drift/index.js';
 import { type LedgerSlot, ledgerKeyOf } from '../../../../shared/notify/index.js';
@@ -14,7 +15,7 @@ const LEASE = 60_000;
 const NOW = new Date('2026-11-02T12:00:00Z');
 
 beforeAll(async () => {
-  table = await openLocalTable(); // dynalite in memory on 127.0.0.1, random free port, contract table
+  table = await openTestTable(); // dynalite in memory, or TPGUARD_TEST_DYNAMODB_ENDPOINT
   store = new DynamoDriftStore(table.doc, { tableName: table.tableName });
   ledger = new DynamoNotificationLedger(table.doc, table.tableName);
 });
