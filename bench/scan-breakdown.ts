@@ -67,9 +67,12 @@ export async function scanBreakdown(dir: string, maxFiles: number): Promise<Brea
       async () => {
         let n = 0;
         for (const f of files)
-          await finishFile(startFile(f, ev, { format: 'ndjson', all: false }), (b) => {
-            n += b.events;
-          });
+          await finishFile(
+            startFile(f, ev, { format: 'ndjson', all: false, filter: {}, failOn: 'informational' }),
+            (b) => {
+              n += b.events;
+            },
+          );
         return n;
       },
     ],

@@ -4,6 +4,8 @@ import type { TpguardConfig } from '../shared/config/index.js';
 import type { IntakeResult, Rejection } from '../shared/sources/index.js';
 import { type ScanRow, toRow } from './scan-rows.js';
 import { safeJson } from './terminal.js';
+import { csvLine } from './formats/csv.js';
+import { type FailOn, fails, keepRow, type ScanFilter } from './scan-filter.js';
 
 /**
  * What `tpguard scan` computes per record, the same in the main thread (`--jobs 1`, stdin) and
@@ -11,24 +13,34 @@ import { safeJson } from './terminal.js';
  * input order, whoever computed them, which makes `--jobs N` byte-identical to `--jobs 1`.
  */
 
-export const SCAN_FORMATS = ['table', 'json', 'ndjson'] as const;
+export const SCAN_FORMATS = ['table', 'json', 'ndjson', 'csv', 'sarif', 'junit'] as const;
 export type ScanFormat = (typeof SCAN_FORMATS)[number];
 
+/** What decides a row's fate, as plain data (it is sent to worker threads). */
 export interface ScanSettings {
   format: ScanFormat;
   /** List passes and cannot-evaluate verdicts too. */
   all: boolean;
+  /** `--severity`, `--account`, `--region`, `--rule`: which rows are reported. */
+  filter: ScanFilter;
+  /** `--fail-on`: which reported violations make the exit status 1. */
+  failOn: FailOn;
 }
 
 /** What a run of records produced, in record order. */
 export interface ScanBatch {
-  /** `ndjson` lines. */
+  /** `ndjson` or `csv` lines. */
   out: string;
-  /** Rows of the `table` and `json` formats. */
+  /** Rows of the whole-document formats (`table`, `json`, `sarif`, `junit`). */
   rows: ScanRow[];
   rejected: Rejection[];
   events: number;
+  /** Violations reported (after the filter). */
   violations: number;
+  /** Violations the filter left out. */
+  filteredOut: number;
+  /** A reported violation at or above `--fail-on`. */
+  failing: boolean;
 }
 
 /** Collects the results of records, to be taken as a {@link ScanBatch} now and then. */
@@ -59,11 +71,21 @@ export class BatchBuilder {
       return;
     }
     b.events++;
+    const { all, filter, failOn, format } = this.settings;
     for (const f of evaluate(this.ev, item.observation)) {
-      if (f.verdict === 'violation') b.violations++;
-      else if (!this.settings.all) continue;
+      const violation = f.verdict === 'violation';
+      if (!violation && !all) continue;
       const row = toRow(item.observation, f, item.where);
-      if (this.settings.format === 'ndjson') b.out += `${safeJson(row)}\n`;
+      if (!keepRow(filter, row)) {
+        if (violation) b.filteredOut++;
+        continue;
+      }
+      if (violation) {
+        b.violations++;
+        if (fails(failOn, f.severity)) b.failing = true;
+      }
+      if (format === 'ndjson') b.out += `${safeJson(row)}\n`;
+      else if (format === 'csv') b.out += csvLine(row);
       else b.rows.push(row);
     }
   }
@@ -75,7 +97,15 @@ export class BatchBuilder {
   }
 }
 
-export const emptyBatch = (): ScanBatch => ({ out: '', rows: [], rejected: [], events: 0, violations: 0 });
+export const emptyBatch = (): ScanBatch => ({
+  out: '',
+  rows: [],
+  rejected: [],
+  events: 0,
+  violations: 0,
+  filteredOut: 0,
+  failing: false,
+});
 
 /** Most rows and rejections a streamed file accumulates before they are handed on. */
 const BATCH_LIMIT = 2048;

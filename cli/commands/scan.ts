@@ -2,24 +2,28 @@ import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import type { Rejection } from '../../shared/sources/index.js';
 import { createEvaluator, snapshotOf } from '../../shared/policy/index.js';
-import { SEVERITY_RANK } from '../../shared/kernel/index.js';
+import { colorEnabled } from '../color.js';
 import { Exit, loadContext } from '../context.js';
 import { CliError } from '../errors.js';
+import { csvHeader, renderJunit, renderSarif, renderScanTable, type ScanSummary } from '../formats/index.js';
 import { SCAN_FORMATS, type ScanFormat, type ScanSettings, type ScanWorkerData } from '../scan-batch.js';
+import { failOnOf, type FilterOptions, filterOptions, filtering, scanFilterOf } from '../scan-filter.js';
 import { type ScanSink, scanInProcess, scanParallel } from '../scan-parallel.js';
 import type { ScanRow } from '../scan-rows.js';
-import { renderTable } from '../table.js';
+import { tpguardVersion } from '../version.js';
 import { rejectionPrinter, safe, safeJson } from '../terminal.js';
 
-export type { ScanRow } from '../scan-rows.js';
-
-interface ScanOptions {
+interface ScanOptions extends FilterOptions {
   config?: string;
   policy?: string;
   format: string;
   all?: boolean;
+  /** false with --no-color */
+  color?: boolean;
   jobs?: string;
 }
+
+export type { ScanRow } from '../scan-rows.js';
 
 /** Where progress goes: stderr, which shows it only when it is a terminal. */
 export interface ProgressStream {
@@ -72,16 +76,24 @@ export async function runScan(
 ): Promise<number> {
   if (!SCAN_FORMATS.includes(opts.format as ScanFormat))
     throw new CliError(`--format must be one of ${SCAN_FORMATS.join(', ')}`);
-  const settings: ScanSettings = { format: opts.format as ScanFormat, all: opts.all === true };
+  const format = opts.format as ScanFormat;
+  const failOn = failOnOf(opts.failOn);
   const jobs = jobsOf(opts.jobs);
-  const { config, pack } = await loadContext(opts);
+  const { config, pack } = await loadContext(opts, { noticeWithoutConfig: true });
+  const filter = scanFilterOf(opts, pack);
+  // Plain data: the same settings travel to the worker threads, which filter and format rows themselves.
+  const settings: ScanSettings = { format, all: opts.all === true, filter, failOn };
   const ev = createEvaluator(pack, config);
   const rows: ScanRow[] = [];
   const rejected: Rejection[] = [];
+  // Only the whole-document formats list rejected inputs in their output; the others need the count.
+  const listRejected = format === 'json' || format === 'sarif' || format === 'junit';
   let rejectedCount = 0;
   let events = 0;
   let files = 0;
   let violations = 0;
+  let filteredOut = 0;
+  let failing = false;
   const progress = progressReporter();
   const rejections = rejectionPrinter((line) => void process.stderr.write(`${line}\n`));
   const sink: ScanSink = {
@@ -90,18 +102,20 @@ export async function runScan(
     batch: (b) => {
       events += b.events;
       violations += b.violations;
+      filteredOut += b.filteredOut;
+      failing ||= b.failing;
       if (b.out.length > 0) out.write(b.out);
       for (const row of b.rows) rows.push(row);
       if (b.rejected.length > 0) {
         rejectedCount += b.rejected.length;
-        // Only the json format lists them in its output; the others need the count only.
-        if (settings.format === 'json') rejected.push(...b.rejected);
+        if (listRejected) rejected.push(...b.rejected);
         progress.done();
         for (const r of b.rejected) rejections.print(r);
       }
       progress.tick(events, files);
     },
   };
+  if (format === 'csv') out.write(csvHeader());
   if (jobs === 1) await scanInProcess(paths, ev, settings, sink);
   else {
     const data: ScanWorkerData = { snapshot: snapshotOf(pack), dir: pack.dir, root: pack.root, config, settings };
@@ -109,99 +123,51 @@ export async function runScan(
   }
   progress.done();
   rejections.flush();
-  const summary = {
+  const summary: ScanSummary = {
     packVersion: pack.version,
     rules: pack.rules.length,
     events,
     rejected: rejectedCount,
     violations,
+    ...(filtering(filter) ? { filteredOut } : {}),
     notConfigured: ev.notes,
   };
-  if (settings.format === 'json') out.write(`${safeJson({ summary, results: rows, rejected }, 2)}\n`);
-  if (settings.format === 'table') out.write(renderScanTable(rows, summary));
-  // One line per approved list the pack needs and the configuration leaves empty (not per resource).
-  if (settings.format === 'ndjson') for (const n of ev.notes) process.stderr.write(`${n.message}\n`);
-  if (rejectedCount > 0) return Exit.usage;
-  return violations > 0 ? Exit.findings : Exit.ok;
-}
-
-function renderScanTable(
-  rows: ScanRow[],
-  s: {
-    packVersion: string;
-    rules: number;
-    events: number;
-    rejected: number;
-    violations: number;
-    notConfigured: { message: string }[];
-  },
-): string {
-  const sorted = [...rows].sort(
-    (a, b) =>
-      SEVERITY_RANK[b.severity as keyof typeof SEVERITY_RANK] -
-        SEVERITY_RANK[a.severity as keyof typeof SEVERITY_RANK] || a.ruleId.localeCompare(b.ruleId),
-  );
-  const parts: string[] = [];
-  if (sorted.length > 0) {
-    parts.push(
-      renderTable(
-        ['SEVERITY', 'RULE', 'VERDICT', 'RESOURCE', 'EVENT', 'TITLE'],
-        sorted.map((r) => [
-          r.severity,
-          r.ruleId,
-          r.verdict,
-          `${r.resourceType}/${r.resourceId}`,
-          r.eventName ?? r.source,
-          r.title,
-        ]),
-      ),
-    );
-    const byRule = new Map<string, { severity: string; title: string; count: number; resources: Set<string> }>();
-    for (const r of sorted.filter((x) => x.verdict === 'violation')) {
-      const e = byRule.get(r.ruleId) ?? {
-        severity: r.severity,
-        title: r.title,
-        count: 0,
-        resources: new Set<string>(),
-      };
-      e.count++;
-      e.resources.add(r.resourceId);
-      byRule.set(r.ruleId, e);
-    }
-    if (byRule.size > 0) {
-      parts.push('', 'Out of policy, rule by rule:');
-      parts.push(
-        renderTable(
-          ['RULE', 'SEVERITY', 'EVENTS', 'RESOURCES', 'TITLE'],
-          [...byRule].map(([id, e]) => [id, e.severity, String(e.count), [...e.resources].join(', '), e.title]),
-        ),
-      );
-    }
-    parts.push('');
+  const report = { rows, rejected, summary, pack, filter, version: tpguardVersion() };
+  if (format === 'json') out.write(`${safeJson({ summary, results: rows, rejected }, 2)}\n`);
+  if (format === 'sarif') out.write(renderSarif(report));
+  if (format === 'junit') out.write(renderJunit(report));
+  if (format === 'table') {
+    const color = colorEnabled({ isTTY: (out as { isTTY?: boolean }).isTTY, env: process.env, flag: opts.color });
+    out.write(renderScanTable(rows, summary, color));
   }
-  parts.push(
-    `${s.events} events evaluated against ${s.rules} rules (pack ${s.packVersion}): ${s.violations} violations, ${s.rejected} rejected inputs`,
-  );
-  for (const n of s.notConfigured) parts.push(n.message);
-  return `${parts.join('\n')}\n`;
+  // One line per approved list the pack needs and the configuration leaves empty (not per resource).
+  if (format === 'ndjson' || format === 'csv') for (const n of ev.notes) process.stderr.write(`${n.message}\n`);
+  if (rejectedCount > 0) return Exit.usage;
+  return failing ? Exit.findings : Exit.ok;
 }
 
 export function registerScan(program: Command): void {
-  program
+  const scan = program
     .command('scan')
     .description('evaluate CloudTrail log files and EventBridge events against the policy pack (no database)')
     .argument('<paths...>', 'files, folders (recursive: .json, .json.gz, .ndjson, .jsonl) or - for stdin')
     .option('--config <file>', 'configuration file (default: ./tpguard.config.yaml when present)')
     .option('--policy <dir>', 'policy pack folder (default: ./policies)')
-    .option('--format <format>', `output: ${SCAN_FORMATS.join(', ')}`, 'table')
-    .option('--all', 'list passes and cannot-evaluate verdicts too')
+    .option(
+      '--format <format>',
+      `output: ${SCAN_FORMATS.join(', ')} (sarif: SARIF 2.1.0 for code scanning; junit: JUnit XML for CI)`,
+      'table',
+    )
+    .option('--all', 'list passes and cannot-evaluate verdicts too');
+  filterOptions(scan)
+    .option('--no-color', 'no colour in the table (also: NO_COLOR set, or output not a terminal)')
     .option(
       '--jobs <n>',
       `worker threads reading and evaluating files (default: the number of cores, ${DEFAULT_JOBS} here); the output is the same whatever the number`,
     )
     .addHelpText(
       'after',
-      '\nExit status: 0 no violation, 1 violations found, 2 usage error or rejected input.\n\nExamples:\n  $ tpguard scan events/ --format ndjson\n  $ tpguard scan AWSLogs/111122223333/CloudTrail/eu-west-1/2026/11/ \n  $ cat event.json | tpguard scan - --all',
+      '\nExit status: 0 no reported violation at or above --fail-on, 1 there is one, 2 usage error or rejected input.\n\nExamples:\n  $ tpguard scan events/ --format ndjson\n  $ tpguard scan AWSLogs/111122223333/CloudTrail/eu-west-1/2026/11/ \n  $ tpguard scan AWSLogs/ --severity high --fail-on critical --format sarif > tpguard.sarif\n  $ tpguard scan AWSLogs/ --account 111122223333 --region eu-west-1 --rule "TPS-S3-*" --format csv > drift.csv\n  $ cat event.json | tpguard scan - --all',
     )
     .action(async (paths: string[], opts: ScanOptions) => {
       process.exitCode = await runScan(paths, opts);

@@ -37,8 +37,9 @@ function keyOrderProblem(keys: string[]): string | undefined {
 /** How a pack is loaded. */
 export interface LoadPackOptions {
   /**
-   * Check that every test case's event (and config) file exists. Default true; deployed
-   * functions pass false because the test files are not packaged beside the handler.
+   * Refuse the pack when a test case's event (or config) file is missing. Default false: only
+   * `rules test` needs the fixtures (it resolves them itself, see runRuleTests), so a pack copied
+   * elsewhere without them still scans, replays and deploys.
    */
   checkTestFiles?: boolean;
   /**
@@ -66,7 +67,7 @@ function parseRuleFile(
   file: string,
   root: string,
   problems: PackProblem[],
-  checkTestFiles = true,
+  checkTestFiles = false,
 ): CompiledRule | undefined {
   const yaml = parseYaml(text);
   if (!yaml.ok) {
@@ -123,7 +124,7 @@ export async function loadPolicyPack(dir: string, options: LoadPackOptions = {})
   for (const snapshot of options.snapshots ?? []) {
     const cached = await rulesFromSnapshotFile(snapshot, version, files.map(display));
     if (!cached) continue;
-    for (const c of options.checkTestFiles === false ? [] : cached)
+    for (const c of options.checkTestFiles ? cached : [])
       problems.push(...testFileProblems(c.rule, { file: c.file, ruleId: c.rule.id, message: '' }, root));
     if (problems.length > 0) throw new PolicyPackError(problems);
     return { version, dir, root, rules: cached };
@@ -131,7 +132,7 @@ export async function loadPolicyPack(dir: string, options: LoadPackOptions = {})
   for (const [i, file] of files.entries()) {
     const text = texts[i]!;
     const shown = display(file);
-    const compiled = parseRuleFile(text, shown, root, problems, options.checkTestFiles ?? true);
+    const compiled = parseRuleFile(text, shown, root, problems, options.checkTestFiles ?? false);
     if (!compiled) continue;
     const other = seen.get(compiled.rule.id);
     if (other) problems.push({ file: shown, ruleId: compiled.rule.id, message: `duplicate id (also in ${other})` });

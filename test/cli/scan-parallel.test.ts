@@ -110,6 +110,26 @@ describe('Command: scan --jobs', () => {
     }
   });
 
+  it('filters, counts and fails the same as --jobs 1 in the csv, sarif and junit formats', async () => {
+    // Prepare
+    const events = join(REPO_ROOT, 'events');
+    const filters = ['--severity', 'high', '--fail-on', 'critical', '--rule', 'TPS-S3-*,TPS-SM-*'];
+
+    for (const format of ['csv', 'sarif', 'junit', 'json']) {
+      // Act
+      const { one, many } = await both([events, '--format', format, ...filters], [2]);
+
+      // Assess
+      expect([0, 1, 2]).toContain(one.code);
+      expect(one.stdout.length).toBeGreaterThan(100);
+      for (const run of many) expect(run).toEqual(one);
+    }
+    const json = await spawnCli(['scan', events, '--format', 'json', ...filters, '--jobs', '2']);
+    const summary = JSON.parse(json.stdout).summary as { violations: number; filteredOut: number };
+    expect(summary.violations).toBeGreaterThan(0);
+    expect(summary.filteredOut).toBeGreaterThan(0);
+  });
+
   it('reads stdin in its place among the other inputs', async () => {
     // Prepare
     const stdin = await readFile(join(REPO_ROOT, 'events/shapes/eventbridge-events.ndjson'));
