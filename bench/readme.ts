@@ -48,6 +48,18 @@ function scanFigures(sc: ScanResult): string {
     `- \`scan --jobs 1\` at most ${g.jobs1Plain}x the floor on plain files: ${plain[1]!.ratio.toFixed(2)}x, ${met(g.jobs1PlainMet)}; at most ${g.jobs1Gzip}x on gzip: ${gzip[1]!.ratio.toFixed(2)}x, ${met(g.jobs1GzipMet)}.`,
     `- \`scan\` on all ${sc.cores} cores at most ${g.allCoresPlain}x the floor on plain files: ${plain[2]!.ratio.toFixed(2)}x, ${met(g.allCoresPlainMet)}; at most ${g.maxRssMiB} MiB peak RSS (main thread and workers, both archives): ${g.peakRssMiB} MiB, ${met(g.rssMet)}.`,
   );
+  const steps = Object.entries(sc.breakdown.stepsCpuMs);
+  out.push(
+    '',
+    `Where one core's CPU goes, in process over the first ${n(sc.breakdown.files)} plain files (\`bench/scan-breakdown.ts\`, least of 3 rounds; each stage adds to the one above):`,
+    '',
+    '| stage | CPU | added |',
+    '|---|---|---|',
+    ...steps.map(
+      ([k, v], i) =>
+        `| ${k} | ${n(v)} ms | ${i === 0 ? '' : `${v - steps[i - 1]![1] >= 0 ? '+' : ''}${n(v - steps[i - 1]![1])} ms`} |`,
+    ),
+  );
   return out.join('\n');
 }
 
