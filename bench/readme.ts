@@ -2,12 +2,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ColdResult } from './cold-start.js';
-import type { Results } from './report.js';
+import type { Machine, Results } from './report.js';
 import type { ScanResult } from './scan-bench.js';
 
 /**
- * `npm run bench:readme`: the README's performance figures, written from bench/results.json (what
- * the last `npm run bench` measured) between `<!-- figures:NAME -->` and `<!-- /figures:NAME -->`.
+ * The README's performance figures, written from bench/results.json by every `npm run bench` and
+ * by `npm run bench:readme` (what the last runs measured) between `<!-- figures:NAME -->` and `<!-- /figures:NAME -->`.
  * The figures are never typed by hand, and test/bench/readme.test.ts fails when the README and
  * results.json disagree.
  */
@@ -16,8 +16,7 @@ const n = (v: number) => v.toLocaleString('en-US');
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const met = (ok: unknown) => (ok ? '**met**' : '**not met**');
 
-function machineLine(r: Results): string {
-  const m = r.machine;
+function machineLine(m: Machine | undefined): string {
   return m
     ? `Run of ${m.date.slice(0, 16).replace('T', ' ')} UTC on ${m.cpus} x ${m.cpuModel}, Node ${m.node}, load average ${m.loadAverageAtStart.join(' ')} at start (a machine shared with other work: the ratios, each against a baseline measured in the same run, are what carries over).`
     : '';
@@ -86,10 +85,10 @@ function coldFigures(c: ColdResult): string {
 export function readmeFigures(r: Results): Record<string, string> {
   const blocks: Record<string, string> = {};
   if (r.scan?.archives) {
-    blocks.scan = `${machineLine(r)}\n\n${scanFigures(r.scan)}`;
+    blocks.scan = `${machineLine(r.scan.machine ?? r.machine)}\n\n${scanFigures(r.scan)}`;
     blocks.startup = startupFigures(r.scan);
   }
-  if (r.coldStart) blocks.cold = coldFigures(r.coldStart);
+  if (r.coldStart) blocks.cold = `${machineLine(r.coldStart.machine ?? r.machine)}\n\n${coldFigures(r.coldStart)}`;
   return blocks;
 }
 

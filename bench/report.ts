@@ -4,12 +4,25 @@ import type { CostResult } from './cost-model.js';
 import type { HandlerResult } from './handler-bench.js';
 import type { ScanResult } from './scan-bench.js';
 
-/** bench/results.json: one section per benchmark, each with the figures and the command behind them. */
+/** Where and when a section was measured. */
+export interface Machine {
+  node: string;
+  cpus: number;
+  cpuModel: string;
+  loadAverageAtStart: number[];
+  date: string;
+}
+
+/**
+ * bench/results.json: one section per benchmark, each with the figures and the command behind them.
+ * `machine` is the last run's; the scan and cold-start sections carry their own (a run of one
+ * section keeps the others' figures, from earlier runs).
+ */
 export interface Results {
-  machine?: { node: string; cpus: number; cpuModel: string; loadAverageAtStart: number[]; date: string };
-  scan?: ScanResult;
+  machine?: Machine;
+  scan?: ScanResult & { machine?: Machine };
   handler?: HandlerResult;
-  coldStart?: ColdResult;
+  coldStart?: ColdResult & { machine?: Machine };
   cost?: CostResult;
 }
 
