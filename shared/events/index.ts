@@ -1,1 +1,2 @@
-export { readInputs } from './reader.js';
+export { readInputs, readObjectBytes, readObjectStream } from './reader.js';
+export { WHOLE_FILE_LIMITS } from './whole-file.js';

@@ -6,3 +6,4 @@ export { isSecretLike, REDACTED, redactSecrets, secretKeys } from './secrets.js'
 export { SEVERITIES, type Severity, SEVERITY_RANK } from './severity.js';
 export { silentTelemetry, type Telemetry } from './telemetry.js';
 export { type Actor, actorLabel, sameIdentity } from './actor.js';
+export { inOrder } from './in-order.js';

@@ -16,3 +16,10 @@ export type { AwsTarget, CallerIdentity, StackOutputs } from './stack.js';
  * @example const { callerIdentity, describeStack } = await loadStackAdapters()
  */
 export const loadStackAdapters = () => import('./stack.js');
+
+/**
+ * The S3 archive adapter (`scan s3://`, `replay s3://`, the backfill worker), loaded on demand: a
+ * scan of local files never loads the S3 client.
+ * @example const { S3Archive } = await loadS3Archive()
+ */
+export const loadS3Archive = () => import('./s3-archive.js');
