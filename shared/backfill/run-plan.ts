@@ -34,7 +34,7 @@ const RUN_ID = /^[A-Za-z0-9_-]{1,80}$/;
 /** Checks a planning request (the execution's input) field by field. */
 export function parsePlanRequest(event: unknown): PlanRequest {
   const e = event as Partial<PlanRequest> | null;
-  if (!e || e.action !== 'plan') throw new BackfillEventError('not a plan request: expected {action: "plan", ...}');
+  if (e?.action !== 'plan') throw new BackfillEventError('not a plan request: expected {action: "plan", ...}');
   for (const field of ['bucket', 'from', 'to', 'runId', 'resultsBucket'] as const)
     if (typeof e[field] !== 'string' || e[field] === '')
       throw new BackfillEventError(`${field}: expected a non-empty string`);

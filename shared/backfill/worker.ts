@@ -193,7 +193,8 @@ async function scanObservation(
   for (const t of transitions) {
     if (t.republished) continue;
     const owner = t.record.owner ?? 'default';
-    const counts = (summary.owners[owner] ??= {});
+    const counts = summary.owners[owner] ?? {};
+    summary.owners[owner] = counts;
     counts[t.kind] = (counts[t.kind] ?? 0) + 1;
   }
 }

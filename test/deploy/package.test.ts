@@ -44,6 +44,7 @@ const RESERVED_CONCURRENCY: Readonly<Record<string, number>> = {
   digest: 1,
   reviewScheduler: 1,
   reviewReminder: 1,
+  backfillWorker: 50,
 };
 
 let work: string;
@@ -294,12 +295,12 @@ describe('Stack: functions', () => {
     // Act
     const groups = ofType(main, 'AWS::Logs::LogGroup');
 
-    // Assess
-    expect(groups.length).toBe(DEPLOYED_FUNCTIONS.length);
+    // Assess: one per function, and the backfill state machine's vended log group
+    expect(groups.length).toBe(DEPLOYED_FUNCTIONS.length + 1);
     for (const [id, g] of groups) {
       expect(g.Properties.RetentionInDays, id).toBeGreaterThan(0);
       expect(isRefTo(g.Properties.KmsKeyId, 'TpguardKey', 'Arn'), id).toBe(true);
-      expect(g.Properties.LogGroupName, id).toMatch(/^\/aws\/lambda\/tpguard-ci-/);
+      expect(g.Properties.LogGroupName, id).toMatch(/^\/aws\/(lambda|vendedlogs\/states)\/tpguard-ci-/);
     }
   });
 
@@ -315,9 +316,14 @@ describe('Stack: functions', () => {
     expect(statement.Action.some((a: string) => a.includes('*'))).toBe(false);
     expect(statement.Condition).toEqual({
       ArnLike: {
-        'kms:EncryptionContext:aws:logs:arn': {
-          'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/tpguard-ci-*`,
-        },
+        'kms:EncryptionContext:aws:logs:arn': [
+          {
+            'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/tpguard-ci-*`,
+          },
+          {
+            'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/vendedlogs/states/tpguard-ci-*`,
+          },
+        ],
       },
     });
   });
@@ -387,7 +393,13 @@ describe('Stack: least-privilege IAM', () => {
         f.key,
       ).toBe(true);
       expect(
-        resourcesOf('kms:').every((r) => isRefTo(r, 'TpguardKey', 'Arn')),
+        resourcesOf('kms:').every((r) => isRefTo(r, 'TpguardKey', 'Arn') || isRefTo(r, 'ArchiveKeyArn')),
+        f.key,
+      ).toBe(true);
+      expect(
+        resourcesOf('s3:').every((r) =>
+          /ArchiveBucket|BackfillResultsBucket\.Arn\}\/backfill\/\*/.test(JSON.stringify(r)),
+        ),
         f.key,
       ).toBe(true);
       expect(
@@ -475,6 +487,7 @@ describe('Stack: least-privilege IAM', () => {
         sns: 'sns',
         ssm: 'ssm',
         securityhub: 'securityhub',
+        s3: 's3',
       };
       for (const client of report.awsClients)
         expect(services, `${client} is bundled but never called`).toContain(

@@ -23,3 +23,9 @@ export const loadStackAdapters = () => import('./stack.js');
  * @example const { S3Archive } = await loadS3Archive()
  */
 export const loadS3Archive = () => import('./s3-archive.js');
+
+/**
+ * The Step Functions adapter of `npm run backfill`, loaded on demand.
+ * @example const { BackfillClient } = await loadBackfillAdapters()
+ */
+export const loadBackfillAdapters = () => import('./sfn-backfill.js');
