@@ -223,7 +223,6 @@ const STATES_ARN = `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::Accoun
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string
 export const ARCHIVE_BUCKET_ARN = sub('arn:${AWS::Partition}:s3:::${ArchiveBucket}');
 /** Where every object of a run goes in the results bucket: `backfill/<execution name>/`. */
-// biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string
 export const RESULTS_OBJECTS_ARN = sub(`\${${BACKFILL_IDS.results}.Arn}/backfill/*`);
 /** The keys a CloudTrail or Config archive writes, at the bucket's root or under a trail prefix. */
 export const ARCHIVE_KEY_PREFIXES = ['AWSLogs/*', '*/AWSLogs/*'] as const;
@@ -335,6 +334,7 @@ export function workerArchiveStatements(): Record<string, unknown>[] {
           Effect: 'Allow',
           Action: ['kms:Decrypt'],
           Resource: [{ Ref: BACKFILL_IDS.archiveKeyParameter }],
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string
           Condition: { StringEquals: { 'kms:ViaService': sub('s3.${AWS::Region}.amazonaws.com') } },
         },
         { Ref: 'AWS::NoValue' },
@@ -419,6 +419,7 @@ export function backfillResources(): CfnFragment {
         { id: 'Serverless-LambdaStarPermissions', reason: VENDED_LOGS },
       ),
       Properties: {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string
         Description: sub('tpguard ${AWS::StackName}: backfill state machine'),
         AssumeRolePolicyDocument: {
           Version: '2012-10-17',
