@@ -411,13 +411,17 @@ export function backfillResources(): CfnFragment {
     },
     [BACKFILL_IDS.role]: {
       Type: 'AWS::IAM::Role',
-      Metadata: nagMetadata(
-        {
-          id: 'AwsSolutions-IAM5',
-          reason: `${VENDED_LOGS} ${CHILD_EXECUTIONS} ${RESULT_OBJECTS} The worker is also granted with its version qualifier (:*), as Step Functions may invoke a version.`,
-        },
-        { id: 'Serverless-LambdaStarPermissions', reason: VENDED_LOGS },
-      ),
+      Metadata: nagMetadata({
+        id: 'AwsSolutions-IAM5',
+        reason: `${VENDED_LOGS} ${CHILD_EXECUTIONS} ${RESULT_OBJECTS} The worker is also granted with its version qualifier (:*), as Step Functions may invoke a version.`,
+        applies_to: [
+          'Resource::*',
+          `Resource::<${BACKFILL_IDS.results}.Arn>/backfill/*`,
+          `Resource::<${logicalIds(BACKFILL_WORKER).fn}.Arn>:*`,
+          `Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${STATE_MACHINE_NAME}/*`,
+          `Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${STATE_MACHINE_NAME}:*`,
+        ],
+      }),
       Properties: {
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string
         Description: sub('tpguard ${AWS::StackName}: backfill state machine'),

@@ -1,6 +1,10 @@
 import type { Command } from 'commander';
-import { loadBackfillAdapters, loadStackAdapters, stackNameFor } from '../../shared/adapters/aws/index.js';
-import type { ExecutionProgress } from '../../shared/adapters/aws/sfn-backfill.js';
+import {
+  type ExecutionProgress,
+  loadBackfillAdapters,
+  loadStackAdapters,
+  stackNameFor,
+} from '../../shared/adapters/aws/index.js';
 import {
   type ArchiveKind,
   ArchiveKinds,

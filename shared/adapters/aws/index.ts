@@ -8,6 +8,7 @@ export { createSecurityHubSender } from './securityhub.js';
 export { createSnsChatbotSender, createSnsEmailSender } from './sns.js';
 export { createWebhookResolver } from './ssm.js';
 export { GSI1, LOCAL_TABLE_NAME, stackNameFor, TABLE_DEFINITION, TABLE_TTL } from './table-definition.js';
+export type { ExecutionProgress } from './sfn-backfill.js';
 export type { AwsTarget, CallerIdentity, StackOutputs } from './stack.js';
 
 /**
