@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import { readInputs } from '../../shared/events/index.js';
+import type { ArchivePlan } from '../../shared/backfill/index.js';
 import type { Observation, Rejection } from '../../shared/sources/index.js';
 import { createEvaluator, evaluate, type Finding } from '../../shared/policy/index.js';
 import { redactString, SEVERITY_RANK } from '../../shared/kernel/index.js';
+import { type ArchiveOptions, archiveOptions, openInputs } from '../archive-inputs.js';
 import { Exit, loadContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { renderTable } from '../table.js';
@@ -11,7 +12,7 @@ import { rejectionPrinter, safe, safeJson } from '../terminal.js';
 const FORMATS = ['table', 'json', 'ndjson'] as const;
 type Format = (typeof FORMATS)[number];
 
-interface ScanOptions {
+interface ScanOptions extends ArchiveOptions {
   config?: string;
   policy?: string;
   format: string;
@@ -92,6 +93,16 @@ export function progressReporter(
   };
 }
 
+/** Today as `YYYY-MM-DD` (UTC): the default end of an archive's date range. */
+export const today = (): string => new Date().toISOString().slice(0, 10);
+
+/** What a date selection of an archive lists: `3 prefixes (2 accounts, 1 organization, 4 regions)`. */
+export function planLine(plan: ArchivePlan): string {
+  const n = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
+  const org = plan.organizations.length > 0 ? `, ${n(plan.organizations.length, 'organization')}` : '';
+  return `listing ${n(plan.prefixes.length, 'prefix', 'prefixes')} (${n(plan.accounts.length, 'account')}${org}, ${n(plan.regions.length, 'region')})`;
+}
+
 /** Scans inputs; returns the exit status. Writes results to stdout, rejections to stderr. */
 export async function runScan(
   paths: string[],
@@ -110,10 +121,16 @@ export async function runScan(
   let violations = 0;
   const progress = progressReporter();
   const rejections = rejectionPrinter((line) => void process.stderr.write(`${line}\n`));
-  const inputs = readInputs(paths, {
-    onFile: () => void files++,
-    onSkip: (file, reason) => process.stderr.write(`${safe(file)}: skipped: ${safe(reason)}\n`),
-  });
+  const inputs = openInputs(
+    paths,
+    opts,
+    {
+      onFile: () => void files++,
+      onSkip: (file, reason) => process.stderr.write(`${safe(file)}: skipped: ${safe(reason)}\n`),
+      onPlan: (url, plan) => process.stderr.write(`${safe(url)}: ${planLine(plan)}\n`),
+    },
+    today(),
+  );
   for await (const item of inputs) {
     if (!item.ok) {
       rejectedCount++;
@@ -213,19 +230,22 @@ function renderScanTable(
 }
 
 export function registerScan(program: Command): void {
-  program
+  const cmd = program
     .command('scan')
     .description('evaluate CloudTrail log files and EventBridge events against the policy pack (no database)')
-    .argument('<paths...>', 'files, folders (recursive: .json, .json.gz, .ndjson, .jsonl) or - for stdin')
+    .argument(
+      '<paths...>',
+      'files, folders (recursive: .json, .json.gz, .ndjson, .jsonl), s3://bucket/prefix, or - for stdin',
+    )
     .option('--config <file>', 'configuration file (default: ./tpguard.config.yaml when present)')
     .option('--policy <dir>', 'policy pack folder (default: ./policies)')
     .option('--format <format>', `output: ${FORMATS.join(', ')}`, 'table')
     .option('--all', 'list passes and cannot-evaluate verdicts too')
     .addHelpText(
       'after',
-      '\nExit status: 0 no violation, 1 violations found, 2 usage error or rejected input.\n\nExamples:\n  $ tpguard scan events/ --format ndjson\n  $ tpguard scan AWSLogs/111122223333/CloudTrail/eu-west-1/2026/11/ \n  $ cat event.json | tpguard scan - --all',
-    )
-    .action(async (paths: string[], opts: ScanOptions) => {
-      process.exitCode = await runScan(paths, opts);
-    });
+      '\nExit status: 0 no violation, 1 violations found, 2 usage error or rejected input.\n\nExamples:\n  $ tpguard scan events/ --format ndjson\n  $ tpguard scan AWSLogs/111122223333/CloudTrail/eu-west-1/2026/11/ \n  $ tpguard scan s3://org-trail-archive --from 2026-10-01 --to 2026-12-31 --accounts 111122223333\n  $ cat event.json | tpguard scan - --all\n\ns3:// reads with the AWS credential chain; AWS_ENDPOINT_URL_S3 points it at an S3-compatible store.',
+    );
+  archiveOptions(cmd).action(async (paths: string[], opts: ScanOptions) => {
+    process.exitCode = await runScan(paths, opts);
+  });
 }

@@ -1,3 +1,15 @@
+export {
+  type ArchiveReadOptions,
+  type ArchiveStore,
+  DEFAULT_READ_CONCURRENCY,
+  isS3Url,
+  type ListedObject,
+  MAX_READ_CONCURRENCY,
+  parseS3Url,
+  readArchive,
+  type S3Location,
+  WHOLE_OBJECT_BYTES,
+} from './archive-reader.js';
 export { ArchiveReadError, ArchiveSelectionError, BackfillEventError } from './errors.js';
 export {
   acceptsKey,

@@ -1,2 +1,2 @@
-export { readInputs, readObjectBytes, readObjectStream } from './reader.js';
+export { type ReadOptions, readInputs, readObjectBytes, readObjectStream } from './reader.js';
 export { WHOLE_FILE_LIMITS } from './whole-file.js';

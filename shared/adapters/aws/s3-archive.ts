@@ -6,7 +6,9 @@ import {
   type S3ClientConfig,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { type ArchiveObjects, ArchiveReadError, type FolderLister, type ResultObjects } from '../../backfill/index.js';
+import type { Readable } from 'node:stream';
+import { ArchiveReadError, type ArchiveStore, type ListedObject, type ResultObjects } from '../../backfill/index.js';
+import { escapeControls } from '../../kernel/index.js';
 
 /**
  * The archive bucket through the AWS SDK: listings (ListObjectsV2, every page), object bodies
@@ -33,12 +35,6 @@ const FINAL_CODES = new Set([
 /** A body cut mid-stream resolves GetObject, then fails its read: the object is fetched again this often. */
 export const BODY_ATTEMPTS = 3;
 
-/** One listed object. */
-export interface ListedObject {
-  key: string;
-  size: number;
-}
-
 /** Options of the client: the region and profile of the command, path style for a custom endpoint. */
 export interface S3ArchiveOptions {
   region?: string;
@@ -63,7 +59,13 @@ export function archiveErrorOf(err: unknown, bucket: string, key?: string): Arch
   const final = FINAL_CODES.has(code) || status === 403 || status === 404;
   const where = key === undefined ? `s3://${bucket}` : `s3://${bucket}/${key}`;
   const what =
-    code === 'NoSuchBucket' ? 'no such bucket' : code === 'AccessDenied' || status === 403 ? 'access denied' : code;
+    code === 'NoSuchBucket'
+      ? 'no such bucket'
+      : code === 'AccessDenied' || status === 403
+        ? 'access denied'
+        : err instanceof S3ServiceException || !(err instanceof Error)
+          ? code
+          : `${code}: ${escapeControls(err.message.split('\n')[0]!.slice(0, 200))}`;
   return new ArchiveReadError(code, `${where}: ${what}`, !final, { cause: err });
 }
 
@@ -71,7 +73,7 @@ export function archiveErrorOf(err: unknown, bucket: string, key?: string): Arch
  * The S3 side of `scan s3://`, `replay s3://` and the backfill worker.
  * @example const archive = new S3Archive({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) })
  */
-export class S3Archive implements ArchiveObjects, ResultObjects, FolderLister {
+export class S3Archive implements ArchiveStore, ResultObjects {
   private readonly client: S3Client;
   private readonly pageSize: number | undefined;
 
@@ -80,6 +82,8 @@ export class S3Archive implements ArchiveObjects, ResultObjects, FolderLister {
       ...(options.region ? { region: options.region } : {}),
       ...(options.profile ? { profile: options.profile } : {}),
       ...(options.forcePathStyle ? { forcePathStyle: true } : {}),
+      // An organization's log bucket is often in another region than the caller's default.
+      followRegionRedirects: true,
     };
     this.client = options.client ?? new S3Client(config);
     this.pageSize = options.pageSize;
@@ -148,6 +152,16 @@ export class S3Archive implements ArchiveObjects, ResultObjects, FolderLister {
     throw new ArchiveReadError('BodyCut', `s3://${bucket}/${key}: the body was cut ${BODY_ATTEMPTS} times`, true, {
       cause: last,
     });
+  }
+
+  /** The body of one object as a stream (inflated by the reader). */
+  public async open(bucket: string, key: string): Promise<Readable> {
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return out.Body as Readable;
+    } catch (err) {
+      throw archiveErrorOf(err, bucket, key);
+    }
   }
 
   public async put(bucket: string, key: string, body: string, contentType: string): Promise<void> {
