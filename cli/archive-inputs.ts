@@ -14,67 +14,76 @@ import {
 import { type ReadOptions, readInputs } from '../shared/events/index.js';
 import type { IntakeResult } from '../shared/sources/index.js';
 import { CliError } from './errors.js';
+import { collectList } from './scan-filter.js';
 
 /**
  * The inputs of `scan` and `replay`: files, folders and stdin as before, and `s3://bucket/prefix`
  * archives read through the S3 adapter (loaded only when an argument is an S3 URL).
  */
 
-/** The archive options of `scan` and `replay`. */
+/**
+ * The archive options of `scan` and `replay`. `--account` and `--region` are scan's row filters
+ * (repeatable, comma-separated); with `--from` they also choose the account and region folders
+ * listed, so an archive is narrowed before it is read, not after.
+ */
 export interface ArchiveOptions {
   from?: string;
   to?: string;
-  accounts?: string;
-  regions?: string;
+  account?: string[];
+  region?: string[];
   kind?: string;
   concurrency?: string;
-  region?: string;
   profile?: string;
 }
 
 const KINDS = Object.values(ArchiveKinds) as string[];
 
-/** Adds the options that select and read `s3://` archives. */
+/**
+ * Adds the options that select and read `s3://` archives; `--account`/`--region` too unless the
+ * command has them already (scan's filters).
+ */
 export function archiveOptions(cmd: Command): Command {
+  const has = (flag: string) => cmd.options.some((o) => o.long === flag);
+  if (!has('--account'))
+    cmd.option(
+      '--account <id>',
+      's3:// archives: only these accounts (repeat, or comma-separated; with --from)',
+      collectList,
+    );
+  if (!has('--region'))
+    cmd.option(
+      '--region <name>',
+      's3:// archives: only these regions (repeat, or comma-separated; with --from)',
+      collectList,
+    );
   return cmd
-    .option('--from <yyyy-mm-dd>', 's3:// archives: list only the date prefixes from this day (UTC)')
+    .option(
+      '--from <yyyy-mm-dd>',
+      's3:// archives: list only the date prefixes from this day (UTC); --account and --region choose the folders',
+    )
     .option('--to <yyyy-mm-dd>', 's3:// archives: ... to this day, inclusive (default: today)')
-    .option('--accounts <ids>', 's3:// archives: only these accounts (comma-separated; with --from)')
-    .option('--regions <names>', 's3:// archives: only these regions (comma-separated; with --from)')
     .option('--kind <kind>', `s3:// archives: the layout --from selects in: ${KINDS.join(', ')}`, 'cloudtrail')
     .option(
       '--concurrency <n>',
       `s3:// archives: objects read at once (1-${MAX_READ_CONCURRENCY})`,
       String(DEFAULT_READ_CONCURRENCY),
     )
-    .option('--region <region>', 's3:// archives: AWS region of the client (default: the AWS chain)')
     .option('--profile <name>', 's3:// archives: AWS profile (default: the AWS chain)');
 }
-
-const list = (s: string | undefined) =>
-  s === undefined
-    ? undefined
-    : s
-        .split(',')
-        .map((x) => x.trim())
-        .filter((x) => x.length > 0);
 
 /** The selection the options make, or undefined when they list the whole prefix. */
 function selectionOf(opts: ArchiveOptions, today: string): ArchiveSelection | undefined {
   if (!KINDS.includes(opts.kind ?? 'cloudtrail')) throw new CliError(`--kind must be one of ${KINDS.join(', ')}`);
-  const narrowing = opts.to ?? opts.accounts ?? opts.regions;
   if (opts.from === undefined) {
-    if (narrowing !== undefined) throw new CliError('--to, --accounts and --regions select date prefixes: give --from');
+    if (opts.to !== undefined) throw new CliError('--to ends a date range: give --from');
     return undefined;
   }
-  const accounts = list(opts.accounts);
-  const regions = list(opts.regions);
   return {
     kind: (opts.kind ?? 'cloudtrail') as ArchiveKind,
     from: opts.from,
     to: opts.to ?? today,
-    ...(accounts ? { accounts } : {}),
-    ...(regions ? { regions } : {}),
+    ...(opts.account?.length ? { accounts: opts.account } : {}),
+    ...(opts.region?.length ? { regions: opts.region } : {}),
   };
 }
 
@@ -107,8 +116,8 @@ export function openInputs(
   const urls = paths.filter(isS3Url);
   const selection = selectionOf(opts, today);
   const concurrency = concurrencyOf(opts);
-  if (urls.length === 0 && (selection || opts.region || opts.profile))
-    throw new CliError('--from, --to, --accounts, --regions, --region and --profile apply to s3:// arguments only');
+  if (urls.length === 0 && (selection || opts.profile || opts.kind !== 'cloudtrail'))
+    throw new CliError('--from, --to, --kind and --profile apply to s3:// arguments only');
   const locations = new Map(urls.map((u) => [u, parseS3Url(u)]));
   return (async function* () {
     let local: string[] = [];
@@ -148,7 +157,6 @@ async function s3Store(opts: ArchiveOptions) {
   const { S3Archive } = await loadS3Archive();
   const endpoint = process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
   return new S3Archive({
-    ...(opts.region ? { region: opts.region } : {}),
     ...(opts.profile ? { profile: opts.profile } : {}),
     forcePathStyle: Boolean(endpoint),
   });

@@ -12,6 +12,7 @@ import { InvalidTimestampError, parseIsoTime } from '../../shared/kernel/index.j
 import { actorLabel, isRecord } from '../../shared/kernel/index.js';
 import { PACKAGE_ROOT } from '../context.js';
 import { CliError } from '../errors.js';
+import { tpguardVersion } from '../version.js';
 import { requireDeployedPack, storeOptions, withStore, type Store, type StoreOptions } from '../store.js';
 
 interface ReportOptions extends StoreOptions {
@@ -134,6 +135,8 @@ async function report(opts: ReportOptions, cmd: Command): Promise<void> {
     ]);
     const evidence = buildEvidence({
       now,
+      tpguardVersion: tpguardVersion(),
+      ...(rt.deployment ? {} : { localStore: rt.where }),
       from,
       to,
       timezone: tz,

@@ -5,12 +5,16 @@ import type { Severity } from '../kernel/index.js';
  * review cycle and the report. A drift record is one (account, region, resource, rule).
  */
 
-/** Status of a drift record. `compliant`: observed, never out of policy (kept for event-time ordering). */
-export const DriftStatuses = ['open', 'resolved', 'suppressed', 'compliant'] as const;
+/**
+ * Status of a drift record. `compliant`: observed, never out of policy (kept for event-time ordering).
+ * `unverifiable`: the latest observation could not be judged because of what the event carried
+ * (a truncated field, a value too deep or too large, an expression error): alerted like drift.
+ */
+export const DriftStatuses = ['open', 'resolved', 'suppressed', 'compliant', 'unverifiable'] as const;
 export type DriftStatus = (typeof DriftStatuses)[number];
 
 /** What a state change of a drift record is called. */
-export const TransitionKinds = ['opened', 'resolved', 'reopened', 'suppressed', 'escalated'] as const;
+export const TransitionKinds = ['opened', 'resolved', 'reopened', 'suppressed', 'escalated', 'unverifiable'] as const;
 export type TransitionKind = (typeof TransitionKinds)[number];
 
 /** The EventBridge detail-type of each transition on the tpguard bus (`source: tpguard`). */
@@ -20,6 +24,7 @@ export const TRANSITION_DETAIL_TYPES: Readonly<Record<TransitionKind, string>> =
   reopened: 'Drift Reopened',
   suppressed: 'Drift Suppressed',
   escalated: 'Drift Escalated',
+  unverifiable: 'Drift Unverifiable',
 };
 
 export const TPGUARD_EVENT_SOURCE = 'tpguard';
@@ -47,6 +52,8 @@ export interface DriftRecord {
   occurrences: number;
   /** The event that last changed or confirmed the record (event-time ordering key with lastSeen). */
   lastEventId: string;
+  /** What the latest applied observation asked (violation, suppress, unverifiable, resolve): breaks ties of lastSeen. */
+  lastIntent?: 'violation' | 'suppress' | 'unverifiable' | 'resolve';
   /** Principal of the latest observation. */
   actor?: string;
   /** Owner (team name) resolved from the configuration. */
@@ -85,6 +92,12 @@ export interface DriftTransition {
    * nothing). Consumers dedupe by kind and eventId; displays may skip it.
    */
   republished?: boolean;
+  /**
+   * Set when the transition is published after later observations of the record: its event (or the
+   * violation it closes) arrived after events that happened later. The owner learns about the episode
+   * all the same, with the same transitions as if the events had arrived in order.
+   */
+  late?: boolean;
 }
 
 /** A history entry: every observation of a drift record, kept for audit. */
@@ -92,7 +105,7 @@ export interface DriftHistoryEntry {
   driftId: string;
   eventId: string;
   eventTime: string;
-  verdict: 'violation' | 'pass' | 'manual';
+  verdict: 'violation' | 'pass' | 'manual' | 'cannot-evaluate';
   /** The transition this observation made, if any. */
   transition?: TransitionKind;
   actor?: string;
@@ -101,6 +114,8 @@ export interface DriftHistoryEntry {
   packVersion: string;
   evidence?: Record<string, unknown>;
   note?: string;
+  /** Why the rule could not judge the event (verdict `cannot-evaluate`), secrets redacted. */
+  reason?: string;
   /** The rule, so history can be read per rule without the record. */
   ruleId?: string;
   /** Event source: cloudtrail, guardduty, config, sagemaker, bedrock (absent for manual entries). */
