@@ -1,3 +1,4 @@
+import { redactString } from '../kernel/index.js';
 import type { Finding } from '../policy/index.js';
 import type { Observation } from '../sources/index.js';
 
@@ -41,6 +42,7 @@ export function verdictRow(obs: Observation, f: Finding, where: string): Verdict
   };
   if (obs.trigger.eventName) row.eventName = obs.trigger.eventName;
   if (obs.actor?.arn) row.actor = obs.actor.arn;
-  if (f.reason) row.reason = f.reason;
+  // A reason may quote a field of the event (a CEL error): redacted like scan's rows and the logs.
+  if (f.reason) row.reason = redactString('', f.reason);
   return row;
 }
