@@ -2,17 +2,22 @@ import type { Command } from 'commander';
 import {
   type ExecutionProgress,
   loadBackfillAdapters,
+  loadS3Archive,
   loadStackAdapters,
   stackNameFor,
 } from '../../shared/adapters/aws/index.js';
 import {
+  addBatchLines,
   type ArchiveKind,
   ArchiveKinds,
   checkAccounts,
   checkRange,
   checkRegions,
+  emptyRunSummary,
+  runSummaryLines,
 } from '../../shared/backfill/index.js';
-import { TpguardError } from '../../shared/kernel/index.js';
+import { describeError, TpguardError } from '../../shared/kernel/index.js';
+import { safe } from '../terminal.js';
 import { Exit } from '../context.js';
 import { CliError } from '../errors.js';
 
@@ -123,6 +128,30 @@ export interface BackfillIo {
 const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
 
 /** Starts a backfill on the deployed stack, prints its ARN, follows it to its end; returns the exit status. */
+/**
+ * The run's totals and transitions per owner, from the batch lines of its SUCCEEDED result objects;
+ * one line saying why when they cannot be read (the run itself is not failed for it).
+ */
+async function resultSummary(bucket: string, prefix: string, target: { region?: string; profile?: string }) {
+  try {
+    const { S3Archive } = await loadS3Archive();
+    const s3 = new S3Archive(target);
+    const summary = emptyRunSummary();
+    for await (const o of s3.list(bucket, prefix)) {
+      if (!o.key.includes('/SUCCEEDED_')) continue;
+      addBatchLines(
+        summary,
+        Buffer.from(await s3.read(bucket, o.key))
+          .toString('utf8')
+          .split('\n'),
+      );
+    }
+    return runSummaryLines(summary);
+  } catch (err) {
+    return [`results not summarized: ${describeError(err)}`];
+  }
+}
+
 export async function runBackfill(opts: BackfillOptions, io: BackfillIo): Promise<number> {
   if (!/^[a-zA-Z0-9-]{1,64}$/.test(opts.stage))
     throw new CliError('--stage: letters, digits and hyphens only (the stack is tpguard-<stage>)');
@@ -161,6 +190,8 @@ export async function runBackfill(opts: BackfillOptions, io: BackfillIo): Promis
     last = line;
     if (TERMINAL.has(p.status)) {
       io.out.write(`results: ${results}verdicts/ (JSON lines: violations, and one {"batch": ...} line per batch)\n`);
+      for (const line of await resultSummary(stack.backfillResultsBucket, `backfill/${name}/verdicts/`, target))
+        io.out.write(`  ${safe(line)}\n`);
       if (p.status === 'SUCCEEDED') return Exit.ok;
       io.out.write(`backfill ${p.status.toLowerCase()}: ${p.error ?? ''}${p.cause ? `: ${p.cause}` : ''}\n`);
       return Exit.usage;

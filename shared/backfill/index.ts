@@ -26,6 +26,7 @@ export {
 export { type ArchivePlan, type ArchiveSelection, type FolderLister, planArchive } from './plan.js';
 export type { ArchiveObjects, ResultObjects } from './ports.js';
 export { type VerdictRow, verdictRow } from './rows.js';
+export { addBatchLines, emptyRunSummary, type RunSummary, runSummaryLines } from './run-summary.js';
 export { type PlanRequest, type PlanResult, parsePlanRequest, planBackfill } from './run-plan.js';
 export {
   BATCH_READ_CONCURRENCY,

@@ -7,14 +7,16 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runBackfill } from '../../cli/commands/backfill.js';
 import { CliError } from '../../cli/errors.js';
+import { type LocalS3, putObjects, startLocalS3 } from '../helpers/s3-server.js';
 
 /**
  * `tpguard backfill` / `npm run backfill`: Step Functions cannot run here, so the SFN and
  * CloudFormation clients are mocked (aws-sdk-client-mock); the state machine itself is checked
- * through its generated ASL (test/deploy/backfill-asl.test.ts).
+ * through its generated ASL (test/deploy/backfill-asl.test.ts). The results bucket the command
+ * summarizes is a real S3 API on 127.0.0.1 (fauxqs).
  */
 
 const cfn = mockClient(CloudFormationClient);
@@ -89,6 +91,24 @@ const mapRun = (c: { total: number; succeeded: number; failed: number; running: 
   },
 });
 
+const NAME = 'backfill-20261001-20261231-20261207T101500';
+/** What the ResultWriter wrote for two batches (FLATTEN: one line per element of the worker's output). */
+const RESULT_LINES = [
+  '{"eventId":"e1","ruleId":"TPS-SM-01","verdict":"violation"}',
+  '{"batch":{"batchId":"a","objects":50,"skipped":0,"records":49000,"violations":1,"rejected":1,"owners":{"vision":{"opened":2,"resolved":1}}}}',
+  '{"batch":{"batchId":"b","objects":12,"skipped":0,"records":11000,"violations":0,"rejected":0,"owners":{"vision":{"opened":1},"nlp\\u001b[2J":{"opened":1}}}}',
+].join('\n');
+
+let s3: LocalS3;
+beforeAll(async () => {
+  s3 = await startLocalS3();
+  const results = new Map([[`backfill/${NAME}/verdicts/0b5d1f9e/SUCCEEDED_0.json`, Buffer.from(RESULT_LINES)]]);
+  await putObjects(s3.admin, 'tpguard-prod-backfillresults-1a2b3c', results);
+});
+afterAll(async () => {
+  await s3?.stop();
+});
+
 beforeEach(() => {
   cfn.on(DescribeStacksCommand).resolves(outputs(DEPLOYED) as never);
   sfn.on(StartExecutionCommand).resolves({ executionArn: EXEC, startDate: new Date() });
@@ -143,6 +163,9 @@ describe('Command: backfill', () => {
       'RUNNING   prefixes 3/6 done, 1 failed, 3 running',
       'SUCCEEDED prefixes 6/6 done, 1 failed, 0 running',
       `results: s3://${DEPLOYED.BackfillResultsBucket}/backfill/backfill-20261001-20261231-20261207T101500/verdicts/ (JSON lines: violations, and one {"batch": ...} line per batch)`,
+      '  2 batches: 62 objects, 60,000 records, 1 violations, 1 rejected',
+      '  owner vision: 3 opened, 1 resolved',
+      '  owner nlp\\x1b[2J: 1 opened',
       '',
     ]);
     expect(out.sleeps).toEqual([15_000, 15_000]);
@@ -162,6 +185,8 @@ describe('Command: backfill', () => {
     // Assess
     expect(code).toBe(2);
     expect(out.text()).toContain('backfill failed: BackfillFailed: too many\n');
+    // What the batches did before the run failed is still summarized.
+    expect(out.text()).toContain('  2 batches: 62 objects, 60,000 records, 1 violations, 1 rejected\n');
     expect(out.text()).not.toContain('\u001b');
   });
 
