@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDriftStore } from '../../../shared/adapters/aws/index.js';
 import { backfillLambdaHandler } from '../../../shared/adapters/lambda/index.js';
-import { openLocalTable, startLocalRuntime } from '../../../shared/adapters/local/index.js';
+import { startLocalRuntime } from '../../../shared/adapters/local/index.js';
+import { openTestTable } from '../../helpers/dynamodb.js';
 import type { BatchLine, BatchSummary } from '../../../shared/backfill/index.js';
 import type { DriftRecord } from '../../../shared/drift/index.js';
 import { readObjectBytes } from '../../../shared/events/index.js';
@@ -70,7 +71,7 @@ beforeAll(async () => {
 });
 
 async function backfill(order: readonly number[], batchSize: number, parallel: boolean) {
-  const table = await openLocalTable();
+  const table = await openTestTable();
   try {
     const store = new DynamoDriftStore(table.doc, { tableName: table.tableName });
     const fx = await ingestFixture({ store } as never);
