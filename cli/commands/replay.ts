@@ -140,7 +140,10 @@ export async function runReplay(
   // Before the store is opened: a typo in a path must not leave a data folder behind.
   const missing = paths.filter((p) => p !== '-' && !isS3Url(p) && !existsSync(p));
   if (missing.length > 0) throw new CliError(`no such file or folder: ${missing.join(', ')} (nothing replayed)`);
-  // Options and URLs are checked before the store opens.
+  // Options and URLs are checked before the store opens. Replay has no row filter: --account and
+  // --region only choose the folders a dated selection lists.
+  if (opts.from === undefined && (opts.account?.length || opts.region?.length))
+    throw new CliError('--account and --region choose the folders of a dated s3:// selection: give --from');
   const inputs = openInputs(
     paths,
     opts,

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -198,6 +198,23 @@ describe('CLI: scan s3://', () => {
 });
 
 describe('CLI: replay s3://', () => {
+  it('refuses --account without --from (replay has no row filter) before opening the store', async () => {
+    // Act
+    const r = await runCli([
+      'replay',
+      `s3://${BUCKET}`,
+      '--account',
+      '111122223333',
+      '--data-dir',
+      join(disk, 'never'),
+    ]);
+
+    // Assess
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--account and --region choose the folders of a dated s3:// selection: give --from');
+    expect(existsSync(join(disk, 'never'))).toBe(false);
+  });
+
   it('records the drift a replay of the same files on disk records', async () => {
     // Prepare
     const dataS3 = mkdtempSync(join(tmpdir(), 'tpguard-s3-replay-'));
