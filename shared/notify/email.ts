@@ -17,6 +17,21 @@ export function emailSubject(text: string): string {
   return truncate(ascii.length > 0 ? ascii : 'tpguard notification', MAX_SUBJECT, true);
 }
 
+/** The most of a subject the resource may take (S3 bucket and SageMaker job names are at most 63), so what happened stays visible. */
+export const MAX_SUBJECT_RESOURCE = 64;
+const SUBJECT_TAG = ' [tpguard]';
+
+/**
+ * A subject that names the resource first (cut at {@link MAX_SUBJECT_RESOURCE}), then what happened
+ * (cut to fit), then `[tpguard]`: ASCII, one line, under 100 characters.
+ * @example resourceSubject('llm-job', 'HIGH Drift opened: TPS-SM-10 ...') // 'llm-job: HIGH Drift opened: TPS-SM-10 ... [tpguard]'
+ */
+export function resourceSubject(resource: string, what: string): string {
+  const res = truncate(toAscii(resource) || 'unnamed resource', MAX_SUBJECT_RESOURCE, true);
+  const room = MAX_SUBJECT - res.length - 2 - SUBJECT_TAG.length;
+  return emailSubject(`${res}: ${truncate(toAscii(what), room, true)}${SUBJECT_TAG}`);
+}
+
 /** The SNS message attributes subscription filter policies select on. */
 export function messageAttributes(f: AlertFacts): Record<string, string> {
   return { owner: f.owner, severity: f.severity, ruleId: f.ruleId, transition: f.kind };
@@ -53,9 +68,7 @@ function evidence(f: AlertFacts): string[] {
  */
 export function renderEmail(f: AlertFacts): EmailMessage {
   const headline = KIND_HEADLINES[f.kind];
-  const subject = emailSubject(
-    `[tpguard] ${f.severity.toUpperCase()} ${headline}: ${f.ruleId} ${f.title} - ${f.resourceId}`,
-  );
+  const subject = resourceSubject(f.resourceId, `${f.severity.toUpperCase()} ${headline}: ${f.ruleId} ${f.title}`);
   const outcome = outcomeSentence(f);
   const body = [
     `${headline}: ${f.title}`,

@@ -12,7 +12,7 @@ describe('Function: renderEmail', () => {
     const { subject, text, attributes } = renderEmail(facts);
     // Assess
     expect(subject).toBe(
-      '[tpguard] HIGH Drift opened: TPS-SM-01 Training job runs without network isolation - llm-finetun...',
+      'llm-finetune-jdoe-experiment-7: HIGH Drift opened: TPS-SM-01 Training job runs without... [tpguard]',
     );
     expect(text).toContain('What:     TPS-SM-01 Training job runs without network isolation (severity high)');
     expect(text).toContain('Where:    account 111122223333, region eu-west-1');
