@@ -17,8 +17,11 @@ export function emailSubject(text: string): string {
   return truncate(ascii.length > 0 ? ascii : 'tpguard notification', MAX_SUBJECT, true);
 }
 
-/** The most of a subject the resource may take (S3 bucket and SageMaker job names are at most 63), so what happened stays visible. */
-export const MAX_SUBJECT_RESOURCE = 64;
+/**
+ * The most of a subject the resource may take, so that the severity and the rule id always show
+ * (31 characters are left for them: `CRITICAL TPS-BR-01 drift opened`); longer names are cut.
+ */
+export const MAX_SUBJECT_RESOURCE = 56;
 const SUBJECT_TAG = ' [tpguard]';
 
 /**
@@ -68,7 +71,10 @@ function evidence(f: AlertFacts): string[] {
  */
 export function renderEmail(f: AlertFacts): EmailMessage {
   const headline = KIND_HEADLINES[f.kind];
-  const subject = resourceSubject(f.resourceId, `${f.severity.toUpperCase()} ${headline}: ${f.ruleId} ${f.title}`);
+  const subject = resourceSubject(
+    f.resourceId,
+    `${f.severity.toUpperCase()} ${f.ruleId} ${headline.toLowerCase()}: ${f.title}`,
+  );
   const outcome = outcomeSentence(f);
   const body = [
     `${headline}: ${f.title}`,

@@ -175,7 +175,7 @@ export function renderGroupSlack(facts: readonly AlertFacts[], o: GroupOptions =
   );
   const shown = sorted.slice(0, MAX_SLACK_RULES);
   const blocks: SlackBlock[] = [
-    header(`${emoji} ${sorted.length} drift alerts: ${summary}`),
+    header(`${emoji} ${summary}`),
     {
       type: 'section',
       fields: [
