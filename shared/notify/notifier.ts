@@ -31,7 +31,11 @@ export interface NotifierDeps {
   chatbotTopicArn?: string;
   securityHub?: HubTarget;
   leaseMs?: number;
-  /** Called once per planned message with what happened to it (console lines, logs, metrics). */
+  /**
+   * Called once per planned (transition, channel) with what happened to it (console lines, logs,
+   * metrics), and the message that carried it: a message listing several transitions is passed with
+   * the first of them only.
+   */
   onResult?: (result: DeliveryResult, message?: Outbound) => void;
 }
 
@@ -214,7 +218,13 @@ async function deliverMessage(
     }
   }
   const out = group.map((p) => results.get(p)!);
-  for (const r of out) deps.onResult?.(r, r.outcome === 'sent' || r.outcome === 'failed' ? message : undefined);
+  // The message goes with the first result it carried, so that a caller printing messages prints each once.
+  let shown = false;
+  for (const r of out) {
+    const carried = !shown && message !== undefined && (r.outcome === 'sent' || r.outcome === 'failed');
+    if (carried) shown = true;
+    deps.onResult?.(r, carried ? message : undefined);
+  }
   return out;
 }
 

@@ -116,6 +116,8 @@ describe('Function: notifyBusEvent (transition groups)', () => {
     const published = await ingestSample();
     const groups = transitionGroups(published);
     const { deps, sent } = await notifier();
+    const shown: string[] = [];
+    deps.onResult = (r, m) => void (m && shown.push(r.channel));
     // Act
     const out = await notifyBusEvent(groupEvent(groups[0]!), deps);
     // Assess
@@ -141,6 +143,9 @@ describe('Function: notifyBusEvent (transition groups)', () => {
     for (const rule of SAMPLE_RULES) expect(blocks).toContain(`<https://runbooks.example.com/tpguard/${rule}|Runbook>`);
     expect(message.text).toMatch(/^:red_circle: llm-finetune-jdoe-experiment-7: \[HIGH\] 8 drift opened/);
     expect(out.results.filter((r) => r.outcome === 'sent')).toHaveLength(24);
+    // Each message is reported once (console lines and logs print it once), each transition has its result
+    expect(shown.filter((c) => c === 'email')).toHaveLength(1);
+    expect(shown.filter((c) => c === 'securityhub')).toHaveLength(8);
   });
 
   it('sends nothing twice: the group again, each transition on its own, and copies delivered at the same time', async () => {
