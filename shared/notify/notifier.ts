@@ -116,7 +116,12 @@ interface Planned {
 
 function plannedOf(items: readonly NotifyItem[], deps: NotifierDeps): Planned[] {
   const out: Planned[] = [];
+  // A transition named twice (a group is written by whoever may put events on the bus) is planned once.
+  const seen = new Set<string>();
   for (const { transition: t, current } of items) {
+    const id = JSON.stringify([t.record.driftId, ledgerKeyOf(t)]);
+    if (seen.has(id)) continue;
+    seen.add(id);
     const plan = planDeliveries(t, {
       config: deps.config,
       dispatcher: deps.dispatcher,

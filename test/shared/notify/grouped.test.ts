@@ -215,6 +215,7 @@ describe('Function: notifyBusEvent (transition groups)', () => {
     const forged = structuredClone(group!);
     forged.transitions.push({ ...forged.transitions[0]!, driftId: 'd-00000000000000000000' });
     forged.transitions.push({ ...forged.transitions[1]!, kind: 'resolved' });
+    forged.transitions.push({ ...forged.transitions[2]! }); // named twice: sent once, no retry
     const { deps, sent } = await notifier();
     // Act
     const out = await notifyBusEvent(groupEvent(forged), deps);
