@@ -153,7 +153,7 @@ export function registerScan(program: Command): void {
     .description('evaluate CloudTrail log files and EventBridge events against the policy pack (no database)')
     .argument('<paths...>', 'files, folders (recursive: .json, .json.gz, .ndjson, .jsonl) or - for stdin')
     .option('--config <file>', 'configuration file (default: ./tpguard.config.yaml when present)')
-    .option('--policy <dir>', 'policy pack folder (default: ./policies)')
+    .option('--policy <dir>', 'policy pack folder (default: ./policies when present, else the pack tpguard ships)')
     .option(
       '--format <format>',
       `output: ${FORMATS.join(', ')} (sarif: SARIF 2.1.0 for code scanning; junit: JUnit XML for CI)`,
