@@ -30,7 +30,7 @@ export function runtimeOptions(cmd: Command): Command {
   return cmd
     .option('--data-dir <dir>', 'data folder: embedded DynamoDB, outbox.ndjson, inbox', DEFAULT_DATA_DIR)
     .option('--config <file>', 'configuration file (default: ./tpguard.config.yaml when present)')
-    .option('--policy <dir>', 'policy pack folder (default: ./policies)');
+    .option('--policy <dir>', 'policy pack folder (default: ./policies when present, else the pack tpguard ships)');
 }
 
 /**
