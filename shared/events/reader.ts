@@ -8,7 +8,7 @@ import { createGunzip } from 'node:zlib';
 import { describeError } from '../kernel/index.js';
 import { isRecord, parseJson } from '../kernel/index.js';
 import { JsonDocumentSplitter, type SplitPart } from './json-splitter.js';
-import { intake, intakeRecord, type IntakeResult } from '../sources/index.js';
+import { intake, intakeRecord, type IntakeResult, intakeStreamedItem, STREAMED_KEYS } from '../sources/index.js';
 import { mayRepeatRecordsKey, readWholeFile } from './whole-file.js';
 
 /** Largest single NDJSON line accepted (EventBridge events are at most 256 KiB). */
@@ -205,18 +205,18 @@ function* intakeWhole(text: string, where: string): Generator<IntakeResult> {
     yield* intake(doc, where);
     return;
   }
-  const splitter = new JsonDocumentSplitter({ maxRecord: MAX_RECORD_BYTES });
-  yield* fromParts(splitter.push(text), where);
-  if (!splitter.failed) yield* fromParts(splitter.end(), where);
+  const splitter = new JsonDocumentSplitter({ maxRecord: MAX_RECORD_BYTES }, STREAMED_KEYS);
+  yield* fromParts(splitter.push(text), where, splitter);
+  if (!splitter.failed) yield* fromParts(splitter.end(), where, splitter);
 }
 
 /** One JSON document (a `.json` file): its records are streamed, see {@link JsonDocumentSplitter}. */
 async function* readDocument(stream: Readable, where: string): AsyncGenerator<IntakeResult> {
-  const splitter = new JsonDocumentSplitter({ maxRecord: MAX_RECORD_BYTES });
+  const splitter = new JsonDocumentSplitter({ maxRecord: MAX_RECORD_BYTES }, STREAMED_KEYS);
   stream.setEncoding('utf8');
   try {
     for await (const chunk of stream) {
-      yield* fromParts(splitter.push(chunk as string), where);
+      yield* fromParts(splitter.push(chunk as string), where, splitter);
       if (splitter.failed) break;
     }
   } catch (err) {
@@ -225,10 +225,15 @@ async function* readDocument(stream: Readable, where: string): AsyncGenerator<In
   } finally {
     stream.destroy();
   }
-  yield* fromParts(splitter.end(), where);
+  yield* fromParts(splitter.end(), where, splitter);
 }
 
-function* fromParts(parts: readonly SplitPart[], where: string): Generator<IntakeResult> {
+function* fromParts(
+  parts: readonly SplitPart[],
+  where: string,
+  splitter: JsonDocumentSplitter,
+): Generator<IntakeResult> {
+  let header: Record<string, unknown> | undefined;
   for (const part of parts) {
     if (part.kind === 'document') {
       yield* intakeText(part.text, where);
@@ -246,7 +251,10 @@ function* fromParts(parts: readonly SplitPart[], where: string): Generator<Intak
       yield reject(at, describeError(err));
       continue;
     }
-    if (part.container === 'records') yield* intakeRecord(value, at);
+    if (part.key !== undefined && part.key !== 'Records') {
+      header ??= splitter.header;
+      yield intakeStreamedItem(part.key, value, at, header);
+    } else if (part.container === 'records') yield* intakeRecord(value, at);
     else yield* intake(value, at, 1);
   }
 }
@@ -277,15 +285,15 @@ async function* readStream(stream: Readable, where: string, linesOnly = false): 
   try {
     for await (const line of lines) {
       if (mode === 'document') {
-        if (!splitter!.failed) yield* fromParts(splitter!.push(`${line}\n`), where);
+        if (!splitter!.failed) yield* fromParts(splitter!.push(`${line}\n`), where, splitter!);
         continue;
       }
       const trimmed = line.replace(/^\uFEFF/, '').trim();
       if (trimmed.length === 0) continue;
       if (mode === 'unknown') mode = isCompleteJson(trimmed) ? 'lines' : 'document';
       if (mode === 'document') {
-        splitter = new JsonDocumentSplitter({ maxRecord: MAX_RECORD_BYTES });
-        yield* fromParts(splitter.push(`${line}\n`), where);
+        splitter = new JsonDocumentSplitter({ maxRecord: MAX_RECORD_BYTES }, STREAMED_KEYS);
+        yield* fromParts(splitter.push(`${line}\n`), where, splitter);
         continue;
       }
       yield* intakeLine(trimmed, `${where}:${index++}`);
@@ -294,7 +302,7 @@ async function* readStream(stream: Readable, where: string, linesOnly = false): 
     yield reject(where, `cannot read: ${describeError(err)}`);
     return;
   }
-  if (splitter) yield* fromParts(splitter.end(), where);
+  if (splitter) yield* fromParts(splitter.end(), where, splitter);
 }
 
 function* intakeLine(line: string, where: string): Generator<IntakeResult> {

@@ -108,3 +108,28 @@ export function addAll<K>(map: Map<K, Set<string>>, key: K, values: Iterable<str
   for (const v of values) set.add(v);
   map.set(key, set);
 }
+
+/**
+ * A file whose records sit in one array of a top-level object, other than CloudTrail's `Records`:
+ * AWS Config's configuration snapshots and history files (`configurationItems`). The reader streams
+ * the array element by element (shared/events) and hands each to `item` with the document's other
+ * top-level fields that came before it (`header`: `fileVersion`, `configSnapshotId`).
+ */
+export interface FileFormatDefinition {
+  /** Registry name (the module's name): `config-file`. */
+  name: string;
+  /** The top-level key of the array. */
+  key: string;
+  /** One line for docs and help: which files these are. */
+  description: string;
+  /** One element of the array as an observation; throws for an element that is none (rejected with the message). */
+  item(value: Record<string, unknown>, header: Record<string, unknown>): Observation;
+}
+
+/**
+ * Declares a file format.
+ * @example export const configFileFormat = defineFileFormat({ name: 'config-file', key: 'configurationItems', ... })
+ */
+export function defineFileFormat(definition: FileFormatDefinition): FileFormatDefinition {
+  return definition;
+}
