@@ -21,6 +21,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = Object.freez
   serve: async () => (await import('./commands/serve.js')).registerServe,
   start: async () => (await import('./commands/start.js')).registerStart,
   digest: async () => (await import('./commands/digest.js')).registerDigest,
+  baseline: async () => (await import('./commands/baseline.js')).registerBaseline,
 });
 
 /** The command an argument list names (skipping the global `--now VALUE`), if it is one of ours. */

@@ -1,4 +1,4 @@
-import type { ResourceRef } from '../sources/index.js';
+import type { ObservationOrigin, ResourceRef } from '../sources/index.js';
 import type { StateIntent } from './transitions.js';
 import type { DriftHistoryEntry, DriftRecord, DriftStatus, DriftTransition } from './types.js';
 
@@ -37,6 +37,8 @@ export interface StateChange {
   onlyFrom?: readonly DriftStatus[];
   /** An operator's or job's change, not an observation: does not count as an occurrence. */
   operator?: boolean;
+  /** Set for a baseline read: kept with the transition slot, so the record says `origin: baseline`. */
+  origin?: ObservationOrigin;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Severity } from '../kernel/index.js';
+import type { ObservationOrigin } from '../sources/index.js';
 
 /**
  * The drift contract shared by the ingest handlers, the store, the notifier, the
@@ -68,6 +69,11 @@ export interface DriftRecord {
   exceptionId?: string;
   /** The latest transition, with the event that made it. */
   lastTransition?: { kind: TransitionKind; eventId: string; at: string };
+  /**
+   * `baseline` when the current status was set by a read of the current state (a baseline run or
+   * a Config snapshot) rather than by a change event: drift a baseline opened, resolved or found gone.
+   */
+  origin?: 'baseline';
 }
 
 /** One transition, as published on the tpguard bus and handled by the notifier. */
@@ -85,6 +91,11 @@ export interface DriftTransition {
    * nothing). Consumers dedupe by kind and eventId; displays may skip it.
    */
   republished?: boolean;
+  /**
+   * The batch a baseline transition belongs to: the notifier alerts the whole batch as one summary
+   * per owner and channel (shared/notify/batch.ts) instead of one message per transition.
+   */
+  batch?: ObservationOrigin;
 }
 
 /** A history entry: every observation of a drift record, kept for audit. */
@@ -92,7 +103,8 @@ export interface DriftHistoryEntry {
   driftId: string;
   eventId: string;
   eventTime: string;
-  verdict: 'violation' | 'pass' | 'manual';
+  /** `gone`: a baseline found the resource no longer exists (the drift is resolved with the read as evidence). */
+  verdict: 'violation' | 'pass' | 'manual' | 'gone';
   /** The transition this observation made, if any. */
   transition?: TransitionKind;
   actor?: string;
@@ -111,4 +123,7 @@ export interface DriftHistoryEntry {
   exceptionId?: string;
   /** When tpguard recorded it (not the event time). */
   recordedAt?: string;
+  /** `baseline` for a read of the current state; with the batch (run or snapshot) it came in. */
+  origin?: 'baseline';
+  batchId?: string;
 }

@@ -111,6 +111,7 @@ async function recordOne(
     evidence: evidenceOf(obs, rule, f.resource),
     ...(obs.actor?.arn ? { actor: obs.actor.arn } : {}),
     ...(exceptionId ? { exceptionId } : {}),
+    ...(obs.origin ? { origin: obs.origin } : {}),
   };
   return recordFinding(deps.store, finding, deps.clock.now().toISOString());
 }

@@ -46,8 +46,8 @@ export async function dispatch<C extends Channel>(dispatcher: Dispatcher, messag
  */
 export function summaryLine(m: Outbound, note = ''): string {
   const what =
-    m.kind === 'digest'
-      ? `digest for ${m.owner}`
+    m.kind === 'digest' || m.kind === 'batch'
+      ? `${m.kind} for ${m.owner}`
       : `${m.kind} ${m.ruleId ?? ''} ${m.resourceId ?? ''}${m.severity ? ` (${m.severity})` : ''}`;
   return `${m.channel.padEnd(11)} -> ${m.to.join(', ') || '(nobody)'}  ${what.replace(/\s+/g, ' ').trim()}${note ? `  [${note}]` : ''}`;
 }

@@ -122,7 +122,7 @@ export async function deliverOnce(
 }
 
 /**
- * Sends a drift transition on every planned channel, exactly once per (transition, channel):
+ * Sends a drift transition on every planned channel (for a transition of a batch, Security Hub only), exactly once per (transition, channel):
  * each send is preceded by a conditional claim on the drift item. Channels that fail are
  * released and reported together in a {@link DeliveryFailedError} (thrown, so the event is
  * retried and ends in the dead-letter queue); channels already sent stay recorded and are
@@ -130,12 +130,15 @@ export async function deliverOnce(
  * @example const results = await notifyTransition(transition, deps)
  */
 export async function notifyTransition(t: DriftTransition, deps: NotifierDeps): Promise<DeliveryResult[]> {
-  const plan = planDeliveries(t, {
+  const planned = planDeliveries(t, {
     config: deps.config,
     dispatcher: deps.dispatcher,
     chatbotTopicArn: deps.chatbotTopicArn,
     securityHub: deps.securityHub,
   });
+  // A transition of a batch (a baseline) reaches people in the batch's one summary per owner and
+  // channel (shared/notify/batch.ts); only Security Hub, a findings store, takes it one by one.
+  const plan = t.batch ? planned.filter((d) => d.channel === 'securityhub') : planned;
   if (plan.length === 0) return [];
   const facts = alertFacts(t, deps.catalog, {
     consoleBaseUrl: deps.config.notifications.consoleBaseUrl,

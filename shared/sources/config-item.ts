@@ -189,6 +189,7 @@ export const configItemSource = defineSource({
   example: { source: 'config', detailType: CONFIG_ITEM_CHANGE, resourceType: ['AWS::S3::Bucket'] },
   triggerKeys: (on) => on.resourceType.map((t) => ({ key: `cfg|${on.detailType}|${t}`, prefix: false })),
   observationKey: (t) => `cfg|${t.detailType}|${t.resourceType}`,
+  wholeState: (on) => on.detailType === CONFIG_ITEM_CHANGE,
   describeTrigger: (on) =>
     `config ${on.resourceType.join(',')}${on.detailType === CONFIG_COMPLIANCE_CHANGE ? ' (compliance change)' : ''}`,
   patterns(triggers) {

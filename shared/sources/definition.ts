@@ -77,6 +77,12 @@ export interface SourceDefinition<T extends { source: Source } = { source: Sourc
   observationKey(t: TriggerKey): string;
   /** The trigger in one line, for `rules list` and docs/rules.md. */
   describeTrigger(on: T): string;
+  /**
+   * True when this trigger's observations carry the resource's whole state (a configuration
+   * item, a job description), not one change: a pass then says the resource complies, so a
+   * baseline read may resolve such a rule's drift (shared/baseline). Absent: never.
+   */
+  wholeState?(on: T): boolean;
   /** The patterns that deliver exactly what these triggers (every rule's of this source) can match. */
   patterns(triggers: readonly T[]): PatternDraft[];
   route: SourceRoute;

@@ -20,6 +20,7 @@ export {
   FILE_FORMATS,
   INGEST_ROUTES,
   indexSources,
+  isWholeStateTrigger,
   observationKeyOf,
   patternsOf,
   SOURCES,
@@ -29,7 +30,7 @@ export {
   TriggerSchema,
   triggerKeysOf,
 } from './registry.js';
-export { isKnownResourceType, RESOURCE_TYPE_NAMES, RESOURCE_TYPES } from './resource-types.js';
+export { fromConfigType, isKnownResourceType, RESOURCE_TYPE_NAMES, RESOURCE_TYPES } from './resource-types.js';
 export { toIsoTime } from './time.js';
 export { CONFIG_FILE_KEY, configFileItem } from './config-file.js';
 export { canonicalConfigItem, normalizeConfigItem } from './config-item.js';

@@ -126,6 +126,15 @@ export function describeTrigger(on: Trigger): string {
   return definitionOf(on).describeTrigger(on);
 }
 
+/**
+ * True when the trigger's observations carry the resource's whole state (Config items, job
+ * state changes): only such rules are reconciled by a baseline.
+ * @example isWholeStateTrigger({ source: 'config', detailType: 'Config Configuration Item Change', resourceType: ['AWS::S3::Bucket'] }) // true
+ */
+export function isWholeStateTrigger(on: Trigger): boolean {
+  return definitionOf(on).wholeState?.(on) ?? false;
+}
+
 /** The trigger-index keys of a rule's trigger, with the name of the source they belong to. */
 export function triggerKeysOf(on: Trigger): { source: string; keys: ReturnType<Definition['triggerKeys']> } {
   const def = definitionOf(on);

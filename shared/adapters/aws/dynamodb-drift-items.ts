@@ -49,6 +49,9 @@ interface Slot {
   by?: string;
   byName?: string;
   note?: string;
+  /** `baseline` when a read of the current state made the transition, with its batch. */
+  origin?: 'baseline';
+  batchId?: string;
 }
 
 export interface UpdateSpec {
@@ -80,6 +83,10 @@ function mark(c: StateChange, kind?: TransitionKind): Slot {
   if (c.actor) slot.by = c.actor;
   if (c.actorName) slot.byName = c.actorName;
   if (c.note) slot.note = c.note;
+  if (c.origin) {
+    slot.origin = c.origin.kind;
+    slot.batchId = c.origin.batchId;
+  }
   return slot;
 }
 
@@ -201,6 +208,7 @@ export function recordOf(item: Record<string, unknown>): DriftRecord {
   ) as unknown as DriftRecord;
   const slot = slotOf(item, record.status);
   if (slot?.kind) record.lastTransition = { kind: slot.kind, eventId: slot.eventId, at: slot.at };
+  if (slot?.origin) record.origin = slot.origin;
   if (record.status === 'resolved' && slot) {
     record.resolvedAt = slot.at;
     if (slot.by) record.resolvedBy = slot.by;

@@ -50,6 +50,14 @@ export class EventBridgePublisher implements Publisher {
       await this.putBatch(entries.slice(i, i + MAX_ENTRIES_PER_CALL));
   }
 
+  /** Puts other tpguard events on the bus (batch summaries), with the same chunking and retries. */
+  public async putEntries(entries: readonly PutEventsRequestEntry[]): Promise<void> {
+    for (let i = 0; i < entries.length; i += MAX_ENTRIES_PER_CALL)
+      await this.putBatch(
+        entries.slice(i, i + MAX_ENTRIES_PER_CALL).map((e) => ({ ...e, EventBusName: this.options.busName })),
+      );
+  }
+
   private entryOf(t: DriftTransition): PutEventsRequestEntry {
     const e = transitionBusEvent(t);
     const time = new Date(e.time);

@@ -16,3 +16,12 @@ export type { AwsTarget, CallerIdentity, StackOutputs } from './stack.js';
  * @example const { callerIdentity, describeStack } = await loadStackAdapters()
  */
 export const loadStackAdapters = () => import('./stack.js');
+
+/**
+ * The AWS Config, SageMaker and Bedrock reader of a baseline, loaded on demand (its three SDK
+ * clients are not loaded by any other command).
+ * @example const { AwsStateReader, baselineClients } = await loadBaselineReader()
+ */
+export const loadBaselineReader = () => import('./baseline-reader.js');
+export { baselineKeys, DynamoBaselineRuns } from './dynamodb-baseline-runs.js';
+export { eventBridgeSummaries } from './eventbridge-summaries.js';

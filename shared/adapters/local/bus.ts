@@ -5,6 +5,7 @@ import { TPGUARD_EVENT_SOURCE, type DriftTransition } from '../../drift/index.js
 import type { BusEnvelope, Observation } from '../../sources/index.js';
 import { matchesPattern } from '../../policy/index.js';
 import { describeError } from '../../kernel/index.js';
+import { BATCH_SUMMARY_DETAIL_TYPE, type BatchSummary } from '../../notify/index.js';
 
 /**
  * A subscriber of the local bus: receives the EventBridge-shaped event and, for an AWS event that
@@ -110,11 +111,30 @@ export function transitionEnvelope(t: DriftTransition, id: string = randomUUID()
   };
 }
 
-/** Publisher onto the local bus (the local twin of EventBridgePublisher). */
+/** The bus envelope of a batch summary ("Drift Batch Summary"), as the notify function receives it. */
+export function summaryEnvelope(s: BatchSummary, id: string = randomUUID()): BusEnvelope {
+  return {
+    version: '0',
+    id,
+    'detail-type': BATCH_SUMMARY_DETAIL_TYPE,
+    source: TPGUARD_EVENT_SOURCE,
+    account: s.items[0]?.account ?? 'unknown',
+    time: s.at,
+    region: s.items[0]?.region ?? 'unknown',
+    resources: [],
+    detail: s as unknown as Record<string, unknown>,
+  };
+}
+
+/** Publisher onto the local bus (the local twin of EventBridgePublisher and eventBridgeSummaries). */
 export class LocalBusPublisher implements Publisher {
   public constructor(private readonly bus: LocalBus) {}
 
   public async publish(transitions: readonly DriftTransition[]): Promise<void> {
     for (const t of transitions) await this.bus.put(transitionEnvelope(t));
+  }
+
+  public async publishSummaries(summaries: readonly BatchSummary[]): Promise<void> {
+    for (const s of summaries) await this.bus.put(summaryEnvelope(s));
   }
 }

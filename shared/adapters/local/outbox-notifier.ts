@@ -11,6 +11,7 @@ import { MemoryLedger, type NotificationLedger } from '../../notify/index.js';
 import { notifyTransition, type DeliveryResult, type NotifierDeps } from '../../notify/index.js';
 import { ownAccountHub } from '../../notify/index.js';
 import { parseTransitionEvent } from '../../notify/index.js';
+import { type BatchSummary, batchSummaryOf, notifyBatchSummary } from '../../notify/index.js';
 import type { PolicyPack } from '../../policy/index.js';
 import { systemClock, type Clock } from '../../kernel/index.js';
 import { DynamoNotificationLedger } from '../aws/index.js';
@@ -39,6 +40,8 @@ export interface LocalNotifier {
   (event: unknown): Promise<DeliveryResult[]>;
   /** The digest and escalation run over the open drift of `store` (what the scheduler does daily). */
   digest(store: Pick<DriftStore, 'queryRecords'>): Promise<DigestRun>;
+  /** Sends one batch summary (a baseline's, once per owner and channel). */
+  summary(s: BatchSummary): Promise<DeliveryResult[]>;
   readonly outboxFile: string;
 }
 
@@ -88,6 +91,8 @@ export function createLocalNotifier(o: LocalNotifierOptions): LocalNotifier {
   const handler = async (event: unknown): Promise<DeliveryResult[]> => {
     let transition: ReturnType<typeof parseTransitionEvent>;
     try {
+      const summary = batchSummaryOf(event);
+      if (summary) return await notifyBatchSummary(summary, deps);
       transition = parseTransitionEvent(event);
     } catch (err) {
       if (!(err instanceof InvalidTransitionError)) throw err;
@@ -99,6 +104,7 @@ export function createLocalNotifier(o: LocalNotifierOptions): LocalNotifier {
   };
   return Object.assign(handler, {
     digest: (store: Pick<DriftStore, 'queryRecords'>) => runDigest({ ...deps, store }),
+    summary: (s: BatchSummary) => notifyBatchSummary(s, deps),
     outboxFile: join(o.dataDir, OUTBOX_FILE),
   });
 }

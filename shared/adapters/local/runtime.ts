@@ -25,6 +25,8 @@ import { DynamoExceptionStore } from '../aws/index.js';
 import { DynamoSightings } from '../aws/index.js';
 import { GUARDDUTY_FINDINGS_PATTERN, recordObservationSightings, recordSightings } from '../../ingest/index.js';
 import { systemClock, type Clock } from '../../kernel/index.js';
+import { summarizeBatch } from '../../notify/index.js';
+import type { DriftTransition } from '../../drift/index.js';
 import { DynamoDriftStore } from '../aws/index.js';
 import { openLocalTable, type LocalTable } from './dynalite.js';
 import { LocalBus, LocalBusPublisher, type BusDeliveryFailure } from './bus.js';
@@ -96,7 +98,8 @@ export interface LocalRuntime {
   close(): Promise<void>;
 }
 
-function addResult(s: RunSummary, r: IngestResult): void {
+function addResult(s: RunSummary, r: IngestResult, batched: DriftTransition[]): void {
+  for (const t of r.transitions) if (t.batch && !t.republished) batched.push(t);
   s.findings += r.findings;
   s.violations += r.violations;
   s.cannotEvaluate += r.cannotEvaluate;
@@ -148,12 +151,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const sightings = new DynamoSightings(table.doc, table.tableName);
   const summary = emptySummary();
   let current = summary;
+  // Transitions of a batch (a Config snapshot read by replay) reach people in one summary per owner.
+  let batched: DriftTransition[] = [];
+  const publisher = deps.publisher as LocalBusPublisher;
   const patterns = generatePatterns(options.pack);
   for (const p of patterns) {
     bus.subscribe(
       p.pattern,
       async (event, observation) =>
-        addResult(current, observation ? await ingestNormalized(observation, deps) : await ingestEvent(event, deps)),
+        addResult(
+          current,
+          observation ? await ingestNormalized(observation, deps) : await ingestEvent(event, deps),
+          batched,
+        ),
       `ingest-${p.target}`,
     );
   }
@@ -184,6 +194,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       current = summary;
       addSummary(summary, run);
     }
+    const batches = new Map(batched.map((t) => [t.batch!.batchId, t.batch!]));
+    for (const batch of batches.values())
+      await publisher.publishSummaries(
+        summarizeBatch(batched, batch, options.config.notifications.minSeverity, deps.clock.now().toISOString()),
+      );
+    batched = [];
     return run;
   };
   return { bus, store, table, deps, patterns, summary, route, ingest, close: () => table.close() };

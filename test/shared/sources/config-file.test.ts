@@ -141,7 +141,7 @@ describe('Source: AWS Config snapshot and history files', () => {
     const item = asHistoryItem(configChangeEvents()[0]!.event.detail.configurationItem);
     await writeFile(
       join(dir, 'bad.json'),
-      JSON.stringify(configFile([item, 'oops', { resourceType: 'AWS::S3::Bucket' }, item], 's')),
+      JSON.stringify(configFile([item, 'oops' as unknown as Json, { resourceType: 'AWS::S3::Bucket' }, item], 's')),
     );
 
     // Act
