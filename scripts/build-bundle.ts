@@ -24,7 +24,7 @@ export const ESBUILD_OPTIONS = {
   bundle: true,
   format: 'esm',
   platform: 'node',
-  target: 'node22',
+  target: 'node24',
   minify: true,
   treeShaking: true,
   sourcemap: 'linked',

@@ -16,7 +16,7 @@ export const Access = {
   busPublish: 'busPublish',
   /** Publish on the alert topic (and the Chatbot topic when configured). */
   topicPublish: 'topicPublish',
-  /** GetParameter on the SecureString parameters `/tpguard/slack/*` (Slack webhook URLs). */
+  /** GetParameter on the SecureString parameters of the configured Slack webhooks (`ssm:/tpguard/slack/...`), by name. */
   slackWebhooks: 'slackWebhooks',
   /** BatchImportFindings / BatchUpdateFindings in this account's Security Hub (only when `notifications.securityHub`). */
   securityHub: 'securityHub',

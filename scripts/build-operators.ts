@@ -63,11 +63,12 @@ const AUDITOR: readonly Statement[] = [
     Condition: VIA_DYNAMODB,
   },
   // `tpguard --stage` reads the stack's outputs (table, bus, topic, pack version, patterns).
+  // AWS::StackId is the stack's full ARN (name and id): this stack, no wildcard.
   {
     Sid: 'ReadStackOutputs',
     Effect: 'Allow',
     Action: ['cloudformation:DescribeStacks'],
-    Resource: [sub('arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/${AWS::StackName}/*')],
+    Resource: [{ Ref: 'AWS::StackId' }],
   },
 ];
 

@@ -73,19 +73,34 @@ export function deploySettings(config: TpguardConfig, packVersion: string): Depl
   };
 }
 
-/** SSM parameter prefix the functions may read (their roles allow nothing else). */
+/** SSM parameter prefix of the Slack webhooks (the roles allow exactly the configured parameters under it). */
 export const SLACK_PARAMETER_PREFIX = '/tpguard/slack/';
+
+/** Every contact of the configuration that may name a Slack webhook, with where it is. */
+function slackContacts(config: TpguardConfig): [string, { slack?: string } | undefined][] {
+  const contacts: [string, { slack?: string } | undefined][] = [['owners.default', config.owners.default]];
+  for (const [team, c] of Object.entries(config.owners.teams)) contacts.push([`owners.teams.${team}`, c]);
+  contacts.push(['reviews.reviewers', config.reviews?.reviewers], ['reviews.escalateTo', config.reviews?.escalateTo]);
+  return contacts;
+}
+
+/**
+ * The SSM parameters (`ssm:<name>`) the configured Slack webhooks live in, sorted and unique:
+ * the only parameters the function roles may read.
+ * @example slackParameterNames(config) // ['/tpguard/slack/ml-platform']
+ */
+export function slackParameterNames(config: TpguardConfig): string[] {
+  const names = slackContacts(config).flatMap(([, c]) => (c?.slack?.startsWith('ssm:') ? [c.slack.slice(4)] : []));
+  return [...new Set(names)].sort();
+}
 
 /**
  * Slack references `ssm:<name>` outside `/tpguard/slack/` would fail at run time with
  * AccessDenied: refuse them at package time instead, naming the owner.
  */
 export function slackParameterProblems(config: TpguardConfig): string[] {
-  const contacts: [string, { slack?: string } | undefined][] = [['owners.default', config.owners.default]];
-  for (const [team, c] of Object.entries(config.owners.teams)) contacts.push([`owners.teams.${team}`, c]);
-  contacts.push(['reviews.reviewers', config.reviews?.reviewers], ['reviews.escalateTo', config.reviews?.escalateTo]);
   const problems: string[] = [];
-  for (const [where, c] of contacts) {
+  for (const [where, c] of slackContacts(config)) {
     const ref = c?.slack;
     if (ref?.startsWith('ssm:') && !ref.slice(4).startsWith(SLACK_PARAMETER_PREFIX)) {
       problems.push(

@@ -1,6 +1,7 @@
 import { type GeneratedPattern, INGEST_ROUTES } from '../shared/sources/index.js';
 import { BuildError, PatternTooLargeError } from './build-errors.js';
-import { ACCESS_ACTIONS, logicalIds, type Access, type DeployedFunction } from './build-functions.js';
+import { ACCESS_ACTIONS, Access, logicalIds, type DeployedFunction } from './build-functions.js';
+import { FUNCTION_SUPPRESSIONS, nagMetadata, XRAY_SUPPRESSIONS } from './build-nag.js';
 
 /**
  * CloudFormation resources generated at package time, merged into the stacks by serverless.yml
@@ -14,11 +15,24 @@ export interface CfnResource {
   Properties: Record<string, unknown>;
   Condition?: string;
   DependsOn?: string | string[];
+  Metadata?: Record<string, unknown>;
+}
+
+/**
+ * A serverless `resources.extensions` entry: properties and metadata merged into a resource
+ * defined elsewhere (one serverless generates, such as a function or its log group, or one of
+ * serverless.yml).
+ */
+export interface CfnExtension {
+  Properties?: Record<string, unknown>;
+  Metadata?: Record<string, unknown>;
 }
 
 export interface CfnFragment {
   Resources: Record<string, CfnResource>;
   Outputs?: Record<string, unknown>;
+  /** serverless `resources.extensions`, by logical id. */
+  extensions?: Record<string, CfnExtension>;
 }
 
 /** EventBridge's default limit on the size of one event pattern, in characters. */
@@ -34,6 +48,10 @@ export const STATIC_IDS = {
   failureQueue: 'FunctionFailureQueue',
   forwarderDlq: 'ForwarderDeadLetterQueue',
   forwarderRole: 'ForwarderRole',
+  organizationCondition: 'HasOrganization',
+  organizationParameter: 'OrganizationId',
+  operatorRolesCondition: 'HasOperatorRoles',
+  operatorRolesParameter: 'OperatorRoleArns',
   centralBusParameter: 'CentralBusArn',
   chatbotCondition: 'HasChatbotTopic',
   chatbotTopicParameter: 'ChatbotTopicArn',
@@ -44,6 +62,15 @@ export const TARGET_RETRY_POLICY = { MaximumRetryAttempts: 185, MaximumEventAgeI
 
 const arn = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
 const sub = (s: string) => ({ 'Fn::Sub': s });
+
+/**
+ * The tpguard bus, built from its name (`${self:service}-${sls:stage}`, resolved by serverless)
+ * rather than `Fn::GetAtt`: the bus policy names the publishing roles, so the roles cannot
+ * depend on the bus.
+ */
+export const BUS_ARN = sub(
+  `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/\${self:service}-\${sls:stage}`,
+);
 
 /** Rule name in the template: `Ingest` + pattern name, e.g. `IngestCloudTrailSagemaker`. */
 export const ingestRuleId = (p: GeneratedPattern) => `Ingest${p.name}Rule`;
@@ -88,8 +115,15 @@ function invokePermission(fnKey: string, ruleId: string): CfnResource {
   };
 }
 
-/** Only TLS, and only EventBridge on behalf of the listed rules, may send to a dead-letter queue. */
-function deadLetterQueuePolicy(queueId: string, ruleIds: string[]): CfnResource {
+/**
+ * Only TLS, and only EventBridge on behalf of the listed rules (and the `extra` senders), may
+ * send to a dead-letter queue.
+ */
+function deadLetterQueuePolicy(
+  queueId: string,
+  ruleIds: string[],
+  extra: readonly Record<string, unknown>[] = [],
+): CfnResource {
   return {
     Type: 'AWS::SQS::QueuePolicy',
     Properties: {
@@ -105,6 +139,7 @@ function deadLetterQueuePolicy(queueId: string, ruleIds: string[]): CfnResource 
             Resource: arn(queueId),
             Condition: { ArnEquals: { 'aws:SourceArn': ruleIds.map(arn) } },
           },
+          ...extra,
           {
             Sid: 'DenyInsecureTransport',
             Effect: 'Deny',
@@ -139,16 +174,36 @@ export function ingestResources(
   });
   Resources[`${NOTIFY_RULE_ID}Permission`] = invokePermission('notify', NOTIFY_RULE_ID);
   ruleIds.push(NOTIFY_RULE_ID);
-  Resources[`${STATIC_IDS.eventsDlq}Policy`] = deadLetterQueuePolicy(STATIC_IDS.eventsDlq, ruleIds);
+  Resources[`${STATIC_IDS.eventsDlq}Policy`] = deadLetterQueuePolicy(STATIC_IDS.eventsDlq, ruleIds, [
+    ALERT_REDRIVE_STATEMENT,
+  ]);
   return { Resources };
 }
+
+/** SNS moves alert e-mails it cannot deliver (the subscription's redrive policy) to the events DLQ. */
+const ALERT_REDRIVE_STATEMENT = {
+  Sid: 'AlertSubscriptionRedrive',
+  Effect: 'Allow',
+  Principal: { Service: 'sns.amazonaws.com' },
+  Action: 'sqs:SendMessage',
+  Resource: arn(STATIC_IDS.eventsDlq),
+  Condition: { ArnEquals: { 'aws:SourceArn': { Ref: STATIC_IDS.topic } } },
+};
 
 const TABLE_ARNS = [arn(STATIC_IDS.table), sub(`\${${STATIC_IDS.table}.Arn}/index/gsi1`)];
 
 const product = (kind: string) => sub(`arn:\${AWS::Partition}:securityhub:\${AWS::Region}:\${AWS::AccountId}:${kind}`);
 
+/** What the configuration decides about the roles. */
+export interface RoleOptions {
+  /** `notifications.securityHub`: the Security Hub access is dropped unless true. */
+  securityHub: boolean;
+  /** The SSM parameters of the configured Slack webhooks (`slackParameterNames`); none: no SSM access. */
+  slackParameters: readonly string[];
+}
+
 /** The statements of each access, on named resources only (never `*`). */
-const ACCESS_STATEMENTS: Readonly<Record<Access, () => Record<string, unknown>[]>> = {
+const ACCESS_STATEMENTS: Readonly<Record<Access, (opts: RoleOptions) => Record<string, unknown>[]>> = {
   tableRead: () => [{ Resource: TABLE_ARNS }],
   tableWrite: () => [{ Resource: [arn(STATIC_IDS.table)] }],
   digestLedgerRelease: () => [
@@ -157,7 +212,7 @@ const ACCESS_STATEMENTS: Readonly<Record<Access, () => Record<string, unknown>[]
       Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DIGEST#*'] } },
     },
   ],
-  busPublish: () => [{ Resource: [arn(STATIC_IDS.bus)] }],
+  busPublish: () => [{ Resource: [BUS_ARN] }],
   topicPublish: () => [
     {
       Resource: [
@@ -166,9 +221,12 @@ const ACCESS_STATEMENTS: Readonly<Record<Access, () => Record<string, unknown>[]
       ],
     },
   ],
-  slackWebhooks: () => [
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not a JS template
-    { Resource: [sub('arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/tpguard/slack/*')] },
+  slackWebhooks: (opts) => [
+    {
+      Resource: opts.slackParameters.map((name) =>
+        sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${name}`),
+      ),
+    },
   ],
   // The resource forms AWS defines: findings are imported as the account's own default product,
   // and updated through the account's hub.
@@ -179,9 +237,9 @@ const ACCESS_STATEMENTS: Readonly<Record<Access, () => Record<string, unknown>[]
   ],
 };
 
-function accessStatements(access: Access): Record<string, unknown>[] {
+function accessStatements(access: Access, opts: RoleOptions): Record<string, unknown>[] {
   const sid = access.charAt(0).toUpperCase() + access.slice(1);
-  return ACCESS_STATEMENTS[access]().map((s, i, all) => ({
+  return ACCESS_STATEMENTS[access](opts).map((s, i, all) => ({
     Sid: all.length > 1 ? `${sid}${i + 1}` : sid,
     Effect: 'Allow',
     Action: [...ACCESS_ACTIONS[access]],
@@ -221,16 +279,25 @@ function baseStatements(fn: DeployedFunction): Record<string, unknown>[] {
   ];
 }
 
+/** Whether the configuration leaves anything to grant for an access. */
+function inUse(access: Access, opts: RoleOptions): boolean {
+  if (access === Access.securityHub) return opts.securityHub;
+  if (access === Access.slackWebhooks) return opts.slackParameters.length > 0;
+  return true;
+}
+
 /**
  * One IAM role per function, trusted by Lambda in this account only, allowed exactly the
- * function's accesses. `securityHub` is dropped unless enabled in the configuration.
+ * function's accesses: Security Hub only when enabled in the configuration, SSM only on the
+ * configured Slack parameters.
  */
-export function roleResources(functions: readonly DeployedFunction[], opts: { securityHub: boolean }): CfnFragment {
+export function roleResources(functions: readonly DeployedFunction[], opts: RoleOptions): CfnFragment {
   const Resources: Record<string, CfnResource> = {};
   for (const fn of functions) {
-    const accesses = fn.access.filter((a) => a !== 'securityHub' || opts.securityHub);
+    const accesses = fn.access.filter((a) => inUse(a, opts));
     Resources[logicalIds(fn.key).role] = {
       Type: 'AWS::IAM::Role',
+      Metadata: nagMetadata(...XRAY_SUPPRESSIONS),
       Properties: {
         Description: sub(`tpguard \${AWS::StackName} function ${fn.key}`),
         AssumeRolePolicyDocument: {
@@ -249,7 +316,7 @@ export function roleResources(functions: readonly DeployedFunction[], opts: { se
             PolicyName: fn.key,
             PolicyDocument: {
               Version: '2012-10-17',
-              Statement: [...baseStatements(fn), ...accesses.flatMap(accessStatements)],
+              Statement: [...baseStatements(fn), ...accesses.flatMap((a) => accessStatements(a, opts))],
             },
           },
         ],
@@ -257,6 +324,21 @@ export function roleResources(functions: readonly DeployedFunction[], opts: { se
     };
   }
   return { Resources };
+}
+
+/**
+ * What serverless generates for each function, extended: the log group is encrypted with the
+ * stack's key (the key policy lets CloudWatch Logs use it for this stack's log groups only), and
+ * the function carries its cdk-nag suppressions.
+ */
+export function functionExtensions(functions: readonly DeployedFunction[]): CfnFragment {
+  const extensions: Record<string, CfnExtension> = {};
+  for (const fn of functions) {
+    const ids = logicalIds(fn.key);
+    extensions[ids.logGroup] = { Properties: { KmsKeyId: arn(STATIC_IDS.key) } };
+    extensions[ids.fn] = { Metadata: nagMetadata(...FUNCTION_SUPPRESSIONS) };
+  }
+  return { Resources: {}, extensions };
 }
 
 function alarm(
@@ -351,10 +433,11 @@ export function forwarderResources(patterns: readonly GeneratedPattern[]): CfnFr
   return { Resources };
 }
 
-/** Merges fragments; a logical id (or output) defined twice is a bug in the generator. */
+/** Merges fragments; a logical id (or output, or extension) defined twice is a bug in the generator. */
 export function mergeFragments(...fragments: CfnFragment[]): CfnFragment {
   const Resources: Record<string, CfnResource> = {};
   const Outputs: Record<string, unknown> = {};
+  const extensions: Record<string, CfnExtension> = {};
   for (const f of fragments) {
     for (const [id, r] of Object.entries(f.Resources)) {
       if (id in Resources) throw new BuildError(`logical id ${id} generated twice`);
@@ -364,6 +447,14 @@ export function mergeFragments(...fragments: CfnFragment[]): CfnFragment {
       if (id in Outputs) throw new BuildError(`output ${id} generated twice`);
       Outputs[id] = o;
     }
+    for (const [id, e] of Object.entries(f.extensions ?? {})) {
+      if (id in extensions) throw new BuildError(`extension of ${id} generated twice`);
+      extensions[id] = e;
+    }
   }
-  return Object.keys(Outputs).length > 0 ? { Resources, Outputs } : { Resources };
+  return {
+    Resources,
+    ...(Object.keys(Outputs).length > 0 ? { Outputs } : {}),
+    ...(Object.keys(extensions).length > 0 ? { extensions } : {}),
+  };
 }

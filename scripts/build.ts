@@ -3,7 +3,8 @@
  *
  *   .build/patterns.json         the EventBridge patterns of the pack (as `tpguard rules patterns`)
  *   .build/deploy.json           pack version, timezone, schedules, opt-ins from tpguard.config.yaml
- *   .build/main-stack.json       ingest rules, roles, alarms, operator policies and outputs merged into serverless.yml
+ *   .build/main-stack.json       ingest rules, roles, alarms, operator policies and outputs, bus
+ *                                policies, log group keys and cdk-nag suppressions merged into serverless.yml
  *   .build/forwarder-stack.json  the member-account forwarding rules (forwarder/serverless.yml)
  *   .build/artifacts/<fn>.zip    one reproducible package per function: index.mjs (+ map),
  *                                tpguard.config.yaml and policies/
@@ -26,12 +27,15 @@ import { describeError, FileLoadError } from '../shared/kernel/index.js';
 import { bundleFunction, packEntries, type BundleReport } from './build-bundle.js';
 import { MissingHandlerError, SlackParameterError } from './build-errors.js';
 import { DEPLOYED_FUNCTIONS } from './build-functions.js';
+import { organizationBusPolicy, tpguardBusPolicy } from './build-bus.js';
+import { DEAD_LETTER_QUEUE_SUPPRESSIONS, DEPLOYMENT_BUCKET_SUPPRESSIONS, suppressionExtensions } from './build-nag.js';
 import { operatorResources } from './build-operators.js';
-import { deploySettings, slackParameterProblems } from './build-settings.js';
+import { deploySettings, slackParameterNames, slackParameterProblems } from './build-settings.js';
 import {
   STATIC_IDS,
   alarmResources,
   forwarderResources,
+  functionExtensions,
   ingestResources,
   mergeFragments,
   roleResources,
@@ -105,16 +109,44 @@ export async function buildAll(root: string): Promise<{ reports: BundleReport[];
     'main-stack.json',
     mergeFragments(
       ingestResources(patterns, Object.values(TRANSITION_DETAIL_TYPES)),
-      roleResources(DEPLOYED_FUNCTIONS, { securityHub: settings.securityHub === 'true' }),
+      roleResources(DEPLOYED_FUNCTIONS, {
+        securityHub: settings.securityHub === 'true',
+        slackParameters: slackParameterNames(config),
+      }),
       alarmResources(DEPLOYED_FUNCTIONS, [STATIC_IDS.eventsDlq, STATIC_IDS.failureQueue]),
       operatorResources({
         packVersion: pack.version,
         patterns: patterns.map((p) => p.name),
         functions: DEPLOYED_FUNCTIONS.map((f) => f.key),
       }),
+      tpguardBusPolicy(DEPLOYED_FUNCTIONS),
+      organizationBusPolicy(patterns),
+      functionExtensions(DEPLOYED_FUNCTIONS),
+      {
+        Resources: {},
+        extensions: suppressionExtensions({
+          [STATIC_IDS.eventsDlq]: DEAD_LETTER_QUEUE_SUPPRESSIONS(
+            'every EventBridge rule target (DeadLetterConfig) and of the alert e-mail subscription (RedrivePolicy)',
+          ),
+          [STATIC_IDS.failureQueue]: DEAD_LETTER_QUEUE_SUPPRESSIONS(
+            'every function (the on-failure destination of its EventInvokeConfig)',
+          ),
+          ServerlessDeploymentBucket: DEPLOYMENT_BUCKET_SUPPRESSIONS,
+        }),
+      },
     ),
   );
-  await writeJson(root, 'forwarder-stack.json', forwarderResources(patterns));
+  await writeJson(
+    root,
+    'forwarder-stack.json',
+    mergeFragments(forwarderResources(patterns), {
+      Resources: {},
+      extensions: suppressionExtensions({
+        [STATIC_IDS.forwarderDlq]: DEAD_LETTER_QUEUE_SUPPRESSIONS('every forwarding rule target (DeadLetterConfig)'),
+        ServerlessDeploymentBucket: DEPLOYMENT_BUCKET_SUPPRESSIONS,
+      }),
+    }),
+  );
 
   // The YAML stays in the package for people reading it; the snapshots spare each cold start
   // the YAML parsing (the handlers prefer them, and validate them like the YAML).

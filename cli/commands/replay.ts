@@ -92,6 +92,8 @@ export async function openRuntime(
     'notifier',
   );
   rt.bus.onError((e) => void process.stderr.write(`${e.subscriber}: ${e.detailType} ${e.eventId}: ${e.error}\n`));
+  // Once per run: rules that judge only part of what they check until an approved list is set.
+  for (const n of rt.deps.evaluator.notes) process.stderr.write(`${n.message}\n`);
   return rt;
 }
 

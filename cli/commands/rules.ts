@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { generatePatterns } from '../../shared/policy/index.js';
+import type { TpguardConfig } from '../../shared/config/index.js';
+import { checkPackPaths, generatePatterns, missingConfiguration, PolicyPackError } from '../../shared/policy/index.js';
 import type { CompiledRule, PolicyPack } from '../../shared/policy/index.js';
 import { runRuleTests } from '../../shared/policy/index.js';
 import { describeTrigger } from '../../shared/sources/index.js';
@@ -9,8 +10,8 @@ import { renderTable } from '../table.js';
 import { loadPolicyPack } from '../../shared/policy/index.js';
 import { storeOptions, type StoreOptions } from '../store-options.js';
 
-/** The JSON form of a rule in `rules list --format json`. */
-export function ruleSummary(c: CompiledRule) {
+/** The JSON form of a rule in `rules list --format json`; `notConfigured` under the given configuration. */
+export function ruleSummary(c: CompiledRule, config?: TpguardConfig) {
   const r = c.rule;
   return {
     id: r.id,
@@ -25,7 +26,15 @@ export function ruleSummary(c: CompiledRule) {
     threats: r.threats,
     references: r.references,
     tests: r.tests.length,
+    needs: c.needs.map((k) => `approved.${k}`),
+    ...(config ? { notConfigured: missingConfiguration(c.needs, config).map((k) => `approved.${k}`) } : {}),
   };
+}
+
+/** `active`, or the `approved` lists the rule still waits for. */
+function statusOf(c: CompiledRule, config: TpguardConfig): string {
+  const missing = missingConfiguration(c.needs, config);
+  return missing.length === 0 ? 'active' : `needs ${missing.map((k) => `approved.${k}`).join(', ')}`;
 }
 
 async function pack(opts: { policy?: string }): Promise<PolicyPack> {
@@ -40,35 +49,64 @@ export function registerRules(program: Command): void {
 
   rules
     .command('validate')
-    .description('load the pack: YAML, schema, CEL and test files; one line per problem')
+    .description(
+      'load the pack (YAML, schema, CEL, test files) and prove every field path a rule reads against the AWS API models; one line per problem',
+    )
     .option(...policyOpt)
     .addHelpText('after', '\nExample:\n  $ tpguard rules validate --policy policies/')
     .action(async (opts: { policy?: string }) => {
       const p = await pack(opts);
-      process.stdout.write(`policy pack ${p.version}: ${p.rules.length} rules valid\n`);
+      const paths = checkPackPaths(p);
+      if (paths.problems.length > 0) throw new PolicyPackError(paths.problems);
+      process.stdout.write(
+        `policy pack ${p.version}: ${p.rules.length} rules valid; ${paths.counts.checked} field path${paths.counts.checked === 1 ? '' : 's'} proven against the AWS models, ${paths.counts.config} against the configuration schema\n`,
+      );
     });
 
   rules
     .command('list')
     .description('list the rules with severity, trigger and mappings')
     .option(...policyOpt)
+    .option(
+      '--config <file>',
+      'configuration whose approved lists decide which rules are active (default: ./tpguard.config.yaml)',
+    )
     .option('--format <format>', 'table or json', 'table')
-    .addHelpText('after', '\nExamples:\n  $ tpguard rules list\n  $ tpguard rules list --format json | jq ".[].id"')
-    .action(async (opts: { policy?: string; format: string }) => {
+    .addHelpText(
+      'after',
+      '\nA rule whose approved list is still empty judges only what does not need it: STATUS names the list to set.\n\nExamples:\n  $ tpguard rules list\n  $ tpguard rules list --format json | jq ".[].id"',
+    )
+    .action(async (opts: { policy?: string; config?: string; format: string }) => {
       if (!['table', 'json'].includes(opts.format)) throw new CliError('--format must be table or json');
-      const p = await pack(opts);
+      const { pack: p, config } = await loadContext(opts);
       if (opts.format === 'json') {
-        process.stdout.write(`${JSON.stringify(p.rules.map(ruleSummary), null, 2)}\n`);
+        process.stdout.write(
+          `${JSON.stringify(
+            p.rules.map((c) => ruleSummary(c, config)),
+            null,
+            2,
+          )}\n`,
+        );
         return;
       }
       process.stdout.write(
         `${renderTable(
-          ['ID', 'SEVERITY', 'AREA', 'TRIGGER', 'TITLE'],
-          p.rules.map((c) => [c.rule.id, c.rule.severity, c.area, describeTrigger(c.rule.on), c.rule.title]),
+          ['ID', 'SEVERITY', 'AREA', 'TRIGGER', 'STATUS', 'TITLE'],
+          p.rules.map((c) => [
+            c.rule.id,
+            c.rule.severity,
+            c.area,
+            describeTrigger(c.rule.on),
+            statusOf(c, config),
+            c.rule.title,
+          ]),
           70,
         )}\n`,
       );
-      process.stdout.write(`\npolicy pack ${p.version}: ${p.rules.length} rules\n`);
+      const waiting = p.rules.filter((c) => missingConfiguration(c.needs, config).length > 0).length;
+      process.stdout.write(
+        `\npolicy pack ${p.version}: ${p.rules.length} rules${waiting > 0 ? `, ${waiting} not fully active for want of configuration (STATUS)` : ''}\n`,
+      );
     });
 
   rules

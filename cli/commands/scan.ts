@@ -131,16 +131,32 @@ export async function runScan(
     }
   }
   progress.done();
-  const summary = { packVersion: pack.version, rules: pack.rules.length, events, rejected: rejectedCount, violations };
+  const summary = {
+    packVersion: pack.version,
+    rules: pack.rules.length,
+    events,
+    rejected: rejectedCount,
+    violations,
+    notConfigured: ev.notes,
+  };
   if (format === 'json') out.write(`${JSON.stringify({ summary, results: rows, rejected }, null, 2)}\n`);
   if (format === 'table') out.write(renderScanTable(rows, summary));
+  // One line per approved list the pack needs and the configuration leaves empty (not per resource).
+  if (format === 'ndjson') for (const n of ev.notes) process.stderr.write(`${n.message}\n`);
   if (rejectedCount > 0) return Exit.usage;
   return violations > 0 ? Exit.findings : Exit.ok;
 }
 
 function renderScanTable(
   rows: ScanRow[],
-  s: { packVersion: string; rules: number; events: number; rejected: number; violations: number },
+  s: {
+    packVersion: string;
+    rules: number;
+    events: number;
+    rejected: number;
+    violations: number;
+    notConfigured: { message: string }[];
+  },
 ): string {
   const sorted = [...rows].sort(
     (a, b) =>
@@ -188,6 +204,7 @@ function renderScanTable(
   parts.push(
     `${s.events} events evaluated against ${s.rules} rules (pack ${s.packVersion}): ${s.violations} violations, ${s.rejected} rejected inputs`,
   );
+  for (const n of s.notConfigured) parts.push(n.message);
   return `${parts.join('\n')}\n`;
 }
 

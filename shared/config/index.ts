@@ -3,5 +3,13 @@ export { configSnapshotPath, formatIssue, loadConfigSnapshot } from './data.js';
 export { loadConfig, parseConfig, parseYaml } from './load.js';
 export { type Contact, contactOf, DEFAULT_OWNER, resolveOwner } from './owners.js';
 export { CONTROL_OWNER, cronOf, QUARTERLY, type ReviewsConfig, ReviewsSchema } from './reviews.js';
-export { ConfigSchema, type TpguardConfig } from './schema.js';
+export {
+  APPROVED_WHEN_EMPTY,
+  type ApprovedConfig,
+  type ApprovedKey,
+  ApprovedSchema,
+  ConfigSchema,
+  ScopeSchema,
+  type TpguardConfig,
+} from './schema.js';
 export { inScope } from './scope.js';

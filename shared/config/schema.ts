@@ -23,7 +23,36 @@ export const ApprovedSchema = z.strictObject({
   /** Globs over caller ARNs allowed to approve model packages; empty means `principals`. */
   modelApprovers: globList,
   accounts: z.array(z.string().regex(/^\d{12}$/, 'an account id is 12 digits')).default([]),
+  /** AWS Organizations ids (`o-...`) of the user's own organization(s). */
+  organizations: z
+    .array(z.string().regex(/^o-[a-z0-9]{10,32}$/, 'an organization id looks like o-a1b2c3d4e5'))
+    .default([]),
 });
+export type ApprovedConfig = z.infer<typeof ApprovedSchema>;
+export type ApprovedKey = keyof ApprovedConfig;
+
+/**
+ * What an empty `approved` list means, per key: the one place that says so (the engine and
+ * `tpguard rules list` derive from it which rules cannot judge for want of configuration).
+ * - `not-configured`: nothing can be approved yet; a rule that needs the list cannot judge and
+ *   says so once per run, never flags every resource.
+ * - `own-account`: only the account of the event is approved (`accounts`: resource policies may
+ *   grant to no other account), a meaningful setting.
+ * - `principals`: falls back to `approved.principals`.
+ * - `not-checked`: the part of a rule that needs it is skipped, and said so once per run.
+ */
+export const APPROVED_WHEN_EMPTY: Readonly<
+  Record<ApprovedKey, 'not-configured' | 'own-account' | 'principals' | 'not-checked'>
+> = {
+  kmsKeys: 'not-configured',
+  images: 'not-configured',
+  executionRoles: 'not-configured',
+  dataLocations: 'not-configured',
+  principals: 'not-configured',
+  modelApprovers: 'principals',
+  accounts: 'own-account',
+  organizations: 'not-checked',
+};
 
 /**
  * The whole `tpguard.config.yaml`. Strict: an unknown key is an error naming its path.
@@ -39,6 +68,7 @@ export const ConfigSchema = z.strictObject({
     principals: [],
     modelApprovers: [],
     accounts: [],
+    organizations: [],
   }),
   owners: OwnersSchema.default({ default: { email: [] }, teams: {}, resources: [] }),
   /** The review calendar (shared/config/reviews.ts); absent: the default owner reviews quarterly. */

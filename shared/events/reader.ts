@@ -2,12 +2,12 @@ import type { Dirent } from 'node:fs';
 import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { describeError } from '../kernel/index.js';
 import { isRecord, parseJson } from '../kernel/index.js';
 import { JsonDocumentSplitter, type SplitPart } from './json-splitter.js';
+import { splitLines } from './line-splitter.js';
 import { intake, intakeRecord, type IntakeResult, intakeStreamedItem, STREAMED_KEYS } from '../sources/index.js';
 import { mayRepeatRecordsKey, readWholeFile } from './whole-file.js';
 
@@ -275,10 +275,10 @@ function* intakeText(text: string, where: string): Generator<IntakeResult> {
  * document (streamed record by record). `linesOnly` forces NDJSON (for .ndjson/.jsonl files).
  */
 async function* readStream(stream: Readable, where: string, linesOnly = false): AsyncGenerator<IntakeResult> {
-  // Decode before readline: readline alone drops a trailing incomplete UTF-8 sequence,
-  // so a last line of broken bytes vanished without a rejection (found by the fuzz tests).
+  // Decode first, so a trailing incomplete UTF-8 sequence becomes U+FFFD and is rejected, not
+  // dropped (found by the fuzz tests); lines end at LF only (see splitLines).
   stream.setEncoding('utf8');
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  const lines = splitLines(stream as AsyncIterable<string>);
   let splitter: JsonDocumentSplitter | undefined;
   let mode: 'unknown' | 'lines' | 'document' = linesOnly ? 'lines' : 'unknown';
   let index = 0;

@@ -42,6 +42,8 @@ export interface IngestResult {
   findings: number;
   violations: number;
   cannotEvaluate: number;
+  /** Verdicts a rule could not reach for want of configuration (an `approved` list still empty): counted only. */
+  notConfigured: number;
   outcomes: Record<Outcome, number>;
   /** Transitions published (including re-published ones of duplicate deliveries). */
   transitions: DriftTransition[];
@@ -50,7 +52,16 @@ export interface IngestResult {
 /** An empty result, to accumulate into. */
 export function emptyResult(): IngestResult {
   const outcomes = Object.fromEntries(Object.values(Outcomes).map((o) => [o, 0])) as Record<Outcome, number>;
-  return { events: 0, rejected: [], findings: 0, violations: 0, cannotEvaluate: 0, outcomes, transitions: [] };
+  return {
+    events: 0,
+    rejected: [],
+    findings: 0,
+    violations: 0,
+    cannotEvaluate: 0,
+    notConfigured: 0,
+    outcomes,
+    transitions: [],
+  };
 }
 
 const rulesById = new WeakMap<Evaluator, Map<string, CompiledRule>>();
@@ -131,6 +142,11 @@ export async function ingestObservation(
   t.count(IngestMetrics.evaluated);
   const recordable: (Finding & { verdict: 'violation' | 'pass' })[] = [];
   for (const f of findings) {
+    if (f.verdict === 'not-configured') {
+      // Said once per run (the evaluator's notes), not once per event.
+      acc.notConfigured++;
+      continue;
+    }
     if (f.verdict === 'cannot-evaluate') {
       acc.cannotEvaluate++;
       t.count(IngestMetrics.cannotEvaluate);

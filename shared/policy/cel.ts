@@ -6,6 +6,7 @@ import {
   policyAllowedActions,
   policyAllowsOnAnyResource,
   policyForeignAccounts,
+  policyForeignOrganizations,
   policyIsPublic,
 } from './functions/policy-document.js';
 import { isSecretLike, secretKeys } from '../kernel/index.js';
@@ -30,10 +31,25 @@ export const CEL_VARIABLES = {
   obs: 'eventId, eventTime, source, account, region, errorCode',
 } as const;
 
-interface CelFunction {
+/**
+ * What a domain function reads of its first argument, for the path checks of `rules validate`:
+ * - `view`: its result is the argument seen another way (`same`, as a `list`, the `configItem` view);
+ * - `elements`: its result is a list of these sub-objects of the argument;
+ * - `fields`: it reads these members (alternatives: a request has some of them);
+ * - `whole`: it walks whatever it is given (not checkable by path).
+ * Paths are dotted, `[]` for a list element. Kept beside each function's unit tests.
+ */
+export type FunctionReads =
+  | { view: 'same' | 'list' | 'configItem' }
+  | { elements: readonly string[] }
+  | { fields: readonly string[] }
+  | { whole: true };
+
+export interface CelFunction {
   signature: string;
   handler: (...args: never[]) => unknown;
   description: string;
+  reads?: FunctionReads;
 }
 
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
@@ -54,26 +70,37 @@ export const CEL_FUNCTIONS: readonly CelFunction[] = [
     signature: 'policyIsPublic(dyn): bool',
     handler: (d: unknown) => policyIsPublic(d),
     description: 'an Allow to * without a restricting condition',
+    reads: { whole: true },
   },
   {
     signature: 'policyForeignAccounts(dyn, list): list',
     handler: (d: unknown, l: unknown[]) => policyForeignAccounts(d, asList(l)),
-    description: 'accounts granted that are not in the list',
+    description: 'accounts granted (as principals, or by a condition on a public or service principal) not in the list',
+    reads: { whole: true },
+  },
+  {
+    signature: 'policyForeignOrganizations(dyn, list): list',
+    handler: (d: unknown, l: unknown[]) => policyForeignOrganizations(d, asList(l)),
+    description: 'organizations a condition grants to that are not in the list ([] when the list is empty)',
+    reads: { whole: true },
   },
   {
     signature: 'policyActions(dyn): list',
     handler: (d: unknown) => policyAllowedActions(d),
     description: 'actions of the Allow statements',
+    reads: { whole: true },
   },
   {
     signature: 'policyAllowsOnAnyResource(dyn, string): bool',
     handler: (d: unknown, a: string) => policyAllowsOnAnyResource(d, a),
     description: 'an Allow of the action on Resource "*"',
+    reads: { whole: true },
   },
   {
     signature: 'secretKeys(dyn): list',
     handler: (m: unknown) => secretKeys(m),
     description: 'names of entries whose values look like secrets',
+    reads: { whole: true },
   },
   {
     signature: 'isSecretLike(string, dyn): bool',
@@ -90,6 +117,14 @@ export const CEL_FUNCTIONS: readonly CelFunction[] = [
     signature: 'opensToWorld(dyn): bool',
     handler: (r: unknown) => opensToWorld(r),
     description: 'security-group request opens a rule to /0',
+    reads: {
+      fields: [
+        'cidrIp',
+        'cidrIpv6',
+        'ipPermissions.items[].ipRanges.items[].cidrIp',
+        'ipPermissions.items[].ipv6Ranges.items[].cidrIpv6',
+      ],
+    },
   },
   {
     signature: 's3Bucket(dyn): string',
@@ -100,41 +135,67 @@ export const CEL_FUNCTIONS: readonly CelFunction[] = [
     signature: 's3Uris(dyn): list',
     handler: (v: unknown) => s3Uris(v),
     description: 'every s3:// URI anywhere in a value (inputs, outputs, checkpoints, code)',
+    reads: { whole: true },
   },
   {
     signature: 's3AclIsPublic(dyn): bool',
     handler: (r: unknown) => s3AclIsPublic(r),
     description: 'PutBucketAcl request grants to AllUsers/AuthenticatedUsers (canned ACL, grant header or grant)',
+    reads: {
+      fields: [
+        'x-amz-acl',
+        'x-amz-grant-read',
+        'x-amz-grant-write',
+        'x-amz-grant-read-acp',
+        'x-amz-grant-write-acp',
+        'x-amz-grant-full-control',
+        'AccessControlPolicy.AccessControlList.Grant[].Grantee.URI',
+      ],
+    },
   },
   {
     signature: 'asList(dyn): list',
     handler: (v: unknown) => listOf(v),
     description: 'a list whatever the shape (XML bodies log one element as an object)',
+    reads: { view: 'list' },
   },
   {
     signature: 'parseJson(dyn): dyn',
     handler: (v: unknown) => parseJsonValue(v),
     description: 'the value of a JSON string (also URL-encoded or encoded twice); other values unchanged',
+    reads: { view: 'same' },
   },
   {
     signature: 'configItem(dyn): map',
     handler: (d: unknown) => ({ ...configItem(d) }),
     description: 'status, deleted, configuration, supplementary of a configuration item (decoded)',
+    reads: { view: 'configItem' },
   },
   {
     signature: 'tuningDefinitions(dyn): list',
     handler: (r: unknown) => tuningDefinitions(r),
     description: 'trainingJobDefinition and every trainingJobDefinitions[] of a tuning job',
+    reads: { elements: ['trainingJobDefinition', 'trainingJobDefinitions[]'] },
   },
   {
     signature: 'distributedTraining(dyn): bool',
     handler: (s: unknown) => distributedTraining(s),
     description: 'a job spec runs more than one instance',
+    reads: {
+      fields: [
+        'resourceConfig.instanceCount',
+        'resourceConfig.instanceGroups[].instanceCount',
+        'hyperParameterTuningResourceConfig.instanceCount',
+        'hyperParameterTuningResourceConfig.instanceConfigs[].instanceCount',
+        'processingResources.clusterConfig.instanceCount',
+      ],
+    },
   },
   {
     signature: 'isSampleFinding(dyn): bool',
     handler: (f: unknown) => isSampleFinding(f),
     description: 'GuardDuty sample finding (service.additionalInfo.sample)',
+    reads: { fields: ['service.additionalInfo.sample', 'service.additionalInfo.value'] },
   },
   {
     signature: 'callerMatches(dyn, list): bool',
@@ -150,6 +211,14 @@ export const CEL_FUNCTIONS: readonly CelFunction[] = [
     signature: 'logsManagementWrites(dyn): bool',
     handler: (r: unknown) => logsManagementWrites(r),
     description: 'PutEventSelectors request still logs write management events',
+    reads: {
+      fields: [
+        'advancedEventSelectors[].fieldSelectors[].field',
+        'advancedEventSelectors[].fieldSelectors[].equals',
+        'eventSelectors[].includeManagementEvents',
+        'eventSelectors[].readWriteType',
+      ],
+    },
   },
 ];
 

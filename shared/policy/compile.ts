@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { formatIssue } from '../config/index.js';
 import { policyEnvironment } from './cel.js';
 import { PolicyPackError, type PackProblem } from './errors.js';
+import { approvedKeysOf, configPathProblems } from './requirements.js';
 import { RuleSchema, type Rule } from './schema.js';
 
 /**
@@ -18,6 +19,8 @@ export interface CompiledRule {
   violation: (ctx: Record<string, unknown>) => unknown;
   resolve?: (ctx: Record<string, unknown>) => unknown;
   resourceId?: (ctx: Record<string, unknown>) => unknown;
+  /** The `approved` lists the rule's CEL reads (derived at load). */
+  needs: string[];
 }
 
 /** A loaded, validated, compiled policy pack. */
@@ -74,7 +77,12 @@ export function compileRule(rule: Rule, file: string, area: string, problems: Pa
   const resourceId = rule.resource.id
     ? compileExpression(rule.resource.id, 'resource.id', false, problems, where)
     : undefined;
-  return violation ? { rule, area, file, violation, resolve: resolveFn, resourceId } : undefined;
+  if (!violation) return undefined;
+  const configProblems = configPathProblems(rule, where);
+  problems.push(...configProblems);
+  return configProblems.length > 0
+    ? undefined
+    : { rule, area, file, violation, resolve: resolveFn, resourceId, needs: approvedKeysOf(rule) };
 }
 
 /** Rebuilds a pack from its snapshot: every rule validated again and its CEL compiled. */

@@ -1,6 +1,7 @@
 import type { Observation, ResourceRef } from '../sources/index.js';
 import { inScope } from '../config/index.js';
 import type { TpguardConfig } from '../config/index.js';
+import { celConfigOf, configurationNotes, type ConfigurationNote, verdictOfError } from './requirements.js';
 import { isRecord } from '../kernel/index.js';
 import type { CompiledRule, PolicyPack } from './load.js';
 import type { Severity } from '../kernel/index.js';
@@ -16,7 +17,7 @@ export interface Finding {
   resource: ResourceRef;
   /** For a pass: whether it resolves earlier drift of this rule and resource. */
   resolves: boolean;
-  /** Why a rule could not be evaluated. */
+  /** Why a rule could not be evaluated, or which configuration it lacks. */
   reason?: string;
 }
 
@@ -25,10 +26,20 @@ export interface Evaluator {
   pack: PolicyPack;
   config: TpguardConfig;
   index: TriggerIndex;
+  /** `config` as rules see it: `approved` lists that are empty and mean "not configured" left out. */
+  celConfig: Record<string, unknown>;
+  /** One line per `approved` key the pack needs and the configuration leaves empty: say them once per run. */
+  notes: ConfigurationNote[];
 }
 
 export function createEvaluator(pack: PolicyPack, config: TpguardConfig): Evaluator {
-  return { pack, config, index: new TriggerIndex(pack.rules) };
+  return {
+    pack,
+    config,
+    index: new TriggerIndex(pack.rules),
+    celConfig: celConfigOf(config),
+    notes: configurationNotes(pack.rules, config),
+  };
 }
 
 /** CloudTrail truncates oversized fields and marks them `"omitted": true`. */
@@ -38,7 +49,7 @@ function truncatedField(value: unknown, depth = 0): boolean {
   return Object.values(value).some((v) => truncatedField(v, depth + 1));
 }
 
-function baseContext(obs: Observation, config: TpguardConfig): Record<string, unknown> {
+function baseContext(obs: Observation, celConfig: Record<string, unknown>): Record<string, unknown> {
   const detail = obs.detail;
   return {
     event: obs.raw,
@@ -46,7 +57,7 @@ function baseContext(obs: Observation, config: TpguardConfig): Record<string, un
     req: isRecord(detail.requestParameters) ? detail.requestParameters : {},
     resp: isRecord(detail.responseElements) ? detail.responseElements : {},
     actor: obs.actor ?? {},
-    config: { scope: config.scope, approved: config.approved },
+    config: celConfig,
     obs: {
       eventId: obs.eventId,
       eventTime: obs.eventTime,
@@ -99,7 +110,10 @@ function judge(c: CompiledRule, ctx: Record<string, unknown>, resource: Resource
   try {
     violated = c.violation(vars);
   } catch (err) {
-    return { ...base, severity: 'informational', verdict: 'cannot-evaluate', reason: `violation: ${message(err)}` };
+    // CEL's `||` and `&&` absorb an error when the other side decides, so an absent field or an
+    // unconfigured list only ends here when nothing the event carries settles the verdict.
+    const { verdict, reason } = verdictOfError(err, c.rule.violation);
+    return { ...base, severity: 'informational', verdict, reason: `violation: ${reason}` };
   }
   if (typeof violated !== 'boolean')
     return { ...base, severity: 'informational', verdict: 'cannot-evaluate', reason: 'violation did not give a bool' };
@@ -150,7 +164,7 @@ export function nestedDeeperThan(value: unknown, max: number): boolean {
 export function evaluate(ev: Evaluator, obs: Observation, only?: ReadonlySet<string>): Finding[] {
   const candidates = ev.index.lookup(obs.trigger);
   if (candidates.length === 0) return [];
-  const ctx = baseContext(obs, ev.config);
+  const ctx = baseContext(obs, ev.celConfig);
   const tooDeep = nestedDeeperThan(obs.raw, MAX_EVENT_DEPTH);
   const out: Finding[] = [];
   for (const c of candidates) {

@@ -13,3 +13,23 @@ export { type CompiledRule, loadPolicyPack, type PolicyPack } from './load.js';
 export { generatePatterns, matchesPattern } from './patterns.js';
 export { type RuleTestResult, runRuleTests, TEST_CONFIG_FILE } from './rule-tests.js';
 export { type Rule, RULE_KEY_ORDER } from './schema.js';
+export { checkPackPaths, type PathCheck, plainPath } from './models/check.js';
+export {
+  CONFIG_ITEM_SOURCES,
+  DETAIL_SOURCES,
+  EXCEPTIONS as MODEL_NAMING_EXCEPTIONS,
+  operationFor,
+  PROTOCOL_CONVENTIONS,
+} from './models/conventions.js';
+export { type UnresolvedKey, unresolvedKeys } from './models/event-keys.js';
+export { loadModels } from './models/targets.js';
+export {
+  type KeyTree,
+  type ModelExtract,
+  MODELS_FILE,
+  type ServiceModel,
+  type Shape,
+  type ShapeMember,
+} from './models/types.js';
+export { configurationNotes, type ConfigurationNote, missingConfiguration } from './requirements.js';
+export { readsOf, type FieldRead } from './reads.js';

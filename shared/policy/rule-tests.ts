@@ -24,7 +24,7 @@ export interface RuleTestResult {
 
 /**
  * The verdict of one rule over every observation in an event file: a violation
- * anywhere wins, then cannot-evaluate, then pass; nothing applicable is not-applicable.
+ * anywhere wins, then cannot-evaluate, then not-configured, then pass; nothing applicable is not-applicable.
  */
 async function verdictFor(
   pack: PolicyPack,
@@ -49,9 +49,11 @@ async function verdictFor(
     ? 'violation'
     : seen.has('cannot-evaluate')
       ? 'cannot-evaluate'
-      : seen.has('pass')
-        ? 'pass'
-        : 'not-applicable';
+      : seen.has('not-configured')
+        ? 'not-configured'
+        : seen.has('pass')
+          ? 'pass'
+          : 'not-applicable';
   return notes.length > 0 ? { verdict, note: notes.join('; ') } : { verdict };
 }
 

@@ -2,7 +2,11 @@ import * as z from 'zod';
 import { SEVERITIES } from '../kernel/index.js';
 import { RESOURCE_TYPE_NAMES, TriggerSchema } from '../sources/index.js';
 
-export const VERDICTS = ['violation', 'pass', 'cannot-evaluate', 'not-applicable'] as const;
+/**
+ * `cannot-evaluate`: the event lacks what the rule needs (a field absent, truncated);
+ * `not-configured`: the configuration lacks it (an `approved` list still empty).
+ */
+export const VERDICTS = ['violation', 'pass', 'cannot-evaluate', 'not-configured', 'not-applicable'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
 export const TestCaseSchema = z.strictObject({

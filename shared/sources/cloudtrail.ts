@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { isRecord, rec, str } from '../kernel/index.js';
 import { addAll, defineSource, type PatternDraft, pascal, sortedUnique } from './definition.js';
 import { UnsupportedEventError } from './errors.js';
+import { fallbackResources } from './resource-fallback.js';
 import { toIsoTime, UNKNOWN_TIME } from './time.js';
 import type { Actor, Observation, ResourceRef } from './types.js';
 
@@ -79,7 +80,14 @@ const EXTRACTORS: Record<string, Extractor[]> = Object.assign(Object.create(null
     (_req: Record<string, unknown>, a: string) => ({ type: 'bedrock-logging', id: a, name: a }),
   ],
   'guardduty.amazonaws.com': [param('detectorId', 'guardduty-detector')],
-  'config.amazonaws.com': [param('configurationRecorderName', 'config-recorder')],
+  'config.amazonaws.com': [
+    param('configurationRecorderName', 'config-recorder'),
+    param('deliveryChannelName', 'config-delivery-channel'),
+    (req: Record<string, unknown>) => {
+      const name = str(rec(req, 'deliveryChannel'), 'name');
+      return name ? { type: 'config-delivery-channel', id: name, name } : undefined;
+    },
+  ],
   'events.amazonaws.com': [param('name', 'eventbridge-rule', (id, a, r) => `arn:aws:events:${r}:${a}:rule/${id}`)],
   'lambda.amazonaws.com': [
     param(
@@ -132,6 +140,8 @@ function resourcesOf(
     const ref = extract(req, account, region);
     if (ref && !out.some((r) => r.type === ref.type && r.id === ref.id)) out.push(ref);
   }
+  // Not named by the request: its response, CloudTrail's resources[], the policy it sets.
+  out.push(...fallbackResources(record, eventSource, out));
   const tags = tagsFromList(req.tags ?? req.Tags);
   if (tags && out[0]) out[0].tags = tags;
   // CloudTrail's own resources[] carries ARNs (KMS keys, for one): attach them.

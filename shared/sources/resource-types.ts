@@ -59,6 +59,10 @@ export const RESOURCE_TYPES = {
     description: 'GuardDuty detector',
   },
   'config-recorder': { alwaysInScope: true, description: 'AWS Config configuration recorder' },
+  'config-delivery-channel': {
+    alwaysInScope: true,
+    description: 'AWS Config delivery channel (where configuration items are delivered)',
+  },
   'eventbridge-rule': { configType: 'AWS::Events::Rule', alwaysInScope: true, description: 'EventBridge rule' },
   'lambda-function': { configType: 'AWS::Lambda::Function', alwaysInScope: true, description: 'Lambda function' },
   'dynamodb-table': { configType: 'AWS::DynamoDB::Table', alwaysInScope: true, description: 'DynamoDB table' },

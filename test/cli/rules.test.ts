@@ -76,7 +76,11 @@ describe('Command: tpguard rules', () => {
     const run = await runCli(['rules', 'validate', '--policy', policy]);
 
     // Assess
-    expect(run).toEqual({ code: 0, stdout: `policy pack ${version}: 3 rules valid\n`, stderr: '' });
+    expect(run).toEqual({
+      code: 0,
+      stdout: `policy pack ${version}: 3 rules valid; 1 field path proven against the AWS models, 0 against the configuration schema\n`,
+      stderr: '',
+    });
   });
 
   it('refuses a broken pack with one line per problem (file: rule id: message) and exit 2', async () => {
@@ -111,12 +115,12 @@ describe('Command: tpguard rules', () => {
 
     // Assess
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^ID +SEVERITY +AREA +TRIGGER +TITLE\n/);
+    expect(stdout).toMatch(/^ID +SEVERITY +AREA +TRIGGER +STATUS +TITLE\n/);
     expect(stdout).toMatch(
-      /\nTPS-AUD-01 +critical +audit +cloudtrail cloudtrail\.amazonaws\.com StopLogging +CloudTrail logging stopped\n/,
+      /\nTPS-AUD-01 +critical +audit +cloudtrail cloudtrail\.amazonaws\.com StopLogging +active +CloudTrail logging stopped\n/,
     );
     expect(stdout).toMatch(
-      /\nTPS-GD-01 +high +guardduty +guardduty Exfiltration:S3\/\* +GuardDuty exfiltration finding\n/,
+      /\nTPS-GD-01 +high +guardduty +guardduty Exfiltration:S3\/\* +active +GuardDuty exfiltration finding\n/,
     );
     expect(stdout.trimEnd().split('\n').at(-1)).toBe(`policy pack ${version}: 3 rules`);
   });

@@ -116,6 +116,7 @@ describe('Command: tpguard scan', () => {
       events: 24,
       rejected: 0,
       violations: 8,
+      notConfigured: [],
     });
     expect(doc.results).toHaveLength(8);
     expect(doc.rejected).toEqual([]);

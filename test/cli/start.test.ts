@@ -18,7 +18,7 @@ describe('Command: tpguard start', () => {
     const { code, stdout, stderr } = await runCli(['start', '--once', '--events', FIXTURE_EVENTS, ...fixtureArgs(dir)]);
     // Assess
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^tpguard local monitor: policy pack [0-9a-f]{12} \(5 rules\), Node v22\./);
+    expect(stdout).toMatch(/^tpguard local monitor: policy pack [0-9a-f]{12} \(5 rules\), Node v24\./);
     expect(stdout).toContain('open drift: 5 (1 critical, 2 high, 1 medium, 1 low)');
     expect(stdout).toMatch(
       /Open drift, most severe first \(by owner: default 3, vision 2\):\nSEVERITY\s+RULE\s+RESOURCE\s+OWNER\s+OPENED\s+TITLE/,
@@ -37,14 +37,14 @@ describe('Command: tpguard start', () => {
     expect(stdout).toContain('open drift: 5 (1 critical, 2 high, 1 medium, 1 low)');
   });
 
-  it('is what `npm start -- --once` runs, on Node 22, over the shipped events and pack', async () => {
+  it('is what `npm start -- --once` runs, on Node 24, over the shipped events and pack', async () => {
     // Act
     const { code, stdout } = await spawnCli(['--once', '--data-dir', dir], {
       command: ['npm', 'start', '--silent', '--'],
     });
     // Assess
     expect(code).toBe(0);
-    expect(stdout).toMatch(/Node v22\.\d+\.\d+/);
+    expect(stdout).toMatch(/Node v24\.\d+\.\d+/);
     expect(stdout).toMatch(/open drift: [1-9]\d* \(/);
     expect(stdout).toMatch(/SEVERITY\s+RULE\s+RESOURCE\s+OWNER\s+OPENED\s+TITLE\n-+/);
     expect(stdout).toMatch(/\n(critical|high)\s+TPS-[A-Z0-9]+-\d+\s+\S+\s+(default|vision|nlp|fraud)\s/);

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../shared/config/index.js';
 import { ScheduleConversionError } from '../../scripts/build-errors.js';
-import { deploySettings, slackParameterProblems, toSchedulerCron } from '../../scripts/build-settings.js';
+import {
+  deploySettings,
+  slackParameterNames,
+  slackParameterProblems,
+  toSchedulerCron,
+} from '../../scripts/build-settings.js';
 
 describe('Function: toSchedulerCron', () => {
   it('expands quarterly to 09:00 on the first day of each quarter', () => {
@@ -107,5 +112,28 @@ describe('Function: slackParameterProblems', () => {
     expect(problems).toEqual([
       'owners.teams.vision.slack: ssm:/prod/slack/vision: deployed functions may only read parameters under /tpguard/slack/',
     ]);
+  });
+});
+
+describe('Function: slackParameterNames', () => {
+  it('lists every ssm: Slack webhook of owners and reviews once, sorted, and no env: one', () => {
+    // Prepare
+    const config = ConfigSchema.parse({
+      owners: {
+        default: { slack: 'ssm:/tpguard/slack/security' },
+        teams: {
+          nlp: { slack: 'env:SLACK_NLP' },
+          vision: { slack: 'ssm:/tpguard/slack/vision' },
+          fraud: { slack: 'ssm:/tpguard/slack/security' },
+        },
+      },
+      reviews: { reviewers: { email: ['leads@example.com'], slack: 'ssm:/tpguard/slack/leads' } },
+    });
+
+    // Act
+    const names = slackParameterNames(config);
+
+    // Assess
+    expect(names).toEqual(['/tpguard/slack/leads', '/tpguard/slack/security', '/tpguard/slack/vision']);
   });
 });

@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { GeneratedPattern } from '../../shared/sources/index.js';
 import { BuildError, PatternTooLargeError } from '../../scripts/build-errors.js';
-import { DEPLOYED_FUNCTIONS } from '../../scripts/build-functions.js';
+import { DEPLOYED_FUNCTIONS, logicalIds } from '../../scripts/build-functions.js';
+import { FUNCTION_SUPPRESSIONS, nagMetadata } from '../../scripts/build-nag.js';
 import { prerequisites } from '../../scripts/build.js';
-import { forwarderResources, ingestResources, mergeFragments, roleResources } from '../../scripts/build-stack.js';
+import {
+  forwarderResources,
+  functionExtensions,
+  ingestResources,
+  mergeFragments,
+  roleResources,
+} from '../../scripts/build-stack.js';
 
 const cloudtrail = (names: string[]): GeneratedPattern => ({
   name: 'CloudTrailS3',
@@ -31,6 +38,24 @@ describe('Function: ingestResources', () => {
     });
   });
 
+  it('lets SNS move undeliverable alert e-mails to the events dead-letter queue, from the alert topic only', () => {
+    // Act
+    const { Resources } = ingestResources([cloudtrail(['PutBucketPolicy'])], ['Drift Opened']);
+
+    // Assess
+    const policy = Resources.EventsDeadLetterQueuePolicy?.Properties as {
+      PolicyDocument: { Statement: { Sid: string }[] };
+    };
+    expect(policy.PolicyDocument.Statement.find((s) => s.Sid === 'AlertSubscriptionRedrive')).toEqual({
+      Sid: 'AlertSubscriptionRedrive',
+      Effect: 'Allow',
+      Principal: { Service: 'sns.amazonaws.com' },
+      Action: 'sqs:SendMessage',
+      Resource: { 'Fn::GetAtt': ['EventsDeadLetterQueue', 'Arn'] },
+      Condition: { ArnEquals: { 'aws:SourceArn': { Ref: 'AlertTopic' } } },
+    });
+  });
+
   it('refuses a pattern longer than EventBridge accepts', () => {
     // Prepare
     const names = Array.from({ length: 120 }, (_, i) => `SomeFairlyLongApiOperationName${i}`);
@@ -43,15 +68,72 @@ describe('Function: ingestResources', () => {
   });
 });
 
+const SLACK = ['/tpguard/slack/ml-platform', '/tpguard/slack/vision'];
+
 describe('Function: roleResources', () => {
   it('grants Security Hub only when the configuration enables it', () => {
     // Act
-    const off = JSON.stringify(roleResources(DEPLOYED_FUNCTIONS, { securityHub: false }));
-    const on = JSON.stringify(roleResources(DEPLOYED_FUNCTIONS, { securityHub: true }));
+    const off = JSON.stringify(roleResources(DEPLOYED_FUNCTIONS, { securityHub: false, slackParameters: SLACK }));
+    const on = JSON.stringify(roleResources(DEPLOYED_FUNCTIONS, { securityHub: true, slackParameters: SLACK }));
 
     // Assess
     expect(off).not.toContain('securityhub:');
     expect(on).toContain('securityhub:BatchImportFindings');
+  });
+
+  it('grants ssm:GetParameter on exactly the configured Slack parameters, and none without one', () => {
+    // Act
+    const some = roleResources(DEPLOYED_FUNCTIONS, { securityHub: false, slackParameters: SLACK });
+    const none = roleResources(DEPLOYED_FUNCTIONS, { securityHub: false, slackParameters: [] });
+
+    // Assess
+    type Statement = { Action: string[]; Resource: unknown };
+    type Policies = { Policies: { PolicyDocument: { Statement: Statement[] } }[] };
+    const ssm = (f: typeof some, key: string) =>
+      (f.Resources[`${key}Role`]!.Properties as Policies).Policies[0]?.PolicyDocument.Statement.filter((s) =>
+        s.Action.includes('ssm:GetParameter'),
+      );
+    expect(ssm(some, 'Notify')).toEqual([
+      expect.objectContaining({
+        Resource: [
+          {
+            'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/tpguard/slack/ml-platform`,
+          },
+          { 'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/tpguard/slack/vision` },
+        ],
+      }),
+    ]);
+    expect(ssm(none, 'Notify')).toEqual([]);
+    expect(JSON.stringify(none)).not.toContain('ssm:');
+  });
+
+  it('names the bus by its ARN, not Fn::GetAtt, so the bus policy can name the roles without a cycle', () => {
+    // Act
+    const text = JSON.stringify(roleResources(DEPLOYED_FUNCTIONS, { securityHub: false, slackParameters: SLACK }));
+
+    // Assess
+    expect(text).toContain(`event-bus/\${self:service}-\${sls:stage}`);
+    expect(text).not.toContain('"TpguardBus"');
+  });
+});
+
+describe('Function: functionExtensions', () => {
+  it('encrypts every function log group with the stack key and suppresses the runtime and DLQ findings', () => {
+    // Act
+    const { extensions } = functionExtensions(DEPLOYED_FUNCTIONS);
+
+    // Assess
+    for (const f of DEPLOYED_FUNCTIONS) {
+      const ids = logicalIds(f.key);
+      expect(extensions?.[ids.logGroup], f.key).toEqual({
+        Properties: { KmsKeyId: { 'Fn::GetAtt': ['TpguardKey', 'Arn'] } },
+      });
+      expect(extensions?.[ids.fn]?.Metadata, f.key).toEqual(nagMetadata(...FUNCTION_SUPPRESSIONS));
+      expect(
+        FUNCTION_SUPPRESSIONS.map((r) => r.id),
+        f.key,
+      ).toEqual(['AwsSolutions-L1', 'Serverless-LambdaLatestVersion', 'Serverless-LambdaDLQ']);
+    }
   });
 });
 
@@ -78,6 +160,21 @@ describe('Function: mergeFragments', () => {
 
     // Assess
     expect(act).toThrow(BuildError);
+  });
+
+  it('merges extensions, and refuses one generated twice', () => {
+    // Prepare
+    const a = { Resources: {}, extensions: { LogGroup: { Properties: { KmsKeyId: 'k' } } } };
+    const b = { Resources: {}, extensions: { Bucket: { Metadata: { m: 1 } } } };
+
+    // Act
+    const merged = mergeFragments(a, b);
+    const twice = () => mergeFragments(a, a);
+
+    // Assess
+    expect(merged.extensions).toEqual({ ...a.extensions, ...b.extensions });
+    expect(twice).toThrow(BuildError);
+    expect(mergeFragments({ Resources: {} })).toEqual({ Resources: {} });
   });
 });
 

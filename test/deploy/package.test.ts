@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config/index.js';
@@ -11,9 +11,12 @@ import { generatePatterns } from '../../shared/policy/index.js';
 import { type GeneratedPattern, INGEST_ROUTES } from '../../shared/sources/index.js';
 import type { BundleReport } from '../../scripts/build-bundle.js';
 import { DEPLOYED_FUNCTIONS, logicalIds, Trigger } from '../../scripts/build-functions.js';
+import { FORWARDER_ROLE_PATH } from '../../scripts/build-bus.js';
 import { OPERATOR_POLICY_IDS } from '../../scripts/build-operators.js';
-import { toSchedulerCron } from '../../scripts/build-settings.js';
+import { slackParameterNames, toSchedulerCron } from '../../scripts/build-settings.js';
+import type { Json } from '../helpers/fixtures.js';
 import { awsCallsOf } from './support/aws-calls.js';
+import { formatFindings, type NagResult, nagTemplate } from './support/nag.js';
 import { copyProject, offlineEnv, PROJECT_ROOT, readTemplate, run, type Run } from './support/package-run.js';
 import {
   allowedActions,
@@ -27,7 +30,21 @@ import {
 import { readZip } from './support/zip.js';
 
 const STAGE = ['--stage', 'ci', '--region', 'eu-west-1'];
+const TEMPLATE = join('.serverless', 'cloudformation-template-update-stack.json');
+const MAIN_TEMPLATE_COPY = 'main-template.json';
 const ORG_ID = 'o-a1b2c3d4e5';
+const OPERATOR_ROLES = 'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_SecurityAdmin_*';
+
+/** Reserved concurrency of each function by default (serverless.yml params), and why in the README. */
+const RESERVED_CONCURRENCY: Readonly<Record<string, number>> = {
+  ingestCloudtrail: 10,
+  ingestConfig: 5,
+  ingestGuardduty: 2,
+  notify: 5,
+  digest: 1,
+  reviewScheduler: 1,
+  reviewReminder: 1,
+};
 
 let work: string;
 let packaged: Run;
@@ -50,12 +67,23 @@ beforeAll(() => {
   if (packaged.status !== 0) return;
   main = readTemplate(work);
   forwarder = readTemplate(join(work, 'forwarder'));
+  // Kept for cdk-nag: the organization run below packages over .serverless/.
+  copyFileSync(join(work, TEMPLATE), join(work, MAIN_TEMPLATE_COPY));
   bundles = (JSON.parse(readFileSync(join(work, '.build', 'bundles.json'), 'utf8')) as { functions: BundleReport[] })
     .functions;
   firstHashes = Object.fromEntries(bundles.map((b) => [b.file, sha(join(work, b.artifact))]));
   const org = run(
     join(work, 'node_modules', '.bin', 'serverless'),
-    ['package', ...STAGE, '--param', `organizationId=${ORG_ID}`],
+    [
+      'package',
+      ...STAGE,
+      '--param',
+      `organizationId=${ORG_ID}`,
+      '--param',
+      `operatorRoleArns=${OPERATOR_ROLES}`,
+      '--param',
+      'ingestCloudtrailConcurrency=40',
+    ],
     work,
     offlineEnv(networkLog),
   );
@@ -210,7 +238,7 @@ describe('Packages: one esbuild bundle per function', () => {
 });
 
 describe('Stack: functions', () => {
-  it(`deploys the ${DEPLOYED_FUNCTIONS.length} functions on nodejs22.x / arm64 with the pack version`, () => {
+  it(`deploys the ${DEPLOYED_FUNCTIONS.length} functions on nodejs24.x / arm64 with the pack version`, () => {
     // Act
     const functions = ofType(main, 'AWS::Lambda::Function');
 
@@ -218,7 +246,7 @@ describe('Stack: functions', () => {
     expect(functions.map(([id]) => id).sort()).toEqual(DEPLOYED_FUNCTIONS.map((f) => logicalIds(f.key).fn).sort());
     for (const [id, fn] of functions) {
       expect(fn.Properties, id).toMatchObject({
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
         TracingConfig: { Mode: 'Active' },
@@ -262,13 +290,48 @@ describe('Stack: functions', () => {
     }
   });
 
-  it('sets a retention on every log group', () => {
+  it('sets a retention on every log group and encrypts it with the stack key', () => {
     // Act
     const groups = ofType(main, 'AWS::Logs::LogGroup');
 
     // Assess
     expect(groups.length).toBe(DEPLOYED_FUNCTIONS.length);
-    for (const [id, g] of groups) expect(g.Properties.RetentionInDays, id).toBeGreaterThan(0);
+    for (const [id, g] of groups) {
+      expect(g.Properties.RetentionInDays, id).toBeGreaterThan(0);
+      expect(isRefTo(g.Properties.KmsKeyId, 'TpguardKey', 'Arn'), id).toBe(true);
+      expect(g.Properties.LogGroupName, id).toMatch(/^\/aws\/lambda\/tpguard-ci-/);
+    }
+  });
+
+  it('lets CloudWatch Logs use the key for the log groups of this stack only', () => {
+    // Act
+    const statement = main.Resources.TpguardKey!.Properties.KeyPolicy.Statement.find(
+      (s: Json) => s.Sid === 'FunctionLogGroups',
+    );
+
+    // Assess
+    expect(statement.Principal).toEqual({ Service: { 'Fn::Sub': `logs.\${AWS::Region}.amazonaws.com` } });
+    expect(statement.Action).toEqual(expect.arrayContaining(['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey']));
+    expect(statement.Action.some((a: string) => a.includes('*'))).toBe(false);
+    expect(statement.Condition).toEqual({
+      ArnLike: {
+        'kms:EncryptionContext:aws:logs:arn': {
+          'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/tpguard-ci-*`,
+        },
+      },
+    });
+  });
+
+  it('reserves concurrency for every function, configurable with --param', () => {
+    // Act
+    const reserved = Object.fromEntries(
+      DEPLOYED_FUNCTIONS.map((f) => [f.key, fnOf(f.key).Properties.ReservedConcurrentExecutions]),
+    );
+    const raised = mainWithOrg.Resources[logicalIds('ingestCloudtrail').fn]!.Properties.ReservedConcurrentExecutions;
+
+    // Assess
+    expect(reserved).toEqual(RESERVED_CONCURRENCY);
+    expect(raised).toBe(40);
   });
 });
 
@@ -304,7 +367,14 @@ describe('Stack: least-privilege IAM', () => {
     }
   });
 
-  it('scopes each function to its own log group, the table, the bus, the topic, the key and /tpguard/slack/*', () => {
+  it('scopes each function to its own log group, the table, the bus, the topic, the key and the configured Slack parameters', async () => {
+    // Prepare
+    const config = await loadConfig(join(PROJECT_ROOT, 'tpguard.config.yaml'));
+    const parameters = slackParameterNames(config).map((name) => ({
+      'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${name}`,
+    }));
+    const bus = { 'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/tpguard-ci` };
+
     for (const f of DEPLOYED_FUNCTIONS) {
       // Prepare
       const statements = roleStatements(main.Resources[logicalIds(f.key).role]!);
@@ -325,7 +395,7 @@ describe('Stack: least-privilege IAM', () => {
         f.key,
       ).toBe(true);
       expect(
-        resourcesOf('events:').every((r) => isRefTo(r, 'TpguardBus', 'Arn')),
+        resourcesOf('events:').every((r) => JSON.stringify(r) === JSON.stringify(bus)),
         f.key,
       ).toBe(true);
       expect(
@@ -345,10 +415,7 @@ describe('Stack: least-privilege IAM', () => {
         ),
         f.key,
       ).toBe(true);
-      expect(
-        resourcesOf('ssm:').every((r) => JSON.stringify(r).endsWith(':parameter/tpguard/slack/*"}')),
-        f.key,
-      ).toBe(true);
+      expect(resourcesOf('ssm:'), f.key).toEqual(f.access.includes('slackWebhooks') ? parameters : []);
     }
   });
 
@@ -371,7 +438,7 @@ describe('Stack: least-privilege IAM', () => {
 
   it.each(DEPLOYED_FUNCTIONS.map((f) => [f.key, f]))(
     '%s: grants exactly the AWS calls its bundle makes',
-    (_key, fn) => {
+    async (_key, fn) => {
       // Prepare
       const report = bundles.find((b) => b.key === fn.key)!;
       const base = new Set([
@@ -386,13 +453,18 @@ describe('Stack: least-privilege IAM', () => {
 
       const securityHubOn =
         JSON.parse(readFileSync(join(work, '.build', 'deploy.json'), 'utf8')).securityHub === 'true';
+      const slackOn = slackParameterNames(await loadConfig(join(work, 'tpguard.config.yaml'))).length > 0;
 
       // Act
       const calls = awsCallsOf(work, report.sources);
       const granted = [...allowedActions(main.Resources[logicalIds(fn.key).role]!)].filter((a) => !base.has(a)).sort();
       const services = new Set([...calls.actions].map((a) => a.split(':')[0]));
-      // Security Hub is opt-in (notifications.securityHub): off, its calls are never made nor granted.
-      const expected = [...calls.actions].filter((a) => securityHubOn || !a.startsWith('securityhub:')).sort();
+      // Security Hub is opt-in (notifications.securityHub): off, its calls are never made nor granted;
+      // without an ssm: Slack webhook in the configuration, SSM is never called.
+      const expected = [...calls.actions]
+        .filter((a) => securityHubOn || !a.startsWith('securityhub:'))
+        .filter((a) => slackOn || !a.startsWith('ssm:'))
+        .sort();
 
       // Assess
       expect(calls.unknown, 'AWS SDK commands without a known IAM action').toEqual([]);
@@ -441,6 +513,24 @@ describe('Stack: data and encryption', () => {
     expect(key.Type).toBe('AWS::KMS::Key');
     expect(key.Properties.EnableKeyRotation).toBe(true);
     expect(key.DeletionPolicy).toBe('Retain');
+  });
+
+  it('sends alert e-mails SNS cannot deliver to the encrypted events dead-letter queue', () => {
+    // Act
+    const subscription = main.Resources.AlertEmailSubscription!;
+    const keyStatement = main.Resources.TpguardKey!.Properties.KeyPolicy.Statement.find(
+      (s: Json) => s.Sid === 'AlertSubscriptionRedrive',
+    );
+
+    // Assess
+    expect(isRefTo(subscription.Properties.RedrivePolicy.deadLetterTargetArn, 'EventsDeadLetterQueue', 'Arn')).toBe(
+      true,
+    );
+    expect(keyStatement).toMatchObject({
+      Principal: { Service: 'sns.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+    });
   });
 
   it('encrypts the topic and every queue with the key', () => {
@@ -575,6 +665,55 @@ describe('Stack: events', () => {
         Condition: { StringEquals: { 'aws:PrincipalOrgID': { Ref: 'OrganizationId' } } },
       },
     });
+  });
+
+  it('accepts from the organization only the forwarder roles, with the sources and detail types of the patterns', () => {
+    // Prepare
+    const condition = mainWithOrg.Resources.OrganizationBusPolicy!.Properties.Statement.Condition;
+    const forwarderPath = forwarder.Resources.ForwarderRole!.Properties.Path;
+
+    // Assess
+    expect(condition.StringEquals['events:source']).toEqual(
+      [...new Set(patterns.flatMap((p) => p.pattern.source as string[]))].sort(),
+    );
+    expect(condition.StringEquals['events:detail-type']).toEqual(
+      [...new Set(patterns.flatMap((p) => p.pattern['detail-type'] as string[]))].sort(),
+    );
+    expect(forwarderPath).toBe(FORWARDER_ROLE_PATH);
+    expect(condition.ArnLike).toEqual({
+      'aws:PrincipalArn': { 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role${forwarderPath}*` },
+    });
+  });
+
+  it('lets only the stack roles that publish transitions (and the operator roles given) put events on the tpguard bus', () => {
+    // Prepare
+    const publishers = DEPLOYED_FUNCTIONS.filter((f) => f.access.includes('busPublish')).map((f) => ({
+      'Fn::GetAtt': [logicalIds(f.key).role, 'Arn'],
+    }));
+    const policy = main.Resources.TpguardBus!.Properties.Policy;
+    const deny = policy.Statement.find((s: Json) => s.Effect === 'Deny');
+    const allow = policy.Statement.find((s: Json) => s.Effect === 'Allow');
+    const [condition, withOperators, rolesOnly] = deny.Condition.ArnNotLike['aws:PrincipalArn']['Fn::If'];
+
+    // Assess
+    expect(publishers.length).toBeGreaterThan(0);
+    expect(deny).toMatchObject({ Principal: '*', Action: 'events:PutEvents' });
+    expect(condition).toBe('HasOperatorRoles');
+    expect(rolesOnly).toEqual(publishers);
+    expect(withOperators).toEqual({
+      'Fn::Split': [',', { 'Fn::Join': [',', [...publishers, { Ref: 'OperatorRoleArns' }]] }],
+    });
+    expect(allow.Condition.ArnLike['aws:PrincipalArn']).toEqual(deny.Condition.ArnNotLike['aws:PrincipalArn']);
+    expect(allow.Condition.StringEquals).toEqual({ 'events:source': 'tpguard' });
+    expect(allow.Resource).toEqual(deny.Resource);
+    expect(allow.Resource).toEqual({
+      'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/tpguard-ci`,
+    });
+    expect(main.Parameters?.OperatorRoleArns?.Default).toBe('');
+    expect(mainWithOrg.Parameters?.OperatorRoleArns?.Default).toBe(OPERATOR_ROLES);
+    expect(new RegExp(String(mainWithOrg.Parameters?.OperatorRoleArns?.AllowedPattern)).test(OPERATOR_ROLES)).toBe(
+      true,
+    );
   });
 });
 
@@ -714,4 +853,43 @@ describe('Stack: forwarder for member accounts', () => {
     expect(forwarder.Resources.ForwarderKey!.Properties.EnableKeyRotation).toBe(true);
     expect(isRefTo(alarm?.Properties.Dimensions[0].Value, 'ForwarderDeadLetterQueue', 'QueueName')).toBe(true);
   });
+});
+
+describe('Stack: cdk-nag AwsSolutions and Serverless packs', () => {
+  const results: Partial<Record<'main' | 'forwarder', NagResult>> = {};
+  const nagOf = (stack: 'main' | 'forwarder') =>
+    (results[stack] ??= nagTemplate(
+      stack === 'main' ? join(work, MAIN_TEMPLATE_COPY) : join(work, 'forwarder', TEMPLATE),
+    ));
+
+  it.each(['main', 'forwarder'] as const)(
+    '%s stack: every finding is fixed or suppressed with a reason, and every suppression is used',
+    (stack) => {
+      // Act
+      const result = nagOf(stack);
+
+      // Assess
+      expect(formatFindings(result.findings)).toBe('');
+      expect(result.unusedSuppressions).toEqual([]);
+      expect(result.suppressed.length).toBeGreaterThan(0);
+    },
+    120_000,
+  );
+
+  it('suppresses only what build-nag.ts argues: X-Ray, the runtime, destinations, dead-letter queues, the deployment bucket', () => {
+    // Act
+    const rules = new Set([...nagOf('main').suppressed, ...nagOf('forwarder').suppressed].map((f) => f.ruleId));
+
+    // Assess
+    expect([...rules].sort()).toEqual([
+      'AwsSolutions-IAM5[Resource::*]',
+      'AwsSolutions-L1',
+      'AwsSolutions-S1',
+      'AwsSolutions-SQS3',
+      'Serverless-LambdaDLQ',
+      'Serverless-LambdaLatestVersion',
+      'Serverless-LambdaStarPermissions',
+      'Serverless-SQSRedrivePolicy',
+    ]);
+  }, 120_000);
 });

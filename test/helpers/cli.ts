@@ -44,7 +44,7 @@ export async function runCli(args: readonly string[]): Promise<CliRun> {
 export const BIN = join(REPO_ROOT, 'bin', 'tpguard.mjs');
 
 /**
- * Runs the CLI as a separate process with the Node that runs the tests (Node 22 from the
+ * Runs the CLI as a separate process with the Node that runs the tests (Node 24 from the
  * `node` dev dependency), optionally feeding stdin. Slower than {@link runCli}: for stdin,
  * exit statuses and what a user sees.
  */

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { loadPolicyPack } from '../../shared/policy/index.js';
+import { checkPackPaths, loadPolicyPack } from '../../shared/policy/index.js';
 import { POLICY_DIR, RULES_DOC, renderRulesDoc } from '../../scripts/docs-rules.js';
 
 describe('Docs: docs/rules.md', () => {
@@ -32,5 +32,18 @@ describe('Docs: docs/rules.md', () => {
         ),
       );
     }
+  });
+
+  it('says how many field paths rules validate proves, and that none of the peers does', async () => {
+    // Prepare
+    const pack = await loadPolicyPack(POLICY_DIR);
+
+    // Act
+    const text = renderRulesDoc(pack);
+
+    // Assess
+    expect(text).toContain(`proves **${checkPackPaths(pack).counts.checked} field paths**`);
+    expect(text).toMatch(/None of the peers checks this: Cloud Custodian .*; Panther .*; Prowler /s);
+    expect(text).toContain('| Rule | Severity | Trigger | Controls | Threats | References | Needs | Tests |');
   });
 });

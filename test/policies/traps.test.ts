@@ -171,11 +171,12 @@ describe('Traps: events that look like violations and are not, and the reverse',
     smVpc.subnetIds = smVpc.subnets;
     delete smVpc.subnets;
 
-    // Act + Assess
+    // Act + Assess: the other service's key is not read as subnets (never a pass); a vpcConfig without
+    // the subnets its API requires is a record the rule cannot judge
     expect(verdicts(ev, bedrock, 'TPS-BR-01')).toEqual(['TPS-BR-01 pass']);
-    expect(verdicts(ev, bedrockWithSageMakerKey, 'TPS-BR-01')).toEqual(['TPS-BR-01 violation']);
+    expect(verdicts(ev, bedrockWithSageMakerKey, 'TPS-BR-01')).toEqual(['TPS-BR-01 cannot-evaluate']);
     expect(verdicts(ev, sagemaker, 'TPS-SM-02')).toEqual(['TPS-SM-02 pass']);
-    expect(verdicts(ev, sagemakerWithBedrockKey, 'TPS-SM-02')).toEqual(['TPS-SM-02 violation']);
+    expect(verdicts(ev, sagemakerWithBedrockKey, 'TPS-SM-02')).toEqual(['TPS-SM-02 cannot-evaluate']);
   });
 
   it('treats GuardDuty sample findings as informational only', () => {

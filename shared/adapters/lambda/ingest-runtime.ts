@@ -60,8 +60,11 @@ export function ingestFunction(
       const tableName = requireEnv(EnvVars.table, env);
       const doc = documentClient();
       const sightings = options.sightings ? new DynamoSightings(doc, tableName) : undefined;
+      const evaluator = createEvaluator(pack, config);
+      // Once per container, not per event: which rules judge only part of what they check.
+      for (const note of evaluator.notes) telemetry.warn(note.message, { configKey: note.key, rules: note.rules });
       return {
-        evaluator: createEvaluator(pack, config),
+        evaluator,
         store: new DynamoDriftStore(doc, { tableName }),
         // Active exceptions (shared/exceptions), read at most once a minute per container.
         exceptions: createExceptionMatcher(new DynamoExceptionStore(doc, tableName), systemClock),

@@ -113,8 +113,82 @@ export function accountOfPrincipal(p: string): string | undefined {
   return m?.[1];
 }
 
+/** Condition keys whose values name the caller's account, or the account of the resource a service acts for. */
+const ACCOUNT_KEYS = new Set(['aws:principalaccount', 'aws:sourceaccount', 'kms:calleraccount', 'aws:sourceowner']);
+/** Condition keys whose values are ARNs of the caller or of the source resource (their account field counts). */
+const ARN_KEYS = new Set(['aws:principalarn', 'aws:sourcearn']);
+/** Condition keys whose values name an AWS Organization (`o-...`), or a path starting with one. */
+const ORG_KEYS = new Set(['aws:principalorgid', 'aws:sourceorgid', 'aws:principalorgpaths', 'aws:sourceorgpaths']);
+
 /**
- * Accounts granted by `Allow` statements that are not in `approved` (sorted, unique).
+ * Operators whose values say who IS allowed: the equality and pattern operators, with or without
+ * a set prefix (`ForAnyValue:`, `ForAllValues:`) or `IfExists`. Not the negated ones (they name who
+ * is excluded), not `Null`, `Bool` or numeric operators.
+ */
+function namingOperator(operator: string): boolean {
+  const base = operator.replace(/^(ForAnyValue|ForAllValues):/i, '').replace(/IfExists$/i, '');
+  return /^(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike)$/i.test(base);
+}
+
+/** The account field of an ARN: `*` when it is a pattern, undefined when the ARN has none (S3). */
+function accountOfArn(arn: string): string | undefined {
+  const account = arn.split(':')[4];
+  if (!arn.startsWith('arn:') || account === undefined || account === '') return undefined;
+  return /[*?]/.test(account) ? '*' : account;
+}
+
+/** Who the conditions of a statement name as allowed callers (or sources). */
+interface NamedCallers {
+  accounts: string[];
+  orgs: string[];
+}
+
+function namedByCondition(condition: unknown): NamedCallers {
+  const named: NamedCallers = { accounts: [], orgs: [] };
+  if (!isRecord(condition)) return named;
+  let anyAccountArn = false;
+  for (const [operator, entries] of Object.entries(condition)) {
+    if (!isRecord(entries) || !namingOperator(operator)) continue;
+    for (const [key, value] of Object.entries(entries)) {
+      const k = key.toLowerCase();
+      for (const v of toList(value)) {
+        if (typeof v !== 'string' || v === '' || v === '*') continue;
+        if (ACCOUNT_KEYS.has(k)) named.accounts.push(v);
+        else if (ORG_KEYS.has(k)) named.orgs.push(v.split('/')[0]!);
+        else if (ARN_KEYS.has(k)) {
+          const account = accountOfArn(v);
+          if (account === '*') anyAccountArn = true;
+          else if (account) named.accounts.push(account);
+        }
+      }
+    }
+  }
+  // `arn:aws:iam::*:role/x` is any account's role x: a grant to every account, unless an
+  // organization condition of the same statement narrows it to that organization's accounts.
+  if (anyAccountArn && named.orgs.length === 0) named.accounts.push('*');
+  return named;
+}
+
+/**
+ * Who an `Allow` statement grants to: the accounts of its principals, and, when its principal is
+ * everyone (`*`, `{"AWS": "*"}`, `NotPrincipal`) or a service, the accounts and organizations its
+ * conditions restrict that to. Conditions on a named principal only narrow that principal further.
+ */
+function granteesOf(s: PolicyStatement): NamedCallers {
+  const principals = awsPrincipals(s.Principal);
+  const services = isRecord(s.Principal) ? toList(s.Principal.Service) : [];
+  const accounts = principals.map(accountOfPrincipal).filter((a): a is string => a !== undefined);
+  const open = s.NotPrincipal !== undefined || principals.some((p) => p === '*' || p === 'arn:aws:iam::*:root');
+  if (!open && services.length === 0) return { accounts, orgs: [] };
+  const named = namedByCondition(s.Condition);
+  return { accounts: [...accounts, ...named.accounts], orgs: named.orgs };
+}
+
+/**
+ * Accounts granted by `Allow` statements that are not in `approved` (sorted, unique): named as
+ * principals, or named by the condition that restricts a public or service principal
+ * (`aws:PrincipalAccount`, `aws:SourceAccount`, `kms:CallerAccount`, `aws:SourceOwner`, the account
+ * of `aws:PrincipalArn`/`aws:SourceArn`; `*` for an ARN pattern over every account).
  * @example policyForeignAccounts(doc, ['111122223333']) // ['999988887777']
  */
 export function policyForeignAccounts(doc: unknown, approved: readonly unknown[]): string[] {
@@ -122,10 +196,24 @@ export function policyForeignAccounts(doc: unknown, approved: readonly unknown[]
   const out = new Set<string>();
   for (const s of statementsOf(doc)) {
     if (!isAllow(s)) continue;
-    for (const p of awsPrincipals(s.Principal)) {
-      const account = accountOfPrincipal(p);
-      if (account && !ok.has(account)) out.add(account);
-    }
+    for (const account of granteesOf(s).accounts) if (!ok.has(account)) out.add(account);
+  }
+  return [...out].sort();
+}
+
+/**
+ * AWS Organizations that conditions of `Allow` statements grant to (`aws:PrincipalOrgID`,
+ * `aws:PrincipalOrgPaths`, `aws:SourceOrgID`...) and that are not in `approved`, sorted. With no
+ * approved organization nothing is judged ([]): which organization is the user's is unknown.
+ * @example policyForeignOrganizations(doc, ['o-a1b2c3d4e5']) // ['o-f6g7h8i9j0']
+ */
+export function policyForeignOrganizations(doc: unknown, approved: readonly unknown[]): string[] {
+  const ok = new Set(approved.filter((a): a is string => typeof a === 'string'));
+  if (ok.size === 0) return [];
+  const out = new Set<string>();
+  for (const s of statementsOf(doc)) {
+    if (!isAllow(s)) continue;
+    for (const org of granteesOf(s).orgs) if (!ok.has(org)) out.add(org);
   }
   return [...out].sort();
 }

@@ -86,10 +86,13 @@ function owedForLine(line: string): number {
   }
 }
 
+/** NDJSON lines end at LF (or CRLF): a lone CR, U+2028 and U+2029 stay inside their line. */
+const LINE_END = /\r?\n/;
+
 /** NDJSON: every non-blank line is one JSON value (or one rejection). */
 export function owedForLines(text: string): Owed {
   const lines = text
-    .split(/\r\n|\n|\r/)
+    .split(LINE_END)
     .map((l) => l.trim())
     .filter((l) => l.length > 0);
   return { exact: lines.reduce((n, l) => n + owedForLine(l), 0), min: 0 };
@@ -124,7 +127,7 @@ export function owedForFile(bytes: Buffer, name: string): Owed {
 /** Standard input: NDJSON when the first non-blank line is a whole JSON value, else one document. */
 export function owedForStdin(text: string): Owed {
   const first = text
-    .split(/\r\n|\n|\r/)
+    .split(LINE_END)
     .map((l) => l.trim())
     .find((l) => l.length > 0);
   if (first && (first.startsWith('{') || first.startsWith('['))) {

@@ -185,6 +185,29 @@ describe('Function: readInputs', () => {
     ]);
   });
 
+  it('reads an NDJSON line whose strings hold U+2028 and U+2029 as one event (Node 24 readline ends lines there)', async () => {
+    // Prepare
+    const file = join(dir, 'separators.ndjson');
+    const event = loadShape<Json>('guardduty-malware-scan-result.json');
+    const marked = { ...event, detail: { ...event.detail, description: 'line\u2028separator\u2029paragraph' } };
+    const text = `${JSON.stringify(marked)}\r\n${JSON.stringify(loadShape('config-rules-compliance-change.json'))}\n`;
+    await writeText(file, text);
+
+    // Act
+    const fromFile = await collect(readInputs([file]));
+    const fromStdin = await collect(readInputs(['-'], { stdin: Readable.from([text]) }));
+
+    // Assess
+    expect(summary(fromFile)).toEqual([
+      `${file}:0 0d9c8b7a-6f5e-4d3c-9b2a-1f0e9d8c7b01`,
+      `${file}:1 e1d2c3b4-a5f6-4e7d-8c9b-0a1f2e3d4c02`,
+    ]);
+    expect(summary(fromStdin)).toEqual([
+      '<stdin>:0 0d9c8b7a-6f5e-4d3c-9b2a-1f0e9d8c7b01',
+      '<stdin>:1 e1d2c3b4-a5f6-4e7d-8c9b-0a1f2e3d4c02',
+    ]);
+  });
+
   it('reads NDJSON from stdin', async () => {
     // Prepare
     const lines = [loadShape('guardduty-malware-scan-result.json'), loadShape('config-rules-compliance-change.json')]

@@ -38,7 +38,7 @@ describe('Function: openLocalTable', () => {
     );
   });
 
-  it('keeps its data on disk under --data-dir across restarts (LevelDB on Node 22)', async () => {
+  it('keeps its data on disk under --data-dir across restarts (LevelDB on Node 24)', async () => {
     // Prepare
     const first = await openLocalTable({ dataDir: dir });
     await new DynamoDriftStore(first.doc, { tableName: first.tableName }).putHistory(entry);
