@@ -1,7 +1,7 @@
 import { type GeneratedPattern, INGEST_ROUTES } from '../shared/sources/index.js';
 import { BuildError, PatternTooLargeError } from './build-errors.js';
 import { ACCESS_ACTIONS, Access, logicalIds, type DeployedFunction } from './build-functions.js';
-import { FUNCTION_SUPPRESSIONS, nagMetadata, XRAY_SUPPRESSIONS } from './build-nag.js';
+import { FUNCTION_SUPPRESSIONS, nagMetadata, STATE_READ_SUPPRESSIONS, XRAY_SUPPRESSIONS } from './build-nag.js';
 
 /**
  * CloudFormation resources generated at package time, merged into the stacks by serverless.yml
@@ -228,6 +228,39 @@ const ACCESS_STATEMENTS: Readonly<Record<Access, (opts: RoleOptions) => Record<s
       ),
     },
   ],
+  // Listing actions support no resource-level permissions (`*` is the only form AWS accepts);
+  // reads of one item name the account's aggregators and jobs.
+  stateRead: () => [
+    {
+      Action: [
+        'config:ListDiscoveredResources',
+        'config:BatchGetResourceConfig',
+        'sagemaker:ListTrainingJobs',
+        'sagemaker:ListProcessingJobs',
+        'sagemaker:ListHyperParameterTuningJobs',
+        'bedrock:ListModelCustomizationJobs',
+      ],
+      Resource: '*',
+    },
+    {
+      Action: ['config:ListAggregateDiscoveredResources', 'config:BatchGetAggregateResourceConfig'],
+      Resource: [sub(`arn:\${AWS::Partition}:config:\${AWS::Region}:\${AWS::AccountId}:config-aggregator/*`)],
+    },
+    {
+      Action: [
+        'sagemaker:DescribeTrainingJob',
+        'sagemaker:DescribeProcessingJob',
+        'sagemaker:DescribeHyperParameterTuningJob',
+      ],
+      Resource: ['training-job', 'processing-job', 'hyper-parameter-tuning-job'].map((t) =>
+        sub(`arn:\${AWS::Partition}:sagemaker:\${AWS::Region}:\${AWS::AccountId}:${t}/*`),
+      ),
+    },
+    {
+      Action: ['bedrock:GetModelCustomizationJob'],
+      Resource: [sub(`arn:\${AWS::Partition}:bedrock:\${AWS::Region}:\${AWS::AccountId}:model-customization-job/*`)],
+    },
+  ],
   // The resource forms AWS defines: findings are imported as the account's own default product,
   // and updated through the account's hub.
   securityHub: () => [
@@ -297,7 +330,7 @@ export function roleResources(functions: readonly DeployedFunction[], opts: Role
     const accesses = fn.access.filter((a) => inUse(a, opts));
     Resources[logicalIds(fn.key).role] = {
       Type: 'AWS::IAM::Role',
-      Metadata: nagMetadata(...XRAY_SUPPRESSIONS),
+      Metadata: nagMetadata(...(fn.access.includes('stateRead') ? STATE_READ_SUPPRESSIONS : XRAY_SUPPRESSIONS)),
       Properties: {
         Description: sub(`tpguard \${AWS::StackName} function ${fn.key}`),
         AssumeRolePolicyDocument: {

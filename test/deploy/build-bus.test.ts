@@ -10,6 +10,7 @@ const PUBLISHING_ROLES = [
   'ingestConfig',
   'reviewScheduler',
   'reviewReminder',
+  'baseline',
 ].map((k) => ({ 'Fn::GetAtt': [logicalIds(k).role, 'Arn'] }));
 
 describe('Function: tpguardBusPolicy', () => {

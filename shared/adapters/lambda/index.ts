@@ -1,3 +1,10 @@
+export {
+  type BaselineFunctionDeps,
+  type BaselineResponse,
+  type BaselineRuntime,
+  baselineFunction,
+  baselineLambdaHandler,
+} from './baseline-runtime.js';
 export { EnvVars } from './env.js';
 export { MissingEnvironmentError } from './errors.js';
 export { createFunction, type FunctionContext, type FunctionSpec, type LambdaFunction } from './handler.js';

@@ -4,6 +4,8 @@ import type { Context } from 'aws-lambda';
 import type { TpguardConfig } from '../../config/index.js';
 import { systemClock } from '../../kernel/index.js';
 import {
+  batchSummaryOf,
+  notifyBatchSummary,
   type DeliveryResult,
   type DigestDeps,
   type DigestRun,
@@ -54,12 +56,15 @@ export type DigestHandlerDeps = DigestDeps & { telemetry: NotifyTelemetry };
 
 /**
  * Sends one drift transition from the tpguard bus (email via SNS, Slack, Chatbot, Security Hub),
- * once per channel. An event that is not a transition is logged and acknowledged (retrying cannot
+ * once per channel, or one batch summary (a baseline's) on the owner's channels. An event that is not a transition is logged and acknowledged (retrying cannot
  * fix it); a channel that fails throws, so Lambda retries and the dead-letter queue keeps it.
  */
 export async function notifyLambdaHandler(event: unknown, deps: NotifyHandlerDeps): Promise<NotifyResponse> {
   let transition: ReturnType<typeof parseTransitionEvent>;
   try {
+    // A baseline's one summary per owner ("Drift Batch Summary"), sent once per channel.
+    const summary = batchSummaryOf(event);
+    if (summary) return { results: await notifyBatchSummary(summary, deps) };
     transition = parseTransitionEvent(event);
   } catch (err) {
     if (!(err instanceof InvalidTransitionError)) throw err;

@@ -29,6 +29,18 @@ export const COMMAND_ACTIONS: Readonly<Record<string, string>> = {
   GetParametersByPathCommand: 'ssm:GetParametersByPath',
   BatchImportFindingsCommand: 'securityhub:BatchImportFindings',
   BatchUpdateFindingsCommand: 'securityhub:BatchUpdateFindings',
+  ListDiscoveredResourcesCommand: 'config:ListDiscoveredResources',
+  BatchGetResourceConfigCommand: 'config:BatchGetResourceConfig',
+  ListAggregateDiscoveredResourcesCommand: 'config:ListAggregateDiscoveredResources',
+  BatchGetAggregateResourceConfigCommand: 'config:BatchGetAggregateResourceConfig',
+  ListTrainingJobsCommand: 'sagemaker:ListTrainingJobs',
+  DescribeTrainingJobCommand: 'sagemaker:DescribeTrainingJob',
+  ListProcessingJobsCommand: 'sagemaker:ListProcessingJobs',
+  DescribeProcessingJobCommand: 'sagemaker:DescribeProcessingJob',
+  ListHyperParameterTuningJobsCommand: 'sagemaker:ListHyperParameterTuningJobs',
+  DescribeHyperParameterTuningJobCommand: 'sagemaker:DescribeHyperParameterTuningJob',
+  ListModelCustomizationJobsCommand: 'bedrock:ListModelCustomizationJobs',
+  GetModelCustomizationJobCommand: 'bedrock:GetModelCustomizationJob',
 };
 
 /** Powertools Parameters calls (functions and SSMProvider methods) and the SSM action each makes. */
