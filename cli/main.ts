@@ -3,6 +3,7 @@ import { describeError, TpguardError } from '../shared/kernel/index.js';
 import { Exit } from './context.js';
 import { CliError } from './errors.js';
 import { NOW_OPTION } from './clock.js';
+import { safe } from './terminal.js';
 
 type Register = (program: Command) => void;
 
@@ -73,12 +74,13 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? Exit.ok : Exit.usage;
     }
     if (process.env.TPGUARD_DEBUG) console.error(err);
+    // Messages name files, ids and values given on the command line or read from files: escaped.
     if (err instanceof TpguardError) {
-      for (const line of err.toLines()) process.stderr.write(`${line}\n`);
+      for (const line of err.toLines()) process.stderr.write(`${safe(line)}\n`);
       return err instanceof CliError ? err.exitCode : Exit.usage;
     }
     // Not raised on purpose: one line, no stack (TPGUARD_DEBUG=1 prints it above).
-    process.stderr.write(`tpguard: ${describeError(err)}\n`);
+    process.stderr.write(`tpguard: ${safe(describeError(err))}\n`);
     return Exit.usage;
   } finally {
     process.exitCode = outer;

@@ -45,6 +45,7 @@ import { commandClock } from './clock.js';
 import { loadContext } from './context.js';
 import { CliError } from './errors.js';
 import { checkStoreChoice, type StoreOptions } from './store-options.js';
+import { safe } from './terminal.js';
 
 export { storeOptions, type StoreOptions } from './store-options.js';
 
@@ -109,7 +110,7 @@ export interface StoreDisplay {
 export const REVIEW_DISPLAY: StoreDisplay = {
   onTransition: (t) =>
     void process.stdout.write(
-      `  drift ${t.kind.padEnd(10)} ${t.record.severity.padEnd(8)} ${t.record.ruleId} ${t.record.resourceType}/${t.record.resourceId} (owner ${t.record.owner ?? 'default'})\n`,
+      `  drift ${t.kind.padEnd(10)} ${t.record.severity.padEnd(8)} ${t.record.ruleId} ${safe(`${t.record.resourceType}/${t.record.resourceId} (owner ${t.record.owner ?? 'default'})`)}\n`,
     ),
   log: (line) => void process.stdout.write(`  message ${line}\n`),
 };
@@ -198,7 +199,7 @@ async function embeddedSide(dataDir: string, ctx: Context, display: StoreDisplay
             await notifier(transitionEnvelope(t));
           } catch (err) {
             // As on the local bus: the transition stands, the failed delivery is reported.
-            process.stderr.write(`notifier: ${t.kind} ${t.eventId}: ${describeError(err)}\n`);
+            process.stderr.write(`${safe(`notifier: ${t.kind} ${t.eventId}: ${describeError(err)}`)}\n`);
           }
         }
       },

@@ -8,6 +8,7 @@ import { Exit } from '../context.js';
 import { CliError } from '../errors.js';
 import { labelOf, storeOptions, withStore, type StoreOptions } from '../store.js';
 import { bySeverityThenRecent, transitionLine } from './replay.js';
+import { safeJson } from '../terminal.js';
 
 /** The statuses `drift list` can show (`compliant` records are not drift). */
 const LISTABLE = ['open', 'suppressed', 'resolved'] as const satisfies readonly DriftStatus[];
@@ -47,7 +48,7 @@ async function list(opts: ListOptions, cmd: Command): Promise<void> {
   const statuses: DriftStatus[] = opts.all ? [...LISTABLE] : [opts.status as DriftStatus];
   await withStore(opts, cmd, async (store) => {
     const records = (await store.drift.queryRecords({ statuses })).sort(bySeverityThenRecent);
-    if (opts.format === 'json') process.stdout.write(`${JSON.stringify(records, null, 2)}\n`);
+    if (opts.format === 'json') process.stdout.write(`${safeJson(records, 2)}\n`);
     else
       process.stdout.write(
         records.length === 0
@@ -63,7 +64,7 @@ async function show(driftId: string, opts: StoreOptions, cmd: Command): Promise<
     const record = await store.drift.getRecord(driftId);
     if (!record) throw new CliError(`no drift record ${driftId} (see: tpguard drift list --all)`);
     const history = await store.drift.listHistory(driftId);
-    process.stdout.write(`${JSON.stringify({ record, history }, null, 2)}\n`);
+    process.stdout.write(`${safeJson({ record, history }, 2)}\n`);
   });
 }
 

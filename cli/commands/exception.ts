@@ -9,6 +9,7 @@ import { actorLabel, InvalidTimestampError, parseIsoTime } from '../../shared/ke
 import { CliError } from '../errors.js';
 import { renderTable } from '../table.js';
 import { labelOf, REVIEW_DISPLAY, storeOptions, withStore, type Store, type StoreOptions } from '../store.js';
+import { safeJson } from '../terminal.js';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
 
@@ -149,9 +150,8 @@ async function listCmd(opts: StoreOptions & { format: string; all?: boolean }, c
       .sort((a, b) => a.expiresAt.localeCompare(b.expiresAt));
     if (opts.format === 'json')
       return out(
-        JSON.stringify(
+        safeJson(
           list.map((e) => ({ ...e, state: exceptionState(e, at) })),
-          null,
           2,
         ),
       );

@@ -16,6 +16,7 @@ import { BATCH_SUMMARY_DETAIL_TYPE, batchHeadline, type BatchSummary } from '../
 import { commandClock } from '../clock.js';
 import { Exit, loadContext, type LoadOptions } from '../context.js';
 import { CliError } from '../errors.js';
+import { rejectionPrinter, safe } from '../terminal.js';
 
 /** Options of every command that runs the local monitor. */
 export interface RuntimeOptions extends LoadOptions {
@@ -41,8 +42,8 @@ export function transitionLine(t: DriftTransition): string {
     t.kind.toUpperCase().padEnd(10),
     r.severity.padEnd(13),
     r.ruleId.padEnd(10),
-    `${r.resourceType}/${r.resourceId}`,
-    ` owner ${r.owner ?? 'default'}`,
+    safe(`${r.resourceType}/${r.resourceId}`),
+    ` owner ${safe(r.owner ?? 'default')}`,
     ` ${r.driftId}`,
   ].join('  ');
 }
@@ -91,7 +92,9 @@ export async function openRuntime(
     createLocalNotifier({ dataDir: opts.dataDir, config, pack, table: rt.table, clock, log }),
     'notifier',
   );
-  rt.bus.onError((e) => void process.stderr.write(`${e.subscriber}: ${e.detailType} ${e.eventId}: ${e.error}\n`));
+  rt.bus.onError(
+    (e) => void process.stderr.write(`${safe(`${e.subscriber}: ${e.detailType} ${e.eventId}: ${e.error}`)}\n`),
+  );
   // Once per run: rules that judge only part of what they check until an approved list is set.
   for (const n of rt.deps.evaluator.notes) process.stderr.write(`${n.message}\n`);
   return rt;
@@ -144,18 +147,21 @@ export async function runReplay(
   const rt = await openRuntime(opts, cmd, 'replay', { printTransitions: !opts.quiet, out });
   try {
     const inputs = readInputs(paths, {
-      onSkip: (file, reason) => process.stderr.write(`${file}: skipped: ${reason}\n`),
+      onSkip: (file, reason) => process.stderr.write(`${safe(file)}: skipped: ${safe(reason)}\n`),
     });
-    const rejections: string[] = [];
+    // Printed after the run (transition lines go to stdout meanwhile), at most 20 per input.
+    const lines: string[] = [];
+    const rejections = rejectionPrinter((line) => void lines.push(line));
     const run = await rt.ingest(
       (async function* () {
         for await (const item of inputs) {
-          if (!item.ok) rejections.push(`${item.rejection.where}: ${item.rejection.reason}`);
+          if (!item.ok) rejections.print(item.rejection);
           yield item;
         }
       })(),
     );
-    for (const r of rejections) process.stderr.write(`${r}\n`);
+    rejections.flush();
+    for (const line of lines) process.stderr.write(`${line}\n`);
     const open = await rt.store.queryRecords({ statuses: ['open'] });
     out.write(`${summaryLines(run, open).join('\n')}\n`);
     if (run.errors.length > 0) return Exit.usage;

@@ -16,6 +16,7 @@ import { actorLabel } from '../../shared/kernel/index.js';
 import { CliError } from '../errors.js';
 import { renderTable } from '../table.js';
 import { requireDeployedPack, REVIEW_DISPLAY, storeOptions, withStore, type StoreOptions } from '../store.js';
+import { safeJson } from '../terminal.js';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
 
@@ -100,7 +101,7 @@ async function list(opts: StoreOptions & { format: string; period?: string }, cm
       .filter((t) => !opts.period || t.period === opts.period)
       .sort((a, b) => b.openedAt.localeCompare(a.openedAt) || a.taskId.localeCompare(b.taskId))
       .map((t) => summarizeTask(t, now));
-    if (opts.format === 'json') return out(JSON.stringify(tasks, null, 2));
+    if (opts.format === 'json') return out(safeJson(tasks, 2));
     if (tasks.length === 0) return out('no review tasks yet (tpguard review run opens the current period)');
     out(
       renderTable(
@@ -133,11 +134,7 @@ async function show(id: string, opts: StoreOptions & { format: string }, cmd: Co
     const task = await rt.deps.store.getTask(id);
     if (!task) throw new CliError(`no review task ${id} (see: tpguard review list)`);
     const summary = summarizeTask(task, rt.clock.now());
-    out(
-      opts.format === 'json'
-        ? JSON.stringify({ ...task, status: summary.status }, null, 2)
-        : showText(task, summary).join('\n'),
-    );
+    out(opts.format === 'json' ? safeJson({ ...task, status: summary.status }, 2) : showText(task, summary).join('\n'));
   });
 }
 

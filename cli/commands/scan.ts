@@ -2,10 +2,11 @@ import type { Command } from 'commander';
 import { readInputs } from '../../shared/events/index.js';
 import type { Observation, Rejection } from '../../shared/sources/index.js';
 import { createEvaluator, evaluate, type Finding } from '../../shared/policy/index.js';
-import { SEVERITY_RANK } from '../../shared/kernel/index.js';
+import { redactString, SEVERITY_RANK } from '../../shared/kernel/index.js';
 import { Exit, loadContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { renderTable } from '../table.js';
+import { rejectionPrinter, safe, safeJson } from '../terminal.js';
 
 const FORMATS = ['table', 'json', 'ndjson'] as const;
 type Format = (typeof FORMATS)[number];
@@ -53,7 +54,8 @@ function toRow(obs: Observation, f: Finding, where: string): ScanRow {
   };
   if (obs.trigger.eventName) row.eventName = obs.trigger.eventName;
   if (obs.actor?.arn) row.actor = obs.actor.arn;
-  if (f.reason) row.reason = f.reason;
+  // A reason may quote a field of the event (a CEL error): redacted like the logs.
+  if (f.reason) row.reason = redactString('', f.reason);
   return row;
 }
 
@@ -107,9 +109,10 @@ export async function runScan(
   let files = 0;
   let violations = 0;
   const progress = progressReporter();
+  const rejections = rejectionPrinter((line) => void process.stderr.write(`${line}\n`));
   const inputs = readInputs(paths, {
     onFile: () => void files++,
-    onSkip: (file, reason) => process.stderr.write(`${file}: skipped: ${reason}\n`),
+    onSkip: (file, reason) => process.stderr.write(`${safe(file)}: skipped: ${safe(reason)}\n`),
   });
   for await (const item of inputs) {
     if (!item.ok) {
@@ -117,7 +120,7 @@ export async function runScan(
       // Only the json format lists them in its output; the others need the count only.
       if (format === 'json') rejected.push(item.rejection);
       progress.done();
-      process.stderr.write(`${item.rejection.where}: ${item.rejection.reason}\n`);
+      rejections.print(item.rejection);
       continue;
     }
     events++;
@@ -126,11 +129,12 @@ export async function runScan(
       if (f.verdict === 'violation') violations++;
       else if (!opts.all) continue;
       const row = toRow(item.observation, f, item.where);
-      if (format === 'ndjson') out.write(`${JSON.stringify(row)}\n`);
+      if (format === 'ndjson') out.write(`${safeJson(row)}\n`);
       else rows.push(row);
     }
   }
   progress.done();
+  rejections.flush();
   const summary = {
     packVersion: pack.version,
     rules: pack.rules.length,
@@ -139,7 +143,7 @@ export async function runScan(
     violations,
     notConfigured: ev.notes,
   };
-  if (format === 'json') out.write(`${JSON.stringify({ summary, results: rows, rejected }, null, 2)}\n`);
+  if (format === 'json') out.write(`${safeJson({ summary, results: rows, rejected }, 2)}\n`);
   if (format === 'table') out.write(renderScanTable(rows, summary));
   // One line per approved list the pack needs and the configuration leaves empty (not per resource).
   if (format === 'ndjson') for (const n of ev.notes) process.stderr.write(`${n.message}\n`);

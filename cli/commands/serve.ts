@@ -1,32 +1,66 @@
 import type { Command } from 'commander';
 import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { lstat, mkdir, readdir, realpath } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { LocalRuntime, RunSummary } from '../../shared/adapters/local/index.js';
+import { localRequestRefusal, type LocalRuntime, type RunSummary } from '../../shared/adapters/local/index.js';
 import { intake, type IntakeResult } from '../../shared/sources/index.js';
 import { readInputs } from '../../shared/events/index.js';
-import { describeError } from '../../shared/kernel/index.js';
+import { describeError, redactString } from '../../shared/kernel/index.js';
 import { parseJson } from '../../shared/kernel/index.js';
 import { CliError, HttpError } from '../errors.js';
 import { openRuntime, runtimeOptions, type RuntimeOptions } from './replay.js';
+import { MAX_PRINTED_REJECTIONS, rejectionPrinter, safe, safeJson } from '../terminal.js';
 
 /** Largest request body accepted by POST /events. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Largest body after gunzip. */
 const MAX_INFLATED_BYTES = 8 * MAX_BODY_BYTES;
 export const DEFAULT_PORT = 8787;
+/**
+ * Events one request may carry. A request is ingested in one go on the queue the inbox shares:
+ * 28,000 events in a 255 KB gzip body held it for five minutes. More: 413, split the body.
+ */
+export const MAX_EVENTS_PER_REQUEST = 1000;
+/** Requests waiting for the queue before the next one is answered 503 (Retry-After: 1). */
+export const MAX_QUEUED_REQUESTS = 8;
+/** The media types of POST /events: a browser cannot send them cross-site without a preflight, which is refused. */
+const EVENT_MEDIA_TYPES = ['application/json', 'application/x-ndjson'];
+
+/** An ordered queue of work, and how many items wait in it (running one included). */
+export type SerialQueue = (<T>(fn: () => Promise<T>) => Promise<T>) & { pending(): number };
 
 /** Runs ingestion one input at a time: the HTTP endpoint and the inbox share one ordered queue. */
-export function serialQueue(): <T>(fn: () => Promise<T>) => Promise<T> {
+export function serialQueue(): SerialQueue {
   let tail: Promise<unknown> = Promise.resolve();
-  return <T>(fn: () => Promise<T>) => {
-    const next = tail.then(fn);
+  let waiting = 0;
+  const run = <T>(fn: () => Promise<T>) => {
+    waiting++;
+    const next = tail.then(fn).finally(() => void waiting--);
     tail = next.catch(() => undefined);
     return next;
   };
+  return Object.assign(run, { pending: () => waiting });
+}
+
+/** More than {@link MAX_EVENTS_PER_REQUEST} events: 413 with the count. */
+function tooMany(count: number | string): HttpError {
+  return new HttpError(
+    413,
+    `too many events in one request (${count}, limit ${MAX_EVENTS_PER_REQUEST}): send smaller requests or use the inbox folder`,
+  );
+}
+
+/** Intake of one parsed document, stopped as soon as it holds more events than one request may. */
+function boundedIntake(value: unknown, where: string): IntakeResult[] {
+  const items: IntakeResult[] = [];
+  for (const item of intake(value, where)) {
+    items.push(item);
+    if (items.length > MAX_EVENTS_PER_REQUEST) throw tooMany(`more than ${MAX_EVENTS_PER_REQUEST}`);
+  }
+  return items;
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -59,24 +93,29 @@ export function parseEventsBody(body: Buffer): IntakeResult[] {
   const text = bytes.toString('utf8');
   if (text.trim().length === 0)
     throw new HttpError(400, 'empty body: POST an event, an array, a CloudTrail log file or NDJSON');
+  let parsed: unknown;
   try {
-    return [...intake(parseJson(text, MAX_INFLATED_BYTES), 'body')];
+    parsed = parseJson(text, MAX_INFLATED_BYTES);
   } catch (err) {
     const lines = text.split(/\r?\n/).filter((l) => l.trim().length > 0);
     if (lines.length < 2) throw new HttpError(400, describeError(err));
+    if (lines.length > MAX_EVENTS_PER_REQUEST) throw tooMany(lines.length);
+    return text.split(/\r?\n/).flatMap((line, i): IntakeResult[] => {
+      if (line.trim().length === 0) return [];
+      try {
+        return boundedIntake(parseJson(line), `body:${i}`);
+      } catch (err) {
+        if (err instanceof HttpError) throw err;
+        return [{ ok: false, rejection: { where: `body:${i}`, reason: describeError(err) } }];
+      }
+    });
   }
-  return text.split(/\r?\n/).flatMap((line, i): IntakeResult[] => {
-    if (line.trim().length === 0) return [];
-    try {
-      return [...intake(parseJson(line), `body:${i}`)];
-    } catch (err) {
-      return [{ ok: false, rejection: { where: `body:${i}`, reason: describeError(err) } }];
-    }
-  });
+  return boundedIntake(parsed, 'body');
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = `${JSON.stringify(body, null, 2)}\n`;
+  // Answers are read in terminals (curl): escaped like every other output.
+  const text = `${safeJson(body, 2)}\n`;
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
@@ -88,7 +127,11 @@ function answer(run: RunSummary, items: IntakeResult[]) {
   const rejected = items.flatMap((i) => (i.ok ? [] : [i.rejection]));
   return {
     accepted: items.length - rejected.length,
-    rejected,
+    // The first 20 reasons (redacted: a reason may quote a field), and how many there were.
+    rejected: rejected
+      .slice(0, MAX_PRINTED_REJECTIONS)
+      .map((r) => ({ where: r.where, reason: redactString('', r.reason) })),
+    rejectedTotal: rejected.length,
     routed: run.routed,
     unrouted: run.unrouted,
     findings: run.findings,
@@ -101,8 +144,18 @@ async function postEvents(
   req: IncomingMessage,
   res: ServerResponse,
   rt: LocalRuntime,
-  serial: ReturnType<typeof serialQueue>,
+  serial: SerialQueue,
 ): Promise<void> {
+  const media = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (!EVENT_MEDIA_TYPES.includes(media))
+    throw new HttpError(
+      415,
+      `POST /events takes Content-Type application/json or application/x-ndjson (got ${media || 'none'}): e.g. curl -H 'Content-Type: application/json' --data-binary @event.json`,
+    );
+  if (serial.pending() >= MAX_QUEUED_REQUESTS) {
+    res.setHeader('retry-after', '1');
+    throw new HttpError(503, `busy: ${serial.pending()} requests wait for the queue, retry in a second`);
+  }
   const items = parseEventsBody(await readBody(req));
   const run = await serial(() => rt.ingest(items));
   const body = answer(run, items);
@@ -112,10 +165,18 @@ async function postEvents(
 /**
  * The local HTTP intake on 127.0.0.1: `POST /events` (same shapes as scan, 1 MiB cap: 413; nothing
  * usable: 400 with the reasons), `GET /drift` (open drift, JSON), `GET /health`.
- * @example const server = await startEventServer(rt, 8787); // curl -X POST --data-binary @event.json http://127.0.0.1:8787/events
+ * @example const server = await startEventServer(rt, 8787); // curl -H 'Content-Type: application/json' --data-binary @event.json http://127.0.0.1:8787/events
  */
 export async function startEventServer(rt: LocalRuntime, port: number, serial = serialQueue()): Promise<Server> {
   const server = createServer((req, res) => {
+    // A web page must not reach this server: no foreign Origin, a local Host (DNS rebinding), no preflight.
+    const own = (server.address() as AddressInfo | null)?.port ?? port;
+    const refusal = localRequestRefusal(req.headers, req.method, own, { origins: 'own' });
+    if (refusal) {
+      send(res, 403, { error: refusal });
+      req.resume();
+      return;
+    }
     const path = (req.url ?? '/').split('?')[0];
     const routes: Record<string, () => Promise<void>> = {
       'POST /events': () => postEvents(req, res, rt, serial),
@@ -140,7 +201,7 @@ export async function startEventServer(rt: LocalRuntime, port: number, serial = 
     route().catch((err: unknown) => {
       if (err instanceof HttpError) send(res, err.status, { error: err.message });
       else send(res, 500, { error: describeError(err) });
-      if (err instanceof HttpError && err.status === 413) req.resume();
+      if (err instanceof HttpError && err.status >= 413) req.resume();
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -163,31 +224,44 @@ export async function startEventServer(rt: LocalRuntime, port: number, serial = 
 export async function watchInbox(
   dir: string,
   rt: LocalRuntime,
-  serial: ReturnType<typeof serialQueue>,
+  serial: SerialQueue,
   log: (line: string) => void,
 ): Promise<FSWatcher> {
   await mkdir(dir, { recursive: true });
   const seen = new Map<string, string>();
   const timers = new Map<string, NodeJS.Timeout>();
+  const root = await realpath(dir);
   const ingestFile = async (name: string) => {
     const file = join(dir, name);
-    const info = await stat(file).catch(() => undefined);
-    if (!info?.isFile() || seen.get(name) === `${info.size}:${info.mtimeMs}`) return;
+    // The inbox reads its own regular files only: a symbolic link (ln -s /etc/passwd inbox/x.json)
+    // or a name that leads out of it is refused, said once, and never opened.
+    const info = await lstat(file).catch(() => undefined);
+    if (!info) return;
+    if (info.isSymbolicLink() || name.includes('/') || name.includes('\\') || name === '..') {
+      if (!seen.has(name)) log(`inbox ${safe(name)}: symbolic link, not followed`);
+      seen.set(name, 'refused');
+      return;
+    }
+    if (!info.isFile() || seen.get(name) === `${info.size}:${info.mtimeMs}`) return;
+    const real = await realpath(file).catch(() => undefined);
+    if (real !== join(root, name)) return;
     seen.set(name, `${info.size}:${info.mtimeMs}`);
-    const rejected: string[] = [];
+    const lines: string[] = [];
+    const rejections = rejectionPrinter((line) => void lines.push(line), 'rejected ');
     const run = await serial(() =>
       rt.ingest(
         (async function* () {
           for await (const item of readInputs([file])) {
-            if (!item.ok) rejected.push(`${item.rejection.where}: ${item.rejection.reason}`);
+            if (!item.ok) rejections.print(item.rejection);
             yield item;
           }
         })(),
       ),
     );
-    for (const r of rejected) log(`rejected ${r}`);
+    rejections.flush();
+    for (const line of lines) log(line);
     log(
-      `inbox ${name}: ${run.inputs - run.rejected} events, ${run.rejected} rejected, ${Object.values(run.transitions).reduce((a, b) => a + b, 0)} transitions`,
+      `inbox ${safe(name)}: ${run.inputs - run.rejected} events, ${run.rejected} rejected, ${Object.values(run.transitions).reduce((a, b) => a + b, 0)} transitions`,
     );
   };
   const schedule = (name: string | null) => {
@@ -196,7 +270,10 @@ export async function watchInbox(
     // Writers take a moment: wait until the file has been quiet for 200 ms.
     timers.set(
       name,
-      setTimeout(() => void ingestFile(name).catch((err: unknown) => log(`inbox ${name}: ${describeError(err)}`)), 200),
+      setTimeout(
+        () => void ingestFile(name).catch((err: unknown) => log(`inbox ${safe(name)}: ${safe(describeError(err))}`)),
+        200,
+      ),
     );
   };
   const watcher = watch(dir, (_event, name) => schedule(name));
@@ -267,7 +344,7 @@ export function registerServe(program: Command): void {
     .option('--inbox <dir>', 'folder watched for new event files (default: <data-dir>/inbox)')
     .addHelpText(
       'after',
-      `\nPOST /events takes the same shapes as scan (one event, an array, a CloudTrail log file, NDJSON, gzip),\nat most 1 MiB: 413 above, 400 with the reasons when nothing in it is usable.\n\nExamples:\n  $ tpguard serve --port ${DEFAULT_PORT}\n  $ curl -s -X POST --data-binary @events/story/0805-jdoe-suspends-versioning-vision-images.json http://127.0.0.1:${DEFAULT_PORT}/events`,
+      `\nPOST /events takes the same shapes as scan (one event, an array, a CloudTrail log file, NDJSON, gzip)\nas Content-Type application/json or application/x-ndjson (415 otherwise), at most 1 MiB and ${MAX_EVENTS_PER_REQUEST} events:\n413 above, 400 with the reasons when nothing in it is usable. Requests with a foreign Origin or a Host\nother than 127.0.0.1/localhost are refused (403).\n\nExamples:\n  $ tpguard serve --port ${DEFAULT_PORT}\n  $ curl -s -H 'Content-Type: application/json' --data-binary @events/story/0805-jdoe-suspends-versioning-vision-images.json http://127.0.0.1:${DEFAULT_PORT}/events`,
     )
     .action(async (opts: ServeOptions, cmd: Command) => {
       const rt = await openRuntime(opts, cmd, 'serve', { printTransitions: true });

@@ -9,6 +9,7 @@ import { PACKAGE_ROOT } from '../context.js';
 import { bySeverityThenRecent, openRuntime, runtimeOptions, summaryLines, type RuntimeOptions } from './replay.js';
 import { DEFAULT_PORT, serveUntilInterrupted } from './serve.js';
 import { reviewStatusBlock } from './review.js';
+import { rejectionPrinter } from '../terminal.js';
 
 interface StartOptions extends RuntimeOptions {
   once?: boolean;
@@ -91,16 +92,18 @@ async function runStart(opts: StartOptions, cmd: Command, out: NodeJS.WritableSt
   const rt = await openRuntime(opts, cmd, 'start', display);
   try {
     const dir = eventsDir(opts.events);
-    const rejected: string[] = [];
+    const lines: string[] = [];
+    const rejections = rejectionPrinter((line) => void lines.push(line), 'rejected ');
     const run = await rt.ingest(
       (async function* () {
         for await (const item of readInputs([dir])) {
-          if (!item.ok) rejected.push(`${item.rejection.where}: ${item.rejection.reason}`);
+          if (!item.ok) rejections.print(item.rejection);
           yield item;
         }
       })(),
     );
-    for (const r of rejected) process.stderr.write(`rejected ${r}\n`);
+    rejections.flush();
+    for (const line of lines) process.stderr.write(`${line}\n`);
     out.write(await startScreen(rt, run, relative(process.cwd(), dir) || dir, opts.dataDir));
     if (opts.once) return;
     display.printTransitions = true;

@@ -31,16 +31,23 @@ export const DEFAULT_OWNER = 'default';
  */
 export function resolveOwner(resource: ResourceRef, owners: OwnersConfig): string {
   for (const m of owners.resources) {
-    if (globAny([resource.arn, resource.name, resource.id], [m.match]) && owners.teams[m.team]) return m.team;
+    if (globAny([resource.arn, resource.name, resource.id], [m.match]) && isTeam(m.team, owners)) return m.team;
   }
   if (owners.byTag) {
-    const team = resource.tags?.[owners.byTag];
-    if (team && owners.teams[team]) return team;
+    // Tags are the event's: own properties only (an owner tag `constructor` named Object's).
+    const tags = resource.tags;
+    const team = tags && Object.hasOwn(tags, owners.byTag) ? tags[owners.byTag] : undefined;
+    if (typeof team === 'string' && isTeam(team, owners)) return team;
   }
   return DEFAULT_OWNER;
 }
 
-/** The contact of a team name (default when unknown). */
+/** True when `name` is a team of `owners.teams` (an own key: `constructor` or `toString` is none). */
+export function isTeam(name: string, owners: OwnersConfig): boolean {
+  return Object.hasOwn(owners.teams, name);
+}
+
+/** The contact of a team name (default when unknown, `constructor` included). */
 export function contactOf(owner: string, owners: OwnersConfig): Contact {
-  return owners.teams[owner] ?? owners.default;
+  return isTeam(owner, owners) ? owners.teams[owner]! : owners.default;
 }

@@ -7,6 +7,20 @@ import { ReviewsSchema } from './reviews.js';
 
 const globList = z.array(z.string().min(1)).default([]);
 
+/**
+ * `s3://<bucket>[/<key glob>]` with the bucket named exactly: bucket names are global, so a
+ * wildcard in one (`s3://ml-training-*`) would approve buckets anyone can create in their own
+ * account (`s3://ml-training-attacker-owned-bucket`). The key part is a glob; none is the whole bucket.
+ */
+const dataLocation = z
+  .string()
+  .min(1)
+  .refine((g) => {
+    if (!g.startsWith('s3://')) return false;
+    const bucket = g.slice(5).split('/')[0]!;
+    return /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket);
+  }, 'name the bucket exactly (bucket names are global: a wildcard in it approves buckets anyone can create): s3://<bucket>/<key glob>');
+
 /** `scope`: which resources belong to the training pipeline. */
 export const ScopeSchema = z.strictObject({
   resources: z.partialRecord(z.enum(RESOURCE_TYPE_NAMES as [string, ...string[]]), globList).default({}),
@@ -18,7 +32,7 @@ export const ApprovedSchema = z.strictObject({
   kmsKeys: globList,
   images: globList,
   executionRoles: globList,
-  dataLocations: globList,
+  dataLocations: z.array(dataLocation).default([]),
   principals: globList,
   /** Globs over caller ARNs allowed to approve model packages; empty means `principals`. */
   modelApprovers: globList,

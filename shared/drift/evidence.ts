@@ -1,16 +1,10 @@
 import type { Observation, ResourceRef } from '../sources/index.js';
-import { isSecretLike, REDACTED } from '../kernel/index.js';
+import { redactSecrets } from '../kernel/index.js';
 import type { CompiledRule } from '../policy/index.js';
 import { isRecord } from '../kernel/index.js';
 
 /** Largest evidence kept per observation (serialized JSON). */
 export const EVIDENCE_MAX_BYTES = 8 * 1024;
-
-/** Names whose values are never kept, whatever they look like (a short password is still a password). */
-const SECRET_NAME = /secret|token|passw(or)?d|passwd|api[_-]?key|private[_-]?key|credential|session[_-]?key/i;
-/** Values kept under such names: references to a secret store, numbers, booleans, empty. */
-const PLAIN =
-  /^(arn:aws[\w-]*:(secretsmanager|ssm|kms):.*|\{\{resolve:.*|ssm:.*|env:.*|\$\{.*|-?\d+(\.\d+)?([eE][-+]?\d+)?|true|false|)$/;
 
 const ROOTS = { req: ['requestParameters'], resp: ['responseElements'], detail: [], event: [] } as const;
 type Root = keyof typeof ROOTS;
@@ -79,25 +73,13 @@ function storableNumber(n: number): boolean {
 }
 
 /**
- * Deep copy with every string under a secret-sounding name replaced (a short password is still a
- * password), and redactSecrets for secret-looking values anywhere else.
+ * Deep copy with every credential cut out (kernel `redactSecrets`: secret names, token formats, URL
+ * credentials, encoded values; only the keys of `environment` and `hyperParameters`), and numbers
+ * DynamoDB cannot store kept as text.
  * @example redactDeep({ env: { DB_PASSWORD: 'hunter2', KEY: 'AKIAIOSFODNN7EXAMPLE' } }) // both '***REDACTED***'
  */
-export function redactDeep(value: unknown, depth = 0): unknown {
-  if (depth > 32) return REDACTED;
-  if (typeof value === 'string') return isSecretLike('', value) ? REDACTED : value;
-  if (typeof value === 'number') return storableNumber(value) ? value : String(value);
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, depth + 1));
-  if (!isRecord(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    // As the JSON parser does: an own `constructor` key made the DynamoDB marshaller throw (a
-    // training job's environment variable named so stopped its event from ever being recorded).
-    if (k === '__proto__' || k === 'constructor' || k === 'prototype') continue;
-    if (typeof v === 'string') out[k] = (SECRET_NAME.test(k) && !PLAIN.test(v)) || isSecretLike(k, v) ? REDACTED : v;
-    else out[k] = redactDeep(v, depth + 1);
-  }
-  return out;
+export function redactDeep(value: unknown): unknown {
+  return redactSecrets(value, { number: (n) => (storableNumber(n) ? n : String(n)) });
 }
 
 const size = (v: unknown) => Buffer.byteLength(JSON.stringify(v) ?? '', 'utf8');

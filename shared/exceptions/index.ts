@@ -5,6 +5,7 @@ export {
   ExceptionNotFoundError,
   ExceptionNotPendingError,
 } from './errors.js';
+export { CANARY_RESOURCES, MIN_LITERAL_NAME, resourceGlobTooBroad } from './breadth.js';
 export { approvalOf, createException, exceptionState } from './match.js';
 export { createExceptionMatcher } from './matcher.js';
 export { reconcileExceptions, type ReconcileResult } from './reconcile.js';

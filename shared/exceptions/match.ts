@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ResourceRef } from '../sources/index.js';
 import { globAny, globMatch } from '../kernel/index.js';
 import { sameIdentity, type Actor } from '../kernel/index.js';
+import { resourceGlobTooBroad } from './breadth.js';
 import { DistinctApproverError, ExceptionNotPendingError, InvalidExceptionError } from './errors.js';
 import {
   ExceptionStates,
@@ -69,11 +70,8 @@ export function createException(req: NewException, now: Date, maxDays: number): 
   for (const [key, flag] of fields) {
     if (req[key].trim().length === 0) throw new InvalidExceptionError(flag, 'must not be empty');
   }
-  if (req.resource.trim() === '*')
-    throw new InvalidExceptionError(
-      '--resource',
-      '"*" would exempt every resource; name the resources (globs such as ml-training-legacy-*)',
-    );
+  const broad = resourceGlobTooBroad(req.resource);
+  if (broad) throw new InvalidExceptionError('--resource', broad);
   const expires = Date.parse(req.expiresAt);
   if (Number.isNaN(expires)) throw new InvalidExceptionError('--expires', `not a date: ${req.expiresAt}`);
   if (expires <= now.getTime()) throw new InvalidExceptionError('--expires', `${req.expiresAt} is not in the future`);

@@ -14,7 +14,7 @@ import type { DriftTransition } from '../drift/index.js';
 import { intake } from '../sources/index.js';
 import type { Observation, Rejection } from '../sources/index.js';
 import { evaluate, type Evaluator, type Finding } from '../policy/index.js';
-import { redactSecrets, silentTelemetry } from '../kernel/index.js';
+import { redactSecrets, redactTags, silentTelemetry } from '../kernel/index.js';
 import type { CompiledRule } from '../policy/index.js';
 import type { Clock } from '../kernel/index.js';
 import { rejectedInputOf } from './rejected.js';
@@ -97,7 +97,8 @@ function factsOf(obs: Observation, f: Finding, rule: CompiledRule, deps: IngestD
     packVersion: deps.evaluator.pack.version,
   };
   if (r.arn) facts.resourceArn = r.arn;
-  if (r.tags) facts.tags = r.tags;
+  // Tags are chosen by whoever tags the resource: stored and published redacted, like evidence.
+  if (r.tags) facts.tags = redactTags(r.tags);
   return facts;
 }
 

@@ -1,29 +1,14 @@
-/**
- * AWS wildcard matching as in IAM policies and Config: `*` matches any run of
- * characters (including `/` and `:`), `?` exactly one; everything else is literal.
- */
-const cache = new Map<string, RegExp>();
-
-/** The pattern as an anchored regular expression (for callers that need one; matching uses {@link globMatch}). */
-export function globToRegExp(pattern: string): RegExp {
-  let re = cache.get(pattern);
-  if (!re) {
-    const body = pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '[\\s\\S]*')
-      .replace(/\?/g, '[\\s\\S]');
-    re = new RegExp(`^${body}$`);
-    if (cache.size > 10_000) cache.clear();
-    cache.set(pattern, re);
-  }
-  return re;
-}
+import { spend } from './work.js';
 
 /**
- * True when `value` matches `pattern`. Matches without a regular expression: the regex
+ * True when `value` matches `pattern`, AWS wildcard matching as in IAM policies and Config: `*`
+ * matches any run of characters (including `/` and `:`), `?` exactly one; everything else is literal. Matches without a regular expression: the regex
  * form backtracks exponentially in the number of `*` (a 3,000-character value against
  * `*-*-*-*-x` did not finish in two minutes), and values come from untrusted events.
- * This greedy matcher with one backtrack point is O(pattern × value) at worst.
+ * This greedy matcher with one backtrack point is O(pattern × value) at worst: linear in the
+ * event's side, because one side is always short and trusted (a config glob, or the action or ARN
+ * prefix a rule names) when the other comes from an event. Each iteration is a step of
+ * {@link spend}.
  * @example globMatch('arn:aws:s3:::ml-training-*', 'arn:aws:s3:::ml-training-vision') // true
  */
 export function globMatch(pattern: string, value: string): boolean {
@@ -31,7 +16,9 @@ export function globMatch(pattern: string, value: string): boolean {
   let v = 0;
   let star = -1;
   let resume = 0;
+  let iterations = 0;
   while (v < value.length) {
+    iterations++;
     const c = pattern[p];
     if (c === '*') {
       star = p++;
@@ -42,9 +29,13 @@ export function globMatch(pattern: string, value: string): boolean {
     } else if (star >= 0) {
       p = star + 1;
       v = ++resume;
-    } else return false;
+    } else {
+      spend(iterations);
+      return false;
+    }
   }
   while (pattern[p] === '*') p++;
+  spend(iterations + 1);
   return p === pattern.length;
 }
 

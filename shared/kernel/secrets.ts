@@ -1,4 +1,7 @@
+import { hasCredentialFormat } from './credential-formats.js';
+import { foldName } from './fold.js';
 import { isRecord } from './json.js';
+import { MAX_REGEX_INPUT, spend } from './work.js';
 
 /**
  * Detection of secret-like values (training-job environment, hyperparameters,
@@ -6,9 +9,11 @@ import { isRecord } from './json.js';
  */
 const VALUE_PATTERNS: readonly RegExp[] = [
   /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/, // AWS access key id
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----/, // PEM private key
+  /-----BEGIN [A-Z ]{0,32}PRIVATE KEY-----/, // PEM private key
   /\bBearer\s+[A-Za-z0-9\-._~+/]{16,}=*/i, // bearer token
-  /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/, // JWT
+  // JWT header and payload. Starts only where a run of base64url characters starts: with `\b`
+  // every `-eyJ` of a long run was a new start, each backtracking over the run (quadratic).
+  /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,1024}\.eyJ[A-Za-z0-9_-]{8}/, // JWT
   /\b(?:ghp|gho|ghu|ghs|ghr|github_pat)_[A-Za-z0-9_]{20,}/, // GitHub token
   /\bxox[abposr]-[A-Za-z0-9-]{10,}/, // Slack token
   /\bhf_[A-Za-z0-9]{30,}/, // Hugging Face token
@@ -87,9 +92,43 @@ const POINTER_WORDS = new Set([
 /** Values that are locations, not credentials: paths, s3:// and http(s) URLs without user info, ARNs. */
 const LOCATION = /^(\.{0,2}\/|~\/|[a-z][a-z0-9+.-]*:\/\/[^@\s]*$|arn:)/i;
 
-/** True when a field name says its value is a credential. */
-function isSecretName(name: string): boolean {
-  const words = name
+/** Longest field name read word by word; a longer one is taken for a secret name (no API has such names). */
+const MAX_NAME = 1024;
+
+/** Overlap of the windows a long value is scanned in: a token up to this long is always seen whole. */
+const WINDOW_OVERLAP = 512;
+
+/**
+ * The text in windows of at most {@link MAX_REGEX_INPUT} characters, overlapping by
+ * {@link WINDOW_OVERLAP}: every regex runs on a bounded input, so scanning is linear in the length
+ * whatever the pattern, and a token shorter than the overlap lies whole in one window.
+ */
+function windows(text: string): string[] {
+  if (text.length <= MAX_REGEX_INPUT) return [text];
+  const out: string[] = [];
+  const step = MAX_REGEX_INPUT - WINDOW_OVERLAP;
+  for (let start = 0; start < text.length - WINDOW_OVERLAP; start += step)
+    out.push(text.slice(start, start + MAX_REGEX_INPUT));
+  spend(out.length);
+  return out;
+}
+
+const secretNames = new Map<string, boolean>();
+
+/** True when a field name says its value is a credential (look-alike letters folded: `pаssword`). */
+export function isSecretName(name: string): boolean {
+  if (name.length > MAX_NAME) return true;
+  let yes = secretNames.get(name);
+  if (yes === undefined) {
+    yes = secretName(name);
+    if (secretNames.size > 10_000) secretNames.clear();
+    secretNames.set(name, yes);
+  }
+  return yes;
+}
+
+function secretName(name: string): boolean {
+  const words = foldName(name.replace(/([a-z0-9])([A-Z])/g, '$1_$2'))
     .split(/[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])/)
     .filter(Boolean)
     .map((w) => w.toLowerCase());
@@ -106,6 +145,7 @@ const REFERENCE = /^(arn:aws[\w-]*:(secretsmanager|ssm|kms):|\{\{resolve:|ssm:|e
 
 /** Shannon entropy in bits per character. */
 export function entropy(s: string): number {
+  spend(s.length);
   const counts = new Map<string, number>();
   for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1);
   let h = 0;
@@ -125,13 +165,17 @@ const AWS_SECRET = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/;
  */
 export function isSecretLike(name: string, value: unknown): boolean {
   if (typeof value !== 'string' || value.length < 8) return false;
-  if (REFERENCE.test(value)) return false;
-  if (VALUE_PATTERNS.some((re) => re.test(value))) return true;
-  const m = AWS_SECRET.exec(value);
-  if (m && /[A-Z]/.test(m[0]) && /[a-z]/.test(m[0]) && /\d/.test(m[0]) && entropy(m[0]) > 4) return true;
-  return (
-    isSecretName(name) && value.length >= 12 && !/\s/.test(value) && !LOCATION.test(value) && entropy(value) >= 3.3
-  );
+  if (REFERENCE.test(value.slice(0, 256))) return false;
+  for (const w of windows(value)) {
+    if (VALUE_PATTERNS.some((re) => re.test(w))) return true;
+    if (hasCredentialFormat(w)) return true;
+    const m = AWS_SECRET.exec(w);
+    if (m && /[A-Z]/.test(m[0]) && /[a-z]/.test(m[0]) && /\d/.test(m[0]) && entropy(m[0]) > 4) return true;
+  }
+  if (!isSecretName(name) || value.length < 12) return false;
+  // Under a secret name, a value too long to judge is taken for a secret (fail closed).
+  if (value.length > MAX_REGEX_INPUT) return true;
+  return !/\s/.test(value) && !LOCATION.test(value) && entropy(value) >= 3.3;
 }
 
 /** Names of the entries of a map whose values look like secrets (sorted). */
@@ -144,20 +188,3 @@ export function secretKeys(map: unknown): string[] {
 }
 
 export const REDACTED = '***REDACTED***';
-
-/**
- * A deep copy of `value` with secret-like strings replaced by {@link REDACTED}.
- * Depth and size are bounded so that hostile input cannot exhaust the stack.
- */
-export function redactSecrets<T>(value: T, depth = 0): T {
-  if (depth > 32) return REDACTED as T;
-  if (typeof value === 'string') return (isSecretLike('', value) ? REDACTED : value) as T;
-  if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1)) as T;
-  if (!isRecord(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (k === '__proto__') continue;
-    out[k] = typeof v === 'string' && isSecretLike(k, v) ? REDACTED : redactSecrets(v, depth + 1);
-  }
-  return out as T;
-}

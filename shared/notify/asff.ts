@@ -1,7 +1,7 @@
 import type { TransitionKind } from '../drift/index.js';
 import type { Severity } from '../kernel/index.js';
 import { outcomeSentence, type AlertFacts } from './facts.js';
-import { truncate } from './text.js';
+import { escapeMrkdwn, truncate } from './text.js';
 
 /** Field limits of AwsSecurityFinding (Security Hub API reference). */
 export const ASFF_LIMITS = {
@@ -128,7 +128,10 @@ function productFields(f: AlertFacts): Record<string, string> {
   return Object.fromEntries(
     Object.entries(fields)
       .filter(([, v]) => /\S/.test(v))
-      .map(([k, v]) => [truncate(k, ASFF_LIMITS.productFieldKey), truncate(v, ASFF_LIMITS.productFieldValue)]),
+      .map(([k, v]) => [
+        truncate(k, ASFF_LIMITS.productFieldKey),
+        truncate(escapeMrkdwn(v), ASFF_LIMITS.productFieldValue),
+      ]),
   );
 }
 
@@ -169,9 +172,17 @@ export function renderFinding(f: AlertFacts, target: AsffTarget): SecurityHubUpd
     UpdatedAt: f.eventTime,
     ...(f.firstSeen ? { FirstObservedAt: f.firstSeen } : {}),
     LastObservedAt: f.eventTime,
-    Title: truncate(`${f.ruleId} ${f.title}: ${f.resourceId}`, ASFF_LIMITS.title),
+    // Security Hub forwards findings to chat (Chatbot, Slack integrations): text from events is
+    // escaped as in the Slack message, so a resource named `<!channel>` pings nobody.
+    Title: truncate(`${escapeMrkdwn(f.ruleId)} ${f.title}: ${escapeMrkdwn(f.resourceId)}`, ASFF_LIMITS.title),
     Description: truncate(
-      [outcome, f.description ?? f.title, `Owner: ${f.owner}. Who: ${f.actor ?? 'unknown'}.`].filter(Boolean).join(' '),
+      [
+        outcome ? escapeMrkdwn(outcome) : undefined,
+        f.description ?? f.title,
+        `Owner: ${escapeMrkdwn(f.owner)}. Who: ${escapeMrkdwn(f.actor ?? 'unknown')}.`,
+      ]
+        .filter(Boolean)
+        .join(' '),
       ASFF_LIMITS.description,
     ),
     FindingProviderFields: {
@@ -182,11 +193,17 @@ export function renderFinding(f: AlertFacts, target: AsffTarget): SecurityHubUpd
     ProductFields: productFields(f),
     Resources: [
       {
-        Type: RESOURCE_TYPES[f.resourceType] ?? 'Other',
-        Id: truncate(f.resourceArn ?? f.resourceId, ASFF_LIMITS.resourceId),
+        Type: Object.hasOwn(RESOURCE_TYPES, f.resourceType) ? RESOURCE_TYPES[f.resourceType]! : 'Other',
+        // Only names AWS would refuse hold <, > or &: escaping them loses no real resource.
+        Id: truncate(escapeMrkdwn(f.resourceArn ?? f.resourceId), ASFF_LIMITS.resourceId),
         Partition: partitionOf(f.region),
         Region: truncate(f.region, ASFF_LIMITS.region),
-        Details: { Other: { tpguardType: truncate(f.resourceType, 1023), tpguardId: truncate(f.resourceId, 1023) } },
+        Details: {
+          Other: {
+            tpguardType: truncate(escapeMrkdwn(f.resourceType), 1023),
+            tpguardId: truncate(escapeMrkdwn(f.resourceId), 1023),
+          },
+        },
       },
     ],
     Compliance: { Status: state.compliance, RelatedRequirements: f.controls.slice(0, ASFF_LIMITS.relatedRequirements) },

@@ -41,26 +41,27 @@ export function renderChatbot(f: AlertFacts): ChatbotNotification {
     id: `${f.driftId}:${f.kind}:${f.eventId}`,
     content: {
       textType: 'client-markdown',
-      title: truncate(`${emojiFor(f)} ${headline}: ${f.title}`, CHATBOT_LIMITS.title),
+      title: truncate(`${emojiFor(f)} ${headline}: ${escapeMrkdwn(f.title)}`, CHATBOT_LIMITS.title),
       description: truncate(description, CHATBOT_LIMITS.description),
       ...(steps.length > 0 ? { nextSteps: steps.map((s) => truncate(escapeMrkdwn(s), CHATBOT_LIMITS.nextStep)) } : {}),
-      keywords: [f.ruleId, f.severity, f.kind, f.owner].map((k) => truncate(k, CHATBOT_LIMITS.keyword)),
+      keywords: [f.ruleId, f.severity, f.kind, f.owner].map((k) => truncate(escapeMrkdwn(k), CHATBOT_LIMITS.keyword)),
     },
     metadata: {
       threadId: f.driftId,
+      // Chat clients render these too: event text is escaped like the description (`<!channel>` stays text).
       summary: truncate(
-        `${SEVERITY_EMOJI[f.severity]} ${headline}: ${f.ruleId} on ${f.resourceId}`,
+        `${SEVERITY_EMOJI[f.severity]} ${headline}: ${escapeMrkdwn(f.ruleId)} on ${escapeMrkdwn(f.resourceId)}`,
         CHATBOT_LIMITS.title,
       ),
       eventType: `Drift ${f.kind}`,
-      relatedResources: [f.resourceArn ?? f.resourceId],
+      relatedResources: [escapeMrkdwn(f.resourceArn ?? f.resourceId)],
       additionalContext: {
-        driftId: f.driftId,
-        ruleId: f.ruleId,
-        owner: f.owner,
-        account: f.account,
-        region: f.region,
-        eventId: f.eventId,
+        driftId: escapeMrkdwn(f.driftId),
+        ruleId: escapeMrkdwn(f.ruleId),
+        owner: escapeMrkdwn(f.owner),
+        account: escapeMrkdwn(f.account),
+        region: escapeMrkdwn(f.region),
+        eventId: escapeMrkdwn(f.eventId),
       },
     },
   };

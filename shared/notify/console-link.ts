@@ -15,9 +15,10 @@ type LinkBuilder = (t: LinkTarget, q: string) => string;
 
 const enc = encodeURIComponent;
 
-/** The last segment of an ARN or path (`arn:...:training-job/name` -> `name`). */
+/** The last segment of an ARN or path (`arn:...:training-job/name` -> `name`), without a facet (` (tcp 22-22 ...)`). */
 function shortName(t: LinkTarget): string {
-  const id = t.resourceId;
+  const facet = t.resourceId.indexOf(' (');
+  const id = facet > 0 ? t.resourceId.slice(0, facet) : t.resourceId;
   if (!id.startsWith('arn:')) return id;
   const tail = id.split(':').slice(5).join(':');
   return tail.includes('/') ? tail.slice(tail.indexOf('/') + 1) : tail;
@@ -42,7 +43,11 @@ const LINKS: Readonly<Record<string, LinkBuilder>> = {
   'guardduty-detector': (_t, q) => `/guardduty/home${q}#/findings`,
   'lambda-function': (t, q) => `/lambda/home${q}#/functions/${enc(shortName(t))}`,
   'dynamodb-table': (t, q) => `/dynamodbv2/home${q}#table?name=${enc(shortName(t))}`,
-  'eventbridge-rule': (t, q) => `/events/home${q}#/eventbus/default/rules/${enc(shortName(t))}`,
+  'eventbridge-rule': (t, q) => {
+    const id = shortName(t); // `<bus>/<name>`, or the name on the default bus
+    const slash = id.lastIndexOf('/');
+    return `/events/home${q}#/eventbus/${enc(slash < 0 ? 'default' : id.slice(0, slash))}/rules/${enc(id.slice(slash + 1))}`;
+  },
 };
 
 const fallback: LinkBuilder = (t, q) => `/cloudtrail/home${q}#/events?ResourceName=${enc(shortName(t))}`;
@@ -53,6 +58,6 @@ const fallback: LinkBuilder = (t, q) => `/cloudtrail/home${q}#/events?ResourceNa
  * // 'https://console.aws.amazon.com/s3/buckets/ml-training-data?region=eu-west-1'
  */
 export function consoleUrl(target: LinkTarget, base = 'https://console.aws.amazon.com'): string {
-  const builder = LINKS[target.resourceType] ?? fallback;
+  const builder = Object.hasOwn(LINKS, target.resourceType) ? LINKS[target.resourceType]! : fallback;
   return `${base.replace(/\/+$/, '')}${builder(target, `?region=${enc(target.region)}`)}`;
 }

@@ -1,4 +1,4 @@
-import type { Severity } from '../kernel/index.js';
+import { escapeControls, type Severity } from '../kernel/index.js';
 import type { SecurityHubUpdate } from './asff.js';
 import type { Channel, ChatbotNotification, EmailMessage, MessageKind, SlackMessage } from './types.js';
 
@@ -49,5 +49,7 @@ export function summaryLine(m: Outbound, note = ''): string {
     m.kind === 'digest' || m.kind === 'batch'
       ? `${m.kind} for ${m.owner}`
       : `${m.kind} ${m.ruleId ?? ''} ${m.resourceId ?? ''}${m.severity ? ` (${m.severity})` : ''}`;
-  return `${m.channel.padEnd(11)} -> ${m.to.join(', ') || '(nobody)'}  ${what.replace(/\s+/g, ' ').trim()}${note ? `  [${note}]` : ''}`;
+  // The resource id and recipients come from events and configuration: one line, controls escaped.
+  const line = `${m.channel.padEnd(11)} -> ${m.to.join(', ') || '(nobody)'}  ${what.replace(/\s+/g, ' ').trim()}${note ? `  [${note}]` : ''}`;
+  return escapeControls(line);
 }

@@ -1,5 +1,5 @@
 import type { DriftRecord, DriftTransition, TransitionKind } from '../drift/index.js';
-import { redactSecrets } from '../kernel/index.js';
+import { escapeControls, redactSecrets } from '../kernel/index.js';
 import type { PolicyPack } from '../policy/index.js';
 import type { Rule } from '../policy/index.js';
 import type { Severity } from '../kernel/index.js';
@@ -106,7 +106,8 @@ export function flattenEvidence(
     return out;
   }
   const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
-  out.push([truncate(prefix || 'value', 120), truncate(text, 200)]);
+  // One line each: a newline in a value must not start a line of the message (a fake link).
+  out.push([truncate(escapeControls(prefix || 'value'), 120), truncate(escapeControls(text), 200)]);
   return out;
 }
 
@@ -122,7 +123,7 @@ function evidenceLines(evidence: Record<string, unknown> | undefined): Array<[st
       ? { trigger: evidence.trigger }
       : evidence;
   const lines = flattenEvidence(shown);
-  if (typeof evidence.errorCode === 'string') lines.unshift(['errorCode', evidence.errorCode]);
+  if (typeof evidence.errorCode === 'string') lines.unshift(['errorCode', escapeControls(evidence.errorCode)]);
   return lines;
 }
 
@@ -148,25 +149,29 @@ export function alertFacts(transition: DriftTransition, catalog: RuleCatalog, op
   const t = redactSecrets(transition);
   const r = t.record;
   const rule = catalog.get(r.ruleId);
+  // Every value that came from an event or the store, on one line with controls escaped: the
+  // renderers put each on a line of its own (email) or in a field (Slack, Chatbot, ASFF).
+  const one = escapeControls;
+  const opt = (v: string | undefined) => (v === undefined ? undefined : escapeControls(v));
   const facts: AlertFacts = {
     kind: t.kind,
-    driftId: r.driftId,
-    ruleId: r.ruleId,
-    title: rule?.title ?? r.title,
+    driftId: one(r.driftId),
+    ruleId: one(r.ruleId),
+    title: rule?.title ?? one(r.title),
     severity: r.severity,
-    account: r.account,
-    region: r.region,
-    resourceType: r.resourceType,
-    resourceId: r.resourceId,
-    resourceArn: r.resourceArn,
-    owner: r.owner ?? 'default',
-    actor: r.actor,
-    eventId: t.eventId,
-    eventTime: t.eventTime,
-    firstSeen: r.firstSeen,
+    account: one(r.account),
+    region: one(r.region),
+    resourceType: one(r.resourceType),
+    resourceId: one(r.resourceId),
+    resourceArn: opt(r.resourceArn),
+    owner: one(r.owner ?? 'default'),
+    actor: opt(r.actor),
+    eventId: one(t.eventId),
+    eventTime: one(t.eventTime),
+    firstSeen: opt(r.firstSeen),
     occurrences: r.occurrences,
-    resolvedBy: r.resolvedBy,
-    exceptionId: r.exceptionId,
+    resolvedBy: opt(r.resolvedBy),
+    exceptionId: opt(r.exceptionId),
     description: rule?.description?.replace(/\s+/g, ' ').trim(),
     controls: labelled(rule?.controls),
     threats: labelled(rule?.threats),
@@ -174,7 +179,7 @@ export function alertFacts(transition: DriftTransition, catalog: RuleCatalog, op
     references: [...(rule?.references ?? [])],
     evidence: evidenceLines(t.evidence),
     consoleUrl: consoleUrl(r, options.consoleBaseUrl),
-    packVersion: r.packVersion,
+    packVersion: one(r.packVersion),
   };
   if (t.kind === 'escalated' && options.now) facts.openHours = hoursBetween(openSince(r), options.now);
   return facts;

@@ -1,7 +1,8 @@
 import { Environment } from '@marcbachmann/cel-js';
 import { globAny, globMatch } from '../kernel/index.js';
-import { parseImage } from './functions/image.js';
-import { isWorldCidr, opensToWorld, s3BucketOf } from './functions/network.js';
+import { imageApproved, parseImage } from './functions/image.js';
+import { isWorldCidr, opensToWorld, s3BucketOf, worldOpenings } from './functions/network.js';
+import { recorderSkips } from './functions/config-recorder.js';
 import {
   policyAllowedActions,
   policyAllowsOnAnyResource,
@@ -15,7 +16,7 @@ import { configItem } from './functions/config-item.js';
 import { isSampleFinding } from './functions/guardduty.js';
 import { kmsKeyMatches } from './functions/kms.js';
 import { callerMatches } from './functions/principal.js';
-import { s3AclIsPublic, s3Uris } from './functions/s3.js';
+import { dataLocationApproved, s3AclIsPublic, s3Uris } from './functions/s3.js';
 import { distributedTraining, tuningDefinitions } from './functions/sagemaker.js';
 import { asList as listOf, parseJsonValue } from './functions/values.js';
 
@@ -93,7 +94,14 @@ export const CEL_FUNCTIONS: readonly CelFunction[] = [
   {
     signature: 'policyAllowsOnAnyResource(dyn, string): bool',
     handler: (d: unknown, a: string) => policyAllowsOnAnyResource(d, a),
-    description: 'an Allow of the action on Resource "*"',
+    description: 'an Allow of the action (NotAction included) on Resource "*" (or any NotResource)',
+    reads: { whole: true },
+  },
+  {
+    signature: 'policyAllowsOnAnyResource(dyn, string, string): bool',
+    handler: (d: unknown, a: string, prefix: string) => policyAllowsOnAnyResource(d, a, prefix),
+    description:
+      'an Allow of the action on every resource whose ARN starts with the prefix (arn:aws:iam::*:role/* too)',
     reads: { whole: true },
   },
   {
@@ -112,6 +120,12 @@ export const CEL_FUNCTIONS: readonly CelFunction[] = [
     handler: (r: unknown) => ({ ...parseImage(r) }),
     description: 'registry, repository, tag, digest, pinned, ecr, account, region',
   },
+  {
+    signature: 'imageApproved(dyn, list): bool',
+    handler: (r: unknown, l: unknown[]) => imageApproved(r, asList(l)),
+    description:
+      'an image reference matches an approved glob: registry host exactly (label by label), then repository, tag, digest',
+  },
   { signature: 'isWorldCidr(dyn): bool', handler: (c: unknown) => isWorldCidr(c), description: 'any /0 prefix' },
   {
     signature: 'opensToWorld(dyn): bool',
@@ -127,6 +141,31 @@ export const CEL_FUNCTIONS: readonly CelFunction[] = [
     },
   },
   {
+    signature: 'worldOpenings(dyn): list',
+    handler: (r: unknown) => worldOpenings(r),
+    description: 'what a security-group request opens to the internet: one `tcp 22-22 from 0.0.0.0/0` per entry',
+    reads: {
+      fields: [
+        'cidrIp',
+        'cidrIpv6',
+        'ipProtocol',
+        'fromPort',
+        'toPort',
+        'ipPermissions.items[].ipProtocol',
+        'ipPermissions.items[].fromPort',
+        'ipPermissions.items[].toPort',
+        'ipPermissions.items[].ipRanges.items[].cidrIp',
+        'ipPermissions.items[].ipv6Ranges.items[].cidrIpv6',
+      ],
+    },
+  },
+  {
+    signature: 'recorderSkips(dyn, list): list',
+    handler: (r: unknown, l: unknown[]) => recorderSkips(r, asList(l)),
+    description: 'the listed Config resource types a PutConfigurationRecorder recording group does not record',
+    reads: { whole: true },
+  },
+  {
     signature: 's3Bucket(dyn): string',
     handler: (u: unknown) => s3BucketOf(u),
     description: 'bucket of an s3:// URI or S3 ARN',
@@ -134,8 +173,14 @@ export const CEL_FUNCTIONS: readonly CelFunction[] = [
   {
     signature: 's3Uris(dyn): list',
     handler: (v: unknown) => s3Uris(v),
-    description: 'every s3:// URI anywhere in a value (inputs, outputs, checkpoints, code)',
+    description:
+      'every data location in a value: s3:// URIs and https S3 URLs as s3://bucket/key, and any other value of an s3Uri/s3OutputPath field',
     reads: { whole: true },
+  },
+  {
+    signature: 'dataLocationApproved(dyn, list): bool',
+    handler: (u: unknown, l: unknown[]) => dataLocationApproved(u, asList(l)),
+    description: 'an s3:// location is in an approved s3://<bucket>/<key glob>: the bucket exactly, the key by glob',
   },
   {
     signature: 's3AclIsPublic(dyn): bool',

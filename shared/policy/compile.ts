@@ -19,6 +19,8 @@ export interface CompiledRule {
   violation: (ctx: Record<string, unknown>) => unknown;
   resolve?: (ctx: Record<string, unknown>) => unknown;
   resourceId?: (ctx: Record<string, unknown>) => unknown;
+  /** The compiled `resource.facets` (schema.ts). */
+  facets?: (ctx: Record<string, unknown>) => unknown;
   /** The `approved` lists the rule's CEL reads (derived at load). */
   needs: string[];
 }
@@ -77,12 +79,15 @@ export function compileRule(rule: Rule, file: string, area: string, problems: Pa
   const resourceId = rule.resource.id
     ? compileExpression(rule.resource.id, 'resource.id', false, problems, where)
     : undefined;
-  if (!violation) return undefined;
+  const facets = rule.resource.facets
+    ? compileExpression(rule.resource.facets, 'resource.facets', false, problems, where)
+    : undefined;
+  if (!violation || (rule.resource.facets && !facets)) return undefined;
   const configProblems = configPathProblems(rule, where);
   problems.push(...configProblems);
   return configProblems.length > 0
     ? undefined
-    : { rule, area, file, violation, resolve: resolveFn, resourceId, needs: approvedKeysOf(rule) };
+    : { rule, area, file, violation, resolve: resolveFn, resourceId, facets, needs: approvedKeysOf(rule) };
 }
 
 /** Rebuilds a pack from its snapshot: every rule validated again and its CEL compiled. */

@@ -32,3 +32,15 @@ export class IncompleteConfigItemError extends TpguardError {
     this.name = 'IncompleteConfigItemError';
   }
 }
+
+/**
+ * Thrown by a domain function for an input beyond what it judges (a policy document larger than
+ * AWS accepts, an embedded document nested too deep): the rule reports `cannot-evaluate` with this
+ * reason instead of spending unbounded work or judging a part of the input.
+ */
+export class EvaluationLimitError extends TpguardError {
+  public constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EvaluationLimitError';
+  }
+}

@@ -3,6 +3,8 @@ import { inScope } from '../config/index.js';
 import type { TpguardConfig } from '../config/index.js';
 import { celConfigOf, configurationNotes, type ConfigurationNote, verdictOfError } from './requirements.js';
 import { isRecord } from '../kernel/index.js';
+import { blindReason, eventView, type EventView } from './blind-spots.js';
+import { fieldPrefixesOfRule } from './field-reads.js';
 import type { CompiledRule, PolicyPack } from './load.js';
 import type { Severity } from '../kernel/index.js';
 import type { Verdict } from './schema.js';
@@ -42,17 +44,10 @@ export function createEvaluator(pack: PolicyPack, config: TpguardConfig): Evalua
   };
 }
 
-/** CloudTrail truncates oversized fields and marks them `"omitted": true`. */
-function truncatedField(value: unknown, depth = 0): boolean {
-  if (!isRecord(value) || depth > 3) return false;
-  if (value.omitted === true) return true;
-  return Object.values(value).some((v) => truncatedField(v, depth + 1));
-}
-
-function baseContext(obs: Observation, celConfig: Record<string, unknown>): Record<string, unknown> {
-  const detail = obs.detail;
+function baseContext(obs: Observation, view: EventView, celConfig: Record<string, unknown>): Record<string, unknown> {
+  const detail = view.detail;
   return {
-    event: obs.raw,
+    event: view.raw,
     detail,
     req: isRecord(detail.requestParameters) ? detail.requestParameters : {},
     resp: isRecord(detail.responseElements) ? detail.responseElements : {},
@@ -75,6 +70,7 @@ function message(err: unknown): string {
 
 function resourcesFor(c: CompiledRule, obs: Observation, ctx: Record<string, unknown>): ResourceRef[] | string {
   const type = c.rule.resource.type;
+  let list: ResourceRef[];
   if (c.resourceId) {
     let id: unknown;
     try {
@@ -83,28 +79,41 @@ function resourcesFor(c: CompiledRule, obs: Observation, ctx: Record<string, unk
       return `resource.id: ${message(err)}`;
     }
     if (typeof id !== 'string' || id.length === 0) return `resource.id did not give a ${type} id`;
-    return [
+    list = [
       obs.resources.find((r) => r.type === type && (r.id === id || r.name === id || r.arn === id)) ?? {
         type,
         id,
         name: id,
       },
     ];
+  } else list = obs.resources.filter((r) => r.type === type);
+  if (list.length === 0) return `no ${type} in the event`;
+  return c.facets ? facetsOf(c, list, ctx) : list;
+}
+
+/**
+ * Each resource split into the parts the rule judges one by one (`resource.facets`): `<id> (<facet>)`,
+ * with the name, ARN and tags of the resource (scope and owners see the resource itself).
+ */
+function facetsOf(c: CompiledRule, list: ResourceRef[], ctx: Record<string, unknown>): ResourceRef[] | string {
+  const out: ResourceRef[] = [];
+  for (const resource of list) {
+    let facets: unknown;
+    try {
+      facets = c.facets!({ ...ctx, resource });
+    } catch (err) {
+      return `resource.facets: ${message(err)}`;
+    }
+    const names = Array.isArray(facets) ? facets : [facets];
+    if (!names.every((f) => typeof f === 'string' && f.length > 0)) return 'resource.facets did not give strings';
+    if (names.length === 0) out.push(resource);
+    for (const f of names as string[]) out.push({ ...resource, id: `${resource.id} (${f})` });
   }
-  const list = obs.resources.filter((r) => r.type === type);
-  return list.length > 0 ? list : `no ${type} in the event`;
+  return out;
 }
 
 function judge(c: CompiledRule, ctx: Record<string, unknown>, resource: ResourceRef, obs: Observation): Finding {
   const base = { ruleId: c.rule.id, title: c.rule.title, severity: c.rule.severity, resource, resolves: false };
-  if (truncatedField(ctx.req) || truncatedField(ctx.resp)) {
-    return {
-      ...base,
-      severity: 'informational',
-      verdict: 'cannot-evaluate',
-      reason: 'CloudTrail truncated a field (omitted: true)',
-    };
-  }
   const vars = { ...ctx, resource };
   let violated: unknown;
   try {
@@ -118,7 +127,8 @@ function judge(c: CompiledRule, ctx: Record<string, unknown>, resource: Resource
   if (typeof violated !== 'boolean')
     return { ...base, severity: 'informational', verdict: 'cannot-evaluate', reason: 'violation did not give a bool' };
   if (violated) return { ...base, verdict: 'violation' };
-  let resolves = obs.source === 'config'; // configuration items carry the whole state
+  // Configuration items carry the whole state, unless the recorder did not record it.
+  let resolves = obs.source === 'config' && obs.detail.configurationItemStatus !== 'ResourceNotRecorded';
   if (c.resolve) {
     try {
       resolves = c.resolve(vars) === true;
@@ -143,17 +153,12 @@ function identifiable(r: ResourceRef): boolean {
   return r.id.length <= MAX_RESOURCE_ID && (r.arn === undefined || r.arn.length <= MAX_RESOURCE_ID);
 }
 
-/** True when `value` nests objects or arrays deeper than `max` (iterative: no stack to exhaust). */
-export function nestedDeeperThan(value: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
-    if (typeof v !== 'object' || v === null) continue;
-    if (depth >= max) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v))
-      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
-  }
-  return false;
+export { nestedDeeperThan } from '../kernel/index.js';
+
+/** A finding for a rule that cannot judge the event, with the reason. */
+function cannotEvaluate(c: CompiledRule, resource: ResourceRef, reason: string): Finding {
+  const { id: ruleId, title } = c.rule;
+  return { ruleId, title, severity: 'informational', verdict: 'cannot-evaluate', resource, resolves: false, reason };
 }
 
 /**
@@ -164,40 +169,29 @@ export function nestedDeeperThan(value: unknown, max: number): boolean {
 export function evaluate(ev: Evaluator, obs: Observation, only?: ReadonlySet<string>): Finding[] {
   const candidates = ev.index.lookup(obs.trigger);
   if (candidates.length === 0) return [];
-  const ctx = baseContext(obs, ev.celConfig);
-  const tooDeep = nestedDeeperThan(obs.raw, MAX_EVENT_DEPTH);
+  const rules = candidates.filter(
+    (c) =>
+      (!only || only.has(c.rule.id)) &&
+      (!obs.errorCode || (c.rule.on.source === 'cloudtrail' && c.rule.on.includeFailed)),
+  );
+  const readsEnvelope = rules.some((c) => fieldPrefixesOfRule(c).some((p) => p.tree === 'event'));
+  // Truncated fields and subtrees too deep to evaluate blind only the rules that read them.
+  const view = eventView(obs.raw, obs.detail, MAX_EVENT_DEPTH, readsEnvelope);
+  const ctx = baseContext(obs, view, ev.celConfig);
   const out: Finding[] = [];
-  for (const c of candidates) {
-    if (only && !only.has(c.rule.id)) continue;
-    if (obs.errorCode && !(c.rule.on.source === 'cloudtrail' && c.rule.on.includeFailed)) continue;
-    const resources = tooDeep ? `event nested deeper than ${MAX_EVENT_DEPTH} levels` : resourcesFor(c, obs, ctx);
+  for (const c of rules) {
+    const blind = view.spots.length > 0 ? blindReason(fieldPrefixesOfRule(c), view.spots, MAX_EVENT_DEPTH) : undefined;
+    const resources = resourcesFor(c, obs, ctx);
     if (typeof resources === 'string') {
-      out.push({
-        ruleId: c.rule.id,
-        title: c.rule.title,
-        severity: 'informational',
-        verdict: 'cannot-evaluate',
-        resource: { type: c.rule.resource.type, id: 'unknown' },
-        resolves: false,
-        reason: resources,
-      });
+      out.push(cannotEvaluate(c, { type: c.rule.resource.type, id: 'unknown' }, blind ?? resources));
       continue;
     }
     for (const resource of resources) {
       if (!inScope(resource, ev.config)) continue;
-      out.push(
-        identifiable(resource)
-          ? judge(c, ctx, resource, obs)
-          : {
-              ruleId: c.rule.id,
-              title: c.rule.title,
-              severity: 'informational',
-              verdict: 'cannot-evaluate',
-              resource: { type: resource.type, id: resource.id.slice(0, 64) },
-              resolves: false,
-              reason: `resource id or ARN longer than ${MAX_RESOURCE_ID} characters`,
-            },
-      );
+      if (!identifiable(resource)) {
+        const short = { type: resource.type, id: resource.id.slice(0, 64) };
+        out.push(cannotEvaluate(c, short, `resource id or ARN longer than ${MAX_RESOURCE_ID} characters`));
+      } else out.push(blind ? cannotEvaluate(c, resource, blind) : judge(c, ctx, resource, obs));
     }
   }
   return out;

@@ -9,6 +9,7 @@ export {
   MAX_RESOURCE_ID,
   nestedDeeperThan,
 } from './evaluate.js';
+export { CEL_FUNCTIONS } from './cel.js';
 export { type CompiledRule, loadPolicyPack, type PolicyPack } from './load.js';
 export { generatePatterns, matchesPattern } from './patterns.js';
 export { type RuleTestResult, runRuleTests, TEST_CONFIG_FILE } from './rule-tests.js';

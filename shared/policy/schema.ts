@@ -47,6 +47,12 @@ export const RuleSchema = z.strictObject({
     type: z.enum(RESOURCE_TYPE_NAMES as [string, ...string[]]),
     /** CEL for the resource id; without it each resource of `type` in the event is evaluated. */
     id: z.string().min(1).optional(),
+    /**
+     * CEL giving the parts of the resource the rule judges one by one (a list of strings, `resource`
+     * bound): each is its own drift, `<id> (<facet>)`, so that revoking port 8888 does not resolve the
+     * drift of port 22, nor detaching one policy that of another. An empty list judges the resource.
+     */
+    facets: z.string().min(1).optional(),
   }),
   description: z.string().min(1).optional(),
   runbook: z.string().min(1),

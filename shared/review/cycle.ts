@@ -3,7 +3,7 @@ import type { PolicyPack } from '../policy/index.js';
 import { sameIdentity, type Actor, type Clock } from '../kernel/index.js';
 import { CONTROL_OWNER } from '../config/index.js';
 import { buildContents } from './contents.js';
-import { DistinctReviewerError, ReviewTaskNotFoundError, UnknownPackChangeError } from './errors.js';
+import { DistinctReviewerError, ReviewTaskNotFoundError, SignOffTimeError, UnknownPackChangeError } from './errors.js';
 import { renderReviewMessage } from './messages.js';
 import { snapshotPack, type PackSnapshot } from './pack-snapshot.js';
 import { currentPeriod, type ReviewPeriod } from './period.js';
@@ -162,6 +162,22 @@ export async function sendReminders(deps: ReviewDeps): Promise<SentReminder[]> {
   return sent;
 }
 
+/** The latest sign-off accepted, in days after the due date: later is another period's, or a wrong clock. */
+export const MAX_SIGN_OFF_DAYS_AFTER_DUE = 366;
+
+/** Throws {@link SignOffTimeError} when `now` is before the task opened or far after it was due. */
+function checkSignOffTime(task: ReviewTask, now: Date): void {
+  const at = now.toISOString();
+  if (now.getTime() < Date.parse(task.openedAt))
+    throw new SignOffTimeError(task.taskId, at, `before the task was opened (${task.openedAt})`);
+  if (now.getTime() > Date.parse(task.dueAt) + MAX_SIGN_OFF_DAYS_AFTER_DUE * 86_400_000)
+    throw new SignOffTimeError(
+      task.taskId,
+      at,
+      `more than ${MAX_SIGN_OFF_DAYS_AFTER_DUE} days after it was due (${task.dueAt}): check the clock (--now)`,
+    );
+}
+
 /** What `review complete` records. */
 export interface CompleteRequest {
   taskId: string;
@@ -192,6 +208,7 @@ export async function completeReview(
 ): Promise<ReviewTask> {
   const task = await deps.store.getTask(req.taskId);
   if (!task) throw new ReviewTaskNotFoundError(req.taskId);
+  checkSignOffTime(task, deps.clock.now());
   if (resolveReviewSettings(deps.config).requireDistinctApprover) {
     const change = await deps.store.getPackChange(deps.pack.version);
     if (!change) throw new UnknownPackChangeError(deps.pack.version);

@@ -70,3 +70,18 @@ export class NoReviewPeriodError extends ReviewError {
     this.name = 'NoReviewPeriodError';
   }
 }
+
+/**
+ * A sign-off time the task cannot have: before it was opened (a `--now` in the past made a late
+ * review look on time), or so long after it was due that it is another period's or a wrong clock.
+ */
+export class SignOffTimeError extends ReviewError {
+  public readonly taskId: string;
+  public readonly at: string;
+  public constructor(taskId: string, at: string, problem: string, options?: { cause?: unknown }) {
+    super(`${taskId}: sign-off at ${at} is ${problem}`, options);
+    this.name = 'SignOffTimeError';
+    this.taskId = taskId;
+    this.at = at;
+  }
+}

@@ -14,6 +14,7 @@ export {
   ReviewConfigError,
   ReviewError,
   ReviewTaskNotFoundError,
+  SignOffTimeError,
   UnknownPackChangeError,
 } from './errors.js';
 export { driftFactsFrom } from './facts.js';

@@ -32,7 +32,7 @@ export function resolveReviewSettings(config: TpguardConfig): ReviewSettings {
         `reviews.areaOwners.${area}`,
         `"${CONTROL_OWNER}" names the control task, pick a team of owners.teams`,
       );
-    if (team !== DEFAULT_OWNER && !config.owners.teams[team]) {
+    if (team !== DEFAULT_OWNER && !Object.hasOwn(config.owners.teams, team)) {
       throw new ReviewConfigError(
         `reviews.areaOwners.${area}`,
         `unknown team "${team}" (teams: ${Object.keys(config.owners.teams).join(', ') || 'none'})`,

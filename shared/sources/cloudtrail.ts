@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { isRecord, rec, str } from '../kernel/index.js';
+import { isRecord, MAX_ARN, parseArn, rec, str } from '../kernel/index.js';
 import { addAll, defineSource, type PatternDraft, pascal, sortedUnique } from './definition.js';
 import { UnsupportedEventError } from './errors.js';
 import { fallbackResources } from './resource-fallback.js';
@@ -25,18 +25,64 @@ function param(
   return (req, account, region) => {
     const raw = str(req, key);
     if (!raw) return undefined;
+    // Longer than any ARN or name AWS accepts: kept as it is, evaluation reports it (never parsed).
+    if (raw.length > MAX_ARN) return { type, id: raw, name: raw };
     const isArn = raw.startsWith('arn:');
     const id = (isArn && fromArn?.(raw)) || raw;
-    const ref: ResourceRef = { type, id, name: id.includes(':') ? id.split(/[:/]/).pop() : id };
+    const ref: ResourceRef = { type, id, name: lastName(id) };
     if (isArn) ref.arn = raw;
     else if (arn) ref.arn = arn(id, account, region);
     return ref;
   };
 }
 
+/** The name in an id that holds colons (an ARN): the part after its last `:` or `/`; other ids as they are. */
+function lastName(id: string): string {
+  return id.includes(':') ? id.slice(Math.max(id.lastIndexOf(':'), id.lastIndexOf('/')) + 1) : id;
+}
+
 /** Canonical ids from ARNs: `key/<id>` and `alias/<name>`, `function:<name>`, `trail/<name>`, `rule/[bus/]<name>`. */
-const kmsIdFromArn = (a: string) => /:(key\/.+|alias\/.+)$/.exec(a)?.[1]?.replace(/^key\//, '');
-const lambdaNameFromArn = (a: string) => /:function:([^:]+)/.exec(a)?.[1];
+function kmsIdFromArn(a: string): string | undefined {
+  const resource = parseArn(a)?.resource;
+  if (resource?.startsWith('key/')) return resource.slice(4) || undefined;
+  return resource?.startsWith('alias/') && resource.length > 6 ? resource : undefined;
+}
+function lambdaNameFromArn(a: string): string | undefined {
+  const resource = parseArn(a)?.resource;
+  return resource?.startsWith('function:') ? resource.split(':')[1] || undefined : undefined;
+}
+
+/**
+ * A Lambda function as its request names it: `name`, `name:qualifier` (a version or alias),
+ * `123456789012:function:name[:qualifier]` or a full ARN, keyed by the function name (the
+ * qualifier is not another function: `tpguard-prod-notify:live` is `tpguard-prod-notify`).
+ */
+function lambdaFunction(req: Record<string, unknown>, account: string, region: string): ResourceRef | undefined {
+  const raw = str(req, 'functionName');
+  if (!raw) return undefined;
+  if (raw.length > MAX_ARN) return { type: 'lambda-function', id: raw, name: raw };
+  const parts = raw.split(':');
+  const name = raw.startsWith('arn:') ? lambdaNameFromArn(raw) : parts[1] === 'function' ? parts[2] : parts[0];
+  if (!name) return { type: 'lambda-function', id: raw, name: raw };
+  const arn = raw.startsWith('arn:') ? raw : `arn:aws:lambda:${region}:${account}:function:${name}`;
+  return { type: 'lambda-function', id: name, name, arn };
+}
+
+/**
+ * An EventBridge rule, keyed by its bus and name: `<bus>/<name>`, the bare name on the default bus.
+ * A rule of the same name on another bus is another rule (enabling a decoy on `decoy-bus` must not
+ * resolve the drift of tpguard's own rule). `name` (PutRule, EnableRule...) or `rule` (PutTargets).
+ */
+function eventBridgeRule(req: Record<string, unknown>, account: string, region: string): ResourceRef | undefined {
+  const name = str(req, 'name') ?? str(req, 'rule');
+  if (!name) return undefined;
+  if (name.length > MAX_ARN) return { type: 'eventbridge-rule', id: name, name };
+  const given = str(req, 'eventBusName') ?? 'default';
+  const arnBus = parseArn(given)?.resource;
+  const bus = arnBus?.startsWith('event-bus/') ? arnBus.slice('event-bus/'.length) : given;
+  const id = bus === 'default' || bus === '' ? name : `${bus}/${name}`;
+  return { type: 'eventbridge-rule', id, name, arn: `arn:aws:events:${region}:${account}:rule/${id}` };
+}
 const lastSegment = (a: string) => a.split('/').pop();
 
 const sm = (kind: string) => (id: string, a: string, r: string) =>
@@ -88,15 +134,8 @@ const EXTRACTORS: Record<string, Extractor[]> = Object.assign(Object.create(null
       return name ? { type: 'config-delivery-channel', id: name, name } : undefined;
     },
   ],
-  'events.amazonaws.com': [param('name', 'eventbridge-rule', (id, a, r) => `arn:aws:events:${r}:${a}:rule/${id}`)],
-  'lambda.amazonaws.com': [
-    param(
-      'functionName',
-      'lambda-function',
-      (id, a, r) => `arn:aws:lambda:${r}:${a}:function:${id}`,
-      lambdaNameFromArn,
-    ),
-  ],
+  'events.amazonaws.com': [eventBridgeRule],
+  'lambda.amazonaws.com': [lambdaFunction],
   'dynamodb.amazonaws.com': [
     param('tableName', 'dynamodb-table', (id, a, r) => `arn:aws:dynamodb:${r}:${a}:table/${id}`),
   ],

@@ -1,8 +1,14 @@
+/** An ISO-8601 date-time without a zone: read as UTC (never in the machine's zone, so no host moves an event). */
+const ISO_WITHOUT_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?$/;
+/** Any other text names its zone or offset, or it is not taken for a time. */
+const NAMES_ZONE = /(?:^\d{4}-\d{2}-\d{2}(?:T.*(?:Z|[+-]\d{2}:?\d{2}))?$)|\b(?:UTC|GMT|UT)\b|[+-]\d{4}\b/i;
+
 /**
  * Normalizes the time formats AWS and its samples use into ISO-8601 UTC:
  * ISO strings, epoch seconds or milliseconds (numbers or digit strings),
  * `2025-02-25 20:40:06.721` (GuardDuty exports) and `Wed Aug 28 22:58:30 UTC 2024`.
- * Returns undefined when the value is not a time.
+ * A date-time without a zone is UTC, as everywhere in tpguard (`--now` included); free text
+ * without a zone is not a time. Returns undefined when the value is not a time.
  * @example toIsoTime('1583831889050') // '2020-03-10T09:18:09.050Z'
  */
 export function toIsoTime(value: unknown): string | undefined {
@@ -11,8 +17,9 @@ export function toIsoTime(value: unknown): string | undefined {
   if (value.length === 20 && isCanonical(value)) return `${value.slice(0, 19)}.000Z`;
   if (/^\d{9,13}(\.\d+)?$/.test(value)) return fromEpoch(Number(value));
   const spaced = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?)$/.exec(value);
-  const text = spaced ? `${spaced[1]}T${spaced[2]}Z` : value.replace(' UTC ', ' GMT ');
-  return isoOf(Date.parse(text));
+  if (spaced) return isoOf(Date.parse(`${spaced[1]}T${spaced[2]}Z`));
+  if (ISO_WITHOUT_ZONE.test(value)) return isoOf(Date.parse(`${value}Z`));
+  return NAMES_ZONE.test(value) ? isoOf(Date.parse(value.replace(' UTC ', ' GMT '))) : undefined;
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];

@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 const post = async (body: string | Buffer) => {
-  const res = await fetch(`${base}/events`, { method: 'POST', body });
+  const res = await fetch(`${base}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };
 
@@ -135,6 +135,7 @@ describe('Command: tpguard serve', () => {
     // Act
     const res = await fetch(`${url}/events`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify(fixtureEvent('ct-versioning-suspended.json')),
     });
     await waitFor(/OPENED/);

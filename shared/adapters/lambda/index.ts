@@ -7,6 +7,7 @@ export {
 } from './baseline-runtime.js';
 export { EnvVars } from './env.js';
 export { MissingEnvironmentError } from './errors.js';
+export { METRICS_NAMESPACE, powertoolsTelemetry } from './powertools.js';
 export { createFunction, type FunctionContext, type FunctionSpec, type LambdaFunction } from './handler.js';
 export { type IngestFunctionDeps, type IngestSummary, ingestFunction } from './ingest-runtime.js';
 export {

@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { documentClient } from '../aws/index.js';
+import { guardLocalServer } from './local-http.js';
 import { LOCAL_TABLE_NAME, TABLE_DEFINITION } from '../aws/index.js';
 import { EmbeddedStoreError } from './errors.js';
 
@@ -130,6 +131,9 @@ export async function openLocalTable(options: LocalTableOptions = {}): Promise<L
     deleteTableMs: 0,
     updateTableMs: 0,
   });
+  // dynalite answers any Origin with Access-Control-Allow-Origin: * (and every preflight): a web
+  // page could read and rewrite the drift store. Only local clients without an Origin get through.
+  guardLocalServer(server, { origins: 'none' });
   const port = await listen(server, options.port ?? 0);
   const endpoint = `http://127.0.0.1:${port}`;
   const doc = documentClient({ ...LOCAL_CLIENT, endpoint });

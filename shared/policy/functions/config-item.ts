@@ -12,7 +12,8 @@ export interface ConfigItemView {
   supplementary: Record<string, unknown>;
 }
 
-const DELETED = new Set(['ResourceDeleted', 'ResourceDeletedNotRecorded', 'ResourceNotRecorded']);
+/** Statuses that say the resource is gone (Config saw it deleted, recorded or not). */
+const DELETED = new Set(['ResourceDeleted', 'ResourceDeletedNotRecorded']);
 
 /**
  * Normalizes a configuration item (`detail` of a Config observation): `configuration`
@@ -24,6 +25,12 @@ const DELETED = new Set(['ResourceDeleted', 'ResourceDeletedNotRecorded', 'Resou
 export function configItem(item: unknown): ConfigItemView {
   if (!isRecord(item)) throw new IncompleteConfigItemError('not a configuration item');
   const status = str(item, 'configurationItemStatus') ?? '';
+  // Not recorded is not deleted: the recorder stopped recording the type (or was told to), so the
+  // state is unknown. Taken for a deletion it resolved open drift (the recorder going blind).
+  if (status === 'ResourceNotRecorded')
+    throw new IncompleteConfigItemError(
+      'configuration item not recorded (the recorder excludes this resource type): its state is unknown',
+    );
   const deleted = DELETED.has(status);
   const configuration = parseJsonValue(item.configuration);
   if (!isRecord(configuration) && !deleted) {

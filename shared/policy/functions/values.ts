@@ -1,4 +1,5 @@
-import { isRecord } from '../../kernel/index.js';
+import { isRecord, nestedDeeperThan, spend } from '../../kernel/index.js';
+import { EvaluationLimitError } from '../errors.js';
 
 /**
  * Shapes of values as AWS logs them: XML bodies turned into JSON (one element is an
@@ -8,6 +9,12 @@ import { isRecord } from '../../kernel/index.js';
 
 /** Largest embedded document decoded (CloudTrail fields are far smaller). */
 const MAX_EMBEDDED_BYTES = 1024 * 1024;
+
+/**
+ * Deepest nesting of a decoded document, as for events (evaluate.ts MAX_EVENT_DEPTH): CEL's type
+ * inference is quadratic in depth, and no AWS document comes near it.
+ */
+const MAX_EMBEDDED_DEPTH = 64;
 
 /**
  * A list whatever the shape: a list stays, null/absent is `[]`, anything else is `[value]`.
@@ -21,19 +28,25 @@ export function asList(value: unknown): unknown[] {
 function decodeOnce(text: string): unknown {
   const trimmed = text.trim();
   let candidate = trimmed;
-  if (/^%7B/i.test(trimmed) || /^%5B/i.test(trimmed)) {
+  const head = trimmed.slice(0, 3).toUpperCase();
+  if (head === '%7B' || head === '%5B') {
     try {
       candidate = decodeURIComponent(trimmed);
     } catch {
       return text;
     }
   }
-  if (!/^[[{"]/.test(candidate) || candidate.length > MAX_EMBEDDED_BYTES) return text;
+  if (!'[{"'.includes(candidate[0] ?? 'x') || candidate.length > MAX_EMBEDDED_BYTES) return text;
+  spend(candidate.length);
+  let value: unknown;
   try {
-    return JSON.parse(candidate, (k: string, v: unknown) => (k === '__proto__' ? undefined : v));
+    value = JSON.parse(candidate, (k: string, v: unknown) => (k === '__proto__' ? undefined : v));
   } catch {
     return text;
   }
+  if (nestedDeeperThan(value, MAX_EMBEDDED_DEPTH))
+    throw new EvaluationLimitError(`embedded document nested deeper than ${MAX_EMBEDDED_DEPTH} levels`);
+  return value;
 }
 
 /**

@@ -147,3 +147,19 @@ describe('Function: loadConfig', () => {
     expect(bad).toBe(`${broken}: unknown key approved.kmsKey`);
   });
 });
+
+describe('approved.dataLocations (attack 5)', () => {
+  it('refuses a wildcard in the bucket name: bucket names are global, anyone can create ml-training-anything', () => {
+    // Act & Assess
+    expect(problem('approved:\n  dataLocations: ["s3://ml-training-*"]\n')).toBe(
+      `${FILE}: approved.dataLocations.0: name the bucket exactly (bucket names are global: a wildcard in it approves buckets anyone can create): s3://<bucket>/<key glob>`,
+    );
+    expect(problem('approved:\n  dataLocations: ["https://ml-training-data/x"]\n')).toMatch(
+      /approved\.dataLocations\.0: /,
+    );
+    expect(
+      parseConfig('approved:\n  dataLocations: ["s3://ml-training-data/*", "s3://ml-artifacts"]\n', FILE).approved
+        .dataLocations,
+    ).toEqual(['s3://ml-training-data/*', 's3://ml-artifacts']);
+  });
+});

@@ -56,4 +56,13 @@ describe('Function: inScope', () => {
     );
     expect(inScope({ type: 'AWS::EFS::FileSystem', id: 'fs-1' }, config)).toBe(false);
   });
+
+  it('matches IAM role and user names whatever their case, as IAM does (attack 7)', () => {
+    // Act & Assess
+    expect(
+      inScope({ type: 'iam-role', id: 'sagemakertrainingexecution', name: 'sagemakertrainingexecution' }, config),
+    ).toBe(true);
+    expect(inScope({ type: 'iam-role', id: 'SAGEMAKER-X' }, config)).toBe(true);
+    expect(inScope({ type: 's3-bucket', id: 'ML-TRAINING-VISION-RAW' }, config)).toBe(false);
+  });
 });

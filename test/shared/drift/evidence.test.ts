@@ -4,6 +4,8 @@ import { intake } from '../../../shared/sources/index.js';
 import type { Observation } from '../../../shared/sources/index.js';
 import { loadPolicyPack, type CompiledRule } from '../../../shared/policy/index.js';
 import { FIXTURE_POLICIES, fixtureEvent } from '../ingest/ingest-fixture.js';
+import { MAX_REGEX_INPUT } from '../../../shared/kernel/index.js';
+import { measureWork, workOf } from '../../helpers/work.js';
 
 async function rule(id: string): Promise<CompiledRule> {
   return (await loadPolicyPack(FIXTURE_POLICIES)).rules.find((r) => r.rule.id === id)!;
@@ -45,7 +47,7 @@ describe('Function: evidenceOf', () => {
             AWS_ACCESS_KEY_ID: '***REDACTED***',
             AWS_SECRET_ACCESS_KEY: '***REDACTED***',
             DB_PASSWORD: '***REDACTED***',
-            HF_HOME: '/opt/ml/hf',
+            HF_HOME: '[value not kept]', // only the keys of an environment are kept
           },
         },
       },
@@ -92,5 +94,28 @@ describe('Function: redactDeep', () => {
         list: ['***REDACTED***', 'plain'],
       },
     });
+  });
+});
+
+describe('Function: redactDeep on hostile values (attack 12)', () => {
+  const jwtRuns = (length: number) => `-eyJ${'aaaaaaaa-eyJ'.repeat(Math.floor(length / 12))}`;
+  const hostileKey = (length: number) => `${'a'.repeat(length)}_secret`;
+
+  it('runs no regular expression on more than MAX_REGEX_INPUT characters, values and names alike', () => {
+    // Act
+    const work = measureWork(() => redactDeep({ environment: { HP: jwtRuns(40_000), [hostileKey(40_000)]: 'x' } }));
+
+    // Assess
+    expect(work.longestRegexInput).toBeLessThanOrEqual(MAX_REGEX_INPUT);
+  });
+
+  it('does work linear in the size of the values', () => {
+    // Act
+    const [small, large] = [20_000, 40_000].map((n) =>
+      workOf(measureWork(() => redactDeep({ environment: { HP: jwtRuns(n), [hostileKey(n)]: 'x' } }))),
+    );
+
+    // Assess
+    expect(large!).toBeLessThanOrEqual(2 * small! + 16);
   });
 });

@@ -144,8 +144,8 @@ describe('Function: readInputs', () => {
     // Assess
     expect(rejections(results)).toEqual([
       { where: missing, reason: 'cannot read: ENOENT' },
-      { where: broken, reason: expect.stringMatching(/^invalid JSON: /) },
-      { where: corruptGz, reason: expect.stringMatching(/^cannot read: |^invalid JSON: /) },
+      { where: broken, reason: expect.stringMatching(/^invalid JSON at position \d+ /) },
+      { where: corruptGz, reason: expect.stringMatching(/^cannot read: |^invalid JSON at position \d+ /) },
       { where: empty, reason: 'invalid JSON: empty document' },
     ]);
     expect(rejections(results).every((r) => !r.reason.includes('\n'))).toBe(true);
@@ -164,7 +164,9 @@ describe('Function: readInputs', () => {
 
     // Assess
     expect(results.map((r) => r.ok)).toEqual([false, true, true, true]);
-    expect(rejections(results)).toEqual([{ where: `${file}:0`, reason: expect.stringMatching(/^invalid JSON: /) }]);
+    expect(rejections(results)).toEqual([
+      { where: `${file}:0`, reason: expect.stringMatching(/^invalid JSON at position \d+ /) },
+    ]);
     expect(results[1]).toMatchObject({ where: `${file}:1` });
   });
 
@@ -180,7 +182,7 @@ describe('Function: readInputs', () => {
     // Assess
     expect(results.map((r) => r.ok)).toEqual([true, false, true, false]);
     expect(rejections(results)).toEqual([
-      { where: `${file}:1`, reason: expect.stringMatching(/^invalid JSON: /) },
+      { where: `${file}:1`, reason: expect.stringMatching(/^invalid JSON at position \d+ /) },
       { where: `${file}:3`, reason: `line too long (${MAX_LINE_BYTES + 1} bytes, limit ${MAX_LINE_BYTES})` },
     ]);
   });

@@ -118,7 +118,7 @@ describe('Function: ingestEvent', () => {
     expect(
       (t.evidence!.fields as { requestParameters: { environment: Record<string, string> } }).requestParameters
         .environment,
-    ).toMatchObject({ HF_HOME: '/opt/ml/hf', DB_PASSWORD: '***REDACTED***' });
+    ).toMatchObject({ HF_HOME: '[value not kept]', DB_PASSWORD: '***REDACTED***' }); // keys only, never values
   });
 
   it('suppresses drift an active exception covers, and publishes a suppressed transition', async () => {

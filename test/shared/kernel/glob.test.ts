@@ -1,6 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { globAny, globMatch, globToRegExp } from '../../../shared/kernel/glob.js';
+import { globAny, globMatch } from '../../../shared/kernel/glob.js';
+import { measureWork } from '../../helpers/work.js';
+
+/** The regular-expression form of a glob: the oracle the matcher is checked against (tests only). */
+function globToRegExp(pattern: string): RegExp {
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '[\\s\\S]*')
+    .replace(/\?/g, '[\\s\\S]');
+  return new RegExp(`^${body}$`);
+}
 
 describe('Function: globMatch', () => {
   it('matches AWS wildcards: * any run of characters including / and :, ? exactly one', () => {
@@ -67,6 +77,53 @@ describe('Function: globMatch', () => {
 
     // Assess (a backtracking regex takes minutes here; the test timeout catches a regression)
     expect(matched).toBe(false);
+  });
+});
+
+describe('Function: globMatch (work)', () => {
+  const unit = fc.constantFrom('a', 'b', '-', '/', '*', '?');
+
+  it('takes at most (|pattern| + 1) x (|value| + 1) steps on any input', () => {
+    // Act & Assess
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 60 }), fc.string({ unit, maxLength: 200 }), (pattern, value) => {
+        const work = measureWork(() => globMatch(pattern, value));
+        expect(work.steps).toBeLessThanOrEqual((pattern.length + 1) * (value.length + 1));
+        expect(work.regexRuns).toBe(0);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('grows linearly in the event side: doubling a hostile value at most doubles the steps', () => {
+    // Prepare: a trusted pattern and a value of repeated units, the shape of the backtracking attacks
+    const case_ = fc.record({
+      pattern: fc.string({ unit, minLength: 1, maxLength: 24 }),
+      piece: fc.string({ unit: fc.constantFrom('a', 'b', '-', '/', '*'), minLength: 1, maxLength: 6 }),
+      n: fc.integer({ min: 50, max: 2_000 }),
+    });
+
+    // Act & Assess
+    fc.assert(
+      fc.property(case_, ({ pattern, piece, n }) => {
+        const small = measureWork(() => globMatch(pattern, piece.repeat(n))).steps;
+        const large = measureWork(() => globMatch(pattern, piece.repeat(2 * n))).steps;
+        expect(large).toBeLessThanOrEqual(2 * small + 2 * (pattern.length + 1) * piece.length);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('grows linearly in a hostile pattern matched against a short trusted value (policy Action vs rule action)', () => {
+    // Prepare
+    const shapes = ['*', '*?', 'iam:*', '*a', '?*x'];
+
+    // Act & Assess
+    for (const shape of shapes) {
+      const small = measureWork(() => globMatch(shape.repeat(5_000), 'iam:passrole')).steps;
+      const large = measureWork(() => globMatch(shape.repeat(10_000), 'iam:passrole')).steps;
+      expect(large, shape).toBeLessThanOrEqual(2 * small + 64);
+    }
   });
 });
 

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { entropy, isSecretLike, REDACTED, redactSecrets, secretKeys } from '../../../shared/kernel/secrets.js';
+import { OMITTED, redactSecrets } from '../../../shared/kernel/redaction.js';
+import { entropy, isSecretLike, REDACTED, secretKeys } from '../../../shared/kernel/secrets.js';
+import { MAX_REGEX_INPUT } from '../../../shared/kernel/work.js';
+import { measureWork, workOf } from '../../helpers/work.js';
 
 /** Credentials as they appear in training jobs (AWS documentation example keys and made-up tokens). */
 const SECRETS: [string, string][] = [
@@ -103,7 +106,7 @@ describe('Function: secretKeys', () => {
 });
 
 describe('Function: redactSecrets', () => {
-  it('replaces secret values anywhere in a document and leaves the rest', () => {
+  it('replaces secret values anywhere in a document, keeps only the keys of environment and hyperParameters', () => {
     // Prepare
     const doc = {
       requestParameters: {
@@ -119,8 +122,8 @@ describe('Function: redactSecrets', () => {
     // Assess
     expect(redacted).toEqual({
       requestParameters: {
-        environment: { HF_TOKEN: REDACTED, WANDB_PROJECT: 'llm-exp' },
-        hyperParameters: { tokenizer: 'bert-base-uncased' },
+        environment: { HF_TOKEN: REDACTED, WANDB_PROJECT: OMITTED },
+        hyperParameters: { tokenizer: OMITTED },
         args: ['--key', REDACTED],
       },
     });
@@ -142,5 +145,41 @@ describe('Function: entropy', () => {
     // Act & Assess
     expect(entropy('aaaa')).toBe(0);
     expect(entropy('abcd')).toBe(2);
+  });
+});
+
+describe('Secret detection on hostile values (attack 12)', () => {
+  /** The attack of issue 13: every `-eyJ` was a new start of the JWT pattern, quadratic in the length. */
+  const jwtRuns = (length: number) => `-eyJ${'aaaaaaaa-eyJ'.repeat(Math.floor(length / 12))}`;
+
+  it('runs no regular expression on more than MAX_REGEX_INPUT characters of a 40 KB value', () => {
+    // Act
+    const work = measureWork(() => isSecretLike('HP', jwtRuns(40_000)));
+
+    // Assess
+    expect(work.longestRegexInput).toBeLessThanOrEqual(MAX_REGEX_INPUT);
+  });
+
+  it('does work linear in the length of the value, for isSecretLike and redactSecrets', () => {
+    // Act
+    const detect = [20_000, 40_000].map((n) => workOf(measureWork(() => isSecretLike('HP', jwtRuns(n)))));
+    const redact = [20_000, 40_000].map((n) =>
+      workOf(measureWork(() => redactSecrets({ environment: { HP: jwtRuns(n) } }))),
+    );
+
+    // Assess
+    expect(detect[1]!).toBeLessThanOrEqual(2 * detect[0]! + 16);
+    expect(redact[1]!).toBeLessThanOrEqual(2 * redact[0]! + 16);
+  });
+
+  it('still finds a secret anywhere in a long value', () => {
+    // Prepare
+    const filler = 'x '.repeat(20_000);
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJtbC1jaSJ9.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk';
+
+    // Act & Assess
+    expect(isSecretLike('NOTE', `${filler}AKIAIOSFODNN7EXAMPLE ${filler}`)).toBe(true);
+    expect(isSecretLike('NOTE', `${filler}${jwt}`)).toBe(true);
+    expect(isSecretLike('NOTE', filler)).toBe(false);
   });
 });

@@ -10,6 +10,7 @@ import {
 import { MemoryLedger } from '../../../shared/notify/ledger.js';
 import { validateSlackMessage } from '../../../shared/notify/slack.js';
 import type { EmailMessage } from '../../../shared/notify/types.js';
+import { countArrayIteration } from '../../helpers/work.js';
 import { clockAt, openedTransition, recordingDispatcher, shippedCatalog, shippedConfig } from './support.js';
 
 /** An open record of `owner`, opened `hoursAgo` before 2026-11-05T09:00:00Z. */
@@ -145,5 +146,24 @@ describe('Function: renderDigestSlack', () => {
     expect(message.blocks.length).toBeLessThanOrEqual(50);
     expect(JSON.stringify(message.blocks[message.blocks.length - 1])).toMatch(/and \d+ more/);
     expect(message.text).toBe('Daily digest for vision: 2000 open drift (2000 high)');
+  });
+});
+
+describe('Function: groupByOwner (work, attack 14)', () => {
+  it('takes each record out of an array a bounded number of times: linear in the number of records', () => {
+    // Prepare: one owner, as an attacker tags every job with the same owner
+    const now = new Date('2026-11-05T09:00:00Z');
+    const records = (n: number) => Array.from({ length: n }, (_, i) => openRecord(i, 'nlp', i % 90));
+    const [small, large] = [records(2_000), records(4_000)];
+
+    // Act
+    const a = countArrayIteration(() => groupByOwner(small, now, 'medium'));
+    const b = countArrayIteration(() => groupByOwner(large, now, 'medium'));
+
+    // Assess
+    expect(a.result.get('nlp')).toHaveLength(2_000);
+    expect(b.result.get('nlp')).toHaveLength(4_000);
+    expect(b.steps).toBeLessThanOrEqual(2 * a.steps + 16);
+    expect(b.steps).toBeLessThanOrEqual(4 * 4_000);
   });
 });

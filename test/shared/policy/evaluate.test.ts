@@ -303,7 +303,7 @@ describe('Function: evaluate', () => {
     });
   });
 
-  it('cannot evaluate a request CloudTrail truncated (omitted: true)', () => {
+  it('cannot evaluate a rule that reads a field CloudTrail truncated (omitted: true); other rules evaluate', () => {
     // Prepare
     const [policy] = observations('cloudtrail-log-file.json', (log) => {
       log.Records[1].requestParameters.bucketPolicy = { omitted: true, originalSize: 24576 };
@@ -312,10 +312,40 @@ describe('Function: evaluate', () => {
     // Act
     const result = evaluate(ev, policy!);
 
-    // Assess
+    // Assess: TPS-S3-01 reads req.bucketPolicy, TPS-S3-03 only the caller and the error code
     expect(result.map((f) => [f.ruleId, f.verdict, f.reason])).toEqual([
-      ['TPS-S3-01', 'cannot-evaluate', 'CloudTrail truncated a field (omitted: true)'],
-      ['TPS-S3-03', 'cannot-evaluate', 'CloudTrail truncated a field (omitted: true)'],
+      ['TPS-S3-01', 'cannot-evaluate', 'CloudTrail truncated requestParameters.bucketPolicy (omitted: true)'],
+      ['TPS-S3-03', 'pass', undefined],
+    ]);
+  });
+
+  it('prunes a subtree nested deeper than MAX_EVENT_DEPTH: only the rules reading into it cannot evaluate', () => {
+    // Prepare
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 5_000; i++) deep = { n: deep };
+    const [aside] = observations('cloudtrail-log-file.json', (log) => {
+      log.Records[1].additionalEventData = { deep };
+    }).slice(1);
+    const [inside] = observations('cloudtrail-log-file.json', (log) => {
+      log.Records[1].requestParameters.bucketPolicy = { deep };
+    }).slice(1);
+
+    // Act
+    const a = evaluate(ev, aside!);
+    const b = evaluate(ev, inside!);
+
+    // Assess
+    expect(a.map((f) => [f.ruleId, f.verdict])).toEqual([
+      ['TPS-S3-01', 'violation'],
+      ['TPS-S3-03', 'pass'],
+    ]);
+    expect(b.map((f) => [f.ruleId, f.verdict, f.reason])).toEqual([
+      [
+        'TPS-S3-01',
+        'cannot-evaluate',
+        expect.stringMatching(/^requestParameters\.bucketPolicy\.deep\.n.* nested deeper than 64 levels$/),
+      ],
+      ['TPS-S3-03', 'pass', undefined],
     ]);
   });
 

@@ -7,6 +7,8 @@ import {
 } from '../../../shared/sources/cloudtrail.js';
 import { UnsupportedEventError } from '../../../shared/sources/errors.js';
 import { loadShape, type Json } from '../../helpers/fixtures.js';
+import { MAX_REGEX_INPUT } from '../../../shared/kernel/index.js';
+import { measureWork, workOf } from '../../helpers/work.js';
 
 describe('Function: normalizeCloudTrail', () => {
   it('reads an EventBridge "AWS API Call via CloudTrail" event', () => {
@@ -359,5 +361,84 @@ describe('Function: normalizeCloudTrail (canonical resource ids)', () => {
     // Assess
     expect(key?.id).toBe('alias/ml-training');
     expect(t?.id).toBe('org-trail');
+  });
+});
+
+describe('Function: normalizeCloudTrail on hostile resource names (attack 13)', () => {
+  /** The attack of issue 13: `/:(key\/.+|alias\/.+)$/` retried at every `:key/`, quadratic. */
+  const hostileKey = (n: number) => ({
+    eventSource: 'kms.amazonaws.com',
+    eventName: 'DisableKey',
+    eventID: 'e-13',
+    eventTime: '2026-11-02T10:00:00Z',
+    requestParameters: { keyId: `arn:${':key/a'.repeat(n)}\n` },
+  });
+
+  it('runs no regular expression on more than MAX_REGEX_INPUT characters of a 12 KB key id', () => {
+    // Act
+    const work = measureWork(() => normalizeCloudTrail(hostileKey(2_000)));
+
+    // Assess
+    expect(work.result.resources).toHaveLength(1);
+    expect(work.longestRegexInput).toBeLessThanOrEqual(MAX_REGEX_INPUT);
+  });
+
+  it('does work linear in the length of the key id', () => {
+    // Act
+    const [small, large] = [2_000, 4_000].map((n) => workOf(measureWork(() => normalizeCloudTrail(hostileKey(n)))));
+
+    // Assess
+    expect(large!).toBeLessThanOrEqual(2 * small! + 16);
+  });
+});
+
+describe('Function: normalizeCloudTrail (Lambda qualifiers and EventBridge buses, attacks 6 and 7)', () => {
+  const call = (eventSource: string, eventName: string, requestParameters: Record<string, unknown>) =>
+    normalizeCloudTrail({
+      eventSource,
+      eventName,
+      eventID: 'e-1',
+      eventTime: '2026-11-02T10:00:00Z',
+      awsRegion: 'eu-west-1',
+      recipientAccountId: '111122223333',
+      requestParameters,
+    }).resources[0];
+
+  it('keys a Lambda function by its name whatever the qualifier or partial ARN', () => {
+    // Act & Assess
+    for (const functionName of [
+      'tpguard-prod-notify',
+      'tpguard-prod-notify:live',
+      'tpguard-prod-notify:7',
+      '111122223333:function:tpguard-prod-notify',
+      '111122223333:function:tpguard-prod-notify:live',
+      'arn:aws:lambda:eu-west-1:111122223333:function:tpguard-prod-notify:live',
+    ])
+      expect(call('lambda.amazonaws.com', 'AddPermission20150331v2', { functionName }), functionName).toMatchObject({
+        id: 'tpguard-prod-notify',
+        name: 'tpguard-prod-notify',
+      });
+  });
+
+  it('keys an EventBridge rule by bus and name, the bare name on the default bus', () => {
+    // Act & Assess
+    expect(call('events.amazonaws.com', 'DisableRule', { name: 'tpguard-x' })).toMatchObject({
+      id: 'tpguard-x',
+      name: 'tpguard-x',
+    });
+    expect(call('events.amazonaws.com', 'EnableRule', { name: 'tpguard-x', eventBusName: 'default' })?.id).toBe(
+      'tpguard-x',
+    );
+    expect(call('events.amazonaws.com', 'EnableRule', { name: 'tpguard-x', eventBusName: 'decoy-bus' })).toMatchObject({
+      id: 'decoy-bus/tpguard-x',
+      name: 'tpguard-x',
+      arn: 'arn:aws:events:eu-west-1:111122223333:rule/decoy-bus/tpguard-x',
+    });
+    expect(
+      call('events.amazonaws.com', 'PutTargets', {
+        rule: 'tpguard-x',
+        eventBusName: 'arn:aws:events:eu-west-1:111122223333:event-bus/decoy-bus',
+      })?.id,
+    ).toBe('decoy-bus/tpguard-x');
   });
 });

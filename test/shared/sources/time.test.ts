@@ -25,6 +25,28 @@ describe('Function: toIsoTime', () => {
       expect(toIsoTime(value)).toBeUndefined();
   });
 
+  it("reads a time without a zone as UTC whatever the machine's zone, or not at all (attack 25)", () => {
+    // Prepare: Kiritimati is UTC+14, Pago Pago UTC-11
+    const before = process.env.TZ;
+    const seen: Record<string, (string | undefined)[]> = {};
+    try {
+      for (const zone of ['Pacific/Kiritimati', 'Pacific/Pago_Pago', 'UTC']) {
+        process.env.TZ = zone;
+        // Act
+        seen[zone] = ['2026-11-02T10:00:00', '2026-11-02T10:00', '2026-11-02T10:00:00.250', 'Nov 2 2026 10:00'].map(
+          toIsoTime,
+        );
+      }
+    } finally {
+      if (before === undefined) delete process.env.TZ;
+      else process.env.TZ = before;
+    }
+
+    // Assess
+    const expected = ['2026-11-02T10:00:00.000Z', '2026-11-02T10:00:00.000Z', '2026-11-02T10:00:00.250Z', undefined];
+    expect(seen).toEqual({ 'Pacific/Kiritimati': expected, 'Pacific/Pago_Pago': expected, UTC: expected });
+  });
+
   it('sorts the unknown time before every real event', () => {
     // Assess
     expect(UNKNOWN_TIME < toIsoTime('2015-11-23T07:45:25Z')!).toBe(true);

@@ -55,4 +55,16 @@ describe('Function: configItem', () => {
     expect(read).toThrow(IncompleteConfigItemError);
     expect(read).toThrow(/oversized item/);
   });
+
+  it('refuses an item Config did not record: its state is unknown, not deleted (attack 6)', () => {
+    // Prepare
+    const item = {
+      resourceType: 'AWS::S3::Bucket',
+      resourceId: 'ml-training-nlp-corpus',
+      configurationItemStatus: 'ResourceNotRecorded',
+    };
+
+    // Act & Assess
+    expect(() => configItem(item)).toThrow(/not recorded/);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseImage } from '../../../../shared/policy/functions/image.js';
+import { imageApproved, parseImage } from '../../../../shared/policy/functions/image.js';
 
 const DIGEST = 'sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
 
@@ -91,5 +91,29 @@ describe('Function: parseImage', () => {
     // Act & Assess
     expect(parseImage(undefined)).toMatchObject({ repository: '', pinned: false, ecr: false });
     expect(parseImage(42)).toMatchObject({ repository: '' });
+  });
+});
+
+describe('Function: imageApproved (attack 5)', () => {
+  const approved = ['111122223333.dkr.ecr.*.amazonaws.com/ml/*', 'docker.io/library/python:3.12*'];
+  const digest = `@sha256:${'a'.repeat(64)}`;
+
+  it('matches the registry host label by label: a wildcard never spans a dot or a slash', () => {
+    // Act & Assess
+    expect(imageApproved(`111122223333.dkr.ecr.eu-west-1.amazonaws.com/ml/x${digest}`, approved)).toBe(true);
+    expect(imageApproved(`111122223333.dkr.ecr.evil.example/pwn.amazonaws.com/ml/x${digest}`, approved)).toBe(false);
+    expect(imageApproved(`111122223333.dkr.ecr.eu-west-1.evil.amazonaws.com/ml/x${digest}`, approved)).toBe(false);
+    expect(imageApproved(`999988887777.dkr.ecr.eu-west-1.amazonaws.com/ml/x${digest}`, approved)).toBe(false);
+    expect(imageApproved(`111122223333.DKR.ECR.eu-west-1.amazonaws.com/ml/x${digest}`, approved)).toBe(true);
+  });
+
+  it('matches the repository, tag and digest by glob, and reads Docker Hub short names', () => {
+    // Act & Assess
+    expect(imageApproved('python:3.12-slim', approved)).toBe(true);
+    expect(imageApproved('library/python:3.12', approved)).toBe(true);
+    expect(imageApproved('evil/python:3.12', approved)).toBe(false);
+    expect(imageApproved(`111122223333.dkr.ecr.eu-west-1.amazonaws.com/other/x${digest}`, approved)).toBe(false);
+    expect(imageApproved('', approved)).toBe(false);
+    expect(imageApproved(42, approved)).toBe(false);
   });
 });

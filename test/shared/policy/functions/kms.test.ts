@@ -42,3 +42,37 @@ describe('Function: kmsKeyForms', () => {
     expect(kmsKeyForms(ARN, '111122223333', 'eu-west-1')).toEqual([ARN, ID]);
   });
 });
+
+describe('Function: kmsKeyMatches across accounts and regions (attack 4)', () => {
+  it('derives the short forms of an ARN only in the account and region of the event', () => {
+    // Prepare
+    const globs = ['alias/ml-*', '1234abcd-*'];
+
+    // Act & Assess
+    expect(
+      kmsKeyMatches('arn:aws:kms:eu-west-1:111122223333:alias/ml-training', globs, '111122223333', 'eu-west-1'),
+    ).toBe(true);
+    expect(kmsKeyMatches('arn:aws:kms:eu-west-1:999988887777:alias/ml-exfil', globs, '111122223333', 'eu-west-1')).toBe(
+      false,
+    );
+    expect(
+      kmsKeyMatches('arn:aws:kms:us-east-1:111122223333:alias/ml-training', globs, '111122223333', 'eu-west-1'),
+    ).toBe(false);
+    expect(
+      kmsKeyMatches(
+        'arn:aws:kms:eu-west-1:999988887777:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+        globs,
+        '111122223333',
+        'eu-west-1',
+      ),
+    ).toBe(false);
+    expect(
+      kmsKeyMatches(
+        'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+        globs,
+        '111122223333',
+        'eu-west-1',
+      ),
+    ).toBe(true);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isWorldCidr, opensToWorld, s3BucketOf } from '../../../../shared/policy/functions/network.js';
+import { isWorldCidr, opensToWorld, s3BucketOf, worldOpenings } from '../../../../shared/policy/functions/network.js';
 
 describe('Function: isWorldCidr', () => {
   it('takes any /0 prefix for the whole internet, whatever the address', () => {
@@ -8,14 +8,13 @@ describe('Function: isWorldCidr', () => {
       expect(isWorldCidr(cidr), cidr).toBe(true);
   });
 
-  it('does not take narrower prefixes or other values for it', () => {
+  it('does not take /8 or narrower prefixes (/16 for IPv6) or other values for it', () => {
     // Act & Assess
     for (const cidr of [
       '10.0.0.0/8',
-      '0.0.0.0/1',
       '0.0.0.0/16',
       '203.0.113.9/32',
-      '::/1',
+      '::/16',
       '0.0.0.0',
       'sg-0ml7f3a9c1d2e4b56',
       '',
@@ -70,5 +69,50 @@ describe('Function: s3BucketOf', () => {
     expect(s3BucketOf('arn:aws-us-gov:s3:::gov-bucket')).toBe('gov-bucket');
     expect(s3BucketOf('https://ml-training.s3.amazonaws.com/x')).toBe('');
     expect(s3BucketOf(undefined)).toBe('');
+  });
+});
+
+describe('Function: isWorldCidr with the internet in pieces (attack 3)', () => {
+  it('takes a prefix wider than /8 (IPv4) or /16 (IPv6) for the internet', () => {
+    // Act & Assess
+    for (const cidr of ['0.0.0.0/1', '128.0.0.0/1', '64.0.0.0/2', '2000::/3', '::/1'])
+      expect(isWorldCidr(cidr), cidr).toBe(true);
+    for (const cidr of ['10.0.0.0/8', '172.16.0.0/12', '198.51.100.0/24', '2001:db8::/32', '203.0.113.9'])
+      expect(isWorldCidr(cidr), cidr).toBe(false);
+  });
+});
+
+describe('Function: worldOpenings', () => {
+  it('names each world-open protocol, port range and range of a request once', () => {
+    // Prepare
+    const req = {
+      groupId: 'sg-0ml5a1b2c3d4e5f60',
+      ipPermissions: {
+        items: [
+          {
+            ipProtocol: 'tcp',
+            fromPort: 22,
+            toPort: 22,
+            ipRanges: { items: [{ cidrIp: '0.0.0.0/0' }, { cidrIp: '10.0.0.0/8' }] },
+          },
+          { ipProtocol: 'tcp', fromPort: 8888, toPort: 8888, ipv6Ranges: { items: [{ cidrIpv6: '::/0' }] } },
+          { ipProtocol: '-1', ipRanges: { items: [{ cidrIp: '0.0.0.0/1' }, { cidrIp: '0.0.0.0/1' }] } },
+        ],
+      },
+    };
+
+    // Act & Assess
+    expect(worldOpenings(req)).toEqual([
+      'tcp 22-22 from 0.0.0.0/0',
+      'tcp 8888-8888 from ::/0',
+      'all all from 0.0.0.0/1',
+    ]);
+    expect(worldOpenings({ ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIp: '0.0.0.0/0' })).toEqual([
+      'tcp 443-443 from 0.0.0.0/0',
+    ]);
+    expect(worldOpenings({ ipPermissions: [{ ipProtocol: 'tcp', ipRanges: [{ cidrIp: '10.1.0.0/16' }] }] })).toEqual(
+      [],
+    );
+    expect(worldOpenings('x')).toEqual([]);
   });
 });

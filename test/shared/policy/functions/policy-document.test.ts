@@ -7,6 +7,7 @@ import {
   policyIsPublic,
   statementsOf,
 } from '../../../../shared/policy/functions/policy-document.js';
+import { measureWork } from '../../../helpers/work.js';
 
 const allow = (principal: unknown, extra: Record<string, unknown> = {}) => ({
   Version: '2012-10-17',
@@ -222,5 +223,142 @@ describe('Function: policyAllowsOnAnyResource', () => {
         'iam:PassRole',
       ),
     ).toBe(true);
+  });
+});
+
+describe('Function: policyAllowsOnAnyResource on hostile Action patterns', () => {
+  /** The attack of issue 13: `iam:***...*x` next to `iam:PassRole`, turned into a backtracking RegExp. */
+  const hostile = (stars: number) =>
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: `iam:${'*'.repeat(stars)}x`, Resource: '*' },
+        { Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' },
+      ],
+    });
+
+  it('builds no regular expression from the policy and still finds the PassRole grant', () => {
+    // Act
+    const work = measureWork(() => policyAllowsOnAnyResource(hostile(40), 'iam:PassRole'));
+
+    // Assess
+    expect(work.result).toBe(true);
+    expect(work.regexBuilt).toBe(0);
+  });
+
+  it('does work linear in the length of the Action pattern', () => {
+    // Act
+    const [small, large] = [1_000, 2_000].map((n) =>
+      measureWork(() => policyAllowsOnAnyResource(hostile(n), 'iam:GetRole')),
+    );
+
+    // Assess
+    expect(small!.result).toBe(false);
+    expect(large!.steps).toBeGreaterThan(0);
+    expect(large!.steps).toBeLessThanOrEqual(2 * small!.steps + 64);
+    expect(large!.regexBuilt).toBe(0);
+  });
+});
+
+describe('Function: policyIsPublic with conditions that name everyone (attack 3)', () => {
+  it('does not count wildcard values under the pattern operators, nor wide address ranges, as narrowing', () => {
+    // Prepare
+    const conditions = [
+      { StringLike: { 'aws:PrincipalArn': 'arn:*' } },
+      { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/ml-*' } },
+      { ArnEquals: { 'aws:SourceArn': 'arn:aws:s3:::ml-training-*' } },
+      { StringLike: { 'aws:PrincipalOrgID': 'o-*' } },
+      { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': '*/r-ab12/*' } },
+      { StringLike: { 'aws:SourceAccount': '1111*' } },
+      { StringLike: { 'aws:SourceVpce': 'vpce-*' } },
+      { IpAddress: { 'aws:SourceIp': ['0.0.0.0/1', '128.0.0.0/1'] } },
+      { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } },
+      { IpAddress: { 'aws:SourceIp': '2001:db8::/16' } },
+      { IpAddress: { 'aws:SourceIp': 'not-an-address' } },
+      { StringEquals: { 'aws:username': 'ml-ci' } },
+    ];
+
+    // Act & Assess
+    for (const Condition of conditions)
+      expect(policyIsPublic(allow('*', { Condition })), JSON.stringify(Condition)).toBe(true);
+  });
+
+  it('still counts literal values, and patterns that keep the account or organization literal, as narrowing', () => {
+    // Prepare
+    const conditions = [
+      { StringLike: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/ml-*' } },
+      { ArnLike: { 'aws:SourceArn': 'arn:aws:sagemaker:*:111122223333:training-job/*' } },
+      { StringEquals: { 'aws:PrincipalArn': 'arn:*' } },
+      { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': 'o-a1b2c3d4e5/*' } },
+      { IpAddress: { 'aws:SourceIp': ['198.51.100.0/24', '203.0.113.7'] } },
+      { IpAddress: { 'aws:SourceIp': '2001:db8:1234::/48' } },
+      { StringLike: { 'aws:userid': 'AROAEXAMPLEID:*' } },
+    ];
+
+    // Act & Assess
+    for (const Condition of conditions)
+      expect(policyIsPublic(allow('*', { Condition })), JSON.stringify(Condition)).toBe(false);
+  });
+});
+
+describe('Function: policyAllowsOnAnyResource with NotAction, NotResource and resource patterns (attack 3)', () => {
+  const role = 'arn:aws:iam::111122223333:role/';
+  const grant = (statement: Record<string, unknown>) => ({ Statement: [{ Effect: 'Allow', ...statement }] });
+
+  it('takes an Allow with NotAction for every action it does not list', () => {
+    // Act & Assess
+    expect(policyAllowsOnAnyResource(grant({ NotAction: 's3:*', Resource: '*' }), 'iam:PassRole')).toBe(true);
+    expect(policyAllowsOnAnyResource(grant({ NotAction: ['iam:*'], Resource: '*' }), 'iam:PassRole')).toBe(false);
+    expect(policyAllowsOnAnyResource(grant({ NotAction: 'iam:Pass*', Resource: '*' }), 'iam:PassRole')).toBe(false);
+  });
+
+  it('takes an Allow with NotResource for every resource it does not list', () => {
+    // Act & Assess
+    expect(
+      policyAllowsOnAnyResource(grant({ Action: 'iam:PassRole', NotResource: `${role}none` }), 'iam:PassRole', role),
+    ).toBe(true);
+    expect(policyAllowsOnAnyResource(grant({ Action: 'iam:PassRole', NotResource: '*' }), 'iam:PassRole', role)).toBe(
+      false,
+    );
+    expect(
+      policyAllowsOnAnyResource(grant({ Action: 'iam:PassRole', NotResource: `${role}*` }), 'iam:PassRole', role),
+    ).toBe(false);
+  });
+
+  it('takes a resource pattern that covers every name under the prefix for any resource', () => {
+    // Prepare
+    const covering = [
+      '*',
+      'arn:aws:iam::*:role/*',
+      'arn:*:iam::111122223333:*',
+      `${role}*`,
+      'arn:aws:iam::*:role/?*',
+      'arn:*',
+    ];
+    const narrow = [
+      `${role}SageMakerTrainingExecution`,
+      `${role}ml-*`,
+      'arn:aws:iam::999988887777:role/*',
+      `${role}*-exec`,
+      `${role}?`,
+    ];
+
+    // Act & Assess
+    for (const Resource of covering)
+      expect(
+        policyAllowsOnAnyResource(grant({ Action: 'iam:PassRole', Resource }), 'iam:PassRole', role),
+        Resource,
+      ).toBe(true);
+    for (const Resource of narrow)
+      expect(
+        policyAllowsOnAnyResource(grant({ Action: 'iam:PassRole', Resource }), 'iam:PassRole', role),
+        Resource,
+      ).toBe(false);
+  });
+
+  it('lists * among the actions of an Allow with NotAction (everything but what it names)', () => {
+    // Act & Assess
+    expect(policyAllowedActions(grant({ NotAction: 'iam:DeleteAccountPasswordPolicy', Resource: '*' }))).toEqual(['*']);
+    expect(policyAllowedActions(grant({ NotAction: '*', Resource: '*' }))).toEqual([]);
   });
 });

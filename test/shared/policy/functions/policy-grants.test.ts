@@ -165,9 +165,11 @@ const CASES: Case[] = [
     accounts: [FOREIGN],
   },
   {
-    name: 'an account pattern (StringLike 9999*) is not an approved account',
+    // A pattern where the condition names the party names everyone it matches (issue 13, attack 3):
+    // public for the rules that read policyIsPublic only (TPS-CFG-02), and still an unapproved grant.
+    name: 'an account pattern (StringLike 9999*) is not an approved account, and is public',
     doc: policy(allow('*', { StringLike: { 'aws:PrincipalAccount': '9999*' } })),
-    public: false,
+    public: true,
     accounts: ['9999*'],
   },
   {
@@ -206,9 +208,9 @@ const CASES: Case[] = [
     public: false,
   },
   {
-    name: 'a role name in any account at all (PrincipalArn with a * account, no organization)',
+    name: 'a role name in any account at all (PrincipalArn with a * account, no organization): public',
     doc: policy(allow('*', { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/ExampleDeploymentRole*' } })),
-    public: false,
+    public: true,
     accounts: ['*'],
   },
   {

@@ -1,0 +1,140 @@
+import { isRecord, spend } from '../kernel/index.js';
+import type { FieldPrefix } from './field-reads.js';
+
+/**
+ * Parts of an event no rule can judge: a field CloudTrail truncated (`{"omitted": true,
+ * "originalSize": ...}` in place of the value) and subtrees nested deeper than the rules are
+ * evaluated on (pruned: CEL's type inference is quadratic in depth). Only a rule that reads into
+ * one of them cannot evaluate; the others judge the event as usual.
+ */
+export interface BlindSpot {
+  tree: FieldPrefix['tree'];
+  path: string[];
+  why: 'truncated' | 'too-deep';
+}
+
+/** The event as rules see it: deep subtrees replaced by null, and where the blind spots are. */
+export interface EventView {
+  raw: unknown;
+  detail: Record<string, unknown>;
+  spots: BlindSpot[];
+}
+
+/** Where CloudTrail puts its truncation marker: the request and response of a call. */
+const TRUNCATED_ROOTS = new Set(['requestParameters', 'responseElements']);
+
+interface Visit {
+  value: unknown;
+  depth: number;
+  key: string;
+  parent: Visit | undefined;
+}
+
+function pathOf(v: Visit): string[] {
+  const path: string[] = [];
+  for (let at: Visit | undefined = v; at?.parent; at = at.parent) path.push(at.key);
+  return path.reverse();
+}
+
+/** The blind spots of one tree (iterative, one step per container). */
+function spotsOf(root: unknown, tree: BlindSpot['tree'], maxDepth: number, markers: boolean): BlindSpot[] {
+  const spots: BlindSpot[] = [];
+  const stack: Visit[] = [{ value: root, depth: 0, key: '', parent: undefined }];
+  let visited = 0;
+  while (stack.length > 0) {
+    const v = stack.pop()!;
+    visited++;
+    if (typeof v.value !== 'object' || v.value === null) continue;
+    if (v.depth >= maxDepth) {
+      spots.push({ tree, path: pathOf(v), why: 'too-deep' });
+      continue;
+    }
+    if (markers && isRecord(v.value) && v.value.omitted === true && v.depth >= 1) {
+      const path = pathOf(v);
+      if (TRUNCATED_ROOTS.has(path[0]!)) {
+        spots.push({ tree, path, why: 'truncated' });
+        continue;
+      }
+    }
+    const entries = Array.isArray(v.value) ? v.value.entries() : Object.entries(v.value);
+    for (const [key, child] of entries)
+      if (typeof child === 'object' && child !== null)
+        stack.push({ value: child, depth: v.depth + 1, key: String(key), parent: v });
+  }
+  spend(visited);
+  return spots;
+}
+
+/** A copy of `root` with the subtrees at `paths` replaced by null (copy on write along the paths only). */
+function pruned(root: unknown, paths: string[][]): unknown {
+  if (paths.length === 0) return root;
+  const copies = new Map<object, Record<string, unknown>>();
+  const copyOf = (o: object): Record<string, unknown> => {
+    let c = copies.get(o);
+    if (!c) {
+      c = (Array.isArray(o) ? [...o] : { ...o }) as Record<string, unknown>;
+      copies.set(o, c);
+      copies.set(c, c);
+    }
+    return c;
+  };
+  const top = copyOf(root as object);
+  for (const path of paths) {
+    let node = top;
+    for (const key of path.slice(0, -1)) node = node[key] = copyOf(node[key] as object);
+    node[path[path.length - 1]!] = null;
+    spend(path.length);
+  }
+  return top;
+}
+
+/**
+ * The view of an observation the rules evaluate: `raw` and `detail` with every subtree deeper
+ * than `maxDepth` pruned, and the blind spots (truncated or pruned fields) of each.
+ */
+export function eventView(
+  raw: unknown,
+  detail: Record<string, unknown>,
+  maxDepth: number,
+  withEnvelope: boolean,
+): EventView {
+  const deep = (spots: BlindSpot[]) => spots.filter((s) => s.why === 'too-deep').map((s) => s.path);
+  const inDetail = spotsOf(detail, 'detail', maxDepth, true);
+  const prunedDetail = pruned(detail, deep(inDetail)) as Record<string, unknown>;
+  // The envelope is walked only when a rule reads `event` (none of the shipped pack does).
+  const inRaw = withEnvelope && raw !== detail ? spotsOf(raw, 'event', maxDepth, false) : [];
+  return {
+    raw: raw === detail ? prunedDetail : withEnvelope ? pruned(raw, deep(inRaw)) : raw,
+    detail: prunedDetail,
+    spots: [...inDetail, ...inRaw],
+  };
+}
+
+/** A key of an event path as a reason shows it: printable, at most 40 characters. */
+const shown = (key: string) => key.slice(0, 40).replace(/[^\w.:-]/g, '?');
+
+/**
+ * Why a rule reading `prefixes` cannot be evaluated on this view, or undefined when it can: it
+ * reads a blind spot, something inside one, or a value that contains one.
+ */
+export function blindReason(
+  prefixes: readonly FieldPrefix[],
+  spots: readonly BlindSpot[],
+  maxDepth: number,
+): string | undefined {
+  for (const spot of spots)
+    for (const p of prefixes) {
+      if (p.tree !== spot.tree) continue;
+      const n = Math.min(p.path.length, spot.path.length);
+      let same = true;
+      for (let i = 0; i < n && same; i++) same = p.path[i] === spot.path[i];
+      if (!same) continue;
+      const where =
+        spot.path.length > 6 ? `${spot.path.slice(0, 6).map(shown).join('.')}…` : spot.path.map(shown).join('.');
+      const field = (spot.tree === 'event' ? 'event.' : '') + (where || '(the record)');
+      return spot.why === 'truncated'
+        ? `CloudTrail truncated ${field} (omitted: true)`
+        : `${field} nested deeper than ${maxDepth} levels`;
+    }
+  return undefined;
+}
