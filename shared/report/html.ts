@@ -1,7 +1,7 @@
 import { escapeXml as x } from './escape.js';
 import { actorLabel } from '../kernel/index.js';
 import { approverText } from './caiq.js';
-import { compactIds, countList, dayIn, untilDayIn, hours, originLine, severityList } from './format.js';
+import { baselineRows, compactIds, countList, dayIn, untilDayIn, hours, originLine, severityList } from './format.js';
 import { breakdownChart, timelineChart } from './svg.js';
 import type { EvidenceReport } from './types.js';
 
@@ -117,6 +117,11 @@ function reviews(r: EvidenceReport): string {
   );
 }
 
+function baseline(r: EvidenceReport): string {
+  const { headers, rows } = baselineRows(r);
+  return `<section><h2>Baseline: the existing state read through the rules</h2><p class="meta">The last baseline of each account and region (AWS Config inventory and SageMaker/Bedrock jobs in progress, or a Config snapshot).</p>${table(headers, rows)}</section>`;
+}
+
 function pack(r: EvidenceReport): string {
   return `<section><h2>Policy pack and deployment</h2>${list([
     `Pack ${r.defined.packVersion}: ${r.defined.rules} rules; by area: ${countList(r.defined.byArea)}; by severity: ${severityList(r.defined.bySeverity)}.`,
@@ -138,6 +143,6 @@ export function renderHtml(r: EvidenceReport): string {
     `<body><main><h1>${x(title)}</h1><p class="meta">Generated ${x(r.generatedAt)} by tpguard for ${x(r.window.firstDay)} to ${x(r.window.lastDay)} (${x(r.window.timezone)}); policy pack ${x(r.defined.packVersion)}.</p>` +
     `${r.origin ? `<p class="meta">${x(originLine(r.origin))}</p>` : ''}` +
     `${r.caiq.map((q) => `<p><span class="answer ${x(q.answer)}">${x(q.id)} ${x(q.answer)}</span>${x(q.summary)}</p>`).join('')}${cards(r)}` +
-    `${activity(r)}${control(r)}${caiq(r)}${guidelines(r)}${reviews(r)}${pack(r)}</main></body></html>\n`
+    `${activity(r)}${baseline(r)}${control(r)}${caiq(r)}${guidelines(r)}${reviews(r)}${pack(r)}</main></body></html>\n`
   );
 }

@@ -1,7 +1,7 @@
 import { escapeMd as e } from './escape.js';
 import { actorLabel } from '../kernel/index.js';
 import { approverText } from './caiq.js';
-import { compactIds, countList, dayIn, untilDayIn, hours, originLine, severityList } from './format.js';
+import { baselineRows, compactIds, countList, dayIn, untilDayIn, hours, originLine, severityList } from './format.js';
 import type { EvidenceReport } from './types.js';
 
 function table(headers: string[], rows: string[][]): string[] {
@@ -138,6 +138,18 @@ function reviewSection(r: EvidenceReport): string[] {
   ];
 }
 
+function baselineSection(r: EvidenceReport): string[] {
+  const { headers, rows } = baselineRows(r);
+  return [
+    '## Baseline: the existing state read through the rules',
+    '',
+    'The last baseline of each account and region (AWS Config inventory and SageMaker/Bedrock jobs in progress, or a Config snapshot).',
+    '',
+    ...table(headers, rows),
+    '',
+  ];
+}
+
 function packSection(r: EvidenceReport): string[] {
   return [
     '## Policy pack and deployment',
@@ -167,6 +179,7 @@ export function renderMarkdown(r: EvidenceReport): string {
     ...caiqSection(r),
     ...guidelineSection(r),
     ...activitySection(r),
+    ...baselineSection(r),
     ...reviewSection(r),
     ...packSection(r),
   ].join('\n');
