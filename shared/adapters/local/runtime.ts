@@ -27,7 +27,8 @@ import { GUARDDUTY_FINDINGS_PATTERN, recordObservationSightings, recordSightings
 import { systemClock, type Clock } from '../../kernel/index.js';
 import { summarizeBatch } from '../../notify/index.js';
 import type { DriftTransition } from '../../drift/index.js';
-import { DynamoDriftStore } from '../aws/index.js';
+import { DynamoBaselineRuns, DynamoDriftStore } from '../aws/index.js';
+import { type BaselineResult, runBaseline, type StateReader } from '../../baseline/index.js';
 import { openLocalTable, type LocalTable } from './dynalite.js';
 import { LocalBus, LocalBusPublisher, type BusDeliveryFailure } from './bus.js';
 
@@ -95,6 +96,11 @@ export interface LocalRuntime {
   route(event: BusEnvelope, observation?: Observation): Promise<void>;
   /** Feeds intake results (from `readInputs` or `intake`): rejections recorded, observations routed. */
   ingest(items: AsyncIterable<IntakeResult> | Iterable<IntakeResult>): Promise<RunSummary>;
+  /**
+   * Runs a baseline over this store (`npm start` on the sample snapshot, `tpguard baseline --from`):
+   * transitions and the per-owner summaries go on the local bus, run records into the table.
+   */
+  baseline(reader: StateReader, trigger: string, label?: string): Promise<BaselineResult>;
   close(): Promise<void>;
 }
 
@@ -202,5 +208,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     batched = [];
     return run;
   };
-  return { bus, store, table, deps, patterns, summary, route, ingest, close: () => table.close() };
+  const baseline = (reader: StateReader, trigger: string, label?: string) =>
+    runBaseline({
+      ...deps,
+      intake: 'baseline',
+      reader,
+      runs: new DynamoBaselineRuns(table.doc, table.tableName),
+      summaries: publisher,
+      trigger,
+      ...(label ? { label } : {}),
+      goneAfterMinutes: options.config.baseline.goneAfterMinutes,
+      concurrency: options.config.baseline.concurrency,
+    });
+  return { bus, store, table, deps, patterns, summary, route, ingest, baseline, close: () => table.close() };
 }
