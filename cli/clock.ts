@@ -9,16 +9,23 @@ export const NOW_OPTION = [
 ] as const;
 
 /**
- * The clock a command runs with: fixed at the global `--now` when given, else the system clock.
- * @example const clock = commandClock(cmd); clock.now()
+ * Checks the global `--now` (undefined: not given); a {@link CliError} naming the option otherwise.
+ * @example validateNow('notadate') // throws: --now: not an ISO-8601 date-time: notadate (...)
  */
-export function commandClock(cmd: Command): Clock {
-  const now = (cmd.optsWithGlobals() as { now?: string }).now;
-  if (now === undefined) return systemClock;
+export function validateNow(now: string | undefined): Clock | undefined {
+  if (now === undefined) return undefined;
   try {
     return fixedClock(now);
   } catch (err) {
     if (err instanceof InvalidTimestampError) throw new CliError(`--now: ${err.message}`);
     throw err;
   }
+}
+
+/**
+ * The clock a command runs with: fixed at the global `--now` when given, else the system clock.
+ * @example const clock = commandClock(cmd); clock.now()
+ */
+export function commandClock(cmd: Command): Clock {
+  return validateNow((cmd.optsWithGlobals() as { now?: string }).now) ?? systemClock;
 }

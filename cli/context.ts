@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../shared/config/index.js';
 import type { TpguardConfig } from '../shared/config/index.js';
 import { loadPolicyPack, type PolicyPack } from '../shared/policy/index.js';
+import { tpguardCommand } from './invocation.js';
 
 /** The folder tpguard is installed in (holds the default policy pack). */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -30,10 +31,20 @@ export interface LoadOptions {
   policy?: string;
 }
 
+/**
+ * Without a configuration nothing but the always-in-scope resources is evaluated: a scan of a
+ * bucket's suspended versioning finds nothing. Commands that evaluate events say so, once.
+ */
+export function noConfigNotice(): string {
+  return `tpguard: no ${DEFAULT_CONFIG_FILE}: nothing is in scope but the always-in-scope SageMaker/Bedrock jobs; pass --config or run ${tpguardCommand()} init\n`;
+}
+
 export async function loadContext(
   opts: LoadOptions,
+  options: { noticeWithoutConfig?: boolean } = {},
 ): Promise<{ config: TpguardConfig; pack: PolicyPack; configFile?: string }> {
   const configFile = configPath(opts.config);
+  if (!configFile && options.noticeWithoutConfig) process.stderr.write(noConfigNotice());
   const config = await loadConfig(configFile);
   const pack = await loadPolicyPack(policyDir(opts.policy));
   return { config, pack, configFile };

@@ -2,7 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { describeError, TpguardError } from '../shared/kernel/index.js';
 import { Exit } from './context.js';
 import { CliError } from './errors.js';
-import { NOW_OPTION } from './clock.js';
+import { tpguardCommand } from './invocation.js';
+import { NOW_OPTION, validateNow } from './clock.js';
 import { safe } from './terminal.js';
 
 type Register = (program: Command) => void;
@@ -23,6 +24,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = Object.freez
   start: async () => (await import('./commands/start.js')).registerStart,
   digest: async () => (await import('./commands/digest.js')).registerDigest,
   baseline: async () => (await import('./commands/baseline.js')).registerBaseline,
+  init: async () => (await import('./commands/init.js')).registerInit,
+  config: async () => (await import('./commands/config.js')).registerConfig,
 });
 
 /** The command an argument list names (skipping the global `--now VALUE`), if it is one of ours. */
@@ -47,13 +50,43 @@ export async function buildProgram(args?: readonly string[]): Promise<Command> {
     )
     .version('0.1.0')
     .option(...NOW_OPTION)
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    // Every command refuses a bad --now, including those that never read the clock (scan).
+    .hook('preAction', (root) => void validateNow(root.opts<{ now?: string }>().now));
   const only = args ? commandOf(args) : undefined;
   const names = only ? [only] : Object.keys(COMMANDS);
   const registers = await Promise.all(names.map((n) => COMMANDS[n]!()));
   for (const register of registers) register(program);
+  oneLineUsageErrors(program);
   return program;
+}
+
+/** `tpguard drift list` for a subcommand. */
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/**
+ * Commander's usage errors as one line naming the command and its help, as every other error:
+ * `tpguard scan: missing required argument 'paths' (see tpguard scan --help)`. Commander puts a
+ * suggestion ("Did you mean ...?") on a line of its own; it is joined to the first.
+ */
+function oneLineUsageErrors(cmd: Command): void {
+  const path = commandPath(cmd);
+  cmd.configureOutput({
+    outputError: (text, write) => {
+      const message = text
+        .replace(/^error: /, '')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .join(' ');
+      write(`${path}: ${message} (see ${path} --help)\n`);
+    },
+  });
+  for (const sub of cmd.commands) oneLineUsageErrors(sub);
 }
 
 /**
@@ -76,7 +109,9 @@ export async function main(argv: string[]): Promise<number> {
     if (process.env.TPGUARD_DEBUG) console.error(err);
     // Messages name files, ids and values given on the command line or read from files: escaped.
     if (err instanceof TpguardError) {
-      for (const line of err.toLines()) process.stderr.write(`${safe(line)}\n`);
+      // Domain errors point at a command as `(see: tpguard ...)`: say it as this user runs tpguard.
+      const see = `(see: ${tpguardCommand()} `;
+      for (const line of err.toLines()) process.stderr.write(`${safe(line.replaceAll('(see: tpguard ', see))}\n`);
       return err instanceof CliError ? err.exitCode : Exit.usage;
     }
     // Not raised on purpose: one line, no stack (TPGUARD_DEBUG=1 prints it above).

@@ -6,6 +6,7 @@ import type { DriftRecord, DriftStatus, DriftTransition } from '../../shared/dri
 import { renderTable } from '../table.js';
 import { Exit } from '../context.js';
 import { CliError } from '../errors.js';
+import { tpguardCommand } from '../invocation.js';
 import { labelOf, storeOptions, withStore, type StoreOptions } from '../store.js';
 import { bySeverityThenRecent, transitionLine } from './replay.js';
 import { safeJson } from '../terminal.js';
@@ -62,7 +63,7 @@ async function show(driftId: string, opts: StoreOptions, cmd: Command): Promise<
   if (!isDriftId(driftId)) throw new CliError(`not a drift id: ${driftId} (ids look like d-5f0c1e2a3b4c5d6e7f80)`);
   await withStore(opts, cmd, async (store) => {
     const record = await store.drift.getRecord(driftId);
-    if (!record) throw new CliError(`no drift record ${driftId} (see: tpguard drift list --all)`);
+    if (!record) throw new CliError(`no drift record ${driftId} (see: ${tpguardCommand()} drift list --all)`);
     const history = await store.drift.listHistory(driftId);
     process.stdout.write(`${safeJson({ record, history }, 2)}\n`);
   });

@@ -7,6 +7,7 @@ import { endOfLocalDay } from '../../shared/review/index.js';
 import { resolveReviewSettings } from '../../shared/review/index.js';
 import { actorLabel, InvalidTimestampError, parseIsoTime } from '../../shared/kernel/index.js';
 import { CliError } from '../errors.js';
+import { tpguardCommand } from '../invocation.js';
 import { renderTable } from '../table.js';
 import { labelOf, REVIEW_DISPLAY, storeOptions, withStore, type Store, type StoreOptions } from '../store.js';
 import { safeJson } from '../terminal.js';
@@ -86,14 +87,14 @@ async function add(opts: AddOptions, cmd: Command): Promise<void> {
           !exc.ruleId.includes('?') &&
           !store.pack.rules.some((c) => c.rule.id === exc.ruleId)
         )
-          throw new CliError(`--rule: no rule ${exc.ruleId} in the pack (see: tpguard rules list)`);
+          throw new CliError(`--rule: no rule ${exc.ruleId} in the pack (see: ${tpguardCommand()} rules list)`);
         await store.deps.exceptions.add(exc);
         if (exc.status === 'pending') {
           out(
             `exception ${exc.exceptionId}: ${exc.ruleId} on ${exc.resource}, approved by ${exc.approvedBy}${addedBy(exc)}, until ${exc.expiresAt}`,
           );
           out(
-            `pending: reviews.requireDistinctApprover is on, so it suppresses nothing until another identity runs: tpguard exception approve ${exc.exceptionId}`,
+            `pending: reviews.requireDistinctApprover is on, so it suppresses nothing until another identity runs: ${tpguardCommand()} exception approve ${exc.exceptionId}`,
           );
           return;
         }
@@ -116,7 +117,7 @@ async function approve(id: string, opts: StoreOptions & { by?: string }, cmd: Co
         const actor = store.actor(opts.by);
         if (!actor) throw new CliError('--by is required: who approves it (the identity four eyes compare)');
         const exc = await store.deps.exceptions.get(id);
-        if (!exc) throw new CliError(`no exception ${id} (see: tpguard exception list --all)`);
+        if (!exc) throw new CliError(`no exception ${id} (see: ${tpguardCommand()} exception list --all)`);
         const approved = await store.deps.exceptions.approve(id, approvalOf(exc, actor, store.clock.now()));
         out(
           `exception ${approved.exceptionId} approved by ${labelOf(actor)}${addedBy(approved)}; in force until ${approved.expiresAt}`,

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { EmbeddedStoreError } from '../../shared/adapters/local/index.js';
 import { TRANSITION_PATTERN } from '../../shared/adapters/local/index.js';
@@ -60,7 +61,7 @@ export async function openRuntime(
   intake: string,
   display: { printTransitions: boolean; out?: NodeJS.WritableStream },
 ): Promise<LocalRuntime> {
-  const { config, pack } = await loadContext(opts);
+  const { config, pack } = await loadContext(opts, { noticeWithoutConfig: true });
   const out = display.out ?? process.stdout;
   const clock = commandClock(cmd);
   await mkdir(opts.dataDir, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
@@ -127,8 +128,8 @@ export function summaryLines(run: RunSummary, open: readonly DriftRecord[]): str
   const t = run.transitions;
   return [
     `events: ${run.inputs - run.rejected} read, ${run.routed} routed to the ingest handlers, ${run.unrouted} matched no rule; ${run.rejected} rejected`,
-    `findings: ${run.findings} recorded (${run.violations} violations), ${run.cannotEvaluate} could not be evaluated`,
-    `transitions: ${t.opened} opened, ${t.resolved} resolved, ${t.reopened} reopened, ${t.suppressed} suppressed${run.republished > 0 ? ` (${run.republished} published again for events seen before)` : ''}`,
+    `findings: ${run.findings} recorded (${run.violations} violations), ${run.cannotEvaluate} could not be evaluated (${run.unverifiable} recorded as unverifiable)`,
+    `transitions: ${t.opened} opened, ${t.resolved} resolved, ${t.reopened} reopened, ${t.suppressed} suppressed, ${t.unverifiable} unverifiable${run.late > 0 ? ` (${run.late} announced late: their events arrived after later ones)` : ''}${run.republished > 0 ? ` (${run.republished} published again for events seen before)` : ''}`,
     `open drift: ${open.length} (${bySeverity(open)})`,
   ];
 }
@@ -144,6 +145,9 @@ export async function runReplay(
   cmd: Command,
   out: NodeJS.WritableStream = process.stdout,
 ): Promise<number> {
+  // Before the store is opened: a typo in a path must not leave a data folder behind.
+  const missing = paths.filter((p) => p !== '-' && !existsSync(p));
+  if (missing.length > 0) throw new CliError(`no such file or folder: ${missing.join(', ')} (nothing replayed)`);
   const rt = await openRuntime(opts, cmd, 'replay', { printTransitions: !opts.quiet, out });
   try {
     const inputs = readInputs(paths, {

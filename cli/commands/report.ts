@@ -13,6 +13,7 @@ import { InvalidTimestampError, parseIsoTime } from '../../shared/kernel/index.j
 import { actorLabel, isRecord } from '../../shared/kernel/index.js';
 import { PACKAGE_ROOT } from '../context.js';
 import { CliError } from '../errors.js';
+import { tpguardVersion } from '../version.js';
 import { requireDeployedPack, storeOptions, withStore, type Store, type StoreOptions } from '../store.js';
 
 /** Before any baseline run: the lower bound of the run records' index key. */
@@ -140,6 +141,8 @@ async function report(opts: ReportOptions, cmd: Command): Promise<void> {
     ]);
     const evidence = buildEvidence({
       now,
+      tpguardVersion: tpguardVersion(),
+      ...(rt.deployment ? {} : { localStore: rt.where }),
       from,
       to,
       timezone: tz,

@@ -14,6 +14,7 @@ import { summarizeTask } from '../../shared/review/index.js';
 import { Decisions, type Decision, type ReviewTask, type TaskSummary } from '../../shared/review/index.js';
 import { actorLabel } from '../../shared/kernel/index.js';
 import { CliError } from '../errors.js';
+import { tpguardCommand } from '../invocation.js';
 import { renderTable } from '../table.js';
 import { requireDeployedPack, REVIEW_DISPLAY, storeOptions, withStore, type StoreOptions } from '../store.js';
 import { safeJson } from '../terminal.js';
@@ -102,7 +103,7 @@ async function list(opts: StoreOptions & { format: string; period?: string }, cm
       .sort((a, b) => b.openedAt.localeCompare(a.openedAt) || a.taskId.localeCompare(b.taskId))
       .map((t) => summarizeTask(t, now));
     if (opts.format === 'json') return out(safeJson(tasks, 2));
-    if (tasks.length === 0) return out('no review tasks yet (tpguard review run opens the current period)');
+    if (tasks.length === 0) return out(`no review tasks yet (${tpguardCommand()} review run opens the current period)`);
     out(
       renderTable(
         ['ID', 'OWNER', 'STATUS', 'DUE', 'COMPLETED BY', 'COMPLETED', 'REMINDERS', 'ESCALATED'],
@@ -132,7 +133,7 @@ async function show(id: string, opts: StoreOptions & { format: string }, cmd: Co
   if (!['text', 'json'].includes(opts.format)) throw new CliError('--format must be text or json');
   await withStore(opts, cmd, async (rt) => {
     const task = await rt.deps.store.getTask(id);
-    if (!task) throw new CliError(`no review task ${id} (see: tpguard review list)`);
+    if (!task) throw new CliError(`no review task ${id} (see: ${tpguardCommand()} review list)`);
     const summary = summarizeTask(task, rt.clock.now());
     out(opts.format === 'json' ? safeJson({ ...task, status: summary.status }, 2) : showText(task, summary).join('\n'));
   });
@@ -233,5 +234,8 @@ export async function reviewStatusBlock(
     new DynamoReviewStore(table.doc, table.tableName).listTasks(),
     new DynamoExceptionStore(table.doc, table.tableName).list(),
   ]);
-  return reviewStatusLines(tasks, exceptions, resolveReviewSettings(config), now);
+  // The status names a command as `(tpguard review run ...)`: say it as this user runs tpguard.
+  return reviewStatusLines(tasks, exceptions, resolveReviewSettings(config), now).map((l) =>
+    l.replaceAll('(tpguard ', `(${tpguardCommand()} `),
+  );
 }

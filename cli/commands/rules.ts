@@ -50,7 +50,7 @@ export function registerRules(program: Command): void {
   rules
     .command('validate')
     .description(
-      'load the pack (YAML, schema, CEL, test files) and prove every field path a rule reads against the AWS API models; one line per problem',
+      'load the pack (YAML, schema, CEL, triggers, ids) and prove every field path a rule reads against the AWS API models; one line per problem',
     )
     .option(...policyOpt)
     .addHelpText('after', '\nExample:\n  $ tpguard rules validate --policy policies/')
@@ -114,10 +114,18 @@ export function registerRules(program: Command): void {
     .description("run every rule's own test cases; print each failure with the rule, the case and the observed verdict")
     .option(...policyOpt)
     .option('--rule <id>', 'only this rule')
-    .addHelpText('after', '\nExample:\n  $ tpguard rules test --rule TPS-SM-01')
-    .action(async (opts: { policy?: string; rule?: string }) => {
+    .option(
+      '--fixtures <dir>',
+      "the folder the cases' event and config paths are relative to (default: the folder holding the pack)",
+    )
+    .addHelpText(
+      'after',
+      '\nOnly this command reads the files the cases name: scan, replay and the rest use a pack without them.\n\nExamples:\n  $ tpguard rules test --rule TPS-SM-01\n  $ tpguard rules test --policy /srv/packs/mds-01/policies --fixtures /srv/packs/mds-01',
+    )
+    .action(async (opts: { policy?: string; rule?: string; fixtures?: string }) => {
       const p = await pack(opts);
-      const results = await runRuleTests(p, opts.rule ? (id) => id === opts.rule : undefined);
+      const only = opts.rule ? (id: string) => id === opts.rule : undefined;
+      const results = await runRuleTests(p, only, { fixtures: opts.fixtures });
       if (opts.rule && results.length === 0) throw new CliError(`no rule ${opts.rule} in the pack`);
       const failed = results.filter((r) => !r.passed);
       for (const f of failed) {

@@ -1,63 +1,37 @@
 import type { Command } from 'commander';
 import { readInputs } from '../../shared/events/index.js';
-import type { Observation, Rejection } from '../../shared/sources/index.js';
-import { createEvaluator, evaluate, type Finding } from '../../shared/policy/index.js';
-import { redactString, SEVERITY_RANK } from '../../shared/kernel/index.js';
+import type { Rejection } from '../../shared/sources/index.js';
+import { createEvaluator, evaluate } from '../../shared/policy/index.js';
+import { colorEnabled } from '../color.js';
 import { Exit, loadContext } from '../context.js';
 import { CliError } from '../errors.js';
-import { renderTable } from '../table.js';
+import { csvHeader, csvLine, renderJunit, renderSarif, renderScanTable, type ScanSummary } from '../formats/index.js';
+import {
+  failOnOf,
+  fails,
+  type FilterOptions,
+  filterOptions,
+  filtering,
+  keepRow,
+  scanFilterOf,
+} from '../scan-filter.js';
+import { type ScanRow, toRow } from '../scan-rows.js';
+import { tpguardVersion } from '../version.js';
 import { rejectionPrinter, safe, safeJson } from '../terminal.js';
 
-const FORMATS = ['table', 'json', 'ndjson'] as const;
+const FORMATS = ['table', 'json', 'ndjson', 'csv', 'sarif', 'junit'] as const;
 type Format = (typeof FORMATS)[number];
 
-interface ScanOptions {
+interface ScanOptions extends FilterOptions {
   config?: string;
   policy?: string;
   format: string;
   all?: boolean;
+  /** false with --no-color */
+  color?: boolean;
 }
 
-/** One line of `--format ndjson`, one (event, rule, resource) verdict. */
-export interface ScanRow {
-  eventId: string;
-  eventTime: string;
-  source: string;
-  account: string;
-  region: string;
-  eventName?: string;
-  ruleId: string;
-  severity: string;
-  resourceType: string;
-  resourceId: string;
-  title: string;
-  verdict: string;
-  actor?: string;
-  where: string;
-  reason?: string;
-}
-
-function toRow(obs: Observation, f: Finding, where: string): ScanRow {
-  const row: ScanRow = {
-    eventId: obs.eventId,
-    eventTime: obs.eventTime,
-    source: obs.source,
-    account: obs.account,
-    region: obs.region,
-    ruleId: f.ruleId,
-    severity: f.severity,
-    resourceType: f.resource.type,
-    resourceId: f.resource.id,
-    title: f.title,
-    verdict: f.verdict,
-    where,
-  };
-  if (obs.trigger.eventName) row.eventName = obs.trigger.eventName;
-  if (obs.actor?.arn) row.actor = obs.actor.arn;
-  // A reason may quote a field of the event (a CEL error): redacted like the logs.
-  if (f.reason) row.reason = redactString('', f.reason);
-  return row;
-}
+export type { ScanRow } from '../scan-rows.js';
 
 /** Where progress goes: stderr, which shows it only when it is a terminal. */
 export interface ProgressStream {
@@ -100,25 +74,31 @@ export async function runScan(
 ): Promise<number> {
   if (!FORMATS.includes(opts.format as Format)) throw new CliError(`--format must be one of ${FORMATS.join(', ')}`);
   const format = opts.format as Format;
-  const { config, pack } = await loadContext(opts);
+  const failOn = failOnOf(opts.failOn);
+  const { config, pack } = await loadContext(opts, { noticeWithoutConfig: true });
+  const filter = scanFilterOf(opts, pack);
   const ev = createEvaluator(pack, config);
   const rows: ScanRow[] = [];
   const rejected: Rejection[] = [];
+  // Only the whole-document formats list rejected inputs in their output; the others need the count.
+  const listRejected = format === 'json' || format === 'sarif' || format === 'junit';
   let rejectedCount = 0;
   let events = 0;
   let files = 0;
   let violations = 0;
+  let filteredOut = 0;
+  let failing = false;
   const progress = progressReporter();
   const rejections = rejectionPrinter((line) => void process.stderr.write(`${line}\n`));
   const inputs = readInputs(paths, {
     onFile: () => void files++,
     onSkip: (file, reason) => process.stderr.write(`${safe(file)}: skipped: ${safe(reason)}\n`),
   });
+  if (format === 'csv') out.write(csvHeader());
   for await (const item of inputs) {
     if (!item.ok) {
       rejectedCount++;
-      // Only the json format lists them in its output; the others need the count only.
-      if (format === 'json') rejected.push(item.rejection);
+      if (listRejected) rejected.push(item.rejection);
       progress.done();
       rejections.print(item.rejection);
       continue;
@@ -126,104 +106,65 @@ export async function runScan(
     events++;
     progress.tick(events, files);
     for (const f of evaluate(ev, item.observation)) {
-      if (f.verdict === 'violation') violations++;
-      else if (!opts.all) continue;
+      const violation = f.verdict === 'violation';
+      if (!violation && !opts.all) continue;
       const row = toRow(item.observation, f, item.where);
+      if (!keepRow(filter, row)) {
+        if (violation) filteredOut++;
+        continue;
+      }
+      if (violation) {
+        violations++;
+        if (fails(failOn, f.severity)) failing = true;
+      }
       if (format === 'ndjson') out.write(`${safeJson(row)}\n`);
+      else if (format === 'csv') out.write(csvLine(row));
       else rows.push(row);
     }
   }
   progress.done();
   rejections.flush();
-  const summary = {
+  const summary: ScanSummary = {
     packVersion: pack.version,
     rules: pack.rules.length,
     events,
     rejected: rejectedCount,
     violations,
+    ...(filtering(filter) ? { filteredOut } : {}),
     notConfigured: ev.notes,
   };
+  const report = { rows, rejected, summary, pack, filter, version: tpguardVersion() };
   if (format === 'json') out.write(`${safeJson({ summary, results: rows, rejected }, 2)}\n`);
-  if (format === 'table') out.write(renderScanTable(rows, summary));
-  // One line per approved list the pack needs and the configuration leaves empty (not per resource).
-  if (format === 'ndjson') for (const n of ev.notes) process.stderr.write(`${n.message}\n`);
-  if (rejectedCount > 0) return Exit.usage;
-  return violations > 0 ? Exit.findings : Exit.ok;
-}
-
-function renderScanTable(
-  rows: ScanRow[],
-  s: {
-    packVersion: string;
-    rules: number;
-    events: number;
-    rejected: number;
-    violations: number;
-    notConfigured: { message: string }[];
-  },
-): string {
-  const sorted = [...rows].sort(
-    (a, b) =>
-      SEVERITY_RANK[b.severity as keyof typeof SEVERITY_RANK] -
-        SEVERITY_RANK[a.severity as keyof typeof SEVERITY_RANK] || a.ruleId.localeCompare(b.ruleId),
-  );
-  const parts: string[] = [];
-  if (sorted.length > 0) {
-    parts.push(
-      renderTable(
-        ['SEVERITY', 'RULE', 'VERDICT', 'RESOURCE', 'EVENT', 'TITLE'],
-        sorted.map((r) => [
-          r.severity,
-          r.ruleId,
-          r.verdict,
-          `${r.resourceType}/${r.resourceId}`,
-          r.eventName ?? r.source,
-          r.title,
-        ]),
-      ),
-    );
-    const byRule = new Map<string, { severity: string; title: string; count: number; resources: Set<string> }>();
-    for (const r of sorted.filter((x) => x.verdict === 'violation')) {
-      const e = byRule.get(r.ruleId) ?? {
-        severity: r.severity,
-        title: r.title,
-        count: 0,
-        resources: new Set<string>(),
-      };
-      e.count++;
-      e.resources.add(r.resourceId);
-      byRule.set(r.ruleId, e);
-    }
-    if (byRule.size > 0) {
-      parts.push('', 'Out of policy, rule by rule:');
-      parts.push(
-        renderTable(
-          ['RULE', 'SEVERITY', 'EVENTS', 'RESOURCES', 'TITLE'],
-          [...byRule].map(([id, e]) => [id, e.severity, String(e.count), [...e.resources].join(', '), e.title]),
-        ),
-      );
-    }
-    parts.push('');
+  if (format === 'sarif') out.write(renderSarif(report));
+  if (format === 'junit') out.write(renderJunit(report));
+  if (format === 'table') {
+    const color = colorEnabled({ isTTY: (out as { isTTY?: boolean }).isTTY, env: process.env, flag: opts.color });
+    out.write(renderScanTable(rows, summary, color));
   }
-  parts.push(
-    `${s.events} events evaluated against ${s.rules} rules (pack ${s.packVersion}): ${s.violations} violations, ${s.rejected} rejected inputs`,
-  );
-  for (const n of s.notConfigured) parts.push(n.message);
-  return `${parts.join('\n')}\n`;
+  // One line per approved list the pack needs and the configuration leaves empty (not per resource).
+  if (format === 'ndjson' || format === 'csv') for (const n of ev.notes) process.stderr.write(`${n.message}\n`);
+  if (rejectedCount > 0) return Exit.usage;
+  return failing ? Exit.findings : Exit.ok;
 }
 
 export function registerScan(program: Command): void {
-  program
+  const scan = program
     .command('scan')
     .description('evaluate CloudTrail log files and EventBridge events against the policy pack (no database)')
     .argument('<paths...>', 'files, folders (recursive: .json, .json.gz, .ndjson, .jsonl) or - for stdin')
     .option('--config <file>', 'configuration file (default: ./tpguard.config.yaml when present)')
     .option('--policy <dir>', 'policy pack folder (default: ./policies)')
-    .option('--format <format>', `output: ${FORMATS.join(', ')}`, 'table')
-    .option('--all', 'list passes and cannot-evaluate verdicts too')
+    .option(
+      '--format <format>',
+      `output: ${FORMATS.join(', ')} (sarif: SARIF 2.1.0 for code scanning; junit: JUnit XML for CI)`,
+      'table',
+    )
+    .option('--all', 'list passes and cannot-evaluate verdicts too');
+  filterOptions(scan)
+    .option('--no-color', 'no colour in the table (also: NO_COLOR set, or output not a terminal)')
     .addHelpText(
       'after',
-      '\nExit status: 0 no violation, 1 violations found, 2 usage error or rejected input.\n\nExamples:\n  $ tpguard scan events/ --format ndjson\n  $ tpguard scan AWSLogs/111122223333/CloudTrail/eu-west-1/2026/11/ \n  $ cat event.json | tpguard scan - --all',
+      '\nExit status: 0 no reported violation at or above --fail-on, 1 there is one, 2 usage error or rejected input.\n\nExamples:\n  $ tpguard scan events/ --format ndjson\n  $ tpguard scan AWSLogs/111122223333/CloudTrail/eu-west-1/2026/11/ \n  $ tpguard scan AWSLogs/ --severity high --fail-on critical --format sarif > tpguard.sarif\n  $ tpguard scan AWSLogs/ --account 111122223333 --region eu-west-1 --rule "TPS-S3-*" --format csv > drift.csv\n  $ cat event.json | tpguard scan - --all',
     )
     .action(async (paths: string[], opts: ScanOptions) => {
       process.exitCode = await runScan(paths, opts);

@@ -8,6 +8,7 @@ import type { DriftRecord } from '../../shared/drift/index.js';
 import { readInputs } from '../../shared/events/index.js';
 import { renderTable } from '../table.js';
 import { PACKAGE_ROOT } from '../context.js';
+import { tpguardCommand } from '../invocation.js';
 import { bySeverityThenRecent, openRuntime, runtimeOptions, summaryLines, type RuntimeOptions } from './replay.js';
 import { DEFAULT_PORT, serveUntilInterrupted } from './serve.js';
 import { reviewStatusBlock } from './review.js';
@@ -61,7 +62,8 @@ function openDriftBlock(open: readonly DriftRecord[]): string[] {
       .join(', ')}):`,
     openDriftTable(sorted.slice(0, SCREEN_ROWS)),
   ];
-  if (sorted.length > SCREEN_ROWS) lines.push(`... and ${sorted.length - SCREEN_ROWS} more: tpguard drift list`);
+  if (sorted.length > SCREEN_ROWS)
+    lines.push(`... and ${sorted.length - SCREEN_ROWS} more: ${tpguardCommand()} drift list`);
   return lines;
 }
 
@@ -108,7 +110,9 @@ export async function startScreen(
     open.length > 0 ? openDriftBlock(open) : ['No open drift.'],
     await reviewStatusBlock(rt.table, rt.deps.evaluator.config, rt.deps.clock.now()),
     [
-      'Next: tpguard drift list --all | tpguard drift show <id> | tpguard drift resolve <id> --by NAME --reason TEXT',
+      `Next: ${['drift list --all', 'drift show <id>', 'drift resolve <id> --by NAME --reason TEXT']
+        .map((c) => `${tpguardCommand()} ${c}`)
+        .join(' | ')}`,
       `Messages that would be sent: ${join(dataDir, 'outbox.ndjson')}`,
     ],
   ];

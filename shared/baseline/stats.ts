@@ -40,7 +40,7 @@ export function statsOf(account: string, region: string): ScopeStats {
     findings: 0,
     violations: 0,
     cannotEvaluate: 0,
-    transitions: { opened: 0, reopened: 0, resolved: 0, gone: 0, suppressed: 0 },
+    transitions: { opened: 0, reopened: 0, resolved: 0, gone: 0, suppressed: 0, unverifiable: 0 },
     add(r) {
       s.read++;
       if (r.findings + r.cannotEvaluate > 0) s.evaluated++;

@@ -73,7 +73,14 @@ export interface BaselineRun {
   findings: number;
   violations: number;
   cannotEvaluate: number;
-  transitions: { opened: number; reopened: number; resolved: number; gone: number; suppressed: number };
+  transitions: {
+    opened: number;
+    reopened: number;
+    resolved: number;
+    gone: number;
+    suppressed: number;
+    unverifiable: number;
+  };
   /** Open drift of this account and region after the run, by severity. */
   openAfter: Record<string, number>;
 }

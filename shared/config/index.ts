@@ -12,4 +12,6 @@ export {
   ScopeSchema,
   type TpguardConfig,
 } from './schema.js';
+export { INGEST_DEFAULTS, type IngestConfig, IngestSchema } from './ingest.js';
 export { inScope } from './scope.js';
+export { type ConfigCheck, checkConfigText } from './validate.js';

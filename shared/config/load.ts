@@ -28,6 +28,12 @@ export function parseYaml(text: string): { ok: true; data: unknown } | { ok: fal
 export function parseConfig(text: string, file: string): TpguardConfig {
   const yaml = parseYaml(text);
   if (!yaml.ok) throw new FileLoadError(file, yaml.message);
+  // An empty file (or one of comments only) is a mistake more often than a choice: say so.
+  if (yaml.data === null || yaml.data === undefined)
+    throw new FileLoadError(
+      file,
+      'empty: no settings in it (write {} for the defaults, or run tpguard init for a starter)',
+    );
   return configFromData(yaml.data, file);
 }
 

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { RESOURCE_TYPE_NAMES } from '../sources/index.js';
 import { BASELINE_DEFAULTS, BaselineSchema } from './baseline.js';
+import { INGEST_DEFAULTS, IngestSchema } from './ingest.js';
 import { NOTIFICATIONS_DEFAULTS, NotificationsSchema } from './notifications.js';
 import { OwnersSchema } from './owners.js';
 import { ReviewsSchema } from './reviews.js';
@@ -90,6 +91,8 @@ export const ConfigSchema = z.strictObject({
   notifications: NotificationsSchema.default(NOTIFICATIONS_DEFAULTS),
   /** The read of the current state (shared/config/baseline.ts): weekly by default. */
   baseline: BaselineSchema.default(BASELINE_DEFAULTS),
+  /** How events are taken in (shared/config/ingest.ts). */
+  ingest: IngestSchema.default(INGEST_DEFAULTS),
 });
 
 export type TpguardConfig = z.infer<typeof ConfigSchema>;

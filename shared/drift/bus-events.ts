@@ -15,10 +15,13 @@ export interface TransitionBusEvent {
 
 /**
  * The bus event of a transition: `source: tpguard`, detail-type `Drift Opened|Resolved|...`,
- * detail = the transition (record and redacted evidence).
+ * detail = the transition (record and redacted evidence) without the resource's tags: tags are
+ * chosen by whoever tags the resource (50 of 256 characters each make a 60 KB event, and PutEvents
+ * takes 256 KB per request), and the notifier reads the record from the store anyway.
  * @example transitionBusEvent(t).detailType // 'Drift Opened'
  */
 export function transitionBusEvent(t: DriftTransition): TransitionBusEvent {
+  const { tags: _tags, ...record } = t.record;
   return {
     source: TPGUARD_EVENT_SOURCE,
     detailType: TRANSITION_DETAIL_TYPES[t.kind],
@@ -26,7 +29,7 @@ export function transitionBusEvent(t: DriftTransition): TransitionBusEvent {
     account: t.record.account,
     region: t.record.region,
     resources: t.record.resourceArn ? [t.record.resourceArn] : [],
-    detail: t,
+    detail: { ...t, record },
   };
 }
 

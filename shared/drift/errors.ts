@@ -36,6 +36,16 @@ export class DriftStatusError extends DriftError {
   }
 }
 
+/** A late observation could not be placed: its record kept changing under it (retried with the event). */
+export class LatePlacementError extends DriftError {
+  public readonly driftId: string;
+  public constructor(driftId: string, options?: { cause?: unknown }) {
+    super(`${driftId}: the record kept changing while a late observation was placed; the event is retried`, options);
+    this.name = 'LatePlacementError';
+    this.driftId = driftId;
+  }
+}
+
 /** Transitions could not be published after the retries: thrown so that Lambda retries the event. */
 export class PublishError extends DriftError {
   public readonly failed: number;

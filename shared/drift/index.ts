@@ -1,7 +1,9 @@
 export { transitionBusEvent, transitionKey } from './bus-events.js';
-export { DriftError, DriftStatusError, PublishError } from './errors.js';
+export { DriftError, DriftStatusError, LatePlacementError, PublishError } from './errors.js';
 export { evidenceOf, redactDeep } from './evidence.js';
 export { driftIdOf, isDriftId } from './id.js';
+export { LATE_NEIGHBOURS, recordAsOf } from './late.js';
+export { type StoredTransition, storedTransition, type TransitionClaim } from './verify.js';
 export {
   applyOperatorChange,
   type Outcome,
@@ -16,13 +18,33 @@ export {
   type DriftQuery,
   type DriftStore,
   type ExceptionMatcher,
+  type LatePatch,
   noExceptions,
   type Publisher,
   type RecordFacts,
   type RejectedInput,
   type StateChange,
 } from './store.js';
-export { intentOf, Intents, nextStatus, type StateIntent, transitionOf } from './transitions.js';
+export {
+  type EventPosition,
+  INTENT_RANK,
+  intentOf,
+  Intents,
+  isAfter,
+  nextStatus,
+  orderKeyOf,
+  type StateIntent,
+  transitionOf,
+} from './transitions.js';
+export {
+  foldTimeline,
+  kindClass,
+  stepTimeline,
+  type TimelineEntry,
+  timelineEntryOf,
+  type TimelineState,
+  type TimelineTransition,
+} from './timeline.js';
 export {
   type DriftHistoryEntry,
   type DriftRecord,

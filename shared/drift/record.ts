@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ObservationOrigin } from '../sources/index.js';
 import { DriftNotFoundError, DriftStatusError } from './errors.js';
+import { onLate } from './late.js';
 import type { DriftStore, RecordFacts, StateChange } from './store.js';
 import { Intents, isAfter, transitionOf, type Intent, type StateIntent } from './transitions.js';
 import type { DriftHistoryEntry, DriftRecord, DriftStatus, DriftTransition } from './types.js';
@@ -9,7 +10,9 @@ import type { DriftHistoryEntry, DriftRecord, DriftStatus, DriftTransition } fro
 export interface ObservedFinding {
   facts: RecordFacts;
   intent: Intent;
-  verdict: 'violation' | 'pass';
+  verdict: 'violation' | 'pass' | 'cannot-evaluate';
+  /** Why the rule could not judge the event (verdict `cannot-evaluate`), secrets redacted. */
+  reason?: string;
   eventId: string;
   eventTime: string;
   /** Event source (cloudtrail, guardduty, ...), kept in history. */
@@ -30,6 +33,12 @@ export const Outcomes = {
   observed: 'observed',
   /** Older than the record's latest observation: history only, no state change. */
   stale: 'stale',
+  /**
+   * Older than the record's latest observation, and it changes what the timeline says happened
+   * (a violation before the fix that ended it, a fix inside an episode): its transitions are
+   * published late, as if the events had arrived in order.
+   */
+  late: 'late',
   /** Seen before: nothing written; its transition is returned again if it made the latest one. */
   duplicate: 'duplicate',
   /** Seen before, but its state write had not happened (a crash in between): applied now. */
@@ -42,6 +51,8 @@ export interface RecordOutcome {
   driftId: string;
   /** The transition to publish, if this observation made one (or made the latest one, for a duplicate). */
   transition?: DriftTransition;
+  /** Transitions a late observation adds to the record's timeline (its own and its successors'), in event order. */
+  late?: DriftTransition[];
 }
 
 function historyEntryOf(f: ObservedFinding, recordedAt: string): DriftHistoryEntry {
@@ -63,6 +74,7 @@ function historyEntryOf(f: ObservedFinding, recordedAt: string): DriftHistoryEnt
     entry.origin = f.origin.kind;
     entry.batchId = f.origin.batchId;
   }
+  if (f.reason) entry.reason = f.reason;
   return entry;
 }
 
@@ -79,8 +91,11 @@ export function transitionFor(
   before: DriftStatus | undefined,
   f: { eventId: string; eventTime: string; evidence?: Record<string, unknown>; origin?: ObservationOrigin },
 ): DriftTransition | undefined {
-  const kind = transitionOf(before, record.status);
+  let kind = transitionOf(before, record.status);
   if (!kind) return undefined;
+  // Whether an opening re-opens is the store's to say (it knows whether anything was out of policy before).
+  const stored = record.lastTransition;
+  if ((kind === 'opened' || kind === 'reopened') && stored?.eventId === f.eventId) kind = stored.kind;
   const t: DriftTransition = { kind, eventId: f.eventId, eventTime: f.eventTime, record };
   if (f.evidence) t.evidence = f.evidence;
   if (f.origin) t.batch = f.origin;
@@ -95,7 +110,7 @@ async function applyState(
 ): Promise<RecordOutcome> {
   const result = await store.applyChange(changeOf(f, intent));
   const driftId = f.facts.driftId;
-  if (!result.applied) return { outcome: Outcomes.stale, driftId };
+  if (!result.applied) return lateOutcome(store, f, intent, result.current, false);
   const transition = transitionFor(result.record, result.before, f);
   return transition ? { outcome, driftId, transition } : { outcome, driftId };
 }
@@ -104,11 +119,18 @@ async function applyState(
 async function onDuplicate(store: DriftStore, f: ObservedFinding, intent: StateIntent): Promise<RecordOutcome> {
   const driftId = f.facts.driftId;
   const record = await store.getRecord(driftId);
-  if (!record || isAfter(f, { eventTime: record.lastSeen, eventId: record.lastEventId })) {
+  if (!record || isAfter({ ...f, intent }, positionOf(record))) {
     return applyState(store, f, intent, Outcomes.recovered);
   }
   const last = record.lastTransition;
-  if (!last || last.eventId !== f.eventId) return { outcome: Outcomes.duplicate, driftId };
+  if (record.lastEventId === f.eventId && (!last || last.eventId !== f.eventId))
+    return { outcome: Outcomes.duplicate, driftId };
+  if (!last || last.eventId !== f.eventId) {
+    // An older observation seen before: what it adds to the timeline is published again (at least
+    // once: the first delivery may have crashed before publishing); the notifier dedupes.
+    const late = await lateOutcome(store, f, intent, record, true);
+    return late.late ? { ...late, outcome: Outcomes.duplicate } : { outcome: Outcomes.duplicate, driftId };
+  }
   // Publishing is at least once: a crash between the write and the publish must not lose it.
   const transition: DriftTransition = {
     kind: last.kind,
@@ -122,11 +144,37 @@ async function onDuplicate(store: DriftStore, f: ObservedFinding, intent: StateI
   return { outcome: Outcomes.duplicate, driftId, transition };
 }
 
+/** The ordering position of a record's latest observation (records written before intents were stored count as fixes). */
+function positionOf(r: DriftRecord): { eventTime: string; eventId: string; intent: StateIntent } {
+  return { eventTime: r.lastSeen, eventId: r.lastEventId, intent: r.lastIntent ?? Intents.resolve };
+}
+
+async function lateOutcome(
+  store: DriftStore,
+  f: ObservedFinding,
+  intent: StateIntent,
+  current: DriftRecord | undefined,
+  republished: boolean,
+): Promise<RecordOutcome> {
+  const driftId = f.facts.driftId;
+  const late = await onLate(store, {
+    driftId,
+    entry: { eventId: f.eventId, eventTime: f.eventTime, intent, ...(f.actor ? { by: f.actor } : {}) },
+    ...(f.evidence ? { evidence: f.evidence } : {}),
+    ...(current ? { current } : {}),
+    republished,
+  });
+  return late.length > 0 ? { outcome: Outcomes.late, driftId, late } : { outcome: Outcomes.stale, driftId };
+}
+
 /**
  * Records one finding: (1) the history entry, written only if absent, is the idempotency marker;
  * (2) one conditional write applies the intent in event-time order and tells the status before,
  * from which the transition follows; (3) the caller publishes the transition. At most two writes,
- * one for a duplicate; no read except on the duplicate path.
+ * one for a duplicate; no read except on the duplicate path. An observation older than the record's
+ * latest (the write's condition failed) is placed in the timeline from the history next to it: when it
+ * changes what happened (a violation before the fix that ended it), the record is corrected (one more
+ * write) and the transitions it adds are returned in `late`.
  * @example const { transition } = await recordFinding(store, finding, new Date().toISOString())
  */
 export async function recordFinding(store: DriftStore, f: ObservedFinding, recordedAt: string): Promise<RecordOutcome> {
@@ -172,10 +220,23 @@ export function factsOf(r: DriftRecord): RecordFacts {
   return facts;
 }
 
-/** The operator's action takes effect after the record's latest observation (clocks and demo data can disagree). */
+/**
+ * How far ahead of the operator's clock a record's latest time is still believed: demo data and a
+ * `--now` in the past can disagree by days, but a record dated years ahead was forged (or written
+ * before intake rejected future dates) and must not lock the operator out.
+ */
+const OPERATOR_MAX_LEAD_MS = 366 * 24 * 3_600_000;
+
+/**
+ * The operator's action takes effect after the record's latest observation (clocks and demo data
+ * can disagree), unless that is dated implausibly far ahead (a year-9999 time): the change then
+ * takes the operator's time, so real events after it apply again. Never a year past 9999, whose
+ * ISO form (`+010000-...`) would sort before every real time.
+ */
 function positionAfter(record: DriftRecord, now: Date, c: OperatorChange): { eventTime: string; eventId: string } {
   const last = Date.parse(record.lastSeen);
-  const at = Number.isFinite(last) && last >= now.getTime() ? new Date(last + 1) : now;
+  const believed = Number.isFinite(last) && last <= now.getTime() + OPERATOR_MAX_LEAD_MS;
+  const at = believed && last >= now.getTime() ? new Date(last + 1) : now;
   const eventTime = at.toISOString();
   const hash = createHash('sha256')
     .update([c.driftId, c.intent, c.by, eventTime].join('\u0000'))
@@ -203,6 +264,7 @@ export async function applyOperatorChange(store: DriftStore, c: OperatorChange):
     note: c.reason,
     onlyFrom: c.onlyFrom,
     operator: true,
+    expect: { lastSeen: record.lastSeen, lastEventId: record.lastEventId },
   };
   if (c.byName) change.actorName = c.byName;
   if (c.exceptionId) change.exceptionId = c.exceptionId;

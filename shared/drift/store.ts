@@ -1,4 +1,5 @@
 import type { ObservationOrigin, ResourceRef } from '../sources/index.js';
+import type { TimelineTransition } from './timeline.js';
 import type { StateIntent } from './transitions.js';
 import type { DriftHistoryEntry, DriftRecord, DriftStatus, DriftTransition } from './types.js';
 
@@ -39,13 +40,37 @@ export interface StateChange {
   operator?: boolean;
   /** Set for a baseline read: kept with the transition slot, so the record says `origin: baseline`. */
   origin?: ObservationOrigin;
+  /**
+   * Apply to the record exactly as it was read (its latest observation), instead of in event order:
+   * an operator's change, whose time is a person's clock and no event time.
+   */
+  expect?: Pick<DriftRecord, 'lastSeen' | 'lastEventId'>;
 }
 
 /**
  * The result of a state write. `applied: false`: the record already saw a later observation
  * (or, with `onlyFrom`, is in another status); nothing changed.
  */
-export type ChangeResult = { applied: true; before?: DriftStatus; record: DriftRecord } | { applied: false };
+export type ChangeResult =
+  | { applied: true; before?: DriftStatus; record: DriftRecord }
+  | { applied: false; current?: DriftRecord };
+
+/**
+ * What a late observation changes on its record, besides history: written in one conditional
+ * UpdateItem that holds only while the record is still as read (`expect`).
+ */
+export interface LatePatch {
+  expect: Pick<DriftRecord, 'lastSeen' | 'lastEventId'>;
+  /** A violation or suppression now precedes: later fixes resolve, later violations re-open. */
+  violated?: boolean;
+  /** An unverifiable observation now precedes: later fixes resolve. */
+  unverified?: boolean;
+  firstSeen?: string;
+  /** The record's status changes (the late observation changed how its timeline ends). */
+  status?: DriftStatus;
+  /** The transition that starts the record's current run, when the late observation announced it. */
+  current?: TimelineTransition;
+}
 
 /** Which drift records to list. */
 export interface DriftQuery {
@@ -78,6 +103,18 @@ export interface DriftStore {
   /** Applies an intent, conditional on event-time order; returns the status before and the record after. */
   applyChange(change: StateChange): Promise<ChangeResult>;
   getRecord(driftId: string): Promise<DriftRecord | undefined>;
+  /** Applies a late observation's patch; undefined when the record changed since it was read. */
+  applyLate(driftId: string, patch: LatePatch): Promise<DriftRecord | undefined>;
+  /**
+   * History entries next to an event time, at most `limit`: `upTo` those at or before it, latest
+   * first; `from` those at or after it, earliest first.
+   */
+  historyNear(
+    driftId: string,
+    eventTime: string,
+    direction: 'upTo' | 'from',
+    limit: number,
+  ): Promise<DriftHistoryEntry[]>;
   queryRecords(query: DriftQuery): Promise<DriftRecord[]>;
   listHistory(driftId: string): Promise<DriftHistoryEntry[]>;
   putRejected(input: RejectedInput): Promise<void>;

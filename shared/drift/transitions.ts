@@ -14,6 +14,12 @@ export const Intents = {
   resolve: 'resolve',
   /** A compliant observation that cannot tell (no resolve condition): history only. */
   observe: 'observe',
+  /**
+   * The rule could not judge the event because of what the event carries (a truncated field, a
+   * value too deep or too large, an expression error on a present field): the record cannot be
+   * verified. Open or suppressed drift stays as it is (fail closed); anything else is `unverifiable`.
+   */
+  unverifiable: 'unverifiable',
 } as const;
 export type Intent = (typeof Intents)[keyof typeof Intents];
 
@@ -24,8 +30,14 @@ export type StateIntent = Exclude<Intent, 'observe'>;
  * The intent of a finding.
  * @example intentOf('pass', true) // 'resolve'
  */
-export function intentOf(verdict: 'violation' | 'pass', resolves: boolean, exceptionId?: string): Intent {
+export function intentOf(
+  verdict: 'violation' | 'pass' | 'cannot-evaluate',
+  resolves: boolean,
+  exceptionId?: string,
+): Intent {
   if (verdict === 'violation') return exceptionId ? Intents.suppress : Intents.violation;
+  // An exception accepts whatever the rule would find, so it covers a rule that cannot tell too.
+  if (verdict === 'cannot-evaluate') return exceptionId ? Intents.suppress : Intents.unverifiable;
   return resolves ? Intents.resolve : Intents.observe;
 }
 
@@ -35,6 +47,7 @@ const AFTER_RESOLVE: Readonly<Record<DriftStatus | 'none', DriftStatus>> = {
   open: 'resolved',
   suppressed: 'resolved',
   resolved: 'resolved',
+  unverifiable: 'resolved',
 };
 
 /**
@@ -44,32 +57,56 @@ const AFTER_RESOLVE: Readonly<Record<DriftStatus | 'none', DriftStatus>> = {
 export function nextStatus(before: DriftStatus | undefined, intent: StateIntent): DriftStatus {
   if (intent === Intents.violation) return 'open';
   if (intent === Intents.suppress) return 'suppressed';
+  if (intent === Intents.unverifiable) return before === 'open' || before === 'suppressed' ? before : 'unverifiable';
   return AFTER_RESOLVE[before ?? 'none'];
 }
 
 /**
  * The transition a status change makes, or undefined when it makes none (same status, or a
  * resource first seen compliant). A record that was ever out of policy re-opens; one that never
- * was opens.
+ * was opens (an unverifiable record was never shown to be out of policy).
  * @example transitionOf('resolved', 'open') // 'reopened'
  */
 export function transitionOf(before: DriftStatus | undefined, after: DriftStatus): TransitionKind | undefined {
   if (before === after || after === 'compliant') return undefined;
-  if (after === 'open') return before === undefined || before === 'compliant' ? 'opened' : 'reopened';
+  if (after === 'open')
+    return before === undefined || before === 'compliant' || before === 'unverifiable' ? 'opened' : 'reopened';
   return after;
 }
 
-/** An (event time, event id) position: observations are ordered by time, ties by event id. */
+/**
+ * Which observation wins when two share an event time (CloudTrail times have one-second
+ * resolution): the more alarming one, so equal times fail closed. A violation beats an exception's
+ * suppression, both beat a record that cannot be verified, everything beats a fix.
+ */
+export const INTENT_RANK: Readonly<Record<StateIntent, number>> = {
+  resolve: 0,
+  unverifiable: 1,
+  suppress: 2,
+  violation: 3,
+};
+
+/** An (event time, intent, event id) position: observations are ordered by time, ties by intent, then event id. */
 export interface EventPosition {
   eventTime: string;
   eventId: string;
+  intent: StateIntent;
 }
 
 /**
- * True when `a` comes strictly after `b` in event order. Times are ISO-8601 UTC strings of the
- * same form (normalized by shared/events), so they compare as strings, as DynamoDB compares them.
- * @example isAfter({ eventTime: '2026-11-02T10:00:00.000Z', eventId: 'b' }, { eventTime: '2026-11-02T10:00:00.000Z', eventId: 'a' }) // true
+ * The ordering key of a position as one string (what the store compares): ISO time, the intent's
+ * rank, the event id. Times are ISO-8601 UTC with a four-digit year (shared/sources/time.ts), so
+ * the keys compare as strings, as DynamoDB compares them.
+ * @example orderKeyOf({ eventTime: '2026-11-02T10:00:00.000Z', intent: 'violation', eventId: 'e-1' }) // '2026-11-02T10:00:00.000Z#3#e-1'
+ */
+export function orderKeyOf(p: EventPosition): string {
+  return `${p.eventTime}#${INTENT_RANK[p.intent]}#${p.eventId}`;
+}
+
+/**
+ * True when `a` comes strictly after `b` in event order.
+ * @example isAfter({ eventTime: 't', eventId: 'a', intent: 'violation' }, { eventTime: 't', eventId: 'b', intent: 'resolve' }) // true
  */
 export function isAfter(a: EventPosition, b: EventPosition): boolean {
-  return a.eventTime > b.eventTime || (a.eventTime === b.eventTime && a.eventId > b.eventId);
+  return orderKeyOf(a) > orderKeyOf(b);
 }

@@ -6,12 +6,16 @@ import type { ObservationOrigin } from '../sources/index.js';
  * review cycle and the report. A drift record is one (account, region, resource, rule).
  */
 
-/** Status of a drift record. `compliant`: observed, never out of policy (kept for event-time ordering). */
-export const DriftStatuses = ['open', 'resolved', 'suppressed', 'compliant'] as const;
+/**
+ * Status of a drift record. `compliant`: observed, never out of policy (kept for event-time ordering).
+ * `unverifiable`: the latest observation could not be judged because of what the event carried
+ * (a truncated field, a value too deep or too large, an expression error): alerted like drift.
+ */
+export const DriftStatuses = ['open', 'resolved', 'suppressed', 'compliant', 'unverifiable'] as const;
 export type DriftStatus = (typeof DriftStatuses)[number];
 
 /** What a state change of a drift record is called. */
-export const TransitionKinds = ['opened', 'resolved', 'reopened', 'suppressed', 'escalated'] as const;
+export const TransitionKinds = ['opened', 'resolved', 'reopened', 'suppressed', 'escalated', 'unverifiable'] as const;
 export type TransitionKind = (typeof TransitionKinds)[number];
 
 /** The EventBridge detail-type of each transition on the tpguard bus (`source: tpguard`). */
@@ -21,6 +25,7 @@ export const TRANSITION_DETAIL_TYPES: Readonly<Record<TransitionKind, string>> =
   reopened: 'Drift Reopened',
   suppressed: 'Drift Suppressed',
   escalated: 'Drift Escalated',
+  unverifiable: 'Drift Unverifiable',
 };
 
 export const TPGUARD_EVENT_SOURCE = 'tpguard';
@@ -48,6 +53,8 @@ export interface DriftRecord {
   occurrences: number;
   /** The event that last changed or confirmed the record (event-time ordering key with lastSeen). */
   lastEventId: string;
+  /** What the latest applied observation asked (violation, suppress, unverifiable, resolve): breaks ties of lastSeen. */
+  lastIntent?: 'violation' | 'suppress' | 'unverifiable' | 'resolve';
   /** Principal of the latest observation. */
   actor?: string;
   /** Owner (team name) resolved from the configuration. */
@@ -96,6 +103,12 @@ export interface DriftTransition {
    * per owner and channel (shared/notify/batch.ts) instead of one message per transition.
    */
   batch?: ObservationOrigin;
+  /**
+   * Set when the transition is published after later observations of the record: its event (or the
+   * violation it closes) arrived after events that happened later. The owner learns about the episode
+   * all the same, with the same transitions as if the events had arrived in order.
+   */
+  late?: boolean;
 }
 
 /** A history entry: every observation of a drift record, kept for audit. */
@@ -104,7 +117,7 @@ export interface DriftHistoryEntry {
   eventId: string;
   eventTime: string;
   /** `gone`: a baseline found the resource no longer exists (the drift is resolved with the read as evidence). */
-  verdict: 'violation' | 'pass' | 'manual' | 'gone';
+  verdict: 'violation' | 'pass' | 'manual' | 'cannot-evaluate' | 'gone';
   /** The transition this observation made, if any. */
   transition?: TransitionKind;
   actor?: string;
@@ -113,6 +126,8 @@ export interface DriftHistoryEntry {
   packVersion: string;
   evidence?: Record<string, unknown>;
   note?: string;
+  /** Why the rule could not judge the event (verdict `cannot-evaluate`), secrets redacted. */
+  reason?: string;
   /** The rule, so history can be read per rule without the record. */
   ruleId?: string;
   /** Event source: cloudtrail, guardduty, config, sagemaker, bedrock (absent for manual entries). */

@@ -282,6 +282,7 @@ async function* readStream(stream: Readable, where: string, linesOnly = false): 
   let splitter: JsonDocumentSplitter | undefined;
   let mode: 'unknown' | 'lines' | 'document' = linesOnly ? 'lines' : 'unknown';
   let index = 0;
+  let blank = true;
   try {
     for await (const line of lines) {
       if (mode === 'document') {
@@ -290,6 +291,7 @@ async function* readStream(stream: Readable, where: string, linesOnly = false): 
       }
       const trimmed = line.replace(/^\uFEFF/, '').trim();
       if (trimmed.length === 0) continue;
+      blank = false;
       if (mode === 'unknown') mode = isCompleteJson(trimmed) ? 'lines' : 'document';
       if (mode === 'document') {
         splitter = new JsonDocumentSplitter({ maxRecord: MAX_RECORD_BYTES }, STREAMED_KEYS);
@@ -303,6 +305,8 @@ async function* readStream(stream: Readable, where: string, linesOnly = false): 
     return;
   }
   if (splitter) yield* fromParts(splitter.end(), where, splitter);
+  // An empty .ndjson file is refused like an empty .json file, not read as "no events" (stdin may be empty).
+  else if (linesOnly && blank) yield reject(where, 'empty file: no event in it');
 }
 
 function* intakeLine(line: string, where: string): Generator<IntakeResult> {

@@ -13,10 +13,10 @@ import { intentOf } from '../drift/index.js';
 import type { DriftTransition } from '../drift/index.js';
 import { intake } from '../sources/index.js';
 import type { Observation, Rejection } from '../sources/index.js';
-import { evaluate, type Evaluator, type Finding } from '../policy/index.js';
+import { evaluate, type Evaluator, type Finding, unverifiable } from '../policy/index.js';
 import { redactSecrets, redactTags, silentTelemetry } from '../kernel/index.js';
 import type { CompiledRule } from '../policy/index.js';
-import type { Clock } from '../kernel/index.js';
+import { DEFAULT_MAX_FUTURE_SKEW_MINUTES, type Clock } from '../kernel/index.js';
 import { rejectedInputOf } from './rejected.js';
 import { IngestMetrics, type IngestTelemetry } from './telemetry.js';
 
@@ -42,6 +42,8 @@ export interface IngestResult {
   findings: number;
   violations: number;
   cannotEvaluate: number;
+  /** Of those, the ones the event's content caused on an identified resource: recorded as `unverifiable` drift. */
+  unverifiable: number;
   /** Verdicts a rule could not reach for want of configuration (an `approved` list still empty): counted only. */
   notConfigured: number;
   outcomes: Record<Outcome, number>;
@@ -58,6 +60,7 @@ export function emptyResult(): IngestResult {
     findings: 0,
     violations: 0,
     cannotEvaluate: 0,
+    unverifiable: 0,
     notConfigured: 0,
     outcomes,
     transitions: [],
@@ -102,17 +105,13 @@ function factsOf(obs: Observation, f: Finding, rule: CompiledRule, deps: IngestD
   return facts;
 }
 
-async function recordOne(
-  obs: Observation,
-  f: Finding & { verdict: 'violation' | 'pass' },
-  deps: IngestDeps,
-): Promise<RecordOutcome> {
+type Recordable = Finding & { verdict: 'violation' | 'pass' | 'cannot-evaluate' };
+
+async function recordOne(obs: Observation, f: Recordable, deps: IngestDeps): Promise<RecordOutcome> {
   const rule = ruleOf(deps.evaluator, f.ruleId);
   const facts = factsOf(obs, f, rule, deps);
   const exceptionId =
-    f.verdict === 'violation'
-      ? await (deps.exceptions ?? noExceptions)(f.ruleId, f.resource, obs.eventTime)
-      : undefined;
+    f.verdict !== 'pass' ? await (deps.exceptions ?? noExceptions)(f.ruleId, f.resource, obs.eventTime) : undefined;
   const finding = {
     facts,
     intent: intentOf(f.verdict, f.resolves, exceptionId),
@@ -124,13 +123,32 @@ async function recordOne(
     ...(obs.actor?.arn ? { actor: obs.actor.arn } : {}),
     ...(exceptionId ? { exceptionId } : {}),
     ...(obs.origin ? { origin: obs.origin } : {}),
+    ...(f.verdict === 'cannot-evaluate' && f.reason ? { reason: redactSecrets(f.reason) } : {}),
   };
   return recordFinding(deps.store, finding, deps.clock.now().toISOString());
 }
 
 /**
- * Evaluates one observation and records every violation and pass; cannot-evaluate verdicts are
- * logged and counted. Transitions are collected in `acc` (published by the caller).
+ * Why an observation is dated too far ahead of the receiving clock to be taken in, or undefined.
+ * Dated into the future, it would order every real event after it as older: the record would be
+ * silenced until that date (and a year-9999 time would lock it for good).
+ */
+export function futureRejection(obs: Observation, deps: IngestDeps, where: string): Rejection | undefined {
+  const skewMinutes = deps.evaluator.config.ingest?.maxFutureSkewMinutes ?? DEFAULT_MAX_FUTURE_SKEW_MINUTES;
+  const limit = deps.clock.now().getTime() + skewMinutes * 60_000;
+  const at = Date.parse(obs.eventTime);
+  if (Number.isFinite(at) && at <= limit) return undefined;
+  return {
+    where,
+    reason: `event time ${obs.eventTime} is more than ${skewMinutes} minutes ahead of the receiving clock (${new Date(limit - skewMinutes * 60_000).toISOString()}): rejected, nothing recorded (ingest.maxFutureSkewMinutes)`,
+  };
+}
+
+/**
+ * Evaluates one observation and records every violation and pass, and every cannot-evaluate verdict
+ * the event's content caused on an identified resource (as `unverifiable`: a rule that cannot judge
+ * what it was given must not fall silent); other cannot-evaluate verdicts are logged and counted.
+ * Transitions are collected in `acc` (published by the caller).
  */
 export async function ingestObservation(
   obs: Observation,
@@ -141,7 +159,7 @@ export async function ingestObservation(
   const findings = evaluate(deps.evaluator, obs);
   acc.events++;
   t.count(IngestMetrics.evaluated);
-  const recordable: (Finding & { verdict: 'violation' | 'pass' })[] = [];
+  const recordable: Recordable[] = [];
   for (const f of findings) {
     if (f.verdict === 'not-configured') {
       // Said once per run (the evaluator's notes), not once per event.
@@ -151,14 +169,23 @@ export async function ingestObservation(
     if (f.verdict === 'cannot-evaluate') {
       acc.cannotEvaluate++;
       t.count(IngestMetrics.cannotEvaluate);
-      t.warn('rule cannot evaluate', { eventId: obs.eventId, ruleId: f.ruleId, reason: redactSecrets(f.reason ?? '') });
+      t.warn('rule cannot evaluate', {
+        eventId: obs.eventId,
+        ruleId: f.ruleId,
+        cause: f.cause,
+        reason: redactSecrets(f.reason ?? ''),
+      });
+      if (!unverifiable(f)) continue;
+      acc.unverifiable++;
+      t.count(IngestMetrics.unverifiable);
+      recordable.push({ ...f, severity: ruleOf(deps.evaluator, f.ruleId).rule.severity } as Recordable);
       continue;
     }
     if (f.verdict === 'violation') {
       acc.violations++;
       t.count(IngestMetrics.violations);
     }
-    recordable.push(f as Finding & { verdict: 'violation' | 'pass' });
+    recordable.push(f as Recordable);
   }
   // Each finding of one observation is a different (rule, resource): a different record, so they
   // are written concurrently. Order only matters per record, and that is the store's condition.
@@ -168,6 +195,7 @@ export async function ingestObservation(
     acc.findings++;
     acc.outcomes[s.value.outcome]++;
     if (s.value.transition) acc.transitions.push(s.value.transition);
+    if (s.value.late) acc.transitions.push(...s.value.late);
   }
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) throw failed.reason;
@@ -222,8 +250,9 @@ export async function publishTransitions(acc: IngestResult, deps: IngestDeps): P
 export async function ingestEvent(event: unknown, deps: IngestDeps, where = 'event'): Promise<IngestResult> {
   const acc = emptyResult();
   for (const item of intake(event, where)) {
-    if (item.ok) await ingestObservation(item.observation, deps, acc);
-    else await recordRejection(item.rejection, event, deps, acc);
+    const rejection = item.ok ? futureRejection(item.observation, deps, item.where) : item.rejection;
+    if (item.ok && !rejection) await ingestObservation(item.observation, deps, acc);
+    else await recordRejection(rejection!, event, deps, acc);
   }
   await finishIngest(acc, deps);
   return acc;
@@ -234,8 +263,11 @@ export async function ingestEvent(event: unknown, deps: IngestDeps, where = 'eve
  * made, not its envelope): evaluate -> record -> publish.
  * @example const result = await ingestNormalized(observation, deps)
  */
-export async function ingestNormalized(obs: Observation, deps: IngestDeps): Promise<IngestResult> {
-  const acc = await ingestObservation(obs, deps);
+export async function ingestNormalized(obs: Observation, deps: IngestDeps, where = 'event'): Promise<IngestResult> {
+  const acc = emptyResult();
+  const rejection = futureRejection(obs, deps, where);
+  if (rejection) await recordRejection(rejection, obs.raw, deps, acc);
+  else await ingestObservation(obs, deps, acc);
   await finishIngest(acc, deps);
   return acc;
 }

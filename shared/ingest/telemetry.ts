@@ -10,6 +10,8 @@ export const IngestMetrics = {
   transitions: 'Transitions',
   rejected: 'RejectedInputs',
   cannotEvaluate: 'CannotEvaluate',
+  /** Cannot-evaluate verdicts caused by the event's content on an identified resource: recorded as drift. */
+  unverifiable: 'Unverifiable',
   duplicates: 'DuplicateFindings',
   stale: 'StaleFindings',
 } as const;

@@ -1,5 +1,5 @@
 export { type ArnParts, MAX_ARN, parseArn } from './arn.js';
-export { type Clock, fixedClock, parseIsoTime, systemClock } from './clock.js';
+export { type Clock, DEFAULT_MAX_FUTURE_SKEW_MINUTES, fixedClock, parseIsoTime, systemClock } from './clock.js';
 export { CREDENTIAL_FORMATS, hasCredentialFormat } from './credential-formats.js';
 export { describeError, FileLoadError, InvalidTimestampError, JsonParseError, TpguardError } from './errors.js';
 export { foldName } from './fold.js';

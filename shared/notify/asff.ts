@@ -82,6 +82,8 @@ const STATES: Readonly<
   escalated: { record: 'ACTIVE', compliance: 'FAILED' },
   resolved: { record: 'ARCHIVED', compliance: 'PASSED', workflow: 'RESOLVED' },
   suppressed: { record: 'ACTIVE', compliance: 'FAILED', workflow: 'SUPPRESSED' },
+  // Cannot be verified: shown as failing until an observation says otherwise (fail closed).
+  unverifiable: { record: 'ACTIVE', compliance: 'FAILED', workflow: 'NEW' },
 };
 
 /** ASFF resource types for the tpguard types that have one; the rest are `Other`. */

@@ -26,7 +26,8 @@ export const MAX_SUMMARY_ITEMS = 50;
 
 /** One drift in a summary. */
 export interface BatchItem {
-  kind: 'opened' | 'reopened' | 'resolved' | 'gone' | 'suppressed';
+  /** `unverifiable`: the state read could not be judged (what it carried was cut or too deep). */
+  kind: 'opened' | 'reopened' | 'resolved' | 'gone' | 'suppressed' | 'unverifiable';
   severity: Severity;
   ruleId: string;
   title: string;
@@ -104,7 +105,7 @@ export function summarizeBatch(
 }
 
 function summaryOf(batch: ObservationOrigin, owner: string, at: string, items: BatchItem[]): BatchSummary {
-  const counts = { opened: 0, reopened: 0, resolved: 0, gone: 0, suppressed: 0 };
+  const counts = { opened: 0, reopened: 0, resolved: 0, gone: 0, suppressed: 0, unverifiable: 0 };
   const worst = new Map<string, Severity>();
   for (const i of items) {
     counts[i.kind]++;
@@ -136,6 +137,7 @@ export function batchHeadline(s: BatchSummary): string {
     s.counts.resolved ? `${s.counts.resolved} resolved` : '',
     s.counts.gone ? `${s.counts.gone} gone` : '',
     s.counts.suppressed ? `${s.counts.suppressed} suppressed` : '',
+    s.counts.unverifiable ? `${s.counts.unverifiable} unverifiable` : '',
   ].filter(Boolean);
   return `${s.batch.kind} of ${s.batch.label}: ${out}${closed.length ? `; ${closed.join(', ')}` : ''}`;
 }

@@ -192,6 +192,7 @@ export const KIND_HEADLINES: Readonly<Record<TransitionKind, string>> = {
   resolved: 'Drift resolved',
   suppressed: 'Drift suppressed',
   escalated: 'Drift escalated',
+  unverifiable: 'Drift unverifiable',
 };
 
 /** One sentence on who or what closed, suppressed or escalated the drift. */
@@ -205,5 +206,7 @@ export function outcomeSentence(f: AlertFacts): string | undefined {
     return `Still open${age} after the owner (${f.owner}) was alerted: escalated to the default owners.`;
   }
   if (f.kind === 'reopened') return 'It had been resolved before and is out of policy again.';
+  if (f.kind === 'unverifiable')
+    return 'The rule could not judge the latest event (a field was truncated, too deep, too large or unreadable): treat it as out of policy until an event shows otherwise.';
   return undefined;
 }

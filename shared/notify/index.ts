@@ -25,17 +25,22 @@ export { renderEmail } from './email.js';
 export { DeliveryError, DeliveryFailedError, InvalidTransitionError } from './errors.js';
 export { alertFacts, ruleCatalog, type RuleCatalog } from './facts.js';
 export {
-  type ClaimGuard,
   type ClaimOutcome,
   ClaimOutcomes,
   entryName,
-  guardHolds,
   type LedgerSlot,
   MemoryLedger,
   type NotificationLedger,
-  positionOf,
 } from './ledger.js';
-export { type DeliveryResult, guardFor, type NotifierDeps, notifyTransition } from './notifier.js';
+export {
+  type BusEventResult,
+  type DeliveryResult,
+  ledgerKeyOf,
+  type NotifierDeps,
+  notifyBusEvent,
+  notifyTransition,
+  type TransitionStore,
+} from './notifier.js';
 export { ownAccountHub, planDeliveries, sameAccountHub } from './routing.js';
 export { renderSlack, validateSlackMessage } from './slack.js';
 export { NotifyMetrics, type NotifyTelemetry } from './telemetry.js';

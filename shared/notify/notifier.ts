@@ -1,5 +1,6 @@
 import type { TpguardConfig } from '../config/index.js';
-import type { DriftTransition } from '../drift/index.js';
+import type { DriftStore, DriftTransition } from '../drift/index.js';
+import { kindClass, storedTransition, transitionKey } from '../drift/index.js';
 import type { Clock } from '../kernel/index.js';
 import { renderFinding } from './asff.js';
 import { renderChatbot } from './chatbot.js';
@@ -7,15 +8,8 @@ import { dispatch, type Dispatcher, type Outbound, type Payloads } from './dispa
 import { renderEmail } from './email.js';
 import { DeliveryFailedError, DeliveryInFlightError } from './errors.js';
 import { alertFacts, type AlertFacts, type RuleCatalog } from './facts.js';
-import { transitionKey } from '../drift/index.js';
-import {
-  ClaimOutcomes,
-  positionOf,
-  type ClaimGuard,
-  type ClaimOutcome,
-  type LedgerSlot,
-  type NotificationLedger,
-} from './ledger.js';
+import { parseTransitionEvent } from './transition-schema.js';
+import { ClaimOutcomes, type ClaimOutcome, type LedgerSlot, type NotificationLedger } from './ledger.js';
 import { planDeliveries, type HubTarget, type PlannedDelivery } from './routing.js';
 import { renderSlack } from './slack.js';
 import type { Channel } from './types.js';
@@ -69,14 +63,12 @@ const RENDERERS: { readonly [C in Channel]: Renderer<C> } = {
 };
 
 /**
- * Escalations made by the digest carry the opening event id and must find the drift still open in
- * that episode; every other transition must still be the record's current one (or newer).
+ * The ledger key of a transition: `<kind>#<eventId>`, with opened and reopened as one kind (whether
+ * an opening re-opens can depend on what arrived before it: one message per opening all the same).
+ * @example ledgerKeyOf({ kind: 'reopened', eventId: 'e1' }) // 'opened#e1'
  */
-export function guardFor(t: DriftTransition): ClaimGuard {
-  const last = t.record.lastTransition;
-  const published = last?.kind === 'escalated' && last.eventId === t.eventId;
-  if (t.kind === 'escalated' && !published) return { type: 'still-open', openEventId: t.eventId };
-  return { type: 'current-or-newer', transition: positionOf(t) };
+export function ledgerKeyOf(t: Pick<DriftTransition, 'kind' | 'eventId'>): string {
+  return transitionKey({ kind: kindClass(t.kind) as DriftTransition['kind'], eventId: t.eventId });
 }
 
 function outboundOf<C extends Channel>(
@@ -122,8 +114,11 @@ export async function deliverOnce(
 }
 
 /**
- * Sends a drift transition on every planned channel (for a transition of a batch, Security Hub only), exactly once per (transition, channel):
- * each send is preceded by a conditional claim on the drift item. Channels that fail are
+ * Sends a drift transition on every planned channel, exactly once per (transition, channel)
+ * (for a transition of a batch, Security Hub only: people get the batch's summary):
+ * each send is preceded by a conditional claim in the ledger. For transitions made in this process
+ * (the digest's escalations, the review jobs); a transition from the bus goes through
+ * {@link notifyBusEvent}, which takes it from the drift store. Channels that fail are
  * released and reported together in a {@link DeliveryFailedError} (thrown, so the event is
  * retried and ends in the dead-letter queue); channels already sent stay recorded and are
  * skipped by the retry.
@@ -145,11 +140,10 @@ export async function notifyTransition(t: DriftTransition, deps: NotifierDeps): 
     now: deps.clock.now(),
   });
   const key = transitionKey(t);
-  const guard = guardFor(t);
   const results: DeliveryResult[] = [];
   const failures: Error[] = [];
   for (const d of plan) {
-    const slot: LedgerSlot = { scope: 'drift', driftId: t.record.driftId, channel: d.channel, key, guard };
+    const slot: LedgerSlot = { scope: 'drift', driftId: t.record.driftId, channel: d.channel, key: ledgerKeyOf(t) };
     let message: Outbound | undefined;
     const build = (): Outbound => (message = outboundOf(d.channel, t, facts, d, deps));
     let result: DeliveryResult;
@@ -168,4 +162,48 @@ export async function notifyTransition(t: DriftTransition, deps: NotifierDeps): 
   if (failures.length > 0)
     throw new DeliveryFailedError(`${t.kind} ${t.record.ruleId} ${t.record.resourceId}`, failures);
   return results;
+}
+
+/** What notifying one bus event did: the result per channel, or why nothing was sent. */
+export interface BusEventResult {
+  results: DeliveryResult[];
+  /** Set when the store does not support the event's transition (missing record, superseded beyond history, forged). */
+  unsupported?: string;
+}
+
+/** Where the notifier reads what the bus only names: the drift record and its history. */
+export type TransitionStore = Pick<DriftStore, 'getRecord' | 'historyNear'>;
+
+/**
+ * Notifies a transition event from the tpguard bus. The event only names the transition (drift id,
+ * kind, event id and time): whoever may put events on the bus can write anything into it, so the
+ * transition sent is the one the drift store has, rendered from the stored record and evidence;
+ * one the store does not support sends nothing. A past transition (delivered after the record moved
+ * on) still reaches email, Slack and Chatbot; Security Hub only ever gets the record's current state.
+ * Throws {@link InvalidTransitionError} for an event that is not a transition at all.
+ * @example const { results } = await notifyBusEvent(event, { ...deps, store })
+ */
+export async function notifyBusEvent(
+  event: unknown,
+  deps: NotifierDeps & { store: TransitionStore },
+): Promise<BusEventResult> {
+  const claimed = parseTransitionEvent(event);
+  const stored = await storedTransition(deps.store, {
+    driftId: claimed.record.driftId,
+    kind: claimed.kind,
+    eventId: claimed.eventId,
+    eventTime: claimed.eventTime,
+  });
+  if (!stored.found) {
+    const why =
+      stored.reason === 'missing'
+        ? `no drift record ${claimed.record.driftId}`
+        : `drift ${claimed.record.driftId} has no ${claimed.kind} transition by event ${claimed.eventId}`;
+    return { results: [], unsupported: why };
+  }
+  const { securityHub, ...rest } = deps;
+  const transition = claimed.republished ? { ...stored.transition, republished: true } : stored.transition;
+  return {
+    results: await notifyTransition(transition, stored.current && securityHub ? { ...rest, securityHub } : rest),
+  };
 }

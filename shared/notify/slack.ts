@@ -29,6 +29,7 @@ const KIND_EMOJI: Readonly<Partial<Record<AlertFacts['kind'], string>>> = {
   resolved: ':white_check_mark:',
   suppressed: ':no_bell:',
   escalated: ':arrow_double_up:',
+  unverifiable: ':grey_question:',
 };
 
 export const mrkdwn = (text: string): SlackTextObject => ({ type: 'mrkdwn', text: truncate(text, SLACK_LIMITS.text) });

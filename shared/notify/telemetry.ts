@@ -10,6 +10,8 @@ export const NotifyMetrics = {
   skipped: 'NotificationsSkipped',
   failed: 'NotificationsFailed',
   rejected: 'RejectedTransitions',
+  /** Transition events the drift store does not support (forged, or superseded beyond its history): nothing sent. */
+  unsupported: 'UnsupportedTransitions',
 } as const;
 export type NotifyMetric = (typeof NotifyMetrics)[keyof typeof NotifyMetrics];
 

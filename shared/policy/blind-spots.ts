@@ -121,7 +121,7 @@ export function blindReason(
   prefixes: readonly FieldPrefix[],
   spots: readonly BlindSpot[],
   maxDepth: number,
-): string | undefined {
+): { reason: string; cause: 'truncated' | 'too-deep' } | undefined {
   for (const spot of spots)
     for (const p of prefixes) {
       if (p.tree !== spot.tree) continue;
@@ -133,8 +133,8 @@ export function blindReason(
         spot.path.length > 6 ? `${spot.path.slice(0, 6).map(shown).join('.')}…` : spot.path.map(shown).join('.');
       const field = (spot.tree === 'event' ? 'event.' : '') + (where || '(the record)');
       return spot.why === 'truncated'
-        ? `CloudTrail truncated ${field} (omitted: true)`
-        : `${field} nested deeper than ${maxDepth} levels`;
+        ? { reason: `CloudTrail truncated ${field} (omitted: true)`, cause: 'truncated' }
+        : { reason: `${field} nested deeper than ${maxDepth} levels`, cause: 'too-deep' };
     }
   return undefined;
 }

@@ -25,6 +25,24 @@ export class PolicyPackError extends TpguardError {
   }
 }
 
+/**
+ * `rules test` cannot find the files its cases name (a pack copied without its fixtures): one
+ * line for all of them, not one per case.
+ */
+export class RuleFixturesMissingError extends TpguardError {
+  public readonly root: string;
+  public readonly missing: readonly string[];
+  public constructor(root: string, missing: readonly string[], options?: { cause?: unknown }) {
+    super(
+      `${missing.length} file${missing.length === 1 ? '' : 's'} the rule tests name ${missing.length === 1 ? 'is' : 'are'} not under ${root} (first: ${missing[0]}): copy them there beside the pack, or pass --fixtures DIR`,
+      options,
+    );
+    this.name = 'RuleFixturesMissingError';
+    this.root = root;
+    this.missing = missing;
+  }
+}
+
 /** Thrown for a configuration item that does not carry the state (oversized-item summaries). */
 export class IncompleteConfigItemError extends TpguardError {
   public constructor(message: string, options?: { cause?: unknown }) {

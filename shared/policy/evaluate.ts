@@ -21,6 +21,30 @@ export interface Finding {
   resolves: boolean;
   /** Why a rule could not be evaluated, or which configuration it lacks. */
   reason?: string;
+  /** What kind of reason, for a cannot-evaluate verdict (see {@link unverifiable}). */
+  cause?: CannotEvaluateCause;
+}
+
+/**
+ * Why a rule could not judge an event. The event's content decides `truncated`, `too-deep`,
+ * `oversized` and `error` (an expression failing on a field that is there): whoever made the call
+ * chose that content, so these must not silence the rule. `absent` (a field the event does not
+ * carry) and `no-resource` (nothing to judge) are the event not being about what the rule checks.
+ */
+export const CannotEvaluateCauses = ['truncated', 'too-deep', 'oversized', 'error', 'absent', 'no-resource'] as const;
+export type CannotEvaluateCause = (typeof CannotEvaluateCauses)[number];
+
+const UNVERIFIABLE: ReadonlySet<CannotEvaluateCause> = new Set(['truncated', 'too-deep', 'oversized', 'error']);
+
+/**
+ * True for a cannot-evaluate finding caused by what the event carries, on an identified resource:
+ * recorded as `unverifiable` drift (and alerted), not only logged.
+ * @example unverifiable({ verdict: 'cannot-evaluate', cause: 'truncated', ... }) // true
+ */
+export function unverifiable(f: Finding): boolean {
+  return (
+    f.verdict === 'cannot-evaluate' && f.cause !== undefined && UNVERIFIABLE.has(f.cause) && f.resource.id !== 'unknown'
+  );
 }
 
 /** A pack ready to evaluate observations against one configuration. */
@@ -66,6 +90,13 @@ function baseContext(obs: Observation, view: EventView, celConfig: Record<string
 
 function message(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
+}
+
+/** A field the event does not carry (CEL's no_such_key), or any other failure of the expression. */
+function causeOf(err: unknown): CannotEvaluateCause {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'no_such_key'
+    ? 'absent'
+    : 'error';
 }
 
 function resourcesFor(c: CompiledRule, obs: Observation, ctx: Record<string, unknown>): ResourceRef[] | string {
@@ -122,10 +153,17 @@ function judge(c: CompiledRule, ctx: Record<string, unknown>, resource: Resource
     // CEL's `||` and `&&` absorb an error when the other side decides, so an absent field or an
     // unconfigured list only ends here when nothing the event carries settles the verdict.
     const { verdict, reason } = verdictOfError(err, c.rule.violation);
-    return { ...base, severity: 'informational', verdict, reason: `violation: ${reason}` };
+    const cause = verdict === 'cannot-evaluate' ? { cause: causeOf(err) } : {};
+    return { ...base, severity: 'informational', verdict, reason: `violation: ${reason}`, ...cause };
   }
   if (typeof violated !== 'boolean')
-    return { ...base, severity: 'informational', verdict: 'cannot-evaluate', reason: 'violation did not give a bool' };
+    return {
+      ...base,
+      severity: 'informational',
+      verdict: 'cannot-evaluate',
+      reason: 'violation did not give a bool',
+      cause: 'error',
+    };
   if (violated) return { ...base, verdict: 'violation' };
   // Configuration items carry the whole state, unless the recorder did not record it.
   let resolves = obs.source === 'config' && obs.detail.configurationItemStatus !== 'ResourceNotRecorded';
@@ -156,9 +194,18 @@ function identifiable(r: ResourceRef): boolean {
 export { nestedDeeperThan } from '../kernel/index.js';
 
 /** A finding for a rule that cannot judge the event, with the reason. */
-function cannotEvaluate(c: CompiledRule, resource: ResourceRef, reason: string): Finding {
+function cannotEvaluate(c: CompiledRule, resource: ResourceRef, reason: string, cause: CannotEvaluateCause): Finding {
   const { id: ruleId, title } = c.rule;
-  return { ruleId, title, severity: 'informational', verdict: 'cannot-evaluate', resource, resolves: false, reason };
+  return {
+    ruleId,
+    title,
+    severity: 'informational',
+    verdict: 'cannot-evaluate',
+    resource,
+    resolves: false,
+    reason,
+    cause,
+  };
 }
 
 /**
@@ -183,15 +230,20 @@ export function evaluate(ev: Evaluator, obs: Observation, only?: ReadonlySet<str
     const blind = view.spots.length > 0 ? blindReason(fieldPrefixesOfRule(c), view.spots, MAX_EVENT_DEPTH) : undefined;
     const resources = resourcesFor(c, obs, ctx);
     if (typeof resources === 'string') {
-      out.push(cannotEvaluate(c, { type: c.rule.resource.type, id: 'unknown' }, blind ?? resources));
+      const unknown = { type: c.rule.resource.type, id: 'unknown' };
+      out.push(
+        blind
+          ? cannotEvaluate(c, unknown, blind.reason, blind.cause)
+          : cannotEvaluate(c, unknown, resources, 'no-resource'),
+      );
       continue;
     }
     for (const resource of resources) {
       if (!inScope(resource, ev.config)) continue;
       if (!identifiable(resource)) {
         const short = { type: resource.type, id: resource.id.slice(0, 64) };
-        out.push(cannotEvaluate(c, short, `resource id or ARN longer than ${MAX_RESOURCE_ID} characters`));
-      } else out.push(blind ? cannotEvaluate(c, resource, blind) : judge(c, ctx, resource, obs));
+        out.push(cannotEvaluate(c, short, `resource id or ARN longer than ${MAX_RESOURCE_ID} characters`, 'oversized'));
+      } else out.push(blind ? cannotEvaluate(c, resource, blind.reason, blind.cause) : judge(c, ctx, resource, obs));
     }
   }
   return out;

@@ -1,6 +1,8 @@
 export { loadPackSnapshot, PACK_SNAPSHOT_FILE, snapshotOf } from './compile.js';
-export { PolicyPackError } from './errors.js';
+export { PolicyPackError, RuleFixturesMissingError } from './errors.js';
 export {
+  type CannotEvaluateCause,
+  CannotEvaluateCauses,
   createEvaluator,
   evaluate,
   type Evaluator,
@@ -8,11 +10,18 @@ export {
   MAX_EVENT_DEPTH,
   MAX_RESOURCE_ID,
   nestedDeeperThan,
+  unverifiable,
 } from './evaluate.js';
 export { CEL_FUNCTIONS } from './cel.js';
 export { type CompiledRule, loadPolicyPack, type PolicyPack } from './load.js';
 export { generatePatterns, matchesPattern } from './patterns.js';
-export { type RuleTestResult, runRuleTests, TEST_CONFIG_FILE } from './rule-tests.js';
+export {
+  missingFixtures,
+  type RuleTestOptions,
+  type RuleTestResult,
+  runRuleTests,
+  TEST_CONFIG_FILE,
+} from './rule-tests.js';
 export { type Rule, RULE_KEY_ORDER } from './schema.js';
 export { checkPackPaths, type PathCheck, plainPath } from './models/check.js';
 export {

@@ -36,8 +36,9 @@ function keyOrderProblem(keys: string[]): string | undefined {
 /** How a pack is loaded. */
 export interface LoadPackOptions {
   /**
-   * Check that every test case's event (and config) file exists. Default true; deployed
-   * functions pass false because the test files are not packaged beside the handler.
+   * Refuse the pack when a test case's event (or config) file is missing. Default false: only
+   * `rules test` needs the fixtures (it resolves them itself, see runRuleTests), so a pack copied
+   * elsewhere without them still scans, replays and deploys.
    */
   checkTestFiles?: boolean;
 }
@@ -47,7 +48,7 @@ function parseRuleFile(
   file: string,
   root: string,
   problems: PackProblem[],
-  checkTestFiles = true,
+  checkTestFiles = false,
 ): CompiledRule | undefined {
   const yaml = parseYaml(text);
   if (!yaml.ok) {
@@ -127,7 +128,7 @@ export async function loadPolicyPack(dir: string, options: LoadPackOptions = {})
     const text = texts[i];
     hash.update(relative(dir, file)).update('\0').update(text).update('\0');
     const display = relative(process.cwd(), file) || file;
-    const compiled = parseRuleFile(text, display, root, problems, options.checkTestFiles ?? true);
+    const compiled = parseRuleFile(text, display, root, problems, options.checkTestFiles ?? false);
     if (!compiled) continue;
     const other = seen.get(compiled.rule.id);
     if (other) problems.push({ file: display, ruleId: compiled.rule.id, message: `duplicate id (also in ${other})` });

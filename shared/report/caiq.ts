@@ -57,13 +57,18 @@ function implemented(r: Facts): CaiqAnswer {
   const evidence = [
     `Defined: policy pack ${defined.packVersion} with ${plural(defined.rules, 'rule')} (by area: ${countList(defined.byArea)}; by severity: ${severityList(defined.bySeverity)}), each with its own test cases.`,
     `Implemented: ${plural(deployed.patterns, 'EventBridge pattern')} generated from the pack (${deployed.patternNames.join(', ') || 'none'}), delivered to ${plural(deployed.functions.length, 'function')} (${deployed.functions.join(', ') || 'none'}; from ${deployed.source}).`,
+    r.provenance.statement,
     `Evaluated: ${plural(ran.eventsEvaluated, 'event')} evaluated from ${w.firstDay} to ${w.lastDay} (${plural(ran.observations, 'observation')}); ${ran.driftOpened} drift opened, ${ran.driftResolved} resolved, mean time to resolve ${hours(ran.meanTimeToResolveHours)}.`,
     ...baselineEvidence(r),
     `Open now: ${severityList(ran.openNow)}.`,
   ];
   const read = r.baselines.length > 0;
   let answer: CaiqAnswerValue = 'Yes';
-  let summary = `The rules are defined, deployed as event patterns and evaluated events in the period${read ? `; the existing state was read through them by a baseline (last ${baselineWhen(r)})` : ''}.`;
+  const local = r.provenance.evidence === 'local';
+  const baselineRead = read ? `; the existing state was read through them by a baseline (last ${baselineWhen(r)})` : '';
+  let summary = local
+    ? `The rules are defined, their event patterns generated, and events were evaluated locally in the period (no deployment was read)${baselineRead}.`
+    : `The rules are defined, deployed as event patterns and evaluated events in the period${baselineRead}.`;
   if (defined.rules === 0) {
     answer = 'No';
     summary = 'No rule is defined.';
@@ -72,7 +77,9 @@ function implemented(r: Facts): CaiqAnswer {
     summary =
       deployed.patterns === 0
         ? 'Rules are defined but no event pattern routes events to them.'
-        : 'Rules are defined and deployed, but no event was evaluated in the period.';
+        : local
+          ? 'Rules are defined and their patterns generated, but no event was evaluated in the period.'
+          : 'Rules are defined and deployed, but no event was evaluated in the period.';
   }
   return { ...CAIQ_QUESTIONS.implemented, answer, summary, evidence };
 }

@@ -20,8 +20,16 @@ function timeline(facts: DriftFacts, from: string, to: string, timezone: string)
   const width = bucketDays(start, end) * DAY;
   const buckets: TimelineBucket[] = [];
   for (let t = start; t < end && buckets.length < 400; t += width) {
-    const iso = new Date(t).toISOString();
-    buckets.push({ start: iso, label: localDate(new Date(t), timezone), opened: 0, resolved: 0 });
+    // The last bucket is cut at the period's end: the time axis ends where the period does.
+    const stop = Math.min(t + width, end);
+    buckets.push({
+      start: new Date(t).toISOString(),
+      label: localDate(new Date(t), timezone),
+      end: new Date(stop).toISOString(),
+      endLabel: localDate(new Date(stop - 1), timezone),
+      opened: 0,
+      resolved: 0,
+    });
   }
   for (const e of transitionsInWindow(facts, from, to)) {
     const b = buckets[Math.min(buckets.length - 1, Math.floor((Date.parse(e.at) - start) / width))];

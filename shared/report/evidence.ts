@@ -14,11 +14,13 @@ import { answerCaiq } from './caiq.js';
 import { buildCharts } from './charts-data.js';
 import { CONTROL, OWNERSHIP, STANDARDS } from './control.js';
 import { guidelineEvidence } from './guidelines.js';
+import { driftEpisodes } from './appendix.js';
 import type {
   BaselineEvidence,
   BaselineRunFact,
   EvidenceReport,
   ExceptionSummary,
+  Provenance,
   ReportOrigin,
   StandardMapping,
 } from './types.js';
@@ -44,6 +46,10 @@ export interface EvidenceInput {
   origin?: ReportOrigin;
   /** Baseline run records (any period: the last one before `to` of each account and region is cited). */
   baselineRuns?: readonly BaselineRunFact[];
+  /** The version of tpguard that builds the report. */
+  tpguardVersion: string;
+  /** Without `origin`: where the local store is (e.g. `embedded store .tpguard`). */
+  localStore?: string;
 }
 
 /**
@@ -79,6 +85,23 @@ export function lastBaselines(runs: readonly BaselineRunFact[], to: string): Bas
     }));
 }
 
+/** What made the report and where its evidence is from: `deployed` only when it read a deployed table. */
+function provenance(input: EvidenceInput): Provenance {
+  const o = input.origin;
+  const base = { tpguardVersion: input.tpguardVersion, packVersion: input.pack.version };
+  if (o)
+    return {
+      ...base,
+      evidence: 'deployed',
+      statement: `Deployed: the evidence was read from ${o.stack ? `the stack ${o.stack}, ` : ''}table ${o.table} in account ${o.account}, region ${o.region}, by ${o.generatedBy}.`,
+    };
+  return {
+    ...base,
+    evidence: 'local',
+    statement: `Evaluated locally: the evidence was read from the ${input.localStore ?? 'local store'} on the machine that generated the report, not from a deployment; the event patterns and functions it names are those this pack and serverless.yml define, not proof that they are deployed.`,
+  };
+}
+
 function standards(pack: PolicyPack): StandardMapping[] {
   return STANDARDS.map((s) => ({
     key: s.key,
@@ -107,6 +130,9 @@ function exceptionsIn(list: readonly RiskException[], from: string, to: string, 
       approvedBy: e.approvedBy,
       ...(e.createdBy ? { addedBy: actorLabel(e.createdBy, e.createdByName) } : {}),
       ...(e.approval ? { approval: { by: actorLabel(e.approval.by, e.approval.name), at: e.approval.at } } : {}),
+      ...(e.revokedAt
+        ? { revoked: { by: e.revokedBy ? actorLabel(e.revokedBy, e.revokedByName) : 'unknown', at: e.revokedAt } }
+        : {}),
       reason: e.reason,
       createdAt: e.createdAt,
       expiresAt: e.expiresAt,
@@ -154,6 +180,7 @@ export function buildEvidence(input: EvidenceInput): EvidenceReport {
   }
   const report: EvidenceReport = {
     generatedAt: input.now.toISOString(),
+    provenance: provenance(input),
     ...(input.origin ? { origin: input.origin } : {}),
     window: {
       from,
@@ -190,6 +217,7 @@ export function buildEvidence(input: EvidenceInput): EvidenceReport {
     reviewed: reviewed(input.tasks, from, to, input.now),
     exceptions: exceptionsIn(input.exceptions, from, to, input.now.toISOString()),
     charts: buildCharts(input.facts, from, to, input.timezone),
+    appendix: { drift: driftEpisodes(input.facts, from, to) },
   };
   report.caiq = answerCaiq(report);
   report.guidelines = guidelineEvidence(report, pack, input.facts);

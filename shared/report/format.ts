@@ -122,3 +122,28 @@ export function baselineRows(r: EvidenceReport): { headers: string[]; rows: stri
     ]),
   };
 }
+
+/**
+ * A time as `YYYY-MM-DD HH:MM` in the report's timezone (what an auditor compares with `drift show`).
+ * @example dayTimeIn('UTC')('2027-04-20T10:05:00.000Z') // '2027-04-20 10:05'
+ */
+export function dayTimeIn(timezone: string): (iso: string) => string {
+  const fmt = new Intl.DateTimeFormat('en-CA', {
+    timeZone: timezone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  return (iso) => {
+    const p = Object.fromEntries(fmt.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
+    return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+  };
+}
+
+/** `by <identity> on <time>`, or `-`, for an exception's revocation. */
+export function revokedText(e: { revoked?: { by: string; at: string } }): string {
+  return e.revoked ? `by ${e.revoked.by} at ${e.revoked.at}` : '-';
+}

@@ -1,7 +1,19 @@
 import { escapeXml as x } from './escape.js';
 import { actorLabel } from '../kernel/index.js';
 import { approverText } from './caiq.js';
-import { baselineRows, compactIds, countList, dayIn, untilDayIn, hours, originLine, severityList } from './format.js';
+import {
+  baselineRows,
+  compactIds,
+  countList,
+  dayIn,
+  dayTimeIn,
+  untilDayIn,
+  hours,
+  originLine,
+  revokedText,
+  severityList,
+} from './format.js';
+import { provenanceLine } from './markdown.js';
 import { breakdownChart, timelineChart } from './svg.js';
 import type { EvidenceReport } from './types.js';
 
@@ -19,7 +31,8 @@ th{background:#f4f4f5}.cards{display:grid;grid-template-columns:repeat(4,1fr);ga
 .Yes{background:var(--yes)}.Partially{background:var(--partially)}.No{background:var(--no)}
 .charts{display:grid;grid-template-columns:1fr 1fr;gap:12px}.chart{border:1px solid var(--line);border-radius:8px;padding:6px}
 ul{margin:4px 0 10px;padding-left:20px}li{margin:2px 0}.asks{color:var(--muted);font-style:italic;margin:0}
-.status-done{color:var(--yes);font-weight:600}.status-overdue{color:var(--no);font-weight:600}.status-open{color:var(--partially);font-weight:600}
+.provenance{padding:6px 10px;border-radius:6px;margin:0 0 12px}.provenance.deployed{background:#ecfdf5}.provenance.local{background:#fffbeb}
+.appendix table{font-size:11px}.status-done{color:var(--yes);font-weight:600}.status-overdue{color:var(--no);font-weight:600}.status-open{color:var(--partially);font-weight:600}
 @media print{body{background:#fff;font-size:11px}main{max-width:none;padding:0}h2{break-after:avoid}section,table,.chart,.card{break-inside:avoid}
  .answer{-webkit-print-color-adjust:exact;print-color-adjust:exact}@page{size:A4;margin:14mm}}
 `;
@@ -102,7 +115,7 @@ function reviews(r: EvidenceReport): string {
   return (
     `<section><h2>Reviews</h2>${table(['task', 'owner', 'status', 'due', 'signed off by', 'on', 'on time', 'decision', 'reminders', 'escalated'], rows, true)}` +
     `<h2>Exceptions (risk acceptance)</h2>${table(
-      ['id', 'rule', 'resource', 'approved by', 'reason', 'from', 'until', 'state'],
+      ['id', 'rule', 'resource', 'approved by', 'reason', 'from', 'until', 'state', 'revoked'],
       r.exceptions.map((e) => [
         e.exceptionId,
         e.ruleId,
@@ -112,6 +125,7 @@ function reviews(r: EvidenceReport): string {
         day(e.createdAt),
         untilDayIn(r.window.timezone)(e.expiresAt),
         e.state,
+        revokedText(e),
       ]),
     )}</section>`
   );
@@ -124,11 +138,33 @@ function baseline(r: EvidenceReport): string {
 
 function pack(r: EvidenceReport): string {
   return `<section><h2>Policy pack and deployment</h2>${list([
+    r.provenance.statement,
     `Pack ${r.defined.packVersion}: ${r.defined.rules} rules; by area: ${countList(r.defined.byArea)}; by severity: ${severityList(r.defined.bySeverity)}.`,
     `Pack versions that evaluated events in the period: ${r.ran.packVersions.join(', ') || 'none'}.`,
     `EventBridge patterns: ${r.deployed.patterns} (${r.deployed.patternNames.join(', ') || 'none'}).`,
     `Functions (${r.deployed.source}): ${r.deployed.functions.join(', ') || 'none'}.`,
   ])}</section>`;
+}
+
+function appendix(r: EvidenceReport): string {
+  const at = dayTimeIn(r.window.timezone);
+  return (
+    `<section class="appendix"><h2>Appendix: every drift of the period</h2><p class="meta">${x(`${r.appendix.drift.length} drift episodes open at some time from ${r.window.firstDay} to ${r.window.lastDay}, oldest first. Trace one with tpguard drift show <id> (its record and every observation, with the redacted evidence).`)}</p>` +
+    `${table(
+      ['drift id', 'rule', 'severity', 'resource', 'account / region', 'opened', 'opened by', 'closed', 'closed by'],
+      r.appendix.drift.map((d) => [
+        d.driftId,
+        d.ruleId,
+        d.severity,
+        `${d.resourceType}/${d.resourceId}`,
+        `${d.account} / ${d.region}`,
+        at(d.openedAt),
+        d.openedBy ?? '-',
+        d.closedAt ? `${d.closed} ${at(d.closedAt)}` : 'open at the end of the period',
+        d.closedBy ?? '-',
+      ]),
+    )}</section>`
+  );
 }
 
 /**
@@ -140,9 +176,10 @@ export function renderHtml(r: EvidenceReport): string {
   return (
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"><title>${x(title)}</title><style>${CSS}</style></head>` +
-    `<body><main><h1>${x(title)}</h1><p class="meta">Generated ${x(r.generatedAt)} by tpguard for ${x(r.window.firstDay)} to ${x(r.window.lastDay)} (${x(r.window.timezone)}); policy pack ${x(r.defined.packVersion)}.</p>` +
+    `<body><main><h1>${x(title)}</h1><p class="meta">Generated ${x(r.generatedAt)} by tpguard ${x(r.provenance.tpguardVersion)} for ${x(r.window.firstDay)} to ${x(r.window.lastDay)} (${x(r.window.timezone)}); policy pack ${x(r.defined.packVersion)}.</p>` +
+    `<p class="provenance ${x(r.provenance.evidence)}">${provenanceLine(r, (label, rest) => `<b>${x(label)}:</b> ${x(rest)}`)}</p>` +
     `${r.origin ? `<p class="meta">${x(originLine(r.origin))}</p>` : ''}` +
     `${r.caiq.map((q) => `<p><span class="answer ${x(q.answer)}">${x(q.id)} ${x(q.answer)}</span>${x(q.summary)}</p>`).join('')}${cards(r)}` +
-    `${activity(r)}${baseline(r)}${control(r)}${caiq(r)}${guidelines(r)}${reviews(r)}${pack(r)}</main></body></html>\n`
+    `${activity(r)}${baseline(r)}${control(r)}${caiq(r)}${guidelines(r)}${reviews(r)}${pack(r)}${appendix(r)}</main></body></html>\n`
   );
 }

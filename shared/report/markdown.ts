@@ -1,7 +1,18 @@
 import { escapeMd as e } from './escape.js';
 import { actorLabel } from '../kernel/index.js';
 import { approverText } from './caiq.js';
-import { baselineRows, compactIds, countList, dayIn, untilDayIn, hours, originLine, severityList } from './format.js';
+import {
+  baselineRows,
+  compactIds,
+  countList,
+  dayIn,
+  dayTimeIn,
+  untilDayIn,
+  hours,
+  originLine,
+  revokedText,
+  severityList,
+} from './format.js';
 import type { EvidenceReport } from './types.js';
 
 function table(headers: string[], rows: string[][]): string[] {
@@ -122,7 +133,7 @@ function reviewSection(r: EvidenceReport): string[] {
     '## Exceptions (risk acceptance)',
     '',
     ...table(
-      ['id', 'rule', 'resource', 'approved by', 'reason', 'from', 'until', 'state'],
+      ['id', 'rule', 'resource', 'approved by', 'reason', 'from', 'until', 'state', 'revoked'],
       r.exceptions.map((x) => [
         x.exceptionId,
         x.ruleId,
@@ -132,6 +143,7 @@ function reviewSection(r: EvidenceReport): string[] {
         day(x.createdAt),
         untilDayIn(r.window.timezone)(x.expiresAt),
         x.state,
+        revokedText(x),
       ]),
     ),
     '',
@@ -154,10 +166,43 @@ function packSection(r: EvidenceReport): string[] {
   return [
     '## Policy pack and deployment',
     '',
+    `- ${e(r.provenance.statement)}`,
     `- Pack ${r.defined.packVersion}: ${r.defined.rules} rules; by area: ${countList(r.defined.byArea)}; by severity: ${severityList(r.defined.bySeverity)}.`,
     `- Pack versions that evaluated events in the period: ${r.ran.packVersions.join(', ') || 'none'}.`,
     `- EventBridge patterns: ${r.deployed.patterns} (${e(r.deployed.patternNames.join(', ') || 'none')}).`,
     `- Functions (${e(r.deployed.source)}): ${e(r.deployed.functions.join(', ') || 'none')}.`,
+    '',
+  ];
+}
+
+/** The provenance statement with its label (`Deployed`, `Evaluated locally`) set apart. */
+export function provenanceLine(r: EvidenceReport, render: (label: string, rest: string) => string): string {
+  const s = r.provenance.statement;
+  const at = s.indexOf(': ');
+  return at < 0 ? render(s, '') : render(s.slice(0, at), s.slice(at + 2));
+}
+
+function appendixSection(r: EvidenceReport): string[] {
+  const at = dayTimeIn(r.window.timezone);
+  return [
+    '## Appendix: every drift of the period',
+    '',
+    `${r.appendix.drift.length} drift episodes open at some time from ${r.window.firstDay} to ${r.window.lastDay}, oldest first. Trace one with \`tpguard drift show <id>\` (its record and every observation, with the redacted evidence).`,
+    '',
+    ...table(
+      ['drift id', 'rule', 'severity', 'resource', 'account / region', 'opened', 'opened by', 'closed', 'closed by'],
+      r.appendix.drift.map((d) => [
+        d.driftId,
+        d.ruleId,
+        d.severity,
+        `${d.resourceType}/${d.resourceId}`,
+        `${d.account} / ${d.region}`,
+        at(d.openedAt),
+        d.openedBy ?? '-',
+        d.closedAt ? `${d.closed} ${at(d.closedAt)}` : 'open at the end of the period',
+        d.closedBy ?? '-',
+      ]),
+    ),
     '',
   ];
 }
@@ -170,7 +215,9 @@ export function renderMarkdown(r: EvidenceReport): string {
   return [
     `# Evidence report: ${r.control.id} ${e(r.control.title)}`,
     '',
-    `Generated ${r.generatedAt} by tpguard for ${r.window.firstDay} to ${r.window.lastDay} (${r.window.timezone}); policy pack ${r.defined.packVersion}.`,
+    `Generated ${r.generatedAt} by tpguard ${e(r.provenance.tpguardVersion)} for ${r.window.firstDay} to ${r.window.lastDay} (${r.window.timezone}); policy pack ${r.defined.packVersion}.`,
+    '',
+    provenanceLine(r, (label, rest) => `**${label}:** ${e(rest)}`),
     '',
     ...(r.origin ? [e(originLine(r.origin)), ''] : []),
     ...r.caiq.map((q) => `- **${q.id} ${q.answer}**: ${e(q.summary)}`),
@@ -182,5 +229,6 @@ export function renderMarkdown(r: EvidenceReport): string {
     ...baselineSection(r),
     ...reviewSection(r),
     ...packSection(r),
+    ...appendixSection(r),
   ].join('\n');
 }

@@ -25,6 +25,9 @@ function legend(x: number, y: number, items: [string, string][]): string {
     .join('');
 }
 
+/** `2027-01-01` for a one-day bucket, `2027-01-01 .. 2027-01-07` for a longer one. */
+const span = (b: TimelineBucket) => (b.label === b.endLabel ? b.label : `${b.label} .. ${b.endLabel}`);
+
 function yAxis(left: number, top: number, h: number, w: number, max: number): string {
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => {
     const y = top + h - f * h;
@@ -63,8 +66,8 @@ export function timelineChart(
           ? `<text x="${x}" y="${top + h + 16}" text-anchor="middle">${escapeXml(b.label.slice(5))}</text>`
           : '';
       return (
-        `<rect x="${x - bar}" y="${top + h - ho}" width="${bar}" height="${ho}" fill="${COLORS.opened}"><title>${escapeXml(`${b.label}: ${b.opened} opened`)}</title></rect>` +
-        `<rect x="${x}" y="${top + h - hr}" width="${bar}" height="${hr}" fill="${COLORS.resolved}"><title>${escapeXml(`${b.label}: ${b.resolved} resolved`)}</title></rect>${label}`
+        `<rect x="${x - bar}" y="${top + h - ho}" width="${bar}" height="${ho}" fill="${COLORS.opened}"><title>${escapeXml(`${span(b)}: ${b.opened} opened`)}</title></rect>` +
+        `<rect x="${x}" y="${top + h - hr}" width="${bar}" height="${hr}" fill="${COLORS.resolved}"><title>${escapeXml(`${span(b)}: ${b.resolved} resolved`)}</title></rect>${label}`
       );
     })
     .join('');
@@ -74,7 +77,7 @@ export function timelineChart(
       ['opened / reopened', COLORS.opened],
       ['resolved', COLORS.resolved],
     ])}` +
-    `${yAxis(left, top, h, w, max)}${bars}<text x="${left + w / 2}" y="${H - 8}" text-anchor="middle">${escapeXml(buckets.length ? `${buckets[0]!.label} .. ${buckets[buckets.length - 1]!.label}` : 'no data')}</text></svg>`
+    `${yAxis(left, top, h, w, max)}${bars}<text x="${left + w / 2}" y="${H - 8}" text-anchor="middle">${escapeXml(buckets.length ? `${buckets[0]!.label} .. ${buckets[buckets.length - 1]!.endLabel}` : 'no data')}</text></svg>`
   );
 }
 

@@ -28,10 +28,14 @@ export interface StandardMapping {
   rules: { ruleId: string; refs: string[] }[];
 }
 
-/** One bucket of the timeline chart. */
+/** One bucket of the timeline chart; the last one ends at the period's end. */
 export interface TimelineBucket {
   start: string;
   label: string;
+  /** Where the bucket ends (exclusive): the next one's start, or the period's end for the last. */
+  end: string;
+  /** The local date of the bucket's last day. */
+  endLabel: string;
   opened: number;
   resolved: number;
 }
@@ -51,6 +55,8 @@ export interface ExceptionSummary {
   addedBy?: string;
   /** Four eyes: the identity that approved it, and when. */
   approval?: { by: string; at: string };
+  /** Who revoked it (`exception revoke`), and when. */
+  revoked?: { by: string; at: string };
   reason: string;
   createdAt: string;
   expiresAt: string;
@@ -119,9 +125,44 @@ export interface BaselineEvidence {
   openAfter: Record<string, number>;
 }
 
+/**
+ * One drift episode of the period, for an auditor to sample and trace (`tpguard drift show <id>`):
+ * opened (or reopened) before the period's end and not closed before its start.
+ */
+export interface DriftSample {
+  driftId: string;
+  ruleId: string;
+  severity: Severity;
+  resourceType: string;
+  resourceId: string;
+  account: string;
+  region: string;
+  openedAt: string;
+  /** The principal of the violating event (or the operator). */
+  openedBy?: string;
+  /** When the episode ended within the period: resolved, or suppressed by an exception. */
+  closedAt?: string;
+  closed?: 'resolved' | 'suppressed';
+  /** Who resolved it: the principal of the compliant event, or the operator who resolved it by hand. */
+  closedBy?: string;
+}
+
+/**
+ * What produced the report and where its evidence came from. `deployed` only with evidence of a
+ * deployment (the report read a deployed stack's table); otherwise `local`: evaluated locally.
+ */
+export interface Provenance {
+  tpguardVersion: string;
+  packVersion: string;
+  evidence: 'deployed' | 'local';
+  /** One sentence for the auditor. */
+  statement: string;
+}
+
 /** The whole evidence report; the JSON format is exactly this object. */
 export interface EvidenceReport {
   generatedAt: string;
+  provenance: Provenance;
   /** Present when the report was built from a deployed stack. */
   origin?: ReportOrigin;
   /** [from, to) as instants; `firstDay`..`lastDay` the same window as local dates in `timezone` (inclusive). */
@@ -167,4 +208,6 @@ export interface EvidenceReport {
   };
   exceptions: ExceptionSummary[];
   charts: { timeline: TimelineBucket[]; bySeverity: BreakdownRow[]; byArea: BreakdownRow[] };
+  /** Every drift episode of the period, oldest first: the population an auditor samples from. */
+  appendix: { drift: DriftSample[] };
 }

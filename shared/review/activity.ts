@@ -53,6 +53,9 @@ export interface ReplayedTransition {
   driftId: string;
   kind: TransitionKind;
   at: string;
+  /** Who made it: the event's principal, or the operator (a proven identity, with the typed name). */
+  actor?: string;
+  actorName?: string;
 }
 
 const STATUS_AFTER: Readonly<Partial<Record<TransitionKind, DriftStatus>>> = {
@@ -92,7 +95,14 @@ export function replayTransitions(history: readonly DriftHistoryEntry[]): Replay
       kind = transitionOf(before, after);
     }
     if (after) status.set(h.driftId, after);
-    if (kind) out.push({ driftId: h.driftId, kind, at: h.eventTime });
+    if (kind)
+      out.push({
+        driftId: h.driftId,
+        kind,
+        at: h.eventTime,
+        ...(h.actor ? { actor: h.actor } : {}),
+        ...(h.actorName ? { actorName: h.actorName } : {}),
+      });
   }
   return out;
 }

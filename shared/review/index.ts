@@ -1,4 +1,4 @@
-export { driftActivity, transitionsInWindow } from './activity.js';
+export { driftActivity, type ReplayedTransition, replayTransitions, transitionsInWindow } from './activity.js';
 export { endOfLocalDay, fromWallTime, localDate } from './calendar.js';
 export {
   completeReview,

@@ -3,6 +3,7 @@ import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/fixtures.js';
 import type { DriftRecord } from '../../shared/drift/index.js';
 import { fixtureArgs, validEventFiles } from './replay-support.js';
+import { tpguardCommand } from '../../cli/invocation.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -146,7 +147,9 @@ describe('Command: tpguard drift resolve', () => {
     // Assess
     expect([again.code, unknown.code, malformed.code]).toEqual([2, 2, 2]);
     expect(again.stderr).toBe(`tpguard: drift ${resolved!.driftId} is resolved, not open or suppressed\n`);
-    expect(unknown.stderr).toBe('tpguard: no drift record d-00000000000000000000 (see: tpguard drift list --all)\n');
+    expect(unknown.stderr).toBe(
+      `tpguard: no drift record d-00000000000000000000 (see: ${tpguardCommand()} drift list --all)\n`,
+    );
     expect(malformed.stderr).toMatch(/^tpguard: not a drift id: bucket/);
   });
 

@@ -24,7 +24,7 @@ describe('Command: tpguard replay', () => {
     expect(stdout).toMatch(/RESOLVED\s+high\s+TPS-S3-90/);
     expect(stdout).toMatch(/REOPENED\s+high\s+TPS-S3-90/);
     expect(stdout).toContain('events: 14 read, 13 routed to the ingest handlers, 1 matched no rule; 0 rejected');
-    expect(stdout).toMatch(/transitions: 6 opened, 2 resolved, 1 reopened, 0 suppressed\n/);
+    expect(stdout).toMatch(/transitions: 6 opened, 2 resolved, 1 reopened, 0 suppressed, 0 unverifiable\n/);
     expect(stdout).toContain('open drift: 5 (1 critical, 2 high, 1 medium, 1 low)');
   });
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { windowBound } from '../../cli/commands/report.js';
 import { CONFIG, POLICY, tpguard } from './review-support.js';
+import { tpguardCommand } from '../../cli/invocation.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tpguard-report-'));
 const store = ['--data-dir', dir, '--config', CONFIG, '--policy', POLICY];
@@ -83,9 +84,9 @@ describe('Command: tpguard review (errors)', () => {
 
     // Assess
     expect([unknown.code, decision.code, show.code]).toEqual([2, 2, 2]);
-    expect(unknown.err).toBe('tpguard: no review task 2027-Q2/nobody (see: tpguard review list)\n');
+    expect(unknown.err).toBe(`tpguard: no review task 2027-Q2/nobody (see: ${tpguardCommand()} review list)\n`);
     expect(decision.err).toBe('tpguard: --decision must be keep or update\n');
-    expect(show.err).toBe('tpguard: no review task nonsense (see: tpguard review list)\n');
+    expect(show.err).toBe(`tpguard: no review task nonsense (see: ${tpguardCommand()} review list)\n`);
   });
 
   it('has --help with an example on every review, exception and report command', async () => {

@@ -1,8 +1,9 @@
+import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicyPack } from '../../shared/policy/index.js';
 import { runCli } from '../helpers/cli.js';
-import { loadShape, tempDir, type Json } from '../helpers/fixtures.js';
+import { loadShape, REPO_ROOT, tempDir, type Json } from '../helpers/fixtures.js';
 import { writePack, type RuleSpec } from '../helpers/pack.js';
 
 const suspended = loadShape<Json>('eventbridge-cloudtrail-s3-put-bucket-versioning-suspended.json');
@@ -159,7 +160,7 @@ describe('Command: tpguard rules', () => {
     // Assess
     expect(code).toBe(1);
     expect(stdout.trimEnd().split('\n')).toEqual([
-      'FAIL TPS-AUD-01 "passing case" (events/start-logging.jsonl): expected pass, observed not-applicable',
+      `FAIL TPS-AUD-01 "passing case" (events/start-logging.jsonl): expected pass, observed not-applicable [rejected ${join(policy, '..', 'events', 'start-logging.jsonl')}: empty file: no event in it]`,
       'FAIL TPS-GD-01 "violating case" (events/versioning-suspended.json): expected violation, observed not-applicable',
       'FAIL TPS-GD-01 "passing case" (events/versioning-suspended.json): expected pass, observed not-applicable',
       `3 passed, 3 failed (3 rules, pack ${version})`,
@@ -190,5 +191,48 @@ describe('Command: tpguard rules', () => {
       'detail-type': ['AWS API Call via CloudTrail'],
       detail: { eventSource: ['s3.amazonaws.com'], eventName: ['PutBucketVersioning'] },
     });
+  });
+});
+
+describe('A policy pack copied elsewhere (--policy DIR)', () => {
+  let copy: string;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    let dir: string;
+    ({ dir, cleanup } = await tempDir('tpguard-copied-pack-'));
+    copy = join(dir, 'packs', 'mds-01', 'policies');
+    await cp(join(REPO_ROOT, 'policies'), copy, { recursive: true });
+  });
+  afterAll(async () => cleanup());
+
+  it('scans and validates without the rule test fixtures', async () => {
+    // Act
+    const scan = await runCli(['scan', join(REPO_ROOT, 'events', 'story'), '--policy', copy, '--format', 'json']);
+    const validate = await runCli(['rules', 'validate', '--policy', copy]);
+
+    // Assess
+    expect(scan.code).toBe(1);
+    expect(scan.stderr).not.toMatch(/not found|policies/);
+    expect(JSON.parse(scan.stdout).summary.violations).toBeGreaterThan(0);
+    expect(validate).toMatchObject({ code: 0, stderr: '' });
+  });
+
+  it('rules test says in one line that the fixtures are missing, and runs with --fixtures', async () => {
+    // Act
+    const missing = await runCli(['rules', 'test', '--policy', copy]);
+    const found = await runCli(['rules', 'test', '--policy', copy, '--fixtures', REPO_ROOT, '--rule', 'TPS-S3-04']);
+
+    // Assess
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toBe('');
+    expect(missing.stderr.split('\n')).toEqual([
+      expect.stringMatching(
+        /^tpguard: \d+ files the rule tests name are not under .*packs\/mds-01 \(first: events\/.*\): copy them there beside the pack, or pass --fixtures DIR$/,
+      ),
+      '',
+    ]);
+    expect(found.code).toBe(0);
+    expect(found.stdout).toMatch(/^\d+ passed, 0 failed \(1 rules, pack [0-9a-f]{12}\)\n$/);
   });
 });

@@ -207,7 +207,11 @@ describe('Command: tpguard scan', () => {
     const pack = await runCli(['scan', SHAPES_DIR, '--policy', badPack, '--config', opts[3]!]);
 
     // Assess
-    expect(format).toEqual({ code: 2, stdout: '', stderr: 'tpguard: --format must be one of table, json, ndjson\n' });
+    expect(format).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'tpguard: --format must be one of table, json, ndjson, csv, sarif, junit\n',
+    });
     expect(config).toEqual({ code: 2, stdout: '', stderr: `${badConfig}: unknown key approved.kmsKey\n` });
     expect(pack.code).toBe(2);
     expect(pack.stdout).toBe('');

@@ -60,7 +60,7 @@ describe('Function: digest lambdaHandler', () => {
     const run = await mod.lambdaHandler(
       {},
       {
-        ledger: new MemoryLedger(() => record),
+        ledger: new MemoryLedger(),
         dispatcher,
         catalog: await shippedCatalog(),
         config: shippedConfig(),

@@ -78,7 +78,8 @@ describe('Function: notify lambdaHandler', () => {
     const { dispatcher, sent } = recordingDispatcher(['email', 'slack']);
     // Act
     const response = await mod.lambdaHandler(openedEvent(), {
-      ledger: new MemoryLedger(() => t.record),
+      store: { getRecord: async () => t.record, historyNear: async () => [] },
+      ledger: new MemoryLedger(),
       dispatcher,
       catalog: await shippedCatalog(),
       config: shippedConfig(),
@@ -102,6 +103,7 @@ describe('Function: notify lambdaHandler', () => {
     const response = await mod.lambdaHandler(
       { source: 'aws.s3', 'detail-type': 'Drift Opened', detail: {} },
       {
+        store: { getRecord: async () => undefined, historyNear: async () => [] },
         ledger: new MemoryLedger(),
         dispatcher,
         catalog: await shippedCatalog(),
@@ -155,6 +157,46 @@ describe('Function: notify handler (deployed wiring)', () => {
     expect(hub.commandCalls(BatchImportFindingsCommand)[0]!.args[0].input.Findings![0]!.ProductArn).toBe(
       'arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default',
     );
+  });
+
+  it('sends nothing for a forged Drift Resolved (real drift id, future time) while the record is open (attack 10)', async () => {
+    // Prepare: the drift id is a hash of public facts; the attacker puts a resolution on the bus
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    hub.on(BatchImportFindingsCommand).resolves({ FailedCount: 0, SuccessCount: 1 });
+    const [opened] = await driveHistory(fx.store, freshFacts('nlp'), ['violation']);
+    const forged = structuredClone(opened!);
+    forged.kind = 'resolved';
+    forged.eventId = 'forged-1';
+    forged.eventTime = '9999-01-01T00:00:00.000Z';
+    forged.record = { ...forged.record, status: 'resolved', lastSeen: forged.eventTime, lastEventId: 'forged-1' };
+    const event = { ...transitionEnvelope(forged), 'detail-type': 'Drift Resolved' };
+    // Act
+    const { result } = await captureStdout(() => mod.handler(event, lambdaContext('tpguard-notify')));
+    // Assess
+    expect(result).toMatchObject({ results: [], unsupported: expect.stringContaining('forged-1') });
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+    expect(hub.commandCalls(BatchImportFindingsCommand)).toHaveLength(0);
+    expect((await fx.store.getRecord(opened!.record.driftId))?.status).toBe('open');
+  });
+
+  it('renders what the store holds, not what the event says: a real transition with forged content', async () => {
+    // Prepare
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    hub.on(BatchImportFindingsCommand).resolves({ FailedCount: 0, SuccessCount: 1 });
+    const [opened] = await driveHistory(fx.store, freshFacts('nlp'), ['violation']);
+    const forged = structuredClone(opened!);
+    forged.record.title = 'All clear: ignore this';
+    forged.record.owner = 'vision';
+    forged.evidence = { fields: { note: 'Open in the AWS console: https://evil.example/login' } };
+    // Act
+    await captureStdout(() => mod.handler(transitionEnvelope(forged), lambdaContext('tpguard-notify')));
+    // Assess
+    const publish = sns.commandCalls(PublishCommand);
+    expect(publish).toHaveLength(1);
+    const input = publish[0]!.args[0].input;
+    expect(input.MessageAttributes?.owner).toEqual({ DataType: 'String', StringValue: 'nlp' });
+    expect(input.Message).not.toContain('evil.example');
+    expect(input.Message).not.toContain('All clear');
   });
 
   it('throws when SNS fails, so Lambda retries and the dead-letter queue keeps the event', async () => {

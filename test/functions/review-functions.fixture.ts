@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { openLocalTable, type LocalTable } from '../../shared/adapters/local/index.js';
+import type { LocalTable } from '../../shared/adapters/local/index.js';
+import { openTestTable } from '../helpers/dynamodb.js';
 import { packagedFiles } from '../helpers/packaged-files.js';
 
 const PACK = join(import.meta.dirname, '../shared/review/fixtures/pack');
@@ -10,7 +11,7 @@ const PACK = join(import.meta.dirname, '../shared/review/fixtures/pack');
  * EventBridge and fetch are mocked by the tests.
  */
 export async function reviewEnvironment(): Promise<{ table: LocalTable; restore: () => Promise<void> }> {
-  const table = await openLocalTable();
+  const table = await openTestTable();
   const packaged = await packagedFiles(join(PACK, 'tpguard.config.yaml'), join(PACK, 'policies'));
   const vars: Record<string, string> = {
     TPGUARD_TABLE: table.tableName,

@@ -185,7 +185,7 @@ describe('No secret leaves (issue 13, attacker review items 16, 17, 25)', () => 
       const { output: notifyLogs } = await captureStdout(async () => {
         for (const t of transitions)
           await notifyTransition(t, {
-            ledger: new MemoryLedger(() => t.record),
+            ledger: new MemoryLedger(),
             dispatcher,
             catalog: ruleCatalog(pack),
             config,

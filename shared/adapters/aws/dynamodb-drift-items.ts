@@ -1,5 +1,5 @@
-import type { StateChange } from '../../drift/index.js';
-import { Intents } from '../../drift/index.js';
+import type { LatePatch, StateChange } from '../../drift/index.js';
+import { Intents, orderKeyOf } from '../../drift/index.js';
 import type { DriftHistoryEntry, DriftRecord, DriftStatus, TransitionKind } from '../../drift/index.js';
 
 /**
@@ -34,11 +34,15 @@ const BOOKKEEPING = new Set([
   'gsi1sk',
   'prevStatus',
   'violatedBefore',
+  'unverifiedBefore',
+  'held',
+  'orderKey',
   'episodeStart',
   'txOpen',
   'txOpenKind',
   'txSuppressed',
   'txResolved',
+  'txUnverifiable',
   'notified',
 ]);
 
@@ -77,7 +81,10 @@ const FACT_FIELDS = [
   'packVersion',
 ] as const;
 
-function mark(c: StateChange, kind?: TransitionKind): Slot {
+function mark(
+  c: Pick<StateChange, 'eventId' | 'eventTime' | 'actor' | 'actorName' | 'note' | 'origin'>,
+  kind?: TransitionKind,
+): Slot {
   const slot: Slot = { eventId: c.eventId, at: c.eventTime };
   if (kind) slot.kind = kind;
   if (c.actor) slot.by = c.actor;
@@ -99,6 +106,7 @@ const INTENT_CLAUSES: Record<
     set: [
       '#status = :open',
       'gsi1pk = :gsiOpen',
+      'held = :held',
       'firstSeen = if_not_exists(firstSeen, :t)',
       'openedAt = if_not_exists(episodeStart, :t)',
       'episodeStart = if_not_exists(episodeStart, :t)',
@@ -106,13 +114,20 @@ const INTENT_CLAUSES: Record<
       'txOpenKind = if_not_exists(txOpenKind, if_not_exists(violatedBefore.openKind, :opened))',
       'violatedBefore = :violatedBefore',
     ],
-    remove: ['txSuppressed', 'txResolved', 'exceptionId'],
-    values: { ':open': 'open', ':gsiOpen': keys.statusIndex('open'), ':mark': mark(c), ':opened': 'opened' },
+    remove: ['txSuppressed', 'txResolved', 'txUnverifiable', 'exceptionId'],
+    values: {
+      ':open': 'open',
+      ':gsiOpen': keys.statusIndex('open'),
+      ':held': { status: 'open', gsi1pk: keys.statusIndex('open') },
+      ':mark': mark(c),
+      ':opened': 'opened',
+    },
   }),
   [Intents.suppress]: (c) => ({
     set: [
       '#status = :suppressed',
       'gsi1pk = :gsiSuppressed',
+      'held = :held',
       'firstSeen = if_not_exists(firstSeen, :t)',
       'openedAt = if_not_exists(episodeStart, :t)',
       'episodeStart = if_not_exists(episodeStart, :t)',
@@ -120,28 +135,51 @@ const INTENT_CLAUSES: Record<
       'exceptionId = :exceptionId',
       'violatedBefore = :violatedBefore',
     ],
-    remove: ['txOpen', 'txOpenKind', 'txResolved'],
+    remove: ['txOpen', 'txOpenKind', 'txResolved', 'txUnverifiable'],
     values: {
       ':suppressed': 'suppressed',
       ':gsiSuppressed': keys.statusIndex('suppressed'),
+      ':held': { status: 'suppressed', gsi1pk: keys.statusIndex('suppressed') },
       ':mark': mark(c, 'suppressed'),
       ':exceptionId': c.exceptionId ?? 'unknown',
     },
   }),
+  // Open or suppressed drift stays as it is (`held`: fail closed); anything else cannot be verified.
+  [Intents.unverifiable]: (c) => ({
+    set: [
+      '#status = if_not_exists(held.#status, :unverifiable)',
+      'gsi1pk = if_not_exists(held.gsi1pk, :gsiUnverifiable)',
+      'txUnverifiable = if_not_exists(txUnverifiable, :mark)',
+      'unverifiedBefore = :unverifiedBefore',
+    ],
+    remove: ['txResolved'],
+    values: {
+      ':unverifiable': 'unverifiable',
+      ':gsiUnverifiable': keys.statusIndex('unverifiable'),
+      ':mark': mark(c, 'unverifiable'),
+      ':unverifiedBefore': { status: 'resolved', gsi1pk: keys.statusIndex('resolved') },
+    },
+  }),
   [Intents.resolve]: (c) => ({
     set: [
-      '#status = if_not_exists(violatedBefore.#status, :compliant)',
-      'gsi1pk = if_not_exists(violatedBefore.gsi1pk, :gsiCompliant)',
+      '#status = if_not_exists(violatedBefore.#status, if_not_exists(unverifiedBefore.#status, :compliant))',
+      'gsi1pk = if_not_exists(violatedBefore.gsi1pk, if_not_exists(unverifiedBefore.gsi1pk, :gsiCompliant))',
       'txResolved = if_not_exists(txResolved, :mark)',
     ],
-    remove: ['txOpen', 'txOpenKind', 'txSuppressed', 'exceptionId', 'episodeStart'],
+    remove: ['txOpen', 'txOpenKind', 'txSuppressed', 'txUnverifiable', 'exceptionId', 'episodeStart', 'held'],
     values: { ':compliant': 'compliant', ':gsiCompliant': keys.statusIndex('compliant'), ':mark': mark(c, 'resolved') },
   }),
 };
 
+/** The ordering condition: the change comes after the record's latest observation (items written before `orderKey` compare by time and id). */
+const ORDER_CONDITION =
+  '(attribute_not_exists(pk) OR orderKey < :k OR (attribute_not_exists(orderKey) AND (lastSeen < :t OR (lastSeen = :t AND lastEventId < :id))))';
+
 /**
- * The one conditional UpdateItem that applies a state change: in event-time order (ties by event
- * id), optionally only from some statuses. Returns ALL_NEW; `prevStatus` tells the status before.
+ * The one conditional UpdateItem that applies a state change: in event order (time, then intent
+ * rank so that equal times fail closed, then event id), optionally only from some statuses.
+ * An operator's change applies to the record as the operator read it (`expect`), not by time:
+ * the clock of a person is no event time. Returns ALL_NEW; `prevStatus` tells the status before.
  */
 export function updateFor(c: StateChange): UpdateSpec {
   const clause = INTENT_CLAUSES[c.intent](c);
@@ -149,6 +187,8 @@ export function updateFor(c: StateChange): UpdateSpec {
   const values: Record<string, unknown> = {
     ':t': c.eventTime,
     ':id': c.eventId,
+    ':k': orderKeyOf(c),
+    ':intent': c.intent,
     ':none': 'none',
     ':gsi1sk': `${c.eventTime}#${c.facts.driftId}`,
     ...clause.values,
@@ -157,6 +197,8 @@ export function updateFor(c: StateChange): UpdateSpec {
     'prevStatus = if_not_exists(#status, :none)',
     'lastSeen = :t',
     'lastEventId = :id',
+    'lastIntent = :intent',
+    'orderKey = :k',
     'gsi1sk = :gsi1sk',
     ...clause.set,
   ];
@@ -172,15 +214,21 @@ export function updateFor(c: StateChange): UpdateSpec {
     set.push('actor = :actor');
     values[':actor'] = c.actor;
   } else remove.push('actor');
-  if (c.intent !== Intents.resolve)
+  if (c.intent === Intents.violation || c.intent === Intents.suppress)
     values[':violatedBefore'] = { status: 'resolved', gsi1pk: keys.statusIndex('resolved'), openKind: 'reopened' };
-  const add = c.intent !== Intents.resolve && !c.operator ? ' ADD occurrences :one' : '';
+  const counts = (c.intent === Intents.violation || c.intent === Intents.suppress) && !c.operator;
+  const add = counts ? ' ADD occurrences :one' : '';
   if (add) values[':one'] = 1;
   else {
     set.push('occurrences = if_not_exists(occurrences, :zero)');
     values[':zero'] = 0;
   }
-  let condition = '(attribute_not_exists(pk) OR lastSeen < :t OR (lastSeen = :t AND lastEventId < :id))';
+  let condition = ORDER_CONDITION;
+  if (c.expect) {
+    condition = 'lastSeen = :expSeen AND lastEventId = :expId';
+    values[':expSeen'] = c.expect.lastSeen;
+    values[':expId'] = c.expect.lastEventId;
+  }
   if (c.onlyFrom && c.onlyFrom.length > 0) {
     condition += ` AND #status IN (${c.onlyFrom.map((_, i) => `:from${i}`).join(', ')})`;
     for (const [i, s] of c.onlyFrom.entries()) values[`:from${i}`] = s;
@@ -194,9 +242,13 @@ export function updateFor(c: StateChange): UpdateSpec {
 }
 
 function slotOf(item: Record<string, unknown>, status: DriftStatus): Slot | undefined {
-  const slot = { open: item.txOpen, suppressed: item.txSuppressed, resolved: item.txResolved, compliant: undefined }[
-    status
-  ] as Slot | undefined;
+  const slot = {
+    open: item.txOpen,
+    suppressed: item.txSuppressed,
+    resolved: item.txResolved,
+    unverifiable: item.txUnverifiable,
+    compliant: undefined,
+  }[status] as Slot | undefined;
   if (!slot) return undefined;
   return status === 'open' ? { ...slot, kind: (item.txOpenKind as TransitionKind | undefined) ?? 'opened' } : slot;
 }
@@ -225,26 +277,76 @@ export function statusBefore(item: Record<string, unknown>): DriftStatus | undef
   return typeof prev === 'string' && prev !== 'none' ? (prev as DriftStatus) : undefined;
 }
 
+/** Where each status keeps its transition, and what else entering it sets. */
+const ENTER: Readonly<Record<DriftStatus, { slot?: string; held: boolean }>> = {
+  open: { slot: 'txOpen', held: true },
+  suppressed: { slot: 'txSuppressed', held: true },
+  unverifiable: { slot: 'txUnverifiable', held: false },
+  resolved: { slot: 'txResolved', held: false },
+  compliant: { held: false },
+};
+const TX_SLOTS = ['txOpen', 'txSuppressed', 'txResolved', 'txUnverifiable'];
+
 /**
- * A condition that holds while `kind`/`eventId` is the record's current transition: for the
- * notifier's conditional ledger writes (a late delivery of a superseded transition fails it).
- * @example const c = currentTransitionCondition('opened', 'e-1') // { expression: '#status = :ctStatus AND txOpen.eventId = :ctEventId', ... }
+ * The conditional UpdateItem of a late observation's correction (shared/drift/late.ts): only while
+ * the record's latest observation is still the one read, so a concurrent write is never undone.
  */
-export function currentTransitionCondition(
-  kind: TransitionKind,
-  eventId: string,
-): { expression: string; names: Record<string, string>; values: Record<string, unknown> } {
-  const bySlot: Partial<Record<TransitionKind, [DriftStatus, string]>> = {
-    opened: ['open', 'txOpen'],
-    reopened: ['open', 'txOpen'],
-    suppressed: ['suppressed', 'txSuppressed'],
-    resolved: ['resolved', 'txResolved'],
-  };
-  const slot = bySlot[kind];
-  if (!slot) return { expression: 'attribute_exists(pk)', names: {}, values: {} };
+export function latePatchUpdate(p: LatePatch): UpdateSpec {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':expSeen': p.expect.lastSeen, ':expId': p.expect.lastEventId };
+  const set: string[] = [];
+  const remove: string[] = [];
+  if (p.violated) {
+    set.push('violatedBefore = :violatedBefore');
+    values[':violatedBefore'] = { status: 'resolved', gsi1pk: keys.statusIndex('resolved'), openKind: 'reopened' };
+  }
+  if (p.unverified) {
+    set.push('unverifiedBefore = :unverifiedBefore');
+    values[':unverifiedBefore'] = { status: 'resolved', gsi1pk: keys.statusIndex('resolved') };
+  }
+  if (p.firstSeen) {
+    set.push('firstSeen = :firstSeen');
+    values[':firstSeen'] = p.firstSeen;
+  }
+  if (p.status) {
+    names['#status'] = 'status';
+    set.push('#status = :status', 'gsi1pk = :gsi1pk');
+    values[':status'] = p.status;
+    values[':gsi1pk'] = keys.statusIndex(p.status);
+    const enter = ENTER[p.status];
+    if (enter.held) {
+      set.push('held = :held');
+      values[':held'] = { status: p.status, gsi1pk: keys.statusIndex(p.status) };
+    } else remove.push('held', 'episodeStart');
+    if (p.current && enter.slot) {
+      set.push(`${enter.slot} = :slot`);
+      const c = p.current;
+      values[':slot'] = mark(
+        {
+          eventId: c.eventId,
+          eventTime: c.eventTime,
+          ...(c.by ? { actor: c.by } : {}),
+          ...(c.note ? { note: c.note } : {}),
+        },
+        p.status === 'open' ? undefined : c.kind,
+      );
+      if (p.status === 'open') {
+        set.push('txOpenKind = :openKind', 'openedAt = :at', 'episodeStart = :at');
+        values[':openKind'] = p.current.kind;
+        values[':at'] = p.current.eventTime;
+      }
+      if (p.status === 'suppressed') {
+        set.push('openedAt = :at', 'episodeStart = :at');
+        values[':at'] = p.current.eventTime;
+      }
+      remove.push(...TX_SLOTS.filter((s) => s !== enter.slot));
+      if (p.status !== 'open') remove.push('txOpenKind');
+    }
+  }
   return {
-    expression: `#status = :ctStatus AND ${slot[1]}.eventId = :ctEventId`,
-    names: { '#status': 'status' },
-    values: { ':ctStatus': slot[0], ':ctEventId': eventId },
-  };
+    UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${[...new Set(remove)].join(', ')}` : ''}`,
+    ConditionExpression: 'lastSeen = :expSeen AND lastEventId = :expId',
+    ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+    ExpressionAttributeValues: values,
+  } as UpdateSpec;
 }

@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ChangeResult, DriftQuery, DriftStore, RejectedInput, StateChange } from '../../drift/index.js';
+import type { ChangeResult, DriftQuery, DriftStore, LatePatch, RejectedInput, StateChange } from '../../drift/index.js';
 import type { DriftHistoryEntry, DriftRecord } from '../../drift/index.js';
-import { keys, recordOf, statusBefore, updateFor } from './dynamodb-drift-items.js';
+import { keys, latePatchUpdate, recordOf, statusBefore, updateFor } from './dynamodb-drift-items.js';
 import { GSI1 } from './table-definition.js';
 
 export interface DynamoDriftStoreOptions {
@@ -22,6 +22,11 @@ const DAY_SECONDS = 86_400;
  */
 export function documentClient(config: DynamoDBClientConfig = {}): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(new DynamoDBClient(config), { marshallOptions: { removeUndefinedValues: true } });
+}
+
+function historyEntryOf(item: Record<string, unknown>): DriftHistoryEntry {
+  const { pk: _pk, sk: _sk, expiresAt: _ttl, ...entry } = item;
+  return entry as unknown as DriftHistoryEntry;
 }
 
 function epochSeconds(iso: string): number {
@@ -77,8 +82,9 @@ export class DynamoDriftStore implements DriftStore {
       const out = await this.doc.send(
         new GetCommand({ TableName: this.table, Key: keys.drift(change.facts.driftId), ConsistentRead: true }),
       );
-      if (!out.Item || out.Item.lastEventId !== change.eventId || out.Item.lastSeen !== change.eventTime)
-        return { applied: false };
+      if (!out.Item) return { applied: false };
+      if (out.Item.lastEventId !== change.eventId || out.Item.lastSeen !== change.eventTime)
+        return { applied: false, current: recordOf(out.Item) };
       item = out.Item;
     }
     const before = statusBefore(item);
@@ -90,6 +96,45 @@ export class DynamoDriftStore implements DriftStore {
       new GetCommand({ TableName: this.table, Key: keys.drift(driftId), ConsistentRead: true }),
     );
     return out.Item ? recordOf(out.Item) : undefined;
+  }
+
+  public async applyLate(driftId: string, patch: LatePatch): Promise<DriftRecord | undefined> {
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.drift(driftId),
+          ...latePatchUpdate(patch),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return recordOf(out.Attributes ?? {});
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return undefined;
+      throw err;
+    }
+  }
+
+  public async historyNear(
+    driftId: string,
+    eventTime: string,
+    direction: 'upTo' | 'from',
+    limit: number,
+  ): Promise<DriftHistoryEntry[]> {
+    // History sort keys are `H#<eventTime>#<eventId>`: '$' sorts right after '#', '$' after 'H#...'.
+    const range =
+      direction === 'upTo' ? { ':lo': 'H#', ':hi': `H#${eventTime}$` } : { ':lo': `H#${eventTime}#`, ':hi': 'H$' };
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
+        ExpressionAttributeValues: { ':pk': keys.drift(driftId).pk, ...range },
+        ScanIndexForward: direction === 'from',
+        Limit: limit,
+        ConsistentRead: true,
+      }),
+    );
+    return (out.Items ?? []).map(historyEntryOf);
   }
 
   public async queryRecords(query: DriftQuery): Promise<DriftRecord[]> {
@@ -127,10 +172,7 @@ export class DynamoDriftStore implements DriftStore {
           ExclusiveStartKey: start,
         }),
       );
-      for (const item of out.Items ?? []) {
-        const { pk: _pk, sk: _sk, expiresAt: _ttl, ...entry } = item;
-        entries.push(entry as DriftHistoryEntry);
-      }
+      for (const item of out.Items ?? []) entries.push(historyEntryOf(item));
       start = out.LastEvaluatedKey;
     } while (start);
     return entries;

@@ -7,6 +7,28 @@ import type { DriftTransition } from '../../drift/index.js';
 /** PutEvents accepts at most 10 entries per call. */
 export const MAX_ENTRIES_PER_CALL = 10;
 
+/** PutEvents accepts at most 256 KiB per call (the sum of the entries' sizes). */
+export const MAX_BYTES_PER_CALL = 256 * 1024;
+
+/**
+ * The size EventBridge counts for an entry: UTF-8 bytes of Source, DetailType, Detail and each
+ * Resources entry, plus 14 for Time.
+ * @example entrySize({ Source: 'tpguard', DetailType: 'Drift Opened', Detail: '{}' }) // 21
+ */
+export function entrySize(e: PutEventsRequestEntry): number {
+  const bytes = (s: string | undefined) => (s ? Buffer.byteLength(s, 'utf8') : 0);
+  return (
+    (e.Time ? 14 : 0) +
+    bytes(e.Source) +
+    bytes(e.DetailType) +
+    bytes(e.Detail) +
+    (e.Resources ?? []).reduce((n, r) => n + bytes(r), 0)
+  );
+}
+
+/** What replaces evidence too large for one bus event (the notifier reads it from history anyway). */
+export const OMITTED_EVIDENCE = { omitted: 'evidence over the size of a bus event' } as const;
+
 export interface EventBridgePublisherOptions {
   busName: string;
   /** Attempts for entries that PutEvents reports as failed (FailedEntryCount), first call included. */
@@ -22,7 +44,8 @@ const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 /**
  * Publishes transitions to the tpguard bus: `source: tpguard`, detail-type `Drift Opened|...`,
- * detail = the transition. At most 10 entries per PutEvents; entries that fail (throttled,
+ * detail = the transition (without tags). At most 10 entries and 256 KiB per PutEvents (an entry
+ * too large alone goes without its evidence); entries that fail (throttled,
  * internal) are retried with exponential backoff; what still fails throws {@link PublishError}
  * so that the ingest Lambda is retried (the store makes the retry idempotent and re-publishes).
  * Whole-call errors are retried by the SDK and then thrown.
@@ -45,20 +68,48 @@ export class EventBridgePublisher implements Publisher {
   }
 
   public async publish(transitions: readonly DriftTransition[]): Promise<void> {
-    const entries = transitions.map((t) => this.entryOf(t));
-    for (let i = 0; i < entries.length; i += MAX_ENTRIES_PER_CALL)
-      await this.putBatch(entries.slice(i, i + MAX_ENTRIES_PER_CALL));
+    let batch: PutEventsRequestEntry[] = [];
+    let bytes = 0;
+    for (const t of transitions) {
+      const entry = this.entryOf(t);
+      const size = entrySize(entry);
+      if (batch.length === MAX_ENTRIES_PER_CALL || (batch.length > 0 && bytes + size > MAX_BYTES_PER_CALL)) {
+        await this.putBatch(batch);
+        batch = [];
+        bytes = 0;
+      }
+      batch.push(entry);
+      bytes += size;
+    }
+    if (batch.length > 0) await this.putBatch(batch);
   }
 
-  /** Puts other tpguard events on the bus (batch summaries), with the same chunking and retries. */
+  /** Puts other tpguard events on the bus (batch summaries), in requests of at most 10 entries and 256 KiB, with the same retries. */
   public async putEntries(entries: readonly PutEventsRequestEntry[]): Promise<void> {
-    for (let i = 0; i < entries.length; i += MAX_ENTRIES_PER_CALL)
-      await this.putBatch(
-        entries.slice(i, i + MAX_ENTRIES_PER_CALL).map((e) => ({ ...e, EventBusName: this.options.busName })),
-      );
+    let batch: PutEventsRequestEntry[] = [];
+    let bytes = 0;
+    for (const e of entries) {
+      const entry = { ...e, EventBusName: this.options.busName };
+      const size = entrySize(entry);
+      if (batch.length === MAX_ENTRIES_PER_CALL || (batch.length > 0 && bytes + size > MAX_BYTES_PER_CALL)) {
+        await this.putBatch(batch);
+        batch = [];
+        bytes = 0;
+      }
+      batch.push(entry);
+      bytes += size;
+    }
+    if (batch.length > 0) await this.putBatch(batch);
   }
 
+  /** The entry of a transition, without its evidence when that would not fit one request (it never fails for size). */
   private entryOf(t: DriftTransition): PutEventsRequestEntry {
+    const entry = this.entryOfExactly(t);
+    if (entrySize(entry) <= MAX_BYTES_PER_CALL || !t.evidence) return entry;
+    return this.entryOfExactly({ ...t, evidence: { ...OMITTED_EVIDENCE } });
+  }
+
+  private entryOfExactly(t: DriftTransition): PutEventsRequestEntry {
     const e = transitionBusEvent(t);
     const time = new Date(e.time);
     return {

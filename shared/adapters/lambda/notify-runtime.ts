@@ -15,13 +15,13 @@ import {
   type NotifierDeps,
   NotifyMetrics,
   type NotifyTelemetry,
-  notifyTransition,
+  notifyBusEvent,
   type Outbound,
-  parseTransitionEvent,
   type RuleCatalog,
   ruleCatalog,
   runDigest,
   sameAccountHub,
+  type TransitionStore,
 } from '../../notify/index.js';
 import {
   createSecurityHubSender,
@@ -49,30 +49,39 @@ export interface NotifyRuntime {
   telemetry: NotifyTelemetry;
 }
 
-/** What one notify invocation did: the result per channel, or why the event was not a transition. */
-export type NotifyResponse = { results: DeliveryResult[] } | { rejected: string };
-export type NotifyHandlerDeps = NotifierDeps & { telemetry: NotifyTelemetry };
+/**
+ * What one notify invocation did: the result per channel (and why nothing was sent, when the drift
+ * store does not support the event's transition), or why the event was not a transition.
+ */
+export type NotifyResponse = { results: DeliveryResult[]; unsupported?: string } | { rejected: string };
+/** `store`: where the transition the event names is read (the event itself is not trusted). */
+export type NotifyHandlerDeps = NotifierDeps & { telemetry: NotifyTelemetry; store: TransitionStore };
 export type DigestHandlerDeps = DigestDeps & { telemetry: NotifyTelemetry };
 
 /**
  * Sends one drift transition from the tpguard bus (email via SNS, Slack, Chatbot, Security Hub),
- * once per channel, or one batch summary (a baseline's) on the owner's channels. An event that is not a transition is logged and acknowledged (retrying cannot
- * fix it); a channel that fails throws, so Lambda retries and the dead-letter queue keeps it.
+ * once per channel, as the drift store has it (or one batch summary, a baseline's, on the owner's channels): the event only names it, and anyone allowed to put
+ * events on the bus can name anything. An event that is not a transition is logged and acknowledged
+ * (retrying cannot fix it), as is one the store does not support; a channel that fails throws, so
+ * Lambda retries and the dead-letter queue keeps it.
  */
 export async function notifyLambdaHandler(event: unknown, deps: NotifyHandlerDeps): Promise<NotifyResponse> {
-  let transition: ReturnType<typeof parseTransitionEvent>;
   try {
     // A baseline's one summary per owner ("Drift Batch Summary"), sent once per channel.
     const summary = batchSummaryOf(event);
     if (summary) return { results: await notifyBatchSummary(summary, deps) };
-    transition = parseTransitionEvent(event);
+    const out = await notifyBusEvent(event, deps);
+    if (out.unsupported) {
+      deps.telemetry.count(NotifyMetrics.unsupported);
+      deps.telemetry.warn('transition not supported by the drift store: nothing sent', { reason: out.unsupported });
+    }
+    return out;
   } catch (err) {
     if (!(err instanceof InvalidTransitionError)) throw err;
     deps.telemetry.count(NotifyMetrics.rejected);
     deps.telemetry.error('transition rejected', { reason: err.message });
     return { rejected: err.message };
   }
-  return { results: await notifyTransition(transition, deps) };
 }
 
 /**
@@ -168,6 +177,7 @@ function notifierDepsOf(rt: NotifyRuntime, context: Context): NotifyHandlerDeps 
       });
     },
     telemetry,
+    store: rt.store,
   };
 }
 

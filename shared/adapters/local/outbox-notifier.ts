@@ -7,14 +7,14 @@ import { runDigest, type DigestRun } from '../../notify/index.js';
 import { summaryLine } from '../../notify/index.js';
 import { InvalidTransitionError } from '../../notify/index.js';
 import { ruleCatalog } from '../../notify/index.js';
-import { MemoryLedger, type NotificationLedger } from '../../notify/index.js';
-import { notifyTransition, type DeliveryResult, type NotifierDeps } from '../../notify/index.js';
+import { MemoryLedger } from '../../notify/index.js';
+import { notifyBusEvent, type DeliveryResult, type NotifierDeps, type TransitionStore } from '../../notify/index.js';
 import { ownAccountHub } from '../../notify/index.js';
 import { parseTransitionEvent } from '../../notify/index.js';
 import { type BatchSummary, batchSummaryOf, notifyBatchSummary } from '../../notify/index.js';
 import type { PolicyPack } from '../../policy/index.js';
 import { systemClock, type Clock } from '../../kernel/index.js';
-import { DynamoNotificationLedger } from '../aws/index.js';
+import { DynamoDriftStore, DynamoNotificationLedger } from '../aws/index.js';
 import { createOutboxDispatcher, OUTBOX_FILE } from './outbox.js';
 import type { WebhookOptions } from '../http/index.js';
 import type { MailSender } from './smtp.js';
@@ -45,11 +45,11 @@ export interface LocalNotifier {
   readonly outboxFile: string;
 }
 
-/** A ledger over the records the transitions carried (for runs without a table). */
-function snapshotLedger(): { ledger: NotificationLedger; remember: (r: DriftRecord) => void } {
+/** The records the transitions carried, for runs without a table (nothing to check them against: in-process only). */
+function snapshotStore(): { store: TransitionStore; remember: (r: DriftRecord) => void } {
   const records = new Map<string, DriftRecord>();
   return {
-    ledger: new MemoryLedger((id) => records.get(id)),
+    store: { getRecord: async (id) => records.get(id), historyNear: async () => [] },
     remember: (r) => {
       const known = records.get(r.driftId);
       if (!known || known.lastSeen <= r.lastSeen) records.set(r.driftId, r);
@@ -75,9 +75,12 @@ export function createLocalNotifier(o: LocalNotifierOptions): LocalNotifier {
     webhook: o.webhook,
     mail: o.mail,
   });
-  const snapshot = o.table ? undefined : snapshotLedger();
+  const snapshot = o.table ? undefined : snapshotStore();
+  const store: TransitionStore = o.table
+    ? new DynamoDriftStore(o.table.doc, { tableName: o.table.tableName })
+    : snapshot!.store;
   const deps: NotifierDeps = {
-    ledger: o.table ? new DynamoNotificationLedger(o.table.doc, o.table.tableName) : snapshot!.ledger,
+    ledger: o.table ? new DynamoNotificationLedger(o.table.doc, o.table.tableName) : new MemoryLedger(),
     dispatcher,
     catalog: ruleCatalog(o.pack),
     config: o.config,
@@ -89,18 +92,18 @@ export function createLocalNotifier(o: LocalNotifierOptions): LocalNotifier {
     },
   };
   const handler = async (event: unknown): Promise<DeliveryResult[]> => {
-    let transition: ReturnType<typeof parseTransitionEvent>;
     try {
       const summary = batchSummaryOf(event);
       if (summary) return await notifyBatchSummary(summary, deps);
-      transition = parseTransitionEvent(event);
+      if (snapshot) snapshot.remember(parseTransitionEvent(event).record);
+      const { results, unsupported } = await notifyBusEvent(event, { ...deps, store });
+      if (unsupported) log(`notify: nothing sent: ${unsupported}`);
+      return results;
     } catch (err) {
       if (!(err instanceof InvalidTransitionError)) throw err;
       log(`notify: ${err.message}`);
       return [];
     }
-    snapshot?.remember(transition.record);
-    return notifyTransition(transition, deps);
   };
   return Object.assign(handler, {
     digest: (store: Pick<DriftStore, 'queryRecords'>) => runDigest({ ...deps, store }),

@@ -58,8 +58,12 @@ export interface RunSummary {
   rejected: number;
   findings: number;
   violations: number;
-  /** Verdicts a rule could not reach (truncated fields, expression errors): logged, not recorded. */
+  /** Verdicts a rule could not reach (truncated fields, expression errors, absent fields): logged. */
   cannotEvaluate: number;
+  /** Of those, the ones the event's content caused on an identified resource: recorded as unverifiable drift. */
+  unverifiable: number;
+  /** Transitions announced late: an observation arrived after later ones and changed what happened. */
+  late: number;
   /** Transitions made by this run, by kind. */
   transitions: Record<TransitionKind, number>;
   /** Transitions published again for duplicate deliveries (at least once; the notifier dedupes). */
@@ -77,7 +81,9 @@ export function emptySummary(): RunSummary {
     findings: 0,
     violations: 0,
     cannotEvaluate: 0,
-    transitions: { opened: 0, resolved: 0, reopened: 0, suppressed: 0, escalated: 0 },
+    unverifiable: 0,
+    late: 0,
+    transitions: { opened: 0, resolved: 0, reopened: 0, suppressed: 0, escalated: 0, unverifiable: 0 },
     republished: 0,
     errors: [],
   };
@@ -109,9 +115,15 @@ function addResult(s: RunSummary, r: IngestResult, batched: DriftTransition[]): 
   s.findings += r.findings;
   s.violations += r.violations;
   s.cannotEvaluate += r.cannotEvaluate;
+  s.unverifiable += r.unverifiable;
+  // Inputs intake took but ingest refused (dated too far ahead of the clock).
+  s.rejected += r.rejected.length;
   for (const t of r.transitions) {
     if (t.republished) s.republished++;
-    else s.transitions[t.kind]++;
+    else {
+      s.transitions[t.kind]++;
+      if (t.late) s.late++;
+    }
   }
 }
 
@@ -124,6 +136,8 @@ function addSummary(total: RunSummary, part: RunSummary): void {
     'findings',
     'violations',
     'cannotEvaluate',
+    'unverifiable',
+    'late',
     'republished',
   ] as const)
     total[k] += part[k];

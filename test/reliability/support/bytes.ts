@@ -121,7 +121,10 @@ export function owedForFile(bytes: Buffer, name: string): Owed {
     }
   }
   const text = data.toString('utf8');
-  return /\.(ndjson|jsonl)(\.gz)?$/i.test(name) ? owedForLines(text) : owedForDocument(text);
+  if (!/\.(ndjson|jsonl)(\.gz)?$/i.test(name)) return owedForDocument(text);
+  const owed = owedForLines(text);
+  // An NDJSON file without a non-blank line is refused as empty, like an empty JSON file (stdin is not).
+  return text.split(LINE_END).every((l) => l.trim().length === 0) ? { exact: 1, min: 1 } : owed;
 }
 
 /** Standard input: NDJSON when the first non-blank line is a whole JSON value, else one document. */

@@ -9,7 +9,8 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { join } from 'node:path';
 import { documentClient, DynamoDriftStore } from '../../../shared/adapters/aws/index.js';
-import { openLocalTable, type LocalTable } from '../../../shared/adapters/local/index.js';
+import type { LocalTable } from '../../../shared/adapters/local/index.js';
+import { openTestTable } from '../../helpers/dynamodb.js';
 import { EventBridgePublisher } from '../../../shared/adapters/aws/index.js';
 import { DynamoNotificationLedger } from '../../../shared/adapters/aws/index.js';
 import { createSlackSender } from '../../../shared/adapters/http/index.js';
@@ -154,7 +155,7 @@ export function busEvent(entry: PutEventsRequestEntry, n: number): Record<string
  */
 export async function createWorld(): Promise<World> {
   const { handlers, evaluator, config } = await loadFunctions();
-  const table = await openLocalTable();
+  const table = await openTestTable();
   const proxy = await startFaultProxy(table.endpoint);
   // The deployed client: SDK defaults (standard retry mode, 3 attempts), only the endpoint differs.
   const doc = documentClient({
@@ -191,6 +192,7 @@ export async function createWorld(): Promise<World> {
     intake: 'reliability',
   };
   const notifyDeps = {
+    store,
     ledger: new DynamoNotificationLedger(doc, table.tableName),
     catalog: ruleCatalog(evaluator.pack),
     config,
@@ -324,6 +326,8 @@ export function stateOf(records: DriftRecord[]) {
 export function transitionOfEntry(e: PutEventsRequestEntry): {
   key: string;
   republished: boolean;
+  /** Published by the placement of a late observation. */
+  late: boolean;
   kind: string;
   driftId: string;
   eventId: string;
@@ -332,6 +336,7 @@ export function transitionOfEntry(e: PutEventsRequestEntry): {
   return {
     key: `${t.record.driftId}|${t.kind}#${t.eventId}`,
     republished: t.republished === true,
+    late: t.late === true,
     kind: t.kind,
     driftId: t.record.driftId,
     eventId: t.eventId,

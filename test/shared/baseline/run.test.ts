@@ -2,7 +2,14 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SnapshotFileReader } from '../../../shared/adapters/local/index.js';
 import { runBaseline } from '../../../shared/baseline/index.js';
-import { driftIdOf } from '../../../shared/drift/index.js';
+import { driftIdOf, transitionBusEvent } from '../../../shared/drift/index.js';
+import {
+  type Dispatcher,
+  MemoryLedger,
+  notifyBusEvent,
+  ownAccountHub,
+  ruleCatalog,
+} from '../../../shared/notify/index.js';
 import { ingestEvent } from '../../../shared/ingest/index.js';
 import { fixedClock } from '../../../shared/kernel/index.js';
 import { asHistoryItem } from '../../helpers/config-snapshot.js';
@@ -114,7 +121,7 @@ describe('Function: runBaseline', () => {
     expect(trail.some((r) => r.ruleId === 'TPS-AUD-01')).toBe(true);
     expect(result.transitions.map((t) => `${t.kind} ${t.record.ruleId}`)).toEqual(['resolved TPS-S3-04']);
     expect(fx.summaries.published.map((s) => s.counts)).toEqual([
-      { opened: 0, reopened: 0, resolved: 1, gone: 0, suppressed: 0 },
+      { opened: 0, reopened: 0, resolved: 1, gone: 0, suppressed: 0, unverifiable: 0 },
     ]);
   });
 
@@ -161,5 +168,32 @@ describe('Function: runBaseline', () => {
     expect(again.transitions).toEqual([]);
     expect(fx.summaries.published).toEqual([]);
     expect(db.counts.UpdateItem ?? 0).toBe(0);
+  });
+
+  it("reaches people only in the summary: read back from the store, a batch's transition goes to Security Hub alone", async () => {
+    // Prepare: a baseline opens drift; its bus event claims no batch (the notifier trusts only the store)
+    const result = await runBaseline(fx.deps(new SnapshotFileReader([SNAPSHOT])));
+    const t = result.transitions.find((x) => x.record.owner === 'nlp')!;
+    const e = transitionBusEvent(t);
+    const { batch: _claimed, ...detail } = e.detail;
+    const event = { version: '0', id: 'x', 'detail-type': e.detailType, source: e.source, detail };
+    const sent: string[] = [];
+    const record = async (m: { channel: string }) => void sent.push(m.channel);
+    const dispatcher: Dispatcher = { email: record, slack: record, chatbot: record, securityhub: record };
+
+    // Act
+    const out = await notifyBusEvent(event, {
+      ledger: new MemoryLedger(),
+      dispatcher,
+      catalog: ruleCatalog(fx.pack),
+      config: fx.config,
+      clock: fixedClock('2026-11-03T06:00:00Z'),
+      securityHub: ownAccountHub,
+      store: db.store,
+    });
+
+    // Assess
+    expect(out.unsupported).toBeUndefined();
+    expect(sent).toEqual(['securityhub']);
   });
 });

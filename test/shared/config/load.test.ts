@@ -52,10 +52,10 @@ describe('Function: parseConfig', () => {
     });
   });
 
-  it('gives defaults for an empty file and for absent sections', () => {
+  it('gives defaults for {} and for absent sections', () => {
     // Act
-    const empty = parseConfig('', FILE);
-    const comments = parseConfig('# nothing yet\n', FILE);
+    const empty = parseConfig('{}\n', FILE);
+    const partial = parseConfig('# only owners\nowners: { default: { email: [a@example.com] } }\n', FILE);
 
     // Assess
     expect(empty.scope).toEqual({ resources: {}, tags: {} });
@@ -67,7 +67,13 @@ describe('Function: parseConfig', () => {
       principals: [],
       accounts: [],
     });
-    expect(comments).toEqual(empty);
+    expect(partial.scope).toEqual(empty.scope);
+  });
+
+  it('refuses an empty file, or one of comments only, with a message saying what to do', () => {
+    const message = `${FILE}: empty: no settings in it (write {} for the defaults, or run tpguard init for a starter)`;
+    expect(problem('')).toBe(message);
+    expect(problem('# nothing yet\n\n')).toBe(message);
   });
 
   it('names the path of an unknown key', () => {

@@ -216,19 +216,20 @@ describe('Function: recordFinding', () => {
     expect((await fx.store.listHistory(facts.driftId)).map((h) => h.eventId)).toEqual(['e-5', 'e-9']);
   });
 
-  it('breaks equal event times by event id, whatever the arrival order', async () => {
+  it('lets the violation win when a violation and a fix share an event time, whatever the arrival order and ids', async () => {
     // Prepare
     const a = factsFor();
     const b = factsFor();
     // Act: same minute, ids "e-a" (violation) < "e-b" (resolve), arriving in both orders
     await recordFinding(fx.store, finding(a, 'e-a', 7, 'violation'), NOW);
-    await recordFinding(fx.store, finding(a, 'e-b', 7, 'pass', { resolves: true }), NOW);
+    const fixAfter = await recordFinding(fx.store, finding(a, 'e-b', 7, 'pass', { resolves: true }), NOW);
     await recordFinding(fx.store, finding(b, 'e-b', 7, 'pass', { resolves: true }), NOW);
-    const late = await recordFinding(fx.store, finding(b, 'e-a', 7, 'violation'), NOW);
+    const violationAfter = await recordFinding(fx.store, finding(b, 'e-a', 7, 'violation'), NOW);
     // Assess
-    expect(late.outcome).toBe('stale');
-    expect((await fx.store.getRecord(a.driftId))?.status).toBe('resolved');
-    expect((await fx.store.getRecord(b.driftId))?.status).toBe('compliant');
+    expect(fixAfter.outcome).toBe('stale');
+    expect(violationAfter.transition?.kind).toBe('opened');
+    expect((await fx.store.getRecord(a.driftId))?.status).toBe('open');
+    expect((await fx.store.getRecord(b.driftId))?.status).toBe('open');
   });
 
   it('decides exactly one transition when the same violation is recorded concurrently', async () => {
@@ -338,8 +339,31 @@ describe('Function: resolveManually', () => {
     const t = await resolveManually(fx.store, facts.driftId, 'alice', 'fixed', new Date('2026-11-01T00:00:00Z'));
     // Assess
     expect(t.record.lastSeen > '2026-11-02T10:30:00.000Z').toBe(true);
-    const stale = await recordFinding(fx.store, finding(facts, 'e-0', 10, 'violation'), NOW);
-    expect(stale.outcome).toBe('stale');
+    const older = await recordFinding(fx.store, finding(facts, 'e-0', 10, 'violation'), NOW);
+    expect((await fx.store.getRecord(facts.driftId))?.status).toBe('resolved');
+    // The episode the operator closed began earlier than announced: said late, the record stays resolved.
+    expect(older.late?.map((l) => [l.kind, l.eventId, l.record.status])).toEqual([['opened', 'e-0', 'open']]);
+  });
+});
+
+describe('Function: resolveManually (far-future times, attack 23)', () => {
+  it('resolves drift whose latest observation is dated in year 9999, and real events after the resolution apply again', async () => {
+    // Prepare: a record written before intake rejected far-future times (a write at any time is the store's to take)
+    const facts = factsFor();
+    const future = { ...finding(facts, 'e-future', 0, 'violation'), eventTime: '9999-12-31T23:59:59.999Z' };
+    await recordFinding(fx.store, future, NOW);
+    // Act
+    const t = await resolveManually(fx.store, facts.driftId, 'alice', 'forged time', new Date(NOW));
+    const real = await recordFinding(
+      fx.store,
+      { ...finding(facts, 'e-real', 0, 'violation'), eventTime: '2026-11-26T00:05:00.000Z' },
+      NOW,
+    );
+    // Assess
+    expect(t.kind).toBe('resolved');
+    expect(t.record.lastSeen).toBe(NOW);
+    expect(real.transition?.kind).toBe('reopened');
+    expect((await fx.store.getRecord(facts.driftId))?.status).toBe('open');
   });
 });
 

@@ -1,10 +1,11 @@
 import { DynamoDriftStore } from '../../../shared/adapters/aws/index.js';
-import { openLocalTable, type LocalTable } from '../../../shared/adapters/local/index.js';
+import type { LocalTable } from '../../../shared/adapters/local/index.js';
+import { openTestTable } from '../../helpers/dynamodb.js';
 
 /** DynamoDB requests by command name (PutItem, UpdateItem, GetItem, Query, ...), counted on the wire. */
 export type RequestCounts = Record<string, number>;
 
-/** An embedded dynalite (in memory, 127.0.0.1, random free port) with the tpguard table and a request counter. */
+/** A fresh tpguard table (in-memory dynalite, or TPGUARD_TEST_DYNAMODB_ENDPOINT: see openTestTable) and a request counter. */
 export interface StoreFixture {
   table: LocalTable;
   store: DynamoDriftStore;
@@ -17,7 +18,7 @@ export interface StoreFixture {
 }
 
 export async function startStoreFixture(): Promise<StoreFixture> {
-  const table = await openLocalTable();
+  const table = await openTestTable();
   const counts: RequestCounts = {};
   table.doc.middlewareStack.add(
     (next, context) => async (args) => {

@@ -39,24 +39,36 @@ describe('Function: transitionOf', () => {
 });
 
 describe('Function: isAfter', () => {
-  it('orders by event time, then by event id', () => {
+  it('orders by event time, then by intent (a violation wins a tie: fail closed), then by event id', () => {
     // Act + Assess
     expect(
       isAfter(
-        { eventTime: '2026-11-02T10:00:01.000Z', eventId: 'a' },
-        { eventTime: '2026-11-02T10:00:00.000Z', eventId: 'z' },
+        { eventTime: '2026-11-02T10:00:01.000Z', eventId: 'a', intent: 'resolve' },
+        { eventTime: '2026-11-02T10:00:00.000Z', eventId: 'z', intent: 'violation' },
       ),
     ).toBe(true);
     expect(
       isAfter(
-        { eventTime: '2026-11-02T10:00:00.000Z', eventId: 'b' },
-        { eventTime: '2026-11-02T10:00:00.000Z', eventId: 'a' },
+        { eventTime: '2026-11-02T10:00:00.000Z', eventId: 'a', intent: 'violation' },
+        { eventTime: '2026-11-02T10:00:00.000Z', eventId: 'z', intent: 'resolve' },
       ),
     ).toBe(true);
     expect(
       isAfter(
-        { eventTime: '2026-11-02T10:00:00.000Z', eventId: 'a' },
-        { eventTime: '2026-11-02T10:00:00.000Z', eventId: 'a' },
+        { eventTime: '2026-11-02T10:00:00.000Z', eventId: 'a', intent: 'unverifiable' },
+        { eventTime: '2026-11-02T10:00:00.000Z', eventId: 'z', intent: 'resolve' },
+      ),
+    ).toBe(true);
+    expect(
+      isAfter(
+        { eventTime: '2026-11-02T10:00:00.000Z', eventId: 'b', intent: 'violation' },
+        { eventTime: '2026-11-02T10:00:00.000Z', eventId: 'a', intent: 'violation' },
+      ),
+    ).toBe(true);
+    expect(
+      isAfter(
+        { eventTime: '2026-11-02T10:00:00.000Z', eventId: 'a', intent: 'violation' },
+        { eventTime: '2026-11-02T10:00:00.000Z', eventId: 'a', intent: 'violation' },
       ),
     ).toBe(false);
   });

@@ -152,6 +152,26 @@ describe('Function: readInputs', () => {
     expect(results.at(-1)).toMatchObject({ ok: true, where: good });
   });
 
+  it('rejects an empty or blank NDJSON file as it rejects an empty JSON file (not "no events")', async () => {
+    // Prepare
+    const empty = join(dir, 'empty.ndjson');
+    const blank = join(dir, 'blank.jsonl');
+    const gz = join(dir, 'empty.ndjson.gz');
+    await writeText(empty, '');
+    await writeText(blank, '\n  \r\n\n');
+    await writeFile(gz, gzipSync(''));
+
+    // Act
+    const results = await collect(readInputs([empty, blank, gz]));
+
+    // Assess
+    expect(rejections(results)).toEqual([
+      { where: empty, reason: 'empty file: no event in it' },
+      { where: blank, reason: 'empty file: no event in it' },
+      { where: gz, reason: 'empty file: no event in it' },
+    ]);
+  });
+
   it('rejects a bad record of an array or log file by index and keeps the others', async () => {
     // Prepare
     const file = join(dir, 'trail.json');

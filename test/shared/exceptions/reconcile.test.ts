@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDriftStore } from '../../../shared/adapters/aws/index.js';
-import { openLocalTable, type LocalTable } from '../../../shared/adapters/local/index.js';
+import type { LocalTable } from '../../../shared/adapters/local/index.js';
+import { openTestTable } from '../../helpers/dynamodb.js';
 import { driftIdOf } from '../../../shared/drift/index.js';
 import { recordFinding } from '../../../shared/drift/index.js';
 import type { DriftTransition } from '../../../shared/drift/index.js';
@@ -13,7 +14,7 @@ let table: LocalTable;
 let drift: DynamoDriftStore;
 
 beforeAll(async () => {
-  table = await openLocalTable();
+  table = await openTestTable();
   drift = new DynamoDriftStore(table.doc, { tableName: table.tableName });
 });
 afterAll(async () => table.close());
@@ -133,5 +134,20 @@ describe('Function: reconcileExceptions', () => {
     expect((await drift.listHistory(id)).find((h) => h.verdict === 'manual')?.note).toBe(
       `exception ${exc.exceptionId} was revoked by CISO office`,
     );
+  });
+
+  it('suppresses drift whose latest observation is dated in year 9999 (attack 23: the operator is not locked out)', async () => {
+    // Prepare: a record written before intake rejected far-future times
+    const id = await violation('ml-training-rc-d', '9999-12-31T23:59:59.999Z');
+    const exc = exception('ml-training-rc-d', '2027-06-01T00:00:00.000Z');
+    const { published, publisher } = collector();
+
+    // Act
+    const result = await reconcileExceptions({ drift, publisher, exceptions: [exc], clock: fixedClock(NOW) });
+
+    // Assess
+    expect(result.suppressed.map((t) => t.record.driftId)).toEqual([id]);
+    expect(published.filter((t) => t.record.driftId === id).map((t) => t.kind)).toEqual(['suppressed']);
+    expect((await drift.getRecord(id))?.lastSeen).toBe(NOW.toISOString());
   });
 });

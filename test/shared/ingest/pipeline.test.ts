@@ -148,7 +148,7 @@ describe('Function: ingestEvent', () => {
     ]);
   });
 
-  it('counts cannot-evaluate verdicts without recording them', async () => {
+  it('records a cannot-evaluate verdict caused by a truncated field as unverifiable drift, within the write budget', async () => {
     // Prepare: CloudTrail truncated the request parameters
     const event = fixtureEvent('ct-versioning-suspended.json');
     (event.detail as Record<string, unknown>).requestParameters = {
@@ -158,7 +158,8 @@ describe('Function: ingestEvent', () => {
     // Act
     const r = await ingestEvent(event, ing.deps);
     // Assess
-    expect(r).toMatchObject({ cannotEvaluate: 1, findings: 0 });
-    expect(fx.writes()).toBe(0);
+    expect(r).toMatchObject({ cannotEvaluate: 1, unverifiable: 1, findings: 1 });
+    expect(r.transitions.map((t) => [t.kind, t.record.status])).toEqual([['unverifiable', 'unverifiable']]);
+    expect(fx.writes()).toBe(2);
   });
 });

@@ -53,7 +53,7 @@ function tr(
 async function deps() {
   const rec = recordingDispatcher();
   const d: NotifierDeps = {
-    ledger: new MemoryLedger(() => undefined),
+    ledger: new MemoryLedger(),
     dispatcher: rec.dispatcher,
     catalog: await shippedCatalog(),
     config: shippedConfig(),
@@ -83,8 +83,8 @@ describe('Function: summarizeBatch', () => {
 
     // Assess
     expect(summaries.map((s) => [s.owner, s.resourcesOutOfPolicy, s.resourcesBySeverity, s.counts])).toEqual([
-      ['fraud', 1, { critical: 1 }, { opened: 1, reopened: 0, resolved: 0, gone: 0, suppressed: 0 }],
-      ['nlp', 1, { high: 1 }, { opened: 2, reopened: 0, resolved: 0, gone: 1, suppressed: 0 }],
+      ['fraud', 1, { critical: 1 }, { opened: 1, reopened: 0, resolved: 0, gone: 0, suppressed: 0, unverifiable: 0 }],
+      ['nlp', 1, { high: 1 }, { opened: 2, reopened: 0, resolved: 0, gone: 1, suppressed: 0, unverifiable: 0 }],
     ]);
     expect(batchHeadline(summaries[1]!)).toBe(
       'baseline of 111122223333/eu-west-1: 1 resource out of policy, 1 high; 1 gone',
@@ -141,7 +141,7 @@ describe('Function: notifyBatchSummary', () => {
     // Prepare
     const t = { ...openedTransition(), batch: BATCH };
     const { deps: base, sent } = await deps();
-    const d = { ...base, ledger: new MemoryLedger(() => t.record) };
+    const d = { ...base, ledger: new MemoryLedger() };
 
     // Act
     const results = await notifyTransition(t, d);

@@ -40,10 +40,9 @@ function openRecord(
 }
 
 async function digestDeps(records: DriftRecord[], now = '2026-11-05T09:00:00Z') {
-  const byId = new Map(records.map((r) => [r.driftId, r]));
   const rec = recordingDispatcher(['email', 'slack']);
   const deps: DigestDeps = {
-    ledger: new MemoryLedger((id) => byId.get(id)),
+    ledger: new MemoryLedger(),
     dispatcher: rec.dispatcher,
     catalog: await shippedCatalog(),
     config: shippedConfig(),

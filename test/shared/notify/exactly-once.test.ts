@@ -1,19 +1,35 @@
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDriftStore } from '../../../shared/adapters/aws/index.js';
-import { openLocalTable, type LocalTable } from '../../../shared/adapters/local/index.js';
+import type { LocalTable } from '../../../shared/adapters/local/index.js';
+import { openTestTable } from '../../helpers/dynamodb.js';
 import { DynamoNotificationLedger } from '../../../shared/adapters/aws/index.js';
 import type { DriftTransition } from '../../../shared/drift/index.js';
+import { intentOf, recordFinding } from '../../../shared/drift/index.js';
 import { DeliveryFailedError, DeliveryInFlightError } from '../../../shared/notify/errors.js';
 import { notifyTransition, type NotifierDeps } from '../../../shared/notify/notifier.js';
 import { driveHistory, freshFacts, type Step } from './drift-history.js';
 import { clockAt, recordingDispatcher, shippedCatalog, shippedConfig } from './support.js';
 
+const dynaliteDb = createRequire(import.meta.url)('dynalite/db/index.js') as {
+  itemSize: (item: Record<string, unknown>) => number;
+};
+
+/** The drift item's size as DynamoDB counts it (raw attribute values, as stored). */
+async function itemSize(driftId: string): Promise<number> {
+  const out = await table.doc.send(
+    new GetItemCommand({ TableName: table.tableName, Key: { pk: { S: `DRIFT#${driftId}` }, sk: { S: 'STATE' } } }),
+  );
+  return dynaliteDb.itemSize(out.Item!);
+}
+
 let table: LocalTable;
 let store: DynamoDriftStore;
 
 beforeAll(async () => {
-  table = await openLocalTable(); // dynalite in memory on 127.0.0.1, random free port
+  table = await openTestTable(); // dynalite in memory, or TPGUARD_TEST_DYNAMODB_ENDPOINT
   store = new DynamoDriftStore(table.doc, { tableName: table.tableName });
 });
 afterAll(async () => {
@@ -136,4 +152,33 @@ describe('Function: notifyTransition (ledger on embedded DynamoDB)', () => {
     expect(firstRun).toBe(6);
     expect(sent).toHaveLength(6);
   });
+
+  it('keeps the drift item the same size however often the drift flaps (attack 24: the ledger is not on the item)', async () => {
+    // Prepare
+    const { deps, sent } = await notifierOn();
+    const facts = freshFacts();
+    const sizes: number[] = [];
+    // Act: 120 flaps (opened, resolved, reopened, ...), each transition notified on email and Slack
+    for (let i = 0; i < 120; i++) {
+      const verdict = i % 2 === 0 ? 'violation' : 'pass';
+      const { transition: t } = await recordFinding(
+        store,
+        {
+          facts,
+          intent: intentOf(verdict, true),
+          verdict,
+          eventId: `flap-${i}`,
+          eventTime: new Date(Date.parse('2026-11-02T00:00:00Z') + i * 60_000).toISOString(),
+          source: 'cloudtrail',
+        },
+        '2026-11-02T12:00:00.000Z',
+      );
+      await notifyTransition(structuredClone(t!), deps);
+      if (i === 19 || i === 119) sizes.push(await itemSize(facts.driftId));
+    }
+    // Assess: DynamoDB's own size rule (dynalite's itemSize), limit 409,600 bytes
+    expect(sent).toHaveLength(240);
+    expect(sizes[1]).toBeLessThanOrEqual(sizes[0]! + 16);
+    expect(sizes[1]).toBeLessThan(4096);
+  }, 120_000);
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DriftRecord } from '../../../shared/drift/index.js';
 import { DeliveryFailedError } from '../../../shared/notify/errors.js';
 import { MemoryLedger } from '../../../shared/notify/ledger.js';
-import { notifyTransition, type NotifierDeps } from '../../../shared/notify/notifier.js';
+import { notifyBusEvent, notifyTransition, type NotifierDeps } from '../../../shared/notify/notifier.js';
 import { ownAccountHub } from '../../../shared/notify/routing.js';
 import {
   clockAt,
@@ -19,7 +19,7 @@ async function setup(record: DriftRecord) {
   const config = shippedConfig();
   config.owners.teams.nlp = { email: ['nlp-ml@example.com'], slack: 'env:TPGUARD_SLACK_NLP' };
   const deps: NotifierDeps = {
-    ledger: new MemoryLedger((id) => records.get(id)),
+    ledger: new MemoryLedger(),
     dispatcher: rec.dispatcher,
     catalog: await shippedCatalog(),
     config,
@@ -64,16 +64,21 @@ describe('Function: notifyTransition', () => {
     expect(again.every((r) => r.outcome === 'duplicate')).toBe(true);
   });
 
-  it('sends nothing for a transition the record has already left behind', async () => {
+  it('sends nothing for a bus event the stored record does not support (neither its current transition nor in its history)', async () => {
     // Prepare
     const opened = openedTransition();
     const resolved = nextTransition(opened, 'resolved', 1);
-    const { deps, sent } = await setup(resolved.record);
+    const { deps, sent, records } = await setup(resolved.record);
+    const store = { getRecord: async (id: string) => records.get(id), historyNear: async () => [] };
     // Act
-    const results = await notifyTransition(opened, deps);
+    const out = await notifyBusEvent(
+      { source: 'tpguard', 'detail-type': 'Drift Opened', detail: opened },
+      { ...deps, store },
+    );
     // Assess
     expect(sent).toEqual([]);
-    expect(results.every((r) => r.outcome === 'stale')).toBe(true);
+    expect(out.results).toEqual([]);
+    expect(out.unsupported).toContain(`has no opened transition by event ${opened.eventId}`);
   });
 
   it('throws when a channel fails, and the retry sends only that channel', async () => {

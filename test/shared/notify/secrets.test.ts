@@ -16,7 +16,7 @@ describe('Function: notifyTransition (secrets)', () => {
     const { dispatcher, sent } = recordingDispatcher();
     // Act
     await notifyTransition(t, {
-      ledger: new MemoryLedger(() => t.record),
+      ledger: new MemoryLedger(),
       dispatcher,
       catalog: await shippedCatalog(),
       config,

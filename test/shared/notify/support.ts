@@ -38,7 +38,14 @@ export function nextTransition(
   const at = new Date(Date.parse(base.eventTime) + step * 3_600_000).toISOString();
   const eventId = `e-${kind}-${step}`;
   const status = (
-    { opened: 'open', reopened: 'open', resolved: 'resolved', suppressed: 'suppressed', escalated: 'open' } as const
+    {
+      opened: 'open',
+      reopened: 'open',
+      resolved: 'resolved',
+      suppressed: 'suppressed',
+      escalated: 'open',
+      unverifiable: 'unverifiable',
+    } as const
   )[kind];
   const record: DriftRecord = {
     ...structuredClone(base.record),

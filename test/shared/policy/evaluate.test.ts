@@ -263,6 +263,7 @@ describe('Function: evaluate', () => {
         resolves: false,
         resource: { type: 's3-bucket', id: 'unknown' },
         reason: 'no s3-bucket in the event',
+        cause: 'no-resource',
       },
     ]);
   });

@@ -169,7 +169,7 @@ describe('Function: loadPolicyPack', () => {
     ]);
   });
 
-  it('refuses a test case pointing at a missing file, unless told not to check (deployed functions)', async () => {
+  it('loads a pack whose test files are missing (only rules test needs them), and refuses it when asked to check', async () => {
     // Prepare
     const tests = [
       { name: 'stopped trail fires', event: 'events/cloudtrail/stop-logging.json', expect: 'violation' },
@@ -178,14 +178,19 @@ describe('Function: loadPolicyPack', () => {
     const dir = await writePack(root, [{ ...STOP_LOGGING, tests }]);
 
     // Act
-    const lines = await problemLines(dir);
-    const deployed = await loadPolicyPack(dir, { checkTestFiles: false });
+    const pack = await loadPolicyPack(dir);
+    let lines: string[] = [];
+    try {
+      await loadPolicyPack(dir, { checkTestFiles: true });
+    } catch (err) {
+      lines = (err as PolicyPackError).problems.map(formatProblem);
+    }
 
     // Assess
+    expect(pack.rules).toHaveLength(1);
     expect(lines).toEqual([
       `${rel('audit', 'TPS-AUD-01.yaml')}: TPS-AUD-01: test "stopped trail fires": file not found: events/cloudtrail/stop-logging.json`,
     ]);
-    expect(deployed.rules).toHaveLength(1);
   });
 
   it('refuses keys out of order and a file name that does not match the id', async () => {

@@ -1,4 +1,7 @@
+import { cp } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RuleFixturesMissingError } from '../../../shared/policy/errors.js';
 import { loadPolicyPack } from '../../../shared/policy/load.js';
 import { runRuleTests } from '../../../shared/policy/rule-tests.js';
 import { loadShape, tempDir, type Json } from '../../helpers/fixtures.js';
@@ -107,5 +110,29 @@ describe('Function: runRuleTests', () => {
 
     // Assess
     expect(new Set(results.map((r) => r.ruleId))).toEqual(new Set(['TPS-S3-04']));
+  });
+  it('works on a pack copied elsewhere: it loads without its fixtures, and the cases resolve against --fixtures', async () => {
+    // Prepare
+    const original = await writePack(root, [VERSIONING], FILES);
+    const copy = join(root, 'elsewhere', 'pack', 'policies');
+    await cp(original, copy, { recursive: true });
+
+    // Act
+    const pack = await loadPolicyPack(copy);
+    const refused = await runRuleTests(pack).catch((e: unknown) => e);
+    const results = await runRuleTests(pack, undefined, { fixtures: root });
+
+    // Assess
+    expect(pack.rules.map((r) => r.rule.id)).toEqual(['TPS-S3-02']);
+    expect(refused).toBeInstanceOf(RuleFixturesMissingError);
+    expect((refused as RuleFixturesMissingError).toLines()).toEqual([
+      `tpguard: 3 files the rule tests name are not under ${join(root, 'elsewhere', 'pack')} (first: events/s3/versioning-suspended.json): copy them there beside the pack, or pass --fixtures DIR`,
+    ]);
+    expect((refused as RuleFixturesMissingError).missing).toEqual([
+      'events/s3/versioning-suspended.json',
+      'events/s3/versioning-enabled.json',
+      'configs/nothing-in-scope.yaml',
+    ]);
+    expect(results.map((r) => r.passed)).toEqual([true, true, true]);
   });
 });

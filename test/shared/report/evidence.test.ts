@@ -38,6 +38,7 @@ function input(change: Partial<EvidenceInput> = {}): EvidenceInput {
   };
   return {
     now: new Date('2027-06-30T12:00:00Z'),
+    tpguardVersion: '0.1.0',
     from: '2027-01-01T00:00:00.000Z',
     to: '2027-07-01T00:00:00.000Z',
     timezone: 'UTC',
@@ -90,7 +91,127 @@ describe('Function: buildEvidence', () => {
 
     // Assess
     expect(r.caiq.map((q) => q.answer)).toEqual(['Partially', 'No']);
-    expect(r.caiq[0]!.summary).toBe('Rules are defined and deployed, but no event was evaluated in the period.');
+    expect(r.caiq[0]!.summary).toBe(
+      'Rules are defined and their patterns generated, but no event was evaluated in the period.',
+    );
+  });
+
+  it('claims a deployment only when it read one; otherwise says the evidence was evaluated locally', () => {
+    // Act
+    const local = buildEvidence(input({ localStore: 'embedded store .tpguard' }));
+    const deployed = buildEvidence(
+      input({
+        origin: {
+          account: '111122223333',
+          region: 'eu-west-1',
+          stack: 'tpguard-prod',
+          table: 'tpguard-prod',
+          generatedBy: 'arn:aws:sts::111122223333:assumed-role/Auditor/ari',
+        },
+      }),
+    );
+
+    // Assess
+    expect(local.provenance).toEqual({
+      tpguardVersion: '0.1.0',
+      packVersion: pack.version,
+      evidence: 'local',
+      statement: expect.stringMatching(
+        /^Evaluated locally: the evidence was read from the embedded store \.tpguard on the machine that generated the report, not from a deployment/,
+      ),
+    });
+    expect(local.caiq[0]!.summary).toMatch(/evaluated locally in the period \(no deployment was read\)/);
+    expect(JSON.stringify(local.caiq)).not.toMatch(/deployed as event patterns/);
+    expect(deployed.provenance).toMatchObject({
+      evidence: 'deployed',
+      statement:
+        'Deployed: the evidence was read from the stack tpguard-prod, table tpguard-prod in account 111122223333, region eu-west-1, by arn:aws:sts::111122223333:assumed-role/Auditor/ari.',
+    });
+    expect(deployed.caiq[0]!.summary).toBe(
+      'The rules are defined, deployed as event patterns and evaluated events in the period.',
+    );
+  });
+
+  it('lists in an appendix each drift episode of the period, with when and by whom it opened and closed', () => {
+    // Prepare: d-old opened before the period and resolved in it; d-s3 opened, resolved, reopened by
+    // hand and resolved again; d-sm still open. Actors on two of the entries.
+    const facts = structuredClone(FACTS);
+    for (const h of facts.history) {
+      if (h.driftId === 'd-s3' && h.eventTime === '2027-01-10T09:00:00.000Z')
+        h.actor = 'arn:aws:sts::111122223333:assumed-role/DataScientist/jdoe';
+      if (h.driftId === 'd-s3' && h.verdict === 'manual') {
+        h.actor = 'arn:aws:sts::111122223333:assumed-role/SecAdmin/sam';
+        h.actorName = 'Sam';
+      }
+    }
+
+    // Act
+    const r = buildEvidence(input({ facts, from: '2027-01-01T00:00:00.000Z', to: '2027-07-01T00:00:00.000Z' }));
+
+    // Assess
+    expect(r.appendix.drift.map((d) => [d.driftId, d.openedAt, d.closed ?? 'open', d.closedAt ?? '-'])).toEqual([
+      ['d-old', '2026-12-30T10:00:00.000Z', 'resolved', '2027-01-02T10:00:00.000Z'],
+      ['d-s3', '2027-01-10T09:00:00.000Z', 'resolved', '2027-01-12T15:00:00.000Z'],
+      ['d-sm', '2027-02-03T10:00:00.000Z', 'open', '-'],
+      ['d-s3', '2027-03-01T10:00:00.000Z', 'resolved', '2027-03-20T10:00:00.000Z'],
+    ]);
+    expect(r.appendix.drift[1]).toMatchObject({
+      ruleId: 'TPS-S3-90',
+      openedBy: 'arn:aws:sts::111122223333:assumed-role/DataScientist/jdoe',
+    });
+    expect(r.appendix.drift[3]!.openedBy).toBe('arn:aws:sts::111122223333:assumed-role/SecAdmin/sam (Sam)');
+  });
+
+  it('leaves out episodes closed before the period, and shows as open those closed after it', () => {
+    // Act
+    const r = buildEvidence(input({ from: '2027-01-11T00:00:00.000Z', to: '2027-03-10T00:00:00.000Z' }));
+
+    // Assess
+    expect(r.appendix.drift.map((d) => [d.driftId, d.closed ?? 'open'])).toEqual([
+      ['d-s3', 'resolved'],
+      ['d-sm', 'open'],
+      ['d-s3', 'open'],
+    ]);
+  });
+
+  it('names who revoked an exception and when', () => {
+    // Prepare
+    const revoked = createException(
+      {
+        ruleId: 'TPS-S3-90',
+        resource: 'ml-training-x',
+        reason: 'r',
+        approvedBy: 'CISO',
+        expiresAt: '2027-06-01T00:00:00.000Z',
+      },
+      new Date('2027-02-01T00:00:00Z'),
+      365,
+    );
+    revoked.status = 'revoked';
+    revoked.revokedAt = '2027-03-05T09:00:00.000Z';
+    revoked.revokedBy = 'arn:aws:sts::111122223333:assumed-role/SecAdmin/sam';
+    revoked.revokedByName = 'Sam';
+
+    // Act
+    const r = buildEvidence(input({ exceptions: [revoked] }));
+
+    // Assess
+    expect(r.exceptions[0]).toMatchObject({
+      state: 'revoked',
+      revoked: { by: 'arn:aws:sts::111122223333:assumed-role/SecAdmin/sam (Sam)', at: '2027-03-05T09:00:00.000Z' },
+    });
+  });
+
+  it("ends the chart's time axis at the period's end", () => {
+    // Act: 181 days, in 7-day buckets: the 26th bucket is cut to 6 days
+    const r = buildEvidence(input());
+
+    // Assess
+    const last = r.charts.timeline.at(-1)!;
+    expect(r.charts.timeline).toHaveLength(26);
+    expect(last.end).toBe('2027-07-01T00:00:00.000Z');
+    expect(last.endLabel).toBe('2027-06-30');
+    expect(r.charts.timeline[0]).toMatchObject({ label: '2027-01-01', endLabel: '2027-01-07' });
   });
 
   it('maps the standards to the rules that implement them', () => {

@@ -34,6 +34,7 @@ beforeAll(async () => {
   };
   report = buildEvidence({
     now: new Date('2027-06-30T12:00:00Z'),
+    tpguardVersion: '0.1.0',
     from: '2027-01-01T00:00:00.000Z',
     to: '2027-07-01T00:00:00.000Z',
     timezone: 'UTC',
@@ -42,9 +43,30 @@ beforeAll(async () => {
     patterns: generatePatterns(pack),
     functions: ['notify'],
     deploymentSource: 'serverless.yml',
-    facts: structuredClone(FACTS),
+    facts: {
+      ...structuredClone(FACTS),
+      records: FACTS.records.map((r, i) => (i === 0 ? { ...r, resourceId: HOSTILE } : r)),
+    },
     tasks: [task],
     exceptions: [],
+  });
+});
+
+describe('The appendix of every drift', () => {
+  it('is in each format, with the ids to trace and the hostile names escaped', () => {
+    // Act
+    const html = renderReport(report, 'html');
+    const md = renderReport(report, 'md');
+
+    // Assess
+    expect(report.appendix.drift.map((d) => d.driftId)).toEqual(['d-old', 'd-s3', 'd-sm', 'd-s3']);
+    for (const text of [html, md]) {
+      expect(text).toContain('Appendix: every drift of the period');
+      expect(text).toContain('d-sm');
+      expect(text).toContain('open at the end of the period');
+      expect(text).not.toContain(HOSTILE);
+      expect(text).toContain('Evaluated locally');
+    }
   });
 });
 

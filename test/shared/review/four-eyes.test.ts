@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoReviewStore } from '../../../shared/adapters/aws/index.js';
-import { openLocalTable, type LocalTable } from '../../../shared/adapters/local/index.js';
+import type { LocalTable } from '../../../shared/adapters/local/index.js';
+import { openTestTable } from '../../helpers/dynamodb.js';
 import { loadConfig, type TpguardConfig } from '../../../shared/config/index.js';
 import { fixedClock } from '../../../shared/kernel/index.js';
 import { loadPolicyPack, type PolicyPack } from '../../../shared/policy/index.js';
@@ -23,7 +24,7 @@ let plain: TpguardConfig;
 const clock = fixedClock('2027-04-20T10:00:00Z');
 
 beforeAll(async () => {
-  table = await openLocalTable();
+  table = await openTestTable();
   store = new DynamoReviewStore(table.doc, table.tableName);
   pack = await loadPolicyPack(`${FIXTURES}pack/policies`);
   plain = await loadConfig(`${FIXTURES}pack/tpguard.config.yaml`);

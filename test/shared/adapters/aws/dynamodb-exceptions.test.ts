@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoExceptionStore, EXCEPTION_RETENTION_DAYS } from '../../../../shared/adapters/aws/dynamodb-exceptions.js';
-import { openLocalTable, type LocalTable } from '../../../../shared/adapters/local/index.js';
+import type { LocalTable } from '../../../../shared/adapters/local/index.js';
+import { openTestTable } from '../../../helpers/dynamodb.js';
 import {
   DistinctApproverError,
   ExceptionAlreadyRevokedError,
@@ -18,7 +19,7 @@ let store: DynamoExceptionStore;
 const NOW = new Date('2027-04-01T07:00:00Z');
 
 beforeAll(async () => {
-  table = await openLocalTable();
+  table = await openTestTable();
   store = new DynamoExceptionStore(table.doc, table.tableName);
 });
 afterAll(async () => table.close());

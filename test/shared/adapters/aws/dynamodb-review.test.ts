@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoReviewStore } from '../../../../shared/adapters/aws/dynamodb-review.js';
-import { openLocalTable, type LocalTable } from '../../../../shared/adapters/local/index.js';
+import type { LocalTable } from '../../../../shared/adapters/local/index.js';
+import { openTestTable } from '../../../helpers/dynamodb.js';
 import { ReviewAlreadyCompletedError, ReviewTaskNotFoundError } from '../../../../shared/review/index.js';
 import type { ReviewTask } from '../../../../shared/review/index.js';
 
@@ -13,7 +14,7 @@ let table: LocalTable;
 let store: DynamoReviewStore;
 
 beforeAll(async () => {
-  table = await openLocalTable();
+  table = await openTestTable();
   store = new DynamoReviewStore(table.doc, table.tableName);
 });
 afterAll(async () => table.close());

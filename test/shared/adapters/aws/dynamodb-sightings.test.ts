@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoSightings } from '../../../../shared/adapters/aws/dynamodb-sightings.js';
-import { openLocalTable, type LocalTable } from '../../../../shared/adapters/local/index.js';
+import type { LocalTable } from '../../../../shared/adapters/local/index.js';
+import { openTestTable } from '../../../helpers/dynamodb.js';
 import type { FindingSighting } from '../../../../shared/ingest/index.js';
 
 let table: LocalTable;
 let sightings: DynamoSightings;
 
 beforeAll(async () => {
-  table = await openLocalTable();
+  table = await openTestTable();
   sightings = new DynamoSightings(table.doc, table.tableName);
 });
 afterAll(async () => table.close());

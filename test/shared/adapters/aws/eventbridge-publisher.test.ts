@@ -1,9 +1,17 @@
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventBridgePublisher } from '../../../../shared/adapters/aws/eventbridge-publisher.js';
 import { PublishError } from '../../../../shared/drift/index.js';
 import type { DriftTransition } from '../../../../shared/drift/index.js';
+import { ingestEvent, type IngestDeps } from '../../../../shared/ingest/index.js';
+import { fixedClock } from '../../../../shared/kernel/index.js';
+import { createEvaluator } from '../../../../shared/policy/index.js';
+import { REPO_ROOT } from '../../../helpers/fixtures.js';
+import { startStoreFixture } from '../../drift/store-fixture.js';
+import { shippedConfig, shippedPack } from '../../notify/support.js';
 
 const eventBridge = mockClient(EventBridgeClient);
 afterEach(() => {
@@ -135,5 +143,86 @@ describe('Class: EventBridgePublisher', () => {
     await new EventBridgePublisher(new EventBridgeClient({ region: 'eu-west-1' }), { busName: 'b' }).publish([]);
     // Assess
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+});
+
+/** PutEvents as AWS limits it: 10 entries and 256 KiB per request, entry size as EventBridge documents it. */
+const PUT_EVENTS_LIMIT = 256 * 1024;
+function entrySize(e: { Source?: string; DetailType?: string; Detail?: string; Resources?: string[]; Time?: Date }) {
+  const bytes = (s?: string) => Buffer.byteLength(s ?? '', 'utf8');
+  return (
+    (e.Time ? 14 : 0) +
+    bytes(e.Source) +
+    bytes(e.DetailType) +
+    bytes(e.Detail) +
+    (e.Resources ?? []).reduce((n, r) => n + bytes(r), 0)
+  );
+}
+
+describe('Class: EventBridgePublisher (request size, attack 8)', () => {
+  it('delivers every transition of a training job with 50 CJK tags: batches stay under 256 KiB and carry no tags', async () => {
+    // Prepare: one CreateTrainingJob violating several rules, each record carrying 50 tags of 128/256 CJK characters
+    const requests: number[] = [];
+    const accepted: PutEventsRequestEntry[] = [];
+    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
+      const size = input.Entries.reduce((n, e) => n + entrySize(e), 0);
+      requests.push(size);
+      if (input.Entries.length > 10 || size > PUT_EVENTS_LIMIT)
+        throw Object.assign(new Error('Total size of the entries in the request is over the limit.'), {
+          name: 'ValidationException',
+        });
+      accepted.push(...input.Entries);
+      return { FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'x' })) };
+    });
+    const event = JSON.parse(
+      readFileSync(join(REPO_ROOT, 'events/cloudtrail/sagemaker-create-training-job-open.json'), 'utf8'),
+    ) as { detail: { requestParameters: { tags: unknown[] } } };
+    event.detail.requestParameters.tags = Array.from({ length: 50 }, (_, i) => ({
+      key: `${String(i).padStart(2, '0')}${'鍵'.repeat(126)}`,
+      value: '値'.repeat(256),
+    }));
+    const fx = await startStoreFixture();
+    const config = shippedConfig();
+    const deps: IngestDeps = {
+      evaluator: createEvaluator(await shippedPack(), config),
+      store: fx.store,
+      publisher: new EventBridgePublisher(new EventBridgeClient({ region: 'eu-west-1' }), {
+        busName: 'tpguard-prod',
+        ...noSleep,
+      }),
+      clock: fixedClock('2026-11-02T12:00:00Z'),
+      intake: 'test',
+    };
+    try {
+      // Act
+      const result = await ingestEvent(event, deps);
+      // Assess
+      expect(result.transitions.length).toBeGreaterThanOrEqual(5);
+      expect(result.transitions[0]!.record.tags).toBeDefined();
+      expect(accepted).toHaveLength(result.transitions.length);
+      expect(Math.max(...requests)).toBeLessThanOrEqual(PUT_EVENTS_LIMIT);
+      for (const e of accepted) expect(JSON.parse(e.Detail!).record.tags).toBeUndefined();
+    } finally {
+      await fx.close();
+    }
+  });
+
+  it('sends an oversize transition without its evidence rather than not at all', async () => {
+    // Prepare
+    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
+      if (input.Entries.some((e) => entrySize(e) > PUT_EVENTS_LIMIT)) throw new Error('ValidationException');
+      return { FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'x' })) };
+    });
+    const big = { ...transition(1), evidence: { fields: { policy: '漢'.repeat(120_000) } } };
+    const publisher = new EventBridgePublisher(new EventBridgeClient({ region: 'eu-west-1' }), {
+      busName: 'tpguard-prod',
+      ...noSleep,
+    });
+    // Act
+    await publisher.publish([big, transition(2)]);
+    // Assess
+    const sent = eventBridge.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries!);
+    expect(sent.map((e) => JSON.parse(e.Detail!).eventId)).toEqual(['e-1', 'e-2']);
+    expect(JSON.parse(sent[0]!.Detail!).evidence).toEqual({ omitted: 'evidence over the size of a bus event' });
   });
 });

@@ -1,12 +1,11 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDriftStore } from '../../../../shared/adapters/aws/dynamodb-drift-store.js';
-import { openLocalTable, type LocalTable } from '../../../../shared/adapters/local/index.js';
+import type { LocalTable } from '../../../../shared/adapters/local/index.js';
+import { openTestTable } from '../../../helpers/dynamodb.js';
 import { DynamoNotificationLedger } from '../../../../shared/adapters/aws/notification-ledger.js';
-import { transitionKey } from '../../../../shared/drift/index.js';
 import type { DriftTransition } from '../../../../shared/drift/index.js';
-import { positionOf, type LedgerSlot } from '../../../../shared/notify/index.js';
-import { guardFor } from '../../../../shared/notify/index.js';
+import { type LedgerSlot, ledgerKeyOf } from '../../../../shared/notify/index.js';
 import { driveHistory, freshFacts } from '../../notify/drift-history.js';
 
 let table: LocalTable;
@@ -16,7 +15,7 @@ const LEASE = 60_000;
 const NOW = new Date('2026-11-02T12:00:00Z');
 
 beforeAll(async () => {
-  table = await openLocalTable(); // dynalite in memory on 127.0.0.1, random free port, contract table
+  table = await openTestTable(); // dynalite in memory, or TPGUARD_TEST_DYNAMODB_ENDPOINT
   store = new DynamoDriftStore(table.doc, { tableName: table.tableName });
   ledger = new DynamoNotificationLedger(table.doc, table.tableName);
 });
@@ -28,12 +27,11 @@ const slotOf = (t: DriftTransition, channel: 'email' | 'slack' = 'email'): Ledge
   scope: 'drift',
   driftId: t.record.driftId,
   channel,
-  key: transitionKey(t),
-  guard: guardFor(t),
+  key: ledgerKeyOf(t),
 });
 
 describe('Class: DynamoNotificationLedger', () => {
-  it('claims a transition once, records it in the notified map of the drift item, then answers duplicate', async () => {
+  it('claims a transition once, in its own ledger item beside the drift record (with a TTL), then answers duplicate', async () => {
     // Prepare
     const [opened] = await driveHistory(store, freshFacts(), ['violation']);
     const slot = slotOf(opened!);
@@ -43,17 +41,18 @@ describe('Class: DynamoNotificationLedger', () => {
     const second = await ledger.claim(slot, NOW, LEASE);
     // Assess
     expect([first, second]).toEqual(['claimed', 'duplicate']);
-    const item = (
+    const key = { pk: `DRIFT#${opened!.record.driftId}`, sk: `N#email#opened#${opened!.eventId}` };
+    const item = (await table.doc.send(new GetCommand({ TableName: table.tableName, Key: key }))).Item!;
+    expect(item).toMatchObject({ status: 'sent', claimedAt: NOW.toISOString(), sentAt: NOW.toISOString() });
+    expect(item.expiresAt).toBe(Math.floor(NOW.getTime() / 1000) + 400 * 86_400);
+    const record = (
       await table.doc.send(
         new GetCommand({ TableName: table.tableName, Key: { pk: `DRIFT#${opened!.record.driftId}`, sk: 'STATE' } }),
       )
     ).Item!;
-    expect(item.notified[`email#opened#${opened!.eventId}`]).toEqual({
-      status: 'sent',
-      claimedAt: NOW.toISOString(),
-      sentAt: NOW.toISOString(),
-    });
-    expect(item.status).toBe('open');
+    expect(record.notified).toBeUndefined();
+    expect(record.status).toBe('open');
+    expect((await store.listHistory(opened!.record.driftId)).map((h) => h.eventId)).toEqual([opened!.eventId]);
   });
 
   it('keeps channels apart: the same transition is claimed once per channel', async () => {
@@ -66,41 +65,15 @@ describe('Class: DynamoNotificationLedger', () => {
     expect(slack).toBe('claimed');
   });
 
-  it('answers stale for a transition the record has moved past, and claims the current one', async () => {
-    // Prepare
-    const [opened, resolved] = await driveHistory(store, freshFacts(), ['violation', 'fix']);
-    // Act
-    const late = await ledger.claim(slotOf(opened!), NOW, LEASE);
-    const current = await ledger.claim(slotOf(resolved!), NOW, LEASE);
-    // Assess
-    expect(resolved!.kind).toBe('resolved');
-    expect([late, current]).toEqual(['stale', 'claimed']);
-  });
-
-  it('claims a transition newer than anything the record has seen', async () => {
+  it('keys an opening by its event whether it was published as opened or reopened', async () => {
     // Prepare
     const [opened] = await driveHistory(store, freshFacts(), ['violation']);
-    const newer: DriftTransition = {
-      ...opened!,
-      kind: 'resolved',
-      eventId: 'e-from-the-future',
-      eventTime: '2026-11-02T11:00:00.000Z',
-    };
+    await ledger.claim(slotOf(opened!), NOW, LEASE);
+    await ledger.confirm(slotOf(opened!), NOW);
     // Act
-    const outcome = await ledger.claim(slotOf(newer), NOW, LEASE);
+    const again = await ledger.claim(slotOf({ ...opened!, kind: 'reopened' }), NOW, LEASE);
     // Assess
-    expect(positionOf(newer).eventTime > opened!.record.lastSeen).toBe(true);
-    expect(outcome).toBe('claimed');
-  });
-
-  it('answers missing when there is no drift item', async () => {
-    // Prepare
-    const [opened] = await driveHistory(store, freshFacts(), ['violation']);
-    const ghost = { ...slotOf(opened!), driftId: 'd-00000000000000000000' };
-    // Act
-    const outcome = await ledger.claim(ghost, NOW, LEASE);
-    // Assess
-    expect(outcome).toBe('missing');
+    expect(again).toBe('duplicate');
   });
 
   it('answers in-flight during a live claim, lets a released claim be taken again, and takes over an abandoned one after the lease', async () => {
@@ -115,25 +88,6 @@ describe('Class: DynamoNotificationLedger', () => {
     const afterLease = await ledger.claim(slot, new Date(NOW.getTime() + 2_000 + LEASE + 1), LEASE);
     // Assess
     expect([during, afterRelease, afterLease]).toEqual(['in-flight', 'claimed', 'claimed']);
-  });
-
-  it('escalates only while the drift is still open in the same episode', async () => {
-    // Prepare
-    const facts = freshFacts();
-    const [opened] = await driveHistory(store, facts, ['violation']);
-    const escalation: DriftTransition = {
-      kind: 'escalated',
-      eventId: opened!.eventId,
-      eventTime: '2026-11-03T12:00:00.000Z',
-      record: opened!.record,
-    };
-    const claimedWhileOpen = await ledger.claim(slotOf(escalation), NOW, LEASE);
-    const [resolved] = await driveHistory(store, facts, ['fix'], 1);
-    // Act
-    const afterResolution = await ledger.claim(slotOf(escalation, 'slack'), NOW, LEASE);
-    // Assess
-    expect(resolved?.kind).toBe('resolved');
-    expect([claimedWhileOpen, afterResolution]).toEqual(['claimed', 'stale']);
   });
 
   it('claims a digest once per owner, channel and day', async () => {

@@ -82,7 +82,8 @@ describe('Function: createLocalNotifier', () => {
     } finally {
       await runtime.close();
     }
-  });
+    // The second replay re-places every older observation in its timeline (reads only): slower than the default 30 s on a shared CPU.
+  }, 90_000);
 
   it('also posts to Slack for real when the env: webhook variable is set, and sends email through SMTP_URL', async () => {
     // Prepare
