@@ -3,6 +3,7 @@ import type { ColdResult } from './cold-start.js';
 import type { CostResult } from './cost-model.js';
 import type { HandlerResult } from './handler-bench.js';
 import type { ScanResult } from './scan-bench.js';
+import type { BaselineBenchResult } from './baseline-bench.js';
 
 /** bench/results.json: one section per benchmark, each with the figures and the command behind them. */
 export interface Results {
@@ -11,6 +12,7 @@ export interface Results {
   handler?: HandlerResult;
   coldStart?: ColdResult;
   cost?: CostResult;
+  baseline?: BaselineBenchResult;
 }
 
 const n = (v: number) => v.toLocaleString('en-US');
@@ -143,6 +145,26 @@ function costTable(c: CostResult): string {
   ].join('\n');
 }
 
+function baselineTable(b: BaselineBenchResult): string {
+  return [
+    `Baseline: a Config snapshot of ${n(b.snapshot.items)} items (${mib(b.snapshot.gzipBytes)} gzip), the shipped pack; the AWS reader against a mocked account`,
+    renderTable(
+      ['stage', 'wall', 'items/s', 'notes'],
+      [
+        ['read + normalize the snapshot (scan/replay intake)', `${n(b.read.wallMs)} ms`, n(b.read.itemsPerSecond), ''],
+        [
+          'baseline --from: rules + drift store (dynalite) + reconcile',
+          `${n(b.baseline.wallMs)} ms`,
+          n(b.baseline.itemsPerSecond),
+          `${n(b.baseline.evaluated)} evaluated, ${n(b.baseline.opened)} drift opened, ${n(b.baseline.dynamoRequestsPer1000)} DynamoDB requests per 1,000 items`,
+        ],
+      ],
+    ),
+    `AWS Config requests per 1,000 resources of one type: ${n(b.requests.configRequestsPer1000)} (${b.requests.configListPages} listing pages + ${b.requests.configBatchGets} BatchGetResourceConfig of 100); ${b.requests.emptyTypeListings} listings for the plan's types when empty; jobs: ${b.requests.jobListings} List*Jobs + ${b.requests.requestsPerJobInProgress} request per job in progress.`,
+    `Reproduce: ${b.commands.all}`,
+  ].join('\n');
+}
+
 /** The whole report as text, one block per section present. */
 export function renderSections(r: Results): string {
   const blocks: string[] = [];
@@ -154,5 +176,6 @@ export function renderSections(r: Results): string {
   if (r.handler) blocks.push(handlerTable(r.handler));
   if (r.coldStart) blocks.push(coldTable(r.coldStart));
   if (r.cost) blocks.push(costTable(r.cost));
+  if (r.baseline) blocks.push(baselineTable(r.baseline));
   return `${blocks.join('\n\n')}\n`;
 }

@@ -7,6 +7,7 @@ import { benchColdStart } from './cold-start.js';
 import { costModel } from './cost-model.js';
 import { benchHandler } from './handler-bench.js';
 import { benchScan } from './scan-bench.js';
+import { benchBaseline } from './baseline-bench.js';
 import { renderSections, type Results } from './report.js';
 
 /**
@@ -16,8 +17,9 @@ import { renderSections, type Results } from './report.js';
  *
  *   npm run bench                          # everything, 1,000,000 records, 3 rounds
  *   npm run bench -- --only scan --records 100000 --rounds 1
+ *   npm run bench -- --only baseline --items 2000    # issue 16: items/s through a snapshot, requests per 1,000 resources
  */
-const SECTIONS = ['scan', 'handler', 'cold', 'cost'] as const;
+const SECTIONS = ['scan', 'handler', 'cold', 'cost', 'baseline'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
@@ -27,6 +29,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     events: { type: 'string', default: '2000' },
     'cold-runs': { type: 'string', default: '7' },
+    items: { type: 'string', default: '2000' },
   },
 });
 
@@ -53,6 +56,7 @@ results.machine = {
 if (only.has('scan')) results.scan = await benchScan({ records, rounds, log });
 if (only.has('handler')) results.handler = await benchHandler({ events: Number(values.events), log });
 if (only.has('cold')) results.coldStart = await benchColdStart({ runs: Number(values['cold-runs']), log });
+if (only.has('baseline')) results.baseline = await benchBaseline({ items: Number(values.items), log });
 if (only.has('cost')) {
   if (!results.handler) throw new Error('the cost model needs the handler figures: run --only handler,cost');
   results.cost = costModel(results.handler);
