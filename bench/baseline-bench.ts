@@ -13,7 +13,7 @@ import { planOf, runBaseline, type SummaryPublisher, wantedBy } from '../shared/
 import { loadConfig } from '../shared/config/index.js';
 import { readInputs } from '../shared/events/index.js';
 import { fixedClock } from '../shared/kernel/index.js';
-import { createEvaluator, loadPolicyPack } from '../shared/policy/index.js';
+import { createEvaluator, evaluate, loadPolicyPack } from '../shared/policy/index.js';
 import { fakeAccount } from '../test/helpers/baseline-account.js';
 import { ROOT, round } from './measure.js';
 
@@ -22,6 +22,8 @@ export interface BaselineBenchResult {
   snapshot: { items: number; gzipBytes: number; file: string };
   /** Read, gunzip, stream-split and normalize the snapshot's items (`tpguard scan`/`replay` intake, no rules). */
   read: { wallMs: number; itemsPerSecond: number };
+  /** The same, each item evaluated by the pack's rules (what `tpguard scan` does with a snapshot: no store). */
+  evaluate: { wallMs: number; itemsPerSecond: number; findings: number };
   /** `tpguard baseline --from`: the same items through the rules into the drift store (embedded dynalite), reconciliation included. */
   baseline: {
     wallMs: number;
@@ -103,6 +105,13 @@ export async function benchBaseline(opts: { items: number; log: (s: string) => v
   const readMs = performance.now() - t0;
   if (n !== opts.items) throw new Error(`read ${n} items, expected ${opts.items}`);
 
+  opts.log('baseline: reading and evaluating the items (no store)');
+  const evaluator = createEvaluator(pack, config);
+  t0 = performance.now();
+  let findings = 0;
+  for await (const r of readInputs([file])) if (r.ok) findings += evaluate(evaluator, r.observation).length;
+  const evalMs = performance.now() - t0;
+
   opts.log('baseline: runBaseline --from the snapshot into dynalite');
   const table = await openLocalTable();
   let dynamo = 0;
@@ -113,7 +122,6 @@ export async function benchBaseline(opts: { items: number; log: (s: string) => v
     },
     { step: 'initialize', name: 'benchRequestCounter' },
   );
-  const evaluator = createEvaluator(pack, config);
   t0 = performance.now();
   const result = await runBaseline({
     evaluator,
@@ -165,6 +173,7 @@ export async function benchBaseline(opts: { items: number; log: (s: string) => v
   return {
     snapshot: { items: opts.items, gzipBytes, file: file.slice(ROOT.length + 1) },
     read: { wallMs: round(readMs, 0), itemsPerSecond: round(opts.items / (readMs / 1000), 0) },
+    evaluate: { wallMs: round(evalMs, 0), itemsPerSecond: round(opts.items / (evalMs / 1000), 0), findings },
     baseline: {
       wallMs: round(baselineMs, 0),
       itemsPerSecond: round(opts.items / (baselineMs / 1000), 0),

@@ -147,11 +147,17 @@ function costTable(c: CostResult): string {
 
 function baselineTable(b: BaselineBenchResult): string {
   return [
-    `Baseline: a Config snapshot of ${n(b.snapshot.items)} items (${mib(b.snapshot.gzipBytes)} gzip), the shipped pack; the AWS reader against a mocked account`,
+    `Baseline: a Config snapshot of ${n(b.snapshot.items)} items (${n(Math.round(b.snapshot.gzipBytes / 1024))} KiB gzip), the shipped pack; the AWS reader against a mocked account`,
     renderTable(
       ['stage', 'wall', 'items/s', 'notes'],
       [
         ['read + normalize the snapshot (scan/replay intake)', `${n(b.read.wallMs)} ms`, n(b.read.itemsPerSecond), ''],
+        [
+          'read + evaluate by the pack (tpguard scan, no store)',
+          `${n(b.evaluate.wallMs)} ms`,
+          n(b.evaluate.itemsPerSecond),
+          `${n(b.evaluate.findings)} findings`,
+        ],
         [
           'baseline --from: rules + drift store (dynalite) + reconcile',
           `${n(b.baseline.wallMs)} ms`,

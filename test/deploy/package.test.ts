@@ -786,6 +786,11 @@ describe('Stack: schedules', () => {
     expect(main.Resources.ReviewSchedule!.Properties.ScheduleExpression).toBe(
       toSchedulerCron(config.reviews?.schedule ?? 'quarterly'),
     );
+    // The baseline: baseline.schedule (weekly), enabled unless baseline.enabled is false
+    const baseline = main.Resources.BaselineSchedule!.Properties;
+    expect(baseline.ScheduleExpression).toBe('cron(0 5 ? * MON *)');
+    expect(baseline.State).toBe(config.baseline.enabled ? 'ENABLED' : 'DISABLED');
+    expect(JSON.parse(baseline.Target.Input)).toEqual({ trigger: 'schedule' });
   });
 
   it('lets the scheduler role invoke the four scheduled functions and nothing else', () => {
