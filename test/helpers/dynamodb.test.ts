@@ -57,13 +57,16 @@ describe('Function: openTestTable', () => {
 
 describe('Store tests', () => {
   it('open their table with openTestTable, so .ci/run can run them against DynamoDB Local', () => {
-    // openLocalTable itself (dynalite.test.ts), the helper, and the CLI tests of a "deployed"
-    // stack whose table is named after the stack are the only direct users.
+    // openLocalTable itself (dynalite.test.ts), the helper, the CLI tests of a "deployed"
+    // stack whose table is named after the stack, and two security tests of the embedded store
+    // itself (its CORS answers; the items a CLI run left under --data-dir) are the only direct users.
     const allowed = new Set([
       'test/shared/adapters/local/dynalite.test.ts',
       'test/helpers/dynamodb.ts',
       'test/helpers/dynamodb.test.ts',
       'test/cli/deployed-support.ts',
+      'test/security/local-server.test.ts',
+      'test/security/no-secret-leaves.test.ts',
     ]);
     const direct = sources(join(REPO, 'test'))
       .filter((f) => /\bopenLocalTable\(/.test(readFileSync(join(REPO, f), 'utf8')))

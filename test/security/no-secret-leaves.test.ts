@@ -11,6 +11,7 @@ import { serialQueue, startEventServer } from '../../cli/commands/serve.js';
 import { DynamoDriftStore, EventBridgePublisher } from '../../shared/adapters/aws/index.js';
 import { powertoolsTelemetry } from '../../shared/adapters/lambda/index.js';
 import { openLocalTable, startLocalRuntime } from '../../shared/adapters/local/index.js';
+import { openTestTable } from '../helpers/dynamodb.js';
 import { loadConfig } from '../../shared/config/index.js';
 import type { DriftRecord, DriftTransition } from '../../shared/drift/index.js';
 import { ingestEvent } from '../../shared/ingest/index.js';
@@ -146,7 +147,7 @@ describe('No secret leaves (issue 13, attacker review items 16, 17, 25)', () => 
     // Prepare
     const config = await loadConfig(CONFIG);
     const pack = await loadPolicyPack(POLICIES);
-    const table = await openLocalTable();
+    const table = await openTestTable();
     const store = new DynamoDriftStore(table.doc, { tableName: table.tableName });
     const eventBridge = mockClient(EventBridgeClient);
     eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({
