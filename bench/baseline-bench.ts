@@ -6,8 +6,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
-import { AwsStateReader, baselineClients } from '../shared/adapters/aws/baseline-reader.js';
-import { DynamoBaselineRuns, DynamoDriftStore } from '../shared/adapters/aws/index.js';
+import { DynamoBaselineRuns, DynamoDriftStore, loadBaselineReader } from '../shared/adapters/aws/index.js';
 import { openLocalTable, SnapshotFileReader } from '../shared/adapters/local/index.js';
 import { planOf, runBaseline, type SummaryPublisher, wantedBy } from '../shared/baseline/index.js';
 import { loadConfig } from '../shared/config/index.js';
@@ -144,6 +143,7 @@ export async function benchBaseline(opts: { items: number; log: (s: string) => v
   const sm = mockClient(SageMakerClient);
   const br = mockClient(BedrockClient);
   const account = fakeAccount(cfg, sm, br, { buckets: 1000 });
+  const { AwsStateReader, baselineClients } = await loadBaselineReader();
   const reader = new AwsStateReader({
     clients: baselineClients({ region: 'eu-west-1' }),
     account: '111122223333',
