@@ -42,3 +42,4 @@ export {
   Sources,
   type TriggerKey,
 } from './types.js';
+export { isUnwatchedCloudTrailRecord } from './unwatched.js';
