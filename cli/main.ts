@@ -23,6 +23,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = Object.freez
   start: async () => (await import('./commands/start.js')).registerStart,
   digest: async () => (await import('./commands/digest.js')).registerDigest,
   baseline: async () => (await import('./commands/baseline.js')).registerBaseline,
+  backfill: async () => (await import('./commands/backfill.js')).registerBackfill,
   init: async () => (await import('./commands/init.js')).registerInit,
   config: async () => (await import('./commands/config.js')).registerConfig,
 });

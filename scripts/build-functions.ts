@@ -25,6 +25,10 @@ export const Access = {
    * training/processing/tuning jobs and Bedrock customization jobs (list and describe). The baseline.
    */
   stateRead: 'stateRead',
+  /** ListBucket and GetObject on the archive bucket under AWSLogs/ (and Decrypt with its key): `archiveBucket` param only. */
+  archiveRead: 'archiveRead',
+  /** PutObject under `backfill/` of the backfill results bucket (the prefix manifest, spilled verdicts). */
+  resultsWrite: 'resultsWrite',
 } as const;
 export type Access = (typeof Access)[keyof typeof Access];
 
@@ -51,6 +55,8 @@ export const ACCESS_ACTIONS: Readonly<Record<Access, readonly string[]>> = {
     'bedrock:ListModelCustomizationJobs',
     'bedrock:GetModelCustomizationJob',
   ],
+  archiveRead: ['s3:ListBucket', 's3:GetObject'],
+  resultsWrite: ['s3:PutObject'],
 };
 
 /** How a function is started. */
@@ -61,6 +67,8 @@ export const Trigger = {
   transitions: 'transitions',
   /** An EventBridge Scheduler schedule. */
   schedule: 'schedule',
+  /** A task of the backfill state machine (Step Functions invokes it synchronously). */
+  stateMachine: 'stateMachine',
 } as const;
 export type Trigger = (typeof Trigger)[keyof typeof Trigger];
 
@@ -136,6 +144,12 @@ export const DEPLOYED_FUNCTIONS: readonly DeployedFunction[] = [
     file: 'baseline',
     trigger: Trigger.schedule,
     access: [Access.tableRead, Access.tableWrite, Access.busPublish, Access.stateRead],
+  },
+  {
+    key: 'backfillWorker',
+    file: 'backfill-worker',
+    trigger: Trigger.stateMachine,
+    access: [Access.tableRead, Access.tableWrite, Access.busPublish, Access.archiveRead, Access.resultsWrite],
   },
 ];
 

@@ -11,6 +11,8 @@ const PUBLISHING_ROLES = [
   'reviewScheduler',
   'reviewReminder',
   'baseline',
+  // With --record, a backfill feeds its violations through ingest, which publishes transitions.
+  'backfillWorker',
 ].map((k) => ({ 'Fn::GetAtt': [logicalIds(k).role, 'Arn'] }));
 
 describe('Function: tpguardBusPolicy', () => {

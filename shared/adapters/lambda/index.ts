@@ -24,3 +24,4 @@ export {
   reviewSchedulerFunction,
   type SchedulerResult,
 } from './review-runtime.js';
+export { backfillLambdaHandler, type BackfillWorkerDeps, backfillWorkerFunction } from './backfill-runtime.js';

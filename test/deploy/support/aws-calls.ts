@@ -41,6 +41,9 @@ export const COMMAND_ACTIONS: Readonly<Record<string, string>> = {
   DescribeHyperParameterTuningJobCommand: 'sagemaker:DescribeHyperParameterTuningJob',
   ListModelCustomizationJobsCommand: 'bedrock:ListModelCustomizationJobs',
   GetModelCustomizationJobCommand: 'bedrock:GetModelCustomizationJob',
+  GetObjectCommand: 's3:GetObject',
+  ListObjectsV2Command: 's3:ListBucket',
+  PutObjectCommand: 's3:PutObject',
 };
 
 /** Powertools Parameters calls (functions and SSMProvider methods) and the SSM action each makes. */
