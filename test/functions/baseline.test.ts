@@ -6,6 +6,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoBaselineRuns } from '../../shared/adapters/aws/index.js';
+import { TRANSITION_DETAIL_TYPES } from '../../shared/drift/index.js';
 import { BATCH_SUMMARY_DETAIL_TYPE } from '../../shared/notify/index.js';
 import { fakeAccount } from '../helpers/baseline-account.js';
 import { packagedFiles } from '../helpers/packaged-files.js';
@@ -91,7 +92,8 @@ describe('Function: baseline handler', () => {
     const summaries = entries().filter((e) => e.DetailType === BATCH_SUMMARY_DETAIL_TYPE);
     expect(summaries.map((e) => JSON.parse(e.Detail!).owner).sort()).toEqual(result.summaries.sort());
     expect(result.summaries.length).toBeGreaterThan(0);
-    const transitions = entries().filter((e) => e.DetailType !== BATCH_SUMMARY_DETAIL_TYPE);
+    const kinds: string[] = Object.values(TRANSITION_DETAIL_TYPES);
+    const transitions = entries().filter((e) => kinds.includes(e.DetailType!));
     expect(transitions.length).toBe(open.length);
     expect(transitions.every((e) => JSON.parse(e.Detail!).batch?.batchId === result.runId)).toBe(true);
     // ... and nothing but reads reached Config, SageMaker and Bedrock
