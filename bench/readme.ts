@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { BaselineBenchResult } from './baseline-bench.js';
 import type { ColdResult } from './cold-start.js';
 import type { EvaluateResult } from './evaluate-bench.js';
 import type { Machine, Results } from './report.js';
@@ -86,6 +87,20 @@ function evaluateFigures(e: EvaluateResult): string {
   return `\`${e.command}\`: the ${e.observations} observations of \`events/\` a rule watches, ${e.passes} passes a round, median of ${e.rounds} rounds, CPU time in process: \`evaluate()\` ${e.evaluateUs} µs per observation, ${e.ratio}x \`JSON.parse\` of the same records (${e.parseUs} µs, the baseline of the same rounds); ${e.findings} findings, digest \`${e.findingsDigest}\` (unchanged by the fix).`;
 }
 
+function baselineFigures(b: BaselineBenchResult): string {
+  return [
+    `\`${b.commands.all}\`: a Config snapshot of ${n(b.snapshot.items)} items (the 12 of \`events/baseline\` repeated), the shipped pack, in one process:`,
+    '',
+    `| stage | ${n(b.snapshot.items)} items | items/s |`,
+    '|---|---|---|',
+    `| read, gunzip, stream-split and normalize the snapshot (what \`scan\` and \`replay\` take in) | ${n(b.read.wallMs)} ms | ${n(b.read.itemsPerSecond)} |`,
+    `| the same, each item evaluated by the pack (\`tpguard scan\` of a snapshot; ${n(b.evaluate.findings)} findings) | ${n(b.evaluate.wallMs)} ms | ${n(b.evaluate.itemsPerSecond)} |`,
+    `| \`runBaseline\` from the snapshot into the embedded dynalite (rules, drift records and history, reconciliation; ${n(b.baseline.opened)} drift opened) | ${s(b.baseline.wallMs)} | ${n(b.baseline.itemsPerSecond)} |`,
+    '',
+    `DynamoDB requests per 1,000 items: ${n(b.baseline.dynamoRequestsPer1000)}. Against a mocked account: **${n(b.requests.configRequestsPer1000)} AWS Config requests per 1,000 resources** of a type (${b.requests.configListPages} listing pages of 100 + ${b.requests.configBatchGets} \`BatchGetResourceConfig\` of 100 keys), plus ${b.requests.emptyTypeListings} listings for the plan's types when they are empty; jobs: ${b.requests.jobListings} \`List*Jobs\` (one per job kind of the plan) and **${b.requests.requestsPerJobInProgress} describe per job in progress**.`,
+  ].join('\n');
+}
+
 /** The text of each figures block, from the results of the last run (a block is absent when its section never ran). */
 export function readmeFigures(r: Results): Record<string, string> {
   const blocks: Record<string, string> = {};
@@ -95,6 +110,7 @@ export function readmeFigures(r: Results): Record<string, string> {
   }
   if (r.evaluate) blocks.evaluate = `${machineLine(r.evaluate.machine ?? r.machine)}\n\n${evaluateFigures(r.evaluate)}`;
   if (r.coldStart) blocks.cold = `${machineLine(r.coldStart.machine ?? r.machine)}\n\n${coldFigures(r.coldStart)}`;
+  if (r.baseline) blocks.baseline = `${machineLine(r.baseline.machine ?? r.machine)}\n\n${baselineFigures(r.baseline)}`;
   return blocks;
 }
 

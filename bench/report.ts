@@ -5,6 +5,7 @@ import type { EvaluateResult } from './evaluate-bench.js';
 import type { HandlerResult } from './handler-bench.js';
 import { BACKFILL_ASSUMPTIONS, BACKFILL_PRICES, backfillCostPerMillion, type S3Result } from './s3-bench.js';
 import type { ScanResult } from './scan-bench.js';
+import type { BaselineBenchResult } from './baseline-bench.js';
 
 /** Where and when a section was measured. */
 export interface Machine {
@@ -28,6 +29,7 @@ export interface Results {
   handler?: HandlerResult;
   coldStart?: ColdResult & { machine?: Machine };
   cost?: CostResult;
+  baseline?: BaselineBenchResult & { machine?: Machine };
 }
 
 const n = (v: number) => v.toLocaleString('en-US');
@@ -203,6 +205,32 @@ function costTable(c: CostResult): string {
   ].join('\n');
 }
 
+function baselineTable(b: BaselineBenchResult): string {
+  return [
+    `Baseline: a Config snapshot of ${n(b.snapshot.items)} items (${n(Math.round(b.snapshot.gzipBytes / 1024))} KiB gzip), the shipped pack; the AWS reader against a mocked account`,
+    renderTable(
+      ['stage', 'wall', 'items/s', 'notes'],
+      [
+        ['read + normalize the snapshot (scan/replay intake)', `${n(b.read.wallMs)} ms`, n(b.read.itemsPerSecond), ''],
+        [
+          'read + evaluate by the pack (tpguard scan, no store)',
+          `${n(b.evaluate.wallMs)} ms`,
+          n(b.evaluate.itemsPerSecond),
+          `${n(b.evaluate.findings)} findings`,
+        ],
+        [
+          'baseline --from: rules + drift store (dynalite) + reconcile',
+          `${n(b.baseline.wallMs)} ms`,
+          n(b.baseline.itemsPerSecond),
+          `${n(b.baseline.evaluated)} evaluated, ${n(b.baseline.opened)} drift opened, ${n(b.baseline.dynamoRequestsPer1000)} DynamoDB requests per 1,000 items`,
+        ],
+      ],
+    ),
+    `AWS Config requests per 1,000 resources of one type: ${n(b.requests.configRequestsPer1000)} (${b.requests.configListPages} listing pages + ${b.requests.configBatchGets} BatchGetResourceConfig of 100); ${b.requests.emptyTypeListings} listings for the plan's types when empty; jobs: ${b.requests.jobListings} List*Jobs + ${b.requests.requestsPerJobInProgress} request per job in progress.`,
+    `Reproduce: ${b.commands.all}`,
+  ].join('\n');
+}
+
 /** The whole report as text, one block per section present. */
 export function renderSections(r: Results): string {
   const blocks: string[] = [];
@@ -216,5 +244,6 @@ export function renderSections(r: Results): string {
   if (r.handler) blocks.push(handlerTable(r.handler));
   if (r.coldStart) blocks.push(coldTable(r.coldStart));
   if (r.cost) blocks.push(costTable(r.cost));
+  if (r.baseline) blocks.push(baselineTable(r.baseline));
   return `${blocks.join('\n\n')}\n`;
 }

@@ -9,6 +9,7 @@ import { benchEvaluate } from './evaluate-bench.js';
 import { benchHandler } from './handler-bench.js';
 import { benchS3 } from './s3-bench.js';
 import { benchScan } from './scan-bench.js';
+import { benchBaseline } from './baseline-bench.js';
 import { readmeFigures, withFigures } from './readme.js';
 import { renderSections, type Results } from './report.js';
 
@@ -19,10 +20,11 @@ import { renderSections, type Results } from './report.js';
  *
  *   npm run bench                          # everything, 500,000 records (plain and gzip), 3 rounds
  *   npm run bench -- --only scan --records 100000 --rounds 1
+ *   npm run bench -- --only baseline --items 2000    # issue 16: items/s through a snapshot, requests per 1,000 resources
  *   npm run bench -- --only s3                     # scan s3:// (local S3 server) vs disk, worker per batch
  *   npm run bench -- --only evaluate --rounds 7    # evaluate() per watched observation of events/ vs JSON.parse
  */
-const SECTIONS = ['scan', 's3', 'evaluate', 'handler', 'cold', 'cost'] as const;
+const SECTIONS = ['scan', 's3', 'evaluate', 'handler', 'cold', 'cost', 'baseline'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
@@ -33,6 +35,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     events: { type: 'string', default: '2000' },
     'cold-runs': { type: 'string', default: '7' },
+    items: { type: 'string', default: '2000' },
   },
 });
 
@@ -74,6 +77,8 @@ if (only.has('cold'))
     ...(await benchColdStart({ runs: Number(values['cold-runs']), log })),
     machine: results.machine,
   };
+if (only.has('baseline'))
+  results.baseline = { ...(await benchBaseline({ items: Number(values.items), log })), machine: results.machine };
 if (only.has('cost')) {
   if (!results.handler) throw new Error('the cost model needs the handler figures: run --only handler,cost');
   results.cost = costModel(results.handler);

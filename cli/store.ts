@@ -15,6 +15,7 @@ import {
   documentClient,
   DynamoDriftStore,
   EventBridgePublisher,
+  eventBridgeSummaries,
   DynamoExceptionStore,
   DynamoNotificationLedger,
   DynamoReviewStore,
@@ -26,9 +27,11 @@ import {
 } from '../shared/adapters/aws/index.js';
 import type { TpguardConfig } from '../shared/config/index.js';
 import { type DriftTransition, type Publisher, transitionGroups } from '../shared/drift/index.js';
+import type { SummaryPublisher } from '../shared/baseline/index.js';
 import { createSlackSender } from '../shared/adapters/http/index.js';
 import { actorLabel, describeError, type Actor, type Clock } from '../shared/kernel/index.js';
 import {
+  type BatchSummary,
   ruleCatalog,
   runDigest,
   summaryLine,
@@ -77,6 +80,8 @@ export interface Store {
   drift: DynamoDriftStore;
   /** Publishes transitions: on the deployed bus, or to the local notifier (outbox); each is shown with `onTransition`. */
   publisher: Publisher;
+  /** Publishes batch summaries (a baseline's): on the deployed bus for the notify function, or to the local notifier. */
+  summaries: SummaryPublisher;
   /** The review cycle's ports over this store (messages: SNS and Slack deployed, the outbox locally). */
   deps: ReviewDeps;
   /** The daily digest and escalation over this store's open drift (what the digest function runs). */
@@ -95,6 +100,8 @@ export interface Store {
 export interface StoreDisplay {
   /** One call per transition published (before it is sent on). */
   onTransition?: (t: DriftTransition) => void;
+  /** One call per batch summary published. */
+  onSummary?: (s: BatchSummary) => void;
   /** Lines of the local notifier (messages written to the outbox). */
   log?: (line: string) => void;
 }
@@ -155,6 +162,7 @@ export function deploymentBanner(d: Deployment): string {
 interface Side {
   table: { doc: DynamoDBDocumentClient; tableName: string };
   publisher: Publisher;
+  summaries: SummaryPublisher;
   dispatcher: Dispatcher;
   digest: (drift: DynamoDriftStore) => Promise<DigestRun>;
   close(): Promise<void>;
@@ -195,6 +203,18 @@ async function embeddedSide(dataDir: string, ctx: Context, display: StoreDisplay
             process.stderr.write(
               `${safe(`notifier: ${g.transitions.length} transition(s) of event ${g.eventId}: ${describeError(err)}`)}\n`,
             );
+          }
+        }
+      },
+    },
+    summaries: {
+      publishSummaries: async (summaries) => {
+        for (const s of summaries) {
+          display.onSummary?.(s);
+          try {
+            await notifier.summary(s);
+          } catch (err) {
+            process.stderr.write(`notifier: summary ${s.batch.batchId} ${s.owner}: ${describeError(err)}\n`);
           }
         }
       },
@@ -252,6 +272,12 @@ async function deployedSide(
         for (const t of transitions) display.onTransition?.(t);
       },
     },
+    summaries: {
+      publishSummaries: async (summaries) => {
+        await eventBridgeSummaries(bus).publishSummaries(summaries);
+        for (const s of summaries) display.onSummary?.(s);
+      },
+    },
     digest: (drift) => runDigest({ ...notifier, store: drift }),
     close: async () => {
       for (const c of [doc, events, sns, ssm]) c.destroy();
@@ -302,6 +328,7 @@ export async function openStore(opts: StoreOptions, cmd: Command, display: Store
     table: side.table,
     drift,
     publisher: side.publisher,
+    summaries: side.summaries,
     deps,
     digest: () => side.digest(drift),
     actor: (name) => {

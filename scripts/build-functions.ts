@@ -20,6 +20,11 @@ export const Access = {
   slackWebhooks: 'slackWebhooks',
   /** BatchImportFindings / BatchUpdateFindings in this account's Security Hub (only when `notifications.securityHub`). */
   securityHub: 'securityHub',
+  /**
+   * Read-only: the AWS Config inventory and configuration items (or an aggregator's), SageMaker
+   * training/processing/tuning jobs and Bedrock customization jobs (list and describe). The baseline.
+   */
+  stateRead: 'stateRead',
   /** ListBucket and GetObject on the archive bucket under AWSLogs/ (and Decrypt with its key): `archiveBucket` param only. */
   archiveRead: 'archiveRead',
   /** PutObject under `backfill/` of the backfill results bucket (the prefix manifest, spilled verdicts). */
@@ -36,6 +41,20 @@ export const ACCESS_ACTIONS: Readonly<Record<Access, readonly string[]>> = {
   topicPublish: ['sns:Publish'],
   slackWebhooks: ['ssm:GetParameter'],
   securityHub: ['securityhub:BatchImportFindings', 'securityhub:BatchUpdateFindings'],
+  stateRead: [
+    'config:ListDiscoveredResources',
+    'config:BatchGetResourceConfig',
+    'config:ListAggregateDiscoveredResources',
+    'config:BatchGetAggregateResourceConfig',
+    'sagemaker:ListTrainingJobs',
+    'sagemaker:DescribeTrainingJob',
+    'sagemaker:ListProcessingJobs',
+    'sagemaker:DescribeProcessingJob',
+    'sagemaker:ListHyperParameterTuningJobs',
+    'sagemaker:DescribeHyperParameterTuningJob',
+    'bedrock:ListModelCustomizationJobs',
+    'bedrock:GetModelCustomizationJob',
+  ],
   archiveRead: ['s3:ListBucket', 's3:GetObject'],
   resultsWrite: ['s3:PutObject'],
 };
@@ -118,6 +137,13 @@ export const DEPLOYED_FUNCTIONS: readonly DeployedFunction[] = [
     file: 'review-reminder',
     trigger: Trigger.schedule,
     access: [Access.tableRead, Access.tableWrite, Access.busPublish, Access.topicPublish, Access.slackWebhooks],
+  },
+  {
+    // The baseline: the current state through the ingest path (weekly, and on demand).
+    key: 'baseline',
+    file: 'baseline',
+    trigger: Trigger.schedule,
+    access: [Access.tableRead, Access.tableWrite, Access.busPublish, Access.stateRead],
   },
   {
     key: 'backfillWorker',

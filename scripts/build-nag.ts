@@ -33,6 +33,15 @@ export const XRAY_SUPPRESSIONS: readonly NagSuppression[] = [
   { id: 'Serverless-LambdaStarPermissions', reason: XRAY },
 ];
 
+const STATE_READ =
+  'The baseline reads the current state read-only: X-Ray, and the listing actions config:ListDiscoveredResources, config:BatchGetResourceConfig, sagemaker:List*Jobs and bedrock:ListModelCustomizationJobs, support no resource-level permissions (Resource "*" is the only form AWS accepts); describes and aggregator reads are scoped to this account and region (training-job/*, processing-job/*, hyper-parameter-tuning-job/*, model-customization-job/*, config-aggregator/*), any of which a baseline may read.';
+
+/** The baseline's role: X-Ray, the listing actions on `*`, describes of any job of the account. */
+export const STATE_READ_SUPPRESSIONS: readonly NagSuppression[] = [
+  { id: 'AwsSolutions-IAM5', reason: STATE_READ },
+  { id: 'Serverless-LambdaStarPermissions', reason: STATE_READ },
+];
+
 const RUNTIME =
   'The functions run on nodejs24.x on purpose: Node.js 24 is the active LTS line, the one osls, esbuild and the `node` dev dependency (which runs the tests) support, while cdk-nag compares with the newest runtime aws-cdk-lib lists (nodejs26.x, not yet LTS).';
 

@@ -28,7 +28,7 @@ export const OPERATOR_POLICY_IDS: Readonly<Record<OperatorRole, string>> = {
 /** The partition keys each write of an operator touches (docs/data-model.md). */
 export const OPERATOR_WRITE_KEYS = {
   reviewer: ['REVIEW#*'],
-  securityAdmin: ['DRIFT#*', 'EXCEPTION#*', 'PACK#*'],
+  securityAdmin: ['DRIFT#*', 'EXCEPTION#*', 'PACK#*', 'BASELINE#*'],
 } as const;
 
 /** The attributes `review complete` writes (and reads in its condition): shared/adapters/aws/dynamodb-review.ts. */

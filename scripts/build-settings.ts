@@ -1,4 +1,4 @@
-import type { TpguardConfig } from '../shared/config/index.js';
+import { baselineCron, type TpguardConfig } from '../shared/config/index.js';
 import { ScheduleConversionError } from './build-errors.js';
 
 /**
@@ -16,6 +16,10 @@ export interface DeploySettings {
   reminderSchedule: string;
   /** Daily per-owner digest and the `escalateAfterHours` escalation. */
   digestSchedule: string;
+  /** EventBridge Scheduler expression of the weekly baseline (`baseline.schedule`). */
+  baselineSchedule: string;
+  /** `ENABLED`, or `DISABLED` when `baseline.enabled` is false (on demand only). */
+  baselineState: 'ENABLED' | 'DISABLED';
   /** `notifications.securityHub`: the notify role may import findings only when true. */
   securityHub: 'true' | 'false';
   /** `notifications.chatbotTopicArn`, or empty. */
@@ -68,6 +72,8 @@ export function deploySettings(config: TpguardConfig, packVersion: string): Depl
     reviewSchedule: toSchedulerCron(reviews?.schedule ?? 'quarterly'),
     reminderSchedule: 'cron(0 9 * * ? *)',
     digestSchedule: 'cron(0 8 * * ? *)',
+    baselineSchedule: toSchedulerCron(baselineCron(config.baseline.schedule)),
+    baselineState: config.baseline.enabled ? 'ENABLED' : 'DISABLED',
     securityHub: config.notifications.securityHub ? 'true' : 'false',
     chatbotTopicArn: config.notifications.chatbotTopicArn ?? '',
   };

@@ -2,7 +2,13 @@ import { type GeneratedPattern, INGEST_ROUTES } from '../shared/sources/index.js
 import { BuildError, PatternTooLargeError } from './build-errors.js';
 import { ACCESS_ACTIONS, Access, logicalIds, type DeployedFunction } from './build-functions.js';
 import { ARCHIVE_OBJECTS, BACKFILL_IDS, RESULTS_OBJECTS_ARN, workerArchiveStatements } from './build-backfill.js';
-import { FUNCTION_SUPPRESSIONS, type NagSuppression, nagMetadata, XRAY_SUPPRESSIONS } from './build-nag.js';
+import {
+  FUNCTION_SUPPRESSIONS,
+  type NagSuppression,
+  nagMetadata,
+  STATE_READ_SUPPRESSIONS,
+  XRAY_SUPPRESSIONS,
+} from './build-nag.js';
 
 /**
  * CloudFormation resources generated at package time, merged into the stacks by serverless.yml
@@ -229,6 +235,39 @@ const ACCESS_STATEMENTS: Readonly<Record<Access, (opts: RoleOptions) => Record<s
       ),
     },
   ],
+  // Listing actions support no resource-level permissions (`*` is the only form AWS accepts);
+  // reads of one item name the account's aggregators and jobs.
+  stateRead: () => [
+    {
+      Action: [
+        'config:ListDiscoveredResources',
+        'config:BatchGetResourceConfig',
+        'sagemaker:ListTrainingJobs',
+        'sagemaker:ListProcessingJobs',
+        'sagemaker:ListHyperParameterTuningJobs',
+        'bedrock:ListModelCustomizationJobs',
+      ],
+      Resource: '*',
+    },
+    {
+      Action: ['config:ListAggregateDiscoveredResources', 'config:BatchGetAggregateResourceConfig'],
+      Resource: [sub(`arn:\${AWS::Partition}:config:\${AWS::Region}:\${AWS::AccountId}:config-aggregator/*`)],
+    },
+    {
+      Action: [
+        'sagemaker:DescribeTrainingJob',
+        'sagemaker:DescribeProcessingJob',
+        'sagemaker:DescribeHyperParameterTuningJob',
+      ],
+      Resource: ['training-job', 'processing-job', 'hyper-parameter-tuning-job'].map((t) =>
+        sub(`arn:\${AWS::Partition}:sagemaker:\${AWS::Region}:\${AWS::AccountId}:${t}/*`),
+      ),
+    },
+    {
+      Action: ['bedrock:GetModelCustomizationJob'],
+      Resource: [sub(`arn:\${AWS::Partition}:bedrock:\${AWS::Region}:\${AWS::AccountId}:model-customization-job/*`)],
+    },
+  ],
   // The resource forms AWS defines: findings are imported as the account's own default product,
   // and updated through the account's hub.
   // Granted in a policy of its own, only when the archive bucket is given (workerArchiveStatements).
@@ -322,7 +361,9 @@ export function roleResources(functions: readonly DeployedFunction[], opts: Role
           { Ref: 'AWS::NoValue' },
         ],
       });
-    const suppressions: NagSuppression[] = [...XRAY_SUPPRESSIONS];
+    const suppressions: NagSuppression[] = [
+      ...(accesses.includes(Access.stateRead) ? STATE_READ_SUPPRESSIONS : XRAY_SUPPRESSIONS),
+    ];
     if (accesses.includes(Access.resultsWrite) || archive)
       suppressions[0] = {
         ...suppressions[0]!,

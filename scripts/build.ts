@@ -19,6 +19,7 @@ import { pathToFileURL } from 'node:url';
 import { renderTable } from '../cli/table.js';
 import { configSnapshotPath, loadConfig } from '../shared/config/index.js';
 import { TRANSITION_GROUP_DETAIL_TYPE } from '../shared/drift/index.js';
+import { BATCH_SUMMARY_DETAIL_TYPE } from '../shared/notify/index.js';
 import { PolicyPackError } from '../shared/policy/index.js';
 import { loadPolicyPack, PACK_SNAPSHOT_FILE, snapshotOf } from '../shared/policy/index.js';
 import { generatePatterns } from '../shared/policy/index.js';
@@ -109,7 +110,7 @@ export async function buildAll(root: string): Promise<{ reports: BundleReport[];
     root,
     'main-stack.json',
     mergeFragments(
-      ingestResources(patterns, [TRANSITION_GROUP_DETAIL_TYPE]),
+      ingestResources(patterns, [TRANSITION_GROUP_DETAIL_TYPE, BATCH_SUMMARY_DETAIL_TYPE]),
       roleResources(DEPLOYED_FUNCTIONS, {
         securityHub: settings.securityHub === 'true',
         slackParameters: slackParameterNames(config),

@@ -13,6 +13,7 @@ import { createLocalNotifier } from '../../shared/adapters/local/index.js';
 import type { DriftRecord, DriftTransition } from '../../shared/drift/index.js';
 import { isS3Url } from '../../shared/backfill/index.js';
 import { SEVERITIES, SEVERITY_RANK } from '../../shared/kernel/index.js';
+import { BATCH_SUMMARY_DETAIL_TYPE, batchHeadline, type BatchSummary } from '../../shared/notify/index.js';
 import { type ArchiveOptions, archiveOptions, openInputs } from '../archive-inputs.js';
 import { commandClock } from '../clock.js';
 import { Exit, loadContext, type LoadOptions } from '../context.js';
@@ -79,6 +80,10 @@ export async function openRuntime(
   rt.bus.subscribe(
     TRANSITION_PATTERN,
     (e) => {
+      if (e['detail-type'] === BATCH_SUMMARY_DETAIL_TYPE) {
+        if (display.printTransitions) out.write(`${summaryLine(e.detail as unknown as BatchSummary)}\n`);
+        return;
+      }
       const t = e.detail as unknown as DriftTransition;
       if (display.printTransitions && !t.republished) out.write(`${transitionLine(t)}\n`);
     },
@@ -96,6 +101,11 @@ export async function openRuntime(
   // Once per run: rules that judge only part of what they check until an approved list is set.
   for (const n of rt.deps.evaluator.notes) process.stderr.write(`${n.message}\n`);
   return rt;
+}
+
+/** One console line per batch summary: `SUMMARY  baseline of 111122223333/eu-west-1: 5 resources out of policy, ...  owner nlp`. */
+export function summaryLine(s: BatchSummary): string {
+  return `${s.at}  ${'SUMMARY'.padEnd(10)}  ${batchHeadline(s)}  (owner ${s.owner}, one message per channel)`;
 }
 
 /** Open drift by severity, e.g. `2 critical, 4 high`. */

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
+import { DynamoBaselineRuns } from '../../shared/adapters/aws/index.js';
 import { generatePatterns } from '../../shared/policy/index.js';
 import { buildEvidence, type ReportOrigin } from '../../shared/report/index.js';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../shared/report/index.js';
@@ -14,6 +15,9 @@ import { PACKAGE_ROOT } from '../context.js';
 import { CliError } from '../errors.js';
 import { tpguardVersion } from '../version.js';
 import { requireDeployedPack, storeOptions, withStore, type Store, type StoreOptions } from '../store.js';
+
+/** Before any baseline run: the lower bound of the run records' index key. */
+const BASELINE_EPOCH = '2000-01-01T00:00:00.000Z';
 
 interface ReportOptions extends StoreOptions {
   format: string;
@@ -127,11 +131,13 @@ async function report(opts: ReportOptions, cmd: Command): Promise<void> {
       ? windowBound(opts.from, 'from', tz)
       : new Date(Date.parse(to) - DEFAULT_WINDOW_DAYS * 86_400_000).toISOString();
     if (from >= to) throw new CliError(`--from (${from}) must be before --to (${to})`);
-    const [facts, tasks, exceptions, deployment] = await Promise.all([
+    const [facts, tasks, exceptions, deployment, baselineRuns] = await Promise.all([
       rt.deps.drift.facts(to),
       rt.deps.store.listTasks(),
       rt.deps.exceptions.list(),
       deploymentOf(rt),
+      // Every run before the end of the window: the last one per account and region is cited.
+      new DynamoBaselineRuns(rt.table.doc, rt.table.tableName).listRuns(BASELINE_EPOCH, to),
     ]);
     const evidence = buildEvidence({
       now,
@@ -148,6 +154,7 @@ async function report(opts: ReportOptions, cmd: Command): Promise<void> {
       facts,
       tasks,
       exceptions,
+      baselineRuns,
       ...(deployment.origin ? { origin: deployment.origin } : {}),
     });
     return renderReport(evidence, opts.format as ReportFormat);

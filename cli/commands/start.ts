@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { LocalRuntime, RunSummary } from '../../shared/adapters/local/index.js';
+import { type LocalRuntime, type RunSummary, SnapshotFileReader } from '../../shared/adapters/local/index.js';
+import type { BaselineResult } from '../../shared/baseline/index.js';
+import { batchHeadline } from '../../shared/notify/index.js';
 import type { DriftRecord } from '../../shared/drift/index.js';
 import { readInputs } from '../../shared/events/index.js';
 import { renderTable } from '../table.js';
@@ -10,7 +12,10 @@ import { tpguardCommand } from '../invocation.js';
 import { bySeverityThenRecent, openRuntime, runtimeOptions, summaryLines, type RuntimeOptions } from './replay.js';
 import { DEFAULT_PORT, serveUntilInterrupted } from './serve.js';
 import { reviewStatusBlock } from './review.js';
-import { rejectionPrinter } from '../terminal.js';
+import { rejectionPrinter, safe } from '../terminal.js';
+
+/** The sample AWS Config snapshot under the events folder: read as a baseline before the replay. */
+export const BASELINE_SUBDIR = 'baseline';
 
 interface StartOptions extends RuntimeOptions {
   once?: boolean;
@@ -62,11 +67,33 @@ function openDriftBlock(open: readonly DriftRecord[]): string[] {
   return lines;
 }
 
+/** What the baseline before the replay read and found, per account and region, and the summaries it sent. */
+export function baselineBlock(result: BaselineResult, from: string): string[] {
+  const r0 = result.runs[0];
+  if (!r0) return [`baseline from ${safe(from)}: nothing read (no resource type of the pack in it)`];
+  return [
+    `baseline from ${safe(from)} (the state that existed before the events, as a user sees it on day one):`,
+    ...result.runs.map(
+      (r) =>
+        `  ${safe(`${r.account}/${r.region}`)}: ${r.covered.length} resource type${r.covered.length === 1 ? '' : 's'}, ${r.read} resources read, ${r.evaluated} evaluated, ${r.unreadable} unreadable; ${r.violations} violations, ${r.transitions.opened} drift opened, ${r.transitions.resolved + r.transitions.gone} resolved`,
+    ),
+    ...result.summaries.map(
+      (s) => `  summary to ${safe(s.owner)}: ${safe(batchHeadline(s))} (one message per channel)`,
+    ),
+  ];
+}
+
 /**
  * The one-screen summary after the replay. Each feature adds its block to `sections`
  * (the review status, for one), so start stays one place to look.
  */
-export async function startScreen(rt: LocalRuntime, run: RunSummary, source: string, dataDir: string): Promise<string> {
+export async function startScreen(
+  rt: LocalRuntime,
+  run: RunSummary,
+  source: string,
+  dataDir: string,
+  baseline?: { result: BaselineResult; from: string },
+): Promise<string> {
   const open = await rt.store.queryRecords({ statuses: ['open'] });
   const suppressed = await rt.store.queryRecords({ statuses: ['suppressed'] });
   const pack = rt.deps.evaluator.pack;
@@ -74,6 +101,7 @@ export async function startScreen(rt: LocalRuntime, run: RunSummary, source: str
     [
       `tpguard local monitor: policy pack ${pack.version} (${pack.rules.length} rules), Node ${process.version}, data ${dataDir}`,
     ],
+    ...(baseline ? [baselineBlock(baseline.result, baseline.from)] : []),
     [
       `replayed ${source}`,
       ...summaryLines(run, open).map((l) => `  ${l}`),
@@ -97,10 +125,23 @@ async function runStart(opts: StartOptions, cmd: Command, out: NodeJS.WritableSt
   try {
     const dir = eventsDir(opts.events);
     const lines: string[] = [];
+    // Day one: the sample Config snapshot is read as a baseline (pre-existing drift, one summary per
+    // owner), then the events are replayed after it.
+    const snapshot = join(dir, BASELINE_SUBDIR);
+    let baseline: { result: BaselineResult; from: string } | undefined;
+    let inputs = [dir];
+    if (existsSync(snapshot)) {
+      const reader = new SnapshotFileReader([snapshot], (f, why) => void lines.push(`skipped ${f}: ${why}`));
+      baseline = { result: await rt.baseline(reader, 'snapshot'), from: relative(process.cwd(), snapshot) || snapshot };
+      inputs = readdirSync(dir)
+        .filter((name) => name !== BASELINE_SUBDIR)
+        .sort()
+        .map((name) => join(dir, name));
+    }
     const rejections = rejectionPrinter((line) => void lines.push(line), 'rejected ');
     const run = await rt.ingest(
       (async function* () {
-        for await (const item of readInputs([dir])) {
+        for await (const item of readInputs(inputs)) {
           if (!item.ok) rejections.print(item.rejection);
           yield item;
         }
@@ -108,7 +149,7 @@ async function runStart(opts: StartOptions, cmd: Command, out: NodeJS.WritableSt
     );
     rejections.flush();
     for (const line of lines) process.stderr.write(`${line}\n`);
-    out.write(await startScreen(rt, run, relative(process.cwd(), dir) || dir, opts.dataDir));
+    out.write(await startScreen(rt, run, relative(process.cwd(), dir) || dir, opts.dataDir, baseline));
     if (opts.once) return;
     display.printTransitions = true;
     out.write('\n');
@@ -123,7 +164,7 @@ export function registerStart(program: Command): void {
     program
       .command('start')
       .description(
-        'the local monitor (npm start): embedded store, replay of events/, open drift, then serve until Ctrl-C',
+        'the local monitor (npm start): embedded store, a baseline from the sample Config snapshot (events/baseline/), replay of events/, open drift, then serve until Ctrl-C',
       ),
   )
     .option('--once', 'stop after the replay and the summary')

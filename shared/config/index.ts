@@ -1,3 +1,4 @@
+export { BASELINE_DEFAULTS, type BaselineConfig, baselineCron, WEEKLY } from './baseline.js';
 export { configSnapshotPath, formatIssue, loadConfigSnapshot } from './data.js';
 export { loadConfig, parseConfig, parseYaml } from './load.js';
 export { type Contact, contactOf, DEFAULT_OWNER, resolveOwner } from './owners.js';

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { RESOURCE_TYPE_NAMES } from '../sources/index.js';
+import { BASELINE_DEFAULTS, BaselineSchema } from './baseline.js';
 import { INGEST_DEFAULTS, IngestSchema } from './ingest.js';
 import { NOTIFICATIONS_DEFAULTS, NotificationsSchema } from './notifications.js';
 import { OwnersSchema } from './owners.js';
@@ -88,6 +89,8 @@ export const ConfigSchema = z.strictObject({
   /** The review calendar (shared/config/reviews.ts); absent: the default owner reviews quarterly. */
   reviews: ReviewsSchema.optional(),
   notifications: NotificationsSchema.default(NOTIFICATIONS_DEFAULTS),
+  /** The read of the current state (shared/config/baseline.ts): weekly by default. */
+  baseline: BaselineSchema.default(BASELINE_DEFAULTS),
   /** How events are taken in (shared/config/ingest.ts). */
   ingest: IngestSchema.default(INGEST_DEFAULTS),
 });

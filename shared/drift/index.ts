@@ -21,6 +21,7 @@ export {
   type RecordOutcome,
   resolveManually,
 } from './record.js';
+export { resolveFromState, STATE_READER, type StateResolution } from './state-resolution.js';
 export {
   type ChangeResult,
   type DriftQuery,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ObservationOrigin } from '../sources/index.js';
 import { DriftNotFoundError, DriftStatusError } from './errors.js';
 import { onLate } from './late.js';
 import type { DriftStore, RecordFacts, StateChange } from './store.js';
@@ -20,6 +21,8 @@ export interface ObservedFinding {
   exceptionId?: string;
   /** Already redacted and capped (see evidenceOf). */
   evidence?: Record<string, unknown>;
+  /** Set when the observation is a baseline read (its transitions are alerted in one summary). */
+  origin?: ObservationOrigin;
 }
 
 /** What recording a finding did. */
@@ -67,6 +70,10 @@ function historyEntryOf(f: ObservedFinding, recordedAt: string): DriftHistoryEnt
   if (f.actor) entry.actor = f.actor;
   if (f.exceptionId) entry.exceptionId = f.exceptionId;
   if (f.evidence) entry.evidence = f.evidence;
+  if (f.origin) {
+    entry.origin = f.origin.kind;
+    entry.batchId = f.origin.batchId;
+  }
   if (f.reason) entry.reason = f.reason;
   return entry;
 }
@@ -75,13 +82,14 @@ function changeOf(f: ObservedFinding, intent: StateIntent): StateChange {
   const change: StateChange = { intent, facts: f.facts, eventId: f.eventId, eventTime: f.eventTime };
   if (f.actor) change.actor = f.actor;
   if (f.exceptionId) change.exceptionId = f.exceptionId;
+  if (f.origin) change.origin = f.origin;
   return change;
 }
 
-function transitionFor(
+export function transitionFor(
   record: DriftRecord,
   before: DriftStatus | undefined,
-  f: { eventId: string; eventTime: string; evidence?: Record<string, unknown> },
+  f: { eventId: string; eventTime: string; evidence?: Record<string, unknown>; origin?: ObservationOrigin },
 ): DriftTransition | undefined {
   let kind = transitionOf(before, record.status);
   if (!kind) return undefined;
@@ -90,6 +98,7 @@ function transitionFor(
   if ((kind === 'opened' || kind === 'reopened') && stored?.eventId === f.eventId) kind = stored.kind;
   const t: DriftTransition = { kind, eventId: f.eventId, eventTime: f.eventTime, record };
   if (f.evidence) t.evidence = f.evidence;
+  if (f.origin) t.batch = f.origin;
   return t;
 }
 
@@ -131,6 +140,7 @@ async function onDuplicate(store: DriftStore, f: ObservedFinding, intent: StateI
     republished: true,
   };
   if (f.evidence) transition.evidence = f.evidence;
+  if (f.origin) transition.batch = f.origin;
   return { outcome: Outcomes.duplicate, driftId, transition };
 }
 
@@ -191,7 +201,7 @@ export interface OperatorChange {
   now: Date;
 }
 
-function factsOf(r: DriftRecord): RecordFacts {
+export function factsOf(r: DriftRecord): RecordFacts {
   const facts: RecordFacts = {
     driftId: r.driftId,
     account: r.account,

@@ -1,4 +1,4 @@
-import type { ResourceRef } from '../sources/index.js';
+import type { ObservationOrigin, ResourceRef } from '../sources/index.js';
 import type { TimelineTransition } from './timeline.js';
 import type { StateIntent } from './transitions.js';
 import type { DriftHistoryEntry, DriftRecord, DriftStatus, DriftTransition } from './types.js';
@@ -38,6 +38,8 @@ export interface StateChange {
   onlyFrom?: readonly DriftStatus[];
   /** An operator's or job's change, not an observation: does not count as an occurrence. */
   operator?: boolean;
+  /** Set for a baseline read: kept with the transition slot, so the record says `origin: baseline`. */
+  origin?: ObservationOrigin;
   /**
    * Apply to the record exactly as it was read (its latest observation), instead of in event order:
    * an operator's change, whose time is a person's clock and no event time.

@@ -1,4 +1,5 @@
 import type { Severity } from '../kernel/index.js';
+import type { ObservationOrigin } from '../sources/index.js';
 
 /**
  * The drift contract shared by the ingest handlers, the store, the notifier, the
@@ -75,6 +76,11 @@ export interface DriftRecord {
   exceptionId?: string;
   /** The latest transition, with the event that made it. */
   lastTransition?: { kind: TransitionKind; eventId: string; at: string };
+  /**
+   * `baseline` when the current status was set by a read of the current state (a baseline run or
+   * a Config snapshot) rather than by a change event: drift a baseline opened, resolved or found gone.
+   */
+  origin?: 'baseline';
 }
 
 /** One transition, as published on the tpguard bus and handled by the notifier. */
@@ -93,6 +99,11 @@ export interface DriftTransition {
    */
   republished?: boolean;
   /**
+   * The batch a baseline transition belongs to: the notifier alerts the whole batch as one summary
+   * per owner and channel (shared/notify/batch.ts) instead of one message per transition.
+   */
+  batch?: ObservationOrigin;
+  /**
    * Set when the transition is published after later observations of the record: its event (or the
    * violation it closes) arrived after events that happened later. The owner learns about the episode
    * all the same, with the same transitions as if the events had arrived in order.
@@ -105,7 +116,8 @@ export interface DriftHistoryEntry {
   driftId: string;
   eventId: string;
   eventTime: string;
-  verdict: 'violation' | 'pass' | 'manual' | 'cannot-evaluate';
+  /** `gone`: a baseline found the resource no longer exists (the drift is resolved with the read as evidence). */
+  verdict: 'violation' | 'pass' | 'manual' | 'cannot-evaluate' | 'gone';
   /** The transition this observation made, if any. */
   transition?: TransitionKind;
   actor?: string;
@@ -126,4 +138,7 @@ export interface DriftHistoryEntry {
   exceptionId?: string;
   /** When tpguard recorded it (not the event time). */
   recordedAt?: string;
+  /** `baseline` for a read of the current state; with the batch (run or snapshot) it came in. */
+  origin?: 'baseline';
+  batchId?: string;
 }

@@ -9,11 +9,18 @@
  * `JSON.parse`, so a malformed record is rejected on its own and its neighbours still count.
  */
 
-/** What the splitter hands back. `index` is the 0-based position of the record in its array. */
+/**
+ * What the splitter hands back. `index` is the 0-based position of the record in its array;
+ * `key` is the top-level key of a streamed array (`Records`, `configurationItems`), absent for a
+ * top-level array.
+ */
 export type SplitPart =
   | { kind: 'document'; text: string }
-  | { kind: 'item'; container: 'array' | 'records'; index: number; text: string }
+  | { kind: 'item'; container: 'array' | 'records'; key?: string; index: number; text: string }
   | { kind: 'error'; index?: number; reason: string };
+
+/** The text before a streamed array kept as the document's header (`{"fileVersion": ..., "configSnapshotId": ...`). */
+const MAX_HEADER = 64 * 1024;
 
 export interface SplitterLimits {
   /** Largest single record (characters). */
@@ -114,15 +121,40 @@ export class JsonDocumentSplitter {
   private afterColon = false;
   // Streaming an array: at which depth its elements sit, and where we are.
   private container: 'array' | 'records' = 'array';
+  private streamKey: string | undefined;
+  private headerText: string | undefined;
   private streamDepth = 0;
   private streamDone = false;
   private index = 0;
   private afterComma = false;
   private out: SplitPart[] = [];
 
-  public constructor(limits: Partial<SplitterLimits> = {}) {
+  /**
+   * @param streamKeys the top-level keys whose arrays are streamed (default `Records`; the reader
+   *   passes the registry's `STREAMED_KEYS`, which adds `configurationItems`).
+   */
+  public constructor(
+    limits: Partial<SplitterLimits> = {},
+    private readonly streamKeys: readonly string[] = ['Records'],
+  ) {
     this.doc = new Capture(limits.maxDocument ?? 512 * 1024 * 1024);
     this.element = new Capture(limits.maxRecord ?? 64 * 1024 * 1024);
+  }
+
+  /**
+   * The top-level fields before the streamed array (`{"fileVersion": "1.0", "configSnapshotId": "…"}`),
+   * once the array has started; `{}` when there were none, they are not JSON or longer than 64 KiB.
+   */
+  public get header(): Record<string, unknown> {
+    if (!this.headerText) return {};
+    try {
+      const value: unknown = JSON.parse(`${this.headerText}[]}`);
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+      const { [this.streamKey ?? '']: _array, ...rest } = value as Record<string, unknown>;
+      return rest;
+    } catch {
+      return {};
+    }
   }
 
   /** True after a structural error: the rest of the input is ignored. */
@@ -187,8 +219,17 @@ export class JsonDocumentSplitter {
       this.inString = true;
       if ((this.mode === 'buffer' || this.mode === 'stream') && topObject && this.expectKey) this.key.begin(i + 1);
     } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-      if (c === OPEN_ARRAY && this.mode === 'buffer' && topObject && this.afterColon && this.lastKey === 'Records') {
-        this.doc.cancel();
+      if (
+        c === OPEN_ARRAY &&
+        this.mode === 'buffer' &&
+        topObject &&
+        this.afterColon &&
+        this.lastKey !== undefined &&
+        this.streamKeys.includes(this.lastKey)
+      ) {
+        const head = this.doc.finish(chunk, i);
+        this.headerText = this.doc.tooLarge || head.length > MAX_HEADER ? undefined : head;
+        this.streamKey = this.lastKey;
         this.startStream('records', 2);
       }
       this.stack.push(c);
@@ -238,7 +279,8 @@ export class JsonDocumentSplitter {
       this.lastKey = this.key.finish(chunk, i);
       // JSON.parse keeps the last of duplicate keys, this splitter streamed the first: a
       // second `Records` list would go unread without a word (found by the fuzz tests).
-      if (this.mode === 'stream' && this.lastKey === 'Records') this.fail('invalid JSON: duplicate "Records" key');
+      if (this.mode === 'stream' && this.lastKey === this.streamKey)
+        this.fail(`invalid JSON: duplicate "${this.streamKey}" key`);
     }
   }
 
@@ -265,6 +307,8 @@ export class JsonDocumentSplitter {
         index,
         reason: `record too large (${this.element.size} characters, limit ${this.element.max})`,
       });
+    else if (this.container === 'records' && this.streamKey !== undefined)
+      this.out.push({ kind: 'item', container: 'records', key: this.streamKey, index, text: text.trimEnd() });
     else this.out.push({ kind: 'item', container: this.container, index, text: text.trimEnd() });
   }
 

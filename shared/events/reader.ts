@@ -9,7 +9,14 @@ import { describeError } from '../kernel/index.js';
 import { dropForbiddenKeys, isRecord, parseJson, parseJsonScanned } from '../kernel/index.js';
 import { JsonDocumentSplitter, type SplitPart } from './json-splitter.js';
 import { splitLines } from './line-splitter.js';
-import { intake, intakeRecord, type IntakeResult, isUnwatchedCloudTrailRecord } from '../sources/index.js';
+import {
+  intake,
+  intakeRecord,
+  type IntakeResult,
+  intakeStreamedItem,
+  isUnwatchedCloudTrailRecord,
+  STREAMED_KEYS,
+} from '../sources/index.js';
 import { readWholeFile, scanKeys, WHOLE_FILE_LIMITS } from './whole-file.js';
 
 const gunzipAsync = promisify(gunzip);
@@ -276,9 +283,9 @@ function* intakeWhole(text: string, where: string, options: ReadOptions): Genera
     else yield* intake(doc, where);
     return;
   }
-  const splitter = new JsonDocumentSplitter({ maxRecord: MAX_RECORD_BYTES });
-  yield* fromParts(splitter.push(text), where, options);
-  if (!splitter.failed) yield* fromParts(splitter.end(), where, options);
+  const splitter = new JsonDocumentSplitter({ maxRecord: MAX_RECORD_BYTES }, STREAMED_KEYS);
+  yield* fromParts(splitter.push(text), where, splitter, options);
+  if (!splitter.failed) yield* fromParts(splitter.end(), where, splitter, options);
 }
 
 /**
@@ -319,11 +326,11 @@ function* intakeLogFile(
 
 /** One JSON document (a `.json` file): its records are streamed, see {@link JsonDocumentSplitter}. */
 async function* readDocument(stream: Readable, where: string, options: ReadOptions = {}): AsyncGenerator<IntakeResult> {
-  const splitter = new JsonDocumentSplitter({ maxRecord: MAX_RECORD_BYTES });
+  const splitter = new JsonDocumentSplitter({ maxRecord: MAX_RECORD_BYTES }, STREAMED_KEYS);
   stream.setEncoding('utf8');
   try {
     for await (const chunk of stream) {
-      yield* fromParts(splitter.push(chunk as string), where, options);
+      yield* fromParts(splitter.push(chunk as string), where, splitter, options);
       if (splitter.failed) break;
     }
   } catch (err) {
@@ -332,10 +339,16 @@ async function* readDocument(stream: Readable, where: string, options: ReadOptio
   } finally {
     stream.destroy();
   }
-  yield* fromParts(splitter.end(), where, options);
+  yield* fromParts(splitter.end(), where, splitter, options);
 }
 
-function* fromParts(parts: readonly SplitPart[], where: string, options: ReadOptions = {}): Generator<IntakeResult> {
+function* fromParts(
+  parts: readonly SplitPart[],
+  where: string,
+  splitter: JsonDocumentSplitter,
+  options: ReadOptions = {},
+): Generator<IntakeResult> {
+  let header: Record<string, unknown> | undefined;
   for (const part of parts) {
     if (part.kind === 'document') {
       yield* intakeText(part.text, where);
@@ -353,7 +366,10 @@ function* fromParts(parts: readonly SplitPart[], where: string, options: ReadOpt
       yield reject(at, describeError(err));
       continue;
     }
-    if (part.container !== 'records') yield* intake(value, at, 1);
+    if (part.key !== undefined && part.key !== 'Records') {
+      header ??= splitter.header;
+      yield intakeStreamedItem(part.key, value, at, header);
+    } else if (part.container !== 'records') yield* intake(value, at, 1);
     else if (options.unwatched && isUnwatchedCloudTrailRecord(value, options.unwatched.watched))
       options.unwatched.count();
     else yield* intakeRecord(value, at);
@@ -387,7 +403,7 @@ async function* readStream(stream: Readable, where: string, linesOnly = false): 
   try {
     for await (const line of lines) {
       if (mode === 'document') {
-        if (!splitter!.failed) yield* fromParts(splitter!.push(`${line}\n`), where);
+        if (!splitter!.failed) yield* fromParts(splitter!.push(`${line}\n`), where, splitter!);
         continue;
       }
       const trimmed = line.replace(/^\uFEFF/, '').trim();
@@ -395,8 +411,8 @@ async function* readStream(stream: Readable, where: string, linesOnly = false): 
       blank = false;
       if (mode === 'unknown') mode = isCompleteJson(trimmed) ? 'lines' : 'document';
       if (mode === 'document') {
-        splitter = new JsonDocumentSplitter({ maxRecord: MAX_RECORD_BYTES });
-        yield* fromParts(splitter.push(`${line}\n`), where);
+        splitter = new JsonDocumentSplitter({ maxRecord: MAX_RECORD_BYTES }, STREAMED_KEYS);
+        yield* fromParts(splitter.push(`${line}\n`), where, splitter);
         continue;
       }
       yield* intakeLine(trimmed, `${where}:${index++}`);
@@ -405,7 +421,7 @@ async function* readStream(stream: Readable, where: string, linesOnly = false): 
     yield reject(where, `cannot read: ${describeError(err)}`);
     return;
   }
-  if (splitter) yield* fromParts(splitter.end(), where);
+  if (splitter) yield* fromParts(splitter.end(), where, splitter);
   // An empty .ndjson file is refused like an empty .json file, not read as "no events" (stdin may be empty).
   else if (linesOnly && blank) yield reject(where, 'empty file: no event in it');
 }

@@ -3,7 +3,9 @@ export {
   type IngestDeps,
   ingestEvent,
   ingestNormalized,
+  ingestObservation,
   type IngestResult,
+  publishTransitions,
   recordRejection,
 } from './pipeline.js';
 export type { IngestTelemetry } from './telemetry.js';

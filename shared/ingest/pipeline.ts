@@ -122,6 +122,7 @@ async function recordOne(obs: Observation, f: Recordable, deps: IngestDeps): Pro
     evidence: evidenceOf(obs, rule, f.resource),
     ...(obs.actor?.arn ? { actor: obs.actor.arn } : {}),
     ...(exceptionId ? { exceptionId } : {}),
+    ...(obs.origin ? { origin: obs.origin } : {}),
     ...(f.verdict === 'cannot-evaluate' && f.reason ? { reason: redactSecrets(f.reason) } : {}),
   };
   return recordFinding(deps.store, finding, deps.clock.now().toISOString());

@@ -57,8 +57,8 @@ export async function dispatch<C extends Channel>(dispatcher: Dispatcher, messag
  */
 export function summaryLine(m: Outbound, note = ''): string {
   const what =
-    m.kind === 'digest'
-      ? `digest for ${m.owner}`
+    m.kind === 'digest' || m.kind === 'batch'
+      ? `${m.kind} for ${m.owner}`
       : m.items
         ? `${m.items.length} transitions (${m.items.map((i) => `${i.kind} ${i.ruleId}`).join(', ')}) ${m.resourceId ?? ''}`
         : `${m.kind} ${m.ruleId ?? ''} ${m.resourceId ?? ''}${m.severity ? ` (${m.severity})` : ''}`;

@@ -1,4 +1,16 @@
 export { renderFinding, validateFinding } from './asff.js';
+export {
+  BATCH_SUMMARY_DETAIL_TYPE,
+  type BatchItem,
+  type BatchSummary,
+  batchHeadline,
+  batchSummaryOf,
+  MAX_SUMMARY_ITEMS,
+  notifyBatchSummary,
+  renderBatchEmail,
+  renderBatchSlack,
+  summarizeBatch,
+} from './batch.js';
 export { renderChatbot } from './chatbot.js';
 export {
   type DigestDeps,

@@ -122,12 +122,15 @@ function plannedOf(items: readonly NotifyItem[], deps: NotifierDeps): Planned[] 
     const id = JSON.stringify([t.record.driftId, ledgerKeyOf(t)]);
     if (seen.has(id)) continue;
     seen.add(id);
-    const plan = planDeliveries(t, {
+    const all = planDeliveries(t, {
       config: deps.config,
       dispatcher: deps.dispatcher,
       chatbotTopicArn: deps.chatbotTopicArn,
       securityHub: current ? deps.securityHub : undefined,
     });
+    // A transition of a batch (a baseline) reaches people in the batch's one summary per owner and
+    // channel (shared/notify/batch.ts); only Security Hub, a findings store, takes it one by one.
+    const plan = t.batch ? all.filter((d) => d.channel === 'securityhub') : all;
     if (plan.length === 0) continue;
     const facts = alertFacts(t, deps.catalog, {
       consoleBaseUrl: deps.config.notifications.consoleBaseUrl,

@@ -10,7 +10,13 @@ export const Channels = {
 export type Channel = (typeof Channels)[keyof typeof Channels];
 
 /** What a message is about: a drift transition, the daily digest, or a review task (shared/review). */
-export type MessageKind = TransitionKind | 'digest' | 'review-opened' | 'review-reminder' | 'review-escalation';
+export type MessageKind =
+  | TransitionKind
+  | 'digest'
+  | 'batch'
+  | 'review-opened'
+  | 'review-reminder'
+  | 'review-escalation';
 
 /** An email, sent through the SNS topic; `attributes` drive the subscription filter policies. */
 export interface EmailMessage {

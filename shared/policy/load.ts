@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { formatIssue } from '../config/index.js';
-import { checkTrigger } from '../sources/index.js';
+import { checkTrigger, isWholeStateTrigger } from '../sources/index.js';
 import { parseYaml } from '../config/index.js';
 import { compileRule, type CompiledRule, type PolicyPack } from './compile.js';
 import { rulesFromSnapshotFile } from './snapshot-cache.js';
@@ -95,6 +95,26 @@ function parseRuleFile(
   return compileRule(rule, file, basename(dirname(file)), problems);
 }
 
+/** `reconciles` is for whole-state rules, naming event rules of the same resource type. */
+function reconcileProblems(rules: readonly CompiledRule[], files: ReadonlyMap<string, string>): PackProblem[] {
+  const byId = new Map(rules.map((c) => [c.rule.id, c.rule]));
+  const problems: PackProblem[] = [];
+  for (const { rule } of rules) {
+    if (!rule.reconciles) continue;
+    const at = (message: string) => problems.push({ file: files.get(rule.id) ?? rule.id, ruleId: rule.id, message });
+    if (!isWholeStateTrigger(rule.on))
+      at('reconciles: only a rule triggered by the whole state (Config items, job state changes) can reconcile');
+    for (const id of rule.reconciles) {
+      const other = byId.get(id);
+      if (!other) at(`reconciles: no rule ${id}`);
+      else if (other.resource.type !== rule.resource.type)
+        at(`reconciles: ${id} is about ${other.resource.type}, not ${rule.resource.type}`);
+      else if (isWholeStateTrigger(other.on)) at(`reconciles: ${id} reads the whole state itself`);
+    }
+  }
+  return problems;
+}
+
 /**
  * Loads every `policies/<area>/<id>.yaml`, validates and compiles it. A pack with any
  * problem is refused as a whole: {@link PolicyPackError} lists each as `file: rule id: message`.
@@ -139,6 +159,7 @@ export async function loadPolicyPack(dir: string, options: LoadPackOptions = {})
     seen.set(compiled.rule.id, shown);
     rules.push(compiled);
   }
+  problems.push(...reconcileProblems(rules, seen));
   if (problems.length > 0) throw new PolicyPackError(problems);
   return { version, dir, root, rules };
 }

@@ -23,6 +23,7 @@ export const RULE_KEY_ORDER = [
   'threats',
   'violation',
   'resolve',
+  'reconciles',
   'tests',
 ] as const;
 
@@ -70,6 +71,12 @@ function buildRuleSchema() {
     threats: z.strictObject({ atlas: mappingList.default([]), owasp: mappingList.default([]) }),
     violation: z.string().min(1),
     resolve: z.string().min(1).optional(),
+    /**
+     * Event rules of the same resource type whose drift this whole-state rule closes when a baseline
+     * reads the resource and this rule passes (TPS-CFG-01 reconciles TPS-S3-04: a bucket Config shows
+     * versioned is no longer suspended, even if the PutBucketVersioning that fixed it was missed).
+     */
+    reconciles: z.array(z.string().regex(/^TPS-[A-Z0-9]+-\d{2,3}$/, 'a rule id such as TPS-S3-04')).optional(),
     tests: z.array(TestCaseSchema).min(2, 'a rule needs at least two test cases'),
   });
 }

@@ -22,6 +22,35 @@ export function approverText(e: EvidenceReport['exceptions'][number]): string {
   return who.length > 0 ? `${e.approvedBy} (${who.join('; ')})` : e.approvedBy;
 }
 
+/** Account/regions cited by name in the answer; the rest are counted (the report's baseline table lists all). */
+const BASELINES_CITED = 10;
+
+/** `2026-11-03 (111122223333/eu-west-1)`: the most recent baseline of the report. */
+function baselineWhen(r: Facts): string {
+  const last = [...r.baselines].sort((a, b) => b.ranAt.localeCompare(a.ranAt))[0]!;
+  return `${dayIn(r.window.timezone)(last.ranAt)}, ${last.account}/${last.region}`;
+}
+
+/** The evidence lines of the baselines: when each account and region was last read, what it covered and found. */
+function baselineEvidence(r: Facts): string[] {
+  if (r.baselines.length === 0)
+    return [
+      'Baseline: none recorded; the state that existed before tpguard was deployed has not been read through the rules (tpguard baseline).',
+    ];
+  const day = dayIn(r.window.timezone);
+  const lines = r.baselines
+    .slice(0, BASELINES_CITED)
+    .map(
+      (b) =>
+        `Baseline of ${b.account}/${b.region}: last run ${b.runId} on ${day(b.ranAt)} (${b.trigger}, ${b.source}) covered ${plural(b.covered.length, 'resource type')}, read ${plural(b.read, 'resource')} (${b.evaluated} evaluated, ${b.unreadable} unreadable), found ${plural(b.violations, 'violation')}: ${b.opened} drift opened, ${b.resolved} resolved, ${b.gone} gone; open after it: ${severityList(b.openAfter)}.`,
+    );
+  if (r.baselines.length > BASELINES_CITED)
+    lines.push(
+      `Baselines of ${r.baselines.length - BASELINES_CITED} more accounts and regions: see the baseline table.`,
+    );
+  return lines;
+}
+
 function implemented(r: Facts): CaiqAnswer {
   const { defined, deployed, ran } = r;
   const w = r.window;
@@ -30,17 +59,20 @@ function implemented(r: Facts): CaiqAnswer {
     `Implemented: ${plural(deployed.patterns, 'EventBridge pattern')} generated from the pack (${deployed.patternNames.join(', ') || 'none'}), delivered to ${plural(deployed.functions.length, 'function')} (${deployed.functions.join(', ') || 'none'}; from ${deployed.source}).`,
     r.provenance.statement,
     `Evaluated: ${plural(ran.eventsEvaluated, 'event')} evaluated from ${w.firstDay} to ${w.lastDay} (${plural(ran.observations, 'observation')}); ${ran.driftOpened} drift opened, ${ran.driftResolved} resolved, mean time to resolve ${hours(ran.meanTimeToResolveHours)}.`,
+    ...baselineEvidence(r),
     `Open now: ${severityList(ran.openNow)}.`,
   ];
+  const read = r.baselines.length > 0;
   let answer: CaiqAnswerValue = 'Yes';
   const local = r.provenance.evidence === 'local';
+  const baselineRead = read ? `; the existing state was read through them by a baseline (last ${baselineWhen(r)})` : '';
   let summary = local
-    ? 'The rules are defined, their event patterns generated, and events were evaluated locally in the period (no deployment was read).'
-    : 'The rules are defined, deployed as event patterns and evaluated events in the period.';
+    ? `The rules are defined, their event patterns generated, and events were evaluated locally in the period (no deployment was read)${baselineRead}.`
+    : `The rules are defined, deployed as event patterns and evaluated events in the period${baselineRead}.`;
   if (defined.rules === 0) {
     answer = 'No';
     summary = 'No rule is defined.';
-  } else if (deployed.patterns === 0 || ran.eventsEvaluated === 0) {
+  } else if (deployed.patterns === 0 || (ran.eventsEvaluated === 0 && !read)) {
     answer = 'Partially';
     summary =
       deployed.patterns === 0

@@ -15,7 +15,15 @@ import { buildCharts } from './charts-data.js';
 import { CONTROL, OWNERSHIP, STANDARDS } from './control.js';
 import { guidelineEvidence } from './guidelines.js';
 import { driftEpisodes } from './appendix.js';
-import type { EvidenceReport, ExceptionSummary, Provenance, ReportOrigin, StandardMapping } from './types.js';
+import type {
+  BaselineEvidence,
+  BaselineRunFact,
+  EvidenceReport,
+  ExceptionSummary,
+  Provenance,
+  ReportOrigin,
+  StandardMapping,
+} from './types.js';
 
 /** Everything the report is computed from; the CLI reads it from the store and the files. */
 export interface EvidenceInput {
@@ -36,10 +44,45 @@ export interface EvidenceInput {
   exceptions: RiskException[];
   /** Where the facts were read from, when that is a deployed stack. */
   origin?: ReportOrigin;
+  /** Baseline run records (any period: the last one before `to` of each account and region is cited). */
+  baselineRuns?: readonly BaselineRunFact[];
   /** The version of tpguard that builds the report. */
   tpguardVersion: string;
   /** Without `origin`: where the local store is (e.g. `embedded store .tpguard`). */
   localStore?: string;
+}
+
+/**
+ * The last baseline run of each account and region started before `to`, sorted by account and region.
+ * @example lastBaselines(runs, '2027-07-01T00:00:00Z')[0].ranAt // '2027-06-28T05:00:03.000Z'
+ */
+export function lastBaselines(runs: readonly BaselineRunFact[], to: string): BaselineEvidence[] {
+  const last = new Map<string, BaselineRunFact>();
+  for (const r of runs) {
+    if (r.startedAt >= to) continue;
+    const key = `${r.account}/${r.region}`;
+    const seen = last.get(key);
+    if (!seen || r.startedAt > seen.startedAt) last.set(key, r);
+  }
+  return [...last.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([, r]) => ({
+      account: r.account,
+      region: r.region,
+      runId: r.runId,
+      ranAt: r.startedAt,
+      trigger: r.trigger,
+      source: r.source,
+      covered: [...r.covered],
+      read: r.read,
+      evaluated: r.evaluated,
+      unreadable: r.unreadable,
+      violations: r.violations,
+      opened: r.transitions.opened + r.transitions.reopened,
+      resolved: r.transitions.resolved,
+      gone: r.transitions.gone,
+      openAfter: { ...r.openAfter },
+    }));
 }
 
 /** What made the report and where its evidence is from: `deployed` only when it read a deployed table. */
@@ -149,6 +192,7 @@ export function buildEvidence(input: EvidenceInput): EvidenceReport {
     control: { ...CONTROL, ownership: OWNERSHIP.map((o) => ({ ...o })), standards: standards(pack) },
     caiq: [],
     guidelines: [],
+    baselines: lastBaselines(input.baselineRuns ?? [], to),
     defined: {
       packVersion: pack.version,
       rules: pack.rules.length,

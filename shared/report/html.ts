@@ -2,6 +2,7 @@ import { escapeXml as x } from './escape.js';
 import { actorLabel } from '../kernel/index.js';
 import { approverText } from './caiq.js';
 import {
+  baselineRows,
   compactIds,
   countList,
   dayIn,
@@ -130,6 +131,11 @@ function reviews(r: EvidenceReport): string {
   );
 }
 
+function baseline(r: EvidenceReport): string {
+  const { headers, rows } = baselineRows(r);
+  return `<section><h2>Baseline: the existing state read through the rules</h2><p class="meta">The last baseline of each account and region (AWS Config inventory and SageMaker/Bedrock jobs in progress, or a Config snapshot).</p>${table(headers, rows)}</section>`;
+}
+
 function pack(r: EvidenceReport): string {
   return `<section><h2>Policy pack and deployment</h2>${list([
     r.provenance.statement,
@@ -174,6 +180,6 @@ export function renderHtml(r: EvidenceReport): string {
     `<p class="provenance ${x(r.provenance.evidence)}">${provenanceLine(r, (label, rest) => `<b>${x(label)}:</b> ${x(rest)}`)}</p>` +
     `${r.origin ? `<p class="meta">${x(originLine(r.origin))}</p>` : ''}` +
     `${r.caiq.map((q) => `<p><span class="answer ${x(q.answer)}">${x(q.id)} ${x(q.answer)}</span>${x(q.summary)}</p>`).join('')}${cards(r)}` +
-    `${activity(r)}${control(r)}${caiq(r)}${guidelines(r)}${reviews(r)}${pack(r)}${appendix(r)}</main></body></html>\n`
+    `${activity(r)}${baseline(r)}${control(r)}${caiq(r)}${guidelines(r)}${reviews(r)}${pack(r)}${appendix(r)}</main></body></html>\n`
   );
 }

@@ -2,6 +2,7 @@ import { escapeMd as e } from './escape.js';
 import { actorLabel } from '../kernel/index.js';
 import { approverText } from './caiq.js';
 import {
+  baselineRows,
   compactIds,
   countList,
   dayIn,
@@ -149,6 +150,18 @@ function reviewSection(r: EvidenceReport): string[] {
   ];
 }
 
+function baselineSection(r: EvidenceReport): string[] {
+  const { headers, rows } = baselineRows(r);
+  return [
+    '## Baseline: the existing state read through the rules',
+    '',
+    'The last baseline of each account and region (AWS Config inventory and SageMaker/Bedrock jobs in progress, or a Config snapshot).',
+    '',
+    ...table(headers, rows),
+    '',
+  ];
+}
+
 function packSection(r: EvidenceReport): string[] {
   return [
     '## Policy pack and deployment',
@@ -213,6 +226,7 @@ export function renderMarkdown(r: EvidenceReport): string {
     ...caiqSection(r),
     ...guidelineSection(r),
     ...activitySection(r),
+    ...baselineSection(r),
     ...reviewSection(r),
     ...packSection(r),
     ...appendixSection(r),

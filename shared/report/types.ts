@@ -85,6 +85,47 @@ export interface ReportOrigin {
 }
 
 /**
+ * A baseline run record as the store keeps it (shared/baseline's `BaselineRun`, one per account and
+ * region): the report reads only these fields.
+ */
+export interface BaselineRunFact {
+  runId: string;
+  account: string;
+  region: string;
+  startedAt: string;
+  trigger: string;
+  source: string;
+  covered: string[];
+  read: number;
+  evaluated: number;
+  unreadable: number;
+  violations: number;
+  transitions: { opened: number; reopened: number; resolved: number; gone: number; suppressed: number };
+  openAfter: Record<string, number>;
+}
+
+/** The last baseline of one account and region by the end of the window: when, what it covered, what it found. */
+export interface BaselineEvidence {
+  account: string;
+  region: string;
+  runId: string;
+  ranAt: string;
+  trigger: string;
+  source: string;
+  covered: string[];
+  read: number;
+  evaluated: number;
+  unreadable: number;
+  /** Violations found in the state read (a resource may break several rules). */
+  violations: number;
+  opened: number;
+  resolved: number;
+  gone: number;
+  /** Open drift of the account and region right after the run, by severity. */
+  openAfter: Record<string, number>;
+}
+
+/**
  * One drift episode of the period, for an auditor to sample and trace (`tpguard drift show <id>`):
  * opened (or reopened) before the period's end and not closed before its start.
  */
@@ -137,6 +178,8 @@ export interface EvidenceReport {
   };
   caiq: CaiqAnswer[];
   guidelines: GuidelineEvidence[];
+  /** The last baseline (read of the existing state) per account and region, by the end of the window. */
+  baselines: BaselineEvidence[];
   defined: {
     packVersion: string;
     rules: number;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { isRecord, rec, str } from '../kernel/index.js';
+import { isRecord, parseJson, rec, str } from '../kernel/index.js';
 import { syntheticId } from './cloudtrail.js';
 import { addAll, defineSource, pascal, sortedUnique } from './definition.js';
 import { UnsupportedEventError } from './errors.js';
@@ -17,15 +17,94 @@ function tagsOf(v: unknown): Record<string, string> | undefined {
   return Object.keys(tags).length > 0 ? tags : undefined;
 }
 
+/** History/snapshot (and API) names of an item -> the names of a change notification's `configurationItem`. */
+const NOTIFICATION_NAMES: readonly (readonly [string, string])[] = [
+  ['version', 'configurationItemVersion'],
+  ['accountId', 'awsAccountId'],
+  ['arn', 'ARN'],
+  ['configurationItemMD5Hash', 'configurationStateMd5Hash'],
+];
+
+/** A JSON value that may arrive as a JSON string (BatchGetResourceConfig's `configuration`), at most 1 MiB. */
+function decoded(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  try {
+    return parseJson(v, 1024 * 1024);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `[{key,value}]`, `[{Key,Value}]` or `{k: v}` as a tag map. */
+function tagList(v: unknown): Record<string, string> | undefined {
+  if (!Array.isArray(v)) return tagsOf(v);
+  const tags: Record<string, string> = {};
+  for (const t of v.slice(0, 100)) {
+    const key = str(t, 'key') ?? str(t, 'Key');
+    const value = str(t, 'value') ?? str(t, 'Value');
+    if (key !== undefined && value !== undefined) tags[key] = value;
+  }
+  return Object.keys(tags).length > 0 ? tags : undefined;
+}
+
+/**
+ * Tags of an item that does not carry `tags` (BatchGetResourceConfig returns none): from the
+ * bucket's tagging supplement, or the `tags`/`Tags` of its configuration.
+ */
+function tagsFromState(item: Record<string, unknown>): Record<string, string> | undefined {
+  const tagging = decoded(rec(item, 'supplementaryConfiguration')?.BucketTaggingConfiguration);
+  const sets = isRecord(tagging) && Array.isArray(tagging.tagSets) ? tagging.tagSets : [];
+  const fromSets = Object.assign({}, ...sets.slice(0, 10).map((t) => (isRecord(t) ? (tagsOf(t.tags) ?? {}) : {})));
+  if (Object.keys(fromSets).length > 0) return fromSets as Record<string, string>;
+  const configuration = decoded(item.configuration);
+  return isRecord(configuration) ? (tagList(configuration.tags) ?? tagList(configuration.Tags)) : undefined;
+}
+
+/**
+ * A configuration item under the names of a change notification, whatever form it came in: a
+ * history or snapshot file and the API use `version`, `accountId`, `arn`, `configurationItemMD5Hash`
+ * and `relationshipName`; the `configurationItem` of an EventBridge change uses
+ * `configurationItemVersion`, `awsAccountId`, `ARN`, `configurationStateMd5Hash` and `name`. Rules
+ * then read one shape. Tags are derived from the state when the item has none (API items).
+ * @example canonicalConfigItem({ accountId: '111122223333', arn: 'arn:aws:s3:::b', ... }).awsAccountId // '111122223333'
+ */
+export function canonicalConfigItem(item: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...item };
+  for (const [history, notification] of NOTIFICATION_NAMES) {
+    if (!(history in out)) continue;
+    if (out[notification] === undefined) out[notification] = out[history];
+    delete out[history];
+  }
+  if (Array.isArray(out.relationships))
+    out.relationships = out.relationships.map((r) => {
+      if (!isRecord(r) || !('relationshipName' in r)) return r;
+      const { relationshipName, ...rest } = r;
+      return { ...rest, name: rest.name ?? relationshipName };
+    });
+  if (!isRecord(out.tags)) {
+    const tags = tagsFromState(out);
+    if (tags) out.tags = tags;
+  }
+  return out;
+}
+
+const HISTORY_NAMES = ['version', 'accountId', 'arn', 'configurationItemMD5Hash'];
+
+/** True when an item uses a history/snapshot name (then it is made canonical first). */
+function hasHistoryNames(item: Record<string, unknown>): boolean {
+  return HISTORY_NAMES.some((k) => k in item) || !isRecord(item.tags);
+}
+
 /**
  * Normalizes a configuration item: the `detail.configurationItem` of a change
  * notification (names `awsAccountId`, `ARN`) or a history/snapshot item (`accountId`, `arn`).
  */
-export function normalizeConfigItem(item: Record<string, unknown>, envelope?: Record<string, unknown>): Observation {
+export function normalizeConfigItem(input: Record<string, unknown>, envelope?: Record<string, unknown>): Observation {
+  const item = hasHistoryNames(input) ? canonicalConfigItem(input) : input;
   const configType = str(item, 'resourceType');
   const resourceId = str(item, 'resourceId') ?? str(item, 'resourceName');
   if (!configType || !resourceId) throw new UnsupportedEventError('configuration item without resourceType/resourceId');
-  const account = str(item, 'awsAccountId') || str(item, 'accountId') || str(envelope, 'account') || 'unknown';
+  const account = str(item, 'awsAccountId') || str(envelope, 'account') || 'unknown';
   const region = str(item, 'awsRegion') || str(envelope, 'region') || 'unknown';
   const type = fromConfigType(configType);
   const name = str(item, 'resourceName');
@@ -33,7 +112,7 @@ export function normalizeConfigItem(item: Record<string, unknown>, envelope?: Re
   // key them by name so both sources meet on one drift record.
   const id = (type === 'iam-role' || type === 'iam-user') && name ? name : resourceId;
   const ref: ResourceRef = { type, id, name: name ?? resourceId };
-  const arn = str(item, 'ARN') ?? str(item, 'arn');
+  const arn = str(item, 'ARN');
   if (arn) ref.arn = arn;
   const tags = tagsOf(item.tags);
   if (tags) ref.tags = tags;
@@ -41,7 +120,7 @@ export function normalizeConfigItem(item: Record<string, unknown>, envelope?: Re
   return {
     eventId:
       str(envelope, 'id') ||
-      syntheticId('ci', [configType, resourceId, captured, item.configurationStateId, item.configurationItemMD5Hash]),
+      syntheticId('ci', [configType, resourceId, captured, item.configurationStateId, input.configurationItemMD5Hash]),
     eventTime: captured ?? toIsoTime(envelope?.time) ?? UNKNOWN_TIME,
     source: 'config',
     account,
@@ -110,6 +189,7 @@ export const configItemSource = defineSource({
   example: { source: 'config', detailType: CONFIG_ITEM_CHANGE, resourceType: ['AWS::S3::Bucket'] },
   triggerKeys: (on) => on.resourceType.map((t) => ({ key: `cfg|${on.detailType}|${t}`, prefix: false })),
   observationKey: (t) => `cfg|${t.detailType}|${t.resourceType}`,
+  wholeState: (on) => on.detailType === CONFIG_ITEM_CHANGE,
   describeTrigger: (on) =>
     `config ${on.resourceType.join(',')}${on.detailType === CONFIG_COMPLIANCE_CHANGE ? ' (compliance change)' : ''}`,
   patterns(triggers) {

@@ -77,6 +77,12 @@ export interface SourceDefinition<T extends { source: Source } = { source: Sourc
   observationKey(t: TriggerKey): string;
   /** The trigger in one line, for `rules list` and docs/rules.md. */
   describeTrigger(on: T): string;
+  /**
+   * True when this trigger's observations carry the resource's whole state (a configuration
+   * item, a job description), not one change: a pass then says the resource complies, so a
+   * baseline read may resolve such a rule's drift (shared/baseline). Absent: never.
+   */
+  wholeState?(on: T): boolean;
   /** The patterns that deliver exactly what these triggers (every rule's of this source) can match. */
   patterns(triggers: readonly T[]): PatternDraft[];
   route: SourceRoute;
@@ -107,4 +113,29 @@ export function addAll<K>(map: Map<K, Set<string>>, key: K, values: Iterable<str
   const set = map.get(key) ?? new Set<string>();
   for (const v of values) set.add(v);
   map.set(key, set);
+}
+
+/**
+ * A file whose records sit in one array of a top-level object, other than CloudTrail's `Records`:
+ * AWS Config's configuration snapshots and history files (`configurationItems`). The reader streams
+ * the array element by element (shared/events) and hands each to `item` with the document's other
+ * top-level fields that came before it (`header`: `fileVersion`, `configSnapshotId`).
+ */
+export interface FileFormatDefinition {
+  /** Registry name (the module's name): `config-file`. */
+  name: string;
+  /** The top-level key of the array. */
+  key: string;
+  /** One line for docs and help: which files these are. */
+  description: string;
+  /** One element of the array as an observation; throws for an element that is none (rejected with the message). */
+  item(value: Record<string, unknown>, header: Record<string, unknown>): Observation;
+}
+
+/**
+ * Declares a file format.
+ * @example export const configFileFormat = defineFileFormat({ name: 'config-file', key: 'configurationItems', ... })
+ */
+export function defineFileFormat(definition: FileFormatDefinition): FileFormatDefinition {
+  return definition;
 }

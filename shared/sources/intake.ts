@@ -1,5 +1,6 @@
 import { describeError, isRecord, parseJson } from '../kernel/index.js';
-import { normalizerOf, RAW_SHAPES } from './registry.js';
+import type { FileFormatDefinition } from './definition.js';
+import { fileFormatByKey, fileFormatOf, normalizerOf, RAW_SHAPES } from './registry.js';
 import type { Observation, Rejection } from './types.js';
 
 /** One item of an input: an observation, or the reason it is none. */
@@ -70,7 +71,44 @@ export function* intake(value: unknown, where: string, depth = 0): Generator<Int
     yield* intakeRecords(value.Records, where, depth);
     return;
   }
+  const format = fileFormatOf(value);
+  if (format) {
+    const items = value[format.key] as unknown[];
+    const { [format.key]: _items, ...header } = value;
+    for (let i = 0; i < items.length; i++) yield intakeFileItem(format, items[i], `${where}:${i}`, header);
+    return;
+  }
   yield normalizeOne(value, where);
+}
+
+function intakeFileItem(
+  format: FileFormatDefinition,
+  item: unknown,
+  where: string,
+  header: Record<string, unknown>,
+): IntakeResult {
+  if (!isRecord(item)) return reject(where, `expected a JSON object, got ${item === null ? 'null' : typeof item}`);
+  try {
+    return { ok: true, where, observation: format.item(item, header) };
+  } catch (err) {
+    return reject(where, describeError(err));
+  }
+}
+
+/**
+ * One element of a file format's array, streamed (`key` names the format: `configurationItems`),
+ * with the document's fields read before the array. Never throws.
+ * @example intakeStreamedItem('configurationItems', item, 'snapshot.json:3', { configSnapshotId: 'abc' })
+ */
+export function intakeStreamedItem(
+  key: string,
+  item: unknown,
+  where: string,
+  header: Record<string, unknown>,
+): IntakeResult {
+  const format = fileFormatByKey(key);
+  if (!format) return reject(where, `no file format reads "${key}"`);
+  return intakeFileItem(format, item, where, header);
 }
 
 function* intakeRecords(records: unknown[], where: string, depth: number): Generator<IntakeResult> {

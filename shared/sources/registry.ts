@@ -2,8 +2,16 @@ import * as z from 'zod';
 import { isRecord } from '../kernel/index.js';
 import { bedrockStateSource } from './bedrock-state.js';
 import { cloudtrailSource } from './cloudtrail.js';
+import { configFileFormat } from './config-file.js';
 import { configItemSource } from './config-item.js';
-import type { BusEnvelope, EnvelopeNormalizer, GeneratedPattern, RawShape, SourceDefinition } from './definition.js';
+import type {
+  BusEnvelope,
+  EnvelopeNormalizer,
+  FileFormatDefinition,
+  GeneratedPattern,
+  RawShape,
+  SourceDefinition,
+} from './definition.js';
 import { SourceRegistryError } from './errors.js';
 import { guarddutySource } from './guardduty.js';
 import { sagemakerStateSource } from './sagemaker-state.js';
@@ -15,6 +23,25 @@ import type { Observation, TriggerKey } from './types.js';
  * explicit list, not an import for its side effect: the bundles drop modules nobody imports).
  */
 export const SOURCES = [cloudtrailSource, guarddutySource, configItemSource, bedrockStateSource, sagemakerStateSource];
+
+/**
+ * The files tpguard reads whose records sit in one top-level array other than `Records` (which
+ * CloudTrail log files and SNS/SQS deliveries share, read by intake itself). Registered like sources.
+ */
+export const FILE_FORMATS: readonly FileFormatDefinition[] = [configFileFormat];
+
+/** The top-level keys whose arrays the reader streams element by element: `Records` and each file format's. */
+export const STREAMED_KEYS: readonly string[] = ['Records', ...FILE_FORMATS.map((f) => f.key)];
+
+/** The file format whose array a parsed document holds, if any. */
+export function fileFormatOf(doc: Record<string, unknown>): FileFormatDefinition | undefined {
+  return FILE_FORMATS.find((f) => Array.isArray(doc[f.key]));
+}
+
+/** The file format of a streamed key. */
+export function fileFormatByKey(key: string): FileFormatDefinition | undefined {
+  return FILE_FORMATS.find((f) => f.key === key);
+}
 
 type TriggerOf<D> = D extends SourceDefinition<infer T> ? T : never;
 
@@ -97,6 +124,15 @@ export function checkTrigger(on: Trigger): string[] {
 /** A trigger in one line: `cloudtrail s3.amazonaws.com PutBucketPolicy,DeleteBucketPolicy`. */
 export function describeTrigger(on: Trigger): string {
   return definitionOf(on).describeTrigger(on);
+}
+
+/**
+ * True when the trigger's observations carry the resource's whole state (Config items, job
+ * state changes): only such rules are reconciled by a baseline.
+ * @example isWholeStateTrigger({ source: 'config', detailType: 'Config Configuration Item Change', resourceType: ['AWS::S3::Bucket'] }) // true
+ */
+export function isWholeStateTrigger(on: Trigger): boolean {
+  return definitionOf(on).wholeState?.(on) ?? false;
 }
 
 /** The trigger-index keys of a rule's trigger, with the name of the source they belong to. */

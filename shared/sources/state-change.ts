@@ -92,6 +92,8 @@ export function stateChangeSource<S extends Source>(
     triggerKeys: (on) => on.detailType.map((t) => ({ key: `dt|${t}`, prefix: false })),
     observationKey: (t) => `dt|${t.detailType}`,
     describeTrigger: (on) => `${on.source} ${on.detailType.join(',')}`,
+    // A state change carries the job's whole description (the baseline reads it with Describe*).
+    wholeState: () => true,
     patterns: (triggers) => [
       {
         name: `${pascal(source)}StateChange`,

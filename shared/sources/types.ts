@@ -60,6 +60,22 @@ export interface Observation {
   detail: Record<string, unknown>;
   /** The original event as received (EventBridge envelope where there was one). */
   raw: Record<string, unknown>;
+  /** Set when the observation is a read of the current state, not a change event. */
+  origin?: ObservationOrigin;
+}
+
+/**
+ * Where an observation of the current state came from (a baseline: an AWS Config snapshot, the
+ * `baseline` function or command). Absent for change events. Its transitions are alerted as one
+ * summary per owner and channel for the whole batch, not one message each.
+ */
+export interface ObservationOrigin {
+  /** What read the state. `backfill` is reserved for the S3 history backfill. */
+  kind: 'baseline';
+  /** One baseline run or one snapshot file: the unit of the summary message. */
+  batchId: string;
+  /** What the batch covered, for messages: `111122223333/eu-west-1`. */
+  label: string;
 }
 
 /** A record that could not become an observation, and why. */

@@ -19,6 +19,15 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   'shared/exceptions': ['shared/kernel', 'shared/sources', 'shared/drift'],
   'shared/ingest': ['shared/kernel', 'shared/sources', 'shared/config', 'shared/policy', 'shared/drift'],
   'shared/notify': ['shared/kernel', 'shared/sources', 'shared/config', 'shared/policy', 'shared/drift'],
+  'shared/baseline': [
+    'shared/kernel',
+    'shared/sources',
+    'shared/config',
+    'shared/policy',
+    'shared/drift',
+    'shared/ingest',
+    'shared/notify',
+  ],
   'shared/review': [
     'shared/kernel',
     'shared/sources',
@@ -44,6 +53,7 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
     'shared/policy',
     'shared/exceptions',
     'shared/review',
+    'shared/baseline',
   ],
 };
 const DOMAIN = Object.keys(LAYERS);

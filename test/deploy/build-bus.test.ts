@@ -10,6 +10,7 @@ const PUBLISHING_ROLES = [
   'ingestConfig',
   'reviewScheduler',
   'reviewReminder',
+  'baseline',
   // With --record, a backfill feeds its violations through ingest, which publishes transitions.
   'backfillWorker',
 ].map((k) => ({ 'Fn::GetAtt': [logicalIds(k).role, 'Arn'] }));

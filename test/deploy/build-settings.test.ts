@@ -48,6 +48,16 @@ describe('Function: toSchedulerCron', () => {
 });
 
 describe('Function: deploySettings', () => {
+  it('schedules the baseline weekly (Monday 05:00) by default, a cron expression when given, disabled by the flag', () => {
+    // Act
+    const weekly = deploySettings(ConfigSchema.parse({}), 'abc123');
+    const custom = deploySettings(ConfigSchema.parse({ baseline: { schedule: '30 2 * * 0', enabled: false } }), 'a');
+
+    // Assess
+    expect([weekly.baselineSchedule, weekly.baselineState]).toEqual(['cron(0 5 ? * MON *)', 'ENABLED']);
+    expect([custom.baselineSchedule, custom.baselineState]).toEqual(['cron(30 2 ? * SUN *)', 'DISABLED']);
+  });
+
   it('uses UTC and the quarterly review when the configuration has no reviews section', () => {
     // Prepare
     const config = ConfigSchema.parse({});

@@ -107,7 +107,7 @@ describe('Stack: managed policies for the people who operate tpguard', () => {
       [...OPERATOR_WRITE_KEYS.reviewer],
       [...OPERATOR_WRITE_KEYS.securityAdmin],
     ]);
-    expect(OPERATOR_WRITE_KEYS.securityAdmin).toEqual(['DRIFT#*', 'EXCEPTION#*', 'PACK#*']);
+    expect(OPERATOR_WRITE_KEYS.securityAdmin).toEqual(['DRIFT#*', 'EXCEPTION#*', 'PACK#*', 'BASELINE#*']);
     expect(asList(publish.Resource).every((r) => isRefTo(r, 'TpguardBus', 'Arn'))).toBe(true);
     expect(publish.Condition).toEqual({ StringEquals: { 'events:source': 'tpguard' } });
   });

@@ -6,6 +6,7 @@ import { loadConfig } from '../../shared/config/index.js';
 import { EnvVars } from '../../shared/adapters/lambda/index.js';
 import { TABLE_DEFINITION, TABLE_TTL } from '../../shared/adapters/aws/index.js';
 import { TRANSITION_GROUP_DETAIL_TYPE } from '../../shared/drift/index.js';
+import { BATCH_SUMMARY_DETAIL_TYPE } from '../../shared/notify/index.js';
 import { loadPolicyPack, type PolicyPack } from '../../shared/policy/index.js';
 import { generatePatterns } from '../../shared/policy/index.js';
 import { type GeneratedPattern, INGEST_ROUTES } from '../../shared/sources/index.js';
@@ -44,6 +45,7 @@ const RESERVED_CONCURRENCY: Readonly<Record<string, number>> = {
   digest: 1,
   reviewScheduler: 1,
   reviewReminder: 1,
+  baseline: 1,
   backfillWorker: 50,
 };
 
@@ -344,6 +346,12 @@ describe('Stack: functions', () => {
 const AWS_REQUIRED_STAR: Readonly<Record<string, string>> = {
   'xray:PutTraceSegments': 'X-Ray has no resource-level permissions',
   'xray:PutTelemetryRecords': 'X-Ray has no resource-level permissions',
+  'config:ListDiscoveredResources': 'AWS Config listing has no resource-level permissions',
+  'config:BatchGetResourceConfig': 'AWS Config batch reads have no resource-level permissions',
+  'sagemaker:ListTrainingJobs': 'SageMaker List* actions have no resource-level permissions',
+  'sagemaker:ListProcessingJobs': 'SageMaker List* actions have no resource-level permissions',
+  'sagemaker:ListHyperParameterTuningJobs': 'SageMaker List* actions have no resource-level permissions',
+  'bedrock:ListModelCustomizationJobs': 'Bedrock List* actions have no resource-level permissions',
   'xray:GetSamplingRules': 'X-Ray has no resource-level permissions (Step Functions tracing)',
   'xray:GetSamplingTargets': 'X-Ray has no resource-level permissions (Step Functions tracing)',
   ...Object.fromEntries(
@@ -501,6 +509,9 @@ describe('Stack: least-privilege IAM', () => {
         sns: 'sns',
         ssm: 'ssm',
         securityhub: 'securityhub',
+        'config-service': 'config',
+        sagemaker: 'sagemaker',
+        bedrock: 'bedrock',
         s3: 's3',
       };
       for (const client of report.awsClients)
@@ -668,7 +679,7 @@ describe('Stack: events', () => {
     });
     expect(rule?.Properties.EventPattern).toEqual({
       source: ['tpguard'],
-      'detail-type': [TRANSITION_GROUP_DETAIL_TYPE],
+      'detail-type': [TRANSITION_GROUP_DETAIL_TYPE, BATCH_SUMMARY_DETAIL_TYPE],
     });
     expect(isRefTo(targetsOf(rule!)[0]!.Arn, logicalIds('notify').fn, 'Arn')).toBe(true);
   });
@@ -780,6 +791,7 @@ describe('Stack: schedules', () => {
     ReviewSchedule: 'reviewScheduler',
     ReviewReminderSchedule: 'reviewReminder',
     DigestSchedule: 'digest',
+    BaselineSchedule: 'baseline',
   };
 
   it('schedules the review, the reminders and the digest in the configured timezone', async () => {
@@ -801,9 +813,14 @@ describe('Stack: schedules', () => {
     expect(main.Resources.ReviewSchedule!.Properties.ScheduleExpression).toBe(
       toSchedulerCron(config.reviews?.schedule ?? 'quarterly'),
     );
+    // The baseline: baseline.schedule (weekly), enabled unless baseline.enabled is false
+    const baseline = main.Resources.BaselineSchedule!.Properties;
+    expect(baseline.ScheduleExpression).toBe('cron(0 5 ? * MON *)');
+    expect(baseline.State).toBe(config.baseline.enabled ? 'ENABLED' : 'DISABLED');
+    expect(JSON.parse(baseline.Target.Input)).toEqual({ trigger: 'schedule' });
   });
 
-  it('lets the scheduler role invoke the three scheduled functions and nothing else', () => {
+  it('lets the scheduler role invoke the four scheduled functions and nothing else', () => {
     // Act
     const role = main.Resources.SchedulerRole!;
     const statements = roleStatements(role);
@@ -814,7 +831,7 @@ describe('Stack: schedules', () => {
     });
     expect(statements.flatMap((s) => asList(s.Action))).toEqual(['lambda:InvokeFunction']);
     const resources = statements.flatMap((s) => asList(s.Resource));
-    expect(resources.length).toBe(3);
+    expect(resources.length).toBe(4);
     for (const fnKey of Object.values(SCHEDULED))
       expect(
         resources.some((r) => isRefTo(r, logicalIds(fnKey).fn, 'Arn')),
@@ -903,7 +920,7 @@ describe('Stack: cdk-nag AwsSolutions and Serverless packs', () => {
     120_000,
   );
 
-  it('suppresses only what build-nag.ts and build-backfill.ts argue: X-Ray, vended logs, backfill executions and results, the runtime, destinations, dead-letter queues, the deployment bucket', () => {
+  it("suppresses only what build-nag.ts and build-backfill.ts argue: X-Ray, the baseline's read-only listing and describes, vended logs, backfill executions and results, the runtime, destinations, dead-letter queues, the deployment bucket", () => {
     // Act
     const rules = new Set([...nagOf('main').suppressed, ...nagOf('forwarder').suppressed].map((f) => f.ruleId));
 
@@ -916,6 +933,12 @@ describe('Stack: cdk-nag AwsSolutions and Serverless packs', () => {
       'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::<BackfillResultsBucket.Arn>/backfill/*]',
       'AwsSolutions-IAM5[Resource::<BackfillWorkerLambdaFunction.Arn>:*]',
+      // The baseline describes any job of its account and reads through any aggregator of it.
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:<AWS::Region>:<AWS::AccountId>:model-customization-job/*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:config:<AWS::Region>:<AWS::AccountId>:config-aggregator/*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:hyper-parameter-tuning-job/*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:processing-job/*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:training-job/*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:tpguard-ci-backfill/*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:tpguard-ci-backfill:*]',
       'AwsSolutions-L1',

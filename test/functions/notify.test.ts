@@ -5,7 +5,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { transitionEnvelope } from '../../shared/adapters/local/index.js';
-import { MemoryLedger } from '../../shared/notify/index.js';
+import { MemoryLedger, summarizeBatch } from '../../shared/notify/index.js';
+import { summaryEnvelope } from '../../shared/adapters/local/index.js';
 import type { NotifyTelemetry } from '../../shared/notify/index.js';
 import { startStoreFixture, type StoreFixture } from '../shared/drift/store-fixture.js';
 import { driveHistory, freshFacts } from '../shared/notify/drift-history.js';
@@ -93,6 +94,31 @@ describe('Function: notify lambdaHandler', () => {
       ],
     });
     expect(sent).toHaveLength(1);
+  });
+
+  it("sends a baseline's Drift Batch Summary once per owner's channel, and nothing again when redelivered", async () => {
+    // Prepare: one baseline drift of the nlp bucket
+    const batch = { kind: 'baseline' as const, batchId: 'bl-20261103060000-0a1b2c3d', label: '111122223333/eu-west-1' };
+    const [summary] = summarizeBatch([{ ...openedTransition(), batch }], batch, 'low', '2026-11-03T06:00:00.000Z');
+    const { dispatcher, sent } = recordingDispatcher(['email', 'slack', 'securityhub']);
+    const deps = {
+      store: { getRecord: async () => undefined, historyNear: async () => [] },
+      ledger: new MemoryLedger(),
+      dispatcher,
+      catalog: await shippedCatalog(),
+      config: shippedConfig(),
+      clock: clockAt('2026-11-03T06:00:00Z'),
+      telemetry: telemetry(),
+    };
+
+    // Act
+    const first = await mod.lambdaHandler(summaryEnvelope(summary!), deps);
+    const again = await mod.lambdaHandler(summaryEnvelope(summary!), deps);
+
+    // Assess: email to nlp (no Slack webhook for nlp); Security Hub takes the drift itself, not the summary
+    expect(first).toEqual({ results: [expect.objectContaining({ channel: 'email', owner: 'nlp', outcome: 'sent' })] });
+    expect(again).toEqual({ results: [expect.objectContaining({ channel: 'email', outcome: 'duplicate' })] });
+    expect(sent.map((m) => [m.channel, m.kind])).toEqual([['email', 'batch']]);
   });
 
   it('acknowledges an event that is not a transition (no retry can fix it), with a log line and a metric', async () => {

@@ -53,6 +53,9 @@ interface Slot {
   by?: string;
   byName?: string;
   note?: string;
+  /** `baseline` when a read of the current state made the transition, with its batch. */
+  origin?: 'baseline';
+  batchId?: string;
 }
 
 export interface UpdateSpec {
@@ -79,7 +82,7 @@ const FACT_FIELDS = [
 ] as const;
 
 function mark(
-  c: Pick<StateChange, 'eventId' | 'eventTime' | 'actor' | 'actorName' | 'note'>,
+  c: Pick<StateChange, 'eventId' | 'eventTime' | 'actor' | 'actorName' | 'note' | 'origin'>,
   kind?: TransitionKind,
 ): Slot {
   const slot: Slot = { eventId: c.eventId, at: c.eventTime };
@@ -87,6 +90,10 @@ function mark(
   if (c.actor) slot.by = c.actor;
   if (c.actorName) slot.byName = c.actorName;
   if (c.note) slot.note = c.note;
+  if (c.origin) {
+    slot.origin = c.origin.kind;
+    slot.batchId = c.origin.batchId;
+  }
   return slot;
 }
 
@@ -253,6 +260,7 @@ export function recordOf(item: Record<string, unknown>): DriftRecord {
   ) as unknown as DriftRecord;
   const slot = slotOf(item, record.status);
   if (slot?.kind) record.lastTransition = { kind: slot.kind, eventId: slot.eventId, at: slot.at };
+  if (slot?.origin) record.origin = slot.origin;
   if (record.status === 'resolved' && slot) {
     record.resolvedAt = slot.at;
     if (slot.by) record.resolvedBy = slot.by;

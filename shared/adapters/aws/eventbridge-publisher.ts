@@ -88,6 +88,24 @@ export class EventBridgePublisher implements Publisher {
     if (batch.length > 0) await this.putBatch(batch);
   }
 
+  /** Puts other tpguard events on the bus (batch summaries), in requests of at most 10 entries and 256 KiB, with the same retries. */
+  public async putEntries(entries: readonly PutEventsRequestEntry[]): Promise<void> {
+    let batch: PutEventsRequestEntry[] = [];
+    let bytes = 0;
+    for (const e of entries) {
+      const entry = { ...e, EventBusName: this.options.busName };
+      const size = entrySize(entry);
+      if (batch.length === MAX_ENTRIES_PER_CALL || (batch.length > 0 && bytes + size > MAX_BYTES_PER_CALL)) {
+        await this.putBatch(batch);
+        batch = [];
+        bytes = 0;
+      }
+      batch.push(entry);
+      bytes += size;
+    }
+    if (batch.length > 0) await this.putBatch(batch);
+  }
+
   /** The entry of a transition, without its evidence when that would not fit one request (it never fails for size). */
   private entryOf(t: DriftTransition): PutEventsRequestEntry {
     const entry = this.entryOfExactly(t);

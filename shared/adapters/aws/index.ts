@@ -19,6 +19,15 @@ export type { AwsTarget, CallerIdentity, StackOutputs } from './stack.js';
 export const loadStackAdapters = () => import('./stack.js');
 
 /**
+ * The AWS Config, SageMaker and Bedrock reader of a baseline, loaded on demand (its three SDK
+ * clients are not loaded by any other command).
+ * @example const { AwsStateReader, baselineClients } = await loadBaselineReader()
+ */
+export const loadBaselineReader = () => import('./baseline-reader.js');
+export { baselineKeys, DynamoBaselineRuns } from './dynamodb-baseline-runs.js';
+export { eventBridgeSummaries } from './eventbridge-summaries.js';
+
+/**
  * The S3 archive adapter (`scan s3://`, `replay s3://`, the backfill worker), loaded on demand: a
  * scan of local files never loads the S3 client.
  * @example const { S3Archive } = await loadS3Archive()

@@ -1,3 +1,10 @@
+export {
+  type BaselineFunctionDeps,
+  type BaselineResponse,
+  type BaselineRuntime,
+  baselineFunction,
+  baselineLambdaHandler,
+} from './baseline-runtime.js';
 export { EnvVars } from './env.js';
 export { MissingEnvironmentError } from './errors.js';
 export { METRICS_NAMESPACE, powertoolsTelemetry } from './powertools.js';

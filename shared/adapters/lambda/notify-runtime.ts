@@ -4,6 +4,8 @@ import type { Context } from 'aws-lambda';
 import type { TpguardConfig } from '../../config/index.js';
 import { systemClock } from '../../kernel/index.js';
 import {
+  batchSummaryOf,
+  notifyBatchSummary,
   type DeliveryResult,
   type DigestDeps,
   type DigestRun,
@@ -58,13 +60,16 @@ export type DigestHandlerDeps = DigestDeps & { telemetry: NotifyTelemetry };
 
 /**
  * Sends one drift transition from the tpguard bus (email via SNS, Slack, Chatbot, Security Hub),
- * once per channel, as the drift store has it: the event only names it, and anyone allowed to put
+ * once per channel, as the drift store has it (or one batch summary, a baseline's, on the owner's channels): the event only names it, and anyone allowed to put
  * events on the bus can name anything. An event that is not a transition is logged and acknowledged
  * (retrying cannot fix it), as is one the store does not support; a channel that fails throws, so
  * Lambda retries and the dead-letter queue keeps it.
  */
 export async function notifyLambdaHandler(event: unknown, deps: NotifyHandlerDeps): Promise<NotifyResponse> {
   try {
+    // A baseline's one summary per owner ("Drift Batch Summary"), sent once per channel.
+    const summary = batchSummaryOf(event);
+    if (summary) return { results: await notifyBatchSummary(summary, deps) };
     const out = await notifyBusEvent(event, deps);
     if (out.unsupported) {
       deps.telemetry.count(NotifyMetrics.unsupported);

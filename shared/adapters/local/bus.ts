@@ -12,6 +12,7 @@ import { TPGUARD_EVENT_SOURCE, type DriftTransition } from '../../drift/index.js
 import type { BusEnvelope, Observation } from '../../sources/index.js';
 import { matchesPattern } from '../../policy/index.js';
 import { describeError } from '../../kernel/index.js';
+import { BATCH_SUMMARY_DETAIL_TYPE, type BatchSummary } from '../../notify/index.js';
 
 /**
  * A subscriber of the local bus: receives the EventBridge-shaped event and, for an AWS event that
@@ -27,19 +28,22 @@ export interface BusDeliveryFailure {
   error: string;
 }
 
-/** The pattern of every transition on the tpguard bus (`detail` is one `DriftTransition`). */
+/**
+ * The pattern of every transition on the tpguard bus (`detail` is one `DriftTransition`), and of the
+ * batch summaries (`Drift Batch Summary`: a baseline's one summary per owner) shown beside them.
+ */
 export const TRANSITION_PATTERN: Readonly<Record<string, unknown>> = Object.freeze({
   source: [TPGUARD_EVENT_SOURCE],
-  'detail-type': Object.values(TRANSITION_DETAIL_TYPES),
+  'detail-type': [...Object.values(TRANSITION_DETAIL_TYPES), BATCH_SUMMARY_DETAIL_TYPE],
 });
 
 /**
  * The pattern of the transition groups (`Drift Transitions`: the transitions one event caused for
- * one owner): what the notifier subscribes to, as the deployed notify function's rule matches.
+ * one owner) and the batch summaries: what the notifier subscribes to, as the deployed notify function's rule matches.
  */
 export const TRANSITION_GROUP_PATTERN: Readonly<Record<string, unknown>> = Object.freeze({
   source: [TPGUARD_EVENT_SOURCE],
-  'detail-type': [TRANSITION_GROUP_DETAIL_TYPE],
+  'detail-type': [TRANSITION_GROUP_DETAIL_TYPE, BATCH_SUMMARY_DETAIL_TYPE],
 });
 
 interface Subscription {
@@ -129,6 +133,21 @@ export function transitionEnvelope(t: DriftTransition, id: string = randomUUID()
   };
 }
 
+/** The bus envelope of a batch summary ("Drift Batch Summary"), as the notify function receives it. */
+export function summaryEnvelope(s: BatchSummary, id: string = randomUUID()): BusEnvelope {
+  return {
+    version: '0',
+    id,
+    'detail-type': BATCH_SUMMARY_DETAIL_TYPE,
+    source: TPGUARD_EVENT_SOURCE,
+    account: s.items[0]?.account ?? 'unknown',
+    time: s.at,
+    region: s.items[0]?.region ?? 'unknown',
+    resources: [],
+    detail: s as unknown as Record<string, unknown>,
+  };
+}
+
 /** The bus envelope of a transition group, as EventBridge would deliver it from PutEvents. */
 export function groupEnvelope(g: TransitionGroup, id: string = randomUUID()): BusEnvelope {
   const e = groupBusEvent(g);
@@ -145,12 +164,16 @@ export function groupEnvelope(g: TransitionGroup, id: string = randomUUID()): Bu
   };
 }
 
-/** Publisher onto the local bus (the local twin of EventBridgePublisher): each transition, then each group. */
+/** Publisher onto the local bus (the local twin of EventBridgePublisher and eventBridgeSummaries): each transition, then each group. */
 export class LocalBusPublisher implements Publisher {
   public constructor(private readonly bus: LocalBus) {}
 
   public async publish(transitions: readonly DriftTransition[]): Promise<void> {
     for (const t of transitions) await this.bus.put(transitionEnvelope(t));
     for (const g of transitionGroups(transitions)) await this.bus.put(groupEnvelope(g));
+  }
+
+  public async publishSummaries(summaries: readonly BatchSummary[]): Promise<void> {
+    for (const s of summaries) await this.bus.put(summaryEnvelope(s));
   }
 }

@@ -5,3 +5,5 @@ export { guardLocalServer, type LocalRequestPolicy, localRequestRefusal } from '
 export { createLocalNotifier } from './outbox-notifier.js';
 export { createOutboxDispatcher } from './outbox.js';
 export { DEFAULT_DATA_DIR, type LocalRuntime, type RunSummary, startLocalRuntime } from './runtime.js';
+export { labelOfSnapshotPath, SnapshotFileReader } from './snapshot-reader.js';
+export { LocalBusPublisher, summaryEnvelope } from './bus.js';

@@ -11,6 +11,7 @@ import { MemoryLedger } from '../../notify/index.js';
 import { notifyBusEvent, type DeliveryResult, type NotifierDeps, type TransitionStore } from '../../notify/index.js';
 import { ownAccountHub } from '../../notify/index.js';
 import { parseTransitionEvent } from '../../notify/index.js';
+import { type BatchSummary, batchSummaryOf, notifyBatchSummary } from '../../notify/index.js';
 import type { PolicyPack } from '../../policy/index.js';
 import { systemClock, type Clock } from '../../kernel/index.js';
 import { DynamoDriftStore, DynamoNotificationLedger } from '../aws/index.js';
@@ -39,6 +40,8 @@ export interface LocalNotifier {
   (event: unknown): Promise<DeliveryResult[]>;
   /** The digest and escalation run over the open drift of `store` (what the scheduler does daily). */
   digest(store: Pick<DriftStore, 'queryRecords'>): Promise<DigestRun>;
+  /** Sends one batch summary (a baseline's, once per owner and channel). */
+  summary(s: BatchSummary): Promise<DeliveryResult[]>;
   readonly outboxFile: string;
 }
 
@@ -100,6 +103,8 @@ export function createLocalNotifier(o: LocalNotifierOptions): LocalNotifier {
   };
   const handler = async (event: unknown): Promise<DeliveryResult[]> => {
     try {
+      const summary = batchSummaryOf(event);
+      if (summary) return await notifyBatchSummary(summary, deps);
       // Without a table only a single-transition event carries what it names (a group names records it cannot show).
       if (snapshot && !isGroup(event)) snapshot.remember(parseTransitionEvent(event).record);
       const { results, unsupported } = await notifyBusEvent(event, { ...deps, store });
@@ -113,6 +118,7 @@ export function createLocalNotifier(o: LocalNotifierOptions): LocalNotifier {
   };
   return Object.assign(handler, {
     digest: (store: Pick<DriftStore, 'queryRecords'>) => runDigest({ ...deps, store }),
+    summary: (s: BatchSummary) => notifyBatchSummary(s, deps),
     outboxFile: join(o.dataDir, OUTBOX_FILE),
   });
 }

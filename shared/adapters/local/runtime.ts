@@ -25,7 +25,10 @@ import { DynamoExceptionStore } from '../aws/index.js';
 import { DynamoSightings } from '../aws/index.js';
 import { GUARDDUTY_FINDINGS_PATTERN, recordObservationSightings, recordSightings } from '../../ingest/index.js';
 import { systemClock, type Clock } from '../../kernel/index.js';
-import { DynamoDriftStore } from '../aws/index.js';
+import { summarizeBatch } from '../../notify/index.js';
+import type { DriftTransition } from '../../drift/index.js';
+import { DynamoBaselineRuns, DynamoDriftStore } from '../aws/index.js';
+import { type BaselineResult, runBaseline, type StateReader } from '../../baseline/index.js';
 import { openLocalTable, type LocalTable } from './dynalite.js';
 import { LocalBus, LocalBusPublisher, type BusDeliveryFailure } from './bus.js';
 
@@ -99,10 +102,16 @@ export interface LocalRuntime {
   route(event: BusEnvelope, observation?: Observation): Promise<void>;
   /** Feeds intake results (from `readInputs` or `intake`): rejections recorded, observations routed. */
   ingest(items: AsyncIterable<IntakeResult> | Iterable<IntakeResult>): Promise<RunSummary>;
+  /**
+   * Runs a baseline over this store (`npm start` on the sample snapshot, `tpguard baseline --from`):
+   * transitions and the per-owner summaries go on the local bus, run records into the table.
+   */
+  baseline(reader: StateReader, trigger: string, label?: string): Promise<BaselineResult>;
   close(): Promise<void>;
 }
 
-function addResult(s: RunSummary, r: IngestResult): void {
+function addResult(s: RunSummary, r: IngestResult, batched: DriftTransition[]): void {
+  for (const t of r.transitions) if (t.batch && !t.republished) batched.push(t);
   s.findings += r.findings;
   s.violations += r.violations;
   s.cannotEvaluate += r.cannotEvaluate;
@@ -162,12 +171,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const sightings = new DynamoSightings(table.doc, table.tableName);
   const summary = emptySummary();
   let current = summary;
+  // Transitions of a batch (a Config snapshot read by replay) reach people in one summary per owner.
+  let batched: DriftTransition[] = [];
+  const publisher = deps.publisher as LocalBusPublisher;
   const patterns = generatePatterns(options.pack);
   for (const p of patterns) {
     bus.subscribe(
       p.pattern,
       async (event, observation) =>
-        addResult(current, observation ? await ingestNormalized(observation, deps) : await ingestEvent(event, deps)),
+        addResult(
+          current,
+          observation ? await ingestNormalized(observation, deps) : await ingestEvent(event, deps),
+          batched,
+        ),
       `ingest-${p.target}`,
     );
   }
@@ -198,7 +214,25 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       current = summary;
       addSummary(summary, run);
     }
+    const batches = new Map(batched.map((t) => [t.batch!.batchId, t.batch!]));
+    for (const batch of batches.values())
+      await publisher.publishSummaries(
+        summarizeBatch(batched, batch, options.config.notifications.minSeverity, deps.clock.now().toISOString()),
+      );
+    batched = [];
     return run;
   };
-  return { bus, store, table, deps, patterns, summary, route, ingest, close: () => table.close() };
+  const baseline = (reader: StateReader, trigger: string, label?: string) =>
+    runBaseline({
+      ...deps,
+      intake: 'baseline',
+      reader,
+      runs: new DynamoBaselineRuns(table.doc, table.tableName),
+      summaries: publisher,
+      trigger,
+      ...(label ? { label } : {}),
+      goneAfterMinutes: options.config.baseline.goneAfterMinutes,
+      concurrency: options.config.baseline.concurrency,
+    });
+  return { bus, store, table, deps, patterns, summary, route, ingest, baseline, close: () => table.close() };
 }

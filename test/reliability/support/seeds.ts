@@ -40,11 +40,13 @@ export function loadSeedFiles(): SeedFile[] {
 }
 
 /**
- * The single events inside a seed: array elements, CloudTrail `Records`, and the
- * JSON string of an SNS delivery are unwrapped, so every leaf is one event.
+ * The single events inside a seed: array elements, CloudTrail `Records`, Config files'
+ * `configurationItems` and the JSON string of an SNS delivery are unwrapped, so every leaf is one event.
  */
 export function leafEvents(value: unknown): unknown[] {
   if (Array.isArray(value)) return value.flatMap(leafEvents);
+  // An AWS Config snapshot or history file (events/baseline): each configuration item is one record.
+  if (isRecord(value) && Array.isArray(value.configurationItems)) return value.configurationItems;
   if (isRecord(value) && Array.isArray(value.Records)) {
     return value.Records.flatMap((r: unknown) => {
       const message = isRecord(r) && isRecord(r.Sns) ? r.Sns.Message : undefined;

@@ -59,7 +59,7 @@ describe('Function: JsonDocumentSplitter', () => {
     const first = splitter.push('{"Records":[{"eventID":"1"},{"eventID":');
 
     // Assess
-    expect(first).toEqual([{ kind: 'item', container: 'records', index: 0, text: '{"eventID":"1"}' }]);
+    expect(first).toEqual([{ kind: 'item', container: 'records', key: 'Records', index: 0, text: '{"eventID":"1"}' }]);
   });
 
   it('yields the same records whatever the chunk boundaries', () => {
@@ -127,7 +127,7 @@ describe('Function: JsonDocumentSplitter', () => {
     // Assess
     expect(mismatched.at(-1)).toEqual({ kind: 'error', reason: 'invalid JSON: unexpected "]" at character 17' });
     expect(truncated).toEqual([
-      { kind: 'item', container: 'records', index: 0, text: '{"a":1}' },
+      { kind: 'item', container: 'records', key: 'Records', index: 0, text: '{"a":1}' },
       { kind: 'error', reason: 'invalid JSON: unexpected end of document (3 unclosed brackets)' },
     ]);
     expect(trailing.at(-1)).toMatchObject({

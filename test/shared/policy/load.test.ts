@@ -205,7 +205,7 @@ describe('Function: loadPolicyPack', () => {
 
     // Assess
     expect(lines).toEqual([
-      `${rel('s3', 'versioning.yaml')}: TPS-S3-02: key "severity" must come before "tests" (order: id, title, severity, on, resource, description, runbook, references, controls, threats, violation, resolve, tests)`,
+      `${rel('s3', 'versioning.yaml')}: TPS-S3-02: key "severity" must come before "tests" (order: id, title, severity, on, resource, description, runbook, references, controls, threats, violation, resolve, reconciles, tests)`,
       `${rel('s3', 'versioning.yaml')}: TPS-S3-02: file name must be TPS-S3-02.yaml`,
     ]);
   });

@@ -6,6 +6,8 @@ import { createException } from '../../../shared/exceptions/index.js';
 import { loadPolicyPack, type PolicyPack } from '../../../shared/policy/index.js';
 import { generatePatterns } from '../../../shared/policy/index.js';
 import { buildEvidence, type EvidenceInput } from '../../../shared/report/evidence.js';
+import { renderMarkdown } from '../../../shared/report/markdown.js';
+import type { BaselineRunFact } from '../../../shared/report/types.js';
 import type { DriftFacts } from '../../../shared/review/index.js';
 import type { ReviewTask } from '../../../shared/review/index.js';
 
@@ -254,5 +256,79 @@ describe('Function: buildEvidence', () => {
     expect(r.charts.timeline[0]!.start).toBe('2027-01-01T00:00:00.000Z');
     expect(r.charts.bySeverity.find((b) => b.key === 'high')).toEqual({ key: 'high', opened: 1, openNow: 1 });
     expect(r.charts.byArea.map((b) => b.key)).toEqual(['s3', 'sagemaker']);
+  });
+
+  it('states the last baseline per account and region, and the "evaluated" answer cites it', () => {
+    // Prepare: two runs of one account/region, one of another, one after the window
+    const run = (account: string, startedAt: string, violations: number): BaselineRunFact => ({
+      runId: `bl-${startedAt.slice(0, 10)}`,
+      account,
+      region: 'eu-west-1',
+      startedAt,
+      trigger: 'schedule',
+      source: 'config',
+      covered: ['AWS::S3::Bucket', 'AWS::IAM::Role', 'sagemaker-training-job'],
+      read: 120,
+      evaluated: 118,
+      unreadable: 2,
+      violations,
+      transitions: { opened: violations, reopened: 0, resolved: 1, gone: 1, suppressed: 0 },
+      openAfter: { high: violations },
+    });
+    const baselineRuns = [
+      run('111122223333', '2027-06-21T05:00:00.000Z', 9),
+      run('111122223333', '2027-06-28T05:00:00.000Z', 4),
+      run('111122223333', '2027-07-05T05:00:00.000Z', 0),
+      run('444455556666', '2027-03-01T05:00:00.000Z', 2),
+    ];
+
+    // Act
+    const r = buildEvidence(input({ baselineRuns }));
+
+    // Assess
+    expect(r.baselines.map((b) => [`${b.account}/${b.region}`, b.ranAt, b.violations])).toEqual([
+      ['111122223333/eu-west-1', '2027-06-28T05:00:00.000Z', 4],
+      ['444455556666/eu-west-1', '2027-03-01T05:00:00.000Z', 2],
+    ]);
+    const answer = r.caiq[0]!;
+    expect(answer.summary).toContain('the existing state was read through them by a baseline (last 2027-06-28');
+    expect(answer.evidence).toContain(
+      'Baseline of 111122223333/eu-west-1: last run bl-2027-06-28 on 2027-06-28 (schedule, config) covered 3 resource types, read 120 resources (118 evaluated, 2 unreadable), found 4 violations: 4 drift opened, 1 resolved, 1 gone; open after it: high 4.',
+    );
+    expect(renderMarkdown(r)).toContain(
+      '| 111122223333/eu-west-1 | 2027-06-28 (bl-2027-06-28) | schedule | config | 3 | 120 | 2 | 4 | 4 / 1 / 1 | high 4 |',
+    );
+  });
+
+  it('says no baseline was recorded when none ran, and a baseline alone counts as evaluated', () => {
+    // Act
+    const none = buildEvidence(input());
+    const onlyBaseline = buildEvidence(
+      input({
+        facts: { records: [], history: [] },
+        baselineRuns: [
+          {
+            runId: 'bl-1',
+            account: '111122223333',
+            region: 'eu-west-1',
+            startedAt: '2027-06-28T05:00:00.000Z',
+            trigger: 'snapshot',
+            source: 'file:events/baseline',
+            covered: ['AWS::S3::Bucket'],
+            read: 3,
+            evaluated: 3,
+            unreadable: 0,
+            violations: 0,
+            transitions: { opened: 0, reopened: 0, resolved: 0, gone: 0, suppressed: 0 },
+            openAfter: {},
+          },
+        ],
+      }),
+    );
+
+    // Assess
+    expect(none.baselines).toEqual([]);
+    expect(none.caiq[0]!.evidence.some((l) => l.startsWith('Baseline: none recorded'))).toBe(true);
+    expect(onlyBaseline.caiq[0]!.answer).toBe('Yes');
   });
 });

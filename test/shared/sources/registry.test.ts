@@ -3,13 +3,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEPLOYED_FUNCTIONS, Trigger } from '../../../scripts/build-functions.js';
 import { guarddutySource } from '../../../shared/sources/guardduty.js';
-import type { SourceDefinition } from '../../../shared/sources/definition.js';
+import type { FileFormatDefinition, SourceDefinition } from '../../../shared/sources/definition.js';
 import {
   describeTrigger,
+  FILE_FORMATS,
   INGEST_ROUTES,
   indexSources,
   patternsOf,
   SOURCES,
+  STREAMED_KEYS,
   SUPPORTED_DETAIL_TYPES,
   TriggerSchema,
   triggerKeysOf,
@@ -22,6 +24,32 @@ const DEFINITIONS = SOURCES as readonly SourceDefinition[];
 function isDefinition(v: unknown): v is SourceDefinition {
   return typeof v === 'object' && v !== null && 'detailTypes' in v && 'route' in v && 'trigger' in v;
 }
+
+function isFileFormat(v: unknown): v is FileFormatDefinition {
+  return typeof v === 'object' && v !== null && 'key' in v && 'item' in v && typeof v.item === 'function';
+}
+
+describe('Registry: file formats', () => {
+  it('registers every file format a module of shared/sources declares, each streamed by its own key', async () => {
+    // Prepare
+    const files = readdirSync(SOURCE_DIR).filter((f) => f.endsWith('.ts'));
+
+    // Act
+    const declared: FileFormatDefinition[] = [];
+    for (const f of files) {
+      const mod: Record<string, unknown> = await import(join(SOURCE_DIR, f));
+      declared.push(...Object.values(mod).filter(isFileFormat));
+    }
+
+    // Assess
+    expect(declared.map((d) => d.name)).toContain('config-file');
+    for (const d of declared) {
+      expect(FILE_FORMATS, d.name).toContain(d);
+      expect(STREAMED_KEYS, d.name).toContain(d.key);
+    }
+    expect(new Set(STREAMED_KEYS).size).toBe(STREAMED_KEYS.length);
+  });
+});
 
 describe('Registry: sources', () => {
   it('registers every source a module of shared/sources declares (no half-registered source)', async () => {

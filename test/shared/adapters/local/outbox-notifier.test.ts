@@ -60,7 +60,11 @@ describe('Function: createLocalNotifier', () => {
       expect(lines).toHaveLength(afterFirst);
       expect(console).toHaveLength(afterFirst);
       expect(new Set(lines.map((l) => l.channel))).toEqual(new Set(['email', 'slack', 'chatbot', 'securityhub']));
-      for (const l of lines) {
+      // The Config snapshot of events/baseline is one batch: one summary per owner and channel, no drift of its own.
+      const batch = lines.filter((l) => l.transition === 'batch');
+      expect(new Set(batch.map((l) => `${l.channel} ${l.owner}`)).size).toBe(batch.length);
+      expect(batch.length).toBeGreaterThan(0);
+      for (const l of lines.filter((x) => x.transition !== 'batch')) {
         expect(l).toMatchObject({
           channel: expect.any(String),
           transition: expect.any(String),
