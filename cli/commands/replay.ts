@@ -143,7 +143,8 @@ export async function runReplay(
     const inputs = readInputs(paths, {
       onSkip: (file, reason) => process.stderr.write(`${safe(file)}: skipped: ${safe(reason)}\n`),
     });
-    // Printed after the run (transition lines go to stdout meanwhile), at most 20 per input.
+    // Printed after the run (transition lines go to stdout meanwhile), at most 20 per input: what
+    // intake could not read, and what the ingest handlers refused (dated too far into the future).
     const lines: string[] = [];
     const rejections = rejectionPrinter((line) => void lines.push(line));
     const run = await rt.ingest(
@@ -153,6 +154,7 @@ export async function runReplay(
           yield item;
         }
       })(),
+      rejections.print,
     );
     rejections.flush();
     for (const line of lines) process.stderr.write(`${line}\n`);

@@ -7,6 +7,7 @@ import {
   type GeneratedPattern,
   type IntakeResult,
   type Observation,
+  type Rejection,
 } from '../../sources/index.js';
 import {
   emptyResult,
@@ -97,8 +98,15 @@ export interface LocalRuntime {
   summary: RunSummary;
   /** Routes one AWS event through the bus, as EventBridge would (with its observation when intake made one). */
   route(event: BusEnvelope, observation?: Observation): Promise<void>;
-  /** Feeds intake results (from `readInputs` or `intake`): rejections recorded, observations routed. */
-  ingest(items: AsyncIterable<IntakeResult> | Iterable<IntakeResult>): Promise<RunSummary>;
+  /**
+   * Feeds intake results (from `readInputs` or `intake`): rejections recorded, observations routed.
+   * `onRejected` hears each input an ingest handler refused (dated too far ahead of the clock);
+   * intake's own rejections are the caller's, as it read them.
+   */
+  ingest(
+    items: AsyncIterable<IntakeResult> | Iterable<IntakeResult>,
+    onRejected?: (r: Rejection) => void,
+  ): Promise<RunSummary>;
   close(): Promise<void>;
 }
 
@@ -162,12 +170,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const sightings = new DynamoSightings(table.doc, table.tableName);
   const summary = emptySummary();
   let current = summary;
+  let heard: ((r: Rejection) => void) | undefined;
   const patterns = generatePatterns(options.pack);
   for (const p of patterns) {
     bus.subscribe(
       p.pattern,
-      async (event, observation) =>
-        addResult(current, observation ? await ingestNormalized(observation, deps) : await ingestEvent(event, deps)),
+      async (event, observation) => {
+        const result = observation ? await ingestNormalized(observation, deps) : await ingestEvent(event, deps);
+        addResult(current, result);
+        for (const r of result.rejected) heard?.(r);
+      },
       `ingest-${p.target}`,
     );
   }
@@ -182,9 +194,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     else current.routed++;
     current.errors.push(...errors);
   };
-  const ingest = async (items: AsyncIterable<IntakeResult> | Iterable<IntakeResult>) => {
+  const ingest = async (
+    items: AsyncIterable<IntakeResult> | Iterable<IntakeResult>,
+    onRejected?: (r: Rejection) => void,
+  ) => {
     const run = emptySummary();
     current = run;
+    heard = onRejected;
     try {
       for await (const item of items) {
         run.inputs++;
@@ -196,6 +212,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       }
     } finally {
       current = summary;
+      heard = undefined;
       addSummary(summary, run);
     }
     return run;
