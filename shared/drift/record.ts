@@ -207,6 +207,7 @@ function factsOf(r: DriftRecord): RecordFacts {
   };
   if (r.resourceArn) facts.resourceArn = r.resourceArn;
   if (r.tags) facts.tags = r.tags;
+  if (r.taggedOwners) facts.taggedOwners = r.taggedOwners;
   return facts;
 }
 

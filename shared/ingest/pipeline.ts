@@ -1,4 +1,4 @@
-import { resolveOwner } from '../config/index.js';
+import { resolveOwner, taggedOwnersOf } from '../config/index.js';
 import { evidenceOf } from '../drift/index.js';
 import { driftIdOf } from '../drift/index.js';
 import { Outcomes, recordFinding, type Outcome, type RecordOutcome } from '../drift/index.js';
@@ -80,6 +80,8 @@ function ruleOf(ev: Evaluator, ruleId: string): CompiledRule {
 
 function factsOf(obs: Observation, f: Finding, rule: CompiledRule, deps: IngestDeps): RecordFacts {
   const r = f.resource;
+  const owners = deps.evaluator.config.owners;
+  const owner = resolveOwner(r, owners);
   const facts: RecordFacts = {
     driftId: driftIdOf({
       account: obs.account,
@@ -96,7 +98,9 @@ function factsOf(obs: Observation, f: Finding, rule: CompiledRule, deps: IngestD
     title: f.title,
     severity: f.severity,
     area: rule.area,
-    owner: resolveOwner(r, deps.evaluator.config.owners),
+    owner,
+    // Always written (an empty list too): a tag taken off stops the copies.
+    taggedOwners: taggedOwnersOf(r, owner, owners),
     packVersion: deps.evaluator.pack.version,
   };
   if (r.arn) facts.resourceArn = r.arn;

@@ -139,7 +139,9 @@ export async function notifyTransition(t: DriftTransition, deps: NotifierDeps): 
   const results: DeliveryResult[] = [];
   const failures: Error[] = [];
   for (const d of plan) {
-    const slot: LedgerSlot = { scope: 'drift', driftId: t.record.driftId, channel: d.channel, key: ledgerKeyOf(t) };
+    // A copy to a tagged team has a slot of its own: the owner's message never dedupes it (nor it the owner's).
+    const slotKey = d.copy ? `${ledgerKeyOf(t)}@${d.owner}` : ledgerKeyOf(t);
+    const slot: LedgerSlot = { scope: 'drift', driftId: t.record.driftId, channel: d.channel, key: slotKey };
     let message: Outbound | undefined;
     const build = (): Outbound => (message = outboundOf(d.channel, t, facts, d, deps));
     let result: DeliveryResult;
