@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { readInputs } from '../../shared/events/index.js';
 import type { Rejection } from '../../shared/sources/index.js';
-import { createEvaluator, evaluate } from '../../shared/policy/index.js';
+import { createEvaluator } from '../../shared/policy/index.js';
+import { evaluateWithTags, MemoryResourceTags } from '../../shared/ingest/index.js';
 import { colorEnabled } from '../color.js';
 import { Exit, loadContext } from '../context.js';
 import { CliError } from '../errors.js';
@@ -78,6 +79,9 @@ export async function runScan(
   const { config, pack } = await loadContext(opts, { noticeWithoutConfig: true });
   const filter = scanFilterOf(opts, pack);
   const ev = createEvaluator(pack, config);
+  // Tags seen earlier in the run (Config items, GuardDuty, tagging calls) count for scope later on.
+  const tagMemory = new MemoryResourceTags();
+  const tagsUnknown = { verdicts: 0, resources: new Set<string>() };
   const rows: ScanRow[] = [];
   const rejected: Rejection[] = [];
   // Only the whole-document formats list rejected inputs in their output; the others need the count.
@@ -105,7 +109,11 @@ export async function runScan(
     }
     events++;
     progress.tick(events, files);
-    for (const f of evaluate(ev, item.observation)) {
+    for (const f of await evaluateWithTags(ev, item.observation, tagMemory)) {
+      if (f.cause === 'tags-unknown') {
+        tagsUnknown.verdicts++;
+        if (tagsUnknown.resources.size < 1000) tagsUnknown.resources.add(`${f.resource.type} ${f.resource.id}`);
+      }
       const violation = f.verdict === 'violation';
       if (!violation && !opts.all) continue;
       const row = toRow(item.observation, f, item.where);
@@ -124,6 +132,7 @@ export async function runScan(
   }
   progress.done();
   rejections.flush();
+  if (tagsUnknown.verdicts > 0) process.stderr.write(`${tagsUnknownNote(tagsUnknown)}\n`);
   const summary: ScanSummary = {
     packVersion: pack.version,
     rules: pack.rules.length,
@@ -145,6 +154,16 @@ export async function runScan(
   if (format === 'ndjson' || format === 'csv') for (const n of ev.notes) process.stderr.write(`${n.message}\n`);
   if (rejectedCount > 0) return Exit.usage;
   return failing ? Exit.findings : Exit.ok;
+}
+
+/**
+ * One line saying which verdicts scope.tags kept from being reached: the resources' tags are unknown
+ * (CloudTrail carries none). Never a silent pass.
+ */
+function tagsUnknownNote(u: { verdicts: number; resources: Set<string> }): string {
+  const names = [...u.resources].slice(0, 3).map((r) => safe(r.slice(0, 200)));
+  const more = u.resources.size > 3 ? ` and ${u.resources.size - 3} more` : '';
+  return `scope: ${u.verdicts} verdicts not reached: the tags of ${u.resources.size} resources are unknown (${names.join(', ')}${more}) and only scope.tags could put them in scope; scan the Config items that carry their tags with these events, or see them with --all`;
 }
 
 export function registerScan(program: Command): void {

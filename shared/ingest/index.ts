@@ -14,3 +14,13 @@ export {
   recordSightings,
   type SightingSink,
 } from './sightings.js';
+export {
+  boundedTags,
+  evaluateWithTags,
+  MAX_REMEMBERED_TAGS,
+  MemoryResourceTags,
+  type RememberedTags,
+  rememberTags,
+  type ResourceTagKey,
+  type ResourceTagStore,
+} from './resource-tags.js';

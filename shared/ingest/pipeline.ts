@@ -13,11 +13,12 @@ import { intentOf } from '../drift/index.js';
 import type { DriftTransition } from '../drift/index.js';
 import { intake } from '../sources/index.js';
 import type { Observation, Rejection } from '../sources/index.js';
-import { evaluate, type Evaluator, type Finding, unverifiable } from '../policy/index.js';
+import { type Evaluator, type Finding, unverifiable } from '../policy/index.js';
 import { redactSecrets, redactTags, silentTelemetry } from '../kernel/index.js';
 import type { CompiledRule } from '../policy/index.js';
 import { DEFAULT_MAX_FUTURE_SKEW_MINUTES, type Clock } from '../kernel/index.js';
 import { rejectedInputOf } from './rejected.js';
+import { evaluateWithTags, type ResourceTagStore } from './resource-tags.js';
 import { IngestMetrics, type IngestTelemetry } from './telemetry.js';
 
 /** Everything the pipeline needs, injected: the same code runs in Lambda and locally. */
@@ -31,6 +32,8 @@ export interface IngestDeps {
   telemetry?: IngestTelemetry;
   /** Who is ingesting, for rejected-input items: the function name, `replay`, `serve`. */
   intake: string;
+  /** Where resource tags are remembered for scope (`scope.tags`); without it, unknown tags are only said. */
+  tags?: ResourceTagStore;
 }
 
 /** What one ingest call did. */
@@ -159,7 +162,7 @@ export async function ingestObservation(
   acc: IngestResult = emptyResult(),
 ): Promise<IngestResult> {
   const t = deps.telemetry ?? silentTelemetry;
-  const findings = evaluate(deps.evaluator, obs);
+  const findings = await evaluateWithTags(deps.evaluator, obs, deps.tags);
   acc.events++;
   t.count(IngestMetrics.evaluated);
   const recordable: Recordable[] = [];

@@ -30,8 +30,18 @@ export interface Finding {
  * `oversized` and `error` (an expression failing on a field that is there): whoever made the call
  * chose that content, so these must not silence the rule. `absent` (a field the event does not
  * carry) and `no-resource` (nothing to judge) are the event not being about what the rule checks.
+ * `tags-unknown`: the resource is out of scope by name and its tags, which `scope.tags` would
+ * decide on, are neither in the event (CloudTrail carries none) nor remembered: said, not passed.
  */
-export const CannotEvaluateCauses = ['truncated', 'too-deep', 'oversized', 'error', 'absent', 'no-resource'] as const;
+export const CannotEvaluateCauses = [
+  'truncated',
+  'too-deep',
+  'oversized',
+  'error',
+  'absent',
+  'no-resource',
+  'tags-unknown',
+] as const;
 export type CannotEvaluateCause = (typeof CannotEvaluateCauses)[number];
 
 const UNVERIFIABLE: ReadonlySet<CannotEvaluateCause> = new Set(['truncated', 'too-deep', 'oversized', 'error']);
@@ -208,12 +218,34 @@ function cannotEvaluate(c: CompiledRule, resource: ResourceRef, reason: string, 
   };
 }
 
+/** The tags remembered for a resource the event carries none of (undefined: unknown). */
+export type KnownTags = (resource: ResourceRef) => Record<string, string> | undefined;
+
+/** True when `scope.tags` could put this resource in scope: a scope tag is configured. */
+function tagsDecide(config: TpguardConfig): boolean {
+  return Object.keys(config.scope.tags).length > 0;
+}
+
+/** The resource with its remembered tags when the event carries none. */
+function withKnown(resource: ResourceRef, known: KnownTags | undefined): ResourceRef {
+  if (resource.tags !== undefined || !known) return resource;
+  const tags = known(resource);
+  return tags ? { ...resource, tags } : resource;
+}
+
+function tagsUnknown(c: CompiledRule, r: ResourceRef): Finding {
+  const reason = `scope: the tags of ${r.type} ${r.id.slice(0, 256)} are unknown (the event carries none and no Config item, GuardDuty finding or tagging call showed them), so scope.tags cannot be checked: it is not judged`;
+  return cannotEvaluate(c, r, reason, 'tags-unknown');
+}
+
 /**
  * Evaluates one observation: only the rules its trigger can match, only on in-scope
- * resources, failed calls only for rules that include them. Pure and synchronous.
+ * resources, failed calls only for rules that include them. A resource the event gives no tags of
+ * takes those `known` remembers; when they are unknown and only `scope.tags` could put it in scope,
+ * the rule says so (`cannot-evaluate`, cause `tags-unknown`) instead of passing. Pure and synchronous.
  * @example evaluate(evaluator, observation).filter((f) => f.verdict === 'violation')
  */
-export function evaluate(ev: Evaluator, obs: Observation, only?: ReadonlySet<string>): Finding[] {
+export function evaluate(ev: Evaluator, obs: Observation, only?: ReadonlySet<string>, known?: KnownTags): Finding[] {
   const candidates = ev.index.lookup(obs.trigger);
   if (candidates.length === 0) return [];
   const rules = candidates.filter(
@@ -238,8 +270,12 @@ export function evaluate(ev: Evaluator, obs: Observation, only?: ReadonlySet<str
       );
       continue;
     }
-    for (const resource of resources) {
-      if (!inScope(resource, ev.config)) continue;
+    for (const seen of resources) {
+      const resource = withKnown(seen, known);
+      if (!inScope(resource, ev.config)) {
+        if (resource.tags === undefined && tagsDecide(ev.config)) out.push(tagsUnknown(c, resource));
+        continue;
+      }
       if (!identifiable(resource)) {
         const short = { type: resource.type, id: resource.id.slice(0, 64) };
         out.push(cannotEvaluate(c, short, `resource id or ARN longer than ${MAX_RESOURCE_ID} characters`, 'oversized'));

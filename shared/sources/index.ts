@@ -28,3 +28,4 @@ export {
 export { isKnownResourceType, RESOURCE_TYPE_NAMES, RESOURCE_TYPES } from './resource-types.js';
 export { toIsoTime } from './time.js';
 export { type Observation, type Rejection, type ResourceRef, Sources, type TriggerKey } from './types.js';
+export { TAGGING_TRIGGERS, type TagChange, tagChangesOf } from './tag-changes.js';

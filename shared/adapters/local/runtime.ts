@@ -23,7 +23,7 @@ import type { PolicyPack } from '../../policy/index.js';
 import { generatePatterns, matchesPattern } from '../../policy/index.js';
 import { createExceptionMatcher } from '../../exceptions/index.js';
 import { DynamoExceptionStore } from '../aws/index.js';
-import { DynamoSightings } from '../aws/index.js';
+import { DynamoResourceTags, DynamoSightings } from '../aws/index.js';
 import { GUARDDUTY_FINDINGS_PATTERN, recordObservationSightings, recordSightings } from '../../ingest/index.js';
 import { systemClock, type Clock } from '../../kernel/index.js';
 import { DynamoDriftStore } from '../aws/index.js';
@@ -161,6 +161,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     publisher: new LocalBusPublisher(bus),
     clock: options.clock ?? systemClock,
     intake: options.intake ?? 'local',
+    // Resource tags remembered for scope.tags (CloudTrail carries none).
+    tags: new DynamoResourceTags(table.doc, table.tableName),
     // Exceptions (shared/exceptions): the store's active ones unless the caller brings a matcher.
     exceptions:
       options.exceptions ??

@@ -244,7 +244,7 @@ function recorded(
   sent: string[],
   senders: { email: (m: Outbound<'email'>) => Promise<void>; slack: (m: Outbound<'slack'>) => Promise<void> },
 ): Dispatcher {
-  const note = (m: Outbound) => sent.push(`${m.channel}|${m.driftId}|${m.kind}#${m.eventId}`);
+  const note = (m: Outbound) => sent.push(`${m.channel}|${m.driftId}|${m.kind}#${m.eventId}@${m.owner}`);
   return {
     email: async (m) => {
       await senders.email(m);
