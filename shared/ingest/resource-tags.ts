@@ -98,8 +98,11 @@ export async function evaluateWithTags(
   await rememberTags(obs, store, ev.config);
   const first = evaluate(ev, obs);
   const unknown = new Map<string, ResourceRef>();
-  for (const f of first)
-    if (f.cause === 'tags-unknown') unknown.set(`${f.resource.type}\u0000${f.resource.id}`, f.resource);
+  for (const f of first) {
+    if (f.cause !== 'tags-unknown') continue;
+    const r = baseOf(f.resource, obs);
+    unknown.set(`${r.type}\u0000${r.id}`, r);
+  }
   if (unknown.size === 0) return first;
   const found = new Map<string, Record<string, string>>();
   for (const [k, r] of unknown) {
@@ -109,6 +112,11 @@ export async function evaluateWithTags(
   }
   if (found.size === 0) return first;
   return evaluate(ev, obs, undefined, (r) => found.get(`${r.type}\u0000${r.id}`));
+}
+
+/** The resource a finding is about, before `resource.facets` named a part of it (`<id> (<facet>)`). */
+function baseOf(r: ResourceRef, obs: Observation): ResourceRef {
+  return obs.resources.find((o) => o.type === r.type && (o.id === r.id || r.id.startsWith(`${o.id} (`))) ?? r;
 }
 
 function inScopeBy(tags: Readonly<Record<string, string>>, config: TpguardConfig): boolean {

@@ -109,7 +109,12 @@ function causeOf(err: unknown): CannotEvaluateCause {
     : 'error';
 }
 
-function resourcesFor(c: CompiledRule, obs: Observation, ctx: Record<string, unknown>): ResourceRef[] | string {
+function resourcesFor(
+  c: CompiledRule,
+  obs: Observation,
+  ctx: Record<string, unknown>,
+  known?: KnownTags,
+): ResourceRef[] | string {
   const type = c.rule.resource.type;
   let list: ResourceRef[];
   if (c.resourceId) {
@@ -129,6 +134,8 @@ function resourcesFor(c: CompiledRule, obs: Observation, ctx: Record<string, unk
     ];
   } else list = obs.resources.filter((r) => r.type === type);
   if (list.length === 0) return `no ${type} in the event`;
+  // Remembered tags before the facets: each part of a resource is in scope as the resource is.
+  if (known) list = list.map((r) => withKnown(r, known));
   return c.facets ? facetsOf(c, list, ctx) : list;
 }
 
@@ -260,7 +267,7 @@ export function evaluate(ev: Evaluator, obs: Observation, only?: ReadonlySet<str
   const out: Finding[] = [];
   for (const c of rules) {
     const blind = view.spots.length > 0 ? blindReason(fieldPrefixesOfRule(c), view.spots, MAX_EVENT_DEPTH) : undefined;
-    const resources = resourcesFor(c, obs, ctx);
+    const resources = resourcesFor(c, obs, ctx, known);
     if (typeof resources === 'string') {
       const unknown = { type: c.rule.resource.type, id: 'unknown' };
       out.push(
@@ -270,8 +277,7 @@ export function evaluate(ev: Evaluator, obs: Observation, only?: ReadonlySet<str
       );
       continue;
     }
-    for (const seen of resources) {
-      const resource = withKnown(seen, known);
+    for (const resource of resources) {
       if (!inScope(resource, ev.config)) {
         if (resource.tags === undefined && tagsDecide(ev.config)) out.push(tagsUnknown(c, resource));
         continue;

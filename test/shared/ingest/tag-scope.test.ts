@@ -109,6 +109,38 @@ describe('Scope through remembered tags (attack 7, part 28)', () => {
     expect(outOfScope.findings + outOfScope.cannotEvaluate).toBe(0);
   });
 
+  it('applies remembered tags to each part of a faceted resource: a security group tagged in scope (NET-01)', async () => {
+    // Prepare: a Config item of sg-0abc (out of scope by name) tagged ml:pipeline=training, then port 22 opened to the world.
+    const item = repro(CONFIG_ITEM);
+    const ci = item.detail.configurationItem;
+    Object.assign(ci, {
+      resourceType: 'AWS::EC2::SecurityGroup',
+      resourceId: 'sg-0abc1234567890def',
+      resourceName: 'training-sg',
+      ARN: 'arn:aws:ec2:eu-west-1:111122223333:security-group/sg-0abc1234567890def',
+      configuration: { groupId: 'sg-0abc1234567890def', ipPermissions: [] },
+      supplementaryConfiguration: {},
+    });
+    item.resources = [ci.ARN];
+    const ingress = JSON.parse(
+      readFileSync(
+        join(REPO_ROOT, 'events', 'cloudtrail', 'ec2-authorize-security-group-ingress-world-violation.json'),
+        'utf8',
+      ).replaceAll('sg-0ml5a1b2c3d4e5f60', 'sg-0abc1234567890def'),
+    ) as Json;
+    // Act
+    const before = await ingestEvent(structuredClone(ingress), deps);
+    await ingestEvent(item, deps);
+    ingress.id = 'ingress-again';
+    ingress.detail.eventID = 'ingress-again';
+    const after = await ingestEvent(ingress, deps);
+    // Assess
+    expect(before.violations).toBe(0);
+    expect(before.cannotEvaluate).toBeGreaterThan(0);
+    expect(after.violations).toBeGreaterThan(0);
+    expect(opened()).toContain('TPS-NET-01');
+  });
+
   it('stores a bounded, redacted tags item per resource', async () => {
     // Prepare: 80 tags of 600 characters, one of them a secret.
     const item = repro(CONFIG_ITEM);
