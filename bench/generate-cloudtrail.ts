@@ -18,6 +18,8 @@ export interface ArchiveParams {
   account: string;
   regions: string[];
   start: string;
+  /** `gzip`: `.json.gz` files as CloudTrail writes them; `none`: the same files as plain `.json`. */
+  compression: 'gzip' | 'none';
   /** Bumped whenever the record templates change. */
   generatorVersion: number;
 }
@@ -30,6 +32,7 @@ export const DEFAULT_PARAMS: ArchiveParams = {
   account: '111122223333',
   regions: ['eu-west-1', 'us-east-1'],
   start: '2026-11-01T00:00:00Z',
+  compression: 'gzip',
   generatorVersion: 1,
 };
 
@@ -61,7 +64,7 @@ function logKey(p: ArchiveParams, region: string, at: Date, rnd: SeededRandom): 
     String(y),
     m,
     d,
-    `${p.account}_CloudTrail_${region}_${stamp}_${rnd.alnum(16, 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')}.json.gz`,
+    `${p.account}_CloudTrail_${region}_${stamp}_${rnd.alnum(16, 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')}.json${p.compression === 'gzip' ? '.gz' : ''}`,
   );
 }
 
@@ -132,9 +135,10 @@ export async function generateArchive(
     manifest.jsonBytes += Buffer.byteLength(text);
     pending.push(
       (async () => {
+        // The gzip size is reported for both forms, so that their tables compare.
         const gz = await gzipAsync(text);
         await mkdir(join(key, '..'), { recursive: true });
-        await writeFile(key, gz);
+        await writeFile(key, p.compression === 'gzip' ? gz : text);
         manifest.gzipBytes += gz.length;
       })(),
     );

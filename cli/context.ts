@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../shared/config/index.js';
 import type { TpguardConfig } from '../shared/config/index.js';
-import { loadPolicyPack, type PolicyPack } from '../shared/policy/index.js';
+import { loadPolicyPack, PACK_SNAPSHOT_FILE, type PolicyPack } from '../shared/policy/index.js';
 import { tpguardCommand } from './invocation.js';
 
 /** The folder tpguard is installed in (holds the default policy pack). */
@@ -11,8 +11,7 @@ export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..
 
 export const DEFAULT_CONFIG_FILE = 'tpguard.config.yaml';
 
-/** Exit statuses, the same for every command. */
-export const Exit = { ok: 0, findings: 1, usage: 2 } as const;
+export { Exit } from './errors.js';
 
 /** `--config FILE`, else `./tpguard.config.yaml` when present, else the defaults. */
 export function configPath(option: string | undefined): string | undefined {
@@ -46,6 +45,9 @@ export async function loadContext(
   const configFile = configPath(opts.config);
   if (!configFile && options.noticeWithoutConfig) process.stderr.write(noConfigNotice());
   const config = await loadConfig(configFile);
-  const pack = await loadPolicyPack(policyDir(opts.policy));
+  // The snapshot the build ships (dist/) stands in for the YAML while the rule files match it.
+  const pack = await loadPolicyPack(policyDir(opts.policy), {
+    snapshots: [join(PACKAGE_ROOT, 'dist', PACK_SNAPSHOT_FILE)],
+  });
   return { config, pack, configFile };
 }

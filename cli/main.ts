@@ -1,7 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, TpguardError } from '../shared/kernel/index.js';
-import { Exit } from './context.js';
-import { CliError } from './errors.js';
+import { CliError, Exit } from './errors.js';
 import { tpguardCommand } from './invocation.js';
 import { NOW_OPTION, validateNow } from './clock.js';
 import { safe } from './terminal.js';
@@ -53,7 +52,9 @@ export async function buildProgram(args?: readonly string[]): Promise<Command> {
     // Every command refuses a bad --now, including those that never read the clock (scan).
     .hook('preAction', (root) => void validateNow(root.opts<{ now?: string }>().now));
   const only = args ? commandOf(args) : undefined;
-  const names = only ? [only] : Object.keys(COMMANDS);
+  // `--version` alone needs no command: loading them all cost `tpguard --version` ~200 ms.
+  const versionOnly = !only && args !== undefined && args.some((a) => a === '-V' || a === '--version');
+  const names = only ? [only] : versionOnly ? [] : Object.keys(COMMANDS);
   const registers = await Promise.all(names.map((n) => COMMANDS[n]!()));
   for (const register of registers) register(program);
   oneLineUsageErrors(program);

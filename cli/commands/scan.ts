@@ -1,27 +1,17 @@
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { readInputs } from '../../shared/events/index.js';
 import type { Rejection } from '../../shared/sources/index.js';
-import { createEvaluator } from '../../shared/policy/index.js';
-import { evaluateWithTags, MemoryResourceTags } from '../../shared/ingest/index.js';
+import { createEvaluator, snapshotOf } from '../../shared/policy/index.js';
 import { colorEnabled } from '../color.js';
 import { Exit, loadContext } from '../context.js';
 import { CliError } from '../errors.js';
-import { csvHeader, csvLine, renderJunit, renderSarif, renderScanTable, type ScanSummary } from '../formats/index.js';
-import {
-  failOnOf,
-  fails,
-  type FilterOptions,
-  filterOptions,
-  filtering,
-  keepRow,
-  scanFilterOf,
-} from '../scan-filter.js';
-import { type ScanRow, toRow } from '../scan-rows.js';
+import { csvHeader, renderJunit, renderSarif, renderScanTable, type ScanSummary } from '../formats/index.js';
+import { SCAN_FORMATS, type ScanFormat, type ScanSettings, type ScanWorkerData } from '../scan-batch.js';
+import { failOnOf, type FilterOptions, filterOptions, filtering, scanFilterOf } from '../scan-filter.js';
+import { type ScanSink, scanInProcess, scanParallel } from '../scan-parallel.js';
+import type { ScanRow } from '../scan-rows.js';
 import { tpguardVersion } from '../version.js';
 import { rejectionPrinter, safe, safeJson } from '../terminal.js';
-
-const FORMATS = ['table', 'json', 'ndjson', 'csv', 'sarif', 'junit'] as const;
-type Format = (typeof FORMATS)[number];
 
 interface ScanOptions extends FilterOptions {
   config?: string;
@@ -30,6 +20,7 @@ interface ScanOptions extends FilterOptions {
   all?: boolean;
   /** false with --no-color */
   color?: boolean;
+  jobs?: string;
 }
 
 export type { ScanRow } from '../scan-rows.js';
@@ -67,21 +58,32 @@ export function progressReporter(
   };
 }
 
+/** `--jobs` when not given: every core (`os.availableParallelism()`). */
+export const DEFAULT_JOBS = availableParallelism();
+
+function jobsOf(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_JOBS;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new CliError('--jobs must be a whole number from 1 to 256');
+  return n;
+}
+
 /** Scans inputs; returns the exit status. Writes results to stdout, rejections to stderr. */
 export async function runScan(
   paths: string[],
   opts: ScanOptions,
   out: NodeJS.WritableStream = process.stdout,
 ): Promise<number> {
-  if (!FORMATS.includes(opts.format as Format)) throw new CliError(`--format must be one of ${FORMATS.join(', ')}`);
-  const format = opts.format as Format;
+  if (!SCAN_FORMATS.includes(opts.format as ScanFormat))
+    throw new CliError(`--format must be one of ${SCAN_FORMATS.join(', ')}`);
+  const format = opts.format as ScanFormat;
   const failOn = failOnOf(opts.failOn);
+  const jobs = jobsOf(opts.jobs);
   const { config, pack } = await loadContext(opts, { noticeWithoutConfig: true });
   const filter = scanFilterOf(opts, pack);
+  // Plain data: the same settings travel to the worker threads, which filter and format rows themselves.
+  const settings: ScanSettings = { format, all: opts.all === true, filter, failOn };
   const ev = createEvaluator(pack, config);
-  // Tags seen earlier in the run (Config items, GuardDuty, tagging calls) count for scope later on.
-  const tagMemory = new MemoryResourceTags();
-  const tagsUnknown = { verdicts: 0, resources: new Set<string>() };
   const rows: ScanRow[] = [];
   const rejected: Rejection[] = [];
   // Only the whole-document formats list rejected inputs in their output; the others need the count.
@@ -92,43 +94,36 @@ export async function runScan(
   let violations = 0;
   let filteredOut = 0;
   let failing = false;
+  // Verdicts unknown tags kept from being reached (scope.tags; CloudTrail carries no tags): said, never passed.
+  const tagsUnknown = { verdicts: 0, resources: new Set<string>() };
   const progress = progressReporter();
   const rejections = rejectionPrinter((line) => void process.stderr.write(`${line}\n`));
-  const inputs = readInputs(paths, {
-    onFile: () => void files++,
-    onSkip: (file, reason) => process.stderr.write(`${safe(file)}: skipped: ${safe(reason)}\n`),
-  });
+  const sink: ScanSink = {
+    file: () => void files++,
+    skipped: (file, reason) => process.stderr.write(`${safe(file)}: skipped: ${safe(reason)}\n`),
+    batch: (b) => {
+      events += b.events;
+      violations += b.violations;
+      filteredOut += b.filteredOut;
+      failing ||= b.failing;
+      tagsUnknown.verdicts += b.tagsUnknown;
+      for (const r of b.tagsUnknownResources) if (tagsUnknown.resources.size < 1000) tagsUnknown.resources.add(r);
+      if (b.out.length > 0) out.write(b.out);
+      for (const row of b.rows) rows.push(row);
+      if (b.rejected.length > 0) {
+        rejectedCount += b.rejected.length;
+        if (listRejected) rejected.push(...b.rejected);
+        progress.done();
+        for (const r of b.rejected) rejections.print(r);
+      }
+      progress.tick(events, files);
+    },
+  };
   if (format === 'csv') out.write(csvHeader());
-  for await (const item of inputs) {
-    if (!item.ok) {
-      rejectedCount++;
-      if (listRejected) rejected.push(item.rejection);
-      progress.done();
-      rejections.print(item.rejection);
-      continue;
-    }
-    events++;
-    progress.tick(events, files);
-    for (const f of await evaluateWithTags(ev, item.observation, tagMemory)) {
-      if (f.cause === 'tags-unknown') {
-        tagsUnknown.verdicts++;
-        if (tagsUnknown.resources.size < 1000) tagsUnknown.resources.add(`${f.resource.type} ${f.resource.id}`);
-      }
-      const violation = f.verdict === 'violation';
-      if (!violation && !opts.all) continue;
-      const row = toRow(item.observation, f, item.where);
-      if (!keepRow(filter, row)) {
-        if (violation) filteredOut++;
-        continue;
-      }
-      if (violation) {
-        violations++;
-        if (fails(failOn, f.severity)) failing = true;
-      }
-      if (format === 'ndjson') out.write(`${safeJson(row)}\n`);
-      else if (format === 'csv') out.write(csvLine(row));
-      else rows.push(row);
-    }
+  if (jobs === 1) await scanInProcess(paths, ev, settings, sink);
+  else {
+    const data: ScanWorkerData = { snapshot: snapshotOf(pack), dir: pack.dir, root: pack.root, config, settings };
+    await scanParallel(paths, jobs, data, ev, sink);
   }
   progress.done();
   rejections.flush();
@@ -157,13 +152,14 @@ export async function runScan(
 }
 
 /**
- * One line saying which verdicts scope.tags kept from being reached: the resources' tags are unknown
- * (CloudTrail carries none). Never a silent pass.
+ * One line saying which verdicts `scope.tags` kept from being reached: the resources' tags are not in
+ * the events (CloudTrail carries none). scan judges each event alone; replay and the deployed
+ * functions remember tags from Config items, GuardDuty and tagging calls.
  */
 function tagsUnknownNote(u: { verdicts: number; resources: Set<string> }): string {
   const names = [...u.resources].slice(0, 3).map((r) => safe(r.slice(0, 200)));
   const more = u.resources.size > 3 ? ` and ${u.resources.size - 3} more` : '';
-  return `scope: ${u.verdicts} verdicts not reached: the tags of ${u.resources.size} resources are unknown (${names.join(', ')}${more}) and only scope.tags could put them in scope; scan the Config items that carry their tags with these events, or see them with --all`;
+  return `scope: ${u.verdicts} verdicts not reached: the tags of ${u.resources.size} resources are unknown (${names.join(', ')}${more}) and only scope.tags could put them in scope; scan judges each event alone (see them with --all): replay the Config items that carry their tags, then the events`;
 }
 
 export function registerScan(program: Command): void {
@@ -175,12 +171,16 @@ export function registerScan(program: Command): void {
     .option('--policy <dir>', 'policy pack folder (default: ./policies)')
     .option(
       '--format <format>',
-      `output: ${FORMATS.join(', ')} (sarif: SARIF 2.1.0 for code scanning; junit: JUnit XML for CI)`,
+      `output: ${SCAN_FORMATS.join(', ')} (sarif: SARIF 2.1.0 for code scanning; junit: JUnit XML for CI)`,
       'table',
     )
     .option('--all', 'list passes and cannot-evaluate verdicts too');
   filterOptions(scan)
     .option('--no-color', 'no colour in the table (also: NO_COLOR set, or output not a terminal)')
+    .option(
+      '--jobs <n>',
+      `worker threads reading and evaluating files (default: the number of cores, ${DEFAULT_JOBS} here); the output is the same whatever the number`,
+    )
     .addHelpText(
       'after',
       '\nExit status: 0 no reported violation at or above --fail-on, 1 there is one, 2 usage error or rejected input.\n\nExamples:\n  $ tpguard scan events/ --format ndjson\n  $ tpguard scan AWSLogs/111122223333/CloudTrail/eu-west-1/2026/11/ \n  $ tpguard scan AWSLogs/ --severity high --fail-on critical --format sarif > tpguard.sarif\n  $ tpguard scan AWSLogs/ --account 111122223333 --region eu-west-1 --rule "TPS-S3-*" --format csv > drift.csv\n  $ cat event.json | tpguard scan - --all',

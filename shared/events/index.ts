@@ -1,1 +1,1 @@
-export { readInputs } from './reader.js';
+export { type InputItem, listInputs, type ReadOptions, readEventFile, readInputs } from './reader.js';

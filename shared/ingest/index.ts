@@ -18,7 +18,6 @@ export {
   boundedTags,
   evaluateWithTags,
   MAX_REMEMBERED_TAGS,
-  MemoryResourceTags,
   type RememberedTags,
   rememberTags,
   type ResourceTagKey,

@@ -22,7 +22,7 @@ export interface RememberedTags {
 }
 
 /**
- * The port to the remembered tags: one small item per resource (DynamoDB `TAGS#...`, memory for scan).
+ * The port to the remembered tags: one small item per resource (DynamoDB `TAGS#...`).
  * `putTags` writes only when `seenAt` is not older than what is stored (event-time order).
  */
 export interface ResourceTagStore {
@@ -121,27 +121,4 @@ function baseOf(r: ResourceRef, obs: Observation): ResourceRef {
 
 function inScopeBy(tags: Readonly<Record<string, string>>, config: TpguardConfig): boolean {
   return Object.entries(config.scope.tags).some(([k, values]) => Object.hasOwn(tags, k) && globAny(tags[k], values));
-}
-
-/**
- * Remembered tags in memory, for one `scan` run (tags seen earlier in the run count for later events).
- * @example new MemoryResourceTags()
- */
-export class MemoryResourceTags implements ResourceTagStore {
-  private readonly items = new Map<string, RememberedTags>();
-
-  private static id(k: ResourceTagKey): string {
-    return [k.account, k.region, k.type, k.id].join('\u0000');
-  }
-
-  public async getTags(key: ResourceTagKey): Promise<RememberedTags | undefined> {
-    const item = this.items.get(MemoryResourceTags.id(key));
-    return item ? structuredClone(item) : undefined;
-  }
-
-  public async putTags(key: ResourceTagKey, tags: RememberedTags): Promise<void> {
-    const id = MemoryResourceTags.id(key);
-    const before = this.items.get(id);
-    if (!before || before.seenAt <= tags.seenAt) this.items.set(id, structuredClone(tags));
-  }
 }

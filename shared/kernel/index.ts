@@ -4,7 +4,7 @@ export { CREDENTIAL_FORMATS, hasCredentialFormat } from './credential-formats.js
 export { describeError, FileLoadError, InvalidTimestampError, JsonParseError, TpguardError } from './errors.js';
 export { foldName } from './fold.js';
 export { globAny, globMatch } from './glob.js';
-export { isRecord, nestedDeeperThan, parseJson, rec, str } from './json.js';
+export { dropForbiddenKeys, isRecord, nestedDeeperThan, parseJson, parseJsonScanned, rec, str } from './json.js';
 export {
   credentialNameClass,
   isSecretValue,

@@ -26,12 +26,22 @@ function reviver(key: string, value: unknown): unknown {
  * @example parseJson('{"a":1}') // { a: 1 }
  */
 export function parseJson(text: string, maxBytes = MAX_DOCUMENT_BYTES): unknown {
+  // The reviver costs a lot on big files; only pay it when a forbidden key can occur.
+  return parseJsonScanned(text, text.length <= maxBytes && MAY_HOLD_FORBIDDEN_KEY.test(text), maxBytes);
+}
+
+/**
+ * {@link parseJson} for a caller that has already looked for what {@link parseJson} looks for, in
+ * a pass over `text` it makes anyway (the reader's duplicate-`Records` check): `mayHoldForbiddenKey`
+ * must be true when `text` holds `\u` or one of `"__proto__"`, `"constructor"`, `"prototype"`.
+ * @example parseJsonScanned(text, /\\u|"(?:__proto__|constructor|prototype)"/.test(text))
+ */
+export function parseJsonScanned(text: string, mayHoldForbiddenKey: boolean, maxBytes = MAX_DOCUMENT_BYTES): unknown {
   if (text.length > maxBytes) {
     throw new JsonParseError(`document too large (${text.length} bytes, limit ${maxBytes})`);
   }
   try {
-    // The reviver costs a lot on big files; only pay it when a forbidden key can occur.
-    return MAY_HOLD_FORBIDDEN_KEY.test(text) ? JSON.parse(text, reviver) : JSON.parse(text);
+    return mayHoldForbiddenKey ? JSON.parse(text, reviver) : JSON.parse(text);
   } catch (err) {
     // V8's message quotes the input ("Unexpected token 'D', "DB_PASSWOR"... is not valid JSON"):
     // the reason names the position only, found by a syntax scan of our own.
@@ -166,6 +176,32 @@ export function nestedDeeperThan(value: unknown, max: number): boolean {
   } finally {
     spend(visited);
   }
+}
+
+/**
+ * Deletes, at every depth of a value that `JSON.parse` made without a reviver, the keys that
+ * {@link parseJson} drops: the same value as {@link parseJson} would have given. For a consumer
+ * that parses a large document plainly and only looks inside a few of its parts (the scan's log
+ * files): it cleans those parts instead of reviving the whole document. Iterative (no stack to
+ * exhaust); `maxNodes` bounds the work (JSON.parse bounds the depth).
+ * @example dropForbiddenKeys(JSON.parse('{"a":{"__proto__":1}}')) // { a: {} }
+ */
+export function dropForbiddenKeys<T>(value: T): T {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v !== 'object' || v === null) continue;
+    if (Array.isArray(v)) {
+      for (const child of v) if (typeof child === 'object' && child !== null) stack.push(child);
+      continue;
+    }
+    const o = v as Record<string, unknown>;
+    for (const key of Object.keys(o)) {
+      if (FORBIDDEN_KEYS.has(key)) delete o[key];
+      else if (typeof o[key] === 'object' && o[key] !== null) stack.push(o[key]);
+    }
+  }
+  return value;
 }
 
 /** True for a plain JSON object (not null, not an array). */

@@ -1,4 +1,4 @@
-export { loadPackSnapshot, PACK_SNAPSHOT_FILE, snapshotOf } from './compile.js';
+export { lazyRule, loadPackSnapshot, PACK_SNAPSHOT_FILE, type PackSnapshot, snapshotOf } from './compile.js';
 export { PolicyPackError, RuleFixturesMissingError } from './errors.js';
 export {
   type CannotEvaluateCause,

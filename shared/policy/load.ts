@@ -6,8 +6,9 @@ import { formatIssue } from '../config/index.js';
 import { checkTrigger } from '../sources/index.js';
 import { parseYaml } from '../config/index.js';
 import { compileRule, type CompiledRule, type PolicyPack } from './compile.js';
+import { rulesFromSnapshotFile } from './snapshot-cache.js';
 import { PolicyPackError, type PackProblem } from './errors.js';
-import { RULE_KEY_ORDER, RuleSchema } from './schema.js';
+import { RULE_KEY_ORDER, ruleSchema } from './schema.js';
 
 export * from './compile.js';
 
@@ -41,6 +42,24 @@ export interface LoadPackOptions {
    * elsewhere without them still scans, replays and deploys.
    */
   checkTestFiles?: boolean;
+  /**
+   * Pack snapshots (`pack.snapshot.json`, written by the build from a pack that loaded without a
+   * problem) to use instead of parsing the YAML, when one has the version the rule files hash to:
+   * the same files, so the same rules. The CLI passes the one it ships (start-up: the YAML parser
+   * costs ~100 ms of a 150 ms budget, `npm run bench`).
+   */
+  snapshots?: readonly string[];
+}
+
+function testFileProblems(rule: CompiledRule['rule'], where: PackProblem, root: string): PackProblem[] {
+  const problems: PackProblem[] = [];
+  for (const t of rule.tests) {
+    for (const p of [t.event, t.config]) {
+      if (p && !existsSync(resolve(root, p)))
+        problems.push({ ...where, message: `test "${t.name}": file not found: ${p}` });
+    }
+  }
+  return problems;
 }
 
 function parseRuleFile(
@@ -57,7 +76,7 @@ function parseRuleFile(
   }
   const data: unknown = yaml.data;
   const id = typeof (data as { id?: unknown })?.id === 'string' ? (data as { id: string }).id : undefined;
-  const parsed = RuleSchema.safeParse(data);
+  const parsed = ruleSchema().safeParse(data);
   if (!parsed.success) {
     problems.push({ file, ruleId: id, message: formatIssue(parsed.error.issues[0]!) });
     return undefined;
@@ -71,12 +90,7 @@ function parseRuleFile(
   if (!rule.tests.some((t) => t.expect === 'violation') || !rule.tests.some((t) => t.expect === 'pass')) {
     problems.push({ ...where, message: 'tests need at least one "violation" and one "pass" case' });
   }
-  for (const t of checkTestFiles ? rule.tests : []) {
-    for (const p of [t.event, t.config]) {
-      if (p && !existsSync(resolve(root, p)))
-        problems.push({ ...where, message: `test "${t.name}": file not found: ${p}` });
-    }
-  }
+  if (checkTestFiles) problems.push(...testFileProblems(rule, where, root));
   for (const message of checkTrigger(rule.on)) problems.push({ ...where, message });
   return compileRule(rule, file, basename(dirname(file)), problems);
 }
@@ -104,17 +118,27 @@ export async function loadPolicyPack(dir: string, options: LoadPackOptions = {})
   const seen = new Map<string, string>();
   // Read all at once: one after the other cost a Lambda cold start ~25 ms of waiting (`npm run bench`).
   const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')));
+  for (const [i, file] of files.entries()) hash.update(relative(dir, file)).update('\0').update(texts[i]!).update('\0');
+  const version = hash.digest('hex').slice(0, 12);
+  const display = (file: string) => relative(process.cwd(), file) || file;
+  for (const snapshot of options.snapshots ?? []) {
+    const cached = await rulesFromSnapshotFile(snapshot, version, files.map(display));
+    if (!cached) continue;
+    for (const c of options.checkTestFiles ? cached : [])
+      problems.push(...testFileProblems(c.rule, { file: c.file, ruleId: c.rule.id, message: '' }, root));
+    if (problems.length > 0) throw new PolicyPackError(problems);
+    return { version, dir, root, rules: cached };
+  }
   for (const [i, file] of files.entries()) {
-    const text = texts[i];
-    hash.update(relative(dir, file)).update('\0').update(text).update('\0');
-    const display = relative(process.cwd(), file) || file;
-    const compiled = parseRuleFile(text, display, root, problems, options.checkTestFiles ?? false);
+    const text = texts[i]!;
+    const shown = display(file);
+    const compiled = parseRuleFile(text, shown, root, problems, options.checkTestFiles ?? false);
     if (!compiled) continue;
     const other = seen.get(compiled.rule.id);
-    if (other) problems.push({ file: display, ruleId: compiled.rule.id, message: `duplicate id (also in ${other})` });
-    seen.set(compiled.rule.id, display);
+    if (other) problems.push({ file: shown, ruleId: compiled.rule.id, message: `duplicate id (also in ${other})` });
+    seen.set(compiled.rule.id, shown);
     rules.push(compiled);
   }
   if (problems.length > 0) throw new PolicyPackError(problems);
-  return { version: hash.digest('hex').slice(0, 12), dir, root, rules };
+  return { version, dir, root, rules };
 }

@@ -29,3 +29,4 @@ export { isKnownResourceType, RESOURCE_TYPE_NAMES, RESOURCE_TYPES } from './reso
 export { toIsoTime } from './time.js';
 export { type Observation, type Rejection, type ResourceRef, Sources, type TriggerKey } from './types.js';
 export { TAGGING_TRIGGERS, type TagChange, tagChangesOf } from './tag-changes.js';
+export { isUnwatchedCloudTrailRecord } from './unwatched.js';

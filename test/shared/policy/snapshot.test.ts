@@ -38,6 +38,25 @@ describe('Function: snapshotOf / packFromSnapshot', () => {
     expect(await verdicts(join(dir, 'policies'), true)).toEqual(await verdicts(join(dir, 'policies'), false));
   });
 
+  it('gives lazy rules the approved lists and facets of the compiled ones, with or without needs in the snapshot', async () => {
+    // Prepare
+    const pack = await loadPolicyPack('policies', { checkTestFiles: false });
+    const snapshot = snapshotOf(pack);
+    const withoutNeeds = { ...snapshot, rules: snapshot.rules.map(({ needs: _, ...r }) => r) };
+
+    // Act
+    const lazy = packFromSnapshot(snapshot, 'policies', PACK_SNAPSHOT_FILE, { lazy: true });
+    const derived = packFromSnapshot(withoutNeeds, 'policies', PACK_SNAPSHOT_FILE, { lazy: true });
+
+    // Assess
+    const needs = pack.rules.map((r) => r.needs);
+    expect(needs.some((n) => n.length > 0)).toBe(true);
+    expect(lazy.rules.map((r) => r.needs)).toEqual(needs);
+    expect(derived.rules.map((r) => r.needs)).toEqual(needs);
+    expect(lazy.rules.map((r) => r.facets !== undefined)).toEqual(pack.rules.map((r) => r.facets !== undefined));
+    expect(pack.rules.some((r) => r.facets !== undefined)).toBe(true);
+  });
+
   it('refuses a snapshot whose rule does not validate or compile, naming the file', async () => {
     // Prepare
     const pack = await loadPolicyPack('policies', { checkTestFiles: false });
