@@ -2,6 +2,7 @@ import { renderTable } from '../cli/table.js';
 import type { ColdResult } from './cold-start.js';
 import type { CostResult } from './cost-model.js';
 import type { HandlerResult } from './handler-bench.js';
+import { BACKFILL_ASSUMPTIONS, BACKFILL_PRICES, backfillCostPerMillion, type S3Result } from './s3-bench.js';
 import type { ScanResult } from './scan-bench.js';
 
 /** Where and when a section was measured. */
@@ -21,6 +22,7 @@ export interface Machine {
 export interface Results {
   machine?: Machine;
   scan?: ScanResult & { machine?: Machine };
+  s3?: S3Result & { machine?: Machine };
   handler?: HandlerResult;
   coldStart?: ColdResult & { machine?: Machine };
   cost?: CostResult;
@@ -61,6 +63,38 @@ function scanTable(s: ScanResult): string {
         i === 0 ? '' : `${v - all[i - 1]![1] >= 0 ? '+' : ''}${n(v - all[i - 1]![1])} ms`,
       ]),
     ),
+  ].join('\n');
+}
+
+function s3Table(s: S3Result): string {
+  const row = (what: string, r: S3Result['disk']) => [
+    what,
+    `${(r.wallMs / 1000).toFixed(1)} s`,
+    `${(r.cpuMs / 1000).toFixed(1)} s`,
+    n(r.recordsPerSecond),
+    `${r.maxRssMiB} MiB`,
+    n(r.violations),
+  ];
+  return [
+    `S3: ${n(s.archive.records)} CloudTrail records in ${n(s.archive.files)} objects (${mib(s.archive.gzipBytes)} gzip), local S3 server (fauxqs, own process) vs the same files on disk, median of ${s.rounds} interleaved rounds`,
+    renderTable(
+      ['RUN', 'WALL', 'CPU', 'RECORDS/S', 'PEAK RSS', 'VIOLATIONS'],
+      [row('tpguard scan <dir> (disk)', s.disk), row('tpguard scan s3://... (--concurrency 8)', s.s3)],
+    ),
+    `ratio s3/disk: ${s.ratioWall}x wall, ${s.ratioCpu}x CPU; backfill worker: ${n(s.worker.recordsPerSecondMedian)} records/s per batch (median of ${n(s.worker.batches)} batches of ${s.worker.batchObjects} objects, ${n(s.worker.recordsPerBatch)} records each)`,
+    backfillCostLine(s.worker.recordsPerSecondMedian),
+  ].join('\n');
+}
+
+/** The backfill's cost per million and per billion records, from the measured worker throughput. */
+function backfillCostLine(workerRecordsPerSecond: number): string {
+  const c = backfillCostPerMillion(workerRecordsPerSecond);
+  const p = BACKFILL_PRICES;
+  const a = BACKFILL_ASSUMPTIONS;
+  const usd4 = (v: number) => `$${v.toFixed(4)}`;
+  return [
+    `backfill cost per million records (${a.recordsPerObject} records per object, ${a.objectsPerBatch} objects per batch, ${a.transitionsPerBatch} transitions per batch, worker at ${a.workerMemoryMb} MB; Step Functions $${p.stepFunctionsPerThousandTransitions}/1,000 transitions, S3 GET $${p.s3GetPerThousand}/1,000, LIST $${p.s3ListPerThousand}/1,000, Lambda as above):`,
+    `  ${n(c.objects)} GETs, ${n(c.batches)} batches, ${c.workerSeconds} worker-seconds: Step Functions ${usd4(c.stepFunctions)}, Lambda ${usd4(c.lambda)}, S3 ${usd4(c.s3)}, total ${usd4(c.total)} (${usd(c.total * 1000)} per billion)`,
   ].join('\n');
 }
 
@@ -171,6 +205,7 @@ export function renderSections(r: Results): string {
       `Machine: ${r.machine.cpus} x ${r.machine.cpuModel}, Node ${r.machine.node}, load average ${r.machine.loadAverageAtStart.join(' ')} at start (${r.machine.date})`,
     );
   if (r.scan?.archives) blocks.push(scanTable(r.scan)); // older results.json files have another shape
+  if (r.s3) blocks.push(s3Table(r.s3));
   if (r.handler) blocks.push(handlerTable(r.handler));
   if (r.coldStart) blocks.push(coldTable(r.coldStart));
   if (r.cost) blocks.push(costTable(r.cost));

@@ -6,6 +6,7 @@ import { ROOT } from './measure.js';
 import { benchColdStart } from './cold-start.js';
 import { costModel } from './cost-model.js';
 import { benchHandler } from './handler-bench.js';
+import { benchS3 } from './s3-bench.js';
 import { benchScan } from './scan-bench.js';
 import { readmeFigures, withFigures } from './readme.js';
 import { renderSections, type Results } from './report.js';
@@ -17,14 +18,16 @@ import { renderSections, type Results } from './report.js';
  *
  *   npm run bench                          # everything, 500,000 records (plain and gzip), 3 rounds
  *   npm run bench -- --only scan --records 100000 --rounds 1
+ *   npm run bench -- --only s3                     # scan s3:// (local S3 server) vs disk, worker per batch
  */
-const SECTIONS = ['scan', 'handler', 'cold', 'cost'] as const;
+const SECTIONS = ['scan', 's3', 'handler', 'cold', 'cost'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
   options: {
     only: { type: 'string' },
     records: { type: 'string', default: '500000' },
+    's3-records': { type: 'string' },
     rounds: { type: 'string', default: '3' },
     events: { type: 'string', default: '2000' },
     'cold-runs': { type: 'string', default: '7' },
@@ -52,6 +55,12 @@ results.machine = {
 };
 
 if (only.has('scan')) results.scan = { ...(await benchScan({ records, rounds, log })), machine: results.machine };
+if (only.has('s3')) {
+  const s3Records = Number(values['s3-records'] ?? records);
+  if (!Number.isInteger(s3Records) || s3Records < 1000 || s3Records % 1000 !== 0)
+    throw new Error('--s3-records must be a multiple of 1000');
+  results.s3 = { ...(await benchS3({ records: s3Records, rounds, log })), machine: results.machine };
+}
 if (only.has('handler')) results.handler = await benchHandler({ events: Number(values.events), log });
 if (only.has('cold'))
   results.coldStart = {

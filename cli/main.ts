@@ -22,6 +22,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = Object.freez
   serve: async () => (await import('./commands/serve.js')).registerServe,
   start: async () => (await import('./commands/start.js')).registerStart,
   digest: async () => (await import('./commands/digest.js')).registerDigest,
+  backfill: async () => (await import('./commands/backfill.js')).registerBackfill,
   init: async () => (await import('./commands/init.js')).registerInit,
   config: async () => (await import('./commands/config.js')).registerConfig,
 });

@@ -20,6 +20,10 @@ export const Access = {
   slackWebhooks: 'slackWebhooks',
   /** BatchImportFindings / BatchUpdateFindings in this account's Security Hub (only when `notifications.securityHub`). */
   securityHub: 'securityHub',
+  /** ListBucket and GetObject on the archive bucket under AWSLogs/ (and Decrypt with its key): `archiveBucket` param only. */
+  archiveRead: 'archiveRead',
+  /** PutObject under `backfill/` of the backfill results bucket (the prefix manifest, spilled verdicts). */
+  resultsWrite: 'resultsWrite',
 } as const;
 export type Access = (typeof Access)[keyof typeof Access];
 
@@ -32,6 +36,8 @@ export const ACCESS_ACTIONS: Readonly<Record<Access, readonly string[]>> = {
   topicPublish: ['sns:Publish'],
   slackWebhooks: ['ssm:GetParameter'],
   securityHub: ['securityhub:BatchImportFindings', 'securityhub:BatchUpdateFindings'],
+  archiveRead: ['s3:ListBucket', 's3:GetObject'],
+  resultsWrite: ['s3:PutObject'],
 };
 
 /** How a function is started. */
@@ -42,6 +48,8 @@ export const Trigger = {
   transitions: 'transitions',
   /** An EventBridge Scheduler schedule. */
   schedule: 'schedule',
+  /** A task of the backfill state machine (Step Functions invokes it synchronously). */
+  stateMachine: 'stateMachine',
 } as const;
 export type Trigger = (typeof Trigger)[keyof typeof Trigger];
 
@@ -110,6 +118,12 @@ export const DEPLOYED_FUNCTIONS: readonly DeployedFunction[] = [
     file: 'review-reminder',
     trigger: Trigger.schedule,
     access: [Access.tableRead, Access.tableWrite, Access.busPublish, Access.topicPublish, Access.slackWebhooks],
+  },
+  {
+    key: 'backfillWorker',
+    file: 'backfill-worker',
+    trigger: Trigger.stateMachine,
+    access: [Access.tableRead, Access.tableWrite, Access.busPublish, Access.archiveRead, Access.resultsWrite],
   },
 ];
 

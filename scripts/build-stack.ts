@@ -1,7 +1,8 @@
 import { type GeneratedPattern, INGEST_ROUTES } from '../shared/sources/index.js';
 import { BuildError, PatternTooLargeError } from './build-errors.js';
 import { ACCESS_ACTIONS, Access, logicalIds, type DeployedFunction } from './build-functions.js';
-import { FUNCTION_SUPPRESSIONS, nagMetadata, XRAY_SUPPRESSIONS } from './build-nag.js';
+import { ARCHIVE_OBJECTS, BACKFILL_IDS, RESULTS_OBJECTS_ARN, workerArchiveStatements } from './build-backfill.js';
+import { FUNCTION_SUPPRESSIONS, type NagSuppression, nagMetadata, XRAY_SUPPRESSIONS } from './build-nag.js';
 
 /**
  * CloudFormation resources generated at package time, merged into the stacks by serverless.yml
@@ -230,6 +231,9 @@ const ACCESS_STATEMENTS: Readonly<Record<Access, (opts: RoleOptions) => Record<s
   ],
   // The resource forms AWS defines: findings are imported as the account's own default product,
   // and updated through the account's hub.
+  // Granted in a policy of its own, only when the archive bucket is given (workerArchiveStatements).
+  archiveRead: () => [],
+  resultsWrite: () => [{ Resource: [RESULTS_OBJECTS_ARN] }],
   securityHub: () => [
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not a JS template
     { Action: ['securityhub:BatchImportFindings'], Resource: [product('product/${AWS::AccountId}/default')] },
@@ -238,6 +242,7 @@ const ACCESS_STATEMENTS: Readonly<Record<Access, (opts: RoleOptions) => Record<s
 };
 
 function accessStatements(access: Access, opts: RoleOptions): Record<string, unknown>[] {
+  if (access === Access.archiveRead) return [];
   const sid = access.charAt(0).toUpperCase() + access.slice(1);
   return ACCESS_STATEMENTS[access](opts).map((s, i, all) => ({
     Sid: all.length > 1 ? `${sid}${i + 1}` : sid,
@@ -295,9 +300,38 @@ export function roleResources(functions: readonly DeployedFunction[], opts: Role
   const Resources: Record<string, CfnResource> = {};
   for (const fn of functions) {
     const accesses = fn.access.filter((a) => inUse(a, opts));
+    const archive = accesses.includes(Access.archiveRead);
+    const policies: unknown[] = [
+      {
+        PolicyName: fn.key,
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [...baseStatements(fn), ...accesses.flatMap((a) => accessStatements(a, opts))],
+        },
+      },
+    ];
+    // The archive is the organization's log bucket, named at deploy time: no grant without it.
+    if (archive)
+      policies.push({
+        'Fn::If': [
+          BACKFILL_IDS.archiveCondition,
+          {
+            PolicyName: `${fn.key}-archive`,
+            PolicyDocument: { Version: '2012-10-17', Statement: workerArchiveStatements() },
+          },
+          { Ref: 'AWS::NoValue' },
+        ],
+      });
+    const suppressions: NagSuppression[] = [...XRAY_SUPPRESSIONS];
+    if (accesses.includes(Access.resultsWrite) || archive)
+      suppressions[0] = {
+        ...suppressions[0]!,
+        applies_to: undefined,
+        reason: `${suppressions[0]!.reason} ${ARCHIVE_OBJECTS}`,
+      };
     Resources[logicalIds(fn.key).role] = {
       Type: 'AWS::IAM::Role',
-      Metadata: nagMetadata(...XRAY_SUPPRESSIONS),
+      Metadata: nagMetadata(...suppressions),
       Properties: {
         Description: sub(`tpguard \${AWS::StackName} function ${fn.key}`),
         AssumeRolePolicyDocument: {
@@ -311,15 +345,7 @@ export function roleResources(functions: readonly DeployedFunction[], opts: Role
             },
           ],
         },
-        Policies: [
-          {
-            PolicyName: fn.key,
-            PolicyDocument: {
-              Version: '2012-10-17',
-              Statement: [...baseStatements(fn), ...accesses.flatMap((a) => accessStatements(a, opts))],
-            },
-          },
-        ],
+        Policies: policies,
       },
     };
   }

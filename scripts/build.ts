@@ -27,6 +27,7 @@ import { describeError, FileLoadError } from '../shared/kernel/index.js';
 import { bundleFunction, packEntries, type BundleReport } from './build-bundle.js';
 import { MissingHandlerError, SlackParameterError } from './build-errors.js';
 import { DEPLOYED_FUNCTIONS } from './build-functions.js';
+import { backfillResources } from './build-backfill.js';
 import { organizationBusPolicy, tpguardBusPolicy } from './build-bus.js';
 import { DEAD_LETTER_QUEUE_SUPPRESSIONS, DEPLOYMENT_BUCKET_SUPPRESSIONS, suppressionExtensions } from './build-nag.js';
 import { operatorResources } from './build-operators.js';
@@ -122,6 +123,7 @@ export async function buildAll(root: string): Promise<{ reports: BundleReport[];
       tpguardBusPolicy(DEPLOYED_FUNCTIONS),
       organizationBusPolicy(patterns),
       functionExtensions(DEPLOYED_FUNCTIONS),
+      backfillResources(),
       {
         Resources: {},
         extensions: suppressionExtensions({

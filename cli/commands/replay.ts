@@ -11,12 +11,14 @@ import {
 } from '../../shared/adapters/local/index.js';
 import { createLocalNotifier } from '../../shared/adapters/local/index.js';
 import type { DriftRecord, DriftTransition } from '../../shared/drift/index.js';
-import { readInputs } from '../../shared/events/index.js';
+import { isS3Url } from '../../shared/backfill/index.js';
 import { SEVERITIES, SEVERITY_RANK } from '../../shared/kernel/index.js';
+import { type ArchiveOptions, archiveOptions, openInputs } from '../archive-inputs.js';
 import { commandClock } from '../clock.js';
 import { Exit, loadContext, type LoadOptions } from '../context.js';
 import { CliError } from '../errors.js';
 import { rejectionPrinter, safe } from '../terminal.js';
+import { planLine, today } from './scan.js';
 
 /** Options of every command that runs the local monitor. */
 export interface RuntimeOptions extends LoadOptions {
@@ -124,7 +126,7 @@ export function summaryLines(run: RunSummary, open: readonly DriftRecord[]): str
   ];
 }
 
-interface ReplayOptions extends RuntimeOptions {
+interface ReplayOptions extends RuntimeOptions, ArchiveOptions {
   quiet?: boolean;
 }
 
@@ -136,13 +138,23 @@ export async function runReplay(
   out: NodeJS.WritableStream = process.stdout,
 ): Promise<number> {
   // Before the store is opened: a typo in a path must not leave a data folder behind.
-  const missing = paths.filter((p) => p !== '-' && !existsSync(p));
+  const missing = paths.filter((p) => p !== '-' && !isS3Url(p) && !existsSync(p));
   if (missing.length > 0) throw new CliError(`no such file or folder: ${missing.join(', ')} (nothing replayed)`);
+  // Options and URLs are checked before the store opens. Replay has no row filter: --account and
+  // --region only choose the folders a dated selection lists.
+  if (opts.from === undefined && (opts.account?.length || opts.region?.length))
+    throw new CliError('--account and --region choose the folders of a dated s3:// selection: give --from');
+  const inputs = openInputs(
+    paths,
+    opts,
+    {
+      onSkip: (file, reason) => process.stderr.write(`${safe(file)}: skipped: ${safe(reason)}\n`),
+      onPlan: (url, plan) => process.stderr.write(`${safe(url)}: ${planLine(plan)}\n`),
+    },
+    today(),
+  );
   const rt = await openRuntime(opts, cmd, 'replay', { printTransitions: !opts.quiet, out });
   try {
-    const inputs = readInputs(paths, {
-      onSkip: (file, reason) => process.stderr.write(`${safe(file)}: skipped: ${safe(reason)}\n`),
-    });
     // Printed after the run (transition lines go to stdout meanwhile), at most 20 per input: what
     // intake could not read, and what the ingest handlers refused (dated too far into the future).
     const lines: string[] = [];
@@ -168,20 +180,23 @@ export async function runReplay(
 }
 
 export function registerReplay(program: Command): void {
-  runtimeOptions(
+  const cmd = runtimeOptions(
     program
       .command('replay')
       .description(
         'feed events through the ingest handlers into the local drift store (same input shapes as scan), then print a summary',
       )
-      .argument('<paths...>', 'files, folders (recursive: .json, .json.gz, .ndjson, .jsonl) or - for stdin'),
+      .argument(
+        '<paths...>',
+        'files, folders (recursive: .json, .json.gz, .ndjson, .jsonl), s3://bucket/prefix, or - for stdin',
+      ),
   )
     .option('--quiet', 'no line per transition, only the summary')
     .addHelpText(
       'after',
-      '\nReplaying the same events again changes nothing (idempotent by event id, ordered by event time).\nExit status: 0 done, 2 usage error, rejected input or handler failure.\n\nExamples:\n  $ tpguard replay events/\n  $ tpguard replay AWSLogs/ --data-dir /tmp/tpguard --quiet\n  $ cat event.json | tpguard replay -',
-    )
-    .action(async (paths: string[], opts: ReplayOptions, cmd: Command) => {
-      process.exitCode = await runReplay(paths, opts, cmd);
-    });
+      '\nReplaying the same events again changes nothing (idempotent by event id, ordered by event time).\nExit status: 0 done, 2 usage error, rejected input or handler failure.\n\nExamples:\n  $ tpguard replay events/\n  $ tpguard replay AWSLogs/ --data-dir /tmp/tpguard --quiet\n  $ tpguard replay s3://org-trail-archive --from 2026-11-01 --to 2026-11-30 --quiet\n  $ cat event.json | tpguard replay -',
+    );
+  archiveOptions(cmd).action(async (paths: string[], opts: ReplayOptions, cmd: Command) => {
+    process.exitCode = await runReplay(paths, opts, cmd);
+  });
 }

@@ -1,19 +1,28 @@
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
+import { type ArchivePlan, isS3Url } from '../../shared/backfill/index.js';
 import type { Rejection } from '../../shared/sources/index.js';
 import { createEvaluator, snapshotOf } from '../../shared/policy/index.js';
 import { colorEnabled } from '../color.js';
+import { type ArchiveOptions, archiveOptions, openInputs } from '../archive-inputs.js';
 import { Exit, loadContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { csvHeader, renderJunit, renderSarif, renderScanTable, type ScanSummary } from '../formats/index.js';
-import { SCAN_FORMATS, type ScanFormat, type ScanSettings, type ScanWorkerData } from '../scan-batch.js';
+import {
+  BatchBuilder,
+  drainItems,
+  SCAN_FORMATS,
+  type ScanFormat,
+  type ScanSettings,
+  type ScanWorkerData,
+} from '../scan-batch.js';
 import { failOnOf, type FilterOptions, filterOptions, filtering, scanFilterOf } from '../scan-filter.js';
 import { type ScanSink, scanInProcess, scanParallel } from '../scan-parallel.js';
 import type { ScanRow } from '../scan-rows.js';
 import { tpguardVersion } from '../version.js';
 import { rejectionPrinter, safe, safeJson } from '../terminal.js';
 
-interface ScanOptions extends FilterOptions {
+interface ScanOptions extends FilterOptions, ArchiveOptions {
   config?: string;
   policy?: string;
   format: string;
@@ -68,6 +77,16 @@ function jobsOf(value: string | undefined): number {
   return n;
 }
 
+/** Today as `YYYY-MM-DD` (UTC): the default end of an archive's date range. */
+export const today = (): string => new Date().toISOString().slice(0, 10);
+
+/** What a date selection of an archive lists: `3 prefixes (2 accounts, 1 organization, 4 regions)`. */
+export function planLine(plan: ArchivePlan): string {
+  const n = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
+  const org = plan.organizations.length > 0 ? `, ${n(plan.organizations.length, 'organization')}` : '';
+  return `listing ${n(plan.prefixes.length, 'prefix', 'prefixes')} (${n(plan.accounts.length, 'account')}${org}, ${n(plan.regions.length, 'region')})`;
+}
+
 /** Scans inputs; returns the exit status. Writes results to stdout, rejections to stderr. */
 export async function runScan(
   paths: string[],
@@ -119,8 +138,19 @@ export async function runScan(
       progress.tick(events, files);
     },
   };
+  const readEvents = {
+    onFile: () => void files++,
+    onSkip: (file: string, reason: string) => process.stderr.write(`${safe(file)}: skipped: ${safe(reason)}\n`),
+    onPlan: (url: string, plan: ArchivePlan) => process.stderr.write(`${safe(url)}: ${planLine(plan)}\n`),
+  };
   if (format === 'csv') out.write(csvHeader());
-  if (jobs === 1) await scanInProcess(paths, ev, settings, sink);
+  // Options and s3:// URLs are checked here, before anything is read (one line each when wrong).
+  const builder = new BatchBuilder(ev, settings);
+  const inputs = openInputs(paths, opts, { ...readEvents, unwatched: builder.unwatched }, today());
+  if (paths.some(isS3Url)) {
+    // Archives in S3 are read in this thread, objects read ahead --concurrency at a time (--jobs is for local files).
+    await drainItems(inputs, builder, sink.batch);
+  } else if (jobs === 1) await scanInProcess(paths, ev, settings, sink);
   else {
     const data: ScanWorkerData = { snapshot: snapshotOf(pack), dir: pack.dir, root: pack.root, config, settings };
     await scanParallel(paths, jobs, data, ev, sink);
@@ -166,7 +196,10 @@ export function registerScan(program: Command): void {
   const scan = program
     .command('scan')
     .description('evaluate CloudTrail log files and EventBridge events against the policy pack (no database)')
-    .argument('<paths...>', 'files, folders (recursive: .json, .json.gz, .ndjson, .jsonl) or - for stdin')
+    .argument(
+      '<paths...>',
+      'files, folders (recursive: .json, .json.gz, .ndjson, .jsonl), s3://bucket/prefix, or - for stdin',
+    )
     .option('--config <file>', 'configuration file (default: ./tpguard.config.yaml when present)')
     .option('--policy <dir>', 'policy pack folder (default: ./policies)')
     .option(
@@ -183,9 +216,9 @@ export function registerScan(program: Command): void {
     )
     .addHelpText(
       'after',
-      '\nExit status: 0 no reported violation at or above --fail-on, 1 there is one, 2 usage error or rejected input.\n\nExamples:\n  $ tpguard scan events/ --format ndjson\n  $ tpguard scan AWSLogs/111122223333/CloudTrail/eu-west-1/2026/11/ \n  $ tpguard scan AWSLogs/ --severity high --fail-on critical --format sarif > tpguard.sarif\n  $ tpguard scan AWSLogs/ --account 111122223333 --region eu-west-1 --rule "TPS-S3-*" --format csv > drift.csv\n  $ cat event.json | tpguard scan - --all',
-    )
-    .action(async (paths: string[], opts: ScanOptions) => {
-      process.exitCode = await runScan(paths, opts);
-    });
+      '\nExit status: 0 no reported violation at or above --fail-on, 1 there is one, 2 usage error or rejected input.\n\nExamples:\n  $ tpguard scan events/ --format ndjson\n  $ tpguard scan AWSLogs/111122223333/CloudTrail/eu-west-1/2026/11/ \n  $ tpguard scan AWSLogs/ --severity high --fail-on critical --format sarif > tpguard.sarif\n  $ tpguard scan AWSLogs/ --account 111122223333 --region eu-west-1 --rule "TPS-S3-*" --format csv > drift.csv\n  $ tpguard scan s3://org-trail-archive --from 2026-10-01 --to 2026-12-31 --account 111122223333\n  $ cat event.json | tpguard scan - --all\n\ns3:// reads with the AWS credential chain; AWS_ENDPOINT_URL_S3 points it at an S3-compatible store.',
+    );
+  archiveOptions(scan).action(async (paths: string[], opts: ScanOptions) => {
+    process.exitCode = await runScan(paths, opts);
+  });
 }

@@ -2,14 +2,17 @@ import type { Dirent } from 'node:fs';
 import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import { createGunzip, gunzip } from 'node:zlib';
 import { describeError } from '../kernel/index.js';
 import { dropForbiddenKeys, isRecord, parseJson, parseJsonScanned } from '../kernel/index.js';
 import { JsonDocumentSplitter, type SplitPart } from './json-splitter.js';
 import { splitLines } from './line-splitter.js';
 import { intake, intakeRecord, type IntakeResult, isUnwatchedCloudTrailRecord } from '../sources/index.js';
-import { readWholeFile, scanKeys } from './whole-file.js';
+import { readWholeFile, scanKeys, WHOLE_FILE_LIMITS } from './whole-file.js';
+
+const gunzipAsync = promisify(gunzip);
 
 /** Largest single NDJSON line accepted (EventBridge events are at most 256 KiB). */
 export const MAX_LINE_BYTES = 4 * 1024 * 1024;
@@ -431,4 +434,71 @@ function isCompleteJson(line: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The records of one object read whole into memory (an S3 object, a test's buffer): gzip is
+ * recognized by its magic bytes, NDJSON by the name (`.ndjson`, `.jsonl`) or its first line, like a
+ * file on disk. `where` names it in every result (`s3://bucket/key[:record]`).
+ * @example for (const r of readObjectBytes(body, 's3://archive/AWSLogs/.../x.json.gz')) ...
+ */
+export async function* readObjectBytes(bytes: Uint8Array, where: string): AsyncGenerator<IntakeResult> {
+  let data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b) {
+    try {
+      data = await gunzipAsync(data, { maxOutputLength: WHOLE_FILE_LIMITS.inflated });
+    } catch (err) {
+      yield reject(where, `cannot read: ${describeError(err)}`);
+      return;
+    }
+  }
+  const text = data.toString('utf8');
+  if (LINE_FILE.test(where) || !isJsonDocumentStart(text)) {
+    yield* readStream(Readable.from([text]), where, LINE_FILE.test(where));
+    return;
+  }
+  yield* intakeWhole(text, where, {});
+}
+
+/**
+ * The records of one object read as a stream (an S3 object too large to read whole): inflated
+ * when it starts with the gzip magic bytes.
+ */
+export async function* readObjectStream(stream: Readable, where: string): AsyncGenerator<IntakeResult> {
+  const [head, body] = await peek(stream, 2);
+  let input: Readable = body;
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+    const gunzip = createGunzip();
+    body.on('error', (err) => gunzip.destroy(err));
+    input = body.pipe(gunzip);
+  }
+  if (LINE_FILE.test(where)) yield* readStream(input, where, true);
+  else yield* readStream(input, where);
+}
+
+/** Whether a text is one JSON document (`{` or `[` first) rather than NDJSON lines. */
+function isJsonDocumentStart(text: string): boolean {
+  const t = text.replace(/^\uFEFF/, '').trimStart();
+  if (!(t.startsWith('{') || t.startsWith('['))) return false;
+  const nl = t.indexOf('\n');
+  return nl < 0 || !isCompleteJson(t.slice(0, nl).trim());
+}
+
+/** The first `n` bytes of a stream, and a stream that still yields all of it. */
+async function peek(stream: Readable, n: number): Promise<[Buffer, Readable]> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const it = stream[Symbol.asyncIterator]();
+  while (size < n) {
+    const next = await it.next();
+    if (next.done) break;
+    const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value as string);
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  const rest = (async function* () {
+    yield* chunks;
+    for (let next = await it.next(); !next.done; next = await it.next()) yield next.value as Buffer;
+  })();
+  return [Buffer.concat(chunks), Readable.from(rest, { objectMode: false })];
 }

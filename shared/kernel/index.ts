@@ -18,4 +18,5 @@ export { SEVERITIES, type Severity, SEVERITY_RANK } from './severity.js';
 export { escapeControls, stringifyForTerminal, terminalJson } from './text.js';
 export { silentTelemetry, type Telemetry } from './telemetry.js';
 export { type Actor, actorLabel, sameIdentity } from './actor.js';
+export { inOrder } from './in-order.js';
 export { MAX_REGEX_INPUT, spend, stepsSpent } from './work.js';

@@ -29,6 +29,14 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
     'shared/exceptions',
     'shared/notify',
   ],
+  'shared/backfill': [
+    'shared/kernel',
+    'shared/sources',
+    'shared/events',
+    'shared/config',
+    'shared/policy',
+    'shared/drift',
+  ],
   'shared/report': [
     'shared/kernel',
     'shared/sources',

@@ -10,6 +10,8 @@ const PUBLISHING_ROLES = [
   'ingestConfig',
   'reviewScheduler',
   'reviewReminder',
+  // With --record, a backfill feeds its violations through ingest, which publishes transitions.
+  'backfillWorker',
 ].map((k) => ({ 'Fn::GetAtt': [logicalIds(k).role, 'Arn'] }));
 
 describe('Function: tpguardBusPolicy', () => {

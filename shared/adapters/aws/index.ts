@@ -9,6 +9,7 @@ export { createSecurityHubSender } from './securityhub.js';
 export { createSnsChatbotSender, createSnsEmailSender } from './sns.js';
 export { createWebhookResolver } from './ssm.js';
 export { GSI1, LOCAL_TABLE_NAME, stackNameFor, TABLE_DEFINITION, TABLE_TTL } from './table-definition.js';
+export type { ExecutionProgress } from './sfn-backfill.js';
 export type { AwsTarget, CallerIdentity, StackOutputs } from './stack.js';
 
 /**
@@ -17,3 +18,16 @@ export type { AwsTarget, CallerIdentity, StackOutputs } from './stack.js';
  * @example const { callerIdentity, describeStack } = await loadStackAdapters()
  */
 export const loadStackAdapters = () => import('./stack.js');
+
+/**
+ * The S3 archive adapter (`scan s3://`, `replay s3://`, the backfill worker), loaded on demand: a
+ * scan of local files never loads the S3 client.
+ * @example const { S3Archive } = await loadS3Archive()
+ */
+export const loadS3Archive = () => import('./s3-archive.js');
+
+/**
+ * The Step Functions adapter of `npm run backfill`, loaded on demand.
+ * @example const { BackfillClient } = await loadBackfillAdapters()
+ */
+export const loadBackfillAdapters = () => import('./sfn-backfill.js');

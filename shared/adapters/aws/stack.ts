@@ -34,6 +34,10 @@ export interface StackOutputs {
   patterns?: string[];
   functions?: string[];
   lastUpdated?: string;
+  /** The backfill state machine, its results bucket and the archive it reads (empty: none deployed). */
+  backfillStateMachineArn?: string;
+  backfillResultsBucket?: string;
+  archiveBucket?: string;
 }
 
 /** The stack, the caller or a value AWS returned is unusable: one line, no stack trace. */
@@ -59,6 +63,7 @@ const SHAPES = {
   arn: /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:[\w+=,.@:/-]{1,1024}$/,
   packVersion: /^[0-9a-f]{6,64}$/,
   names: /^[\w-]{1,128}(,[\w-]{1,128}){0,199}$/,
+  bucket: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
 } as const;
 
 function shaped(shape: keyof typeof SHAPES, value: string | undefined, what: string): string {
@@ -115,7 +120,7 @@ const list = (value: string | undefined, what: string) =>
 export function stackOutputsOf(stack: Stack, stackName: string): StackOutputs {
   const optional = (shape: keyof typeof SHAPES, key: string) => {
     const v = output(stack, key);
-    return v === undefined ? undefined : shaped(shape, v, `stack ${stackName} output ${key}`);
+    return v === undefined || v === '' ? undefined : shaped(shape, v, `stack ${stackName} output ${key}`);
   };
   const out: StackOutputs = {
     stackName,
@@ -129,6 +134,9 @@ export function stackOutputsOf(stack: Stack, stackName: string): StackOutputs {
     patterns: list(output(stack, 'IngestPatterns'), `stack ${stackName} output IngestPatterns`),
     functions: list(output(stack, 'Functions'), `stack ${stackName} output Functions`),
     lastUpdated: (stack.LastUpdatedTime ?? stack.CreationTime)?.toISOString(),
+    backfillStateMachineArn: optional('arn', 'BackfillStateMachineArn'),
+    backfillResultsBucket: optional('bucket', 'BackfillResultsBucket'),
+    archiveBucket: optional('bucket', 'ArchiveBucket'),
   };
   for (const [k, v] of Object.entries(fields)) if (v !== undefined) Object.assign(out, { [k]: v });
   return out;

@@ -17,3 +17,4 @@ export {
   reviewSchedulerFunction,
   type SchedulerResult,
 } from './review-runtime.js';
+export { backfillLambdaHandler, type BackfillWorkerDeps, backfillWorkerFunction } from './backfill-runtime.js';

@@ -29,6 +29,9 @@ export const COMMAND_ACTIONS: Readonly<Record<string, string>> = {
   GetParametersByPathCommand: 'ssm:GetParametersByPath',
   BatchImportFindingsCommand: 'securityhub:BatchImportFindings',
   BatchUpdateFindingsCommand: 'securityhub:BatchUpdateFindings',
+  GetObjectCommand: 's3:GetObject',
+  ListObjectsV2Command: 's3:ListBucket',
+  PutObjectCommand: 's3:PutObject',
 };
 
 /** Powertools Parameters calls (functions and SSMProvider methods) and the SSM action each makes. */

@@ -41,11 +41,19 @@ export function isRefTo(value: unknown, id: string, attribute?: string): boolean
 
 export const asList = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
-/** Every statement of every inline policy of an IAM role. */
+/** A value as granted when its `Fn::If` condition holds (the archive grants need `archiveBucket`); NoValue dropped. */
+function whenSet<T>(value: T | { 'Fn::If': [string, T, unknown] }): T[] {
+  const v = value as { 'Fn::If'?: [string, T, unknown]; Ref?: string };
+  if (v && typeof v === 'object' && Array.isArray(v['Fn::If'])) return whenSet(v['Fn::If'][1]);
+  if (v && typeof v === 'object' && v.Ref === 'AWS::NoValue') return [];
+  return [value as T];
+}
+
+/** Every statement of every inline policy of an IAM role (conditional ones as granted when their condition holds). */
 export function roleStatements(role: Resource): Statement[] {
-  return asList(role.Properties.Policies as { PolicyDocument: { Statement: Statement | Statement[] } }[]).flatMap((p) =>
-    asList(p.PolicyDocument.Statement),
-  );
+  return asList(role.Properties.Policies as unknown[])
+    .flatMap((p) => whenSet(p as { PolicyDocument: { Statement: Statement | Statement[] } }))
+    .flatMap((p) => asList(p.PolicyDocument.Statement).flatMap((s) => whenSet(s)));
 }
 
 /** The IAM actions a role allows. */
