@@ -49,6 +49,10 @@ export async function buildProgram(args?: readonly string[]): Promise<Command> {
     )
     .version('0.1.0')
     .option(...NOW_OPTION)
+    .addHelpText(
+      'after',
+      '\nIn a checkout, run it as npx tpguard; each command has --help with examples.\n\nExamples:\n  $ tpguard scan events/ --severity high\n  $ tpguard init && tpguard config validate\n  $ tpguard --now 2027-01-01T08:00:00Z review run',
+    )
     .exitOverride()
     // Every command refuses a bad --now, including those that never read the clock (scan).
     .hook('preAction', (root) => void validateNow(root.opts<{ now?: string }>().now));

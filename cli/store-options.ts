@@ -34,7 +34,7 @@ export function storeOptions(cmd: Command): Command {
     .option('--table <name>', 'a deployed tpguard table by name, without its stack')
     .option('--bus <name>', 'with --table: the tpguard bus transitions go to (default: the table name)')
     .option('--config <file>', 'configuration file (default: ./tpguard.config.yaml when present)')
-    .option('--policy <dir>', 'policy pack folder (default: ./policies)');
+    .option('--policy <dir>', 'policy pack folder (default: ./policies when present, else the pack tpguard ships)');
 }
 
 const given = (cmd: Command, name: string) => cmd.getOptionValueSource(name) === 'cli';

@@ -5,8 +5,8 @@ import {
   createLocalNotifier,
   createOutboxDispatcher,
   EmbeddedStoreError,
+  groupEnvelope,
   openLocalTable,
-  transitionEnvelope,
 } from '../shared/adapters/local/index.js';
 import {
   createSnsChatbotSender,
@@ -25,7 +25,7 @@ import {
   type StackOutputs,
 } from '../shared/adapters/aws/index.js';
 import type { TpguardConfig } from '../shared/config/index.js';
-import type { DriftTransition, Publisher } from '../shared/drift/index.js';
+import { type DriftTransition, type Publisher, transitionGroups } from '../shared/drift/index.js';
 import { createSlackSender } from '../shared/adapters/http/index.js';
 import { actorLabel, describeError, type Actor, type Clock } from '../shared/kernel/index.js';
 import {
@@ -185,13 +185,16 @@ async function embeddedSide(dataDir: string, ctx: Context, display: StoreDisplay
     dispatcher: createOutboxDispatcher({ dataDir, clock: ctx.clock, log }),
     publisher: {
       publish: async (transitions) => {
-        for (const t of transitions) {
-          display.onTransition?.(t);
+        for (const t of transitions) display.onTransition?.(t);
+        // As deployed: one message per (event, owner) on email and Slack.
+        for (const g of transitionGroups(transitions)) {
           try {
-            await notifier(transitionEnvelope(t));
+            await notifier(groupEnvelope(g));
           } catch (err) {
-            // As on the local bus: the transition stands, the failed delivery is reported.
-            process.stderr.write(`${safe(`notifier: ${t.kind} ${t.eventId}: ${describeError(err)}`)}\n`);
+            // As on the local bus: the transitions stand, the failed delivery is reported.
+            process.stderr.write(
+              `${safe(`notifier: ${g.transitions.length} transition(s) of event ${g.eventId}: ${describeError(err)}`)}\n`,
+            );
           }
         }
       },

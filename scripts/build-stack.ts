@@ -155,10 +155,10 @@ function deadLetterQueuePolicy(
   };
 }
 
-/** The default-bus rules that start the ingest functions: exactly the generated patterns. */
+/** The default-bus rules that start the ingest functions (exactly the generated patterns), and the tpguard-bus rule of notify (`notifyDetailTypes`). */
 export function ingestResources(
   patterns: readonly GeneratedPattern[],
-  transitionDetailTypes: readonly string[],
+  notifyDetailTypes: readonly string[],
 ): CfnFragment {
   const Resources: Record<string, CfnResource> = {};
   const ruleIds: string[] = [];
@@ -170,7 +170,7 @@ export function ingestResources(
     Resources[`${id}Permission`] = invokePermission(fnKey, id);
     ruleIds.push(id);
   }
-  Resources[NOTIFY_RULE_ID] = lambdaRule({ source: ['tpguard'], 'detail-type': [...transitionDetailTypes] }, 'notify', {
+  Resources[NOTIFY_RULE_ID] = lambdaRule({ source: ['tpguard'], 'detail-type': [...notifyDetailTypes] }, 'notify', {
     Ref: STATIC_IDS.bus,
   });
   Resources[`${NOTIFY_RULE_ID}Permission`] = invokePermission('notify', NOTIFY_RULE_ID);

@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { renderTable } from '../cli/table.js';
 import { configSnapshotPath, loadConfig } from '../shared/config/index.js';
-import { TRANSITION_DETAIL_TYPES } from '../shared/drift/index.js';
+import { TRANSITION_GROUP_DETAIL_TYPE } from '../shared/drift/index.js';
 import { PolicyPackError } from '../shared/policy/index.js';
 import { loadPolicyPack, PACK_SNAPSHOT_FILE, snapshotOf } from '../shared/policy/index.js';
 import { generatePatterns } from '../shared/policy/index.js';
@@ -109,7 +109,7 @@ export async function buildAll(root: string): Promise<{ reports: BundleReport[];
     root,
     'main-stack.json',
     mergeFragments(
-      ingestResources(patterns, Object.values(TRANSITION_DETAIL_TYPES)),
+      ingestResources(patterns, [TRANSITION_GROUP_DETAIL_TYPE]),
       roleResources(DEPLOYED_FUNCTIONS, {
         securityHub: settings.securityHub === 'true',
         slackParameters: slackParameterNames(config),

@@ -13,7 +13,7 @@ import { readInputs } from '../shared/events/index.js';
 import { renderFinding } from '../shared/notify/index.js';
 import { renderChatbot } from '../shared/notify/index.js';
 import { groupByOwner, renderDigestEmail, renderDigestSlack } from '../shared/notify/index.js';
-import { renderEmail } from '../shared/notify/index.js';
+import { renderEmail, renderGroupEmail, renderGroupSlack } from '../shared/notify/index.js';
 import { alertFacts, ruleCatalog } from '../shared/notify/index.js';
 import { renderSlack, validateSlackMessage } from '../shared/notify/index.js';
 import type { EmailMessage, SlackBlock, SlackMessage, SlackTextObject } from '../shared/notify/index.js';
@@ -103,6 +103,21 @@ async function main(): Promise<void> {
   await write('slack-opened-TPS-SM-10.preview.txt', slackPreview(slack));
   await write(`email-resolved-${resolved.ruleId}.txt`, emailText(renderEmail(resolved)));
   await write(`slack-resolved-${resolved.ruleId}.preview.txt`, slackPreview(renderSlack(resolved)));
+  // What the owner receives for the training job: one email and one Slack message listing its rules (issue 20).
+  const job = transitions
+    .filter(
+      (t) => t.kind === 'opened' && t.eventId === transitions.find((x) => x.record.ruleId === 'TPS-SM-10')?.eventId,
+    )
+    .map((t) => alertFacts(t, catalog, { consoleBaseUrl: config.notifications.consoleBaseUrl, now: NOW }));
+  const grouped = renderGroupSlack(job, { runbookUrl: config.notifications.runbookUrl });
+  const groupProblems = validateSlackMessage(grouped);
+  if (groupProblems.length > 0) throw new Error(`Slack message out of limits: ${groupProblems.join('; ')}`);
+  await write(
+    'email-grouped-training-job.txt',
+    emailText(renderGroupEmail(job, { runbookUrl: config.notifications.runbookUrl })),
+  );
+  await write('slack-grouped-training-job.json', grouped);
+  await write('slack-grouped-training-job.preview.txt', slackPreview(grouped));
   await write('chatbot-opened-TPS-SM-10.json', renderChatbot(secrets));
   await write(
     `securityhub-resolved-${resolved.ruleId}.json`,

@@ -46,7 +46,13 @@ export async function validateConfig(file: string | undefined, out = process.std
 }
 
 export function registerConfig(program: Command): void {
-  const config = program.command('config').description(`check a ${DEFAULT_CONFIG_FILE}`);
+  const config = program
+    .command('config')
+    .description(`check a ${DEFAULT_CONFIG_FILE}`)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ tpguard config validate\n  $ tpguard config validate deploy/prod.tpguard.config.yaml',
+    );
   config
     .command('validate')
     .description('check a configuration file: every problem, one line each (YAML, schema, team names)')

@@ -112,7 +112,11 @@ async function resolve(driftId: string, opts: ResolveOptions, cmd: Command): Pro
 export function registerDrift(program: Command): void {
   const drift = program
     .command('drift')
-    .description('list, inspect and resolve drift recorded in the embedded store or a deployed stack (--stage)');
+    .description('list, inspect and resolve drift recorded in the embedded store or a deployed stack (--stage)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ tpguard drift list --all\n  $ tpguard drift show d-5f0c1e2a3b4c5d6e7f80\n  $ tpguard drift list --stage prod --region eu-west-1',
+    );
 
   storeOptions(drift.command('list').description('list drift records (default: open), most severe first'))
     .option('--status <status>', `one of ${LISTABLE.join(', ')}`, 'open')

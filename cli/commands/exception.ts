@@ -185,7 +185,11 @@ async function revoke(id: string, opts: StoreOptions & { by: string }, cmd: Comm
 export function registerException(program: Command): void {
   const exception = program
     .command('exception')
-    .description('risk acceptance: time-boxed exceptions that suppress drift of one rule on matching resources');
+    .description('risk acceptance: time-boxed exceptions that suppress drift of one rule on matching resources')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ tpguard exception add --rule TPS-S3-02 --resource "ml-training-legacy-*" --reason "migration to SSE-KMS in Q3" --approved-by "CISO office" --expires 2027-06-30\n  $ tpguard exception list --all',
+    );
   storeOptions(
     exception
       .command('add')

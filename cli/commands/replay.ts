@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { EmbeddedStoreError } from '../../shared/adapters/local/index.js';
-import { TRANSITION_PATTERN } from '../../shared/adapters/local/index.js';
+import { TRANSITION_GROUP_PATTERN, TRANSITION_PATTERN } from '../../shared/adapters/local/index.js';
 import {
   DEFAULT_DATA_DIR,
   startLocalRuntime,
@@ -30,7 +30,7 @@ export function runtimeOptions(cmd: Command): Command {
   return cmd
     .option('--data-dir <dir>', 'data folder: embedded DynamoDB, outbox.ndjson, inbox', DEFAULT_DATA_DIR)
     .option('--config <file>', 'configuration file (default: ./tpguard.config.yaml when present)')
-    .option('--policy <dir>', 'policy pack folder (default: ./policies)');
+    .option('--policy <dir>', 'policy pack folder (default: ./policies when present, else the pack tpguard ships)');
 }
 
 /**
@@ -53,7 +53,7 @@ export function transitionLine(t: DriftTransition): string {
 /**
  * Starts the local runtime for a command: configuration and pack, the embedded store under
  * `--data-dir` (shared with a running serve/start), the clock (`--now`), the console printer
- * and the local notifier (outbox.ndjson) subscribed to transitions.
+ * and the local notifier (outbox.ndjson) subscribed to the transition groups (one message per event and owner).
  * @example const rt = await openRuntime(opts, cmd, 'replay', { printTransitions: true })
  */
 export async function openRuntime(
@@ -86,7 +86,7 @@ export async function openRuntime(
   );
   const log = (line: string) => void (display.printTransitions && out.write(`  ${line}\n`));
   rt.bus.subscribe(
-    TRANSITION_PATTERN,
+    TRANSITION_GROUP_PATTERN,
     createLocalNotifier({ dataDir: opts.dataDir, config, pack, table: rt.table, clock, log }),
     'notifier',
   );

@@ -156,7 +156,13 @@ async function report(opts: ReportOptions, cmd: Command): Promise<void> {
     process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     return;
   }
-  await writeFile(opts.out, text, 'utf8');
+  try {
+    await writeFile(opts.out, text, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const problem = code === 'ENOENT' ? 'no such folder' : code === 'EACCES' ? 'permission denied' : (code ?? 'failed');
+    throw new CliError(`${opts.out}: cannot write: ${problem}`, 2, { cause: err });
+  }
   process.stderr.write(`report written to ${opts.out} (${opts.format}, ${Buffer.byteLength(text)} bytes)\n`);
 }
 

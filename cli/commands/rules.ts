@@ -44,8 +44,15 @@ async function pack(opts: { policy?: string }): Promise<PolicyPack> {
 export function registerRules(program: Command): void {
   const rules = program
     .command('rules')
-    .description('validate, list, test the policy pack and print its EventBridge patterns');
-  const policyOpt = ['--policy <dir>', 'policy pack folder (default: ./policies)'] as const;
+    .description('validate, list, test the policy pack and print its EventBridge patterns')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ tpguard rules validate\n  $ tpguard rules list\n  $ tpguard rules test --rule TPS-SM-01',
+    );
+  const policyOpt = [
+    '--policy <dir>',
+    'policy pack folder (default: ./policies when present, else the pack tpguard ships)',
+  ] as const;
 
   rules
     .command('validate')

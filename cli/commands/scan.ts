@@ -201,7 +201,7 @@ export function registerScan(program: Command): void {
       'files, folders (recursive: .json, .json.gz, .ndjson, .jsonl), s3://bucket/prefix, or - for stdin',
     )
     .option('--config <file>', 'configuration file (default: ./tpguard.config.yaml when present)')
-    .option('--policy <dir>', 'policy pack folder (default: ./policies)')
+    .option('--policy <dir>', 'policy pack folder (default: ./policies when present, else the pack tpguard ships)')
     .option(
       '--format <format>',
       `output: ${SCAN_FORMATS.join(', ')} (sarif: SARIF 2.1.0 for code scanning; junit: JUnit XML for CI)`,

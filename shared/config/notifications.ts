@@ -28,6 +28,16 @@ export const NotificationsSchema = z.strictObject({
   chatbotTopicArn: z.string().regex(TOPIC_ARN, 'chatbotTopicArn is an SNS topic ARN').optional(),
   /** Base of the console links in messages, e.g. https://console.amazonaws-us-gov.com for GovCloud. */
   consoleBaseUrl: z.url({ protocol: /^https$/ }).default('https://console.aws.amazon.com'),
+  /**
+   * Where each rule's runbook is published (your wiki, your copy of docs/rules.md): `{ruleId}` is
+   * replaced by the rule id. Messages listing several rules link each rule's runbook there; without
+   * it they quote the runbook's first step.
+   */
+  runbookUrl: z
+    .url({ protocol: /^https$/ })
+    .max(1000)
+    .refine((u) => u.includes('{ruleId}'), 'runbookUrl names the rule with {ruleId}')
+    .optional(),
   /** The daily per-owner digest of drift still open. */
   digest: z.boolean().default(true),
 });

@@ -1,4 +1,13 @@
 export { transitionBusEvent, transitionKey } from './bus-events.js';
+export {
+  type GroupBusEvent,
+  groupBusEvent,
+  MAX_GROUP_SIZE,
+  TRANSITION_GROUP_DETAIL_TYPE,
+  type TransitionGroup,
+  transitionGroups,
+  type TransitionRef,
+} from './groups.js';
 export { DriftError, DriftStatusError, LatePlacementError, PublishError } from './errors.js';
 export { evidenceOf, redactDeep } from './evidence.js';
 export { driftIdOf, isDriftId } from './id.js';

@@ -25,6 +25,17 @@ export interface Outbound<C extends Channel = Channel> {
   /** The event that caused the transition. */
   eventId?: string;
   severity?: Severity;
+  /** A message listing several transitions (email, Slack): each, most severe first (`ruleId`, `driftId` unset). */
+  items?: OutboundItem[];
+}
+
+/** One transition of a grouped message. */
+export interface OutboundItem {
+  driftId: string;
+  ruleId: string;
+  eventId: string;
+  kind: MessageKind;
+  severity: Severity;
 }
 
 /**
@@ -48,7 +59,9 @@ export function summaryLine(m: Outbound, note = ''): string {
   const what =
     m.kind === 'digest'
       ? `digest for ${m.owner}`
-      : `${m.kind} ${m.ruleId ?? ''} ${m.resourceId ?? ''}${m.severity ? ` (${m.severity})` : ''}`;
+      : m.items
+        ? `${m.items.length} transitions (${m.items.map((i) => `${i.kind} ${i.ruleId}`).join(', ')}) ${m.resourceId ?? ''}`
+        : `${m.kind} ${m.ruleId ?? ''} ${m.resourceId ?? ''}${m.severity ? ` (${m.severity})` : ''}`;
   // The resource id and recipients come from events and configuration: one line, controls escaped.
   const line = `${m.channel.padEnd(11)} -> ${m.to.join(', ') || '(nobody)'}  ${what.replace(/\s+/g, ' ').trim()}${note ? `  [${note}]` : ''}`;
   return escapeControls(line);

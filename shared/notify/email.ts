@@ -17,6 +17,24 @@ export function emailSubject(text: string): string {
   return truncate(ascii.length > 0 ? ascii : 'tpguard notification', MAX_SUBJECT, true);
 }
 
+/**
+ * The most of a subject the resource may take, so that the severity and the rule id always show
+ * (31 characters are left for them: `CRITICAL TPS-BR-01 drift opened`); longer names are cut.
+ */
+export const MAX_SUBJECT_RESOURCE = 56;
+const SUBJECT_TAG = ' [tpguard]';
+
+/**
+ * A subject that names the resource first (cut at {@link MAX_SUBJECT_RESOURCE}), then what happened
+ * (cut to fit), then `[tpguard]`: ASCII, one line, under 100 characters.
+ * @example resourceSubject('llm-job', 'HIGH Drift opened: TPS-SM-10 ...') // 'llm-job: HIGH Drift opened: TPS-SM-10 ... [tpguard]'
+ */
+export function resourceSubject(resource: string, what: string): string {
+  const res = truncate(toAscii(resource) || 'unnamed resource', MAX_SUBJECT_RESOURCE, true);
+  const room = MAX_SUBJECT - res.length - 2 - SUBJECT_TAG.length;
+  return emailSubject(`${res}: ${truncate(toAscii(what), room, true)}${SUBJECT_TAG}`);
+}
+
 /** The SNS message attributes subscription filter policies select on. */
 export function messageAttributes(f: AlertFacts): Record<string, string> {
   return { owner: f.owner, severity: f.severity, ruleId: f.ruleId, transition: f.kind };
@@ -53,8 +71,9 @@ function evidence(f: AlertFacts): string[] {
  */
 export function renderEmail(f: AlertFacts): EmailMessage {
   const headline = KIND_HEADLINES[f.kind];
-  const subject = emailSubject(
-    `[tpguard] ${f.severity.toUpperCase()} ${headline}: ${f.ruleId} ${f.title} - ${f.resourceId}`,
+  const subject = resourceSubject(
+    f.resourceId,
+    `${f.severity.toUpperCase()} ${f.ruleId} ${headline.toLowerCase()}: ${f.title}`,
   );
   const outcome = outcomeSentence(f);
   const body = [

@@ -8,8 +8,16 @@ export {
   renderDigestSlack,
   runDigest,
 } from './digest.js';
-export { dispatch, type Dispatcher, type Outbound, summaryLine } from './dispatch.js';
-export { renderEmail } from './email.js';
+export { dispatch, type Dispatcher, type Outbound, type OutboundItem, summaryLine } from './dispatch.js';
+export { renderEmail, resourceSubject } from './email.js';
+export {
+  type GroupOptions,
+  groupSubject,
+  renderGroupEmail,
+  renderGroupSlack,
+  runbookLink,
+  sortFacts,
+} from './group.js';
 export { DeliveryError, DeliveryFailedError, InvalidTransitionError } from './errors.js';
 export { alertFacts, ruleCatalog, type RuleCatalog } from './facts.js';
 export {
@@ -23,16 +31,19 @@ export {
 export {
   type BusEventResult,
   type DeliveryResult,
+  GROUPED_CHANNELS,
   ledgerKeyOf,
   type NotifierDeps,
   notifyBusEvent,
   notifyTransition,
+  notifyTransitions,
+  type NotifyItem,
   type TransitionStore,
 } from './notifier.js';
 export { ownAccountHub, planDeliveries, sameAccountHub } from './routing.js';
 export { renderSlack, validateSlackMessage } from './slack.js';
 export { NotifyMetrics, type NotifyTelemetry } from './telemetry.js';
-export { parseTransitionEvent } from './transition-schema.js';
+export { type NamedTransition, parseNotifyEvent, parseTransitionEvent } from './transition-schema.js';
 export type {
   Channel,
   EmailMessage,

@@ -2,10 +2,13 @@ import * as z from 'zod';
 import { formatIssue } from '../config/index.js';
 import {
   DriftStatuses,
+  MAX_GROUP_SIZE,
   TPGUARD_EVENT_SOURCE,
   TRANSITION_DETAIL_TYPES,
+  TRANSITION_GROUP_DETAIL_TYPE,
   TransitionKinds,
   type DriftTransition,
+  type TransitionClaim,
 } from '../drift/index.js';
 import { SEVERITIES } from '../kernel/index.js';
 import { isRecord } from '../kernel/index.js';
@@ -64,4 +67,55 @@ export function parseTransitionEvent(event: unknown): DriftTransition {
     throw new InvalidTransitionError(`detail-type "${detailType}" does not match kind ${parsed.data.kind}`);
   }
   return parsed.data as unknown as DriftTransition;
+}
+
+/** A transition a group names: bounded text, nothing else is read from it (the store says the rest). */
+const RefSchema = z.looseObject({
+  driftId: text,
+  kind: z.enum(TransitionKinds),
+  eventId: text,
+  eventTime: text,
+  republished: z.boolean().optional(),
+});
+
+/** `detail` of a `Drift Transitions` event: at most {@link MAX_GROUP_SIZE} transitions. */
+export const TransitionGroupSchema = z.looseObject({
+  eventId: text,
+  owner: text,
+  transitions: z.array(RefSchema).min(1).max(MAX_GROUP_SIZE),
+});
+
+/** A transition named on the bus, and whether a duplicate delivery published it again. */
+export type NamedTransition = TransitionClaim & { republished?: boolean };
+
+/**
+ * The transitions a tpguard bus event names: the members of a `Drift Transitions` group, or the one
+ * transition of a `Drift Opened|...` event (still accepted: events in flight or in the dead-letter
+ * queue from before groups, and the operator's own transitions). Throws {@link InvalidTransitionError}.
+ * @example parseNotifyEvent({ source: 'tpguard', 'detail-type': 'Drift Transitions', detail: group }).length
+ */
+export function parseNotifyEvent(event: unknown): NamedTransition[] {
+  if (!isRecord(event) || event['detail-type'] !== TRANSITION_GROUP_DETAIL_TYPE) {
+    const t = parseTransitionEvent(event);
+    return [
+      {
+        driftId: t.record.driftId,
+        kind: t.kind,
+        eventId: t.eventId,
+        eventTime: t.eventTime,
+        ...(t.republished ? { republished: true } : {}),
+      },
+    ];
+  }
+  if (event.source !== TPGUARD_EVENT_SOURCE)
+    throw new InvalidTransitionError(`source ${String(event.source)} is not ${TPGUARD_EVENT_SOURCE}`);
+  const parsed = TransitionGroupSchema.safeParse(event.detail);
+  if (!parsed.success) throw new InvalidTransitionError(formatIssue(parsed.error.issues[0]!));
+  return parsed.data.transitions.map((r) => ({
+    driftId: r.driftId,
+    kind: r.kind,
+    eventId: r.eventId,
+    eventTime: r.eventTime,
+    ...(r.republished ? { republished: true } : {}),
+  }));
 }

@@ -16,8 +16,11 @@ export type MessageKind = TransitionKind | 'digest' | 'review-opened' | 'review-
 export interface EmailMessage {
   subject: string;
   text: string;
-  /** SNS message attributes (String): owner, severity, ruleId, transition. */
-  attributes: Record<string, string>;
+  /**
+   * SNS message attributes: owner, severity, ruleId, transition (String; a message listing several
+   * rules carries ruleId and transition as String.Array, which filter policies match on any element).
+   */
+  attributes: Record<string, string | string[]>;
 }
 
 /** A Slack Block Kit block (the subset tpguard renders). */

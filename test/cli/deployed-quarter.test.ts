@@ -270,8 +270,14 @@ describe('Quarter walk against a deployed stack: tpguard --stage prod', () => {
     });
 
     // Assess
-    expect(runs.resolve!.events).toBe(1);
+    expect(runs.resolve!.events).toBe(2); // the transition, and its group (one per event and owner) that notify takes
     expect(entries).toHaveLength(1);
+    expect(
+      world
+        .putEvents()
+        .filter((e) => e.DetailType === 'Drift Transitions')
+        .map((e) => JSON.parse(e.Detail!).transitions.length),
+    ).toContain(1);
     expect(entries[0]).toMatchObject({ EventBusName: STACK, Source: 'tpguard' });
     expect(transition.record).toMatchObject({ ruleId: 'TPS-SM-90', resolvedBy: PEOPLE.sam });
   });

@@ -24,6 +24,18 @@ describe('Command: tpguard report', () => {
     expect(readFileSync(out, 'utf8')).toContain('<svg');
   });
 
+  it('names the --out file and the problem in one line when it cannot be written, exit 2', async () => {
+    // Prepare
+    const out = join(dir, 'no-such-folder', 'mds-01.html');
+
+    // Act
+    const r = await tpguard('--now', '2027-05-01T00:00:00Z', 'report', '--format', 'html', '--out', out, ...store);
+
+    // Assess
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`tpguard: ${out}: cannot write: no such folder\n`);
+  });
+
   it('defaults to Markdown over the last year', async () => {
     // Act
     const r = await tpguard('--now', '2027-05-01T00:00:00Z', 'report', ...store);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config/index.js';
 import { EnvVars } from '../../shared/adapters/lambda/index.js';
 import { TABLE_DEFINITION, TABLE_TTL } from '../../shared/adapters/aws/index.js';
-import { TRANSITION_DETAIL_TYPES } from '../../shared/drift/index.js';
+import { TRANSITION_GROUP_DETAIL_TYPE } from '../../shared/drift/index.js';
 import { loadPolicyPack, type PolicyPack } from '../../shared/policy/index.js';
 import { generatePatterns } from '../../shared/policy/index.js';
 import { type GeneratedPattern, INGEST_ROUTES } from '../../shared/sources/index.js';
@@ -655,7 +655,7 @@ describe('Stack: events', () => {
     }
   });
 
-  it('routes every drift transition on the tpguard bus to notify', () => {
+  it('routes the transition groups on the tpguard bus to notify (one message per event and owner)', () => {
     // Prepare
     const rule = ofType(main, 'AWS::Events::Rule').find(([, r]) =>
       isRefTo(r.Properties.EventBusName, 'TpguardBus'),
@@ -668,7 +668,7 @@ describe('Stack: events', () => {
     });
     expect(rule?.Properties.EventPattern).toEqual({
       source: ['tpguard'],
-      'detail-type': Object.values(TRANSITION_DETAIL_TYPES),
+      'detail-type': [TRANSITION_GROUP_DETAIL_TYPE],
     });
     expect(isRefTo(targetsOf(rule!)[0]!.Arn, logicalIds('notify').fn, 'Arn')).toBe(true);
   });

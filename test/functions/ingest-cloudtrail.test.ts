@@ -34,7 +34,9 @@ describe('Function: ingest-cloudtrail handler', () => {
     );
     // Assess
     expect(result).toMatchObject({ events: 1, violations: 1, rejected: 0 });
-    const [entry] = entries();
+    const [entry, group] = entries();
+    expect(group).toMatchObject({ Source: 'tpguard', DetailType: 'Drift Transitions' });
+    expect(JSON.parse(group!.Detail!)).toMatchObject({ owner: 'vision', transitions: [{ kind: 'opened' }] });
     expect(entry).toMatchObject({
       EventBusName: 'tpguard-test',
       Source: 'tpguard',
@@ -91,7 +93,7 @@ describe('Function: ingest-cloudtrail handler', () => {
     // Act
     await captureStdout(() => mod.handler(structuredClone(event), lambdaContext('ingest-cloudtrail')));
     // Assess: the retry is a duplicate for the store, and the transition is published now
-    expect(entries().map((e) => e.DetailType)).toEqual(['Drift Opened']);
+    expect(entries().map((e) => e.DetailType)).toEqual(['Drift Opened', 'Drift Transitions']);
   });
 
   it('exposes a plain lambdaHandler that tests call with their own dependencies', async () => {

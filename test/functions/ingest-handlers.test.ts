@@ -61,7 +61,7 @@ describe.each(HANDLERS)('Function: $name handler', ({ name, load, fixture, ruleI
     const [record] = await fx.store.queryRecords({ statuses: ['open'] });
     expect(record).toMatchObject({ ruleId, severity });
     // The duplicate re-publishes the transition it made (at least once; the notifier dedupes).
-    expect(new Set(detailTypes())).toEqual(new Set(['Drift Opened']));
+    expect(new Set(detailTypes())).toEqual(new Set(['Drift Opened', 'Drift Transitions']));
   });
 
   if (name === 'ingest-config') {

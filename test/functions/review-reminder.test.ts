@@ -115,6 +115,7 @@ describe('Function: review-reminder handler (deployed wiring)', () => {
     const put = events.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []);
     expect(put.map((e) => [e.Source, e.DetailType, e.EventBusName])).toEqual([
       ['tpguard', 'Drift Reopened', 'tpguard-test'],
+      ['tpguard', 'Drift Transitions', 'tpguard-test'],
     ]);
     expect(JSON.parse(put[0]!.Detail!)).toMatchObject({
       kind: 'reopened',

@@ -13,11 +13,18 @@ import { powertoolsTelemetry } from '../../shared/adapters/lambda/index.js';
 import { openLocalTable, startLocalRuntime } from '../../shared/adapters/local/index.js';
 import { openTestTable } from '../helpers/dynamodb.js';
 import { loadConfig } from '../../shared/config/index.js';
-import type { DriftRecord, DriftTransition } from '../../shared/drift/index.js';
+import { type DriftRecord, type DriftTransition, TRANSITION_GROUP_DETAIL_TYPE } from '../../shared/drift/index.js';
 import { ingestEvent } from '../../shared/ingest/index.js';
 import { fixedClock } from '../../shared/kernel/index.js';
 import { MemoryLedger } from '../../shared/notify/index.js';
-import { notifyTransition, ownAccountHub, ruleCatalog } from '../../shared/notify/index.js';
+import {
+  type DeliveryResult,
+  notifyTransition,
+  notifyTransitions,
+  type Outbound,
+  ownAccountHub,
+  ruleCatalog,
+} from '../../shared/notify/index.js';
 import { createEvaluator, loadPolicyPack } from '../../shared/policy/index.js';
 import { runCli } from '../helpers/cli.js';
 import { type Json, REPO_ROOT, tempDir } from '../helpers/fixtures.js';
@@ -182,25 +189,39 @@ describe('No secret leaves (issue 13, attacker review items 16, 17, 25)', () => 
       const entries: PutEventsRequestEntry[] = eventBridge
         .commandCalls(PutEventsCommand)
         .flatMap((c) => c.args[0].input.Entries ?? []);
-      const transitions = entries.map((e) => JSON.parse(e.Detail!) as DriftTransition);
+      const transitions = entries
+        .filter((e) => e.DetailType !== TRANSITION_GROUP_DETAIL_TYPE)
+        .map((e) => JSON.parse(e.Detail!) as DriftTransition);
+      const notifierDeps = (ledger: MemoryLedger) => ({
+        ledger,
+        dispatcher,
+        catalog: ruleCatalog(pack),
+        config,
+        clock,
+        chatbotTopicArn: 'arn:aws:sns:eu-west-1:111122223333:tpguard-chat',
+        securityHub: ownAccountHub,
+        // As the deployed runtime logs each delivery (shared/adapters/lambda/notify-runtime.ts).
+        onResult: (r: DeliveryResult, m?: Outbound) =>
+          telemetry.info('notification', { ...r, to: m?.to, driftId: m?.driftId }),
+      });
       const { output: notifyLogs } = await captureStdout(async () => {
-        for (const t of transitions)
-          await notifyTransition(t, {
-            ledger: new MemoryLedger(),
-            dispatcher,
-            catalog: ruleCatalog(pack),
-            config,
-            clock,
-            chatbotTopicArn: 'arn:aws:sns:eu-west-1:111122223333:tpguard-chat',
-            securityHub: ownAccountHub,
-            // As the deployed runtime logs each delivery (shared/adapters/lambda/notify-runtime.ts).
-            onResult: (r, m) => telemetry.info('notification', { ...r, to: m?.to, driftId: m?.driftId }),
-          });
+        // Each transition alone, then the messages listing the transitions of one event (email, Slack)
+        for (const t of transitions) await notifyTransition(t, notifierDeps(new MemoryLedger()));
+        const byEvent = new Map<string, DriftTransition[]>();
+        for (const t of transitions) byEvent.set(t.eventId, [...(byEvent.get(t.eventId) ?? []), t]);
+        for (const group of byEvent.values())
+          await notifyTransitions(
+            group.map((transition) => ({ transition, current: true })),
+            notifierDeps(new MemoryLedger()),
+          );
       });
       const items = JSON.stringify((await table.doc.send(new ScanCommand({ TableName: table.tableName }))).Items);
       // Assess
       expect(transitions.map((t) => t.record.ruleId)).toContain('TPS-SM-10');
       expect(new Set(sent.map((m) => m.channel))).toEqual(new Set(['email', 'slack', 'chatbot', 'securityhub']));
+      expect(sent.filter((m) => (m.items?.length ?? 0) > 1).map((m) => m.channel)).toEqual(
+        expect.arrayContaining(['email', 'slack']),
+      );
       expect(ingestLogs).toContain('input rejected');
       expectNoNeedle('ingest logs', ingestLogs);
       expectNoNeedle('notify logs', `${notifyLogs} `);

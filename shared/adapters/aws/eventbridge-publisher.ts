@@ -1,5 +1,5 @@
 import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { transitionBusEvent } from '../../drift/index.js';
+import { groupBusEvent, transitionBusEvent, transitionGroups, type TransitionGroup } from '../../drift/index.js';
 import { PublishError } from '../../drift/index.js';
 import type { Publisher } from '../../drift/index.js';
 import type { DriftTransition } from '../../drift/index.js';
@@ -44,7 +44,8 @@ const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 /**
  * Publishes transitions to the tpguard bus: `source: tpguard`, detail-type `Drift Opened|...`,
- * detail = the transition (without tags). At most 10 entries and 256 KiB per PutEvents (an entry
+ * detail = the transition (without tags), then one `Drift Transitions` event per (causing event,
+ * owner) naming its transitions (what the notify function's rule matches: one message per group). At most 10 entries and 256 KiB per PutEvents (an entry
  * too large alone goes without its evidence); entries that fail (throttled,
  * internal) are retried with exponential backoff; what still fails throws {@link PublishError}
  * so that the ingest Lambda is retried (the store makes the retry idempotent and re-publishes).
@@ -70,8 +71,11 @@ export class EventBridgePublisher implements Publisher {
   public async publish(transitions: readonly DriftTransition[]): Promise<void> {
     let batch: PutEventsRequestEntry[] = [];
     let bytes = 0;
-    for (const t of transitions) {
-      const entry = this.entryOf(t);
+    const entries = [
+      ...transitions.map((t) => this.entryOf(t)),
+      ...transitionGroups(transitions).map((g) => this.groupEntryOf(g)),
+    ];
+    for (const entry of entries) {
       const size = entrySize(entry);
       if (batch.length === MAX_ENTRIES_PER_CALL || (batch.length > 0 && bytes + size > MAX_BYTES_PER_CALL)) {
         await this.putBatch(batch);
@@ -89,6 +93,20 @@ export class EventBridgePublisher implements Publisher {
     const entry = this.entryOfExactly(t);
     if (entrySize(entry) <= MAX_BYTES_PER_CALL || !t.evidence) return entry;
     return this.entryOfExactly({ ...t, evidence: { ...OMITTED_EVIDENCE } });
+  }
+
+  /** The entry of a group (what the notify function's rule matches): small, it names its transitions only. */
+  private groupEntryOf(g: TransitionGroup): PutEventsRequestEntry {
+    const e = groupBusEvent(g);
+    const time = new Date(e.time);
+    return {
+      EventBusName: this.options.busName,
+      Source: e.source,
+      DetailType: e.detailType,
+      Detail: JSON.stringify(e.detail),
+      Resources: e.resources,
+      ...(Number.isFinite(time.getTime()) ? { Time: time } : {}),
+    };
   }
 
   private entryOfExactly(t: DriftTransition): PutEventsRequestEntry {

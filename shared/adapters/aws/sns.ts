@@ -3,8 +3,9 @@ import type { Outbound } from '../../notify/index.js';
 import { DeliveryError } from '../../notify/index.js';
 
 /**
- * Email through one SNS topic. Every message carries the String attributes `owner`, `severity`,
- * `ruleId` and `transition`, so each email subscription chooses with a filter policy, e.g.
+ * Email through one SNS topic. Every message carries the attributes `owner`, `severity`,
+ * `ruleId` and `transition` (String; String.Array for the rule ids and transitions of a message
+ * listing several), so each email subscription chooses with a filter policy, e.g.
  * `{"owner": ["nlp"]}` or `{"severity": ["critical", "high"]}`.
  * @example const send = createSnsEmailSender(new SNSClient({}), process.env.TPGUARD_TOPIC_ARN!)
  */
@@ -12,7 +13,9 @@ export function createSnsEmailSender(client: SNSClient, topicArn: string): (m: O
   return async (m) => {
     const attributes: Record<string, MessageAttributeValue> = {};
     for (const [name, value] of Object.entries(m.payload.attributes)) {
-      if (value) attributes[name] = { DataType: 'String', StringValue: value };
+      if (Array.isArray(value)) {
+        if (value.length > 0) attributes[name] = { DataType: 'String.Array', StringValue: JSON.stringify(value) };
+      } else if (value) attributes[name] = { DataType: 'String', StringValue: value };
     }
     await publish(client, 'email', {
       TopicArn: topicArn,

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { transitionBusEvent } from '../../drift/index.js';
+import {
+  groupBusEvent,
+  TRANSITION_DETAIL_TYPES,
+  TRANSITION_GROUP_DETAIL_TYPE,
+  transitionBusEvent,
+  transitionGroups,
+  type TransitionGroup,
+} from '../../drift/index.js';
 import type { Publisher } from '../../drift/index.js';
 import { TPGUARD_EVENT_SOURCE, type DriftTransition } from '../../drift/index.js';
 import type { BusEnvelope, Observation } from '../../sources/index.js';
@@ -20,8 +27,20 @@ export interface BusDeliveryFailure {
   error: string;
 }
 
-/** The pattern of every transition on the tpguard bus (what the notifier subscribes to). */
-export const TRANSITION_PATTERN: Readonly<Record<string, unknown>> = Object.freeze({ source: [TPGUARD_EVENT_SOURCE] });
+/** The pattern of every transition on the tpguard bus (`detail` is one `DriftTransition`). */
+export const TRANSITION_PATTERN: Readonly<Record<string, unknown>> = Object.freeze({
+  source: [TPGUARD_EVENT_SOURCE],
+  'detail-type': Object.values(TRANSITION_DETAIL_TYPES),
+});
+
+/**
+ * The pattern of the transition groups (`Drift Transitions`: the transitions one event caused for
+ * one owner): what the notifier subscribes to, as the deployed notify function's rule matches.
+ */
+export const TRANSITION_GROUP_PATTERN: Readonly<Record<string, unknown>> = Object.freeze({
+  source: [TPGUARD_EVENT_SOURCE],
+  'detail-type': [TRANSITION_GROUP_DETAIL_TYPE],
+});
 
 interface Subscription {
   name: string;
@@ -110,11 +129,28 @@ export function transitionEnvelope(t: DriftTransition, id: string = randomUUID()
   };
 }
 
-/** Publisher onto the local bus (the local twin of EventBridgePublisher). */
+/** The bus envelope of a transition group, as EventBridge would deliver it from PutEvents. */
+export function groupEnvelope(g: TransitionGroup, id: string = randomUUID()): BusEnvelope {
+  const e = groupBusEvent(g);
+  return {
+    version: '0',
+    id,
+    'detail-type': e.detailType,
+    source: e.source,
+    account: e.account,
+    time: e.time,
+    region: e.region,
+    resources: e.resources,
+    detail: e.detail as unknown as Record<string, unknown>,
+  };
+}
+
+/** Publisher onto the local bus (the local twin of EventBridgePublisher): each transition, then each group. */
 export class LocalBusPublisher implements Publisher {
   public constructor(private readonly bus: LocalBus) {}
 
   public async publish(transitions: readonly DriftTransition[]): Promise<void> {
     for (const t of transitions) await this.bus.put(transitionEnvelope(t));
+    for (const g of transitionGroups(transitions)) await this.bus.put(groupEnvelope(g));
   }
 }

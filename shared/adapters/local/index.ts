@@ -1,4 +1,4 @@
-export { TRANSITION_PATTERN, transitionEnvelope } from './bus.js';
+export { groupEnvelope, TRANSITION_GROUP_PATTERN, TRANSITION_PATTERN, transitionEnvelope } from './bus.js';
 export { ensureTable, type LocalTable, openLocalTable } from './dynalite.js';
 export { EmbeddedStoreError } from './errors.js';
 export { guardLocalServer, type LocalRequestPolicy, localRequestRefusal } from './local-http.js';

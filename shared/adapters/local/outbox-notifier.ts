@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { join } from 'node:path';
 import type { TpguardConfig } from '../../config/index.js';
 import type { DriftStore } from '../../drift/index.js';
-import type { DriftRecord } from '../../drift/index.js';
+import { type DriftRecord, TRANSITION_GROUP_DETAIL_TYPE } from '../../drift/index.js';
 import { runDigest, type DigestRun } from '../../notify/index.js';
 import { summaryLine } from '../../notify/index.js';
 import { InvalidTransitionError } from '../../notify/index.js';
@@ -42,6 +42,14 @@ export interface LocalNotifier {
   readonly outboxFile: string;
 }
 
+function isGroup(event: unknown): boolean {
+  return (
+    typeof event === 'object' &&
+    event !== null &&
+    (event as Record<string, unknown>)['detail-type'] === TRANSITION_GROUP_DETAIL_TYPE
+  );
+}
+
 /** The records the transitions carried, for runs without a table (nothing to check them against: in-process only). */
 function snapshotStore(): { store: TransitionStore; remember: (r: DriftRecord) => void } {
   const records = new Map<string, DriftRecord>();
@@ -59,7 +67,9 @@ function snapshotStore(): { store: TransitionStore; remember: (r: DriftRecord) =
  * the deployed function, but every message goes to `<data-dir>/outbox.ndjson` and one console
  * line (and to Slack / SMTP for real when `env:` webhook variables or `SMTP_URL` are set).
  * Security Hub and Chatbot messages are written when the configuration opts in.
- * @example runtime.bus.subscribe(TRANSITION_PATTERN, createLocalNotifier({ dataDir, config, pack, table: runtime.table }), 'notifier')
+ * Subscribed to the transition groups (`TRANSITION_GROUP_PATTERN`), it sends one email and one Slack
+ * message per (event, owner), as the deployed function does; a single-transition event is sent alone.
+ * @example runtime.bus.subscribe(TRANSITION_GROUP_PATTERN, createLocalNotifier({ dataDir, config, pack, table: runtime.table }), 'notifier')
  */
 export function createLocalNotifier(o: LocalNotifierOptions): LocalNotifier {
   const log = o.log ?? ((line: string) => process.stdout.write(`${line}\n`));
@@ -90,7 +100,8 @@ export function createLocalNotifier(o: LocalNotifierOptions): LocalNotifier {
   };
   const handler = async (event: unknown): Promise<DeliveryResult[]> => {
     try {
-      if (snapshot) snapshot.remember(parseTransitionEvent(event).record);
+      // Without a table only a single-transition event carries what it names (a group names records it cannot show).
+      if (snapshot && !isGroup(event)) snapshot.remember(parseTransitionEvent(event).record);
       const { results, unsupported } = await notifyBusEvent(event, { ...deps, store });
       if (unsupported) log(`notify: nothing sent: ${unsupported}`);
       return results;

@@ -18,6 +18,9 @@ export interface OutboxLine {
   /** The event that caused the transition. */
   eventId?: string;
   driftId?: string;
+  /** A message listing several transitions (email, Slack): their rules and drift ids, most severe first. */
+  ruleIds?: string[];
+  driftIds?: string[];
   owner: string;
   severity?: string;
   to: string[];
@@ -72,6 +75,10 @@ function lineOf(m: Outbound, at: Date, delivered: OutboxLine['delivered']): Outb
     delivered,
   };
   for (const k of ['ruleId', 'resourceId', 'eventId', 'driftId', 'severity'] as const) if (m[k]) line[k] = m[k];
+  if (m.items) {
+    line.ruleIds = m.items.map((i) => i.ruleId);
+    line.driftIds = m.items.map((i) => i.driftId);
+  }
   return line;
 }
 

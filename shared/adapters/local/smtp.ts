@@ -20,7 +20,9 @@ export function createSmtpSender(smtpUrl: string, from = 'tpguard@localhost'): M
         to: [...to],
         subject: message.subject,
         text: message.text,
-        headers: Object.fromEntries(Object.entries(message.attributes).map(([k, v]) => [`X-Tpguard-${k}`, v])),
+        headers: Object.fromEntries(
+          Object.entries(message.attributes).map(([k, v]) => [`X-Tpguard-${k}`, Array.isArray(v) ? v.join(', ') : v]),
+        ),
       });
     } catch (err) {
       const code = (err as { code?: string }).code ?? (err instanceof Error ? err.name : 'Error');

@@ -2,7 +2,16 @@ import { expect } from 'vitest';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { DriftTransition } from '../../../shared/drift/index.js';
 import { planDeliveries } from '../../../shared/notify/index.js';
-import { acceptAll, deliverAll, loadFunctions, snsAccepts, stateOf, transitionOfEntry, type World } from './world.js';
+import {
+  acceptAll,
+  deliverAll,
+  loadFunctions,
+  snsAccepts,
+  stateOf,
+  transitionEntries,
+  transitionOfEntry,
+  type World,
+} from './world.js';
 
 /**
  * Exactly once where it matters, never twice anywhere: every planned (transition, channel) was
@@ -14,7 +23,8 @@ import { acceptAll, deliverAll, loadFunctions, snsAccepts, stateOf, transitionOf
 export async function expectNotifiedOnce(w: World): Promise<void> {
   const { config } = await loadFunctions();
   const distinct = new Map<string, DriftTransition>();
-  for (const e of w.accepted) distinct.set(transitionOfEntry(e).key, JSON.parse(e.Detail!) as DriftTransition);
+  for (const e of transitionEntries(w.accepted))
+    distinct.set(transitionOfEntry(e).key, JSON.parse(e.Detail!) as DriftTransition);
   const channels = { email: async () => undefined, slack: async () => undefined };
   const planned = (t: DriftTransition) =>
     planDeliveries(t, { config, dispatcher: channels }).map(
@@ -30,7 +40,8 @@ export async function expectNotifiedOnce(w: World): Promise<void> {
 export async function expectLatestNotified(w: World): Promise<void> {
   const { config } = await loadFunctions();
   const distinct = new Map<string, DriftTransition>();
-  for (const e of w.accepted) distinct.set(transitionOfEntry(e).key, JSON.parse(e.Detail!) as DriftTransition);
+  for (const e of transitionEntries(w.accepted))
+    distinct.set(transitionOfEntry(e).key, JSON.parse(e.Detail!) as DriftTransition);
   const channels = { email: async () => undefined, slack: async () => undefined };
   const planned = (t: DriftTransition) =>
     planDeliveries(t, { config, dispatcher: channels }).map(
@@ -45,8 +56,8 @@ export async function expectLatestNotified(w: World): Promise<void> {
     for (const p of t ? planned(t) : [])
       expect(w.sent, `the latest transition of ${r.driftId} was not notified`).toContain(p);
   }
-  expect(w.emails).toHaveLength(w.sent.filter((p) => p.startsWith('email')).length);
-  expect(w.slackPosts).toHaveLength(w.sent.filter((p) => p.startsWith('slack')).length);
+  expect(w.emails).toHaveLength(w.messages.filter((c) => c === 'email').length);
+  expect(w.slackPosts).toHaveLength(w.messages.filter((c) => c === 'slack').length);
 }
 
 /** The dead-letter queues of a run: ingest events and notify deliveries whose invocation threw. */

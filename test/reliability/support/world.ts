@@ -17,7 +17,12 @@ import { createSlackSender } from '../../../shared/adapters/http/index.js';
 import { createSnsEmailSender } from '../../../shared/adapters/aws/index.js';
 import { loadConfig } from '../../../shared/config/index.js';
 import type { TpguardConfig } from '../../../shared/config/index.js';
-import { DriftStatuses, type DriftRecord, type DriftTransition } from '../../../shared/drift/index.js';
+import {
+  DriftStatuses,
+  type DriftRecord,
+  type DriftTransition,
+  TRANSITION_GROUP_DETAIL_TYPE,
+} from '../../../shared/drift/index.js';
 import type { IngestDeps } from '../../../shared/ingest/index.js';
 import { silentTelemetry } from '../../../shared/kernel/index.js';
 import type { Dispatcher, Outbound } from '../../../shared/notify/index.js';
@@ -112,8 +117,10 @@ export interface World {
   slackWaits: number[];
   publisherWaits: number[];
   slack: { behaviour: SlackBehaviour; calls: number };
-  /** `channel|driftId|kind#eventId` of every message a channel took (its sender resolved). */
+  /** `channel|driftId|kind#eventId` of every transition a channel took (its sender resolved), one per transition a message lists. */
   sent: string[];
+  /** The channel of every message a channel took (a message lists one transition or the group of one event and owner). */
+  messages: string[];
   ingest(event: Record<string, unknown>): Promise<void>;
   notify(entry: PutEventsRequestEntry): Promise<void>;
   records(): Promise<DriftRecord[]>;
@@ -171,6 +178,7 @@ export async function createWorld(): Promise<World> {
   const emails: World['emails'] = [];
   const slackPosts: string[] = [];
   const sent: string[] = [];
+  const messages: string[] = [];
   const slack = { behaviour: (() => ({ status: 200 })) as SlackBehaviour, calls: 0 };
   acceptAll(accepted);
   snsAccepts(emails);
@@ -198,7 +206,7 @@ export async function createWorld(): Promise<World> {
     config,
     clock,
     telemetry: silentTelemetry,
-    dispatcher: recorded(sent, {
+    dispatcher: recorded(sent, messages, {
       email: createSnsEmailSender(new SNSClient({ region: 'eu-west-1' }), TOPIC),
       slack: createSlackSender(async () => SLACK_URL, {
         fetch: fakeFetch,
@@ -222,8 +230,11 @@ export async function createWorld(): Promise<World> {
     publisherWaits,
     slack,
     sent,
+    messages,
     ingest: async (event) => void (await route(handlers, event).lambdaHandler(structuredClone(event), ingestDeps)),
     notify: async (entry) => {
+      // The notify function's rule matches the groups only (the per-transition events are for other consumers).
+      if (entry.DetailType !== TRANSITION_GROUP_DETAIL_TYPE) return;
       const out = await handlers.notify.lambdaHandler(busEvent(entry, delivered++), notifyDeps);
       if ('rejected' in out) throw new Error(`notify rejected a transition: ${out.rejected}`);
     },
@@ -242,9 +253,14 @@ export async function createWorld(): Promise<World> {
 /** The senders, each noting what it delivered (after the AWS client or the webhook took it). */
 function recorded(
   sent: string[],
+  messages: string[],
   senders: { email: (m: Outbound<'email'>) => Promise<void>; slack: (m: Outbound<'slack'>) => Promise<void> },
 ): Dispatcher {
-  const note = (m: Outbound) => sent.push(`${m.channel}|${m.driftId}|${m.kind}#${m.eventId}@${m.owner}`);
+  const note = (m: Outbound) => {
+    messages.push(m.channel);
+    for (const i of m.items ?? [{ driftId: m.driftId, kind: m.kind, eventId: m.eventId }])
+      sent.push(`${m.channel}|${i.driftId}|${i.kind}#${i.eventId}@${m.owner}`);
+  };
   return {
     email: async (m) => {
       await senders.email(m);
@@ -320,6 +336,11 @@ export function stateOf(records: DriftRecord[]) {
       lastEventId: r.lastEventId,
     }))
     .sort((a, b) => a.driftId.localeCompare(b.driftId));
+}
+
+/** The accepted entries that carry one transition each (not the `Drift Transitions` groups). */
+export function transitionEntries(accepted: readonly PutEventsRequestEntry[]): PutEventsRequestEntry[] {
+  return accepted.filter((e) => e.DetailType !== TRANSITION_GROUP_DETAIL_TYPE);
 }
 
 /** `driftId|kind#eventId` of an accepted entry, and whether it is a re-publication. */

@@ -36,6 +36,7 @@ describe('Schema: notifications', () => {
         '  securityHub: true',
         '  chatbotTopicArn: arn:aws:sns:eu-west-1:111122223333:tpguard-chat',
         '  consoleBaseUrl: https://console.amazonaws-us-gov.com',
+        "  runbookUrl: 'https://wiki.example.com/tpguard/{ruleId}'",
       ].join('\n'),
       'tpguard.config.yaml',
     );
@@ -45,6 +46,7 @@ describe('Schema: notifications', () => {
       escalateAfterHours: 0,
       securityHub: true,
       chatbotTopicArn: 'arn:aws:sns:eu-west-1:111122223333:tpguard-chat',
+      runbookUrl: 'https://wiki.example.com/tpguard/{ruleId}',
     });
   });
 
@@ -63,6 +65,12 @@ describe('Schema: notifications', () => {
     );
     expect(problem('notifications:\n  consoleBaseUrl: http://console.example.com')).toMatch(
       /^tpguard\.config\.yaml: notifications\.consoleBaseUrl: /,
+    );
+    expect(problem('notifications:\n  runbookUrl: https://wiki.example.com/runbooks')).toBe(
+      'tpguard.config.yaml: notifications.runbookUrl: runbookUrl names the rule with {ruleId}',
+    );
+    expect(problem("notifications:\n  runbookUrl: 'http://wiki.example.com/{ruleId}'")).toMatch(
+      /^tpguard\.config\.yaml: notifications\.runbookUrl: /,
     );
   });
 });

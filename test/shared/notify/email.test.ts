@@ -12,7 +12,7 @@ describe('Function: renderEmail', () => {
     const { subject, text, attributes } = renderEmail(facts);
     // Assess
     expect(subject).toBe(
-      '[tpguard] HIGH Drift opened: TPS-SM-01 Training job runs without network isolation - llm-finetun...',
+      'llm-finetune-jdoe-experiment-7: HIGH TPS-SM-01 drift opened: Training job runs without... [tpguard]',
     );
     expect(text).toContain('What:     TPS-SM-01 Training job runs without network isolation (severity high)');
     expect(text).toContain('Where:    account 111122223333, region eu-west-1');
@@ -36,7 +36,7 @@ describe('Function: renderEmail', () => {
     // Act
     const { subject, text } = renderEmail(alertFacts(resolved, await shippedCatalog()));
     // Assess
-    expect(subject).toContain('Drift resolved');
+    expect(subject).toContain('TPS-SM-01 drift resolved');
     expect(text).toContain(
       'Resolved by arn:aws:sts::111122223333:assumed-role/ml-ci-deployer/run-42 at 2026-11-02T11:47:05.000Z.',
     );

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventBridgePublisher } from '../../../../shared/adapters/aws/eventbridge-publisher.js';
-import { PublishError } from '../../../../shared/drift/index.js';
+import { PublishError, TRANSITION_GROUP_DETAIL_TYPE } from '../../../../shared/drift/index.js';
 import type { DriftTransition } from '../../../../shared/drift/index.js';
 import { ingestEvent, type IngestDeps } from '../../../../shared/ingest/index.js';
 import { fixedClock } from '../../../../shared/kernel/index.js';
@@ -46,6 +46,10 @@ function transition(i: number, kind: DriftTransition['kind'] = 'opened'): DriftT
 
 const noSleep = { sleep: async () => undefined, random: () => 0.5 };
 
+/** The entries that carry one transition each (the `Drift Transitions` groups name them, for notify). */
+const perTransition = (entries: readonly PutEventsRequestEntry[]) =>
+  entries.filter((e) => e.DetailType !== TRANSITION_GROUP_DETAIL_TYPE);
+
 describe('Class: EventBridgePublisher', () => {
   it('sends at most 10 entries per PutEvents, with source tpguard and the detail-type of each kind', async () => {
     // Prepare
@@ -57,12 +61,32 @@ describe('Class: EventBridgePublisher', () => {
       busName: 'tpguard-prod',
       ...noSleep,
     });
-    const ts = Array.from({ length: 23 }, (_, i) => transition(i, i === 3 ? 'resolved' : 'opened'));
+    // 23 transitions: 20 of one event (vision), 3 of their own events
+    const ts = Array.from({ length: 23 }, (_, i) => ({
+      ...transition(i, i === 3 ? 'resolved' : 'opened'),
+      ...(i < 20 ? { eventId: 'e-0' } : {}),
+    }));
     // Act
     await publisher.publish(ts);
-    // Assess
+    // Assess: 23 transition entries, then 4 groups (one per event and owner), 10 entries per call
     const calls = eventBridge.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries!);
-    expect(calls.map((c) => c.length)).toEqual([10, 10, 3]);
+    expect(calls.map((c) => c.length)).toEqual([10, 10, 7]);
+    const groups = calls.flat().filter((e) => e.DetailType === TRANSITION_GROUP_DETAIL_TYPE);
+    expect(groups.map((g) => JSON.parse(g.Detail!).transitions.length)).toEqual([20, 1, 1, 1]);
+    expect(JSON.parse(groups[0]!.Detail!)).toMatchObject({
+      eventId: 'e-0',
+      owner: 'vision',
+      transitions: expect.arrayContaining([
+        {
+          driftId: 'd-00000000000000000003',
+          kind: 'resolved',
+          eventId: 'e-0',
+          eventTime: ts[3]!.eventTime,
+          ruleId: 'TPS-S3-04',
+          severity: 'high',
+        },
+      ]),
+    });
     expect(calls[0]![3]).toMatchObject({
       EventBusName: 'tpguard-prod',
       Source: 'tpguard',
@@ -77,19 +101,18 @@ describe('Class: EventBridgePublisher', () => {
   });
 
   it('retries only the failed entries, with backoff, until they pass', async () => {
-    // Prepare
+    // Prepare: the second entry is throttled on the first call
     const delays: number[] = [];
-    eventBridge
-      .on(PutEventsCommand)
-      .resolvesOnce({
-        FailedEntryCount: 1,
-        Entries: [
-          { EventId: 'a' },
-          { ErrorCode: 'ThrottlingException', ErrorMessage: 'Rate exceeded' },
-          { EventId: 'c' },
-        ],
-      })
-      .resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'b' }] });
+    let call = 0;
+    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
+      const first = call++ === 0;
+      return {
+        FailedEntryCount: first ? 1 : 0,
+        Entries: input.Entries.map((_, i) =>
+          first && i === 1 ? { ErrorCode: 'ThrottlingException', ErrorMessage: 'Rate exceeded' } : { EventId: 'x' },
+        ),
+      };
+    });
     const publisher = new EventBridgePublisher(new EventBridgeClient({ region: 'eu-west-1' }), {
       busName: 'b',
       random: () => 1,
@@ -97,11 +120,21 @@ describe('Class: EventBridgePublisher', () => {
     });
     // Act
     await publisher.publish([transition(0), transition(1), transition(2)]);
-    // Assess
+    // Assess: three transitions and their three groups (one event each), then the throttled one alone
     const calls = eventBridge
       .commandCalls(PutEventsCommand)
-      .map((c) => c.args[0].input.Entries!.map((e) => JSON.parse(e.Detail!).eventId));
-    expect(calls).toEqual([['e-0', 'e-1', 'e-2'], ['e-1']]);
+      .map((c) => c.args[0].input.Entries!.map((e) => `${e.DetailType} ${JSON.parse(e.Detail!).eventId}`));
+    expect(calls).toEqual([
+      [
+        'Drift Opened e-0',
+        'Drift Opened e-1',
+        'Drift Opened e-2',
+        'Drift Transitions e-0',
+        'Drift Transitions e-1',
+        'Drift Transitions e-2',
+      ],
+      ['Drift Opened e-1'],
+    ]);
     expect(delays).toEqual([100]);
   });
 
@@ -120,7 +153,7 @@ describe('Class: EventBridgePublisher', () => {
     // Assess
     await expect(failure).rejects.toBeInstanceOf(PublishError);
     await expect(failure).rejects.toThrow(
-      '1 transition event(s) not published: after 3 attempts, last InternalFailure: boom',
+      '2 transition event(s) not published: after 3 attempts, last InternalFailure: boom',
     );
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(3);
   });
@@ -199,9 +232,10 @@ describe('Class: EventBridgePublisher (request size, attack 8)', () => {
       // Assess
       expect(result.transitions.length).toBeGreaterThanOrEqual(5);
       expect(result.transitions[0]!.record.tags).toBeDefined();
-      expect(accepted).toHaveLength(result.transitions.length);
+      expect(perTransition(accepted)).toHaveLength(result.transitions.length);
+      expect(accepted).toHaveLength(result.transitions.length + 1); // one group: one event, one owner
       expect(Math.max(...requests)).toBeLessThanOrEqual(PUT_EVENTS_LIMIT);
-      for (const e of accepted) expect(JSON.parse(e.Detail!).record.tags).toBeUndefined();
+      for (const e of perTransition(accepted)) expect(JSON.parse(e.Detail!).record.tags).toBeUndefined();
     } finally {
       await fx.close();
     }
@@ -221,7 +255,7 @@ describe('Class: EventBridgePublisher (request size, attack 8)', () => {
     // Act
     await publisher.publish([big, transition(2)]);
     // Assess
-    const sent = eventBridge.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries!);
+    const sent = perTransition(eventBridge.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries!));
     expect(sent.map((e) => JSON.parse(e.Detail!).eventId)).toEqual(['e-1', 'e-2']);
     expect(JSON.parse(sent[0]!.Detail!).evidence).toEqual({ omitted: 'evidence over the size of a bus event' });
   });

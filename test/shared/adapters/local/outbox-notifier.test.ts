@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TRANSITION_PATTERN } from '../../../../shared/adapters/local/bus.js';
+import { TRANSITION_GROUP_PATTERN } from '../../../../shared/adapters/local/bus.js';
 import { startLocalRuntime } from '../../../../shared/adapters/local/runtime.js';
 import type { OutboxLine } from '../../../../shared/adapters/local/outbox.js';
 import { createLocalNotifier } from '../../../../shared/adapters/local/outbox-notifier.js';
@@ -42,7 +42,7 @@ describe('Function: createLocalNotifier', () => {
     const runtime = await startLocalRuntime({ config, pack, dataDir, clock: fixedClock('2026-11-26T00:00:00Z') });
     const console: string[] = [];
     runtime.bus.subscribe(
-      TRANSITION_PATTERN,
+      TRANSITION_GROUP_PATTERN,
       createLocalNotifier({ dataDir, config, pack, table: runtime.table, env: {}, log: (l) => console.push(l) }),
       'notifier',
     );
@@ -64,13 +64,19 @@ describe('Function: createLocalNotifier', () => {
         expect(l).toMatchObject({
           channel: expect.any(String),
           transition: expect.any(String),
-          ruleId: expect.any(String),
           resourceId: expect.any(String),
           eventId: expect.any(String),
           to: expect.any(Array),
         });
         expect(l.payload).toBeDefined();
+        // A message names its rule, or lists the rules of its group (email and Slack: one per event and owner)
+        expect(l.ruleId ?? l.ruleIds).toBeDefined();
+        if (l.ruleIds) expect(['email', 'slack']).toContain(l.channel);
       }
+      // The sample training job (8 rules, owner nlp: email only in the shipped configuration): one email listing all
+      const job = lines.filter((l) => l.eventId === '0c9a41f2-3d57-4e8b-a1c6-7f2e9d8b5a34');
+      expect(job.filter((l) => l.channel === 'email').map((l) => l.ruleIds?.length)).toEqual([8]);
+      expect(job.filter((l) => l.channel === 'securityhub')).toHaveLength(8);
       const email = lines.find((l) => l.channel === 'email')!.payload as Record<string, unknown>;
       expect(Object.keys(email)).toEqual(expect.arrayContaining(['subject', 'text']));
       const everything = JSON.stringify(lines);
