@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ColdResult } from './cold-start.js';
+import type { EvaluateResult } from './evaluate-bench.js';
 import type { Machine, Results } from './report.js';
 import type { ScanResult } from './scan-bench.js';
 
@@ -81,6 +82,10 @@ function coldFigures(c: ColdResult): string {
   ].join('\n');
 }
 
+function evaluateFigures(e: EvaluateResult): string {
+  return `\`${e.command}\`: the ${e.observations} observations of \`events/\` a rule watches, ${e.passes} passes a round, median of ${e.rounds} rounds, CPU time in process: \`evaluate()\` ${e.evaluateUs} µs per observation, ${e.ratio}x \`JSON.parse\` of the same records (${e.parseUs} µs, the baseline of the same rounds); ${e.findings} findings, digest \`${e.findingsDigest}\` (unchanged by the fix).`;
+}
+
 /** The text of each figures block, from the results of the last run (a block is absent when its section never ran). */
 export function readmeFigures(r: Results): Record<string, string> {
   const blocks: Record<string, string> = {};
@@ -88,6 +93,7 @@ export function readmeFigures(r: Results): Record<string, string> {
     blocks.scan = `${machineLine(r.scan.machine ?? r.machine)}\n\n${scanFigures(r.scan)}`;
     blocks.startup = startupFigures(r.scan);
   }
+  if (r.evaluate) blocks.evaluate = `${machineLine(r.evaluate.machine ?? r.machine)}\n\n${evaluateFigures(r.evaluate)}`;
   if (r.coldStart) blocks.cold = `${machineLine(r.coldStart.machine ?? r.machine)}\n\n${coldFigures(r.coldStart)}`;
   return blocks;
 }

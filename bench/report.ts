@@ -1,6 +1,7 @@
 import { renderTable } from '../cli/table.js';
 import type { ColdResult } from './cold-start.js';
 import type { CostResult } from './cost-model.js';
+import type { EvaluateResult } from './evaluate-bench.js';
 import type { HandlerResult } from './handler-bench.js';
 import { BACKFILL_ASSUMPTIONS, BACKFILL_PRICES, backfillCostPerMillion, type S3Result } from './s3-bench.js';
 import type { ScanResult } from './scan-bench.js';
@@ -23,6 +24,7 @@ export interface Results {
   machine?: Machine;
   scan?: ScanResult & { machine?: Machine };
   s3?: S3Result & { machine?: Machine };
+  evaluate?: EvaluateResult & { machine?: Machine };
   handler?: HandlerResult;
   coldStart?: ColdResult & { machine?: Machine };
   cost?: CostResult;
@@ -96,6 +98,10 @@ function backfillCostLine(workerRecordsPerSecond: number): string {
     `backfill cost per million records (${a.recordsPerObject} records per object, ${a.objectsPerBatch} objects per batch, ${a.transitionsPerBatch} transitions per batch, worker at ${a.workerMemoryMb} MB; Step Functions $${p.stepFunctionsPerThousandTransitions}/1,000 transitions, S3 GET $${p.s3GetPerThousand}/1,000, LIST $${p.s3ListPerThousand}/1,000, Lambda as above):`,
     `  ${n(c.objects)} GETs, ${n(c.batches)} batches, ${c.workerSeconds} worker-seconds: Step Functions ${usd4(c.stepFunctions)}, Lambda ${usd4(c.lambda)}, S3 ${usd4(c.s3)}, total ${usd4(c.total)} (${usd(c.total * 1000)} per billion)`,
   ].join('\n');
+}
+
+function evaluateLine(e: EvaluateResult): string {
+  return `Evaluate: ${e.observations} watched observations of events/ (${e.findings} findings, digest ${e.findingsDigest}): ${e.evaluateUs} us each, JSON.parse of the record ${e.parseUs} us: ${e.ratio}x`;
 }
 
 function handlerTable(h: HandlerResult): string {
@@ -206,6 +212,7 @@ export function renderSections(r: Results): string {
     );
   if (r.scan?.archives) blocks.push(scanTable(r.scan)); // older results.json files have another shape
   if (r.s3) blocks.push(s3Table(r.s3));
+  if (r.evaluate) blocks.push(evaluateLine(r.evaluate));
   if (r.handler) blocks.push(handlerTable(r.handler));
   if (r.coldStart) blocks.push(coldTable(r.coldStart));
   if (r.cost) blocks.push(costTable(r.cost));

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { ROOT } from './measure.js';
 import { benchColdStart } from './cold-start.js';
 import { costModel } from './cost-model.js';
+import { benchEvaluate } from './evaluate-bench.js';
 import { benchHandler } from './handler-bench.js';
 import { benchS3 } from './s3-bench.js';
 import { benchScan } from './scan-bench.js';
@@ -19,8 +20,9 @@ import { renderSections, type Results } from './report.js';
  *   npm run bench                          # everything, 500,000 records (plain and gzip), 3 rounds
  *   npm run bench -- --only scan --records 100000 --rounds 1
  *   npm run bench -- --only s3                     # scan s3:// (local S3 server) vs disk, worker per batch
+ *   npm run bench -- --only evaluate --rounds 7    # evaluate() per watched observation of events/ vs JSON.parse
  */
-const SECTIONS = ['scan', 's3', 'handler', 'cold', 'cost'] as const;
+const SECTIONS = ['scan', 's3', 'evaluate', 'handler', 'cold', 'cost'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
@@ -61,6 +63,11 @@ if (only.has('s3')) {
     throw new Error('--s3-records must be a multiple of 1000');
   results.s3 = { ...(await benchS3({ records: s3Records, rounds, log })), machine: results.machine };
 }
+if (only.has('evaluate'))
+  results.evaluate = {
+    ...(await benchEvaluate({ rounds: Math.max(rounds, 5), passes: 20, log })),
+    machine: results.machine,
+  };
 if (only.has('handler')) results.handler = await benchHandler({ events: Number(values.events), log });
 if (only.has('cold'))
   results.coldStart = {

@@ -1,4 +1,4 @@
-import { isRecord, spend } from '../kernel/index.js';
+import { spend } from '../kernel/index.js';
 import type { FieldPrefix } from './field-reads.js';
 
 /**
@@ -23,45 +23,93 @@ export interface EventView {
 /** Where CloudTrail puts its truncation marker: the request and response of a call. */
 const TRUNCATED_ROOTS = new Set(['requestParameters', 'responseElements']);
 
-interface Visit {
-  value: unknown;
-  depth: number;
-  key: string;
-  parent: Visit | undefined;
+/**
+ * How many containers `value` holds (itself included), or -1 as soon as it holds one that may be
+ * a blind spot: deeper than `maxDepth`, or a truncation marker. The common case, an event with no
+ * blind spot, is decided here without allocating; recursion stops at `maxDepth`.
+ */
+function containersWithoutSpots(value: object, depth: number, maxDepth: number, markers: boolean): number {
+  if (depth >= maxDepth) return -1;
+  let count = 1;
+  if (Array.isArray(value)) {
+    for (const child of value)
+      if (typeof child === 'object' && child !== null) {
+        const n = containersWithoutSpots(child, depth + 1, maxDepth, markers);
+        if (n < 0) return -1;
+        count += n;
+      }
+    return count;
+  }
+  if (markers && depth >= 1 && (value as Record<string, unknown>).omitted === true) return -1;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const child = (value as Record<string, unknown>)[key];
+    if (typeof child === 'object' && child !== null) {
+      const n = containersWithoutSpots(child, depth + 1, maxDepth, markers);
+      if (n < 0) return -1;
+      count += n;
+    }
+  }
+  return count;
 }
 
-function pathOf(v: Visit): string[] {
-  const path: string[] = [];
-  for (let at: Visit | undefined = v; at?.parent; at = at.parent) path.push(at.key);
-  return path.reverse();
-}
-
-/** The blind spots of one tree (iterative, one step per container). */
+/**
+ * The blind spots of one tree (iterative, one step per container). Runs on every observation a
+ * rule can match, so it allocates little: the containers met are kept in flat arrays (value,
+ * depth, key, parent index) and a path is built only for a spot; keys come from `Object.keys`
+ * (no entry pairs). Depth first, last child first: the order of the spots is part of the result
+ * (the first spot a rule reads names its reason).
+ */
 function spotsOf(root: unknown, tree: BlindSpot['tree'], maxDepth: number, markers: boolean): BlindSpot[] {
   const spots: BlindSpot[] = [];
-  const stack: Visit[] = [{ value: root, depth: 0, key: '', parent: undefined }];
-  let visited = 0;
+  if (typeof root !== 'object' || root === null) {
+    spend(1);
+    return spots;
+  }
+  const plain = containersWithoutSpots(root, 0, maxDepth, markers);
+  if (plain >= 0) {
+    spend(plain);
+    return spots;
+  }
+  const values: object[] = [root];
+  const depths: number[] = [0];
+  const keys: (string | number)[] = [''];
+  const parents: number[] = [-1];
+  const pathOf = (i: number): string[] => {
+    const path: string[] = [];
+    for (let at = i; parents[at]! >= 0; at = parents[at]!) path.push(String(keys[at]));
+    return path.reverse();
+  };
+  const stack: number[] = [0];
   while (stack.length > 0) {
-    const v = stack.pop()!;
-    visited++;
-    if (typeof v.value !== 'object' || v.value === null) continue;
-    if (v.depth >= maxDepth) {
-      spots.push({ tree, path: pathOf(v), why: 'too-deep' });
+    const i = stack.pop()!;
+    const value = values[i]!;
+    const depth = depths[i]!;
+    if (depth >= maxDepth) {
+      spots.push({ tree, path: pathOf(i), why: 'too-deep' });
       continue;
     }
-    if (markers && isRecord(v.value) && v.value.omitted === true && v.depth >= 1) {
-      const path = pathOf(v);
+    if (markers && depth >= 1 && !Array.isArray(value) && (value as Record<string, unknown>).omitted === true) {
+      const path = pathOf(i);
       if (TRUNCATED_ROOTS.has(path[0]!)) {
         spots.push({ tree, path, why: 'truncated' });
         continue;
       }
     }
-    const entries = Array.isArray(v.value) ? v.value.entries() : Object.entries(v.value);
-    for (const [key, child] of entries)
-      if (typeof child === 'object' && child !== null)
-        stack.push({ value: child, depth: v.depth + 1, key: String(key), parent: v });
+    const array = Array.isArray(value) ? (value as unknown[]) : undefined;
+    const names = array ? undefined : Object.keys(value);
+    const n = array ? array.length : names!.length;
+    for (let k = 0; k < n; k++) {
+      const child = array ? array[k] : (value as Record<string, unknown>)[names![k]!];
+      if (typeof child !== 'object' || child === null) continue;
+      stack.push(values.length);
+      values.push(child);
+      depths.push(depth + 1);
+      keys.push(array ? k : names![k]!);
+      parents.push(i);
+    }
   }
-  spend(visited);
+  spend(values.length);
   return spots;
 }
 

@@ -15,7 +15,7 @@ describe('Function: readmeFigures / withFigures', () => {
     const blocks = readmeFigures(results);
 
     // Assess
-    expect(Object.keys(blocks).sort()).toEqual(['cold', 'scan', 'startup']);
+    expect(Object.keys(blocks).sort()).toEqual(['cold', 'evaluate', 'scan', 'startup']);
     expect(withFigures(readme, blocks)).toBe(readme);
   });
 

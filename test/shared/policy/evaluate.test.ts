@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigSchema, type TpguardConfig } from '../../../shared/config/index.js';
 import { intake } from '../../../shared/sources/index.js';
 import type { Observation } from '../../../shared/sources/index.js';
-import { createEvaluator, evaluate, type Evaluator } from '../../../shared/policy/evaluate.js';
+import { createEvaluator, evaluate, type Evaluator, type Finding } from '../../../shared/policy/evaluate.js';
 import { loadPolicyPack, type PolicyPack } from '../../../shared/policy/load.js';
 import { loadShape, tempDir, type Json } from '../../helpers/fixtures.js';
 import { writePack, type RuleSpec } from '../../helpers/pack.js';
@@ -302,6 +302,35 @@ describe('Function: evaluate', () => {
       severity: 'informational',
       reason: expect.stringMatching(/^violation: .*missing/),
     });
+  });
+
+  it('captures no stack for the errors CEL builds on absent fields, and restores the limit it found', () => {
+    // Prepare
+    const [job] = observations('sagemaker-training-job-state-change.json');
+    const saved = Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit')!;
+    const limits: number[] = [];
+    let limit = 7;
+    Object.defineProperty(Error, 'stackTraceLimit', {
+      configurable: true,
+      get: () => limit,
+      set: (v: number) => {
+        limits.push(v);
+        limit = v;
+      },
+    });
+
+    // Act
+    let finding: Finding | undefined;
+    try {
+      finding = evaluate(ev, job!).find((f) => f.ruleId === 'TPS-SM-21');
+    } finally {
+      Object.defineProperty(Error, 'stackTraceLimit', saved);
+    }
+
+    // Assess
+    expect(finding).toMatchObject({ verdict: 'cannot-evaluate', reason: expect.stringMatching(/missing/) });
+    expect(limits).toEqual([0, 7]);
+    expect(Error.stackTraceLimit).toBe(saved.value);
   });
 
   it('cannot evaluate a rule that reads a field CloudTrail truncated (omitted: true); other rules evaluate', () => {
