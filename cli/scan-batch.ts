@@ -41,7 +41,13 @@ export interface ScanBatch {
   filteredOut: number;
   /** A reported violation at or above `--fail-on`. */
   failing: boolean;
+  /** Verdicts not reached because only `scope.tags` could decide and the event carries no tags. */
+  tagsUnknown: number;
+  /** Some of their resources (`<type> <id>`, distinct, at most {@link MAX_NAMED_UNKNOWN} per batch). */
+  tagsUnknownResources: string[];
 }
+
+const MAX_NAMED_UNKNOWN = 16;
 
 /** Collects the results of records, to be taken as a {@link ScanBatch} now and then. */
 export class BatchBuilder {
@@ -73,6 +79,12 @@ export class BatchBuilder {
     b.events++;
     const { all, filter, failOn, format } = this.settings;
     for (const f of evaluate(this.ev, item.observation)) {
+      if (f.cause === 'tags-unknown') {
+        b.tagsUnknown++;
+        const name = `${f.resource.type} ${f.resource.id}`;
+        if (b.tagsUnknownResources.length < MAX_NAMED_UNKNOWN && !b.tagsUnknownResources.includes(name))
+          b.tagsUnknownResources.push(name);
+      }
       const violation = f.verdict === 'violation';
       if (!violation && !all) continue;
       const row = toRow(item.observation, f, item.where);
@@ -105,6 +117,8 @@ export const emptyBatch = (): ScanBatch => ({
   violations: 0,
   filteredOut: 0,
   failing: false,
+  tagsUnknown: 0,
+  tagsUnknownResources: [],
 });
 
 /** Most rows and rejections a streamed file accumulates before they are handed on. */

@@ -124,7 +124,9 @@ async function main(): Promise<void> {
     renderFinding(resolved, { account: resolved.account, region: resolved.region }),
   );
   const nlp =
-    groupByOwner(open, NOW, config.notifications.minSeverity, config.notifications.consoleBaseUrl).get('nlp') ?? [];
+    groupByOwner(open, NOW, config.notifications.minSeverity, config.notifications.consoleBaseUrl, config.owners).get(
+      'nlp',
+    ) ?? [];
   await write('digest-email-nlp.txt', emailText(renderDigestEmail('nlp', nlp, NOW)));
   await write('digest-slack-nlp.preview.txt', slackPreview(renderDigestSlack('nlp', nlp, NOW)));
 }

@@ -165,7 +165,8 @@ export async function runReplay(
   );
   const rt = await openRuntime(opts, cmd, 'replay', { printTransitions: !opts.quiet, out });
   try {
-    // Printed after the run (transition lines go to stdout meanwhile), at most 20 per input.
+    // Printed after the run (transition lines go to stdout meanwhile), at most 20 per input: what
+    // intake could not read, and what the ingest handlers refused (dated too far into the future).
     const lines: string[] = [];
     const rejections = rejectionPrinter((line) => void lines.push(line));
     const run = await rt.ingest(
@@ -175,6 +176,7 @@ export async function runReplay(
           yield item;
         }
       })(),
+      rejections.print,
     );
     rejections.flush();
     for (const line of lines) process.stderr.write(`${line}\n`);

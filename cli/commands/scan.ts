@@ -113,6 +113,8 @@ export async function runScan(
   let violations = 0;
   let filteredOut = 0;
   let failing = false;
+  // Verdicts unknown tags kept from being reached (scope.tags; CloudTrail carries no tags): said, never passed.
+  const tagsUnknown = { verdicts: 0, resources: new Set<string>() };
   const progress = progressReporter();
   const rejections = rejectionPrinter((line) => void process.stderr.write(`${line}\n`));
   const sink: ScanSink = {
@@ -123,6 +125,8 @@ export async function runScan(
       violations += b.violations;
       filteredOut += b.filteredOut;
       failing ||= b.failing;
+      tagsUnknown.verdicts += b.tagsUnknown;
+      for (const r of b.tagsUnknownResources) if (tagsUnknown.resources.size < 1000) tagsUnknown.resources.add(r);
       if (b.out.length > 0) out.write(b.out);
       for (const row of b.rows) rows.push(row);
       if (b.rejected.length > 0) {
@@ -153,6 +157,7 @@ export async function runScan(
   }
   progress.done();
   rejections.flush();
+  if (tagsUnknown.verdicts > 0) process.stderr.write(`${tagsUnknownNote(tagsUnknown)}\n`);
   const summary: ScanSummary = {
     packVersion: pack.version,
     rules: pack.rules.length,
@@ -174,6 +179,17 @@ export async function runScan(
   if (format === 'ndjson' || format === 'csv') for (const n of ev.notes) process.stderr.write(`${n.message}\n`);
   if (rejectedCount > 0) return Exit.usage;
   return failing ? Exit.findings : Exit.ok;
+}
+
+/**
+ * One line saying which verdicts `scope.tags` kept from being reached: the resources' tags are not in
+ * the events (CloudTrail carries none). scan judges each event alone; replay and the deployed
+ * functions remember tags from Config items, GuardDuty and tagging calls.
+ */
+function tagsUnknownNote(u: { verdicts: number; resources: Set<string> }): string {
+  const names = [...u.resources].slice(0, 3).map((r) => safe(r.slice(0, 200)));
+  const more = u.resources.size > 3 ? ` and ${u.resources.size - 3} more` : '';
+  return `scope: ${u.verdicts} verdicts not reached: the tags of ${u.resources.size} resources are unknown (${names.join(', ')}${more}) and only scope.tags could put them in scope; scan judges each event alone (see them with --all): replay the Config items that carry their tags, then the events`;
 }
 
 export function registerScan(program: Command): void {

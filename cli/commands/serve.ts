@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { localRequestRefusal, type LocalRuntime, type RunSummary } from '../../shared/adapters/local/index.js';
-import { intake, type IntakeResult } from '../../shared/sources/index.js';
+import { intake, type IntakeResult, type Rejection } from '../../shared/sources/index.js';
 import { readInputs } from '../../shared/events/index.js';
 import { describeError, redactString } from '../../shared/kernel/index.js';
 import { parseJson } from '../../shared/kernel/index.js';
@@ -123,8 +123,9 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-function answer(run: RunSummary, items: IntakeResult[]) {
-  const rejected = items.flatMap((i) => (i.ok ? [] : [i.rejection]));
+function answer(run: RunSummary, items: IntakeResult[], refused: readonly Rejection[]) {
+  // What intake could not read, then what ingest refused (dated too far ahead of the clock).
+  const rejected = [...items.flatMap((i) => (i.ok ? [] : [i.rejection])), ...refused];
   return {
     accepted: items.length - rejected.length,
     // The first 20 reasons (redacted: a reason may quote a field), and how many there were.
@@ -157,8 +158,10 @@ async function postEvents(
     throw new HttpError(503, `busy: ${serial.pending()} requests wait for the queue, retry in a second`);
   }
   const items = parseEventsBody(await readBody(req));
-  const run = await serial(() => rt.ingest(items));
-  const body = answer(run, items);
+  // Bounded by MAX_EVENTS_PER_REQUEST.
+  const refused: Rejection[] = [];
+  const run = await serial(() => rt.ingest(items, (r) => void refused.push(r)));
+  const body = answer(run, items, refused);
   send(res, body.accepted === 0 ? 400 : run.errors.length > 0 ? 500 : 200, body);
 }
 
@@ -256,6 +259,7 @@ export async function watchInbox(
             yield item;
           }
         })(),
+        rejections.print,
       ),
     );
     rejections.flush();

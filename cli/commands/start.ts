@@ -146,6 +146,7 @@ async function runStart(opts: StartOptions, cmd: Command, out: NodeJS.WritableSt
           yield item;
         }
       })(),
+      rejections.print,
     );
     rejections.flush();
     for (const line of lines) process.stderr.write(`${line}\n`);

@@ -1,7 +1,7 @@
 export { BASELINE_DEFAULTS, type BaselineConfig, baselineCron, WEEKLY } from './baseline.js';
 export { configSnapshotPath, formatIssue, loadConfigSnapshot } from './data.js';
 export { loadConfig, parseConfig, parseYaml } from './load.js';
-export { type Contact, contactOf, DEFAULT_OWNER, resolveOwner } from './owners.js';
+export { type Contact, contactOf, DEFAULT_OWNER, isTeam, resolveOwner, taggedOwnersOf } from './owners.js';
 export { CONTROL_OWNER, cronOf, QUARTERLY, type ReviewsConfig, ReviewsSchema } from './reviews.js';
 export {
   APPROVED_WHEN_EMPTY,

@@ -25,21 +25,31 @@ export type OwnersConfig = z.infer<typeof OwnersSchema>;
 export const DEFAULT_OWNER = 'default';
 
 /**
- * The team that owns a resource: the first `resources` glob matching its ARN, name or id,
- * else the team named by its `byTag` tag, else `default`. Unknown team names fall back to default.
+ * The team that owns a resource, as the configuration names it: the first `resources` glob
+ * matching its ARN, name or id, else `default`. Tags never decide it: whoever may tag a resource
+ * (the author of a training job, say) could otherwise take its alerts away from the team that
+ * should hear about it (attacker review item 2). A tag only adds a recipient: {@link taggedOwnersOf}.
+ * Unknown team names fall back to default.
  * @example resolveOwner({ type: 's3-bucket', id: 'ml-training-vision-raw' }, owners) // 'vision'
  */
 export function resolveOwner(resource: ResourceRef, owners: OwnersConfig): string {
   for (const m of owners.resources) {
     if (globAny([resource.arn, resource.name, resource.id], [m.match]) && isTeam(m.team, owners)) return m.team;
   }
-  if (owners.byTag) {
-    // Tags are the event's: own properties only (an owner tag `constructor` named Object's).
-    const tags = resource.tags;
-    const team = tags && Object.hasOwn(tags, owners.byTag) ? tags[owners.byTag] : undefined;
-    if (typeof team === 'string' && isTeam(team, owners)) return team;
-  }
   return DEFAULT_OWNER;
+}
+
+/**
+ * The teams a resource's `byTag` tag names besides its owner: told as well, never instead. At most
+ * one (one tag); none when the tag names no team of `owners.teams` (`constructor` is none) or the owner.
+ * @example taggedOwnersOf({ type: 'sagemaker-training-job', id: 'j', tags: { owner: 'fraud' } }, 'default', owners) // ['fraud']
+ */
+export function taggedOwnersOf(resource: ResourceRef, owner: string, owners: OwnersConfig): string[] {
+  if (!owners.byTag) return [];
+  // Tags are the event's: own properties only (an owner tag `constructor` named Object's).
+  const tags = resource.tags;
+  const team = tags && Object.hasOwn(tags, owners.byTag) ? tags[owners.byTag] : undefined;
+  return typeof team === 'string' && team !== owner && isTeam(team, owners) ? [team] : [];
 }
 
 /** True when `name` is a team of `owners.teams` (an own key: `constructor` or `toString` is none). */

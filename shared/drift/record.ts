@@ -217,6 +217,7 @@ export function factsOf(r: DriftRecord): RecordFacts {
   };
   if (r.resourceArn) facts.resourceArn = r.resourceArn;
   if (r.tags) facts.tags = r.tags;
+  if (r.taggedOwners) facts.taggedOwners = r.taggedOwners;
   return facts;
 }
 

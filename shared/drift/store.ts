@@ -17,6 +17,7 @@ export type RecordFacts = Pick<
   | 'severity'
   | 'area'
   | 'tags'
+  | 'taggedOwners'
   | 'packVersion'
 > & { owner: string };
 

@@ -57,8 +57,10 @@ export interface DriftRecord {
   lastIntent?: 'violation' | 'suppress' | 'unverifiable' | 'resolve';
   /** Principal of the latest observation. */
   actor?: string;
-  /** Owner (team name) resolved from the configuration. */
+  /** Owner (team name) the configuration names (`owners.resources`, else `default`): always alerted. */
   owner?: string;
+  /** Teams the resource's owner tag (`owners.byTag`) names besides the owner: alerted as well, never instead. */
+  taggedOwners?: string[];
   tags?: Record<string, string>;
   packVersion: string;
   openedAt?: string;

@@ -16,3 +16,12 @@ export {
   recordSightings,
   type SightingSink,
 } from './sightings.js';
+export {
+  boundedTags,
+  evaluateWithTags,
+  MAX_REMEMBERED_TAGS,
+  type RememberedTags,
+  rememberTags,
+  type ResourceTagKey,
+  type ResourceTagStore,
+} from './resource-tags.js';

@@ -1,4 +1,4 @@
-import { resolveOwner } from '../config/index.js';
+import { resolveOwner, taggedOwnersOf } from '../config/index.js';
 import { evidenceOf } from '../drift/index.js';
 import { driftIdOf } from '../drift/index.js';
 import { Outcomes, recordFinding, type Outcome, type RecordOutcome } from '../drift/index.js';
@@ -13,11 +13,12 @@ import { intentOf } from '../drift/index.js';
 import type { DriftTransition } from '../drift/index.js';
 import { intake } from '../sources/index.js';
 import type { Observation, Rejection } from '../sources/index.js';
-import { evaluate, type Evaluator, type Finding, unverifiable } from '../policy/index.js';
+import { type Evaluator, type Finding, unverifiable } from '../policy/index.js';
 import { redactSecrets, redactTags, silentTelemetry } from '../kernel/index.js';
 import type { CompiledRule } from '../policy/index.js';
 import { DEFAULT_MAX_FUTURE_SKEW_MINUTES, type Clock } from '../kernel/index.js';
 import { rejectedInputOf } from './rejected.js';
+import { evaluateWithTags, type ResourceTagStore } from './resource-tags.js';
 import { IngestMetrics, type IngestTelemetry } from './telemetry.js';
 
 /** Everything the pipeline needs, injected: the same code runs in Lambda and locally. */
@@ -31,6 +32,8 @@ export interface IngestDeps {
   telemetry?: IngestTelemetry;
   /** Who is ingesting, for rejected-input items: the function name, `replay`, `serve`. */
   intake: string;
+  /** Where resource tags are remembered for scope (`scope.tags`); without it, unknown tags are only said. */
+  tags?: ResourceTagStore;
 }
 
 /** What one ingest call did. */
@@ -80,6 +83,8 @@ function ruleOf(ev: Evaluator, ruleId: string): CompiledRule {
 
 function factsOf(obs: Observation, f: Finding, rule: CompiledRule, deps: IngestDeps): RecordFacts {
   const r = f.resource;
+  const owners = deps.evaluator.config.owners;
+  const owner = resolveOwner(r, owners);
   const facts: RecordFacts = {
     driftId: driftIdOf({
       account: obs.account,
@@ -96,7 +101,9 @@ function factsOf(obs: Observation, f: Finding, rule: CompiledRule, deps: IngestD
     title: f.title,
     severity: f.severity,
     area: rule.area,
-    owner: resolveOwner(r, deps.evaluator.config.owners),
+    owner,
+    // Always written (an empty list too): a tag taken off stops the copies.
+    taggedOwners: taggedOwnersOf(r, owner, owners),
     packVersion: deps.evaluator.pack.version,
   };
   if (r.arn) facts.resourceArn = r.arn;
@@ -156,7 +163,7 @@ export async function ingestObservation(
   acc: IngestResult = emptyResult(),
 ): Promise<IngestResult> {
   const t = deps.telemetry ?? silentTelemetry;
-  const findings = evaluate(deps.evaluator, obs);
+  const findings = await evaluateWithTags(deps.evaluator, obs, deps.tags);
   acc.events++;
   t.count(IngestMetrics.evaluated);
   const recordable: Recordable[] = [];

@@ -79,7 +79,8 @@ const byUrgency = (a: BatchItem, b: BatchItem) =>
 
 /**
  * The summaries of a batch's transitions: one per owner with at least one transition at or above
- * `minSeverity` (below it nobody is alerted, as for single transitions). Republished transitions
+ * `minSeverity` (below it nobody is alerted, as for single transitions), and a copy for each team
+ * the resource's owner tag named (recorded as `taggedOwners`: teams of the configuration). Republished transitions
  * and transitions of other batches are left out.
  * @example summarizeBatch(result.transitions, batch, config.notifications.minSeverity, now)
  */
@@ -95,9 +96,13 @@ export function summarizeBatch(
     const item = itemOf(t);
     if (!item) continue;
     const owner = t.record.owner ?? 'default';
-    const list = byOwner.get(owner) ?? [];
-    list.push(item);
-    byOwner.set(owner, list);
+    // The owner always hears; the teams the resource's owner tag named get a copy (as for single alerts).
+    const tagged = Array.isArray(t.record.taggedOwners) ? t.record.taggedOwners : [];
+    for (const recipient of new Set([owner, ...tagged.filter((team) => typeof team === 'string')])) {
+      const list = byOwner.get(recipient) ?? [];
+      list.push(item);
+      byOwner.set(recipient, list);
+    }
   }
   return [...byOwner]
     .sort(([a], [b]) => a.localeCompare(b))

@@ -1,4 +1,4 @@
-import { contactOf } from '../config/index.js';
+import { contactOf, isTeam, type TpguardConfig } from '../config/index.js';
 import type { DriftStore } from '../drift/index.js';
 import type { DriftRecord, DriftTransition } from '../drift/index.js';
 import { SEVERITY_RANK, type Severity } from '../kernel/index.js';
@@ -32,15 +32,24 @@ function byUrgency(a: DigestItem, b: DigestItem): number {
   );
 }
 
+/** Appended in place: copying the list on every push was quadratic (40,000 records of one owner: 53 s). */
+function add(out: Map<string, DigestItem[]>, owner: string, item: DigestItem): void {
+  const items = out.get(owner);
+  if (items) items.push(item);
+  else out.set(owner, [item]);
+}
+
 /**
- * Open drift at or above `minSeverity`, grouped by owner, most urgent first.
- * @example groupByOwner(records, new Date(), 'medium', base).get('nlp')
+ * Open drift at or above `minSeverity`, grouped by owner, most urgent first. A record is listed for
+ * its owner and, given `owners`, for the teams its owner tag named (still teams of the configuration).
+ * @example groupByOwner(records, new Date(), 'medium', base, config.owners).get('nlp')
  */
 export function groupByOwner(
   records: readonly DriftRecord[],
   now: Date,
   minSeverity: Severity,
   base?: string,
+  owners?: TpguardConfig['owners'],
 ): Map<string, DigestItem[]> {
   const out = new Map<string, DigestItem[]>();
   for (const record of records) {
@@ -51,10 +60,13 @@ export function groupByOwner(
       ageHours: Math.max(0, hoursBetween(openSince(record), now) ?? 0),
       url: consoleUrl(record, base),
     };
-    // Appended in place: copying the list on every push was quadratic (40,000 records of one owner: 53 s).
-    const items = out.get(owner);
-    if (items) items.push(item);
-    else out.set(owner, [item]);
+    // The owner's digest lists it; so do those of the teams its owner tag named (never instead).
+    add(out, owner, item);
+    const tagged = Array.isArray(record.taggedOwners) && owners ? record.taggedOwners : undefined;
+    if (tagged && tagged.length > 0)
+      for (const who of new Set(tagged)) {
+        if (typeof who === 'string' && who !== owner && isTeam(who, owners!)) add(out, who, item);
+      }
   }
   for (const items of out.values()) items.sort(byUrgency);
   return out;
@@ -238,7 +250,13 @@ export async function runDigest(deps: DigestDeps): Promise<DigestRun> {
   if (digest) {
     // One owner's failure (a contact that cannot be resolved, a renderer that throws) must not
     // stop the others' digests: collected, and thrown at the end so that Lambda retries.
-    for (const [owner, items] of groupByOwner(open, now, minSeverity, deps.config.notifications.consoleBaseUrl)) {
+    for (const [owner, items] of groupByOwner(
+      open,
+      now,
+      minSeverity,
+      deps.config.notifications.consoleBaseUrl,
+      deps.config.owners,
+    )) {
       try {
         await sendDigests(owner, items, deps, now, run, failures);
       } catch (err) {

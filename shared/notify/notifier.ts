@@ -141,7 +141,13 @@ function plannedOf(items: readonly NotifyItem[], deps: NotifierDeps): Planned[] 
         t,
         facts,
         delivery: d,
-        slot: { scope: 'drift', driftId: t.record.driftId, channel: d.channel, key: ledgerKeyOf(t) },
+        // A copy to a tagged team has a slot of its own: the owner's message never dedupes it (nor it the owner's).
+        slot: {
+          scope: 'drift',
+          driftId: t.record.driftId,
+          channel: d.channel,
+          key: d.copy ? `${ledgerKeyOf(t)}@${d.owner}` : ledgerKeyOf(t),
+        },
       });
   }
   return out;

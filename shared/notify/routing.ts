@@ -1,4 +1,4 @@
-import { DEFAULT_OWNER, contactOf, type Contact } from '../config/index.js';
+import { DEFAULT_OWNER, contactOf, isTeam, type Contact } from '../config/index.js';
 import type { TpguardConfig } from '../config/index.js';
 import type { DriftRecord, DriftTransition } from '../drift/index.js';
 import { SEVERITY_RANK, type Severity } from '../kernel/index.js';
@@ -37,6 +37,8 @@ export interface PlannedDelivery {
   channel: Channel;
   owner: string;
   to: string[];
+  /** Sent to a team the resource's owner tag names, besides the owner (its own ledger slot). */
+  copy?: true;
 }
 
 /** True when drift of this severity alerts anyone. */
@@ -48,6 +50,20 @@ export function alerts(severity: Severity, minSeverity: Severity): boolean {
 export function recipientOwner(t: DriftTransition): string {
   return t.kind === 'escalated' ? DEFAULT_OWNER : (t.record.owner ?? DEFAULT_OWNER);
 }
+
+/**
+ * The teams told besides the owner: those the resource's owner tag named when the record was written
+ * (still teams of the configuration), never for an escalation (that goes to the default owners).
+ * @example taggedRecipients(transition, 'default', owners) // ['fraud']
+ */
+export function taggedRecipients(t: DriftTransition, owner: string, owners: TpguardConfig['owners']): string[] {
+  if (t.kind === 'escalated') return [];
+  const named = Array.isArray(t.record.taggedOwners) ? t.record.taggedOwners : [];
+  return [...new Set(named)].filter((team) => typeof team === 'string' && team !== owner && isTeam(team, owners));
+}
+
+/** The channels that reach an owner's own contact: planned once per recipient. The others once per transition. */
+const PER_RECIPIENT: ReadonlySet<Channel> = new Set(['email', 'slack']);
 
 type Planner = (t: DriftTransition, owner: string, contact: Contact, o: RoutingOptions) => string[] | undefined;
 
@@ -65,18 +81,22 @@ const PLANNERS: Readonly<Record<Channel, Planner>> = {
 
 /**
  * The deliveries of a transition: none below `minSeverity`; otherwise email and Slack to the owner's
- * contact (the default owners for an escalation), Chatbot when a topic is set, Security Hub when opted in.
+ * contact (the default owners for an escalation) and, as copies, to the teams the owner tag named;
+ * Chatbot when a topic is set, Security Hub when opted in.
  * @example planDeliveries(transition, { config, dispatcher }) // [{ channel: 'email', owner: 'nlp', to: ['nlp-ml@example.com'] }, ...]
  */
 export function planDeliveries(t: DriftTransition, o: RoutingOptions): PlannedDelivery[] {
   if (!alerts(t.record.severity, o.config.notifications.minSeverity)) return [];
   const owner = recipientOwner(t);
-  const contact = contactOf(owner, o.config.owners);
+  const recipients = [owner, ...taggedRecipients(t, owner, o.config.owners)];
   const out: PlannedDelivery[] = [];
   for (const channel of Object.values(Channels)) {
     if (!o.dispatcher[channel]) continue;
-    const to = PLANNERS[channel](t, owner, contact, o);
-    if (to) out.push({ channel, owner, to });
+    for (const [i, who] of recipients.entries()) {
+      if (i > 0 && !PER_RECIPIENT.has(channel)) break;
+      const to = PLANNERS[channel](t, who, contactOf(who, o.config.owners), o);
+      if (to) out.push(i === 0 ? { channel, owner: who, to } : { channel, owner: who, to, copy: true });
+    }
   }
   return out;
 }

@@ -30,8 +30,18 @@ export interface Finding {
  * `oversized` and `error` (an expression failing on a field that is there): whoever made the call
  * chose that content, so these must not silence the rule. `absent` (a field the event does not
  * carry) and `no-resource` (nothing to judge) are the event not being about what the rule checks.
+ * `tags-unknown`: the resource is out of scope by name and its tags, which `scope.tags` would
+ * decide on, are neither in the event (CloudTrail carries none) nor remembered: said, not passed.
  */
-export const CannotEvaluateCauses = ['truncated', 'too-deep', 'oversized', 'error', 'absent', 'no-resource'] as const;
+export const CannotEvaluateCauses = [
+  'truncated',
+  'too-deep',
+  'oversized',
+  'error',
+  'absent',
+  'no-resource',
+  'tags-unknown',
+] as const;
 export type CannotEvaluateCause = (typeof CannotEvaluateCauses)[number];
 
 const UNVERIFIABLE: ReadonlySet<CannotEvaluateCause> = new Set(['truncated', 'too-deep', 'oversized', 'error']);
@@ -99,7 +109,12 @@ function causeOf(err: unknown): CannotEvaluateCause {
     : 'error';
 }
 
-function resourcesFor(c: CompiledRule, obs: Observation, ctx: Record<string, unknown>): ResourceRef[] | string {
+function resourcesFor(
+  c: CompiledRule,
+  obs: Observation,
+  ctx: Record<string, unknown>,
+  known?: KnownTags,
+): ResourceRef[] | string {
   const type = c.rule.resource.type;
   let list: ResourceRef[];
   if (c.resourceId) {
@@ -119,6 +134,8 @@ function resourcesFor(c: CompiledRule, obs: Observation, ctx: Record<string, unk
     ];
   } else list = obs.resources.filter((r) => r.type === type);
   if (list.length === 0) return `no ${type} in the event`;
+  // Remembered tags before the facets: each part of a resource is in scope as the resource is.
+  if (known) list = list.map((r) => withKnown(r, known));
   return c.facets ? facetsOf(c, list, ctx) : list;
 }
 
@@ -208,9 +225,31 @@ function cannotEvaluate(c: CompiledRule, resource: ResourceRef, reason: string, 
   };
 }
 
+/** The tags remembered for a resource the event carries none of (undefined: unknown). */
+export type KnownTags = (resource: ResourceRef) => Record<string, string> | undefined;
+
+/** True when `scope.tags` could put this resource in scope: a scope tag is configured. */
+function tagsDecide(config: TpguardConfig): boolean {
+  return Object.keys(config.scope.tags).length > 0;
+}
+
+/** The resource with its remembered tags when the event carries none. */
+function withKnown(resource: ResourceRef, known: KnownTags | undefined): ResourceRef {
+  if (resource.tags !== undefined || !known) return resource;
+  const tags = known(resource);
+  return tags ? { ...resource, tags } : resource;
+}
+
+function tagsUnknown(c: CompiledRule, r: ResourceRef): Finding {
+  const reason = `scope: the tags of ${r.type} ${r.id.slice(0, 256)} are unknown (the event carries none and no Config item, GuardDuty finding or tagging call showed them), so scope.tags cannot be checked: it is not judged`;
+  return cannotEvaluate(c, r, reason, 'tags-unknown');
+}
+
 /**
  * Evaluates one observation: only the rules its trigger can match, only on in-scope
- * resources, failed calls only for rules that include them. Pure and synchronous.
+ * resources, failed calls only for rules that include them. A resource the event gives no tags of
+ * takes those `known` remembers; when they are unknown and only `scope.tags` could put it in scope,
+ * the rule says so (`cannot-evaluate`, cause `tags-unknown`) instead of passing. Pure and synchronous.
  *
  * Rules rely on CEL errors for what an event does not carry (`no such key`), so most rules on
  * most events build an Error; V8 captures a stack trace for each, which cost more than the
@@ -219,13 +258,13 @@ function cannotEvaluate(c: CompiledRule, resource: ResourceRef, reason: string, 
  * limit is restored before returning, thrown or not.
  * @example evaluate(evaluator, observation).filter((f) => f.verdict === 'violation')
  */
-export function evaluate(ev: Evaluator, obs: Observation, only?: ReadonlySet<string>): Finding[] {
+export function evaluate(ev: Evaluator, obs: Observation, only?: ReadonlySet<string>, known?: KnownTags): Finding[] {
   const candidates = ev.index.lookup(obs.trigger);
   if (candidates.length === 0) return [];
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    return evaluateRules(ev, obs, candidates, only);
+    return evaluateRules(ev, obs, candidates, only, known);
   } finally {
     Error.stackTraceLimit = limit;
   }
@@ -236,6 +275,7 @@ function evaluateRules(
   obs: Observation,
   candidates: readonly CompiledRule[],
   only: ReadonlySet<string> | undefined,
+  known: KnownTags | undefined,
 ): Finding[] {
   const rules = candidates.filter(
     (c) =>
@@ -249,7 +289,7 @@ function evaluateRules(
   const out: Finding[] = [];
   for (const c of rules) {
     const blind = view.spots.length > 0 ? blindReason(fieldPrefixesOfRule(c), view.spots, MAX_EVENT_DEPTH) : undefined;
-    const resources = resourcesFor(c, obs, ctx);
+    const resources = resourcesFor(c, obs, ctx, known);
     if (typeof resources === 'string') {
       const unknown = { type: c.rule.resource.type, id: 'unknown' };
       out.push(
@@ -260,7 +300,10 @@ function evaluateRules(
       continue;
     }
     for (const resource of resources) {
-      if (!inScope(resource, ev.config)) continue;
+      if (!inScope(resource, ev.config)) {
+        if (resource.tags === undefined && tagsDecide(ev.config)) out.push(tagsUnknown(c, resource));
+        continue;
+      }
       if (!identifiable(resource)) {
         const short = { type: resource.type, id: resource.id.slice(0, 64) };
         out.push(cannotEvaluate(c, short, `resource id or ARN longer than ${MAX_RESOURCE_ID} characters`, 'oversized'));

@@ -5,6 +5,7 @@ export {
   CannotEvaluateCauses,
   createEvaluator,
   evaluate,
+  type KnownTags,
   type Evaluator,
   type Finding,
   MAX_EVENT_DEPTH,

@@ -1,4 +1,4 @@
-import { type GeneratedPattern, patternsOf } from '../sources/index.js';
+import { type GeneratedPattern, patternsOf, TAGGING_TRIGGERS } from '../sources/index.js';
 import type { PolicyPack } from './load.js';
 
 /**
@@ -8,7 +8,8 @@ import type { PolicyPack } from './load.js';
  * @example generatePatterns(pack)[0].pattern // { source: ['aws.s3'], 'detail-type': [...], detail: { eventSource: [...], eventName: [...] } }
  */
 export function generatePatterns(pack: PolicyPack): GeneratedPattern[] {
-  return patternsOf(pack.rules.map((r) => r.rule.on));
+  // The tagging calls too: they carry the tags scope needs (shared/ingest/resource-tags.ts).
+  return patternsOf([...pack.rules.map((r) => r.rule.on), ...TAGGING_TRIGGERS]);
 }
 
 /**

@@ -42,4 +42,5 @@ export {
   Sources,
   type TriggerKey,
 } from './types.js';
+export { TAGGING_TRIGGERS, type TagChange, tagChangesOf } from './tag-changes.js';
 export { isUnwatchedCloudTrailRecord } from './unwatched.js';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/fixtures.js';
@@ -54,6 +54,37 @@ describe('Command: tpguard replay', () => {
     expect(stderr.trim()).toMatch(/bad-shape\.json: unrecognized event shape/);
     expect(stderr).not.toMatch(/\n\s+at /);
     expect(stdout).toContain('0 routed to the ingest handlers, 0 matched no rule; 1 rejected');
+  });
+
+  it('prints why a future-dated event is rejected, escaped, at most 20 lines per input (issue 13, attack 23)', async () => {
+    // Prepare: 25 copies of a violating event dated in year 9999, each with its own id.
+    const base = JSON.parse(await readFile(join(FIXTURE_EVENTS, 'ct-versioning-suspended.json'), 'utf8'));
+    const lines = Array.from({ length: 25 }, (_, i) => {
+      const e = structuredClone(base);
+      e.id = `future-${i}`;
+      e.time = '9999-01-01T00:00:00Z';
+      e.detail.eventID = `future-${i}`;
+      e.detail.eventTime = '9999-01-01T00:00:00Z';
+      return JSON.stringify(e);
+    });
+    const file = join(dir, 'future\u001b[31m.ndjson');
+    await writeFile(file, `${lines.join('\n')}\n`);
+    // Act
+    const { code, stdout, stderr } = await runCli([
+      'replay',
+      file,
+      ...fixtureArgs(join(dir, 'data')),
+      '--now',
+      '2026-11-02T12:00:00Z',
+    ]);
+    // Assess
+    expect(code).toBe(2);
+    expect(stdout).toContain('25 rejected');
+    const reasons = stderr.split('\n').filter((l) => l.includes('more than 15 minutes ahead of the receiving clock'));
+    expect(reasons).toHaveLength(20);
+    expect(reasons[0]).toContain('event time 9999-01-01T00:00:00');
+    expect(stderr).toContain('5 more rejected records not printed (25 in all)');
+    expect(stderr).not.toContain('\u001b');
   });
 
   it('fails with one line when the data folder cannot be used', async () => {

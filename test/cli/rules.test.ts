@@ -185,11 +185,20 @@ describe('Command: tpguard rules', () => {
     const doc = JSON.parse(stdout) as Json;
     expect(code).toBe(0);
     expect(doc.packVersion).toBe(version);
-    expect(doc.patterns.map((p: Json) => p.name)).toEqual(['CloudTrailCloudtrail', 'CloudTrailS3', 'GuardDutyFinding']);
+    expect(doc.patterns.map((p: Json) => p.name)).toEqual([
+      'CloudTrailCloudtrail',
+      'CloudTrailS3',
+      'CloudTrailSagemaker',
+      'GuardDutyFinding',
+    ]);
+    // With the tagging calls, which carry the tags scope.tags needs (CloudTrail gives none otherwise).
     expect(doc.patterns[1].pattern).toEqual({
       source: ['aws.s3'],
       'detail-type': ['AWS API Call via CloudTrail'],
-      detail: { eventSource: ['s3.amazonaws.com'], eventName: ['PutBucketVersioning'] },
+      detail: {
+        eventSource: ['s3.amazonaws.com'],
+        eventName: ['DeleteBucketTagging', 'PutBucketTagging', 'PutBucketVersioning'],
+      },
     });
   });
 });

@@ -77,7 +77,10 @@ describe('Function: baseline handler', () => {
       new Set(['s3-bucket', 'sagemaker-training-job', 'bedrock-customization-job']),
     );
     expect(open.every((r) => r.origin === 'baseline')).toBe(true);
-    expect(open.filter((r) => r.resourceId === 'ml-training-0').map((r) => r.owner)).toContain('nlp');
+    // The configuration names the owner; the bucket's owner tag (nlp) only adds a recipient (issue 13).
+    const tagged = open.filter((r) => r.resourceId === 'ml-training-0');
+    expect(tagged.map((r) => r.owner)).toContain('default');
+    expect(tagged.flatMap((r) => r.taggedOwners ?? [])).toContain('nlp');
     // ... the run record the report reads
     const runs = await new DynamoBaselineRuns(fx.table.doc, fx.table.tableName).listRuns('2000', '2100');
     expect(runs).toEqual([

@@ -105,8 +105,8 @@ describe('No secret leaves (issue 13, attacker review items 16, 17, 25)', () => 
       expect(decoded.includes(JSON.stringify(s.value).slice(1, -1)), s.shape).toBe(true);
   });
 
-  it('scan prints none (table, json, ndjson; rejection lines included)', async () => {
-    for (const format of ['table', 'json', 'ndjson']) {
+  it('scan prints none (table, json, ndjson, sarif, junit, csv; rejection lines included)', async () => {
+    for (const format of ['table', 'json', 'ndjson', 'sarif', 'junit', 'csv']) {
       // Act
       const run = await cli(['scan', eventsFile, '--all', '--format', format]);
       // Assess

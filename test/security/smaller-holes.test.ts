@@ -1,6 +1,7 @@
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contactOf, loadConfig, resolveOwner } from '../../shared/config/index.js';
+import { contactOf, loadConfig, resolveOwner, taggedOwnersOf } from '../../shared/config/index.js';
 import type { DriftRecord } from '../../shared/drift/index.js';
 import { DeliveryFailedError, runDigest } from '../../shared/notify/index.js';
 import { MemoryLedger } from '../../shared/notify/index.js';
@@ -145,6 +146,49 @@ describe('Owners named like Object.prototype members (review item 2)', () => {
     expect(replay.stderr).not.toMatch(/notifier|TypeError/);
     expect(replay.stdout).toMatch(/owner default/);
     expect(digest.code, digest.stderr).toBe(0);
+  });
+});
+
+describe('An owner tag adds a recipient, never takes the alert away (review item 2, second half)', () => {
+  it('keeps the owner the configuration names and lists the tagged team beside it', async () => {
+    // Prepare
+    const config = await loadConfig(CONFIG);
+    const job = { type: 'sagemaker-training-job', id: 'llm-exfil', tags: { owner: 'fraud' } };
+    const bucket = { type: 's3-bucket', id: 'ml-training-nlp-corpus', arn: 'arn:aws:s3:::ml-training-nlp-corpus' };
+    // Act & Assess: no resources glob names the job: its owner is the default, the tag adds fraud.
+    expect(resolveOwner(job, config.owners)).toBe('default');
+    expect(taggedOwnersOf(job, 'default', config.owners)).toEqual(['fraud']);
+    // A bucket the configuration gives to nlp stays nlp's whatever its tag says.
+    expect(resolveOwner({ ...bucket, tags: { owner: 'fraud' } }, config.owners)).toBe('nlp');
+    expect(taggedOwnersOf({ ...bucket, tags: { owner: 'fraud' } }, 'nlp', config.owners)).toEqual(['fraud']);
+    expect(taggedOwnersOf({ ...bucket, tags: { owner: 'nlp' } }, 'nlp', config.owners)).toEqual([]);
+    expect(taggedOwnersOf({ ...bucket, tags: { owner: 'constructor' } }, 'nlp', config.owners)).toEqual([]);
+  });
+
+  it('replay and digest of a job tagged owner=fraud: the default owner is alerted and sees it in its digest, fraud too', async () => {
+    // Prepare: the review's repro 04 with the tag naming a real team.
+    const event = JSON.parse(await readFile(join(FIXTURES, '04-owner-tag-constructor.json'), 'utf8'));
+    const tag = event.detail.requestParameters.tags.find((t: { key: string }) => t.key === 'owner');
+    tag.value = 'fraud';
+    const file = join(dir, '04-owner-tag-fraud.json');
+    await writeFile(file, JSON.stringify(event));
+    // Act
+    const replay = await cli(['replay', file], 'tagged-fraud');
+    const digest = await cli(['--now', '2026-11-03T09:00:00Z', 'digest'], 'tagged-fraud');
+    // Assess
+    expect(replay.code, replay.stderr).toBe(0);
+    expect(digest.code, digest.stderr).toBe(0);
+    const outbox = (await readFile(join(dir, 'tagged-fraud', 'outbox.ndjson'), 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { channel: string; transition: string; owner: string; to: string[] });
+    const emails = (kind: string) =>
+      outbox.filter((m) => m.channel === 'email' && m.transition === kind).map((m) => `${m.owner} ${m.to.join(',')}`);
+    const opened = emails('opened');
+    expect(opened.length).toBeGreaterThan(0);
+    expect(opened.filter((e) => e === 'default ml-security@example.com')).toHaveLength(opened.length / 2);
+    expect(opened.filter((e) => e === 'fraud fraud-ml@example.com')).toHaveLength(opened.length / 2);
+    expect(emails('digest').sort()).toEqual(['default ml-security@example.com', 'fraud fraud-ml@example.com']);
   });
 });
 

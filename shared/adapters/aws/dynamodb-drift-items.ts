@@ -77,6 +77,7 @@ const FACT_FIELDS = [
   'severity',
   'area',
   'owner',
+  'taggedOwners',
   'tags',
   'packVersion',
 ] as const;

@@ -2,6 +2,7 @@ export { documentClient, DynamoDriftStore } from './dynamodb-drift-store.js';
 export { DynamoExceptionStore } from './dynamodb-exceptions.js';
 export { DynamoReviewStore } from './dynamodb-review.js';
 export { DynamoSightings } from './dynamodb-sightings.js';
+export { DynamoResourceTags, TAGS_RETENTION_DAYS } from './dynamodb-resource-tags.js';
 export { EventBridgePublisher } from './eventbridge-publisher.js';
 export { DynamoNotificationLedger } from './notification-ledger.js';
 export { createSecurityHubSender } from './securityhub.js';

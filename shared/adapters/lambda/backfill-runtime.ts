@@ -19,6 +19,7 @@ import type { Observation } from '../../sources/index.js';
 import {
   DynamoDriftStore,
   DynamoExceptionStore,
+  DynamoResourceTags,
   documentClient,
   EventBridgePublisher,
   loadS3Archive,
@@ -87,6 +88,8 @@ export function backfillWorkerFunction(): FunctionSpec<BackfillWorkerDeps, unkno
           clock: systemClock,
           telemetry,
           intake: 'backfill-worker',
+          // Resource tags remembered for scope.tags (CloudTrail carries none).
+          tags: new DynamoResourceTags(doc, tableName),
         },
         now: () => Date.now(),
       };

@@ -6,6 +6,7 @@ import { createEvaluator } from '../../policy/index.js';
 import {
   DynamoDriftStore,
   DynamoExceptionStore,
+  DynamoResourceTags,
   DynamoSightings,
   documentClient,
   EventBridgePublisher,
@@ -72,6 +73,8 @@ export function ingestFunction(
         clock: systemClock,
         telemetry,
         intake: service,
+        // Resource tags remembered for scope.tags (CloudTrail carries none).
+        tags: new DynamoResourceTags(doc, tableName),
         ...(sightings ? { recordSightings: (event: unknown) => recordSightings(event, sightings, config) } : {}),
       };
     },

@@ -7,6 +7,7 @@ import {
   type GeneratedPattern,
   type IntakeResult,
   type Observation,
+  type Rejection,
 } from '../../sources/index.js';
 import {
   emptyResult,
@@ -22,7 +23,7 @@ import type { PolicyPack } from '../../policy/index.js';
 import { generatePatterns, matchesPattern } from '../../policy/index.js';
 import { createExceptionMatcher } from '../../exceptions/index.js';
 import { DynamoExceptionStore } from '../aws/index.js';
-import { DynamoSightings } from '../aws/index.js';
+import { DynamoResourceTags, DynamoSightings } from '../aws/index.js';
 import { GUARDDUTY_FINDINGS_PATTERN, recordObservationSightings, recordSightings } from '../../ingest/index.js';
 import { systemClock, type Clock } from '../../kernel/index.js';
 import { summarizeBatch } from '../../notify/index.js';
@@ -100,8 +101,15 @@ export interface LocalRuntime {
   summary: RunSummary;
   /** Routes one AWS event through the bus, as EventBridge would (with its observation when intake made one). */
   route(event: BusEnvelope, observation?: Observation): Promise<void>;
-  /** Feeds intake results (from `readInputs` or `intake`): rejections recorded, observations routed. */
-  ingest(items: AsyncIterable<IntakeResult> | Iterable<IntakeResult>): Promise<RunSummary>;
+  /**
+   * Feeds intake results (from `readInputs` or `intake`): rejections recorded, observations routed.
+   * `onRejected` hears each input an ingest handler refused (dated too far ahead of the clock);
+   * intake's own rejections are the caller's, as it read them.
+   */
+  ingest(
+    items: AsyncIterable<IntakeResult> | Iterable<IntakeResult>,
+    onRejected?: (r: Rejection) => void,
+  ): Promise<RunSummary>;
   /**
    * Runs a baseline over this store (`npm start` on the sample snapshot, `tpguard baseline --from`):
    * transitions and the per-owner summaries go on the local bus, run records into the table.
@@ -162,6 +170,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     publisher: new LocalBusPublisher(bus),
     clock: options.clock ?? systemClock,
     intake: options.intake ?? 'local',
+    // Resource tags remembered for scope.tags (CloudTrail carries none).
+    tags: new DynamoResourceTags(table.doc, table.tableName),
     // Exceptions (shared/exceptions): the store's active ones unless the caller brings a matcher.
     exceptions:
       options.exceptions ??
@@ -174,16 +184,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // Transitions of a batch (a Config snapshot read by replay) reach people in one summary per owner.
   let batched: DriftTransition[] = [];
   const publisher = deps.publisher as LocalBusPublisher;
+  let heard: ((r: Rejection) => void) | undefined;
   const patterns = generatePatterns(options.pack);
   for (const p of patterns) {
     bus.subscribe(
       p.pattern,
-      async (event, observation) =>
-        addResult(
-          current,
-          observation ? await ingestNormalized(observation, deps) : await ingestEvent(event, deps),
-          batched,
-        ),
+      async (event, observation) => {
+        const result = observation ? await ingestNormalized(observation, deps) : await ingestEvent(event, deps);
+        addResult(current, result, batched);
+        for (const r of result.rejected) heard?.(r);
+      },
       `ingest-${p.target}`,
     );
   }
@@ -198,9 +208,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     else current.routed++;
     current.errors.push(...errors);
   };
-  const ingest = async (items: AsyncIterable<IntakeResult> | Iterable<IntakeResult>) => {
+  const ingest = async (
+    items: AsyncIterable<IntakeResult> | Iterable<IntakeResult>,
+    onRejected?: (r: Rejection) => void,
+  ) => {
     const run = emptySummary();
     current = run;
+    heard = onRejected;
     try {
       for await (const item of items) {
         run.inputs++;
@@ -212,6 +226,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       }
     } finally {
       current = summary;
+      heard = undefined;
       addSummary(summary, run);
     }
     const batches = new Map(batched.map((t) => [t.batch!.batchId, t.batch!]));

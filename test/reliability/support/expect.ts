@@ -28,7 +28,7 @@ export async function expectNotifiedOnce(w: World): Promise<void> {
   const channels = { email: async () => undefined, slack: async () => undefined };
   const planned = (t: DriftTransition) =>
     planDeliveries(t, { config, dispatcher: channels }).map(
-      (d) => `${d.channel}|${t.record.driftId}|${t.kind}#${t.eventId}`,
+      (d) => `${d.channel}|${t.record.driftId}|${t.kind}#${t.eventId}@${d.owner}`,
     );
   const all = new Set([...distinct.values()].flatMap(planned));
   expect(w.sent.length, 'a message sent twice').toBe(new Set(w.sent).size);
@@ -45,7 +45,7 @@ export async function expectLatestNotified(w: World): Promise<void> {
   const channels = { email: async () => undefined, slack: async () => undefined };
   const planned = (t: DriftTransition) =>
     planDeliveries(t, { config, dispatcher: channels }).map(
-      (d) => `${d.channel}|${t.record.driftId}|${t.kind}#${t.eventId}`,
+      (d) => `${d.channel}|${t.record.driftId}|${t.kind}#${t.eventId}@${d.owner}`,
     );
   for (const r of await w.records()) {
     const last = r.lastTransition;

@@ -259,7 +259,7 @@ function recorded(
   const note = (m: Outbound) => {
     messages.push(m.channel);
     for (const i of m.items ?? [{ driftId: m.driftId, kind: m.kind, eventId: m.eventId }])
-      sent.push(`${m.channel}|${i.driftId}|${i.kind}#${i.eventId}`);
+      sent.push(`${m.channel}|${i.driftId}|${i.kind}#${i.eventId}@${m.owner}`);
   };
   return {
     email: async (m) => {

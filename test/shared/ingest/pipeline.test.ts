@@ -56,9 +56,12 @@ describe('Function: ingestEvent', () => {
     await ingestEvent(fixtureEvent('cfg-bucket-unversioned.json'), ing.deps);
     await ingestEvent(fixtureEvent('cfg-bucket-versioned.json'), ing.deps);
     // Assess
-    expect(ing.publisher.published.map((t) => [t.kind, t.record.ruleId, t.record.owner])).toEqual([
-      ['opened', 'TPS-CFG-90', 'nlp'],
-      ['resolved', 'TPS-CFG-90', 'nlp'],
+    // The bucket's tag owner=nlp adds nlp; no owners.resources glob names it, so its owner is the default.
+    expect(
+      ing.publisher.published.map((t) => [t.kind, t.record.ruleId, t.record.owner, t.record.taggedOwners]),
+    ).toEqual([
+      ['opened', 'TPS-CFG-90', 'default', ['nlp']],
+      ['resolved', 'TPS-CFG-90', 'default', ['nlp']],
     ]);
   });
 

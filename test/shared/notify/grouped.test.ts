@@ -49,10 +49,12 @@ afterEach(async () => {
   await table.close();
 });
 
-/** The shipped configuration, the nlp team with a Slack webhook and a runbook site. */
+/** The shipped configuration, the nlp team with a Slack webhook owning the sample job, and a runbook site. */
 function config() {
   const c = shippedConfig({ runbookUrl: 'https://runbooks.example.com/tpguard/{ruleId}' });
   c.owners.teams.nlp = { email: ['nlp-ml@example.com'], slack: 'env:TPGUARD_SLACK_NLP' };
+  // The configuration names the owner (a tag only adds a recipient): the job's tag owner=nlp agrees.
+  c.owners.resources.push({ match: 'llm-finetune-*', team: 'nlp' });
   return c;
 }
 

@@ -56,7 +56,20 @@ describe('Function: generatePatterns', () => {
         pattern: {
           source: ['aws.s3'],
           'detail-type': ['AWS API Call via CloudTrail'],
-          detail: { eventSource: ['s3.amazonaws.com'], eventName: ['DeleteBucketPolicy', 'PutBucketPolicy'] },
+          // The tagging calls are always listened to: they carry the tags scope.tags needs.
+          detail: {
+            eventSource: ['s3.amazonaws.com'],
+            eventName: ['DeleteBucketPolicy', 'DeleteBucketTagging', 'PutBucketPolicy', 'PutBucketTagging'],
+          },
+        },
+      },
+      {
+        name: 'CloudTrailSagemaker',
+        target: 'cloudtrail',
+        pattern: {
+          source: ['aws.sagemaker'],
+          'detail-type': ['AWS API Call via CloudTrail'],
+          detail: { eventSource: ['sagemaker.amazonaws.com'], eventName: ['AddTags', 'DeleteTags'] },
         },
       },
       {

@@ -77,9 +77,11 @@ describe('Function: createLocalNotifier', () => {
         expect(l.ruleId ?? l.ruleIds).toBeDefined();
         if (l.ruleIds) expect(['email', 'slack']).toContain(l.channel);
       }
-      // The sample training job (8 rules, owner nlp: email only in the shipped configuration): one email listing all
+      // The sample training job (8 rules): one email listing all to its owner (default, as the configuration
+      // names none) and one to nlp, the team its owner tag adds (email only in the shipped configuration)
       const job = lines.filter((l) => l.eventId === '0c9a41f2-3d57-4e8b-a1c6-7f2e9d8b5a34');
-      expect(job.filter((l) => l.channel === 'email').map((l) => l.ruleIds?.length)).toEqual([8]);
+      const jobEmails = job.filter((l) => l.channel === 'email');
+      expect(jobEmails.map((l) => `${l.owner} ${l.ruleIds?.length}`).sort()).toEqual(['default 8', 'nlp 8']);
       expect(job.filter((l) => l.channel === 'securityhub')).toHaveLength(8);
       const email = lines.find((l) => l.channel === 'email')!.payload as Record<string, unknown>;
       expect(Object.keys(email)).toEqual(expect.arrayContaining(['subject', 'text']));
