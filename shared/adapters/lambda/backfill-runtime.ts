@@ -14,6 +14,7 @@ import type { DriftTransition } from '../../drift/index.js';
 import { createExceptionMatcher } from '../../exceptions/index.js';
 import { ingestNormalized, type IngestDeps } from '../../ingest/index.js';
 import { systemClock } from '../../kernel/index.js';
+import type { SummaryPublisher } from '../../notify/index.js';
 import { createEvaluator, type Evaluator } from '../../policy/index.js';
 import type { Observation } from '../../sources/index.js';
 import {
@@ -21,6 +22,7 @@ import {
   DynamoExceptionStore,
   documentClient,
   EventBridgePublisher,
+  eventBridgeSummaries,
   loadS3Archive,
 } from '../aws/index.js';
 import { EnvVars, requireEnv } from './env.js';
@@ -32,6 +34,8 @@ export interface BackfillWorkerDeps {
   evaluator: Evaluator;
   /** The ingest pipeline on the deployed store, for batches with `record`. */
   ingest: IngestDeps;
+  /** Where a recorded batch's summaries go (the tpguard bus, to the notify function). */
+  summaries?: SummaryPublisher;
   now: () => number;
 }
 
@@ -58,6 +62,7 @@ export async function backfillLambdaHandler(
     evaluator: deps.evaluator,
     now: deps.now,
     ...(record ? { record } : {}),
+    ...(record && deps.summaries ? { summaries: deps.summaries } : {}),
   });
 }
 
@@ -74,6 +79,9 @@ export function backfillWorkerFunction(): FunctionSpec<BackfillWorkerDeps, unkno
       const tableName = requireEnv(EnvVars.table, env);
       const doc = documentClient();
       const evaluator = createEvaluator(pack, config);
+      const publisher = new EventBridgePublisher(new EventBridgeClient({}), {
+        busName: requireEnv(EnvVars.busName, env),
+      });
       for (const note of evaluator.notes) telemetry.warn(note.message, { configKey: note.key, rules: note.rules });
       const { S3Archive } = await loadS3Archive();
       return {
@@ -83,11 +91,12 @@ export function backfillWorkerFunction(): FunctionSpec<BackfillWorkerDeps, unkno
           evaluator,
           store: new DynamoDriftStore(doc, { tableName }),
           exceptions: createExceptionMatcher(new DynamoExceptionStore(doc, tableName), systemClock),
-          publisher: new EventBridgePublisher(new EventBridgeClient({}), { busName: requireEnv(EnvVars.busName, env) }),
+          publisher,
           clock: systemClock,
           telemetry,
           intake: 'backfill-worker',
         },
+        summaries: eventBridgeSummaries(publisher),
         now: () => Date.now(),
       };
     },
