@@ -1,7 +1,7 @@
 import { CREDENTIAL_FORMATS, mayHold, mayHoldCredential } from './credential-formats.js';
 import { foldName } from './fold.js';
 import { isRecord } from './json.js';
-import { entropy, isSecretName, REDACTED } from './secrets.js';
+import { entropy, isSecretName, POINTER_WORDS, REDACTED, VOCABULARY_TOKENS } from './secrets.js';
 import { MAX_REGEX_INPUT, spend } from './work.js';
 
 /**
@@ -126,60 +126,9 @@ const PLAIN_KEY_QUALIFIERS = new Set([
   'routing',
 ]);
 /** `<word>_token` that names a vocabulary token of a tokenizer, not a credential. */
-const VOCABULARY = new Set([
-  'pad',
-  'eos',
-  'bos',
-  'sos',
-  'unk',
-  'sep',
-  'cls',
-  'mask',
-  'start',
-  'end',
-  'stop',
-  'special',
-  'image',
-  'audio',
-  'video',
-  'begin',
-  'max',
-  'num',
-]);
+const VOCABULARY = new Set([...VOCABULARY_TOKENS, 'max', 'num']);
 /** A last word that says the value points at a secret instead of holding it (as in secrets.ts). */
-const POINTERS = new Set([
-  'name',
-  'id',
-  'arn',
-  'path',
-  'file',
-  'url',
-  'uri',
-  'ref',
-  'parameter',
-  'param',
-  'version',
-  'type',
-  'length',
-  'size',
-  'count',
-  'dir',
-  'location',
-  'prefix',
-  'region',
-  'ttl',
-  'expiry',
-  'field',
-  'env',
-  'var',
-  'header',
-  'scheme',
-  'mode',
-  'method',
-  'provider',
-  'enabled',
-  'required',
-]);
+const POINTERS = new Set([...POINTER_WORDS, 'header', 'scheme', 'mode', 'method', 'provider', 'enabled', 'required']);
 
 const LEET: Readonly<Record<string, string>> = {
   '0': 'o',

@@ -44,7 +44,7 @@ const SECRET_WORDS = new Set([
 ]);
 const SECRET_PAIRS = new Set(['api key', 'private key', 'access key', 'secret key', 'signing key', 'client secret']);
 /** `<word>_token` that names a vocabulary token of a tokenizer, not a credential. */
-const VOCABULARY_TOKENS = new Set([
+export const VOCABULARY_TOKENS: ReadonlySet<string> = new Set([
   'pad',
   'eos',
   'bos',
@@ -63,7 +63,7 @@ const VOCABULARY_TOKENS = new Set([
   'begin',
 ]);
 /** A last word that says the value points at a secret (its name, id, file, URL) instead of holding it. */
-const POINTER_WORDS = new Set([
+export const POINTER_WORDS: ReadonlySet<string> = new Set([
   'name',
   'id',
   'arn',
