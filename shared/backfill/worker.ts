@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import type { DriftTransition } from '../drift/index.js';
 import { readObjectBytes } from '../events/index.js';
 import { describeError, inOrder } from '../kernel/index.js';
+import { type SummaryPublisher, summarizeBatch } from '../notify/index.js';
 import { type Evaluator, evaluate } from '../policy/index.js';
-import type { Observation } from '../sources/index.js';
+import type { Observation, ObservationOrigin } from '../sources/index.js';
 import { ArchiveReadError, BackfillEventError } from './errors.js';
 import { acceptsKey, type ArchiveKind, ArchiveKinds } from './layout.js';
 import type { ArchiveObjects, ResultObjects } from './ports.js';
@@ -49,6 +50,8 @@ export interface BatchSummary {
   rejections: string[];
   /** Transitions the recorded observations made, by owner and kind (`--record`). */
   owners: Record<string, Partial<Record<DriftTransition['kind'], number>>>;
+  /** Owners a summary of this batch's transitions was published for (`--record`): one per owner, not per drift. */
+  summaries?: string[];
   /** The batch's verdicts, when they did not fit in the state output: an NDJSON object. */
   spilled?: string;
   /** Milliseconds the batch took in the worker, for the throughput figures. */
@@ -71,6 +74,8 @@ export interface BatchDeps {
   evaluator: Evaluator;
   /** Records an observation through the ingest path (with `record`); returns the transitions it made. */
   record?: (obs: Observation) => Promise<readonly DriftTransition[]>;
+  /** Where a recorded batch's summaries go (one per owner; the notifier sends each once per channel). */
+  summaries?: SummaryPublisher;
   /** Milliseconds, for the summary's `ms` (a clock port: tests pass a counter). */
   now: () => number;
 }
@@ -134,6 +139,12 @@ export async function scanBatch(batch: BatchEvent, deps: BatchDeps): Promise<Bat
     if (summary.rejections.length < MAX_LISTED_REJECTIONS) summary.rejections.push(`${where}: ${reason}`);
   };
   const rows: VerdictRow[] = [];
+  // A recorded batch is one alert batch: its drift is marked `origin: backfill` and summarized per
+  // owner. The same items give the same id, so a redelivered batch falls in the same ledger slot.
+  const origin: ObservationOrigin | undefined = deps.record
+    ? { kind: 'backfill', batchId: `backfill-${input.runId}-${summary.batchId}`, label: input.runId }
+    : undefined;
+  const transitions: DriftTransition[] = [];
   const read = (item: BatchItem) => deps.objects.read(input.bucket, item.key);
   for await (const { item, result } of inOrder(wanted, BATCH_READ_CONCURRENCY, read)) {
     const where = `s3://${input.bucket}/${item.key}`;
@@ -151,10 +162,19 @@ export async function scanBatch(batch: BatchEvent, deps: BatchDeps): Promise<Bat
         continue;
       }
       summary.records++;
-      await scanObservation(r.observation, r.where, deps, rows, summary);
+      if (origin) r.observation.origin = origin;
+      transitions.push(...(await scanObservation(r.observation, r.where, deps, rows, summary)));
     }
   }
   summary.violations = rows.length;
+  if (origin && deps.summaries) {
+    const minSeverity = deps.evaluator.config.notifications.minSeverity;
+    const at = new Date(started).toISOString();
+    // Republished transitions too: a batch retried after a crash before this publish still sends its summary.
+    const summaries = summarizeBatch(transitions, origin, minSeverity, at, { withRepublished: true });
+    if (summaries.length > 0) await deps.summaries.publishSummaries(summaries);
+    summary.summaries = summaries.map((s) => s.owner);
+  }
   const lines: BatchLine[] = [];
   const inline = rows.reduce((n, r) => n + JSON.stringify(r).length + 1, 0) <= INLINE_OUTPUT_BYTES;
   if (inline) lines.push(...rows);
@@ -179,11 +199,11 @@ async function scanObservation(
   deps: BatchDeps,
   rows: VerdictRow[],
   summary: BatchSummary,
-): Promise<void> {
+): Promise<readonly DriftTransition[]> {
   const findings = evaluate(deps.evaluator, obs);
-  if (findings.length === 0) return;
+  if (findings.length === 0) return [];
   for (const f of findings) if (f.verdict === 'violation') rows.push(verdictRow(obs, f, where));
-  if (!deps.record || !findings.some((f) => f.verdict === 'violation' || f.verdict === 'pass')) return;
+  if (!deps.record || !findings.some((f) => f.verdict === 'violation' || f.verdict === 'pass')) return [];
   let transitions: readonly DriftTransition[];
   try {
     transitions = await deps.record(obs);
@@ -197,4 +217,5 @@ async function scanObservation(
     summary.owners[owner] = counts;
     counts[t.kind] = (counts[t.kind] ?? 0) + 1;
   }
+  return transitions;
 }

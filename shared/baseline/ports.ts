@@ -1,4 +1,4 @@
-import type { BatchSummary } from '../notify/index.js';
+import type { SummaryPublisher as NotifySummaryPublisher } from '../notify/index.js';
 import type { BaselinePlan, BaselineRun, StateRead } from './types.js';
 
 /** What the reader may skip before fetching: a listed resource that no scope could bring in. */
@@ -26,10 +26,5 @@ export interface BaselineRunStore {
   listRuns(from: string, to: string): Promise<BaselineRun[]>;
 }
 
-/**
- * Sends a batch's summaries on their way: the tpguard bus deployed ("Drift Batch Summary", to the
- * notify function), the local notifier (outbox) on a laptop.
- */
-export interface SummaryPublisher {
-  publishSummaries(summaries: readonly BatchSummary[]): Promise<void>;
-}
+/** Sends a batch's summaries on their way (the port is the notify area's, shared with the backfill). */
+export type SummaryPublisher = NotifySummaryPublisher;

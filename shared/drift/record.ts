@@ -164,6 +164,8 @@ async function lateOutcome(
     ...(current ? { current } : {}),
     republished,
   });
+  // What a batched observation (a baseline, a recorded backfill) adds to the timeline is news of its batch.
+  if (f.origin) for (const t of late) t.batch = f.origin;
   return late.length > 0 ? { outcome: Outcomes.late, driftId, late } : { outcome: Outcomes.stale, driftId };
 }
 

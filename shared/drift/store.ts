@@ -39,7 +39,7 @@ export interface StateChange {
   onlyFrom?: readonly DriftStatus[];
   /** An operator's or job's change, not an observation: does not count as an occurrence. */
   operator?: boolean;
-  /** Set for a baseline read: kept with the transition slot, so the record says `origin: baseline`. */
+  /** Set for a baseline read or a recorded backfill: kept with the transition slot, so the record says its origin. */
   origin?: ObservationOrigin;
   /**
    * Apply to the record exactly as it was read (its latest observation), instead of in event order:

@@ -1,5 +1,5 @@
 import type { Severity } from '../kernel/index.js';
-import type { ObservationOrigin } from '../sources/index.js';
+import type { ObservationOrigin, OriginKind } from '../sources/index.js';
 
 /**
  * The drift contract shared by the ingest handlers, the store, the notifier, the
@@ -80,9 +80,10 @@ export interface DriftRecord {
   lastTransition?: { kind: TransitionKind; eventId: string; at: string };
   /**
    * `baseline` when the current status was set by a read of the current state (a baseline run or
-   * a Config snapshot) rather than by a change event: drift a baseline opened, resolved or found gone.
+   * a Config snapshot), `backfill` when by a `--record` backfill of the archive, rather than by a
+   * live change event: drift a baseline or a backfill opened, resolved or found gone.
    */
-  origin?: 'baseline';
+  origin?: OriginKind;
 }
 
 /** One transition, as published on the tpguard bus and handled by the notifier. */
@@ -140,7 +141,7 @@ export interface DriftHistoryEntry {
   exceptionId?: string;
   /** When tpguard recorded it (not the event time). */
   recordedAt?: string;
-  /** `baseline` for a read of the current state; with the batch (run or snapshot) it came in. */
-  origin?: 'baseline';
+  /** `baseline` for a read of the current state, `backfill` for a recorded backfill; with its batch (run, snapshot, backfill batch). */
+  origin?: OriginKind;
   batchId?: string;
 }

@@ -48,7 +48,7 @@ function transitionOf(
     record: current ? record : recordAsOf(record, t),
   };
   if (entry?.evidence) transition.evidence = entry.evidence;
-  // Made by a read of the current state (a baseline): its people hear it in the batch's summary.
+  // Made by a batch (a baseline read, a recorded backfill): its people hear it in the batch's summary.
   if (entry?.origin && entry.batchId) transition.batch = { kind: entry.origin, batchId: entry.batchId, label: '' };
   if (!current) transition.late = true;
   return { found: true, transition, current };

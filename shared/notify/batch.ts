@@ -1,7 +1,7 @@
 import { contactOf } from '../config/index.js';
 import { type DriftTransition, TPGUARD_EVENT_SOURCE } from '../drift/index.js';
 import { isRecord, SEVERITIES, SEVERITY_RANK, type Severity } from '../kernel/index.js';
-import type { ObservationOrigin } from '../sources/index.js';
+import { type ObservationOrigin, ORIGIN_KINDS } from '../sources/index.js';
 import type { Dispatcher, Outbound } from './dispatch.js';
 import { emailSubject, MAX_BODY } from './email.js';
 import { DeliveryFailedError, InvalidTransitionError } from './errors.js';
@@ -12,14 +12,22 @@ import { escapeMrkdwn, truncate } from './text.js';
 import type { Channel, ChatbotNotification, EmailMessage, SlackMessage } from './types.js';
 
 /**
- * A batch of transitions made by one read of the current state (a baseline run, a Config snapshot;
- * later the S3 backfill) is alerted as ONE summary per owner and channel, not one message per
+ * A batch of transitions made by one read of the current state (a baseline run, a Config snapshot)
+ * or by one batch of a recorded S3 backfill is alerted as ONE summary per owner and channel, not one message per
  * drift: day one of a deployment finds every pre-existing problem at once. The transitions are
  * still published and recorded one by one; the notifier only skips their per-drift human messages.
  */
 
 /** The detail-type of a summary on the tpguard bus (routed to the notify function like transitions). */
 export const BATCH_SUMMARY_DETAIL_TYPE = 'Drift Batch Summary';
+
+/**
+ * Sends a batch's summaries on their way: the tpguard bus deployed ("Drift Batch Summary", to the
+ * notify function), the local notifier (outbox) on a laptop. Used by the baseline and the backfill.
+ */
+export interface SummaryPublisher {
+  publishSummaries(summaries: readonly BatchSummary[]): Promise<void>;
+}
 
 /** Most items a summary lists (the counts are always complete). */
 export const MAX_SUMMARY_ITEMS = 50;
@@ -80,8 +88,10 @@ const byUrgency = (a: BatchItem, b: BatchItem) =>
 /**
  * The summaries of a batch's transitions: one per owner with at least one transition at or above
  * `minSeverity` (below it nobody is alerted, as for single transitions), and a copy for each team
- * the resource's owner tag named (recorded as `taggedOwners`: teams of the configuration). Republished transitions
- * and transitions of other batches are left out.
+ * the resource's owner tag named (recorded as `taggedOwners`: teams of the configuration).
+ * Transitions of other batches are left out, and republished ones unless `withRepublished` (a
+ * redelivered backfill batch summarizes again what it republishes: the ledger slot of the batch
+ * sends it at most once).
  * @example summarizeBatch(result.transitions, batch, config.notifications.minSeverity, now)
  */
 export function summarizeBatch(
@@ -89,10 +99,16 @@ export function summarizeBatch(
   batch: ObservationOrigin,
   minSeverity: Severity,
   at: string,
+  options: { withRepublished?: boolean } = {},
 ): BatchSummary[] {
   const byOwner = new Map<string, BatchItem[]>();
   for (const t of transitions) {
-    if (t.republished || t.batch?.batchId !== batch.batchId || !alerts(t.record.severity, minSeverity)) continue;
+    if (
+      (t.republished && !options.withRepublished) ||
+      t.batch?.batchId !== batch.batchId ||
+      !alerts(t.record.severity, minSeverity)
+    )
+      continue;
     const item = itemOf(t);
     if (!item) continue;
     const owner = t.record.owner ?? 'default';
@@ -132,7 +148,10 @@ function summaryOf(batch: ObservationOrigin, owner: string, at: string, items: B
   };
 }
 
-/** `baseline of 111122223333/eu-west-1: 37 resources out of policy, 12 high; 3 resolved, 1 gone`. */
+/**
+ * `baseline of 111122223333/eu-west-1: 37 resources out of policy, 12 high; 3 resolved, 1 gone`, or
+ * `backfill tpguard-backfill-20261201: 4 resources out of policy, 1 high` for a backfill batch.
+ */
 export function batchHeadline(s: BatchSummary): string {
   const severities = SEVERITIES.filter((sev) => s.resourcesBySeverity[sev]).map(
     (sev) => `${s.resourcesBySeverity[sev]} ${sev}`,
@@ -144,7 +163,8 @@ export function batchHeadline(s: BatchSummary): string {
     s.counts.suppressed ? `${s.counts.suppressed} suppressed` : '',
     s.counts.unverifiable ? `${s.counts.unverifiable} unverifiable` : '',
   ].filter(Boolean);
-  return `${s.batch.kind} of ${s.batch.label}: ${out}${closed.length ? `; ${closed.join(', ')}` : ''}`;
+  const what = s.batch.kind === 'backfill' ? `backfill ${s.batch.label}` : `${s.batch.kind} of ${s.batch.label}`;
+  return `${what}: ${out}${closed.length ? `; ${closed.join(', ')}` : ''}`;
 }
 
 const total = (s: BatchSummary) => Object.values(s.counts).reduce((a, b) => a + b, 0);
@@ -156,7 +176,7 @@ export function renderBatchEmail(s: BatchSummary): EmailMessage {
   const lines = [
     `${batchHeadline(s)}.`,
     '',
-    `A read of the current state on ${s.at} found these changes in the drift of ${s.owner}; they are sent together`,
+    `${s.batch.kind === 'backfill' ? 'A batch of a backfill of the archive' : 'A read of the current state'} on ${s.at} found these changes in the drift of ${s.owner}; they are sent together`,
     'instead of one message each. Changes after it are alerted one by one as usual.',
     '',
     ...s.items.map(itemLine),
@@ -270,6 +290,7 @@ export function batchSummaryOf(event: unknown): BatchSummary | undefined {
     event.source === TPGUARD_EVENT_SOURCE &&
     isRecord(d) &&
     isRecord(d.batch) &&
+    (ORIGIN_KINDS as readonly unknown[]).includes(d.batch.kind) &&
     typeof d.batch.batchId === 'string' &&
     typeof d.batch.label === 'string' &&
     typeof d.owner === 'string' &&

@@ -9,6 +9,7 @@ export {
   notifyBatchSummary,
   renderBatchEmail,
   renderBatchSlack,
+  type SummaryPublisher,
   summarizeBatch,
 } from './batch.js';
 export { renderChatbot } from './chatbot.js';

@@ -37,6 +37,8 @@ export { canonicalConfigItem, normalizeConfigItem } from './config-item.js';
 export {
   type Observation,
   type ObservationOrigin,
+  ORIGIN_KINDS,
+  type OriginKind,
   type Rejection,
   type ResourceRef,
   Sources,

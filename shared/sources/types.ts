@@ -65,14 +65,23 @@ export interface Observation {
 }
 
 /**
- * Where an observation of the current state came from (a baseline: an AWS Config snapshot, the
- * `baseline` function or command). Absent for change events. Its transitions are alerted as one
- * summary per owner and channel for the whole batch, not one message each.
+ * What produced a batched observation: `baseline` (an AWS Config snapshot, the `baseline` function
+ * or command) or `backfill` (a `--record` backfill of the S3 archive). A live change event has no
+ * origin (it is alerted one message per transition).
+ */
+export type OriginKind = 'baseline' | 'backfill';
+
+/** The origin kinds, for checks of stored or received values. */
+export const ORIGIN_KINDS: readonly OriginKind[] = ['baseline', 'backfill'];
+
+/**
+ * Where a batched observation came from (a baseline read of the current state, or a backfill of the
+ * archive). Absent for change events. Its transitions are alerted as one summary per owner and
+ * channel for the whole batch, not one message each.
  */
 export interface ObservationOrigin {
-  /** What read the state. `backfill` is reserved for the S3 history backfill. */
-  kind: 'baseline';
-  /** One baseline run or one snapshot file: the unit of the summary message. */
+  kind: OriginKind;
+  /** One baseline run, one snapshot file, or one batch of a backfill execution: the unit of the summary message. */
   batchId: string;
   /** What the batch covered, for messages: `111122223333/eu-west-1`. */
   label: string;

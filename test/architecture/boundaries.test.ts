@@ -45,6 +45,7 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
     'shared/config',
     'shared/policy',
     'shared/drift',
+    'shared/notify',
   ],
   'shared/report': [
     'shared/kernel',

@@ -1,4 +1,5 @@
 import type { LatePatch, StateChange } from '../../drift/index.js';
+import type { OriginKind } from '../../sources/index.js';
 import { Intents, orderKeyOf } from '../../drift/index.js';
 import type { DriftHistoryEntry, DriftRecord, DriftStatus, TransitionKind } from '../../drift/index.js';
 
@@ -54,7 +55,7 @@ interface Slot {
   byName?: string;
   note?: string;
   /** `baseline` when a read of the current state made the transition, with its batch. */
-  origin?: 'baseline';
+  origin?: OriginKind;
   batchId?: string;
 }
 

@@ -14,6 +14,7 @@ import type { DriftTransition } from '../../drift/index.js';
 import { createExceptionMatcher } from '../../exceptions/index.js';
 import { ingestNormalized, type IngestDeps } from '../../ingest/index.js';
 import { systemClock } from '../../kernel/index.js';
+import type { SummaryPublisher } from '../../notify/index.js';
 import { createEvaluator, type Evaluator } from '../../policy/index.js';
 import type { Observation } from '../../sources/index.js';
 import {
@@ -22,6 +23,7 @@ import {
   DynamoResourceTags,
   documentClient,
   EventBridgePublisher,
+  eventBridgeSummaries,
   loadS3Archive,
 } from '../aws/index.js';
 import { EnvVars, requireEnv } from './env.js';
@@ -33,6 +35,8 @@ export interface BackfillWorkerDeps {
   evaluator: Evaluator;
   /** The ingest pipeline on the deployed store, for batches with `record`. */
   ingest: IngestDeps;
+  /** Where a recorded batch's summaries go (the tpguard bus, to the notify function). */
+  summaries?: SummaryPublisher;
   now: () => number;
 }
 
@@ -59,6 +63,7 @@ export async function backfillLambdaHandler(
     evaluator: deps.evaluator,
     now: deps.now,
     ...(record ? { record } : {}),
+    ...(record && deps.summaries ? { summaries: deps.summaries } : {}),
   });
 }
 
@@ -75,6 +80,9 @@ export function backfillWorkerFunction(): FunctionSpec<BackfillWorkerDeps, unkno
       const tableName = requireEnv(EnvVars.table, env);
       const doc = documentClient();
       const evaluator = createEvaluator(pack, config);
+      const publisher = new EventBridgePublisher(new EventBridgeClient({}), {
+        busName: requireEnv(EnvVars.busName, env),
+      });
       for (const note of evaluator.notes) telemetry.warn(note.message, { configKey: note.key, rules: note.rules });
       const { S3Archive } = await loadS3Archive();
       return {
@@ -84,13 +92,14 @@ export function backfillWorkerFunction(): FunctionSpec<BackfillWorkerDeps, unkno
           evaluator,
           store: new DynamoDriftStore(doc, { tableName }),
           exceptions: createExceptionMatcher(new DynamoExceptionStore(doc, tableName), systemClock),
-          publisher: new EventBridgePublisher(new EventBridgeClient({}), { busName: requireEnv(EnvVars.busName, env) }),
+          publisher,
           clock: systemClock,
           telemetry,
           intake: 'backfill-worker',
           // Resource tags remembered for scope.tags (CloudTrail carries none).
           tags: new DynamoResourceTags(doc, tableName),
         },
+        summaries: eventBridgeSummaries(publisher),
         now: () => Date.now(),
       };
     },
