@@ -17,8 +17,10 @@ import {
   triggerKeysOf,
 } from '../../../shared/sources/registry.js';
 import { Sources } from '../../../shared/sources/types.js';
+import { REPO_ROOT } from '../../helpers/fixtures.js';
 
-const SOURCE_DIR = join(import.meta.dirname, '..', '..', '..', 'shared', 'sources');
+/** This repository's own shared/sources folder (the source code, not the design notes beside the checkout). */
+const SOURCE_DIR = join(REPO_ROOT, 'shared', 'sources');
 const DEFINITIONS = SOURCES as readonly SourceDefinition[];
 
 function isDefinition(v: unknown): v is SourceDefinition {
