@@ -69,31 +69,22 @@ export class EventBridgePublisher implements Publisher {
   }
 
   public async publish(transitions: readonly DriftTransition[]): Promise<void> {
-    let batch: PutEventsRequestEntry[] = [];
-    let bytes = 0;
-    const entries = [
+    await this.putInBatches([
       ...transitions.map((t) => this.entryOf(t)),
       ...transitionGroups(transitions).map((g) => this.groupEntryOf(g)),
-    ];
-    for (const entry of entries) {
-      const size = entrySize(entry);
-      if (batch.length === MAX_ENTRIES_PER_CALL || (batch.length > 0 && bytes + size > MAX_BYTES_PER_CALL)) {
-        await this.putBatch(batch);
-        batch = [];
-        bytes = 0;
-      }
-      batch.push(entry);
-      bytes += size;
-    }
-    if (batch.length > 0) await this.putBatch(batch);
+    ]);
   }
 
   /** Puts other tpguard events on the bus (batch summaries), in requests of at most 10 entries and 256 KiB, with the same retries. */
   public async putEntries(entries: readonly PutEventsRequestEntry[]): Promise<void> {
+    await this.putInBatches(entries.map((e) => ({ ...e, EventBusName: this.options.busName })));
+  }
+
+  /** Sends entries in order, in requests of at most 10 entries and 256 KiB. */
+  private async putInBatches(entries: readonly PutEventsRequestEntry[]): Promise<void> {
     let batch: PutEventsRequestEntry[] = [];
     let bytes = 0;
-    for (const e of entries) {
-      const entry = { ...e, EventBusName: this.options.busName };
+    for (const entry of entries) {
       const size = entrySize(entry);
       if (batch.length === MAX_ENTRIES_PER_CALL || (batch.length > 0 && bytes + size > MAX_BYTES_PER_CALL)) {
         await this.putBatch(batch);

@@ -119,18 +119,7 @@ export class LocalBus {
 
 /** The bus envelope of a transition, as EventBridge would deliver it from PutEvents. */
 export function transitionEnvelope(t: DriftTransition, id: string = randomUUID()): BusEnvelope {
-  const e = transitionBusEvent(t);
-  return {
-    version: '0',
-    id,
-    'detail-type': e.detailType,
-    source: e.source,
-    account: e.account,
-    time: e.time,
-    region: e.region,
-    resources: e.resources,
-    detail: e.detail as unknown as Record<string, unknown>,
-  };
+  return envelopeOf(transitionBusEvent(t), id);
 }
 
 /** The bus envelope of a batch summary ("Drift Batch Summary"), as the notify function receives it. */
@@ -150,7 +139,14 @@ export function summaryEnvelope(s: BatchSummary, id: string = randomUUID()): Bus
 
 /** The bus envelope of a transition group, as EventBridge would deliver it from PutEvents. */
 export function groupEnvelope(g: TransitionGroup, id: string = randomUUID()): BusEnvelope {
-  const e = groupBusEvent(g);
+  return envelopeOf(groupBusEvent(g), id);
+}
+
+/** A tpguard bus event (transition or group) in the envelope EventBridge delivers. */
+function envelopeOf(
+  e: ReturnType<typeof transitionBusEvent> | ReturnType<typeof groupBusEvent>,
+  id: string,
+): BusEnvelope {
   return {
     version: '0',
     id,
